@@ -1,0 +1,448 @@
+"""The planning domain as immutable, validated, zone-aware objects; imports nothing else of ours.
+
+Every datetime here is timezone-aware. Comparisons and arithmetic between datetimes go
+through UTC (:func:`utc`), because Python compares two datetimes that share a ``tzinfo`` by
+their wall-clock reading, which is wrong across a daylight-saving change.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta, timezone
+from types import MappingProxyType
+from typing import Iterable, Mapping
+from zoneinfo import ZoneInfo
+
+__all__ = [
+    "KINDS",
+    "REMOTE_MODES",
+    "Break",
+    "Contact",
+    "Day",
+    "Engagement",
+    "Guest",
+    "Location",
+    "Objective",
+    "Organizer",
+    "Plan",
+    "Problem",
+    "Request",
+    "SolverReport",
+    "Tour",
+    "TravelLeg",
+    "TravelTable",
+    "Unscheduled",
+    "Window",
+    "minutes_between",
+    "replace",
+    "utc",
+]
+
+KINDS = ("tv", "radio", "print", "online", "agency", "podcast", "meeting", "event", "other")
+REMOTE_MODES = ("phone", "video")
+
+
+class DomainError(ValueError):
+    """A domain object was built with values that break its invariants."""
+
+
+def utc(moment: datetime) -> datetime:
+    """Return ``moment`` as a UTC datetime; refuses naive datetimes."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise DomainError(f"time {moment.isoformat()} has no time zone")
+    return moment.astimezone(timezone.utc)
+
+
+def minutes_between(earlier: datetime, later: datetime) -> int:
+    """Whole minutes from ``earlier`` to ``later`` measured on the real clock (through UTC)."""
+    delta = utc(later) - utc(earlier)
+    return int(delta // timedelta(minutes=1))
+
+
+def _check(condition: bool, message: str) -> None:
+    if not condition:
+        raise DomainError(message)
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A place the guest can be: a studio, a newsroom, a party headquarters, a hotel."""
+
+    id: str
+    name: str
+    address: str = ""
+    city: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    approximate: bool = False
+
+    def __post_init__(self) -> None:
+        _check(bool(self.id), "a location needs an id")
+        if (self.latitude is None) != (self.longitude is None):
+            raise DomainError(f"location {self.id}: give both latitude and longitude or neither")
+        if self.latitude is not None:
+            _check(-90 <= self.latitude <= 90, f"location {self.id}: latitude out of range")
+            _check(-180 <= self.longitude <= 180, f"location {self.id}: longitude out of range")
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A span of time, ``start`` inclusive to ``end`` exclusive, both zone-aware."""
+
+    start: datetime
+    end: datetime
+
+    def __post_init__(self) -> None:
+        _check(utc(self.end) > utc(self.start),
+               f"window ends ({self.end.isoformat()}) before it starts ({self.start.isoformat()})")
+
+    @property
+    def minutes(self) -> int:
+        return minutes_between(self.start, self.end)
+
+    def contains(self, start: datetime, end: datetime) -> bool:
+        return utc(self.start) <= utc(start) and utc(end) <= utc(self.end)
+
+    def overlaps(self, other: "Window") -> bool:
+        return utc(self.start) < utc(other.end) and utc(other.start) < utc(self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """The counterpart's contact person."""
+
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """A counterpart's wish for a slot with the guest.
+
+    ``windows`` are when the counterpart can do it: the engagement, start to end, lies inside
+    one of them. ``setup_minutes`` is how long before the start the guest must be there (TV
+    make-up); it may lie outside the window. ``location_id`` is ``None`` exactly when the
+    request is remote (``remote`` is ``"phone"`` or ``"video"``).
+    """
+
+    id: str
+    title: str
+    duration_minutes: int
+    windows: tuple[Window, ...]
+    value: int
+    kind: str = "other"
+    counterpart: str = ""
+    contact: Contact = field(default_factory=Contact)
+    location_id: str | None = None
+    remote: str | None = None
+    priority: int = 1
+    audience: int | None = None
+    mandatory: bool = False
+    fixed_start: datetime | None = None
+    setup_minutes: int = 0
+    notes: str = ""
+    internal_notes: str = ""
+
+    def __post_init__(self) -> None:
+        _check(bool(self.id), "a request needs an id")
+        _check(self.duration_minutes > 0, f"request {self.id}: duration must be above 0")
+        _check(self.value >= 0, f"request {self.id}: value must be 0 or more")
+        _check(self.setup_minutes >= 0, f"request {self.id}: set-up minutes must be 0 or more")
+        _check(self.kind in KINDS, f"request {self.id}: unknown kind {self.kind!r}")
+        if self.remote is None:
+            _check(self.location_id is not None, f"request {self.id}: needs a place or remote")
+        else:
+            _check(self.remote in REMOTE_MODES, f"request {self.id}: remote must be phone or video")
+            _check(self.location_id is None, f"request {self.id}: a remote request has no place")
+        if self.fixed_start is not None:
+            utc(self.fixed_start)
+        object.__setattr__(self, "windows", tuple(sorted(self.windows, key=lambda w: utc(w.start))))
+
+    @property
+    def is_remote(self) -> bool:
+        return self.remote is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    """One working day: when the guest is out, where the day starts and ends, the meal rule.
+
+    The guest leaves ``start_location`` no earlier than ``start`` and is at ``end_location``
+    no later than ``end``. ``meal_window`` (or ``None``) is where a meal break of
+    ``meal_minutes`` must be placed.
+    """
+
+    date: date
+    start: datetime
+    end: datetime
+    start_location: str
+    end_location: str
+    meal_window: Window | None = None
+    meal_minutes: int = 0
+
+    def __post_init__(self) -> None:
+        _check(utc(self.end) > utc(self.start), f"day {self.date}: hours end before they start")
+        if self.meal_window is not None:
+            _check(self.meal_minutes > 0, f"day {self.date}: a meal window needs minutes above 0")
+            _check(self.meal_window.minutes >= self.meal_minutes,
+                   f"day {self.date}: the meal window is shorter than the meal")
+
+    @property
+    def hours(self) -> Window:
+        return Window(self.start, self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class Guest:
+    name: str
+    timezone: str
+
+
+@dataclass(frozen=True, slots=True)
+class Organizer:
+    name: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Objective:
+    """Weights of the objective, in objective units (see docs/input-format.md)."""
+
+    value_weight: int = 1000
+    travel_weight: int = 10
+    span_weight: int = 1
+
+    def __post_init__(self) -> None:
+        for name in ("value_weight", "travel_weight", "span_weight"):
+            _check(getattr(self, name) >= 0, f"objective {name} must be 0 or more")
+
+
+@dataclass(frozen=True, slots=True)
+class Tour:
+    """The frame of a visit: who, where each day starts and ends, and the rules of the days."""
+
+    id: str
+    name: str
+    timezone: str
+    guest: Guest
+    days: tuple[Day, ...]
+    organizer: Organizer = field(default_factory=Organizer)
+    max_engagements_per_day: int = 6
+    min_buffer_minutes: int = 0
+    objective: Objective = field(default_factory=Objective)
+
+    def __post_init__(self) -> None:
+        _check(bool(self.id), "a tour needs an id")
+        ZoneInfo(self.timezone)  # raises for an unknown zone
+        ZoneInfo(self.guest.timezone)
+        _check(len(self.days) > 0, "a tour needs at least one day")
+        _check(self.max_engagements_per_day >= 0, "max engagements per day must be 0 or more")
+        _check(self.min_buffer_minutes >= 0, "min buffer minutes must be 0 or more")
+        ordered = tuple(sorted(self.days, key=lambda d: utc(d.start)))
+        for before, after in zip(ordered, ordered[1:]):
+            _check(utc(before.end) <= utc(after.start),
+                   f"days {before.date} and {after.date} overlap")
+        object.__setattr__(self, "days", ordered)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True, slots=True)
+class TravelTable:
+    """Travel minutes between locations; ``estimated`` holds the pairs computed, not given."""
+
+    minutes: Mapping[tuple[str, str], int]
+    estimated: frozenset[tuple[str, str]] = frozenset()
+
+    def __post_init__(self) -> None:
+        for pair, value in self.minutes.items():
+            _check(isinstance(value, int) and value >= 0, f"travel {pair}: minutes must be 0 or more")
+        object.__setattr__(self, "minutes", MappingProxyType(dict(self.minutes)))
+        object.__setattr__(self, "estimated", frozenset(self.estimated))
+
+    def between(self, origin: str, destination: str) -> int:
+        """Minutes from ``origin`` to ``destination`` (0 for the same place)."""
+        if origin == destination:
+            return 0
+        return self.minutes[(origin, destination)]
+
+    def is_estimate(self, origin: str, destination: str) -> bool:
+        return (origin, destination) in self.estimated
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Everything the planner needs: the tour, the requests, the places and the travel times."""
+
+    tour: Tour
+    requests: tuple[Request, ...]
+    locations: Mapping[str, Location]
+    travel: TravelTable
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "requests", tuple(self.requests))
+        object.__setattr__(self, "locations", MappingProxyType(dict(self.locations)))
+        seen: set[str] = set()
+        for request in self.requests:
+            _check(request.id not in seen, f"request id {request.id} is used twice")
+            seen.add(request.id)
+            if request.location_id is not None:
+                _check(request.location_id in self.locations,
+                       f"request {request.id}: unknown location {request.location_id}")
+        places = self.used_locations()
+        for day in self.tour.days:
+            for loc in (day.start_location, day.end_location):
+                _check(loc in self.locations, f"day {day.date}: unknown location {loc}")
+        for origin in places:
+            for destination in places:
+                if origin != destination:
+                    _check((origin, destination) in self.travel.minutes,
+                           f"no travel time from {origin} to {destination}")
+
+    def used_locations(self) -> tuple[str, ...]:
+        """The ids of the places the days and the requests use, sorted."""
+        ids = {r.location_id for r in self.requests if r.location_id is not None}
+        for day in self.tour.days:
+            ids.add(day.start_location)
+            ids.add(day.end_location)
+        return tuple(sorted(ids))
+
+    def request(self, request_id: str) -> Request:
+        for request in self.requests:
+            if request.id == request_id:
+                return request
+        raise KeyError(request_id)
+
+    @property
+    def total_value(self) -> int:
+        return sum(r.value for r in self.requests)
+
+
+@dataclass(frozen=True, slots=True)
+class Engagement:
+    """A request placed in the agenda. ``location`` is ``None`` for a remote engagement."""
+
+    request_id: str
+    day: date
+    start: datetime
+    end: datetime
+    location: str | None
+
+    def __post_init__(self) -> None:
+        _check(utc(self.end) > utc(self.start), f"engagement {self.request_id} ends before it starts")
+
+
+@dataclass(frozen=True, slots=True)
+class TravelLeg:
+    """A move of the guest between two places on a day."""
+
+    day: date
+    origin: str
+    destination: str
+    depart: datetime
+    arrive: datetime
+    minutes: int
+    estimated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Break:
+    """A break placed in a day (the meal)."""
+
+    day: date
+    start: datetime
+    end: datetime
+    kind: str = "meal"
+
+
+@dataclass(frozen=True, slots=True)
+class Unscheduled:
+    """A request left out of the agenda, with the reason in words and a short code."""
+
+    request_id: str
+    reason: str
+    code: str = "displaced"
+
+
+STATUSES = ("optimal", "feasible", "infeasible", "unknown", "model_invalid")
+
+
+@dataclass(frozen=True, slots=True)
+class SolverReport:
+    """What the solver says about the agenda, honestly: status, objective, best bound, gap."""
+
+    status: str
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    seconds: float
+    seed: int
+    time_limit: float
+    workers: int
+    value_served: int = 0
+    value_total: int = 0
+
+    def __post_init__(self) -> None:
+        _check(self.status in STATUSES, f"unknown solver status {self.status!r}")
+        if self.gap is not None:
+            _check(not math.isnan(self.gap), "gap is not a number")
+
+    @property
+    def proven_optimal(self) -> bool:
+        return self.status == "optimal"
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A solved agenda with the problem it solves, so it stands on its own."""
+
+    problem: Problem
+    engagements: tuple[Engagement, ...]
+    travel: tuple[TravelLeg, ...]
+    breaks: tuple[Break, ...]
+    unscheduled: tuple[Unscheduled, ...]
+    solver: SolverReport
+    created: datetime | None = None
+    history: tuple[Mapping, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "engagements",
+                           tuple(sorted(self.engagements, key=lambda e: (utc(e.start), e.request_id))))
+        object.__setattr__(self, "travel", tuple(sorted(self.travel, key=lambda t: utc(t.depart))))
+        object.__setattr__(self, "breaks", tuple(sorted(self.breaks, key=lambda b: utc(b.start))))
+        object.__setattr__(self, "unscheduled", tuple(sorted(self.unscheduled, key=lambda u: u.request_id)))
+        object.__setattr__(self, "history", tuple(MappingProxyType(dict(h)) for h in self.history))
+
+    def engagements_on(self, day: date) -> tuple[Engagement, ...]:
+        return tuple(e for e in self.engagements if e.day == day)
+
+    def engagement(self, request_id: str) -> Engagement | None:
+        for engagement in self.engagements:
+            if engagement.request_id == request_id:
+                return engagement
+        return None
+
+    @property
+    def value_served(self) -> int:
+        served = {e.request_id for e in self.engagements}
+        return sum(r.value for r in self.problem.requests if r.id in served)
+
+    @property
+    def travel_minutes(self) -> int:
+        return sum(leg.minutes for leg in self.travel)
+
+
+def day_of(days: Iterable[Day], moment: datetime) -> Day | None:
+    """The day whose hours contain ``moment``, or ``None``."""
+    for day in days:
+        if utc(day.start) <= utc(moment) < utc(day.end):
+            return day
+    return None

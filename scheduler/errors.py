@@ -1,0 +1,61 @@
+"""The exceptions the library raises; the command line turns them into messages and exit codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class SchedulerError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+
+@dataclass(frozen=True, slots=True)
+class InputIssue:
+    """One problem found in the input: where it is and what is wrong.
+
+    Attributes
+    ----------
+    file
+        The file name (relative to the tour folder where possible).
+    line
+        The 1-based line number, or ``None`` when the problem is about the whole file.
+    field
+        The column or key the problem is about, or ``None``.
+    message
+        What is wrong, in plain words, with a hint where one helps.
+    """
+
+    file: str
+    line: int | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+        if self.field:
+            where += f" [{self.field}]"
+        return f"{where}: {self.message}"
+
+
+class InputError(SchedulerError):
+    """The input is invalid; ``problems`` lists every problem found, not just the first."""
+
+    def __init__(self, problems: list[InputIssue] | tuple[InputIssue, ...]):
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        head = f"{count} problem{'s' if count != 1 else ''} in the input"
+        super().__init__(head + "\n" + "\n".join(f"  {p}" for p in self.problems))
+
+
+class InfeasibleError(SchedulerError):
+    """No plan satisfies every hard rule (for example two mandatory requests that collide)."""
+
+    def __init__(self, message: str, conflicts: tuple[str, ...] = ()):
+        self.conflicts = tuple(conflicts)
+        super().__init__(message)
+
+
+class PlanFileError(SchedulerError):
+    """A plan file cannot be read: not JSON, a schema it does not know, or missing fields."""
