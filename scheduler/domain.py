@@ -236,9 +236,11 @@ class Tour:
     max_engagements_per_day: int = 6
     min_buffer_minutes: int = 0
     objective: Objective = field(default_factory=Objective)
+    time_step_minutes: int = 5
 
     def __post_init__(self) -> None:
         _check(bool(self.id), "a tour needs an id")
+        _check(1 <= self.time_step_minutes <= 60, "time step must be 1 to 60 minutes")
         ZoneInfo(self.timezone)  # raises for an unknown zone
         ZoneInfo(self.guest.timezone)
         _check(len(self.days) > 0, "a tour needs at least one day")

@@ -116,6 +116,7 @@ def problem_to_dict(problem: Problem, breaks: tuple[Break, ...] = ()) -> dict[st
             "organizer": {"name": tour.organizer.name, "email": tour.organizer.email},
             "max_engagements_per_day": tour.max_engagements_per_day,
             "min_buffer_minutes": tour.min_buffer_minutes,
+            "time_step_minutes": tour.time_step_minutes,
             "objective": {"value_weight": tour.objective.value_weight,
                           "travel_weight": tour.objective.travel_weight,
                           "span_weight": tour.objective.span_weight},
@@ -223,6 +224,7 @@ def problem_from_dict(data: Mapping[str, Any]) -> tuple[Problem, tuple[Break, ..
         days=tuple(days),
         max_engagements_per_day=tour_data["max_engagements_per_day"],
         min_buffer_minutes=tour_data["min_buffer_minutes"],
+        time_step_minutes=tour_data.get("time_step_minutes", 1),
         objective=Objective(**objective),
     )
     locations = {

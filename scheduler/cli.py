@@ -1,0 +1,174 @@
+"""The command line: a thin layer over the library; the only place that prints and sets exit codes.
+
+Exit codes: 0 success; 1 anything unexpected (one line, no traceback unless --debug);
+2 bad input (every problem with file, line and field; nothing written); 3 no feasible plan.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import InfeasibleError, InputError, PlanFileError, SchedulerError
+
+EXIT_UNEXPECTED, EXIT_INPUT, EXIT_INFEASIBLE = 1, 2, 3
+
+
+class _Fail(click.ClickException):
+    def __init__(self, message: str, code: int):
+        super().__init__(message)
+        self.exit_code = code
+
+    def show(self, file=None) -> None:
+        click.echo(self.format_message(), err=True)
+
+
+def _guard(command):
+    """Turn library errors into messages and exit codes, the same way for every command."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        ctx = click.get_current_context()
+        debug = ctx.find_root().params.get("debug", False)
+        try:
+            return command(*args, **kwargs)
+        except InputError as error:
+            lines = [f"error: {len(error.problems)} problem(s) in the input; nothing was written."]
+            lines += [f"  {p}" for p in error.problems]
+            raise _Fail("\n".join(lines), EXIT_INPUT) from None
+        except PlanFileError as error:
+            raise _Fail(f"error: {error}", EXIT_INPUT) from None
+        except InfeasibleError as error:
+            lines = [f"no feasible plan: {error}"] + [f"  - {c}" for c in error.conflicts]
+            lines.append("Nothing was written.")
+            raise _Fail("\n".join(lines), EXIT_INFEASIBLE) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except (SchedulerError, OSError, Exception) as error:  # last resort: one line
+            if debug:
+                raise
+            raise _Fail(f"error: {type(error).__name__}: {error} (run with --debug for details)",
+                        EXIT_UNEXPECTED) from None
+
+    return wrapper
+
+
+def _solve_options(command):
+    command = click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+                           help="Parallel search workers.")(command)
+    command = click.option("--seed", type=int, default=0, show_default=True,
+                           help="Random seed; the same input, seed and limit give the same agenda.")(command)
+    command = click.option("--time-limit", type=click.FloatRange(0.1, 3600), default=10.0,
+                           show_default=True,
+                           help="Solver work budget in (deterministic) seconds.")(command)
+    return command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show full tracebacks for unexpected errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Log what the library does on stderr.")
+@click.version_option(package_name="scheduler")
+def main(debug: bool, verbose: bool) -> None:
+    """Plan the agenda of an activist's advocacy visit: which requests, when, in what order.
+
+    \b
+    Example:
+      scheduler demo
+      scheduler plan examples/spain-2018 -o out/
+    """
+    if verbose or debug:
+        logging.basicConfig(level=logging.DEBUG if debug else logging.INFO,
+                            format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+@main.command()
+@click.argument("tour_dir", type=click.Path(file_okay=False, path_type=Path))
+@_guard
+def check(tour_dir: Path) -> None:
+    """Validate a tour folder without planning; lists every problem at once.
+
+    \b
+    Example:
+      scheduler check examples/spain-2018
+    """
+    from .io import load_tour
+
+    problem = load_tour(tour_dir)
+    tour = problem.tour
+    click.echo(f"OK: {tour.name}: {len(tour.days)} days, {len(problem.requests)} requests, "
+               f"{len(problem.used_locations())} places.")
+
+
+def _progress_printer():
+    """A progress line on stderr when it is a terminal and the solve lasts over a second."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(progress) -> None:
+        if progress.seconds >= 1.0:
+            click.echo(f"\r  best {progress.objective:.0f}, bound {progress.bound:.0f}, "
+                       f"{progress.seconds:.1f} s   ", err=True, nl=False)
+
+    return show
+
+
+def _plan_and_write(tour_dir: Path, out_dir: Path, time_limit: float, seed: int, workers: int) -> None:
+    from .io import load_tour
+    from .planfile import write_plan
+    from .report import summary_text
+    from .solve import SolveParams, solve
+    from .export import write_all
+
+    problem = load_tour(tour_dir)
+    result = solve(problem, SolveParams(time_limit=time_limit, seed=seed, workers=workers,
+                                        on_progress=_progress_printer()))
+    if sys.stderr.isatty():
+        click.echo("", err=True)
+    plan = result.plan
+    written = [write_plan(plan, out_dir / "plan.json")]
+    written += write_all(plan, out_dir)
+    click.echo(summary_text(plan))
+    click.echo("")
+    click.echo(f"Wrote {len(written)} files to {out_dir}: " + ", ".join(
+        str(p.relative_to(out_dir)) for p in written))
+
+
+@main.command()
+@click.argument("tour_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              required=True, help="Folder for plan.json and the exports.")
+@_solve_options
+@_guard
+def plan(tour_dir: Path, out_dir: Path, time_limit: float, seed: int, workers: int) -> None:
+    """Plan a tour folder and write plan.json, agenda.csv and the other exports.
+
+    \b
+    Example:
+      scheduler plan examples/spain-2018 -o out/ --time-limit 20
+    """
+    _plan_and_write(tour_dir, out_dir, time_limit, seed, workers)
+
+
+@main.command()
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("scheduler-demo"), show_default=True, help="Folder for the outputs.")
+@_solve_options
+@_guard
+def demo(out_dir: Path, time_limit: float, seed: int, workers: int) -> None:
+    """Plan the bundled example (a week in Madrid and Barcelona) and write every output.
+
+    \b
+    Example:
+      scheduler demo -o demo-out/
+    """
+    from .resources import demo_tour
+
+    _plan_and_write(demo_tour(), out_dir, time_limit, seed, workers)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,457 @@
+"""The guest's and the team's calendar (``agenda.ics``): engagements, travel legs and nights.
+
+All of the project's iCalendar writing lives in this module and its siblings ``invites`` and
+``publish`` (as khal keeps its own in one place). Output is deterministic: times come from the
+plan, DTSTAMP from the plan's ``created``, UIDs from ids, so the same plan gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from typing import Iterable, Mapping
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from icalendar import Alarm, Calendar, Event
+
+from ..domain import Engagement, Location, Plan, Request, TravelLeg, utc
+from ..errors import SchedulerError
+from ..fsio import write_atomic
+from .vtimezone import vtimezone
+
+__all__ = [
+    "AUDIENCES",
+    "PRODID",
+    "CalendarError",
+    "add_place",
+    "add_timezones",
+    "calendar_bytes",
+    "contact_text",
+    "dtstamp",
+    "engagement_uid",
+    "guest_calendar",
+    "in_zone",
+    "new_calendar",
+    "night_uid",
+    "nights",
+    "owns_uid",
+    "place_text",
+    "safe_file_name",
+    "travel_uid",
+    "write",
+]
+
+PRODID = "-//scheduler//Advocacy tour planner//EN"
+AUDIENCES = ("guest", "team")
+REMOTE_LABELS = {"phone": "Phone interview", "video": "Video call"}
+FILE_NAMES = {"guest": "agenda.ics", "team": "agenda-team.ics"}
+_UID_SUFFIX = "scheduler"
+
+
+class CalendarError(SchedulerError):
+    """A calendar cannot be made from the plan as asked (unknown engagement, bad option)."""
+
+
+# --- identifiers -------------------------------------------------------------------------
+
+def engagement_uid(tour_id: str, request_id: str) -> str:
+    """The UID of a request's event: ``<request-id>@<tour-id>.scheduler``.
+
+    It depends on the ids only, so it survives re-runs and re-plans, and the guest's
+    calendar, the counterpart's invitation and the CalDAV copy all name the same event.
+    """
+    return f"{request_id}@{tour_id}.{_UID_SUFFIX}"
+
+
+def travel_uid(tour_id: str, leg: TravelLeg, occurrence: int = 1) -> str:
+    """The UID of a travel leg: day, origin and destination, and a count from the second leg
+    that repeats the same trip on the same day."""
+    repeat = f".{occurrence}" if occurrence > 1 else ""
+    return (f"{leg.day.isoformat()}.{leg.origin}.{leg.destination}{repeat}"
+            f"@travel.{tour_id}.{_UID_SUFFIX}")
+
+
+def night_uid(tour_id: str, night: date) -> str:
+    """The UID of the lodging event of the night that starts on ``night``."""
+    return f"{night.isoformat()}@night.{tour_id}.{_UID_SUFFIX}"
+
+
+def owns_uid(tour_id: str, uid: str) -> bool:
+    """Whether ``uid`` is one this module makes for the tour ``tour_id`` (any kind of event)."""
+    return any(uid.endswith(f"@{prefix}{tour_id}.{_UID_SUFFIX}")
+               for prefix in ("", "travel.", "night."))
+
+
+def safe_file_name(text: str, suffix: str = ".ics") -> str:
+    """A file or resource name for ``text`` that cannot leave its folder.
+
+    Anything but letters, digits, ``-``, ``_``, ``.`` and ``~`` is percent-encoded, and so is
+    a leading dot, so ``../x`` or ``.hidden`` stay plain names inside the folder.
+    """
+    name = quote(text, safe="")
+    if name.startswith("."):
+        name = "%2E" + name[1:]
+    return name + suffix
+
+
+# --- shared pieces (also used by invites and publish) ------------------------------------
+
+def calendar_bytes(calendar: Calendar) -> bytes:
+    """The calendar's RFC 5545 text: CRLF line ends, lines folded at 75 octets, UTF-8."""
+    return calendar.to_ical()
+
+
+def new_calendar(*, method: str | None = None) -> Calendar:
+    """An empty VCALENDAR with PRODID, VERSION, CALSCALE and, for iTIP, METHOD."""
+    calendar = Calendar()
+    calendar.add("PRODID", PRODID)
+    calendar.add("VERSION", "2.0")
+    calendar.add("CALSCALE", "GREGORIAN")
+    if method is not None:
+        calendar.add("METHOD", method)
+    return calendar
+
+
+def add_timezones(calendar: Calendar, zone_name: str, moments: Iterable[datetime | date]) -> None:
+    """Add the VTIMEZONE of ``zone_name`` covering exactly the dates of ``moments``."""
+    zone = ZoneInfo(zone_name)
+    dates = [m.astimezone(zone).date() if isinstance(m, datetime) else m for m in moments]
+    calendar.add_component(vtimezone(zone_name, min(dates), max(dates) + timedelta(days=1)))
+
+
+def dtstamp(plan: Plan, fallback: datetime | None = None) -> datetime:
+    """DTSTAMP in UTC: when the plan was made, else ``fallback``, else the first day's start.
+
+    Never the wall clock, so writing the same plan twice gives the same bytes.
+    """
+    moment = plan.created or fallback or plan.problem.tour.days[0].start
+    return utc(moment)
+
+
+def place_text(location: Location | None, remote: str | None) -> str:
+    """LOCATION text: ``name, address`` in person, ``Phone interview``/``Video call`` remote."""
+    if location is None:
+        return REMOTE_LABELS.get(remote or "", "Remote")
+    parts = [location.name or location.id]
+    if location.address and location.address != location.name:
+        parts.append(location.address)
+    return ", ".join(parts)
+
+
+def add_place(event: Event, location: Location | None, remote: str | None) -> None:
+    """Set LOCATION, and GEO when the place has coordinates."""
+    event.add("LOCATION", place_text(location, remote))
+    if location is not None and location.has_coordinates:
+        event.add("GEO", (location.latitude, location.longitude))
+
+
+def contact_text(request: Request) -> str:
+    """The counterpart's contact in one line: name, email, phone (those given)."""
+    contact = request.contact
+    return ", ".join(part for part in (contact.name, contact.email, contact.phone) if part)
+
+
+def in_zone(moment: datetime, zone_name: str) -> datetime:
+    """``moment`` read in ``zone_name``, so its DTSTART/DTEND carry that TZID."""
+    return moment.astimezone(ZoneInfo(zone_name))
+
+
+# --- the guest's calendar -----------------------------------------------------------------
+
+def nights(plan: Plan) -> tuple[tuple[date, str], ...]:
+    """The nights of the tour and where the guest sleeps: ``(date the night starts, place id)``.
+
+    A day starts at the lodging of the night before and ends at the lodging of its own night
+    (or where the guest arrives or departs), so between two working days the guest sleeps
+    where the next day starts, every night of the gap. The places slept in between days are
+    the lodgings; the night before the first day and the night after the last are added only
+    when the first day starts, or the last ends, at one of them (not at an airport). A
+    one-day tour that starts and ends at the same place sleeps there both nights.
+    """
+    days = plan.problem.tour.days
+    result: list[tuple[date, str]] = []
+    lodgings: set[str] = set()
+    for before, after in zip(days, days[1:], strict=False):
+        lodgings.update((before.end_location, after.start_location))
+        night = before.date
+        while night < after.date:
+            result.append((night, after.start_location))
+            night += timedelta(days=1)
+    first, last = days[0], days[-1]
+    if len(days) == 1 and first.start_location == first.end_location:
+        lodgings.add(first.start_location)
+    if first.start_location in lodgings:
+        result.insert(0, (first.date - timedelta(days=1), first.start_location))
+    if last.end_location in lodgings:
+        result.append((last.date, last.end_location))
+    return tuple(result)
+
+
+def _local_time_line(start: datetime, end: datetime, zone_name: str) -> str:
+    local_start, local_end = in_zone(start, zone_name), in_zone(end, zone_name)
+    return (f"Local time: {local_start:%Y-%m-%d %H:%M}-{local_end:%H:%M} ({zone_name})")
+
+
+def _arrival_leg(plan: Plan, engagement: Engagement) -> TravelLeg | None:
+    """The leg that brings the guest to the engagement, or ``None`` when they are already
+    there (the last move of the day ended here before an earlier engagement)."""
+    before = [leg for leg in plan.travel
+              if leg.day == engagement.day and utc(leg.arrive) <= utc(engagement.start)]
+    if not before:
+        return None
+    leg = max(before, key=lambda item: utc(item.arrive))
+    if leg.destination != engagement.location:
+        return None
+    for other in plan.engagements_on(engagement.day):
+        if utc(leg.arrive) <= utc(other.start) < utc(engagement.start):
+            return None
+    return leg
+
+
+def _location_name(plan: Plan, location_id: str) -> str:
+    location = plan.problem.locations.get(location_id)
+    return location.name if location is not None and location.name else location_id
+
+
+def _engagement_description(plan: Plan, request: Request | None, engagement: Engagement,
+                            audience: str, calendar_zone: str) -> str:
+    zone_name = plan.problem.tour.timezone
+    lines: list[str] = []
+    if request is not None:
+        if request.counterpart:
+            lines.append(f"With: {request.counterpart}")
+        contact = contact_text(request)
+        if contact:
+            lines.append(f"Contact: {contact}")
+        lines.append(f"Kind: {request.kind}")
+        if request.setup_minutes:
+            arrive_by = in_zone(engagement.start, zone_name) - timedelta(minutes=request.setup_minutes)
+            lines.append(f"Be there by {arrive_by:%H:%M} ({request.setup_minutes} minutes of set-up).")
+    if engagement.location is None:
+        mode = request.remote if request is not None else None
+        lines.append(f"Remote ({mode or 'remote'}): no travel; a quiet room is needed.")
+    else:
+        leg = _arrival_leg(plan, engagement)
+        if leg is not None:
+            estimate = ", estimated" if leg.estimated else ""
+            lines.append(f"Getting there: from {_location_name(plan, leg.origin)}, "
+                         f"{leg.minutes} minutes{estimate}; leave at "
+                         f"{in_zone(leg.depart, zone_name):%H:%M}.")
+    if request is not None and request.notes:
+        lines.append(f"Notes: {request.notes}")
+    if audience == "team" and request is not None and request.internal_notes:
+        lines.append(f"Internal notes: {request.internal_notes}")
+    if calendar_zone != zone_name:
+        lines.append(_local_time_line(engagement.start, engagement.end, zone_name))
+    return "\n".join(lines)
+
+
+def _engagement_event(plan: Plan, engagement: Engagement, *, audience: str, alarm_minutes: int,
+                      calendar_zone: str, sequence: int, cancelled: bool) -> Event:
+    problem = plan.problem
+    zone_name = problem.tour.timezone
+    request = next((r for r in problem.requests if r.id == engagement.request_id), None)
+    title = (request.title if request is not None else "") or engagement.request_id
+    event = Event()
+    event.add("UID", engagement_uid(problem.tour.id, engagement.request_id))
+    event.add("DTSTAMP", dtstamp(plan))
+    event.add("SEQUENCE", sequence)
+    event.add("SUMMARY", f"Cancelled: {title}" if cancelled else title)
+    event.add("DTSTART", in_zone(engagement.start, zone_name))
+    event.add("DTEND", in_zone(engagement.end, zone_name))
+    location = (problem.locations.get(engagement.location)
+                if engagement.location is not None else None)
+    if engagement.location is not None and location is None:
+        # A cancelled slot of an earlier plan may name a place this plan no longer lists.
+        event.add("LOCATION", engagement.location)
+    else:
+        add_place(event, location, request.remote if request is not None else None)
+    description = _engagement_description(plan, request, engagement, audience, calendar_zone)
+    if description:
+        event.add("DESCRIPTION", description)
+    if request is not None:
+        event.add("CATEGORIES", [request.kind])
+    event.add("STATUS", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("TRANSP", "OPAQUE")
+    event.add("X-SCHEDULER-KIND", "engagement")
+    if not cancelled:
+        setup = request.setup_minutes if request is not None else 0
+        alarm = Alarm()
+        alarm.add("ACTION", "DISPLAY")
+        alarm.add("DESCRIPTION", title)
+        # The reminder is for when the guest must be there: before the set-up, if any.
+        alarm.add("TRIGGER", -timedelta(minutes=alarm_minutes + setup))
+        event.add_component(alarm)
+    return event
+
+
+def _travel_event(plan: Plan, leg: TravelLeg, uid: str, *, calendar_zone: str,
+                  sequence: int) -> Event:
+    problem = plan.problem
+    zone_name = problem.tour.timezone
+    origin = problem.locations.get(leg.origin)
+    destination = problem.locations.get(leg.destination)
+    event = Event()
+    event.add("UID", uid)
+    event.add("DTSTAMP", dtstamp(plan))
+    event.add("SEQUENCE", sequence)
+    event.add("SUMMARY", f"Travel: {_location_name(plan, leg.origin)} → "
+                         f"{_location_name(plan, leg.destination)}")
+    event.add("DTSTART", in_zone(leg.depart, zone_name))
+    event.add("DTEND", in_zone(leg.arrive, zone_name))
+    event.add("LOCATION", place_text(origin, None) if origin else leg.origin)
+    lines = [f"From: {place_text(origin, None) if origin else leg.origin}",
+             f"To: {place_text(destination, None) if destination else leg.destination}",
+             f"{leg.minutes} minutes" + (" (estimated)" if leg.estimated else "")]
+    if calendar_zone != zone_name:
+        lines.append(_local_time_line(leg.depart, leg.arrive, zone_name))
+    event.add("DESCRIPTION", "\n".join(lines))
+    event.add("CATEGORIES", ["travel"])
+    event.add("STATUS", "CONFIRMED")
+    event.add("TRANSP", "OPAQUE")
+    event.add("X-SCHEDULER-KIND", "travel")
+    return event
+
+
+def _night_event(plan: Plan, night: date, location_id: str, *, sequence: int) -> Event:
+    location = plan.problem.locations.get(location_id)
+    event = Event()
+    event.add("UID", night_uid(plan.problem.tour.id, night))
+    event.add("DTSTAMP", dtstamp(plan))
+    event.add("SEQUENCE", sequence)
+    event.add("SUMMARY", f"Night: {_location_name(plan, location_id)}")
+    event.add("DTSTART", night)
+    event.add("DTEND", night + timedelta(days=1))
+    add_place(event, location, None)
+    event.add("CATEGORIES", ["lodging"])
+    event.add("STATUS", "CONFIRMED")
+    event.add("TRANSP", "TRANSPARENT")
+    event.add("X-SCHEDULER-KIND", "night")
+    return event
+
+
+def _cancelled_engagements(plan: Plan, cancelled: Iterable[str | Engagement]) -> dict[str, Engagement]:
+    result: dict[str, Engagement] = {}
+    for item in cancelled:
+        if isinstance(item, Engagement):
+            result[item.request_id] = item
+            continue
+        engagement = plan.engagement(item)
+        if engagement is None:
+            raise CalendarError(
+                f"cannot cancel {item!r}: the plan has no engagement for it; pass the "
+                f"Engagement from the earlier plan instead of its request id")
+        result[item] = engagement
+    return result
+
+
+def _event_order(event: Event, zone_name: str) -> tuple[datetime, int, str]:
+    start = event.decoded("DTSTART")
+    if not isinstance(start, datetime):
+        start = datetime.combine(start, time(), ZoneInfo(zone_name))
+    rank = {"night": 0, "travel": 1, "engagement": 2}[str(event["X-SCHEDULER-KIND"])]
+    return start.astimezone(timezone.utc), rank, str(event["UID"])
+
+
+def guest_calendar(plan: Plan, *, audience: str = "guest", alarm_minutes: int = 30,
+                   calendar_zone: str | None = None, sequences: Mapping[str, int] | None = None,
+                   cancelled: Iterable[str | Engagement] = ()) -> Calendar:
+    """The full itinerary as an iCalendar: engagements, travel legs and nights.
+
+    Parameters
+    ----------
+    plan
+        The solved plan.
+    audience
+        ``"guest"``, or ``"team"`` to add each request's internal notes.
+    alarm_minutes
+        Each engagement reminds this many minutes before the guest must be there (its
+        start, or the start of its set-up).
+    calendar_zone
+        The zone of the guest's calendar app (default: the guest's zone). It becomes
+        X-WR-TIMEZONE; when it differs from the tour's zone every timed event's description
+        also gives the tour's local time. Events always carry the tour's zone as TZID.
+    sequences
+        SEQUENCE per event UID (re-planning raises it for the events it changes); 0 for a
+        UID not in it.
+    cancelled
+        Engagements to publish as STATUS:CANCELLED: request ids of this plan's engagements,
+        or :class:`Engagement` objects from an earlier plan.
+
+    Returns
+    -------
+    icalendar.Calendar
+        With a VTIMEZONE of the tour's zone covering only the tour's dates.
+
+    Raises
+    ------
+    CalendarError
+        For an unknown audience, a negative alarm or a zone that does not exist, or a
+        request id to cancel that the plan does not schedule.
+    """
+    if audience not in AUDIENCES:
+        raise CalendarError(f"unknown audience {audience!r}; use one of {', '.join(AUDIENCES)}")
+    if alarm_minutes < 0:
+        raise CalendarError("alarm minutes must be 0 or more")
+    problem = plan.problem
+    tour = problem.tour
+    calendar_zone = calendar_zone or tour.guest.timezone
+    try:
+        ZoneInfo(calendar_zone)
+    except (ValueError, KeyError, OSError) as error:  # zoneinfo raises several types
+        raise CalendarError(f"unknown time zone {calendar_zone!r}") from error
+    sequences = sequences or {}
+    to_cancel = _cancelled_engagements(plan, cancelled)
+
+    events: list[Event] = []
+    kept = [e for e in plan.engagements if e.request_id not in to_cancel]
+    for engagement, is_cancelled in ([(e, False) for e in kept]
+                                     + [(e, True) for e in to_cancel.values()]):
+        uid = engagement_uid(tour.id, engagement.request_id)
+        events.append(_engagement_event(
+            plan, engagement, audience=audience, alarm_minutes=alarm_minutes,
+            calendar_zone=calendar_zone, sequence=sequences.get(uid, 0), cancelled=is_cancelled))
+    seen: dict[tuple[date, str, str], int] = {}
+    for leg in plan.travel:
+        key = (leg.day, leg.origin, leg.destination)
+        seen[key] = seen.get(key, 0) + 1
+        uid = travel_uid(tour.id, leg, seen[key])
+        events.append(_travel_event(plan, leg, uid, calendar_zone=calendar_zone,
+                                    sequence=sequences.get(uid, 0)))
+    for night, location_id in nights(plan):
+        events.append(_night_event(plan, night, location_id,
+                                   sequence=sequences.get(night_uid(tour.id, night), 0)))
+    events.sort(key=lambda event: _event_order(event, tour.timezone))
+
+    calendar = new_calendar()
+    name = tour.name or tour.id
+    calendar.add("X-WR-CALNAME", f"{name} (team)" if audience == "team" else name)
+    calendar.add("X-WR-TIMEZONE", calendar_zone)
+    moments: list[datetime | date] = [*(d.start for d in tour.days), *(d.end for d in tour.days)]
+    moments += [e.decoded("DTSTART") for e in events] + [e.decoded("DTEND") for e in events]
+    add_timezones(calendar, tour.timezone, moments)
+    for event in events:
+        calendar.add_component(event)
+    return calendar
+
+
+def write(plan: Plan, out_dir: Path, *, audience: str = "guest", alarm_minutes: int = 30,
+          calendar_zone: str | None = None, sequences: Mapping[str, int] | None = None,
+          cancelled: Iterable[str | Engagement] = ()) -> list[Path]:
+    """Write the calendar to ``out_dir/agenda.ics`` (guest) or ``agenda-team.ics`` (team).
+
+    The file is written atomically and readable by its owner only: it holds the guest's
+    whole itinerary. The options are those of :func:`guest_calendar`.
+
+    Returns
+    -------
+    list of Path
+        The one file written.
+    """
+    calendar = guest_calendar(plan, audience=audience, alarm_minutes=alarm_minutes,
+                              calendar_zone=calendar_zone, sequences=sequences,
+                              cancelled=cancelled)
+    path = write_atomic(Path(out_dir) / FILE_NAMES[audience], calendar_bytes(calendar),
+                        private=True)
+    return [path]

@@ -1,0 +1,77 @@
+"""Reading single spreadsheet cells: whole numbers, decimals, yes/no, ids."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["CellError", "is_valid_id", "parse_decimal", "parse_flag", "parse_whole"]
+
+_WHOLE = re.compile(r"^[+]?\d+$")
+# Spreadsheets group thousands: 1.500.000 (Spain), 1,500,000, 1 500 000 (also non-breaking).
+_GROUPED = re.compile(r"^\d{1,3}(?P<sep>[.,\u00a0\u202f ])\d{3}(?:(?P=sep)\d{3})*$")
+_DECIMAL = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$")
+_ID = re.compile(r"^[A-Za-z0-9_.\-]+$")
+_YES = frozenset({"yes", "true", "1", "sí", "si"})
+_NO = frozenset({"no", "false", "0"})
+
+
+class CellError(ValueError):
+    """A cell whose text is not a value of the expected type; the message says what to write."""
+
+
+def parse_whole(text: str, *, minimum: int = 0) -> int:
+    """A whole number of at least ``minimum``; thousands may be grouped (``1.500.000``).
+
+    Raises
+    ------
+    CellError
+        When the text is not such a number.
+    """
+    compact = text.strip()
+    if _WHOLE.match(compact):
+        value = int(compact)
+    elif _GROUPED.match(compact):
+        value = int(re.sub(r"\D", "", compact))
+    elif re.match(r"^-\s*\d+$", compact):
+        value = -int(re.sub(r"\D", "", compact))
+    else:
+        raise CellError(f"`{text}` is not a whole number")
+    if value < minimum:
+        bound = "above 0" if minimum == 1 else f"{minimum} or more"
+        raise CellError(f"must be {bound}, not {value}")
+    return value
+
+
+def parse_decimal(text: str) -> float:
+    """A decimal number with a point or a decimal comma (``40,4168``).
+
+    Raises
+    ------
+    CellError
+        When the text is not such a number.
+    """
+    compact = text.strip().replace("\u2212", "-")
+    if not _DECIMAL.match(compact):
+        raise CellError(f"`{text}` is not a number")
+    return float(compact.replace(",", "."))
+
+
+def parse_flag(text: str) -> bool:
+    """``yes``/``no``, ``true``/``false``, ``1``/``0``, ``sí``/``si``, any case.
+
+    Raises
+    ------
+    CellError
+        When the text is none of them.
+    """
+    folded = text.strip().casefold()
+    if folded in _YES:
+        return True
+    if folded in _NO:
+        return False
+    raise CellError(f"`{text}` is not yes or no")
+
+
+def is_valid_id(text: str) -> bool:
+    """Whether ``text`` is an id of letters, digits, ``-``, ``_`` and ``.``."""
+    return bool(_ID.match(text))

@@ -1,0 +1,86 @@
+"""Collects input problems so that a reader can report every one of them at once."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+from scheduler.errors import InputError, InputIssue
+
+__all__ = ["IssueLog", "Suggester", "did_you_mean"]
+
+# Fuzzy matching is the slow part of reporting an unknown name; past this many distinct
+# unknown names per list, a huge broken file is reported without suggestions.
+_MAX_SUGGESTED_NAMES = 500
+
+
+class IssueLog:
+    """An ordered list of :class:`~scheduler.errors.InputIssue` that grows while files are read."""
+
+    def __init__(self) -> None:
+        self._issues: list[InputIssue] = []
+
+    def add(self, file: str, line: int | None, field: str | None, message: str) -> None:
+        """Record one problem."""
+        self._issues.append(InputIssue(file, line, field, message))
+
+    def extend(self, issues: Iterable[InputIssue]) -> None:
+        """Record problems found elsewhere."""
+        self._issues.extend(issues)
+
+    @property
+    def issues(self) -> tuple[InputIssue, ...]:
+        """The problems recorded so far, in the order found."""
+        return tuple(self._issues)
+
+    def __len__(self) -> int:
+        return len(self._issues)
+
+    def raise_if_any(self) -> None:
+        """Raise one :class:`~scheduler.errors.InputError` holding every problem, if there are any."""
+        if self._issues:
+            raise InputError(self._issues)
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """A hint naming the closest candidates to ``word``, or ``""`` when none is close.
+
+    Parameters
+    ----------
+    word
+        What was written.
+    candidates
+        The names that would have been accepted.
+
+    Returns
+    -------
+    str
+        ``" (did you mean `x`?)"`` or ``" (did you mean `x` or `y`?)"``, or ``""``.
+    """
+    by_folded: dict[str, str] = {}
+    for candidate in candidates:
+        by_folded.setdefault(candidate.casefold(), candidate)
+    folded = word.casefold()
+    if folded in by_folded and by_folded[folded] != word:
+        return f" (did you mean `{by_folded[folded]}`? names are case-sensitive)"
+    close = difflib.get_close_matches(folded, list(by_folded), n=2, cutoff=0.6)
+    if not close:
+        return ""
+    names = " or ".join(f"`{by_folded[name]}`" for name in close)
+    return f" (did you mean {names}?)"
+
+
+class Suggester:
+    """:func:`did_you_mean` over one fixed list of names, remembering its answers."""
+
+    def __init__(self, candidates: Iterable[str]) -> None:
+        self._candidates = tuple(candidates)
+        self._hints: dict[str, str] = {}
+
+    def hint(self, word: str) -> str:
+        """The hint for ``word`` (see :func:`did_you_mean`)."""
+        if word not in self._hints:
+            if len(self._hints) >= _MAX_SUGGESTED_NAMES:
+                return ""
+            self._hints[word] = did_you_mean(word, self._candidates)
+        return self._hints[word]

@@ -1,0 +1,167 @@
+"""Reads a whole tour folder into a :class:`~scheduler.domain.Problem`, reporting every problem at once."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from pathlib import Path
+
+from scheduler.domain import Day, DomainError, Location, Problem, Request, Tour
+from scheduler.errors import InputError, InputIssue
+from scheduler.io.issues import IssueLog, Suggester
+from scheduler.io.places import PlaceEntry, read_locations, read_travel, read_travel_modes, travel_table
+from scheduler.io.requests import RequestsRead, ValueRule, read_requests
+from scheduler.io.tourfile import FILE as TOUR_FILE, TourFile, build_days, build_tour, read_tour_file
+from scheduler.io.windows import TourCalendar, WindowReader
+from scheduler.resources import data_dir
+
+__all__ = ["TOUR_FILES", "load_locations", "load_tour"]
+
+TOUR_FILES = ("tour.toml", "requests.csv", "availability.csv", "locations.csv", "travel.csv")
+_MISSING_SHOWN = 5
+
+
+def load_tour(folder: str | Path) -> Problem:
+    """Read a tour folder (docs/input-format.md) into a validated problem.
+
+    Parameters
+    ----------
+    folder
+        The folder holding ``tour.toml`` and ``requests.csv``, and optionally
+        ``availability.csv``, ``locations.csv`` and ``travel.csv``.
+
+    Returns
+    -------
+    Problem
+        The tour with its days, the requests with their windows and values, the locations
+        the days and requests use, and the travel minutes between every two of them.
+
+    Raises
+    ------
+    InputError
+        With every problem found in every file, each naming the file (relative to the folder),
+        the physical line and the column or TOML key.
+    """
+    root = Path(folder)
+    if not root.is_dir():
+        what = "is not a folder" if root.exists() else "does not exist"
+        raise InputError([InputIssue(str(folder), None, None, f"the tour folder {what}")])
+    log = IssueLog()
+    _check_file_names(root, log)
+    detour_factor, modes = read_travel_modes(data_dir() / "travel_modes.toml",
+                                             str(data_dir() / "travel_modes.toml"), log)
+    tour_file = read_tour_file(root / TOUR_FILE, log, detour_factor=detour_factor, modes=modes)
+    frame = tour_file.frame if tour_file is not None else None
+    days = build_days(frame, log) if frame is not None else None
+    places = _known_places(root, log)
+    if tour_file is not None:
+        _check_tour_places(tour_file, places, log)
+    given = read_travel(root / "travel.csv", "travel.csv", log, places) if (
+        root / "travel.csv").is_file() else None
+    reader = None
+    if frame is not None and days is not None:
+        reader = WindowReader(TourCalendar.from_days(days, frame.zone))
+    read = _read_requests(root, log, places, reader, tour_file)
+    problem = None
+    if tour_file is not None and days is not None:
+        # Built even when other files have problems, so that missing coordinates are
+        # reported in the same round.
+        problem = _problem(days, read, places, given.minutes if given else {}, tour_file, log)
+    log.raise_if_any()
+    if problem is None:
+        raise InputError([InputIssue(TOUR_FILE, None, None, "the tour could not be built")])
+    return problem
+
+
+def load_locations(folder: str | Path | None = None) -> dict[str, Location]:
+    """Every known location: the bundled directory, and a tour folder's ``locations.csv`` over it.
+
+    Raises
+    ------
+    InputError
+        When a locations file has problems.
+    """
+    log = IssueLog()
+    root = Path(folder) if folder is not None else None
+    places = _known_places(root, log)
+    log.raise_if_any()
+    return {place_id: entry.location for place_id, entry in places.items()}
+
+
+def _check_file_names(root: Path, log: IssueLog) -> None:
+    """A misnamed file (``location.csv``) would be silently ignored: say so instead."""
+    for path in sorted(root.iterdir()):
+        if path.name in TOUR_FILES or path.suffix.lower() not in (".csv", ".toml"):
+            continue
+        close = difflib.get_close_matches(path.name.lower(), TOUR_FILES, n=1, cutoff=0.75)
+        if close and not (root / close[0]).exists():
+            log.add(path.name, None, None, f"`{path.name}` is not read; did you mean `{close[0]}`? "
+                    f"a tour folder holds: {', '.join(TOUR_FILES)}")
+
+
+def _known_places(root: Path | None, log: IssueLog) -> dict[str, PlaceEntry]:
+    bundled = data_dir() / "places.csv"
+    places = read_locations(bundled, str(bundled), log) if bundled.is_file() else {}
+    if root is not None and (root / "locations.csv").is_file():
+        places.update(read_locations(root / "locations.csv", "locations.csv", log))
+    return places
+
+
+def _check_tour_places(tour_file: TourFile, places: Mapping[str, PlaceEntry], log: IssueLog) -> None:
+    suggester = Suggester(places)
+    for ref in tour_file.location_refs:
+        if ref.location_id not in places:
+            log.add(TOUR_FILE, ref.line, ref.field, f"unknown location `{ref.location_id}`"
+                    f"{suggester.hint(ref.location_id)}; add it to locations.csv")
+
+
+def _read_requests(root: Path, log: IssueLog, places: Mapping[str, PlaceEntry],
+                   reader: WindowReader | None, tour_file: TourFile | None) -> RequestsRead:
+    path = root / "requests.csv"
+    if not path.is_file():
+        log.add("requests.csv", None, None, "requests.csv is missing; every tour folder needs one")
+        return RequestsRead(())
+    availability = root / "availability.csv"
+    value_rule = tour_file.value_rule if tour_file is not None else ValueRule()
+    return read_requests(path, "requests.csv", log, locations=places, reader=reader,
+                         value_rule=value_rule,
+                         availability=(availability, "availability.csv") if availability.is_file() else None)
+
+
+def _used_ids(tour: Tour, requests: tuple[Request, ...]) -> list[str]:
+    ids = {request.location_id for request in requests if request.location_id is not None}
+    for day in tour.days:
+        ids.update((day.start_location, day.end_location))
+    return sorted(ids)
+
+
+def _problem(days: tuple[Day, ...], read: RequestsRead, places: Mapping[str, PlaceEntry],
+             given: Mapping[tuple[str, str], int], tour_file: TourFile, log: IssueLog) -> Problem | None:
+    if tour_file.travel is None:
+        return None
+    try:
+        tour = build_tour(tour_file, days)
+    except DomainError as error:
+        log.add(TOUR_FILE, None, None, f"the tour does not hold together: {error}")
+        return None
+    if tour is None:
+        return None
+    locations = {place_id: entry.location for place_id, entry in places.items()}
+    locations.update(read.locations)
+    used = [place for place in _used_ids(tour, read.requests) if place in locations]
+    table, missing = travel_table(used, locations, given, tour_file.travel)
+    for place_id, others in sorted(missing.items()):
+        entry = places.get(place_id)
+        shown = ", ".join(others[:_MISSING_SHOWN])
+        more = f" and {len(others) - _MISSING_SHOWN} more" if len(others) > _MISSING_SHOWN else ""
+        log.add(entry.file if entry else "locations.csv", entry.line if entry else None, "latitude",
+                f"`{place_id}` has no coordinates, so travel to and from it cannot be estimated; "
+                f"give its latitude and longitude, or give in travel.csv the minutes between it "
+                f"and {shown}{more}")
+    if missing:
+        return None
+    try:
+        return Problem(tour, read.requests, {place: locations[place] for place in used}, table)
+    except DomainError as error:
+        log.add(TOUR_FILE, None, None, f"the tour does not hold together: {error}")
+        return None

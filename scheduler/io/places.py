@@ -1,0 +1,315 @@
+"""Places and travel: locations.csv, the bundled directory, travel.csv and great-circle estimates."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+import numpy as np
+
+from scheduler.domain import Location, TravelTable
+from scheduler.io.cells import CellError, parse_decimal, parse_flag, parse_whole
+from scheduler.io.csvfile import CsvRow, CsvSchema, read_csv
+from scheduler.io.issues import IssueLog, Suggester
+from scheduler.io.tomlfile import TomlLines, TomlTable, load_toml
+
+__all__ = [
+    "EARTH_RADIUS_KM",
+    "LOCATION_SCHEMA",
+    "TRAVEL_SCHEMA",
+    "GivenTravel",
+    "PlaceEntry",
+    "TravelMode",
+    "TravelSettings",
+    "great_circle_km",
+    "read_locations",
+    "read_travel",
+    "read_travel_modes",
+    "travel_table",
+]
+
+EARTH_RADIUS_KM = 6371.0
+LOCATION_SCHEMA = CsvSchema(("id",), ("name", "address", "city", "latitude", "longitude",
+                                      "approximate"))
+TRAVEL_SCHEMA = CsvSchema(("from", "to", "minutes"), ("mode",))
+# A float product such as 14.000000000000002 must not cost a whole extra minute.
+_CEIL_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class TravelMode:
+    """How fast a mode moves and its fixed cost per leg (waiting, stations)."""
+
+    speed_kmh: float
+    overhead_minutes: int
+
+
+@dataclass(frozen=True, slots=True)
+class TravelSettings:
+    """How missing travel times are estimated (``[travel]`` of tour.toml over the bundled modes)."""
+
+    modes: Mapping[str, TravelMode]
+    mode: str = "taxi"
+    detour_factor: float = 1.3
+    long_distance_km: float = 80.0
+    long_distance_mode: str = "train"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "modes", MappingProxyType(dict(self.modes)))
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceEntry:
+    """A location with where it was defined (for messages)."""
+
+    location: Location
+    file: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class GivenTravel:
+    """The minutes of travel.csv by ordered pair, with the line of each."""
+
+    minutes: Mapping[tuple[str, str], int] = field(default_factory=dict)
+    lines: Mapping[tuple[str, str], int] = field(default_factory=dict)
+
+
+def read_travel_modes(path: Path, file: str, log: IssueLog) -> tuple[float, dict[str, TravelMode]]:
+    """The default detour factor and the modes of ``travel_modes.toml``.
+
+    Returns
+    -------
+    tuple[float, dict[str, TravelMode]]
+        The detour factor (1.3 when the file gives none) and the modes by name; empty modes
+        when the file cannot be read (the problem is in ``log``).
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        log.add(file, None, None, f"cannot read the travel modes: {error}")
+        return 1.3, {}
+    data = load_toml(text, file, log)
+    if data is None:
+        return 1.3, {}
+    top = TomlTable(data, "", file, TomlLines(text), log)
+    detour = top.number("detour_factor", default=1.3, minimum=1.0) or 1.3
+    modes: dict[str, TravelMode] = {}
+    table = top.table("modes", required=True)
+    if table is None:
+        return detour, {}
+    for name in table.data:
+        entry = table.table(name)
+        if entry is None:
+            continue
+        entry.check_keys(("speed_kmh", "overhead_minutes"))
+        speed = entry.number("speed_kmh", minimum=0.0, above=True)
+        overhead = entry.whole("overhead_minutes", default=0)
+        if speed is not None and overhead is not None:
+            modes[name] = TravelMode(speed, overhead)
+    return detour, modes
+
+
+def _coordinate(row: CsvRow, column: str, limit: float, file: str, log: IssueLog) -> float | None:
+    text = row.get(column)
+    if not text:
+        return None
+    try:
+        value = parse_decimal(text)
+    except CellError as error:
+        log.add(file, row.line_of(column), column, f"{error}; write it like 40.4168 or 40,4168")
+        return None
+    if not -limit <= value <= limit:
+        log.add(file, row.line_of(column), column, f"{value:g} is out of range "
+                f"(-{limit:g} to {limit:g})")
+        return None
+    return value
+
+
+def coordinates(row: CsvRow, file: str, log: IssueLog) -> tuple[float | None, float | None, bool]:
+    """The latitude and longitude of a row (decimal commas allowed).
+
+    Returns
+    -------
+    tuple
+        ``(latitude, longitude, ok)``; ``ok`` is false when a problem was recorded.
+    """
+    before = len(log)
+    latitude = _coordinate(row, "latitude", 90.0, file, log)
+    longitude = _coordinate(row, "longitude", 180.0, file, log)
+    if len(log) == before and (latitude is None) != (longitude is None):
+        missing = "longitude" if longitude is None else "latitude"
+        log.add(file, row.line_of(missing), missing, "give both latitude and longitude, or neither")
+    ok = len(log) == before
+    return (latitude, longitude, True) if ok else (None, None, False)
+
+
+def read_locations(path: Path, file: str, log: IssueLog) -> dict[str, PlaceEntry]:
+    """The locations of a ``locations.csv`` (or of the bundled ``places.csv``) by id."""
+    table = read_csv(path, file, LOCATION_SCHEMA, log)
+    if table is None or not table.has("id"):
+        return {}
+    places: dict[str, PlaceEntry] = {}
+    for row in table.rows:
+        entry = _location_row(row, file, log, places)
+        if entry is not None:
+            places[entry.location.id] = entry
+    return places
+
+
+def _location_row(row: CsvRow, file: str, log: IssueLog,
+                  seen: Mapping[str, PlaceEntry]) -> PlaceEntry | None:
+    place_id = row.get("id")
+    ok = True
+    if not place_id:
+        log.add(file, row.line, "id", "the location has no id")
+        ok = False
+    elif place_id.startswith("@"):
+        log.add(file, row.line, "id", f"`{place_id}`: ids starting with `@` are kept for places "
+                "given inline in requests.csv")
+        ok = False
+    elif place_id in seen:
+        log.add(file, row.line, "id", f"the location id `{place_id}` is already used on line "
+                f"{seen[place_id].line}")
+        ok = False
+    latitude, longitude, coordinates_ok = coordinates(row, file, log)
+    approximate = False
+    if row.get("approximate"):
+        try:
+            approximate = parse_flag(row.get("approximate"))
+        except CellError as error:
+            log.add(file, row.line_of("approximate"), "approximate", f"{error}; write yes or no")
+            ok = False
+    if not (ok and coordinates_ok):
+        return None
+    location = Location(place_id, row.get("name") or place_id, row.get("address"),
+                        row.get("city"), latitude, longitude, approximate)
+    return PlaceEntry(location, file, row.line)
+
+
+def read_travel(path: Path, file: str, log: IssueLog, known: Mapping[str, object]) -> GivenTravel:
+    """The travel times of ``travel.csv``; ids are checked against ``known`` locations."""
+    table = read_csv(path, file, TRAVEL_SCHEMA, log)
+    if table is None or not all(table.has(column) for column in TRAVEL_SCHEMA.required):
+        return GivenTravel()
+    suggester = Suggester(known)
+    minutes: dict[tuple[str, str], int] = {}
+    lines: dict[tuple[str, str], int] = {}
+    for row in table.rows:
+        ok = True
+        for column in ("from", "to"):
+            place = row.get(column)
+            if not place:
+                log.add(file, row.line_of(column), column, f"`{column}` is empty")
+                ok = False
+            elif place not in known:
+                log.add(file, row.line_of(column), column,
+                        f"unknown location `{place}`{suggester.hint(place)}")
+                ok = False
+        pair = (row.get("from"), row.get("to"))
+        if ok and pair[0] == pair[1]:
+            log.add(file, row.line, "to", "`from` and `to` are the same place")
+            ok = False
+        if ok and pair in lines:
+            log.add(file, row.line, "to", f"travel from {pair[0]} to {pair[1]} is already given "
+                    f"on line {lines[pair]}")
+            ok = False
+        try:
+            value = parse_whole(row.get("minutes"), minimum=0)
+        except CellError as error:
+            log.add(file, row.line_of("minutes"), "minutes", f"{error}; write whole minutes")
+            continue
+        if ok:
+            minutes[pair] = value
+            lines[pair] = row.line
+    return GivenTravel(minutes, lines)
+
+
+def great_circle_km(latitudes: np.ndarray, longitudes: np.ndarray) -> np.ndarray:
+    """The haversine distance in km between every two points, as an ``n × n`` matrix."""
+    phi = np.radians(latitudes)[:, None]
+    lam = np.radians(longitudes)[:, None]
+    half_dphi = (phi - phi.T) / 2.0
+    half_dlam = (lam - lam.T) / 2.0
+    a = np.sin(half_dphi) ** 2 + np.cos(phi) * np.cos(phi.T) * np.sin(half_dlam) ** 2
+    return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def _estimated_minutes(km: np.ndarray, settings: TravelSettings) -> np.ndarray:
+    near = settings.modes[settings.mode]
+    far = settings.modes[settings.long_distance_mode]
+    long_distance = km > settings.long_distance_km
+    speed = np.where(long_distance, far.speed_kmh, near.speed_kmh)
+    overhead = np.where(long_distance, far.overhead_minutes, near.overhead_minutes)
+    riding = np.ceil(km * settings.detour_factor / speed * 60.0 - _CEIL_TOLERANCE)
+    return np.maximum(riding, 0).astype(np.int64) + overhead
+
+
+def travel_table(used: Sequence[str], locations: Mapping[str, Location],
+                 given: Mapping[tuple[str, str], int], settings: TravelSettings
+                 ) -> tuple[TravelTable, dict[str, list[str]]]:
+    """Travel minutes for every ordered pair of ``used`` locations.
+
+    A time given for ``A → B`` is used for ``B → A`` too unless that direction is given.
+    Other pairs are estimated from coordinates: ``ceil(km × detour ÷ speed × 60) +
+    overhead``, with the long-distance mode beyond ``long_distance_km`` (great-circle km).
+
+    Parameters
+    ----------
+    used
+        The location ids the days and requests use.
+    locations
+        Every known location by id (coordinates for the estimates).
+    given
+        Minutes given by the organizer, by ordered pair.
+    settings
+        Speeds, overheads, detour factor and the long-distance rule.
+
+    Returns
+    -------
+    tuple[TravelTable, dict[str, list[str]]]
+        The table, and for each location without coordinates the places it needs a given
+        time to (empty when nothing is missing).
+    """
+    ids = sorted(set(used))
+    minutes: dict[tuple[str, str], int] = {}
+    for origin in ids:
+        for destination in ids:
+            if origin == destination:
+                continue
+            pair = (origin, destination)
+            if pair in given:
+                minutes[pair] = given[pair]
+            elif (destination, origin) in given:
+                minutes[pair] = given[(destination, origin)]
+    located = [place for place in ids if locations[place].has_coordinates]
+    estimated = _estimate(located, locations, minutes, settings)
+    minutes.update(estimated)
+    missing: dict[str, set[str]] = {}
+    for origin in ids:
+        for destination in ids:
+            if origin != destination and (origin, destination) not in minutes:
+                blamed = origin if not locations[origin].has_coordinates else destination
+                other = destination if blamed == origin else origin
+                missing.setdefault(blamed, set()).add(other)
+    return (TravelTable(minutes, frozenset(estimated)),
+            {place: sorted(others) for place, others in missing.items()})
+
+
+def _estimate(located: list[str], locations: Mapping[str, Location],
+              known: Mapping[tuple[str, str], int], settings: TravelSettings
+              ) -> dict[tuple[str, str], int]:
+    if len(located) < 2:
+        return {}
+    latitudes = np.array([locations[place].latitude for place in located], dtype=float)
+    longitudes = np.array([locations[place].longitude for place in located], dtype=float)
+    matrix = _estimated_minutes(great_circle_km(latitudes, longitudes), settings)
+    estimates: dict[tuple[str, str], int] = {}
+    for i, origin in enumerate(located):
+        row = matrix[i].tolist()
+        for j, destination in enumerate(located):
+            if i != j and (origin, destination) not in known:
+                estimates[(origin, destination)] = int(row[j])
+    return estimates

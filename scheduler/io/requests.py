@@ -1,0 +1,531 @@
+"""requests.csv and availability.csv: rows into domain requests, with their windows and values.
+
+A row is read in two steps. First every cell is checked on its own (ids, numbers, the place,
+the syntax of the windows), which needs no tour. Then, when the tour's days are known, the
+windows are expanded, merged with availability.csv, and the request is built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from fractions import Fraction
+from pathlib import Path
+
+from scheduler.domain import KINDS, REMOTE_MODES, Contact, DomainError, Location, Request, Tour, Window, utc
+from scheduler.io.cells import CellError, is_valid_id, parse_flag, parse_whole
+from scheduler.io.csvfile import CsvRow, CsvSchema, CsvTable, read_csv
+from scheduler.io.issues import IssueLog, Suggester
+from scheduler.io.places import coordinates
+from scheduler.io.windows import TourCalendar, WindowReader, WindowSyntaxError, parse_window_spec, parse_window_specs
+
+__all__ = [
+    "AVAILABILITY_SCHEMA",
+    "REQUEST_SCHEMA",
+    "VALUE_BASES",
+    "RequestsRead",
+    "ValueRule",
+    "read_requests",
+    "read_requests_csv",
+]
+
+REQUEST_SCHEMA = CsvSchema(
+    required=("id", "title", "duration"),
+    optional=("kind", "counterpart", "contact_name", "contact_email", "contact_phone",
+              "location", "address", "latitude", "longitude", "remote", "priority", "audience",
+              "value", "mandatory", "windows", "fixed_start", "setup_minutes", "notes",
+              "internal_notes"),
+)
+AVAILABILITY_SCHEMA = CsvSchema(required=("windows",), optional=("request_id", "counterpart", "type"))
+VALUE_BASES = ("priority", "audience", "priority+audience")
+_NOT_REMOTE = frozenset({"", "no", "false", "0"})
+_AVAILABILITY_TYPES = ("available", "unavailable")
+
+
+@dataclass(frozen=True, slots=True)
+class ValueRule:
+    """How a request's value follows from its priority and audience (``[objective]``)."""
+
+    basis: str = "priority+audience"
+    priority_points: float = 10.0
+    audience_points: float = 1.0
+    # Exact fractions of the points, so that 0.1 point is a tenth and rounding is exact.
+    _priority: Fraction = field(init=False, repr=False, compare=False)
+    _audience: Fraction = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_priority", Fraction(str(self.priority_points)))
+        object.__setattr__(self, "_audience", Fraction(str(self.audience_points)) / 100_000)
+
+    def value_of(self, priority: int, audience: int | None) -> int:
+        """``priority × priority_points`` and/or ``audience / 100,000 × audience_points``.
+
+        Each part is rounded half up (so 2.5 gives 3) and the parts are added.
+        """
+        total = 0
+        if self.basis in ("priority", "priority+audience"):
+            total += _round_half_up(priority * self._priority.numerator, self._priority.denominator)
+        if self.basis in ("audience", "priority+audience") and audience:
+            total += _round_half_up(audience * self._audience.numerator, self._audience.denominator)
+        return total
+
+
+def _round_half_up(numerator: int, denominator: int) -> int:
+    """``numerator / denominator`` rounded half up, in whole numbers only (exact)."""
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
+@dataclass(frozen=True, slots=True)
+class RequestsRead:
+    """The requests of a file and the places given inline in it (ids ``@<request id>``)."""
+
+    requests: tuple[Request, ...]
+    locations: Mapping[str, Location] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class _Draft:
+    """A row with each cell read on its own; ``ok`` is false when any cell is wrong."""
+
+    line: int
+    ok: bool = True
+    id: str = ""
+    title: str = ""
+    kind: str = "other"
+    counterpart: str = ""
+    contact: Contact = field(default_factory=Contact)
+    location_id: str | None = None
+    inline: Location | None = None
+    remote: str | None = None
+    duration: int | None = None
+    priority: int = 1
+    audience: int | None = None
+    value: int | None = None
+    mandatory: bool = False
+    windows_text: str = ""
+    windows_line: int = 0
+    fixed_text: str = ""
+    fixed_line: int = 0
+    setup_minutes: int = 0
+    notes: str = ""
+    internal_notes: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Availability:
+    """A row of availability.csv."""
+
+    line: int
+    request_id: str
+    counterpart: str
+    text: str
+    available: bool
+
+
+class _RowReader:
+    """Reads the cells of requests.csv rows, recording every problem."""
+
+    def __init__(self, table: CsvTable, log: IssueLog, locations: Mapping[str, object],
+                 taken_ids: Iterable[str]) -> None:
+        self.table = table
+        self.file = table.file
+        self.log = log
+        self.locations = locations
+        self.suggester = Suggester(locations)
+        self.kind_hints = Suggester(KINDS)
+        self.seen: dict[str, int] = {}
+        self.taken = frozenset(taken_ids)
+
+    def problem(self, draft: _Draft, row: CsvRow, column: str | None, message: str) -> None:
+        draft.ok = False
+        self.log.add(self.file, row.line_of(column) if column else row.line, column, message)
+
+    def read(self, row: CsvRow) -> _Draft:
+        draft = _Draft(row.line)
+        draft.counterpart = row.get("counterpart")
+        self._identity(draft, row)
+        self._numbers(draft, row)
+        self._place(draft, row)
+        draft.contact = Contact(row.get("contact_name"), row.get("contact_email"),
+                                row.get("contact_phone"))
+        draft.notes, draft.internal_notes = row.get("notes"), row.get("internal_notes")
+        draft.windows_text, draft.windows_line = row.get("windows"), row.line_of("windows")
+        draft.fixed_text, draft.fixed_line = row.get("fixed_start"), row.line_of("fixed_start")
+        return draft
+
+    def _identity(self, draft: _Draft, row: CsvRow) -> None:
+        request_id = row.get("id")
+        if not request_id:
+            self.problem(draft, row, "id", "the request has no id")
+        elif not is_valid_id(request_id):
+            self.problem(draft, row, "id", f"`{request_id}` may only hold letters, digits, "
+                         "`-`, `_` and `.`")
+        elif request_id in self.seen:
+            self.problem(draft, row, "id", f"the id `{request_id}` is already used on line "
+                         f"{self.seen[request_id]}")
+        elif request_id in self.taken:
+            self.problem(draft, row, "id", f"the id `{request_id}` is already used by a request "
+                         "of the tour")
+        else:
+            self.seen[request_id] = row.line
+        draft.id = request_id
+        draft.title = row.get("title")
+        if self.table.has("title") and not draft.title:
+            self.problem(draft, row, "title", "the title is empty")
+        kind = row.get("kind").casefold() or "other"
+        if kind not in KINDS:
+            self.problem(draft, row, "kind", f"unknown kind `{row.get('kind')}`"
+                         f"{self.kind_hints.hint(kind)}; the kinds are: {', '.join(KINDS)}")
+        draft.kind = kind
+        if row.get("mandatory"):
+            try:
+                draft.mandatory = parse_flag(row.get("mandatory"))
+            except CellError as error:
+                self.problem(draft, row, "mandatory", f"{error}; write yes or no")
+
+    def _whole(self, draft: _Draft, row: CsvRow, column: str, minimum: int,
+               default: int | None, unit: str) -> int | None:
+        text = row.get(column)
+        if not text:
+            return default
+        try:
+            return parse_whole(text, minimum=minimum)
+        except CellError as error:
+            self.problem(draft, row, column, f"{error}; write {unit}")
+            return default
+
+    def _numbers(self, draft: _Draft, row: CsvRow) -> None:
+        if self.table.has("duration") and not row.get("duration"):
+            self.problem(draft, row, "duration", "the duration is empty; write whole minutes above 0")
+        draft.duration = self._whole(draft, row, "duration", 1, None, "whole minutes above 0")
+        priority = self._whole(draft, row, "priority", 0, 1, "a whole number, 0 or more")
+        draft.priority = 1 if priority is None else priority
+        draft.audience = self._whole(draft, row, "audience", 0, None, "the number of people reached")
+        draft.value = self._whole(draft, row, "value", 0, None, "whole value points, 0 or more")
+        setup = self._whole(draft, row, "setup_minutes", 0, 0, "whole minutes, 0 or more")
+        draft.setup_minutes = 0 if setup is None else setup
+
+    def _place(self, draft: _Draft, row: CsvRow) -> None:
+        location_id, address = row.get("location"), row.get("address")
+        latitude, longitude, coordinates_ok = coordinates(row, self.file, self.log)
+        draft.ok = draft.ok and coordinates_ok
+        inline = latitude is not None
+        remote_text = row.get("remote").casefold()
+        remote = None if remote_text in _NOT_REMOTE else remote_text
+        if remote is not None and remote not in REMOTE_MODES:
+            self.problem(draft, row, "remote", f"remote must be phone or video (or empty), "
+                         f"not `{row.get('remote')}`")
+            remote = None
+        ways = [name for name, given in (("a `location` id", location_id),
+                                         ("an inline place", inline or address),
+                                         ("`remote`", remote)) if given]
+        if len(ways) > 1:
+            column = "remote" if remote else "location"
+            self.problem(draft, row, column, f"give only one of {' and '.join(ways)}: a request "
+                         "is at a known location, at a place given inline, or remote")
+        elif not ways and coordinates_ok:
+            self.problem(draft, row, "location", "the request needs a place: a `location` id, "
+                         "`latitude` and `longitude`, or `remote` (phone or video)")
+        elif address and not inline:
+            self.problem(draft, row, "latitude", "an address alone cannot be placed; give "
+                         "`latitude` and `longitude` too, or a `location` id")
+        if location_id and location_id not in self.locations:
+            self.problem(draft, row, "location", f"unknown location `{location_id}`"
+                         f"{self.suggester.hint(location_id)}; add it to locations.csv")
+        draft.location_id = location_id or None
+        draft.remote = remote
+        if inline and draft.id:
+            draft.inline = Location(f"@{draft.id}", draft.counterpart or draft.title or draft.id,
+                                    address, "", latitude, longitude)
+            draft.location_id = draft.inline.id
+
+
+def _availability_rows(table: CsvTable, log: IssueLog, drafts: Sequence[_Draft]) -> list[_Availability]:
+    ids = {draft.id for draft in drafts if draft.id}
+    counterparts = {draft.counterpart.casefold(): draft.counterpart for draft in drafts if draft.counterpart}
+    id_hints, counterpart_hints = Suggester(ids), Suggester(counterparts.values())
+    rows: list[_Availability] = []
+    for row in table.rows:
+        request_id, counterpart = row.get("request_id"), row.get("counterpart")
+        kind = row.get("type").casefold() or "available"
+        ok = True
+        if bool(request_id) == bool(counterpart):
+            log.add(table.file, row.line, "request_id", "give either `request_id` or `counterpart`")
+            ok = False
+        elif request_id and request_id not in ids:
+            log.add(table.file, row.line_of("request_id"), "request_id",
+                    f"no request has the id `{request_id}`{id_hints.hint(request_id)}")
+            ok = False
+        elif counterpart and counterpart.casefold() not in counterparts:
+            log.add(table.file, row.line_of("counterpart"), "counterpart",
+                    f"no request has the counterpart `{counterpart}`{counterpart_hints.hint(counterpart)}")
+            ok = False
+        if kind not in _AVAILABILITY_TYPES:
+            log.add(table.file, row.line_of("type"), "type",
+                    f"`{row.get('type')}` must be available or unavailable")
+            ok = False
+        if not row.get("windows"):
+            log.add(table.file, row.line_of("windows"), "windows", "the windows are empty")
+            ok = False
+        if ok:
+            rows.append(_Availability(row.line_of("windows"), request_id, counterpart.casefold(),
+                                      row.get("windows"), kind == "available"))
+    return rows
+
+
+def _subtract(windows: Iterable[Window], holes: Sequence[Window]) -> list[Window]:
+    pieces = list(windows)
+    for hole in holes:
+        remaining: list[Window] = []
+        for piece in pieces:
+            if not piece.overlaps(hole):
+                remaining.append(piece)
+                continue
+            if utc(piece.start) < utc(hole.start):
+                remaining.append(Window(piece.start, hole.start.astimezone(piece.start.tzinfo)))
+            if utc(hole.end) < utc(piece.end):
+                remaining.append(Window(hole.end.astimezone(piece.end.tzinfo), piece.end))
+        pieces = remaining
+    return pieces
+
+
+def _merge(windows: Iterable[Window]) -> tuple[Window, ...]:
+    """Overlapping or touching windows as one: the engagement may lie across them."""
+    windows = tuple(windows)
+    if len(windows) <= 1:
+        return windows
+    merged: list[Window] = []
+    for window in sorted(windows, key=lambda w: (utc(w.start), utc(w.end))):
+        if merged and utc(window.start) <= utc(merged[-1].end):
+            if utc(window.end) > utc(merged[-1].end):
+                merged[-1] = Window(merged[-1].start, window.end)
+        else:
+            merged.append(window)
+    return tuple(merged)
+
+
+class _Assembler:
+    """Expands the windows of drafts over the tour and builds the requests."""
+
+    def __init__(self, file: str, availability_file: str, log: IssueLog,
+                 reader: WindowReader, value_rule: ValueRule,
+                 availability: Sequence[_Availability]) -> None:
+        self.file = file
+        self.availability_file = availability_file
+        self.log = log
+        self.reader = reader
+        self.value_rule = value_rule
+        self.by_request: dict[str, list[_Availability]] = {}
+        self.by_counterpart: dict[str, list[_Availability]] = {}
+        for row in availability:
+            if row.request_id:
+                self.by_request.setdefault(row.request_id, []).append(row)
+            else:
+                self.by_counterpart.setdefault(row.counterpart, []).append(row)
+        self.reported_rows: set[int] = set()
+        self.merged: dict[tuple[str, int], tuple[tuple[Window, ...], tuple[str, ...]]] = {}
+        self.any_time = _merge(Window(day.start, day.end) for day in reader.calendar.days)
+
+    def build(self, draft: _Draft) -> Request | None:
+        """The request of a draft, or ``None`` after recording why not."""
+        duration = draft.duration or 1  # stand-in so that the windows are still checked
+        rows = self.by_request.get(draft.id, []) + self.by_counterpart.get(draft.counterpart.casefold(), [])
+        windows = self._windows(draft, rows, duration)
+        fixed_start = None
+        if windows is not None and draft.fixed_text:
+            fixed = self._fixed(draft, windows, bool(draft.windows_text or rows), duration)
+            windows, fixed_start = fixed if fixed is not None else (None, None)
+        if windows is None or not draft.ok or draft.duration is None:
+            return None
+        value = draft.value if draft.value is not None else self.value_rule.value_of(
+            draft.priority, draft.audience)
+        try:
+            return Request(
+                id=draft.id, title=draft.title, duration_minutes=draft.duration, windows=windows,
+                value=value, kind=draft.kind, counterpart=draft.counterpart,
+                contact=draft.contact, location_id=draft.location_id, remote=draft.remote,
+                priority=draft.priority, audience=draft.audience, mandatory=draft.mandatory,
+                fixed_start=fixed_start, setup_minutes=draft.setup_minutes,
+                notes=draft.notes, internal_notes=draft.internal_notes)
+        except DomainError as error:
+            self.log.add(self.file, draft.line, None, str(error))
+            return None
+
+    def _windows(self, draft: _Draft, rows: Sequence[_Availability], duration: int
+                 ) -> tuple[Window, ...] | None:
+        own: tuple[Window, ...] = ()
+        ok = True
+        if not rows:
+            return self._own_only(draft, duration)
+        if draft.windows_text:
+            own, problems = self.reader.read(draft.windows_text, duration)
+            for problem in problems:
+                self.log.add(self.file, draft.windows_line, "windows", problem)
+            ok = not problems
+        available: list[Window] = []
+        unavailable: list[Window] = []
+        for row in rows:
+            windows, problems = self.reader.read(row.text, duration)
+            if problems:
+                ok = False
+                if row.line not in self.reported_rows:
+                    self.reported_rows.add(row.line)
+                    for problem in problems:
+                        self.log.add(self.availability_file, row.line, "windows", problem)
+            (available if row.available else unavailable).extend(windows)
+        if not ok:
+            draft.ok = False
+            return None
+        if draft.windows_text:
+            base = list(own) + available
+        elif any(row.available for row in rows):
+            base = available
+        else:
+            base = list(self.any_time)
+        return _merge(_subtract(base, unavailable)) if unavailable else _merge(base)
+
+    def _own_only(self, draft: _Draft, duration: int) -> tuple[Window, ...] | None:
+        """The windows of a request that availability.csv does not mention, remembered."""
+        if not draft.windows_text:
+            return self.any_time
+        key = (draft.windows_text, duration)
+        if key not in self.merged:
+            own, problems = self.reader.read(draft.windows_text, duration)
+            self.merged[key] = (_merge(own), problems)
+        windows, problems = self.merged[key]
+        if problems:
+            draft.ok = False
+            for problem in problems:
+                self.log.add(self.file, draft.windows_line, "windows", problem)
+            return None
+        return windows
+
+    def _fixed(self, draft: _Draft, windows: tuple[Window, ...], constrained: bool,
+               duration: int) -> tuple[tuple[Window, ...], datetime] | None:
+        """The single window ``[start, start + duration]`` of a fixed start, and the start."""
+        try:
+            start = self.reader.start_of(draft.fixed_text)
+        except WindowSyntaxError as error:
+            draft.ok = False
+            self.log.add(self.file, draft.fixed_line, "fixed_start", str(error))
+            return None
+        end = (utc(start) + timedelta(minutes=duration)).astimezone(start.tzinfo)
+        if constrained and not any(window.contains(start, end) for window in windows):
+            draft.ok = False
+            self.log.add(self.file, draft.fixed_line, "fixed_start",
+                         f"the fixed start {start:%Y-%m-%d %H:%M} (to {end:%H:%M}) lies outside "
+                         "every window of the request; correct one of them")
+            return None
+        return (Window(start, end),), start
+
+
+def _check_syntax(draft: _Draft, file: str, log: IssueLog) -> None:
+    """Without a tour, check what can be checked: the syntax of the time cells."""
+    for problem in parse_window_specs(draft.windows_text)[1]:
+        log.add(file, draft.windows_line, "windows", problem)
+    if draft.fixed_text:
+        try:
+            parse_window_spec(draft.fixed_text)
+        except WindowSyntaxError as error:
+            log.add(file, draft.fixed_line, "fixed_start", str(error))
+
+
+def read_requests(path: Path, file: str, log: IssueLog, *, locations: Mapping[str, object],
+                  reader: WindowReader | None, value_rule: ValueRule,
+                  availability: tuple[Path, str] | None = None,
+                  taken_ids: Iterable[str] = ()) -> RequestsRead:
+    """Read requests.csv (and availability.csv), recording every problem in ``log``.
+
+    Parameters
+    ----------
+    path, file
+        The requests file and its name in messages.
+    log
+        Where problems go.
+    locations
+        The known location ids (values unused): a ``location`` cell must name one.
+    reader
+        Expands windows over the tour; ``None`` when the tour could not be read, in which case
+        only the syntax of the time cells is checked and no request is built.
+    value_rule
+        How values follow from priority and audience.
+    availability
+        The availability file and its name in messages, if any.
+    taken_ids
+        Ids already used (re-planning): a row may not reuse them.
+
+    Returns
+    -------
+    RequestsRead
+        The requests whose rows are correct, and their inline places.
+    """
+    table = read_csv(path, file, REQUEST_SCHEMA, log)
+    if table is None:
+        return RequestsRead(())
+    if not table.rows:
+        log.add(file, table.header_line + 1, None, "there are no requests: the file has only a header")
+    rows = _RowReader(table, log, locations, taken_ids)
+    drafts = [rows.read(row) for row in table.rows]
+    availability_rows: list[_Availability] = []
+    availability_file = ""
+    if availability is not None:
+        availability_file = availability[1]
+        extra = read_csv(availability[0], availability_file, AVAILABILITY_SCHEMA, log)
+        if extra is not None:
+            availability_rows = _availability_rows(extra, log, drafts)
+    if reader is None:
+        for draft in drafts:
+            _check_syntax(draft, file, log)
+        return RequestsRead(())
+    assembler = _Assembler(file, availability_file, log, reader, value_rule, availability_rows)
+    requests = [request for draft in drafts if (request := assembler.build(draft)) is not None]
+    places = {draft.inline.id: draft.inline for draft in drafts if draft.ok and draft.inline}
+    return RequestsRead(tuple(requests), places)
+
+
+def read_requests_csv(path: str | Path, tour: Tour, locations: Mapping[str, Location], *,
+                      value_rule: ValueRule | None = None,
+                      availability: str | Path | None = None,
+                      taken_ids: Iterable[str] = ()) -> RequestsRead:
+    """Read a CSV of requests against an existing tour (re-planning with new requests).
+
+    Parameters
+    ----------
+    path
+        A file in the requests.csv format.
+    tour
+        The tour the requests are for: its zone and days give the windows their meaning.
+    locations
+        The known locations by id (those of the plan, of the tour folder, of the bundled
+        directory): a ``location`` cell must name one.
+    value_rule
+        How values follow from priority and audience; the defaults of docs/input-format.md
+        when not given.
+    availability
+        An optional file in the availability.csv format for these requests.
+    taken_ids
+        The ids of the requests already in the plan; a new row may not reuse one.
+
+    Returns
+    -------
+    RequestsRead
+        The requests, and the places given inline (ids ``@<request id>``), which the caller
+        adds to the problem's locations (and its travel table).
+
+    Raises
+    ------
+    InputError
+        With every problem found, each naming the file, line and column.
+    """
+    source = Path(path)
+    log = IssueLog()
+    reader = WindowReader(TourCalendar.from_days(tour.days, tour.zone))
+    extra = None
+    if availability is not None:
+        extra = (Path(availability), Path(availability).name)
+    result = read_requests(source, source.name, log, locations=locations, reader=reader,
+                           value_rule=value_rule or ValueRule(), availability=extra,
+                           taken_ids=taken_ids)
+    log.raise_if_any()
+    return result

@@ -1,0 +1,285 @@
+"""The CP-SAT model of the agenda: variables, one method per rule, the objective.
+
+Each day is a circuit over its in-person candidates between two depot nodes: node 0 is the
+day's start place (the guest leaves at ``depart``), node 1 its end place (the guest is back
+at ``arrive``); the arc 1 → 0 closes the circuit. A skipped node carries a self-loop.
+Remote engagements are not in the circuit: they sit on the guest's timeline beside the
+in-person engagements, the travel legs and the meal, in a no-overlap constraint.
+
+Hard rules (constraints) come first; the objective holds the soft part: value served,
+travel, and the span of each working day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from .instance import DayData, Instance, RequestData
+
+START, END = 0, 1
+
+
+@dataclass
+class DayVariables:
+    """The variables of one day."""
+
+    day: DayData
+    depart: cp_model.IntVar
+    arrive: cp_model.IntVar
+    nodes: list[RequestData] = field(default_factory=list)  # node k+2 is nodes[k]
+    arcs: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    remotes: list[RequestData] = field(default_factory=list)
+    meal_start: cp_model.IntVar | None = None
+    leg_start: dict[int, cp_model.IntVar] = field(default_factory=dict)  # node -> leg start
+
+    def place_of(self, node: int) -> int:
+        if node == START:
+            return self.day.start_place
+        if node == END:
+            return self.day.end_place
+        return self.nodes[node - 2].place
+
+
+class PlannerModel:
+    """Builds the CP-SAT model for an :class:`Instance`; ``solve.py`` runs it."""
+
+    def __init__(self, instance: Instance):
+        self.instance = instance
+        self.model = cp_model.CpModel()
+        self.present: dict[tuple[int, int], cp_model.IntVar] = {}  # (day, request) -> literal
+        self.start: dict[tuple[int, int], cp_model.LinearExprT] = {}  # (day, request) -> start minute
+        self.slot: dict[tuple[int, int], cp_model.IntVar] = {}  # (day, request) -> start / step
+        self.days: list[DayVariables] = []
+        self.value_terms: list[tuple[cp_model.IntVar, int]] = []
+        self.travel_terms: list[tuple[cp_model.IntVar, int]] = []
+        self._build_variables()
+        self._add_hard_rules()
+        self._set_objective()
+
+    # ----------------------------------------------------------------- variables
+    def _build_variables(self) -> None:
+        m = self.model
+        for day in self.instance.days:
+            depart = m.new_int_var(day.start, day.end, f"depart_d{day.index}")
+            arrive = m.new_int_var(day.start, day.end, f"arrive_d{day.index}")
+            variables = DayVariables(day, depart, arrive)
+            for request in self.instance.candidates(day.index):
+                key = (day.index, request.index)
+                self.present[key] = m.new_bool_var(f"serve_{request.id}_d{day.index}")
+                self.start[key] = self._start_variable(request, day.index)
+                (variables.remotes if request.remote else variables.nodes).append(request)
+            self._build_arcs(variables)
+            if day.has_meal:
+                variables.meal_start = m.new_int_var(
+                    day.meal_earliest, day.meal_latest - day.meal_minutes, f"meal_d{day.index}")
+            self.days.append(variables)
+
+    def _start_variable(self, request: RequestData, day: int):
+        """The start minute; on the tour's time step it is ``step × slot`` for an integer slot."""
+        ranges = request.starts[day]
+        step = self.instance.step
+        name = f"start_{request.id}_d{day}"
+        on_grid = all(low % step == 0 and high % step == 0 for low, high in ranges)
+        if step == 1 or not on_grid:
+            return self.model.new_int_var_from_domain(
+                cp_model.Domain.from_intervals([list(r) for r in ranges]), name)
+        slots = cp_model.Domain.from_intervals([[low // step, high // step] for low, high in ranges])
+        slot = self.model.new_int_var_from_domain(slots, f"slot_{request.id}_d{day}")
+        self.slot[(day, request.index)] = slot
+        return slot * step
+
+    def _build_arcs(self, v: DayVariables) -> None:
+        """Arc literals for every move that can be feasible in time (others are never built)."""
+        m = self.model
+        inst = self.instance
+        d = v.day.index
+        v.arcs[(END, START)] = m.new_constant(1)
+        v.arcs[(START, END)] = m.new_bool_var(f"empty_d{d}")
+        for k, request in enumerate(v.nodes, start=2):
+            v.arcs[(START, k)] = m.new_bool_var(f"first_{request.id}_d{d}")
+            v.arcs[(k, END)] = m.new_bool_var(f"last_{request.id}_d{d}")
+            for l, other in enumerate(v.nodes, start=2):
+                if k == l:
+                    continue
+                gap = inst.buffer + inst.travel[request.place][other.place]
+                if request.earliest(d) + request.duration + gap <= other.latest(d) - other.setup:
+                    v.arcs[(k, l)] = m.new_bool_var(f"{request.id}_to_{other.id}_d{d}")
+
+    # ----------------------------------------------------------------- hard rules
+    def _add_hard_rules(self) -> None:
+        for v in self.days:
+            self._route_is_one_circuit(v)
+            self._travel_between_consecutive_places(v)
+            self._timeline_has_no_overlap(v)
+            self._cap_per_day(v)
+            self._day_time_budget(v)
+        self._each_request_at_most_once()
+
+    def _route_is_one_circuit(self, v: DayVariables) -> None:
+        """Forbids anything but one route start → engagements → end; skipped nodes loop."""
+        arcs = [(a, b, lit) for (a, b), lit in v.arcs.items()]
+        for k, request in enumerate(v.nodes, start=2):
+            arcs.append((k, k, self.present[(v.day.index, request.index)].Not()))
+        self.model.add_circuit(arcs)
+
+    def _travel_between_consecutive_places(self, v: DayVariables) -> None:
+        """Forbids starting an engagement before the previous one, buffer and travel are over."""
+        m = self.model
+        inst = self.instance
+        d = v.day.index
+        m.add(v.arrive >= v.depart + inst.travel[v.day.start_place][v.day.end_place]) \
+            .only_enforce_if(v.arcs[(START, END)])
+        self.travel_terms.extend(self._day_travel(v))
+        for (a, b), lit in v.arcs.items():
+            if (a, b) in ((END, START), (START, END)):
+                continue
+            travel = inst.travel[v.place_of(a)][v.place_of(b)]
+            if a == START:
+                request = v.nodes[b - 2]
+                m.add(self.start[(d, request.index)] - request.setup >= v.depart + travel) \
+                    .only_enforce_if(lit)
+            elif b == END:
+                request = v.nodes[a - 2]
+                tail = inst.buffer + travel if travel else 0
+                m.add(v.arrive >= self.start[(d, request.index)] + request.duration + tail) \
+                    .only_enforce_if(lit)
+            else:
+                first, second = v.nodes[a - 2], v.nodes[b - 2]
+                m.add(self.start[(d, second.index)] - second.setup
+                      >= self.start[(d, first.index)] + first.duration + inst.buffer + travel) \
+                    .only_enforce_if(lit)
+
+    def _timeline_has_no_overlap(self, v: DayVariables) -> None:
+        """Forbids the guest doing two things at once: engagements, legs, remote calls, meal.
+
+        Only needed on days with a meal or remote candidates; otherwise the circuit's
+        precedences already keep the in-person engagements and their travel apart.
+        """
+        if v.meal_start is None and not v.remotes:
+            return
+        m = self.model
+        inst = self.instance
+        d = v.day.index
+        intervals = []
+        for k, request in enumerate(v.nodes, start=2):
+            key = (d, request.index)
+            intervals.append(self._occupancy(request, key))
+            intervals.append(self._leg(v, k, lambda: self.start[key] + request.duration,
+                                       self.present[key]))
+        intervals.append(self._leg(v, START, lambda: v.depart, None))
+        for request in v.remotes:
+            intervals.append(self._occupancy(request, (d, request.index)))
+        if v.meal_start is not None:
+            intervals.append(m.new_fixed_size_interval_var(v.meal_start, v.day.meal_minutes,
+                                                           f"meal_interval_d{d}"))
+        m.add_no_overlap(intervals)
+
+    def _occupancy(self, request: RequestData, key: tuple[int, int]) -> cp_model.IntervalVar:
+        size = request.setup + request.duration + self.instance.buffer
+        return self.model.new_optional_fixed_size_interval_var(
+            self.start[key] - request.setup, size, self.present[key], f"busy_{request.id}_d{key[0]}")
+
+    def _leg(self, v: DayVariables, node: int, ready, presence) -> cp_model.IntervalVar:
+        """The travel leg leaving ``node``: it starts once the guest is free, ends on arrival."""
+        m = self.model
+        inst = self.instance
+        d = v.day.index
+        name = "start" if node == START else v.nodes[node - 2].id
+        origin = v.place_of(node)
+        outgoing = [(b, lit) for (a, b), lit in v.arcs.items() if a == node and b != node]
+        longest = max((inst.travel[origin][v.place_of(b)] for b, _ in outgoing), default=0)
+        size = m.new_int_var(0, longest, f"leg_minutes_{name}_d{d}")
+        m.add(size == sum(lit * inst.travel[origin][v.place_of(b)] for b, lit in outgoing))
+        start = m.new_int_var(v.day.start, v.day.end, f"leg_start_{name}_d{d}")
+        v.leg_start[node] = start
+        if presence is None:
+            m.add(start >= ready())
+        else:
+            m.add(start >= ready()).only_enforce_if(presence)
+        for b, lit in outgoing:
+            travel = inst.travel[origin][v.place_of(b)]
+            if b == END:
+                m.add(v.arrive >= start + travel).only_enforce_if(lit)
+            else:
+                target = v.nodes[b - 2]
+                m.add(self.start[(d, target.index)] - target.setup >= start + travel).only_enforce_if(lit)
+        end = m.new_int_var(v.day.start, v.day.end, f"leg_end_{name}_d{d}")
+        if presence is None:
+            return m.new_interval_var(start, size, end, f"leg_{name}_d{d}")
+        return m.new_optional_interval_var(start, size, end, presence, f"leg_{name}_d{d}")
+
+    def _cap_per_day(self, v: DayVariables) -> None:
+        """Forbids more engagements on a day than the tour's cap."""
+        d = v.day.index
+        served = [self.present[(d, r.index)] for r in v.nodes + v.remotes]
+        if len(served) > self.instance.cap:
+            self.model.add(sum(served) <= self.instance.cap)
+
+    def _day_time_budget(self, v: DayVariables) -> None:
+        """Redundant: time spent (engagements, buffers, travel, meal) fits in the day's hours.
+
+        It forbids nothing the other rules allow, but it gives the solver a much tighter bound.
+        """
+        inst = self.instance
+        d = v.day.index
+        used = [self.present[(d, r.index)] * (r.setup + r.duration + inst.buffer)
+                for r in v.nodes + v.remotes]
+        used += [lit * minutes for lit, minutes in self._day_travel(v)]
+        meal = v.day.meal_minutes if v.meal_start is not None else 0
+        if used:
+            self.model.add(sum(used) + meal <= v.day.end - v.day.start + inst.buffer)
+        self.model.add(v.arrive >= v.depart)
+
+    def _day_travel(self, v: DayVariables) -> list[tuple[cp_model.IntVar, int]]:
+        inst = self.instance
+        terms = []
+        for (a, b), lit in v.arcs.items():
+            if (a, b) == (END, START):
+                continue
+            minutes = inst.travel[v.place_of(a)][v.place_of(b)]
+            if minutes:
+                terms.append((lit, minutes))
+        return terms
+
+    def _each_request_at_most_once(self) -> None:
+        """Forbids serving a request twice; a mandatory one must be served exactly once."""
+        by_request: dict[int, list[cp_model.IntVar]] = {}
+        for (day, request), literal in self.present.items():
+            by_request.setdefault(request, []).append(literal)
+        for request in self.instance.requests:
+            literals = by_request.get(request.index, [])
+            if request.mandatory:
+                self.model.add_exactly_one(literals)
+            elif len(literals) > 1:
+                self.model.add_at_most_one(literals)
+            self.value_terms.extend((lit, request.value) for lit in literals)
+
+    # ----------------------------------------------------------------- objective
+    def _set_objective(self) -> None:
+        """Maximise value_weight·value − travel_weight·travel minutes − span_weight·day span."""
+        inst = self.instance
+        terms = []
+        if inst.value_weight:
+            terms += [lit * (value * inst.value_weight) for lit, value in self.value_terms if value]
+        if inst.travel_weight:
+            terms += [-lit * (minutes * inst.travel_weight) for lit, minutes in self.travel_terms]
+        if inst.span_weight:
+            terms += [-(v.arrive - v.depart) * inst.span_weight for v in self.days]
+        self.model.maximize(sum(terms))
+
+    # ----------------------------------------------------------------- hints
+    def add_hints(self, placements: dict[str, tuple[int, int]]) -> None:
+        """Hint a known agenda: ``placements`` maps request id → (day index, start minute)."""
+        self.model.clear_hints()
+        for (day, index), literal in self.present.items():
+            request = self.instance.requests[index]
+            placed = placements.get(request.id)
+            self.model.add_hint(literal, placed is not None and placed[0] == day)
+            if placed is not None and placed[0] == day:
+                key = (day, index)
+                if key in self.slot:
+                    self.model.add_hint(self.slot[key], placed[1] // self.instance.step)
+                else:
+                    self.model.add_hint(self.start[key], placed[1])

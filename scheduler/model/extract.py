@@ -1,0 +1,95 @@
+"""Turn solver values (who, which day, what start) into an agenda: engagements, meal, travel legs.
+
+Travel legs are placed here, after the solve, by one deterministic rule: the first leg of a
+day leaves the start place as late as it can; every other leg leaves as soon as the guest is
+free (and the guest waits at the next place). The model guarantees that a free stretch long
+enough for each leg exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..domain import Break, Engagement, Problem, TravelLeg
+from .instance import Instance
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """A request placed by the solver: its day index and start minute."""
+
+    request_id: str
+    day: int
+    start: int
+
+
+def _free_stretches(low: int, high: int, busy: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    stretches = []
+    cursor = low
+    for a, b in sorted(busy):
+        if b <= cursor:
+            continue
+        if a >= high:
+            break
+        if a > cursor:
+            stretches.append((cursor, min(a, high)))
+        cursor = max(cursor, b)
+    if cursor < high:
+        stretches.append((cursor, high))
+    return stretches
+
+
+def _place_leg(low: int, high: int, minutes: int, busy: list[tuple[int, int]],
+               latest: bool) -> int:
+    fits = [(a, b) for a, b in _free_stretches(low, high, busy) if b - a >= minutes]
+    if not fits:
+        raise RuntimeError(f"no free stretch of {minutes} min between {low} and {high}")
+    return fits[-1][1] - minutes if latest else fits[0][0]
+
+
+def build_agenda(problem: Problem, instance: Instance, placements: list[Placement],
+                 meals: dict[int, int]) -> tuple[tuple[Engagement, ...], tuple[Break, ...],
+                                                 tuple[TravelLeg, ...]]:
+    """The engagements, breaks and travel legs of a solution."""
+    grid = instance.grid
+    requests = {r.id: r for r in problem.requests}
+    by_id = {r.id: r for r in instance.requests}
+    tour_days = problem.tour.days
+    buffer = instance.buffer
+    engagements = []
+    breaks = []
+    legs = []
+    for day in instance.days:
+        date = tour_days[day.index].date
+        todays = sorted((p for p in placements if p.day == day.index), key=lambda p: (p.start, p.request_id))
+        busy: list[tuple[int, int]] = []
+        for p in todays:
+            data = by_id[p.request_id]
+            busy.append((p.start - data.setup, p.start + data.duration + buffer))
+            location = requests[p.request_id].location_id
+            engagements.append(Engagement(p.request_id, date, grid.moment(p.start),
+                                          grid.moment(p.start + data.duration), location))
+        if day.index in meals:
+            start = meals[day.index]
+            busy.append((start, start + day.meal_minutes))
+            breaks.append(Break(date, grid.moment(start), grid.moment(start + day.meal_minutes)))
+        anchors = [(day.start_place, day.start, None)]
+        for p in todays:
+            data = by_id[p.request_id]
+            if data.place is not None:
+                anchors.append((data.place, p.start - data.setup, p.start + data.duration + buffer))
+        anchors.append((day.end_place, day.end, None))
+        free_from = day.start
+        for index, (place, ready_by, free_after) in enumerate(anchors[1:], start=1):
+            origin = anchors[index - 1][0]
+            minutes = instance.travel[origin][place]
+            if origin != place and minutes:
+                depart = _place_leg(free_from, ready_by, minutes, busy, latest=(index == 1))
+                origin_id, place_id = instance.places[origin], instance.places[place]
+                legs.append(TravelLeg(date, origin_id, place_id, grid.moment(depart),
+                                      grid.moment(depart + minutes), minutes,
+                                      problem.travel.is_estimate(origin_id, place_id)))
+                busy.append((depart, depart + minutes))
+            if free_after is not None:
+                free_from = free_after
+    return tuple(engagements), tuple(breaks), tuple(legs)

@@ -1,0 +1,189 @@
+"""The problem in integers for the solver, with everything that cannot be feasible pruned away.
+
+Times are whole minutes on a :class:`~scheduler.timegrid.TimeGrid`. For each request and
+day we keep the ranges of *start* times that satisfy its windows, the day's hours and the
+travel from the day's start place and back to its end place; a request with no range on a
+day is not a candidate there, and a request with no range on any day never enters the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..domain import Problem, Request
+from ..timegrid import TimeGrid
+
+Ranges = tuple[tuple[int, int], ...]
+"""Sorted, disjoint, inclusive ranges of start minutes."""
+
+
+@dataclass(frozen=True, slots=True)
+class DayData:
+    """One day in minutes: hours, start and end places (indices) and the meal rule."""
+
+    index: int
+    start: int
+    end: int
+    start_place: int
+    end_place: int
+    meal_earliest: int | None
+    meal_latest: int | None  # the latest *end* of the meal
+    meal_minutes: int
+
+    @property
+    def has_meal(self) -> bool:
+        return self.meal_earliest is not None
+
+
+@dataclass(frozen=True, slots=True)
+class RequestData:
+    """One request in minutes. ``place`` is ``None`` for a remote request."""
+
+    index: int
+    id: str
+    duration: int
+    setup: int
+    value: int
+    mandatory: bool
+    place: int | None
+    starts: dict[int, Ranges] = field(default_factory=dict)  # day index -> start ranges
+
+    @property
+    def remote(self) -> bool:
+        return self.place is None
+
+    def earliest(self, day: int) -> int:
+        return self.starts[day][0][0]
+
+    def latest(self, day: int) -> int:
+        return self.starts[day][-1][1]
+
+
+@dataclass(frozen=True, slots=True)
+class Pruned:
+    """Why a request never enters the model: a code and the facts behind it."""
+
+    request_id: str
+    code: str  # no_window | too_short | unreachable
+
+
+@dataclass(frozen=True, slots=True)
+class Instance:
+    """The integer problem: days, candidate requests, places and the travel matrix."""
+
+    grid: TimeGrid
+    days: tuple[DayData, ...]
+    requests: tuple[RequestData, ...]
+    places: tuple[str, ...]
+    travel: tuple[tuple[int, ...], ...]
+    buffer: int
+    step: int
+    cap: int
+    value_weight: int
+    travel_weight: int
+    span_weight: int
+    pruned: tuple[Pruned, ...]
+
+    def candidates(self, day: int) -> list[RequestData]:
+        """The requests that can take place on ``day``, in request order."""
+        return [r for r in self.requests if day in r.starts]
+
+
+def _intersect(ranges: list[tuple[int, int]], low: int, high: int) -> list[tuple[int, int]]:
+    return [(max(a, low), min(b, high)) for a, b in ranges if max(a, low) <= min(b, high)]
+
+
+def _merge(ranges: list[tuple[int, int]]) -> Ranges:
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(ranges):
+        if merged and a <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return tuple(merged)
+
+
+def _on_step(ranges: Ranges, step: int, fixed: bool) -> Ranges:
+    """Keep only starts on the step grid (a fixed start is kept wherever it is)."""
+    if step == 1 or fixed:
+        return ranges
+    snapped = []
+    for low, high in ranges:
+        low = -(-low // step) * step
+        high = high // step * step
+        if low <= high:
+            snapped.append((low, high))
+    return tuple(snapped)
+
+
+def _start_ranges(request: Request, grid: TimeGrid) -> tuple[list[tuple[int, int]], bool]:
+    """Start ranges allowed by the windows alone, and whether any window was long enough."""
+    ranges = []
+    long_enough = False
+    for window in request.windows:
+        first = grid.minutes_ceil(window.start)
+        last = grid.minutes_floor(window.end) - request.duration_minutes
+        if last >= first:
+            long_enough = True
+            ranges.append((first, last))
+    if request.fixed_start is not None:
+        fixed = grid.minutes(request.fixed_start)
+        ranges = _intersect(ranges, fixed, fixed)
+    return ranges, long_enough
+
+
+def build_instance(problem: Problem) -> Instance:
+    """Turn a :class:`Problem` into integers and prune what cannot be feasible."""
+    tour = problem.tour
+    grid = TimeGrid.for_tour(tour)
+    places = problem.used_locations()
+    place_index = {place: i for i, place in enumerate(places)}
+    travel = tuple(tuple(problem.travel.between(a, b) for b in places) for a in places)
+    buffer = tour.min_buffer_minutes
+
+    days = []
+    for i, day in enumerate(tour.days):
+        meal_earliest = meal_latest = None
+        if day.meal_window is not None:
+            meal_earliest = grid.minutes_ceil(day.meal_window.start)
+            meal_latest = grid.minutes_floor(day.meal_window.end)
+        days.append(DayData(i, grid.minutes_ceil(day.start), grid.minutes_floor(day.end),
+                            place_index[day.start_location], place_index[day.end_location],
+                            meal_earliest, meal_latest, day.meal_minutes))
+
+    requests: list[RequestData] = []
+    pruned: list[Pruned] = []
+    for request in problem.requests:
+        window_ranges, long_enough = _start_ranges(request, grid)
+        place = None if request.is_remote else place_index[request.location_id]
+        starts: dict[int, Ranges] = {}
+        touches_hours = False
+        for day in days:
+            hour_low = day.start + request.setup_minutes
+            hour_high = day.end - request.duration_minutes
+            if _intersect(window_ranges, hour_low, hour_high):
+                touches_hours = True
+            low, high = hour_low, hour_high
+            if place is not None:
+                low += travel[day.start_place][place]
+                back = travel[place][day.end_place]
+                high -= (back + buffer) if back else 0
+            ranges = _on_step(_merge(_intersect(window_ranges, low, high)), tour.time_step_minutes,
+                              request.fixed_start is not None)
+            if ranges:
+                starts[day.index] = ranges
+        if starts:
+            requests.append(RequestData(len(requests), request.id, request.duration_minutes,
+                                        request.setup_minutes, request.value, request.mandatory,
+                                        place, starts))
+        elif not long_enough:
+            pruned.append(Pruned(request.id, "too_short" if request.windows else "no_window"))
+        elif not touches_hours:
+            pruned.append(Pruned(request.id, "no_window"))
+        else:
+            pruned.append(Pruned(request.id, "unreachable"))
+
+    objective = tour.objective
+    return Instance(grid, tuple(days), tuple(requests), places, travel, buffer,
+                    tour.time_step_minutes, tour.max_engagements_per_day, objective.value_weight,
+                    objective.travel_weight, objective.span_weight, tuple(pruned))

@@ -1,0 +1,63 @@
+"""The plain-text summary of a plan that ``scheduler plan`` prints: per day, then totals."""
+
+from __future__ import annotations
+
+from .domain import Plan, utc
+
+
+def _hm(moment, zone) -> str:
+    return moment.astimezone(zone).strftime("%H:%M")
+
+
+def _place(plan: Plan, location: str | None, remote: str | None) -> str:
+    if location is None:
+        return f"remote ({remote})" if remote else "remote"
+    loc = plan.problem.locations.get(location)
+    return loc.name if loc else location
+
+
+def summary_text(plan: Plan) -> str:
+    """A readable agenda: each day's engagements, travel and meal in time order, then totals."""
+    problem = plan.problem
+    zone = problem.tour.zone
+    lines = [f"{problem.tour.name} — {problem.tour.guest.name} ({problem.tour.timezone})", ""]
+    for day in problem.tour.days:
+        start_name = _place(plan, day.start_location, None)
+        end_name = _place(plan, day.end_location, None)
+        lines.append(f"{day.date:%a %d %b %Y}  hours {_hm(day.start, zone)}–{_hm(day.end, zone)}, "
+                     f"from {start_name} to {end_name}")
+        items = []
+        for e in plan.engagements_on(day.date):
+            request = problem.request(e.request_id)
+            setup = f" (be there {request.setup_minutes} min early)" if request.setup_minutes else ""
+            items.append((utc(e.start), 1, f"  {_hm(e.start, zone)}–{_hm(e.end, zone)}  "
+                          f"{request.title} — {_place(plan, e.location, request.remote)}{setup}"))
+        for leg in plan.travel:
+            if leg.day == day.date:
+                mark = " (estimate)" if leg.estimated else ""
+                items.append((utc(leg.depart), 0, f"  {_hm(leg.depart, zone)}–{_hm(leg.arrive, zone)}  "
+                              f"travel {_place(plan, leg.origin, None)} → "
+                              f"{_place(plan, leg.destination, None)}, {leg.minutes} min{mark}"))
+        for meal in plan.breaks:
+            if meal.day == day.date:
+                items.append((utc(meal.start), 2, f"  {_hm(meal.start, zone)}–{_hm(meal.end, zone)}  "
+                              f"{meal.kind} break"))
+        if not any(kind == 1 for _, kind, _ in items):
+            items.append((utc(day.start), 1, "  (no engagements)"))
+        lines += [text for _, _, text in sorted(items)]
+        lines.append("")
+    solver = plan.solver
+    served = len(plan.engagements)
+    lines.append(f"Engagements: {served} of {len(problem.requests)} requests; "
+                 f"value served {plan.value_served} of {problem.total_value}; "
+                 f"travel {plan.travel_minutes} min.")
+    quality = {"optimal": "proven optimal", "feasible": "feasible, not proven optimal"}.get(
+        solver.status, solver.status)
+    gap = f", gap {solver.gap:.2%}" if solver.gap is not None else ""
+    lines.append(f"Solver: {quality}{gap}, {solver.seconds:.2f} s (seed {solver.seed}, "
+                 f"limit {solver.time_limit:g} s).")
+    if plan.unscheduled:
+        lines += ["", "Not scheduled:"]
+        for item in plan.unscheduled:
+            lines.append(f"  {problem.request(item.request_id).title} [{item.request_id}]: {item.reason}")
+    return "\n".join(lines)

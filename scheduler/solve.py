@@ -1,0 +1,237 @@
+"""Solve a problem: parameters in, a :class:`Result` out (status, objective, bound, gap, plan).
+
+This is the one engine: ``scheduler plan``, re-planning and the benchmarks all call
+:func:`solve`.
+
+Determinism: CP-SAT stops on a *deterministic* time budget (its own count of work, roughly
+seconds on a typical machine) rather than on the wall clock, with a fixed seed and a fixed
+number of workers, so the same input, seed, limit and workers give the same agenda on the
+same machine and library version. A wall-clock limit of three times the budget (plus a few
+seconds) guards against a slow machine; a run stopped by it says so in the result.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Callable
+
+from ortools.sat.python import cp_model
+
+from .domain import Plan, Problem, SolverReport
+from .errors import InfeasibleError
+from .model.cpmodel import PlannerModel
+from .model.extract import Placement, build_agenda
+from .model.instance import Instance, build_instance
+from .reasons import explain_unscheduled, infeasibility_reasons
+
+log = logging.getLogger(__name__)
+
+_STATUS = {
+    cp_model.OPTIMAL: "optimal",
+    cp_model.FEASIBLE: "feasible",
+    cp_model.INFEASIBLE: "infeasible",
+    cp_model.UNKNOWN: "unknown",
+    cp_model.MODEL_INVALID: "model_invalid",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """A new best agenda found during the search."""
+
+    objective: float
+    bound: float
+    seconds: float
+
+
+@dataclass(frozen=True)
+class SolveParams:
+    """How to run the solver.
+
+    Attributes
+    ----------
+    time_limit
+        Work budget in deterministic seconds (see the module docstring).
+    seed
+        Random seed of the search.
+    workers
+        Parallel search workers (2 fits the machines this is tested on).
+    hints
+        A known agenda to start from: request id → (day index, start minute).
+    on_progress
+        Called with a :class:`Progress` at every better agenda found.
+    created
+        The time stamp to record in the plan (for re-planning, "now").
+    """
+
+    time_limit: float = 10.0
+    seed: int = 0
+    workers: int = 2
+    hints: dict[str, tuple[int, int]] | None = None
+    on_progress: Callable[[Progress], None] | None = None
+    created: datetime | None = None
+    log_search: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a solve gives: the plan (``None`` when there is none) and the solver's account."""
+
+    plan: Plan | None
+    status: str
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    seconds: float
+    value_served: int
+    value_total: int
+    instance: Instance | None = None
+
+    @property
+    def proven_optimal(self) -> bool:
+        return self.status == "optimal"
+
+    def summary(self) -> str:
+        """One line for people: status, value served, objective, bound, gap, time."""
+        head = {"optimal": "proven optimal", "feasible": "feasible, not proven optimal"}.get(
+            self.status, self.status)
+        parts = [head, f"value {self.value_served} of {self.value_total}"]
+        if self.objective is not None:
+            parts.append(f"objective {self.objective:.0f}")
+        if self.bound is not None:
+            parts.append(f"bound {self.bound:.0f}")
+        if self.gap is not None:
+            parts.append(f"gap {self.gap:.2%}")
+        parts.append(f"{self.seconds:.2f} s")
+        return ", ".join(parts)
+
+
+class _ProgressCallback(cp_model.CpSolverSolutionCallback):
+    def __init__(self, report: Callable[[Progress], None], started: float):
+        super().__init__()
+        self._report = report
+        self._started = started
+
+    def on_solution_callback(self) -> None:
+        self._report(Progress(self.objective_value, self.best_objective_bound,
+                              time.perf_counter() - self._started))
+
+
+def _gap(objective: float | None, bound: float | None) -> float | None:
+    if objective is None or bound is None:
+        return None
+    return abs(bound - objective) / max(1.0, abs(objective))
+
+
+def solver_parameters(params: SolveParams) -> cp_model.CpSolver:
+    """A CpSolver configured for repeatable runs."""
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.max_deterministic_time = float(params.time_limit)
+    p.max_time_in_seconds = 3.0 * float(params.time_limit) + 5.0
+    p.random_seed = int(params.seed)
+    p.num_workers = int(params.workers)
+    if params.workers > 1 and params.extra.get("interleave_search", True):
+        # Several workers are deterministic only when their work is interleaved in batches.
+        p.interleave_search = True
+        p.ignore_subsolvers.append("fixed")  # slow to stop in a batch; adds little here
+    p.log_search_progress = params.log_search
+    for name, value in params.extra.items():
+        if isinstance(value, (list, tuple)):
+            getattr(p, name).extend(value)
+        else:
+            setattr(p, name, value)
+    return solver
+
+
+def read_solution(solver: cp_model.CpSolver, planner: PlannerModel) -> tuple[list[Placement], dict[int, int]]:
+    """The single place that reads solver values: placements and meal starts."""
+    placements = []
+    for (day, index), literal in planner.present.items():
+        if solver.boolean_value(literal):
+            request = planner.instance.requests[index]
+            placements.append(Placement(request.id, day, solver.value(planner.start[(day, index)])))
+    meals = {v.day.index: solver.value(v.meal_start) for v in planner.days if v.meal_start is not None}
+    return placements, meals
+
+
+def _feasible(instance: Instance, keep: list[str], params: SolveParams) -> bool:
+    """Whether the mandatory requests ``keep`` fit together, without any other request."""
+    subset = [r for r in instance.requests if r.id in keep]
+    reduced = replace(instance, requests=tuple(replace(r, index=i) for i, r in enumerate(subset)))
+    solver = solver_parameters(replace(params, time_limit=min(params.time_limit, 5.0), hints=None))
+    return solver.solve(PlannerModel(reduced).model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def minimal_conflict(instance: Instance, params: SolveParams) -> list[str]:
+    """A set of mandatory requests that cannot all be served, none of which can be dropped.
+
+    Deletion filter: try without each request in turn; keep it only if the rest would fit.
+    """
+    conflict = [r.id for r in instance.requests if r.mandatory]
+    for request_id in list(conflict):
+        trial = [r for r in conflict if r != request_id]
+        if not _feasible(instance, trial, params):
+            conflict = trial
+    return conflict
+
+
+def solve(problem: Problem, params: SolveParams | None = None) -> Result:
+    """Plan ``problem``: choose, order and time the engagements that serve the most value.
+
+    Raises
+    ------
+    InfeasibleError
+        When no agenda keeps every hard rule (for instance mandatory requests that cannot
+        all be served); its message and ``conflicts`` say why in plain words.
+    """
+    params = params or SolveParams()
+    started = time.perf_counter()
+    instance = build_instance(problem)
+    value_total = problem.total_value
+    pruned_mandatory = [p for p in instance.pruned if problem.request(p.request_id).mandatory]
+    if pruned_mandatory:
+        reasons = infeasibility_reasons(problem, instance, [p.request_id for p in pruned_mandatory])
+        raise InfeasibleError("Mandatory requests cannot be scheduled at all.", reasons)
+
+    planner = PlannerModel(instance)
+    if params.hints:
+        planner.add_hints(params.hints)
+    solver = solver_parameters(params)
+    callback = _ProgressCallback(params.on_progress, started) if params.on_progress else None
+    code = solver.solve(planner.model, callback) if callback else solver.solve(planner.model)
+    status = _STATUS.get(code, "unknown")
+    seconds = time.perf_counter() - started
+    log.info("solve: %s in %.2f s", status, seconds)
+
+    if status == "infeasible":
+        conflict = minimal_conflict(instance, params)
+        raise InfeasibleError(
+            "These mandatory requests cannot all be served together with the tour's rules "
+            "(hours, travel, buffers, meal, cap); dropping any one of them makes the rest fit:",
+            infeasibility_reasons(problem, instance, conflict))
+    if status not in ("optimal", "feasible"):
+        raise InfeasibleError(
+            f"The solver found no agenda within the limit ({params.time_limit:g} s, status {status}); "
+            "try a longer --time-limit.")
+
+    placements, meals = read_solution(solver, planner)
+    engagements, breaks, legs = build_agenda(problem, instance, placements, meals)
+    objective = float(solver.objective_value)
+    bound = float(solver.best_objective_bound)
+    served = {p.request_id for p in placements}
+    value_served = sum(r.value for r in problem.requests if r.id in served)
+    report = SolverReport(status=status, objective=objective, bound=bound,
+                          gap=_gap(objective, bound), seconds=round(seconds, 3), seed=params.seed,
+                          time_limit=float(params.time_limit), workers=params.workers,
+                          value_served=value_served, value_total=value_total)
+    unscheduled = explain_unscheduled(problem, instance, engagements)
+    plan = Plan(problem=problem, engagements=engagements, travel=legs, breaks=breaks,
+                unscheduled=unscheduled, solver=report, created=params.created)
+    return Result(plan=plan, status=status, objective=objective, bound=bound,
+                  gap=report.gap, seconds=seconds, value_served=value_served,
+                  value_total=value_total, instance=instance)

@@ -1,0 +1,56 @@
+"""Builders for small problems in tests: one day in Madrid unless told otherwise."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from scheduler.domain import (
+    Day, Guest, Location, Objective, Problem, Request, Tour, TravelTable, Window,
+)
+
+ZONE = ZoneInfo("Europe/Madrid")
+DAY = date(2018, 11, 27)
+
+
+def t(hhmm: str, day: date = DAY) -> datetime:
+    """A local Madrid time on ``day``."""
+    h, m = map(int, hhmm.split(":"))
+    return datetime(day.year, day.month, day.day, h, m, tzinfo=ZONE)
+
+
+def window(start: str, end: str, day: date = DAY) -> Window:
+    return Window(t(start, day), t(end, day))
+
+
+def request(rid: str, windows, duration=60, value=10, place="A", **kw) -> Request:
+    """A request at ``place`` (``None`` with remote=...)."""
+    if kw.get("remote"):
+        place = None
+    return Request(rid, kw.pop("title", f"Request {rid}"), duration, tuple(windows), value,
+                   location_id=place, **kw)
+
+
+def day(d: date = DAY, start="09:00", end="20:00", home="H", end_place=None,
+        meal: tuple[str, str, int] | None = None) -> Day:
+    meal_window = Window(t(meal[0], d), t(meal[1], d)) if meal else None
+    return Day(d, t(start, d), t(end, d), home, end_place or home, meal_window,
+               meal[2] if meal else 0)
+
+
+def problem(requests, days=None, travel=None, places=("H", "A", "B", "C"), cap=6, buffer=0,
+            objective=Objective()) -> Problem:
+    """A problem; travel defaults to 20 minutes between any two different places."""
+    table = {(a, b): 20 for a in places for b in places if a != b}
+    table.update(travel or {})
+    for (a, b), minutes in list((travel or {}).items()):
+        table.setdefault((b, a), minutes)
+    tour = Tour("test", "Test tour", "Europe/Madrid", Guest("Guest", "Europe/Madrid"),
+                tuple(days or [day()]), max_engagements_per_day=cap, min_buffer_minutes=buffer,
+                objective=objective)
+    return Problem(tour, tuple(requests), {p: Location(p, f"Place {p}") for p in places},
+                   TravelTable(table))
+
+
+def next_day(d: date, n: int = 1) -> date:
+    return d + timedelta(days=n)

@@ -1,0 +1,28 @@
+"""Shared fixtures: every solve in the tests goes through the independent plan checker."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from scheduler.checker import assert_valid  # noqa: E402
+from scheduler.planfile import plan_to_dict  # noqa: E402
+from scheduler.solve import SolveParams, solve  # noqa: E402
+
+FAST = SolveParams(time_limit=5.0, seed=0, workers=2)
+
+
+def solve_checked(problem, params: SolveParams = FAST):
+    """Solve and verify the plan with the independent checker; returns the Result."""
+    result = solve(problem, params)
+    assert_valid(plan_to_dict(result.plan))
+    return result
+
+
+@pytest.fixture
+def checked_solve():
+    return solve_checked
