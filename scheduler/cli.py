@@ -129,12 +129,23 @@ def _plan_and_write(tour_dir: Path, out_dir: Path, time_limit: float, seed: int,
     if sys.stderr.isatty():
         click.echo("", err=True)
     plan = result.plan
-    written = [write_plan(plan, out_dir / "plan.json")]
-    written += write_all(plan, out_dir)
+    files = [write_plan(plan, out_dir / "plan.json")]
+    exported = write_all(plan, out_dir)
+    files += exported.files
     click.echo(summary_text(plan))
     click.echo("")
-    click.echo(f"Wrote {len(written)} files to {out_dir}: " + ", ".join(
-        str(p.relative_to(out_dir)) for p in written))
+    _report_written(out_dir, files, exported.skipped)
+
+
+def _report_written(out_dir: Path, files: list[Path], skipped: list[str]) -> None:
+    top = sorted({str(p.relative_to(out_dir)).split("/")[0] for p in files})
+    invites = sum(1 for p in files if p.parent.name == "invites")
+    names = [name for name in top if name != "invites"]
+    if invites:
+        names.append(f"invites/ ({invites} invitation{'s' if invites != 1 else ''})")
+    click.echo(f"Wrote to {out_dir}: " + ", ".join(names))
+    for reason in skipped:
+        click.echo(f"warning: skipped {reason}", err=True)
 
 
 @main.command()
@@ -168,6 +179,78 @@ def demo(out_dir: Path, time_limit: float, seed: int, workers: int) -> None:
     from .resources import demo_tour
 
     _plan_and_write(demo_tour(), out_dir, time_limit, seed, workers)
+
+
+@main.command()
+@click.argument("plan_json", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["ics", "invites", "html", "pdf", "md", "csv", "all"]),
+              default="all", show_default=True, help="What to write.")
+@click.option("--audience", type=click.Choice(["team", "guest"]), default=None,
+              help="The team's copy holds internal notes and the unscheduled requests; the "
+                   "guest's does not. Default: both.")
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Output folder (default: the plan file's folder).")
+@_guard
+def export(plan_json: Path, fmt: str, audience: str | None, out_dir: Path | None) -> None:
+    """Write calendars, invitations and run sheets from a plan file; never solves.
+
+    \b
+    Files: agenda.ics (the guest's calendar), agenda-team.ics, invites/<id>.ics (one per
+    counterpart, that slot only), agenda.html / .pdf / .md (team) and agenda-guest.*,
+    agenda.csv.
+    \b
+    Example:
+      scheduler export out/plan.json --format pdf --audience guest
+    """
+    from .export import DEFAULT_OUTPUTS, write_all
+    from .planfile import read_plan
+
+    plan = read_plan(plan_json)
+    out_dir = out_dir or plan_json.parent
+    outputs = [(f, a) for f, a in DEFAULT_OUTPUTS
+               if (fmt == "all" or f == fmt) and (audience is None or f == "invites" or a == audience)]
+    if not outputs:  # e.g. --format csv --audience guest
+        outputs = [(fmt, audience or "team")]
+    exported = write_all(plan, out_dir, outputs)
+    if not exported.files and exported.skipped:
+        raise _Fail("error: " + "; ".join(exported.skipped), EXIT_UNEXPECTED)
+    _report_written(out_dir, exported.files, exported.skipped)
+
+
+@main.command()
+@click.argument("plan_json", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--caldav", "url", required=True, help="The CalDAV server's URL.")
+@click.option("--user", default=None, help="User name on the server.")
+@click.option("--password-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="A file holding the password (never given on the command line).")
+@click.option("--calendar", "calendar_name", default=None,
+              help="Calendar name (default: one named after the tour).")
+@_guard
+def publish(plan_json: Path, url: str, user: str | None, password_file: Path | None,
+            calendar_name: str | None) -> None:
+    """Push the guest's calendar to a CalDAV server; publishing again updates it in place.
+
+    \b
+    Events keep their UIDs, so the guest's phone follows changes; events the plan no longer
+    has are removed. Credentials are never printed or written.
+    \b
+    Example:
+      scheduler publish out/plan.json --caldav https://cal.example.org/dav/ --user team \\
+          --password-file ~/.caldav-password
+    """
+    from .export.publish import publish as push
+    from .planfile import read_plan
+
+    plan = read_plan(plan_json)
+    password = None
+    if password_file is not None:
+        try:
+            password = password_file.read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise _Fail(f"error: cannot read the password file {password_file}: {error.strerror}",
+                        EXIT_INPUT) from None
+    report = push(plan, url, username=user, password=password, calendar_name=calendar_name)
+    click.echo(report.summary())
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,27 +1,66 @@
-"""Exporters: a plan to files for people (calendar, invitations, run sheets, tables); never solves."""
+"""Exporters: a plan to files for people (calendar, invitations, run sheets, tables); never solves.
+
+Every exporter module has ``write(plan, out_dir, *, audience) -> list[Path]``. The team's
+copies hold everything; the guest's leave out internal notes and the unscheduled requests;
+invitations hold one counterpart's own slot only.
+"""
 
 from __future__ import annotations
 
 import importlib
+import logging
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..domain import Plan
+from ..errors import SchedulerError
 
-# format name -> module under scheduler.export with write(plan, out_dir, *, audience) -> [Path]
+log = logging.getLogger(__name__)
+
+# format name -> module under scheduler.export
 FORMATS = {
     "csv": "table",
+    "md": "markdown",
+    "html": "html",
+    "pdf": "pdf",
+    "ics": "ics",
+    "invites": "invites",
 }
+AUDIENCES = ("team", "guest")
+# What `plan` and `demo` write: (format, audience). The guest's phone gets agenda.ics.
+DEFAULT_OUTPUTS = (
+    ("csv", "team"), ("md", "team"), ("html", "team"), ("pdf", "team"),
+    ("md", "guest"), ("html", "guest"), ("pdf", "guest"),
+    ("ics", "guest"), ("ics", "team"), ("invites", "team"),
+)
+
+
+@dataclass
+class Written:
+    """Files written, and formats skipped with the reason (e.g. PDF without its libraries)."""
+
+    files: list[Path] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
 
 
 def write_format(plan: Plan, out_dir: Path, fmt: str, *, audience: str = "team") -> list[Path]:
-    """Write one format into ``out_dir``; returns the files written."""
+    """Write one format for one audience into ``out_dir``; returns the files written."""
+    if fmt not in FORMATS:
+        raise SchedulerError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
     module = importlib.import_module(f".{FORMATS[fmt]}", __name__)
     return list(module.write(plan, Path(out_dir), audience=audience))
 
 
-def write_all(plan: Plan, out_dir: Path, *, audience: str = "team") -> list[Path]:
-    """Write every format into ``out_dir``."""
-    written: list[Path] = []
-    for fmt in FORMATS:
-        written += write_format(plan, out_dir, fmt, audience=audience)
+def write_all(plan: Plan, out_dir: Path, outputs=DEFAULT_OUTPUTS) -> Written:
+    """Write every (format, audience) of ``outputs``; a PDF that cannot be made is skipped."""
+    from .pdf import PdfError
+
+    written = Written()
+    for fmt, audience in outputs:
+        try:
+            written.files += write_format(plan, out_dir, fmt, audience=audience)
+        except PdfError as error:
+            if f"pdf: {error}" not in written.skipped:
+                written.skipped.append(f"pdf: {error}")
+            log.warning("skipped %s for %s: %s", fmt, audience, error)
     return written

@@ -19,8 +19,8 @@ class CellError(ValueError):
     """A cell whose text is not a value of the expected type; the message says what to write."""
 
 
-def parse_whole(text: str, *, minimum: int = 0) -> int:
-    """A whole number of at least ``minimum``; thousands may be grouped (``1.500.000``).
+def parse_whole(text: str, *, minimum: int = 0, maximum: int | None = None) -> int:
+    """A whole number from ``minimum`` to ``maximum``; thousands may be grouped (``1.500.000``).
 
     Raises
     ------
@@ -39,6 +39,8 @@ def parse_whole(text: str, *, minimum: int = 0) -> int:
     if value < minimum:
         bound = "above 0" if minimum == 1 else f"{minimum} or more"
         raise CellError(f"must be {bound}, not {value}")
+    if maximum is not None and value > maximum:
+        raise CellError(f"must be at most {maximum:,}, not {value:,}")
     return value
 
 

@@ -13,9 +13,10 @@ What spreadsheets do that this module absorbs:
   LibreOffice in Spain), and UTF-16 when there is a UTF-16 byte-order mark ("Unicode text");
 - the delimiter, sniffed from the header line (``,``, ``;`` or a tab), or given by Excel's
   ``sep=;`` first line;
-- quoted cells with delimiters and line breaks inside, whitespace around cells, rows and
-  columns that are entirely empty (anywhere in the file), column names written with another
-  case or with spaces, ``-`` or ``_``.
+- quoted cells with delimiters and line breaks inside (a line break in a cell is read as
+  ``\n`` whatever the file uses), whitespace around cells, rows and columns that are entirely
+  empty (anywhere in the file), column names written with another case or with spaces,
+  ``-`` or ``_``.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import csv
 import difflib
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -172,18 +173,18 @@ def read_csv_text(text: str, file: str, schema: CsvSchema, log: IssueLog, *,
     if "\x00" in text:
         log.add(file, None, None, "the file holds binary data, not CSV text")
         return None
-    lines = text.splitlines()
-    first = next((number for number, line in enumerate(lines, start=1) if line.strip()), None)
+    first = _first_text_line(text)
     if first is None:
         log.add(file, None, None, "the file is empty; it needs a header line naming the columns "
                 f"({', '.join(schema.required)} at least)")
         return None
-    separator_line = _EXCEL_SEPARATOR_LINE.match(lines[first - 1])
+    number, line = first
+    separator_line = _EXCEL_SEPARATOR_LINE.match(line)
     if separator_line:
         delimiter = separator_line.group(1)
-        skip_through = first
+        skip_through = number
     else:
-        delimiter = sniff_delimiter(lines[first - 1])
+        delimiter = sniff_delimiter(line)
         skip_through = 0
     reader = _RecordReader(text, file, delimiter, skip_through, log)
     header = reader.next_nonempty()
@@ -195,6 +196,14 @@ def read_csv_text(text: str, file: str, schema: CsvSchema, log: IssueLog, *,
     layout = _read_header(header_cells, header_line, file, schema, log)
     rows = tuple(_rows(reader, layout, file, log))
     return CsvTable(file, encoding, delimiter, header_line, frozenset(layout.names.values()), rows)
+
+
+def _first_text_line(text: str) -> tuple[int, str] | None:
+    """The number and text of the first non-blank physical line (split as ``csv`` splits)."""
+    for number, line in enumerate(io.StringIO(text, newline=""), start=1):
+        if line.strip():
+            return number, line.rstrip("\r\n")
+    return None
 
 
 @dataclass(slots=True)
@@ -218,7 +227,7 @@ class _RecordReader:
         self._skip_through = skip_through
         self._lines_read = 0
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
         return self
 
     def __next__(self) -> tuple[int, list[str]]:
@@ -282,10 +291,10 @@ def _column_hint(written: str, known: dict[str, str]) -> str:
     return f" (did you mean `{known[close[0]]}`?)" if close else ""
 
 
-def _rows(reader: _RecordReader, layout: _Layout, file: str, log: IssueLog):
+def _rows(reader: _RecordReader, layout: _Layout, file: str, log: IssueLog) -> Iterator[CsvRow]:
     reported_unnamed: set[int] = set()
     for start, raw_cells in reader:
-        stripped = [cell.strip() for cell in raw_cells]
+        stripped = [_clean(cell) for cell in raw_cells]
         if not any(stripped):
             continue
         cells: dict[str, str] = {}
@@ -305,6 +314,14 @@ def _rows(reader: _RecordReader, layout: _Layout, file: str, log: IssueLog):
                     f"header has columns ({layout.width}); is a `{reader.delimiter}` "
                     "inside a cell that should be quoted?")
         yield CsvRow(start, cells, _cell_lines(start, raw_cells, layout))
+
+
+def _clean(cell: str) -> str:
+    """A cell without surrounding whitespace, its line breaks written as ``\\n``."""
+    cell = cell.strip()
+    if "\r" in cell:
+        cell = cell.replace("\r\n", "\n").replace("\r", "\n")
+    return cell
 
 
 def _cell_lines(start: int, raw_cells: list[str], layout: _Layout) -> dict[str, int] | None:

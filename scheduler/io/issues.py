@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from scheduler.errors import InputError, InputIssue
 
@@ -36,10 +36,23 @@ class IssueLog:
     def __len__(self) -> int:
         return len(self._issues)
 
-    def raise_if_any(self) -> None:
-        """Raise one :class:`~scheduler.errors.InputError` holding every problem, if there are any."""
-        if self._issues:
-            raise InputError(self._issues)
+    def raise_if_any(self, file_order: Sequence[str] = ()) -> None:
+        """Raise one :class:`~scheduler.errors.InputError` holding every problem, if there are any.
+
+        Parameters
+        ----------
+        file_order
+            File names in the order their problems are listed; problems of other files come
+            after them. Within a file, problems are listed by line (whole-file ones first),
+            then in the order found.
+        """
+        if not self._issues:
+            return
+        rank = {name: position for position, name in enumerate(file_order)}
+        ordered = sorted(self._issues, key=lambda issue: (
+            rank.get(issue.file, len(rank)), issue.file if issue.file not in rank else "",
+            issue.line or 0))
+        raise InputError(ordered)
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:

@@ -9,13 +9,14 @@ from pathlib import Path
 from scheduler.domain import Day, DomainError, Location, Problem, Request, Tour
 from scheduler.errors import InputError, InputIssue
 from scheduler.io.issues import IssueLog, Suggester
-from scheduler.io.places import PlaceEntry, read_locations, read_travel, read_travel_modes, travel_table
+from scheduler.io.places import (PlaceEntry, TravelSettings, default_travel_settings, read_locations,
+                                 read_travel, read_travel_modes, travel_table)
 from scheduler.io.requests import RequestsRead, ValueRule, read_requests
 from scheduler.io.tourfile import FILE as TOUR_FILE, TourFile, build_days, build_tour, read_tour_file
 from scheduler.io.windows import TourCalendar, WindowReader
 from scheduler.resources import data_dir
 
-__all__ = ["TOUR_FILES", "load_locations", "load_tour"]
+__all__ = ["TOUR_FILES", "load_locations", "load_tour", "load_travel_settings"]
 
 TOUR_FILES = ("tour.toml", "requests.csv", "availability.csv", "locations.csv", "travel.csv")
 _MISSING_SHOWN = 5
@@ -67,7 +68,7 @@ def load_tour(folder: str | Path) -> Problem:
         # Built even when other files have problems, so that missing coordinates are
         # reported in the same round.
         problem = _problem(days, read, places, given.minutes if given else {}, tour_file, log)
-    log.raise_if_any()
+    log.raise_if_any(TOUR_FILES)
     if problem is None:
         raise InputError([InputIssue(TOUR_FILE, None, None, "the tour could not be built")])
     return problem
@@ -88,12 +89,34 @@ def load_locations(folder: str | Path | None = None) -> dict[str, Location]:
     return {place_id: entry.location for place_id, entry in places.items()}
 
 
+def load_travel_settings(folder: str | Path | None = None) -> TravelSettings:
+    """How missing travel times are estimated: a tour folder's ``[travel]`` over the bundled modes.
+
+    Without a folder (or when its tour.toml has no ``[travel]``), the bundled defaults.
+
+    Raises
+    ------
+    InputError
+        When tour.toml or the bundled modes cannot be read.
+    """
+    modes_path = data_dir() / "travel_modes.toml"
+    if folder is None:
+        return default_travel_settings(modes_path)
+    log = IssueLog()
+    detour_factor, modes = read_travel_modes(modes_path, str(modes_path), log)
+    tour_file = read_tour_file(Path(folder) / TOUR_FILE, log, detour_factor=detour_factor, modes=modes)
+    log.raise_if_any()
+    if tour_file is None or tour_file.travel is None:
+        raise InputError([InputIssue(TOUR_FILE, None, "travel", "cannot read the travel settings")])
+    return tour_file.travel
+
+
 def _check_file_names(root: Path, log: IssueLog) -> None:
     """A misnamed file (``location.csv``) would be silently ignored: say so instead."""
     for path in sorted(root.iterdir()):
         if path.name in TOUR_FILES or path.suffix.lower() not in (".csv", ".toml"):
             continue
-        close = difflib.get_close_matches(path.name.lower(), TOUR_FILES, n=1, cutoff=0.75)
+        close = difflib.get_close_matches(path.name.lower(), TOUR_FILES, n=1, cutoff=0.85)
         if close and not (root / close[0]).exists():
             log.add(path.name, None, None, f"`{path.name}` is not read; did you mean `{close[0]}`? "
                     f"a tour folder holds: {', '.join(TOUR_FILES)}")
@@ -158,8 +181,8 @@ def _problem(days: tuple[Day, ...], read: RequestsRead, places: Mapping[str, Pla
                 f"`{place_id}` has no coordinates, so travel to and from it cannot be estimated; "
                 f"give its latitude and longitude, or give in travel.csv the minutes between it "
                 f"and {shown}{more}")
-    if missing:
-        return None
+    if len(log):
+        return None  # a problem already reported (an unknown place, say) would only repeat here
     try:
         return Problem(tour, read.requests, {place: locations[place] for place in used}, table)
     except DomainError as error:

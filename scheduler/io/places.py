@@ -23,6 +23,8 @@ __all__ = [
     "PlaceEntry",
     "TravelMode",
     "TravelSettings",
+    "default_travel_settings",
+    "extend_travel",
     "great_circle_km",
     "read_locations",
     "read_travel",
@@ -95,7 +97,7 @@ def read_travel_modes(path: Path, file: str, log: IssueLog) -> tuple[float, dict
     if data is None:
         return 1.3, {}
     top = TomlTable(data, "", file, TomlLines(text), log)
-    detour = top.number("detour_factor", default=1.3, minimum=1.0) or 1.3
+    detour = top.number("detour_factor", default=1.3, minimum=1.0, maximum=10.0) or 1.3
     modes: dict[str, TravelMode] = {}
     table = top.table("modes", required=True)
     if table is None:
@@ -105,8 +107,8 @@ def read_travel_modes(path: Path, file: str, log: IssueLog) -> tuple[float, dict
         if entry is None:
             continue
         entry.check_keys(("speed_kmh", "overhead_minutes"))
-        speed = entry.number("speed_kmh", minimum=0.0, above=True)
-        overhead = entry.whole("overhead_minutes", default=0)
+        speed = entry.number("speed_kmh", minimum=0.0, above=True, maximum=2000.0)
+        overhead = entry.whole("overhead_minutes", default=0, maximum=24 * 60)
         if speed is not None and overhead is not None:
             modes[name] = TravelMode(speed, overhead)
     return detour, modes
@@ -217,7 +219,7 @@ def read_travel(path: Path, file: str, log: IssueLog, known: Mapping[str, object
                     f"on line {lines[pair]}")
             ok = False
         try:
-            value = parse_whole(row.get("minutes"), minimum=0)
+            value = parse_whole(row.get("minutes"), minimum=0, maximum=100_000)
         except CellError as error:
             log.add(file, row.line_of("minutes"), "minutes", f"{error}; write whole minutes")
             continue
@@ -313,3 +315,42 @@ def _estimate(located: list[str], locations: Mapping[str, Location],
             if i != j and (origin, destination) not in known:
                 estimates[(origin, destination)] = int(row[j])
     return estimates
+
+
+def default_travel_settings(modes_path: Path) -> TravelSettings:
+    """The travel settings of a tour that overrides nothing, from ``travel_modes.toml``.
+
+    Raises
+    ------
+    InputError
+        When the modes file cannot be read or lacks the default modes.
+    """
+    log = IssueLog()
+    detour, modes = read_travel_modes(modes_path, str(modes_path), log)
+    settings = TravelSettings(modes, detour_factor=detour)
+    for name in (settings.mode, settings.long_distance_mode):
+        if name not in modes:
+            log.add(str(modes_path), None, f"modes.{name}", f"the travel mode `{name}` is missing")
+    log.raise_if_any()
+    return settings
+
+
+def extend_travel(table: TravelTable, locations: Mapping[str, Location], used: Sequence[str],
+                  settings: TravelSettings) -> TravelTable:
+    """``table`` completed for every ordered pair of ``used`` (re-planning with new places).
+
+    Minutes already in the table are kept as they are (given or estimated); new pairs are
+    estimated from coordinates.
+
+    Raises
+    ------
+    InputError
+        When a new pair cannot be estimated because a place has no coordinates.
+    """
+    extended, missing = travel_table(used, locations, table.minutes, settings)
+    log = IssueLog()
+    for place_id, others in sorted(missing.items()):
+        log.add("locations", None, place_id, f"`{place_id}` has no coordinates, so travel between "
+                f"it and {', '.join(others)} cannot be estimated")
+    log.raise_if_any()
+    return TravelTable({**table.minutes, **extended.minutes}, table.estimated | extended.estimated)

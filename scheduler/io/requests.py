@@ -12,13 +12,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from fractions import Fraction
 from pathlib import Path
+from types import MappingProxyType
 
-from scheduler.domain import KINDS, REMOTE_MODES, Contact, DomainError, Location, Request, Tour, Window, utc
+from scheduler.domain import (KINDS, REMOTE_MODES, Contact, DomainError, Location, Request, Tour, Window,
+                              utc)
 from scheduler.io.cells import CellError, is_valid_id, parse_flag, parse_whole
 from scheduler.io.csvfile import CsvRow, CsvSchema, CsvTable, read_csv
 from scheduler.io.issues import IssueLog, Suggester
 from scheduler.io.places import coordinates
-from scheduler.io.windows import TourCalendar, WindowReader, WindowSyntaxError, parse_window_spec, parse_window_specs
+from scheduler.io.windows import (TourCalendar, WindowReader, WindowSyntaxError, parse_window_spec,
+                                  parse_window_specs)
 
 __all__ = [
     "AVAILABILITY_SCHEMA",
@@ -41,6 +44,10 @@ AVAILABILITY_SCHEMA = CsvSchema(required=("windows",), optional=("request_id", "
 VALUE_BASES = ("priority", "audience", "priority+audience")
 _NOT_REMOTE = frozenset({"", "no", "false", "0"})
 _AVAILABILITY_TYPES = ("available", "unavailable")
+# Sanity limits: larger values are typing mistakes (an engagement longer than a day cannot be
+# placed in one day), and they keep the solver's integers small.
+_MAXIMA = MappingProxyType({"duration": 24 * 60, "setup_minutes": 24 * 60, "priority": 1_000_000,
+                            "audience": 10_000_000_000, "value": 1_000_000_000})
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +197,7 @@ class _RowReader:
         if not text:
             return default
         try:
-            return parse_whole(text, minimum=minimum)
+            return parse_whole(text, minimum=minimum, maximum=_MAXIMA[column])
         except CellError as error:
             self.problem(draft, row, column, f"{error}; write {unit}")
             return default

@@ -7,6 +7,7 @@ way ``tour.toml`` is written and falls back to the table's line for inline table
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -14,13 +15,18 @@ from datetime import date, datetime, time
 from typing import Any
 
 from scheduler.io.issues import IssueLog, did_you_mean
-from scheduler.io.windows import WindowSyntaxError, parse_clock, parse_date
+from scheduler.io.windows import WindowSyntaxError, check_year, parse_clock, parse_date
 
 __all__ = ["TomlLines", "TomlTable", "load_toml"]
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?")
-_KEY = re.compile(r"""^\s*((?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*'))*)\s*=""")
+_KEY_PART = r"""(?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*')"""
+_KEY = re.compile(rf"^\s*({_KEY_PART}(?:\s*\.\s*{_KEY_PART})*)\s*=")
 _SHORT_TIME = re.compile(r"([=,\[]\s*)((?:\d{4}-\d{2}-\d{2}[T ])?\d{2}:\d{2})(?![:\d])")
+MAX_WHOLE = 1_000_000_000
+"""The largest whole number a key takes unless it says otherwise (keeps time arithmetic sane)."""
+MAX_NUMBER = 1_000_000.0
+"""The largest number a key takes unless it says otherwise."""
 _ERROR_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
 
 
@@ -175,8 +181,8 @@ class TomlTable:
         return value.strip()
 
     def whole(self, key: str, *, required: bool = False, default: int | None = None,
-              minimum: int = 0) -> int | None:
-        """A whole number not below ``minimum``."""
+              minimum: int = 0, maximum: int = MAX_WHOLE) -> int | None:
+        """A whole number from ``minimum`` to ``maximum``."""
         value = self.data.get(key)
         if value is None:
             if required:
@@ -184,25 +190,27 @@ class TomlTable:
             return default
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            self.problem(key, f"`{self.name(key)}` must be a whole number of at least {minimum}, "
-                         f"not {value!r}")
+        if (isinstance(value, bool) or not isinstance(value, int)
+                or not minimum <= value <= maximum):
+            self.problem(key, f"`{self.name(key)}` must be a whole number from {minimum} to "
+                         f"{maximum}, not {value!r}")
             return default
         return value
 
     def number(self, key: str, *, default: float | None = None, minimum: float = 0.0,
-               above: bool = False) -> float | None:
-        """A number not below (or, with ``above``, strictly above) ``minimum``."""
+               above: bool = False, maximum: float = MAX_NUMBER) -> float | None:
+        """A finite number not below (with ``above``: above) ``minimum``, at most ``maximum``."""
         value = self.data.get(key)
         if value is None:
             return default
         wrong = isinstance(value, bool) or not isinstance(value, (int, float))
         if not wrong:
-            wrong = value <= minimum if above else value < minimum
+            low = value <= minimum if above else value < minimum
+            wrong = low or not math.isfinite(value) or value > maximum
         if wrong:
-            bound = "above" if above else "at least"
-            self.problem(key, f"`{self.name(key)}` must be a number {bound} {minimum:g}, "
-                         f"not {value!r}")
+            bound = "above" if above else "from"
+            self.problem(key, f"`{self.name(key)}` must be a number {bound} {minimum:g} "
+                         f"{'and at most' if above else 'to'} {maximum:g}, not {value!r}")
             return default
         return float(value)
 
@@ -223,14 +231,15 @@ class TomlTable:
             if required:
                 self._missing(key)
             return None
-        if isinstance(value, date) and not isinstance(value, datetime):
-            return value
-        if isinstance(value, str):
-            try:
+        try:
+            if isinstance(value, date) and not isinstance(value, datetime):
+                check_year(value.year, str(value))
+                return value
+            if isinstance(value, str):
                 return parse_date(value)
-            except WindowSyntaxError as error:
-                self.problem(key, str(error))
-                return None
+        except WindowSyntaxError as error:
+            self.problem(key, str(error))
+            return None
         self.problem(key, f"`{self.name(key)}` must be a date like 2018-11-26, not {value!r}")
         return None
 
@@ -274,5 +283,10 @@ class TomlTable:
             return None
         if value.second or value.microsecond:
             self.problem(key, f"`{self.name(key)}` has seconds; times are in whole minutes")
+            return None
+        try:
+            check_year(value.year, value.isoformat())
+        except WindowSyntaxError as error:
+            self.problem(key, str(error))
             return None
         return value

@@ -32,6 +32,9 @@ __all__ = [
 
 FILE = "tour.toml"
 T = TypeVar("T")
+MAX_TOUR_DAYS = 366
+MINUTES_PER_DAY = 24 * 60
+MAX_SPEED_KMH = 2000.0
 _TOUR_ID = re.compile(r"^[A-Za-z0-9_\-]+$")
 _TOP_KEYS = ("tour", "guest", "organizer", "arrival", "departure", "lodging", "hours", "meal",
              "limits", "travel", "objective")
@@ -58,13 +61,15 @@ class Lodging:
 
 @dataclass(frozen=True, slots=True)
 class HoursOverride:
-    """A ``[[hours.day]]`` entry."""
+    """A ``[[hours.day]]`` entry, with the lines of its keys."""
 
     date: date
     start: int | None
     end: int | None
     off: bool
-    line: int | None
+    date_line: int | None
+    start_line: int | None
+    end_line: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +198,7 @@ class _TourReader:
             guest_name=guest.text("name") or "", guest_zone=guest_zone.key if guest_zone else None,
             organizer=self._organizer(), frame=frame if len(self.top.log) == before else None,
             max_engagements_per_day=_or(limits.whole("max_engagements_per_day"), 6),
-            min_buffer_minutes=_or(limits.whole("min_buffer_minutes"), 0),
+            min_buffer_minutes=_or(limits.whole("min_buffer_minutes", maximum=MINUTES_PER_DAY), 0),
             travel=self._travel(), value_rule=self._value_rule(), objective=self._objective(),
             location_refs=tuple(self.refs),
         )
@@ -203,6 +208,9 @@ class _TourReader:
         first_day, last_day = tour.day("first_day", required=True), tour.day("last_day", required=True)
         if first_day and last_day and last_day < first_day:
             tour.problem("last_day", f"last_day {last_day} is before first_day {first_day}")
+        elif first_day and last_day and (last_day - first_day).days >= MAX_TOUR_DAYS:
+            tour.problem("last_day", f"the tour lasts {(last_day - first_day).days + 1} days; "
+                         f"a tour has at most {MAX_TOUR_DAYS}")
         hours_start, hours_end, overrides = self._hours()
         arrival, departure = self._endpoint("arrival", zone), self._endpoint("departure", zone)
         lodging, meal = self._lodging(), self._meal()
@@ -227,7 +235,7 @@ class _TourReader:
         table.check_keys(("at", "location", "buffer_minutes"))
         moment = table.moment("at", required=True)
         location = table.text("location", required=True)
-        buffer_minutes = table.whole("buffer_minutes", default=0)
+        buffer_minutes = table.whole("buffer_minutes", default=0, maximum=MINUTES_PER_DAY)
         if location is not None:
             self.refs.append(LocationRef(location, table.line("location"), table.name("location")))
         if moment is None or location is None or buffer_minutes is None or zone is None:
@@ -273,9 +281,10 @@ class _TourReader:
             off = entry.flag("off")
             if day is None:
                 continue
-            override = HoursOverride(day, start_override, end_override, off, entry.line())
+            override = HoursOverride(day, start_override, end_override, off, entry.line("date"),
+                                     entry.line("start"), entry.line("end"))
             if day in overrides:
-                entry.problem("date", f"{day} already has hours on line {overrides[day].line}")
+                entry.problem("date", f"{day} already has hours on line {overrides[day].date_line}")
                 continue
             overrides[day] = override
         return start, end, overrides
@@ -287,7 +296,7 @@ class _TourReader:
         meal.check_keys(("earliest", "latest", "minutes"))
         earliest = meal.clock("earliest", required=True)
         latest = meal.clock("latest", required=True, allow_end_of_day=True)
-        minutes = meal.whole("minutes", required=True, minimum=1)
+        minutes = meal.whole("minutes", required=True, minimum=1, maximum=MINUTES_PER_DAY)
         if earliest is None or latest is None or minutes is None:
             return None
         if latest - earliest < minutes:
@@ -316,7 +325,7 @@ class _TourReader:
         modes = dict(self.modes)
         speeds = travel.table("speeds_kmh") or self._empty("travel.speeds_kmh")
         for name in speeds.data:
-            speed = speeds.number(name, minimum=0.0, above=True)
+            speed = speeds.number(name, minimum=0.0, above=True, maximum=MAX_SPEED_KMH)
             if name not in modes:
                 speeds.problem(name, f"unknown travel mode `{name}`{did_you_mean(name, modes)}; "
                                f"the modes are: {', '.join(modes)}")
@@ -330,7 +339,7 @@ class _TourReader:
                 travel.problem(key, f"unknown travel mode `{name}`{did_you_mean(name, modes)}; "
                                f"the modes are: {', '.join(modes)}")
                 ok = False
-        detour = _or(travel.number("detour_factor", minimum=1.0), self.detour_factor)
+        detour = _or(travel.number("detour_factor", minimum=1.0, maximum=10.0), self.detour_factor)
         long_km = _or(travel.number("long_distance_km", minimum=0.0), 80.0)
         if not ok:
             return None
@@ -407,7 +416,7 @@ def _check_endpoints(frame: DayFrame, log: IssueLog) -> bool:
 def _check_overrides(frame: DayFrame, log: IssueLog) -> None:
     for override in frame.overrides.values():
         if not frame.first_day <= override.date <= frame.last_day:
-            log.add(FILE, override.line, "hours.day.date", f"{override.date} is not a day of the "
+            log.add(FILE, override.date_line, "hours.day.date", f"{override.date} is not a day of the "
                     f"tour ({frame.first_day} to {frame.last_day})")
 
 
@@ -448,9 +457,9 @@ class _DayBuilder:
         start_key, end_key = "hours.start", "hours.end"
         start_line, end_line = self.frame.line("hours.start"), self.frame.line("hours.end")
         if override is not None and override.start is not None:
-            start_minute, start_key, start_line = override.start, "hours.day.start", override.line
+            start_minute, start_key, start_line = override.start, "hours.day.start", override.start_line
         if override is not None and override.end is not None:
-            end_minute, end_key, end_line = override.end, "hours.day.end", override.line
+            end_minute, end_key, end_line = override.end, "hours.day.end", override.end_line
         if end_minute <= start_minute:
             self.log.add(FILE, end_line, end_key, f"on {day} the working hours end before they start")
             return None
@@ -501,10 +510,11 @@ class _DayBuilder:
 
     def report_unlodged(self) -> None:
         for night, days in sorted(self.unlodged.items()):
-            listed = " and ".join(str(day) for day in sorted(set(days)))
-            self.log.add(FILE, None, "lodging",
-                         f"no lodging for the night of {night}, which the day {listed} needs; "
-                         "add a [[lodging]] that covers it")
+            needing = sorted(set(days))
+            listed = " and ".join(str(day) for day in needing)
+            which = f"the day {listed} needs" if len(needing) == 1 else f"the days {listed} need"
+            self.log.add(FILE, None, "lodging", f"no lodging for the night of {night}, which "
+                         f"{which}; add a [[lodging]] that covers it")
 
 
 def build_days(frame: DayFrame, log: IssueLog) -> tuple[Day, ...] | None:

@@ -42,6 +42,7 @@ __all__ = [
     "WindowReader",
     "WindowSpec",
     "WindowSyntaxError",
+    "check_year",
     "local_instant",
     "parse_clock",
     "parse_date",
@@ -66,6 +67,7 @@ WEEKDAYS = MappingProxyType({
 """Weekday names (lower case, without accents) to ``date.weekday()`` numbers."""
 
 _EVERY_DAY = ("daily", "every day")
+FIRST_YEAR, LAST_YEAR = 1970, 2999
 
 _DATE = r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4}"
 _TIME = r"\d{1,2}:\d{2}(?::\d{2})?"
@@ -228,9 +230,23 @@ def parse_date(text: str) -> date:
     if not (year.isdigit() and month.isdigit() and day.isdigit() and len(year) == 4):
         raise WindowSyntaxError(f"`{text}` is not a date; write it like 2018-11-27")
     try:
-        return date(int(year), int(month), int(day))
+        result = date(int(year), int(month), int(day))
     except ValueError:
         raise WindowSyntaxError(f"there is no date {text}") from None
+    check_year(result.year, text)
+    return result
+
+
+def check_year(year: int, text: str) -> None:
+    """Refuse years far from now: they are typing mistakes, and would overflow date arithmetic.
+
+    Raises
+    ------
+    WindowSyntaxError
+        When ``year`` is not between 1970 and 2999.
+    """
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise WindowSyntaxError(f"the year of `{text}` is not between {FIRST_YEAR} and {LAST_YEAR}")
 
 
 def parse_clock(text: str, *, allow_end_of_day: bool = False) -> int:
@@ -266,9 +282,12 @@ def _weekday(name: str, piece: str) -> int:
     number = WEEKDAYS.get(_plain(name))
     if number is None:
         hint = did_you_mean(_plain(name), WEEKDAYS)
+        if not hint:
+            raise WindowSyntaxError(f"cannot read `{piece}` as a window; write it like {_EXAMPLES}")
+        where = f"`{name}`" if name == piece else f"`{name}` in `{piece}`"
         raise WindowSyntaxError(
-            f"`{name}` in `{piece}` is not a weekday{hint}; write Mon, Tue, Wed, Thu, Fri, Sat, "
-            "Sun (or lun, mar, mié, jue, vie, sáb, dom)")
+            f"{where} is not a weekday{hint}; write Mon, Tue, Wed, Thu, Fri, Sat, Sun "
+            "(or lun, mar, mié, jue, vie, sáb, dom)")
     return number
 
 
@@ -298,6 +317,7 @@ def _iso_moment(text: str, piece: str) -> datetime:
                                 "(like 2018-11-27T10:00+01:00)") from None
     if moment.second or moment.microsecond:
         raise WindowSyntaxError(f"`{text}` has seconds; times are in whole minutes")
+    check_year(moment.year, text)
     return moment
 
 

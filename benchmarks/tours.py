@@ -1,0 +1,144 @@
+"""Times the engine on generated realistic tours as they grow (20 -> 400 requests).
+
+Usage::
+
+    python benchmarks/tours.py [--preset NAME ...] [--seed N] [--json] [--out TABLE.md]
+
+Each preset is a tour size (requests, days, cities) with a time limit. For each one the tour
+is generated (:mod:`benchmarks.generate`, seeded), read back with the scheduler's own reader
+(``scheduler.io.load_tour``), planned by the engine (``scheduler.solve``) and the plan is
+verified by the independent plan checker (``scheduler.checker``). Every solve runs in a
+child process of its own, one after the other, so that its peak memory is measured alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+if __package__ in (None, ""):  # run as a script: make the repository root importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.generate import generate_tour, write_tour  # noqa: E402
+
+
+@dataclass(frozen=True, slots=True)
+class Preset:
+    """A tour size and the time limit the issue's targets give it."""
+
+    name: str
+    requests: int
+    days: int
+    cities: int
+    time_limit: float
+
+
+PRESETS: tuple[Preset, ...] = (
+    Preset("r20-d1", 20, 1, 1, 5.0),
+    Preset("r40-d3", 40, 3, 1, 5.0),
+    Preset("r60-d7", 60, 7, 2, 5.0),
+    Preset("r120-d7", 120, 7, 2, 20.0),
+    Preset("r300-d14", 300, 14, 4, 60.0),
+    Preset("r400-d14", 400, 14, 4, 60.0),
+)
+"""Sizes from the issue: <= 60 requests over <= 7 days in 5 s; 300 over 14 days in 60 s."""
+
+
+def run_one(preset: Preset, seed: int) -> dict[str, Any]:
+    """Generate, load, solve and check one tour in this process; returns the measurements."""
+    from scheduler.checker import check_plan
+    from scheduler.io import load_tour
+    from scheduler.planfile import plan_to_dict
+    from scheduler.solve import SolveParams, solve
+
+    with tempfile.TemporaryDirectory(prefix="bench-tour-") as folder:
+        write_tour(generate_tour(preset.requests, preset.days, preset.cities, seed), Path(folder) / "tour")
+        started = time.perf_counter()
+        problem = load_tour(Path(folder) / "tour")
+        load_seconds = time.perf_counter() - started
+    result = solve(problem, SolveParams(time_limit=preset.time_limit, seed=seed, workers=2))
+    violations = check_plan(plan_to_dict(result.plan)) if result.plan is not None else []
+    instance = result.instance
+    return {
+        "preset": preset.name, "requests": preset.requests, "days": preset.days,
+        "cities": preset.cities, "seed": seed, "time_limit": preset.time_limit,
+        "candidates": len(instance.requests) if instance is not None else None,
+        "status": result.status, "value_served": result.value_served, "value_total": result.value_total,
+        "objective": result.objective, "bound": result.bound, "gap": result.gap,
+        "engagements": len(result.plan.engagements) if result.plan is not None else 0,
+        "seconds": round(result.seconds, 3), "load_seconds": round(load_seconds, 3),
+        "peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "valid": not violations, "violations": [str(v) for v in violations[:5]],
+    }
+
+
+def markdown_table(rows: Sequence[dict[str, Any]]) -> str:
+    """One line per tour: size, candidates, status, value, gap to the bound, seconds, memory."""
+    lines = ["| tour | requests | days | cities | candidates | limit s | status | value served | "
+             "engagements | gap to bound | s | load s | peak MiB | plan valid |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    for row in rows:
+        if "error" in row:
+            lines.append(f"| {row['preset']} | {row['requests']} | {row['days']} | {row['cities']} | – | "
+                         f"{row['time_limit']:g} | error: {row['error']} | – | – | – | – | – | – | – |")
+            continue
+        gap = f"{100 * row['gap']:.2f} %" if row["gap"] is not None else "–"
+        lines.append(
+            f"| {row['preset']} | {row['requests']} | {row['days']} | {row['cities']} | {row['candidates']} | "
+            f"{row['time_limit']:g} | {row['status']} | {row['value_served']} / {row['value_total']} | "
+            f"{row['engagements']} | {gap} | {row['seconds']:.2f} | {row['load_seconds']:.2f} | "
+            f"{row['peak_mib']:.0f} | {'yes' if row['valid'] else 'NO'} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry point: each preset in a child process, one at a time."""
+    parser = argparse.ArgumentParser(
+        prog="benchmarks/tours.py",
+        description="Plan generated realistic tours of growing size with the scheduler's engine.",
+        epilog="example: python benchmarks/tours.py --preset r20-d1 --preset r60-d7 --out tours.md")
+    parser.add_argument("--preset", action="append", choices=[p.name for p in PRESETS],
+                        help="a tour size to run (repeatable; default: all)")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the generator and the solver")
+    parser.add_argument("--json", action="store_true", help="print one JSON object per tour")
+    parser.add_argument("--out", type=Path, help="write the markdown table here")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    by_name = {p.name: p for p in PRESETS}
+    if args.child:
+        print(json.dumps(run_one(by_name[args.child], args.seed)))
+        return 0
+    rows = []
+    for name in args.preset or [p.name for p in PRESETS]:
+        preset = by_name[name]
+        child = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", name,
+                                "--seed", str(args.seed)], capture_output=True, text=True)
+        if child.returncode != 0:
+            last = (child.stderr.strip().splitlines() or ["failed"])[-1]
+            row: dict[str, Any] = {"preset": name, "requests": preset.requests, "days": preset.days,
+                                   "cities": preset.cities, "time_limit": preset.time_limit, "error": last}
+        else:
+            row = json.loads(child.stdout.strip().splitlines()[-1])
+        rows.append(row)
+        if args.json:
+            print(json.dumps(row), flush=True)
+        else:
+            print(f"{name}: {row.get('status', row.get('error'))}", file=sys.stderr, flush=True)
+    table = markdown_table(rows)
+    if args.out is not None:
+        args.out.write_text(table, encoding="utf-8")
+    elif not args.json:
+        print(table, end="")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,149 @@
+"""The printable run sheet as PDF (``agenda.pdf``): the HTML run sheet laid out by WeasyPrint.
+
+The PDF is rendered from the HTML text of :mod:`scheduler.export.html`, never from a URL, with
+a URL fetcher that refuses every request: the run sheet needs nothing from outside and the
+guest's itinerary must not leak through a stray fetch. WeasyPrint is imported on first use, so
+the other exporters work on a machine without it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ..domain import Plan
+from ..errors import SchedulerError
+from ..fsio import write_atomic
+from . import html
+from .view import output_path
+
+__all__ = ["PdfError", "refusing_url_fetcher", "render", "render_html", "write"]
+
+logger = logging.getLogger(__name__)
+
+
+class PdfError(SchedulerError):
+    """The PDF cannot be made: WeasyPrint or the system libraries it needs are missing."""
+
+
+def refusing_url_fetcher() -> Any:
+    """A WeasyPrint URL fetcher that refuses every URL, so rendering never touches a network or disk.
+
+    Returns
+    -------
+    weasyprint.urls.URLFetcher
+        Each call raises ``ValueError``; WeasyPrint logs a warning and leaves the resource out.
+    """
+    from weasyprint.urls import URLFetcher
+
+    class _Refuse(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:  # noqa: ARG002 - WeasyPrint's signature
+            logger.warning("refused to fetch %s while rendering the run sheet", url[:80])
+            raise ValueError(f"the run sheet fetches nothing; refused {url[:80]}")
+
+    return _Refuse()
+
+
+@contextlib.contextmanager
+def _fixed_font_timestamps(epoch: int) -> Iterator[None]:
+    """Make fontTools stamp re-saved fonts with ``epoch`` instead of the clock.
+
+    WeasyPrint re-saves colour (emoji) fonts through fontTools, which writes the current time
+    into the font's ``head`` table unless ``SOURCE_DATE_EPOCH`` is set. Without this the same
+    plan would give a different PDF each run, and every re-export would leave one more backup
+    copy of the private itinerary. A value the caller already set is respected. The variable
+    is process-wide for the duration of the call.
+    """
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(epoch))
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+def render_html(document: str, *, epoch: int = 0) -> bytes:
+    """Lay out an HTML document (text, not a URL) as PDF with every fetch refused.
+
+    Parameters
+    ----------
+    document
+        The HTML text, such as :func:`scheduler.export.html.render` returns.
+    epoch
+        Seconds since 1970 written into embedded fonts in place of the clock, so the same
+        document always gives the same bytes (the document's own creation date comes from
+        its ``dcterms.created`` meta element).
+
+    Returns
+    -------
+    bytes
+        The PDF.
+
+    Raises
+    ------
+    PdfError
+        When WeasyPrint or its system libraries (Pango) cannot be loaded.
+    """
+    try:
+        import weasyprint
+    except (ImportError, OSError) as error:  # OSError: Pango or its friends are missing
+        raise PdfError(
+            "making agenda.pdf needs WeasyPrint and Pango: pip install weasyprint; on Debian "
+            f"apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core ({error})"
+        ) from error
+    page = weasyprint.HTML(string=document, base_url=None, url_fetcher=refusing_url_fetcher())
+    with _fixed_font_timestamps(epoch):
+        return page.write_pdf()
+
+
+def render(plan: Plan, *, audience: str = "team") -> bytes:
+    """The run sheet of ``plan`` as PDF: a cover page, then a page for each day (A4).
+
+    Parameters
+    ----------
+    plan
+        A solved plan.
+    audience
+        ``"team"`` (internal notes and a last page of unscheduled requests) or ``"guest"``.
+
+    Returns
+    -------
+    bytes
+        The PDF.
+
+    Raises
+    ------
+    PdfError
+        When WeasyPrint cannot be loaded.
+    scheduler.export.view.AudienceError
+        For an unknown audience.
+    """
+    epoch = int(plan.created.timestamp()) if plan.created is not None else 0
+    return render_html(html.render(plan, audience=audience), epoch=epoch)
+
+
+def write(plan: Plan, out_dir: Path, *, audience: str = "team") -> list[Path]:
+    """Write ``agenda.pdf`` (team) or ``agenda-guest.pdf`` (guest) into ``out_dir``, privately.
+
+    Parameters
+    ----------
+    plan
+        A solved plan.
+    out_dir
+        The output folder (created when missing).
+    audience
+        ``"team"`` or ``"guest"``.
+
+    Returns
+    -------
+    list of Path
+        The file written.
+    """
+    path = output_path(Path(out_dir), "agenda", ".pdf", audience)
+    return [write_atomic(path, render(plan, audience=audience), private=True)]
