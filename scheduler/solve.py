@@ -22,7 +22,7 @@ from ortools.sat.python import cp_model
 
 from .domain import Plan, Problem, SolverReport
 from .errors import InfeasibleError
-from .model.cpmodel import PlannerModel
+from .model.cpmodel import ChangeCosts, PlannerModel
 from .model.extract import Placement, build_agenda
 from .model.instance import Instance, build_instance
 from .reasons import explain_unscheduled, infeasibility_reasons
@@ -65,6 +65,11 @@ class SolveParams:
         Called with a :class:`Progress` at every better agenda found.
     created
         The time stamp to record in the plan (for re-planning, "now").
+    pinned
+        Engagements that may not move: request id → (day index, start minute).
+    previous
+        The agenda being re-planned (request id → (day index, start minute)); changes to it
+        are priced by ``change_costs``.
     """
 
     time_limit: float = 10.0
@@ -73,6 +78,9 @@ class SolveParams:
     hints: dict[str, tuple[int, int]] | None = None
     on_progress: Callable[[Progress], None] | None = None
     created: datetime | None = None
+    pinned: dict[str, tuple[int, int]] | None = None
+    previous: dict[str, tuple[int, int]] | None = None
+    change_costs: ChangeCosts | None = None
     log_search: bool = False
     extra: dict = field(default_factory=dict)
 
@@ -198,7 +206,8 @@ def solve(problem: Problem, params: SolveParams | None = None) -> Result:
         reasons = infeasibility_reasons(problem, instance, [p.request_id for p in pruned_mandatory])
         raise InfeasibleError("Mandatory requests cannot be scheduled at all.", reasons)
 
-    planner = PlannerModel(instance)
+    planner = PlannerModel(instance, pinned=params.pinned, previous=params.previous,
+                           change_costs=params.change_costs)
     if params.hints:
         planner.add_hints(params.hints)
     solver = solver_parameters(params)

@@ -80,7 +80,8 @@ _WEEKLY = re.compile(rf"^(?P<days>[^\d]*?) ?(?:(?P<t1>{_TIME})(?: ?- ?(?P<t2>{_T
 _CELL_SEPARATORS = re.compile(r"[;|\r\n]+")
 _DASHES = str.maketrans({"–": "-", "—": "-", "−": "-", "‐": "-", "‑": "-"})
 
-_EXAMPLES = "`Tue 10:00-11:30`, `2018-11-27 10:00-11:30` or `2018-11-27`"
+_EXAMPLES = ("`Tue 10:00-11:30`, `2018-11-27 10:00-11:30` or `2018-11-27`, and separate "
+             "several windows with `;`")
 
 
 class WindowSyntaxError(ValueError):

@@ -13,12 +13,35 @@ travel, and the span of each working day.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Mapping
 
 from ortools.sat.python import cp_model
 
 from .instance import DayData, Instance, RequestData
 
 START, END = 0, 1
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeCosts:
+    """What each change to a previous agenda costs, in objective units (re-planning).
+
+    The defaults make any change cost less than one value point (1000 units with the default
+    weights) only when it is a shift within the day; moving to another day costs more than
+    most engagements' gain from it, and dropping a scheduled engagement costs most.
+    """
+
+    shift: int = 500
+    move_day: int = 5_000
+    drop: int = 20_000
+
+
+class PinError(ValueError):
+    """A pinned engagement cannot be placed where it is pinned (no such day or start)."""
+
+    def __init__(self, request_id: str):
+        self.request_id = request_id
+        super().__init__(f"pinned engagement {request_id!r} cannot stay where it is")
 
 
 @dataclass
@@ -45,8 +68,14 @@ class DayVariables:
 class PlannerModel:
     """Builds the CP-SAT model for an :class:`Instance`; ``solve.py`` runs it."""
 
-    def __init__(self, instance: Instance):
+    def __init__(self, instance: Instance, *, pinned: Mapping[str, tuple[int, int]] | None = None,
+                 previous: Mapping[str, tuple[int, int]] | None = None,
+                 change_costs: ChangeCosts | None = None):
         self.instance = instance
+        self.pinned = dict(pinned or {})
+        self.previous = dict(previous or {})
+        self.change_costs = change_costs or ChangeCosts()
+        self.change_terms: list[tuple[cp_model.LinearExprT, int]] = []
         self.model = cp_model.CpModel()
         self.present: dict[tuple[int, int], cp_model.IntVar] = {}  # (day, request) -> literal
         self.start: dict[tuple[int, int], cp_model.LinearExprT] = {}  # (day, request) -> start minute
@@ -56,6 +85,8 @@ class PlannerModel:
         self.travel_terms: list[tuple[cp_model.IntVar, int]] = []
         self._build_variables()
         self._add_hard_rules()
+        self._keep_pinned_engagements()
+        self._price_changes_to_the_previous_agenda()
         self._set_objective()
 
     # ----------------------------------------------------------------- variables
@@ -256,11 +287,54 @@ class PlannerModel:
                 self.model.add_at_most_one(literals)
             self.value_terms.extend((lit, request.value) for lit in literals)
 
+    def _keep_pinned_engagements(self) -> None:
+        """Forbids moving a pinned engagement: it is served on its day at its start minute."""
+        by_id = {r.id: r for r in self.instance.requests}
+        for request_id, (day, start) in self.pinned.items():
+            request = by_id.get(request_id)
+            key = (day, request.index) if request is not None else None
+            if key not in self.present:
+                raise PinError(request_id)
+            self.model.add(self.present[key] == 1)
+            self.model.add(self.start[key] == start)
+
+    def _price_changes_to_the_previous_agenda(self) -> None:
+        """Soft: each change to the previous agenda costs (in objective units) as ChangeCosts says.
+
+        Keeping an engagement where it was costs nothing; shifting it within its day costs
+        ``shift``; moving it to another day ``move_day``; dropping it ``drop``.
+        """
+        costs = self.change_costs
+        by_id = {r.id: r for r in self.instance.requests}
+        for request_id, (old_day, old_start) in self.previous.items():
+            request = by_id.get(request_id)
+            if request is None or request_id in self.pinned:
+                continue
+            literals = {day: lit for (day, index), lit in self.present.items() if index == request.index}
+            served = sum(literals.values()) if literals else 0
+            if costs.drop:
+                self.change_terms.append((1 - served, costs.drop))
+            if costs.move_day:
+                moved = [lit for day, lit in literals.items() if day != old_day]
+                if moved:
+                    self.change_terms.append((sum(moved), costs.move_day))
+            same_day = literals.get(old_day)
+            if costs.shift and same_day is not None:
+                key = (old_day, request.index)
+                shifted = self.model.new_bool_var(f"shifted_{request_id}")
+                stays = self.model.new_bool_var(f"stays_{request_id}")
+                self.model.add(self.start[key] == old_start).only_enforce_if(stays)
+                self.model.add(self.start[key] != old_start).only_enforce_if(stays.Not())
+                # Served on its old day but not at its old start means shifted (and it is paid).
+                self.model.add_bool_or([shifted, stays, same_day.Not()])
+                self.change_terms.append((shifted, costs.shift))
+
     # ----------------------------------------------------------------- objective
     def _set_objective(self) -> None:
-        """Maximise value_weight·value − travel_weight·travel minutes − span_weight·day span."""
+        """Maximise value_weight·value − travel_weight·travel minutes − span_weight·day span
+        − the price of changes to a previous agenda (re-planning)."""
         inst = self.instance
-        terms = []
+        terms = [-expr * cost for expr, cost in self.change_terms]
         if inst.value_weight:
             terms += [lit * (value * inst.value_weight) for lit, value in self.value_terms if value]
         if inst.travel_weight:
