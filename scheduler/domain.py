@@ -288,9 +288,11 @@ class Problem:
     requests: tuple[Request, ...]
     locations: Mapping[str, Location]
     travel: TravelTable
+    _by_id: Mapping[str, Request] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "requests", tuple(self.requests))
+        object.__setattr__(self, "_by_id", MappingProxyType({r.id: r for r in self.requests}))
         object.__setattr__(self, "locations", MappingProxyType(dict(self.locations)))
         seen: set[str] = set()
         for request in self.requests:
@@ -318,10 +320,8 @@ class Problem:
         return tuple(sorted(ids))
 
     def request(self, request_id: str) -> Request:
-        for request in self.requests:
-            if request.id == request_id:
-                return request
-        raise KeyError(request_id)
+        """The request with this id; raises ``KeyError``."""
+        return self._by_id[request_id]
 
     @property
     def total_value(self) -> int:

@@ -224,7 +224,7 @@ def problem_from_dict(data: Mapping[str, Any]) -> tuple[Problem, tuple[Break, ..
         days=tuple(days),
         max_engagements_per_day=tour_data["max_engagements_per_day"],
         min_buffer_minutes=tour_data["min_buffer_minutes"],
-        time_step_minutes=tour_data.get("time_step_minutes", 1),
+        time_step_minutes=tour_data.get("time_step_minutes", 5),
         objective=Objective(**objective),
     )
     locations = {

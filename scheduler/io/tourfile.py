@@ -125,6 +125,7 @@ class TourFile:
     frame: DayFrame | None
     max_engagements_per_day: int
     min_buffer_minutes: int
+    time_step_minutes: int
     travel: TravelSettings | None
     value_rule: ValueRule
     objective: Objective
@@ -188,7 +189,7 @@ class _TourReader:
         guest = self.top.table("guest") or self._empty("guest")
         guest.check_keys(("name", "timezone"))
         limits = self.top.table("limits") or self._empty("limits")
-        limits.check_keys(("max_engagements_per_day", "min_buffer_minutes"))
+        limits.check_keys(("max_engagements_per_day", "min_buffer_minutes", "time_step_minutes"))
         before = len(self.top.log)
         zone = _zone(tour, "timezone", required=True)
         frame = self._frame(tour, zone)
@@ -199,6 +200,7 @@ class _TourReader:
             organizer=self._organizer(), frame=frame if len(self.top.log) == before else None,
             max_engagements_per_day=_or(limits.whole("max_engagements_per_day"), 6),
             min_buffer_minutes=_or(limits.whole("min_buffer_minutes", maximum=MINUTES_PER_DAY), 0),
+            time_step_minutes=_or(limits.whole("time_step_minutes", minimum=1, maximum=60), 5),
             travel=self._travel(), value_rule=self._value_rule(), objective=self._objective(),
             location_refs=tuple(self.refs),
         )
@@ -565,4 +567,5 @@ def build_tour(tour: TourFile, days: tuple[Day, ...]) -> Tour | None:
         guest=Guest(tour.guest_name, tour.guest_zone or tour.zone.key), days=days,
         organizer=tour.organizer, max_engagements_per_day=tour.max_engagements_per_day,
         min_buffer_minutes=tour.min_buffer_minutes, objective=tour.objective,
+        time_step_minutes=tour.time_step_minutes,
     )
