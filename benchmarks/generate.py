@@ -287,14 +287,16 @@ class _Builder:
         counterpart = rng.choice(self.region.political)
         duration = rng.choice((30, 45, 45, 60, 60, 90))
         mandatory = False
-        free = [d for d in days if d not in self.mandatory_days]
+        # A must goes on a day that starts in its city (not a travel day), one per day at most.
+        moves = self._moves()
+        free = [d for d in days if d not in self.mandatory_days and d not in moves]
         if free and rng.random() < 0.08 and len(self.mandatory_days) < max(1, len(self.plan.dates) // 3):
             mandatory = True
         preferred = [d for d in days if self.plan.dates[d].weekday() in (1, 2, 3)] or days
         if mandatory:
             chosen = [rng.choice(free)]
             self.mandatory_days.add(chosen[0])
-            spans = [(rng.choice((600, 660, 960)), 180)]
+            spans = [(rng.choice((600, 660)), 180)]
         else:
             chosen = sorted(rng.sample(preferred, min(len(preferred), rng.choice((1, 1, 2, 3)))))
             spans = [(rng.choice((570, 600, 630, 660, 720, 960, 1020, 1050)),

@@ -55,6 +55,7 @@ PRESETS: tuple[Preset, ...] = (
 def run_one(preset: Preset, seed: int) -> dict[str, Any]:
     """Generate, load, solve and check one tour in this process; returns the measurements."""
     from scheduler.checker import check_plan
+    from scheduler.errors import SchedulerError
     from scheduler.io import load_tour
     from scheduler.planfile import plan_to_dict
     from scheduler.solve import SolveParams, solve
@@ -64,7 +65,17 @@ def run_one(preset: Preset, seed: int) -> dict[str, Any]:
         started = time.perf_counter()
         problem = load_tour(Path(folder) / "tour")
         load_seconds = time.perf_counter() - started
-    result = solve(problem, SolveParams(time_limit=preset.time_limit, seed=seed, workers=2))
+    started = time.perf_counter()
+    try:
+        result = solve(problem, SolveParams(time_limit=preset.time_limit, seed=seed, workers=2))
+    except SchedulerError as error:
+        return {
+            "preset": preset.name, "requests": preset.requests, "days": preset.days,
+            "cities": preset.cities, "seed": seed, "time_limit": preset.time_limit,
+            "error": f"no agenda: {error}", "seconds": round(time.perf_counter() - started, 3),
+            "load_seconds": round(load_seconds, 3),
+            "peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        }
     violations = check_plan(plan_to_dict(result.plan)) if result.plan is not None else []
     instance = result.instance
     return {
@@ -87,8 +98,12 @@ def markdown_table(rows: Sequence[dict[str, Any]]) -> str:
              "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for row in rows:
         if "error" in row:
+            what = "no agenda" if "no agenda" in row["error"] else f"error: {row['error']}"
+            seconds = f"{row['seconds']:.2f}" if "seconds" in row else "–"
+            load = f"{row['load_seconds']:.2f}" if "load_seconds" in row else "–"
+            peak = f"{row['peak_mib']:.0f}" if "peak_mib" in row else "–"
             lines.append(f"| {row['preset']} | {row['requests']} | {row['days']} | {row['cities']} | – | "
-                         f"{row['time_limit']:g} | error: {row['error']} | – | – | – | – | – | – | – |")
+                         f"{row['time_limit']:g} | {what} | – | – | – | {seconds} | {load} | {peak} | – |")
             continue
         gap = f"{100 * row['gap']:.2f} %" if row["gap"] is not None else "–"
         lines.append(

@@ -253,5 +253,10 @@ def publish(plan_json: Path, url: str, user: str | None, password_file: Path | N
     click.echo(report.summary())
 
 
+# Commands defined in their own modules (they import this module's helpers).
+from .commands.replan import replan as _replan_command  # noqa: E402
+
+main.add_command(_replan_command)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -31,8 +31,10 @@ __all__ = [
     "SolverReport",
     "Tour",
     "TravelLeg",
+    "TravelRules",
     "TravelTable",
     "Unscheduled",
+    "VALUE_BASES",
     "Window",
     "minutes_between",
     "replace",
@@ -41,6 +43,7 @@ __all__ = [
 
 KINDS = ("tv", "radio", "print", "online", "agency", "podcast", "meeting", "event", "other")
 REMOTE_MODES = ("phone", "video")
+VALUE_BASES = ("priority", "audience", "priority+audience")
 
 
 class DomainError(ValueError):
@@ -212,15 +215,53 @@ class Organizer:
 
 @dataclass(frozen=True, slots=True)
 class Objective:
-    """Weights of the objective, in objective units (see docs/input-format.md)."""
+    """Weights of the objective, in objective units, and the rule that turned priority and
+    audience into value points (``value_basis``, ``priority_points``, ``audience_points``),
+    kept so that requests added later are valued the same way (see docs/input-format.md)."""
 
     value_weight: int = 1000
     travel_weight: int = 10
     span_weight: int = 1
+    value_basis: str = "priority+audience"
+    priority_points: float = 10.0
+    audience_points: float = 1.0
 
     def __post_init__(self) -> None:
-        for name in ("value_weight", "travel_weight", "span_weight"):
+        for name in ("value_weight", "travel_weight", "span_weight", "priority_points",
+                     "audience_points"):
             _check(getattr(self, name) >= 0, f"objective {name} must be 0 or more")
+        _check(self.value_basis in VALUE_BASES,
+               f"objective value basis must be one of {', '.join(VALUE_BASES)}")
+
+
+@dataclass(frozen=True, slots=True)
+class TravelRules:
+    """How travel times nobody gave were estimated (tour.toml ``[travel]`` over the bundled
+    modes), kept so that places added later are estimated the same way.
+
+    ``speeds_kmh`` and ``overhead_minutes`` hold every mode by name; ``mode`` is used up to
+    ``long_distance_km`` (great-circle) and ``long_distance_mode`` beyond it.
+    """
+
+    mode: str = "taxi"
+    detour_factor: float = 1.3
+    long_distance_km: float = 80.0
+    long_distance_mode: str = "train"
+    speeds_kmh: Mapping[str, float] = field(default_factory=dict)
+    overhead_minutes: Mapping[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        _check(self.detour_factor >= 1, "travel detour factor must be 1 or more")
+        _check(self.long_distance_km >= 0, "travel long-distance km must be 0 or more")
+        _check(set(self.speeds_kmh) == set(self.overhead_minutes),
+               "travel modes need both a speed and an overhead")
+        for name, speed in self.speeds_kmh.items():
+            _check(speed > 0, f"travel mode {name}: speed must be above 0")
+            _check(self.overhead_minutes[name] >= 0, f"travel mode {name}: overhead must be 0 or more")
+        for name in (self.mode, self.long_distance_mode):
+            _check(name in self.speeds_kmh, f"unknown travel mode {name!r}")
+        object.__setattr__(self, "speeds_kmh", MappingProxyType(dict(self.speeds_kmh)))
+        object.__setattr__(self, "overhead_minutes", MappingProxyType(dict(self.overhead_minutes)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +278,7 @@ class Tour:
     min_buffer_minutes: int = 0
     objective: Objective = field(default_factory=Objective)
     time_step_minutes: int = 5
+    travel_rules: TravelRules | None = None  # None: not recorded (the bundled defaults apply)
 
     def __post_init__(self) -> None:
         _check(bool(self.id), "a tour needs an id")

@@ -28,6 +28,7 @@ from .domain import (
     SolverReport,
     Tour,
     TravelLeg,
+    TravelRules,
     TravelTable,
     Unscheduled,
     Window,
@@ -119,7 +120,11 @@ def problem_to_dict(problem: Problem, breaks: tuple[Break, ...] = ()) -> dict[st
             "time_step_minutes": tour.time_step_minutes,
             "objective": {"value_weight": tour.objective.value_weight,
                           "travel_weight": tour.objective.travel_weight,
-                          "span_weight": tour.objective.span_weight},
+                          "span_weight": tour.objective.span_weight,
+                          "value_basis": tour.objective.value_basis,
+                          "priority_points": tour.objective.priority_points,
+                          "audience_points": tour.objective.audience_points},
+            "travel_rules": _travel_rules_to_dict(tour.travel_rules),
             "days": days,
         },
         "locations": locations,
@@ -127,6 +132,28 @@ def problem_to_dict(problem: Problem, breaks: tuple[Break, ...] = ()) -> dict[st
         "travel_minutes": travel,
         "travel_estimated": estimated,
     }
+
+
+def _travel_rules_to_dict(rules: TravelRules | None) -> dict[str, Any] | None:
+    if rules is None:
+        return None
+    return {"mode": rules.mode, "detour_factor": rules.detour_factor,
+            "long_distance_km": rules.long_distance_km,
+            "long_distance_mode": rules.long_distance_mode,
+            "modes": {name: {"speed_kmh": rules.speeds_kmh[name],
+                             "overhead_minutes": rules.overhead_minutes[name]}
+                      for name in sorted(rules.speeds_kmh)}}
+
+
+def _travel_rules_from_dict(raw: Mapping[str, Any] | None) -> TravelRules | None:
+    if raw is None:
+        return None
+    modes = raw.get("modes") or {}
+    return TravelRules(mode=raw["mode"], detour_factor=raw["detour_factor"],
+                       long_distance_km=raw["long_distance_km"],
+                       long_distance_mode=raw["long_distance_mode"],
+                       speeds_kmh={name: mode["speed_kmh"] for name, mode in modes.items()},
+                       overhead_minutes={name: mode["overhead_minutes"] for name, mode in modes.items()})
 
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
@@ -226,6 +253,7 @@ def problem_from_dict(data: Mapping[str, Any]) -> tuple[Problem, tuple[Break, ..
         min_buffer_minutes=tour_data["min_buffer_minutes"],
         time_step_minutes=tour_data.get("time_step_minutes", 5),
         objective=Objective(**objective),
+        travel_rules=_travel_rules_from_dict(tour_data.get("travel_rules")),
     )
     locations = {
         loc_id: Location(id=loc_id, name=raw.get("name", loc_id), address=raw.get("address", ""),

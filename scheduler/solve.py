@@ -3,11 +3,17 @@
 This is the one engine: ``scheduler plan``, re-planning and the benchmarks all call
 :func:`solve`.
 
-Determinism: CP-SAT stops on a *deterministic* time budget (its own count of work, roughly
-seconds on a typical machine) rather than on the wall clock, with a fixed seed and a fixed
-number of workers, so the same input, seed, limit and workers give the same agenda on the
-same machine and library version. A wall-clock limit of three times the budget (plus a few
-seconds) guards against a slow machine; a run stopped by it says so in the result.
+Two stages share the budget: first the primal heuristic of :mod:`scheduler.model.heuristic`
+(greedy construction, then ruin and recreate) finds a good agenda, which seeds CP-SAT as a
+complete hint; CP-SAT then improves it and tries to prove it optimal. The better of the two
+agendas is returned (CP-SAT's, unless it ends below the heuristic's).
+
+Determinism: the heuristic counts its work in operations, not seconds, and CP-SAT stops on a
+*deterministic* time budget (its own count of work, roughly seconds on a typical machine)
+rather than on the wall clock, with a fixed seed and a fixed number of workers, so the same
+input, seed, limit and workers give the same agenda on the same machine and library version.
+A wall-clock limit of three times the budget (plus a few seconds) guards against a slow
+machine; a run stopped by it says so in the result.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from .domain import Plan, Problem, SolverReport
 from .errors import InfeasibleError
 from .model.cpmodel import ChangeCosts, PlannerModel
 from .model.extract import Placement, build_agenda
+from .model.heuristic import WORK_PER_SECOND, HeuristicResult, solve_heuristic
 from .model.instance import Instance, build_instance
 from .reasons import explain_unscheduled, infeasibility_reasons
 
@@ -65,6 +72,9 @@ class SolveParams:
         Called with a :class:`Progress` at every better agenda found.
     created
         The time stamp to record in the plan (for re-planning, "now").
+    heuristic
+        Run the primal heuristic first and hint its agenda to CP-SAT (default). Off, CP-SAT
+        works alone on the whole budget (with ``hints`` if given).
     pinned
         Engagements that may not move: request id → (day index, start minute).
     previous
@@ -83,6 +93,7 @@ class SolveParams:
     change_costs: ChangeCosts | None = None
     log_search: bool = False
     extra: dict = field(default_factory=dict)
+    heuristic: bool = True
 
 
 @dataclass(frozen=True)
@@ -208,14 +219,37 @@ def solve(problem: Problem, params: SolveParams | None = None) -> Result:
 
     planner = PlannerModel(instance, pinned=params.pinned, previous=params.previous,
                            change_costs=params.change_costs)
-    if params.hints:
+    heuristic, cp_limit = _run_heuristic(instance, params, started)
+    if heuristic is not None and heuristic.complete:
+        planner.add_complete_hints(heuristic.days)
+    elif params.hints:
         planner.add_hints(params.hints)
-    solver = solver_parameters(params)
+    solver = solver_parameters(replace(params, time_limit=cp_limit))
     callback = _ProgressCallback(params.on_progress, started) if params.on_progress else None
     code = solver.solve(planner.model, callback) if callback else solver.solve(planner.model)
     status = _STATUS.get(code, "unknown")
     seconds = time.perf_counter() - started
     log.info("solve: %s in %.2f s", status, seconds)
+
+    use_heuristic = False
+    if heuristic is not None and heuristic.complete:
+        if status in ("optimal", "feasible"):
+            use_heuristic = solver.objective_value < heuristic.objective
+            if use_heuristic:
+                log.warning("CP-SAT ended below the heuristic's hinted agenda (%s < %s)",
+                            solver.objective_value, heuristic.objective)
+        elif status == "unknown":
+            use_heuristic = True
+            status = "feasible"
+    if use_heuristic:
+        placements, meals = heuristic_solution(instance, heuristic)
+        objective = float(heuristic.objective)
+        bound = float(solver.best_objective_bound) if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) \
+            else None
+        if bound is not None and bound < objective:
+            bound = None
+        return _result(problem, instance, params, placements, meals, status, objective, bound,
+                       seconds, value_total)
 
     if status == "infeasible":
         conflict = minimal_conflict(instance, params)
@@ -229,9 +263,61 @@ def solve(problem: Problem, params: SolveParams | None = None) -> Result:
             "try a longer --time-limit.")
 
     placements, meals = read_solution(solver, planner)
+    return _result(problem, instance, params, placements, meals, status,
+                   float(solver.objective_value), float(solver.best_objective_bound), seconds,
+                   value_total)
+
+
+#: Share of the time limit the heuristic may use at most; it stops earlier when it stalls.
+HEURISTIC_SHARE = 0.6
+#: Iterations without a better agenda (per candidate request) after which the heuristic
+#: hands over to CP-SAT; at least ``HEURISTIC_STALL_MIN``.
+HEURISTIC_STALL = 50
+HEURISTIC_STALL_MIN = 300
+#: Share of the time limit CP-SAT always keeps (to load the hint and try to prove it).
+CP_SAT_MIN_SHARE = 0.2
+
+
+def _run_heuristic(instance: Instance, params: SolveParams,
+                   started: float) -> tuple[HeuristicResult | None, float]:
+    """Run the heuristic on its share of the budget; returns it and CP-SAT's budget."""
+    limit = float(params.time_limit)
+    if not params.heuristic or not instance.requests:
+        return None, limit
+    report = None
+    if params.on_progress is not None:
+        bound = float(sum(instance.value_weight * r.value for r in instance.requests))
+
+        def report(objective: int) -> None:
+            params.on_progress(Progress(float(objective), bound, time.perf_counter() - started))
+
+    result = solve_heuristic(instance, seed=params.seed,
+                             work=int(HEURISTIC_SHARE * limit * WORK_PER_SECOND),
+                             pinned=params.pinned, previous=params.previous,
+                             change_costs=(params.change_costs or ChangeCosts()) if params.previous
+                             else None,
+                             initial=params.hints, on_improve=report,
+                             stall=max(HEURISTIC_STALL_MIN, HEURISTIC_STALL * len(instance.requests)))
+    if result is None:
+        return None, limit
+    used = result.work / WORK_PER_SECOND
+    log.info("heuristic: objective %s, value %s, %s iterations, %.2f nominal s",
+             result.objective, result.value, result.iterations, used)
+    return result, max(CP_SAT_MIN_SHARE * limit, limit - used)
+
+
+def heuristic_solution(instance: Instance, result: HeuristicResult) -> tuple[list[Placement], dict[int, int]]:
+    """Placements and meal starts of the heuristic's agenda."""
+    placements = [Placement(request_id, day, start)
+                  for request_id, (day, start) in result.placements(instance).items()]
+    meals = {plan.day: plan.meal for plan in result.days if plan.meal is not None}
+    return placements, meals
+
+
+def _result(problem: Problem, instance: Instance, params: SolveParams, placements: list[Placement],
+            meals: dict[int, int], status: str, objective: float, bound: float | None,
+            seconds: float, value_total: int) -> Result:
     engagements, breaks, legs = build_agenda(problem, instance, placements, meals)
-    objective = float(solver.objective_value)
-    bound = float(solver.best_objective_bound)
     served = {p.request_id for p in placements}
     value_served = sum(r.value for r in problem.requests if r.id in served)
     report = SolverReport(status=status, objective=objective, bound=bound,

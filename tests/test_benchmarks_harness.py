@@ -396,3 +396,37 @@ def test_json_lines_render_back_into_the_same_table(tmp_path, capsys):
     out = capsys.readouterr().out
     assert toptw.markdown_table([run], ["ours", "vroom"]) in out
     assert "median to final score 1.50 s" in out
+
+
+def test_cp_sat_options_are_typed():
+    """`--cp-sat KEY=VALUE` values become bool, int, float or str; a pair without '=' is refused."""
+    assert toptw.parse_solver_options(["interleave_search=false", "num_workers=2", "x=0.5", "y=abc"]) == \
+        {"interleave_search": False, "num_workers": 2, "x": 0.5, "y": "abc"}
+    with pytest.raises(ValueError):
+        toptw.parse_solver_options(["interleave_search"])
+
+
+@pytest.mark.parametrize("requests, days, cities, seed", [(200, 3, 2, 7), (50, 3, 3, 14), (100, 5, 4, 23)])
+def test_generated_mandatory_requests_can_be_scheduled(tmp_path, requests, days, cities, seed):
+    """A generated must never lands on a travel day or out of reach: none is pruned by the model."""
+    import scheduler.io as scheduler_io
+    from scheduler.model.instance import build_instance
+
+    load_tour = getattr(scheduler_io, "load_tour", None)
+    if load_tour is None:
+        pytest.skip("scheduler.io.load_tour is not there yet")
+    folder = generate.write_tour(generate.generate_tour(requests, days, cities, seed), tmp_path / "tour")
+    problem = load_tour(folder)
+    pruned = [p.request_id for p in build_instance(problem).pruned if problem.request(p.request_id).mandatory]
+    assert pruned == []
+
+
+def test_tours_table_shows_a_run_without_agenda():
+    """The tours table prints 'no agenda' with the seconds and memory of a run that found none."""
+    from benchmarks import tours
+
+    row = {"preset": "r300-d14", "requests": 300, "days": 14, "cities": 4, "time_limit": 60.0,
+           "error": "no agenda: the solver found none", "seconds": 128.7, "load_seconds": 0.1,
+           "peak_mib": 643.9}
+    assert "| r300-d14 | 300 | 14 | 4 | – | 60 | no agenda | – | – | – | 128.70 | 0.10 | 644 | – |" \
+        in tours.markdown_table([row])

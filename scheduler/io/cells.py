@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CellError", "is_valid_id", "parse_decimal", "parse_flag", "parse_whole"]
+__all__ = ["CellError", "EMAIL_HINT", "is_email", "is_valid_id", "parse_decimal", "parse_flag",
+           "parse_whole"]
 
 _WHOLE = re.compile(r"^[+]?\d+$")
 # Spreadsheets group thousands: 1.500.000 (Spain), 1,500,000, 1 500 000 (also non-breaking).
 _GROUPED = re.compile(r"^\d{1,3}(?P<sep>[.,\u00a0\u202f ])\d{3}(?:(?P=sep)\d{3})*$")
 _DECIMAL = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$")
 _ID = re.compile(r"^[A-Za-z0-9_.\-]+$")
+# One address: no space, line break or control character, one `@` with text on both sides.
+# Calendars put it in a single mailto: line, where a line break cannot go.
+_EMAIL = re.compile(r"^[^\s\x00-\x1f\x7f@<>\",;]+@[^\s\x00-\x1f\x7f@<>\",;]+$")
+EMAIL_HINT = "write one address like name@example.org (put any other in the notes)"
 _YES = frozenset({"yes", "true", "1", "sí", "si"})
 _NO = frozenset({"no", "false", "0"})
 
@@ -77,3 +82,8 @@ def parse_flag(text: str) -> bool:
 def is_valid_id(text: str) -> bool:
     """Whether ``text`` is an id of letters, digits, ``-``, ``_`` and ``.``."""
     return bool(_ID.match(text))
+
+
+def is_email(text: str) -> bool:
+    """Whether ``text`` is one e-mail address (no spaces, line breaks or lists)."""
+    return bool(_EMAIL.match(text))

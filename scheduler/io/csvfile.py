@@ -83,7 +83,11 @@ class CsvRow:
 
 @dataclass(frozen=True, slots=True)
 class CsvTable:
-    """A CSV file read against a :class:`CsvSchema`."""
+    """A CSV file read against a :class:`CsvSchema`.
+
+    ``complete`` is false when reading stopped early at a line that is not CSV (a quote never
+    closed): ``rows`` then holds only the records before it, and that problem is reported.
+    """
 
     file: str
     encoding: str
@@ -91,6 +95,7 @@ class CsvTable:
     header_line: int
     columns: frozenset[str]
     rows: tuple[CsvRow, ...] = field(default=())
+    complete: bool = True
 
     def has(self, column: str) -> bool:
         """Whether the header names ``column``."""
@@ -195,7 +200,8 @@ def read_csv_text(text: str, file: str, schema: CsvSchema, log: IssueLog, *,
     header_line, header_cells = header
     layout = _read_header(header_cells, header_line, file, schema, log)
     rows = tuple(_rows(reader, layout, file, log))
-    return CsvTable(file, encoding, delimiter, header_line, frozenset(layout.names.values()), rows)
+    return CsvTable(file, encoding, delimiter, header_line, frozenset(layout.names.values()), rows,
+                    complete=not reader.failed)
 
 
 def _first_text_line(text: str) -> tuple[int, str] | None:
@@ -226,6 +232,7 @@ class _RecordReader:
         self._log = log
         self._skip_through = skip_through
         self._lines_read = 0
+        self.failed = False  # whether reading stopped at a line that is not CSV
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
         return self
@@ -249,6 +256,7 @@ class _RecordReader:
         return None
 
     def _report(self, error: csv.Error, start: int) -> None:
+        self.failed = True
         if "end of data" in str(error):
             message = (f"a quoted cell that starts on line {start} is never closed: "
                        "a closing `\"` is missing")

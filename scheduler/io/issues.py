@@ -3,15 +3,31 @@
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Iterable, Sequence
 
 from scheduler.errors import InputError, InputIssue
 
-__all__ = ["IssueLog", "Suggester", "did_you_mean"]
+__all__ = ["IssueLog", "Suggester", "did_you_mean", "printable"]
 
 # Fuzzy matching is the slow part of reporting an unknown name; past this many distinct
 # unknown names per list, a huge broken file is reported without suggestions.
 _MAX_SUGGESTED_NAMES = 500
+_HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
+
+
+def printable(text: str) -> str:
+    """``text`` on one line with every control character made visible (``\\n``, ``\\x1b``).
+
+    Messages quote cells, and a cell may hold a line break or a terminal escape sequence: a
+    problem must stay one line of the list, and must not drive the terminal that shows it.
+    """
+    if text.isprintable():
+        return text
+    # Spaces of any width are harmless; controls, line and paragraph separators and format
+    # characters (zero-width, right-to-left overrides) are shown as escapes.
+    return "".join(char.encode("unicode_escape").decode("ascii")
+                   if unicodedata.category(char) in _HIDDEN else char for char in text)
 
 
 class IssueLog:
@@ -21,8 +37,8 @@ class IssueLog:
         self._issues: list[InputIssue] = []
 
     def add(self, file: str, line: int | None, field: str | None, message: str) -> None:
-        """Record one problem."""
-        self._issues.append(InputIssue(file, line, field, message))
+        """Record one problem (see :func:`printable` for what happens to the message)."""
+        self._issues.append(InputIssue(file, line, field, printable(message)))
 
     def extend(self, issues: Iterable[InputIssue]) -> None:
         """Record problems found elsewhere."""

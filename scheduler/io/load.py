@@ -175,6 +175,8 @@ def _problem(days: tuple[Day, ...], read: RequestsRead, places: Mapping[str, Pla
     table, missing = travel_table(used, locations, given, tour_file.travel)
     for place_id, others in sorted(missing.items()):
         entry = places.get(place_id)
+        if entry is not None and not entry.complete:
+            continue  # its row's own problem is reported already
         shown = ", ".join(others[:_MISSING_SHOWN])
         more = f" and {len(others) - _MISSING_SHOWN} more" if len(others) > _MISSING_SHOWN else ""
         log.add(entry.file if entry else "locations.csv", entry.line if entry else None, "latitude",

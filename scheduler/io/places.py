@@ -9,7 +9,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from scheduler.domain import Location, TravelTable
+from scheduler.domain import Location, TravelRules, TravelTable
 from scheduler.io.cells import CellError, parse_decimal, parse_flag, parse_whole
 from scheduler.io.csvfile import CsvRow, CsvSchema, read_csv
 from scheduler.io.issues import IssueLog, Suggester
@@ -61,14 +61,35 @@ class TravelSettings:
     def __post_init__(self) -> None:
         object.__setattr__(self, "modes", MappingProxyType(dict(self.modes)))
 
+    def to_rules(self) -> TravelRules:
+        """These settings as the domain's :class:`~scheduler.domain.TravelRules` (kept in plan.json)."""
+        return TravelRules(self.mode, self.detour_factor, self.long_distance_km, self.long_distance_mode,
+                           {name: mode.speed_kmh for name, mode in self.modes.items()},
+                           {name: mode.overhead_minutes for name, mode in self.modes.items()})
+
+    @classmethod
+    def from_rules(cls, rules: TravelRules) -> TravelSettings:
+        """The settings a plan recorded (re-planning estimates new places the same way)."""
+        modes = {name: TravelMode(speed, rules.overhead_minutes[name])
+                 for name, speed in rules.speeds_kmh.items()}
+        return cls(modes, rules.mode, rules.detour_factor, rules.long_distance_km,
+                   rules.long_distance_mode)
+
 
 @dataclass(frozen=True, slots=True)
 class PlaceEntry:
-    """A location with where it was defined (for messages)."""
+    """A location with where it was defined (for messages).
+
+    ``complete`` is false for a row whose id is right but another cell is not (a latitude of
+    140, say): that problem is reported at the row, and the id stays known so that the
+    requests, lodgings and travel times naming it are not also reported as naming an unknown
+    place. Such an entry never reaches a problem, since its row's problem stops the loading.
+    """
 
     location: Location
     file: str
     line: int
+    complete: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,14 +199,19 @@ def _location_row(row: CsvRow, file: str, log: IssueLog,
         ok = False
     latitude, longitude, coordinates_ok = coordinates(row, file, log)
     approximate = False
+    cells_ok = coordinates_ok
     if row.get("approximate"):
         try:
             approximate = parse_flag(row.get("approximate"))
         except CellError as error:
             log.add(file, row.line_of("approximate"), "approximate", f"{error}; write yes or no")
-            ok = False
-    if not (ok and coordinates_ok):
+            cells_ok = False
+    if not ok:
         return None
+    if not cells_ok:
+        # Reported above; the id stays known so that places naming it are not reported again.
+        return PlaceEntry(Location(place_id, row.get("name") or place_id, row.get("address"),
+                                   row.get("city")), file, row.line, complete=False)
     location = Location(place_id, row.get("name") or place_id, row.get("address"),
                         row.get("city"), latitude, longitude, approximate)
     return PlaceEntry(location, file, row.line)

@@ -14,9 +14,9 @@ from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
 
-from scheduler.domain import (KINDS, REMOTE_MODES, Contact, DomainError, Location, Request, Tour, Window,
-                              utc)
-from scheduler.io.cells import CellError, is_valid_id, parse_flag, parse_whole
+from scheduler.domain import (KINDS, REMOTE_MODES, Contact, DomainError, Location, Objective, Request, Tour,
+                              Window, utc)
+from scheduler.io.cells import EMAIL_HINT, CellError, is_email, is_valid_id, parse_flag, parse_whole
 from scheduler.io.csvfile import CsvRow, CsvSchema, CsvTable, read_csv
 from scheduler.io.issues import IssueLog, Suggester
 from scheduler.io.places import coordinates
@@ -64,6 +64,11 @@ class ValueRule:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_priority", Fraction(str(self.priority_points)))
         object.__setattr__(self, "_audience", Fraction(str(self.audience_points)) / 100_000)
+
+    @classmethod
+    def from_objective(cls, objective: Objective) -> ValueRule:
+        """The rule a plan recorded in its objective (re-planning values new requests the same way)."""
+        return cls(objective.value_basis, objective.priority_points, objective.audience_points)
 
     def value_of(self, priority: int, audience: int | None) -> int:
         """``priority × priority_points`` and/or ``audience / 100,000 × audience_points``.
@@ -156,6 +161,9 @@ class _RowReader:
         self._place(draft, row)
         draft.contact = Contact(row.get("contact_name"), row.get("contact_email"),
                                 row.get("contact_phone"))
+        if draft.contact.email and not is_email(draft.contact.email):
+            self.problem(draft, row, "contact_email", f"`{draft.contact.email}` is not one "
+                         f"e-mail address; {EMAIL_HINT}")
         draft.notes, draft.internal_notes = row.get("notes"), row.get("internal_notes")
         draft.windows_text, draft.windows_line = row.get("windows"), row.line_of("windows")
         draft.fixed_text, draft.fixed_line = row.get("fixed_start"), row.line_of("fixed_start")
@@ -163,7 +171,9 @@ class _RowReader:
 
     def _identity(self, draft: _Draft, row: CsvRow) -> None:
         request_id = row.get("id")
-        if not request_id:
+        if not request_id and not self.table.has("id"):
+            draft.ok = False  # the missing column is reported once, at the header
+        elif not request_id:
             self.problem(draft, row, "id", "the request has no id")
         elif not is_valid_id(request_id):
             self.problem(draft, row, "id", f"`{request_id}` may only hold letters, digits, "
@@ -220,7 +230,8 @@ class _RowReader:
         inline = latitude is not None
         remote_text = row.get("remote").casefold()
         remote = None if remote_text in _NOT_REMOTE else remote_text
-        if remote is not None and remote not in REMOTE_MODES:
+        remote_wrong = remote is not None and remote not in REMOTE_MODES
+        if remote_wrong:
             self.problem(draft, row, "remote", f"remote must be phone or video (or empty), "
                          f"not `{row.get('remote')}`")
             remote = None
@@ -231,7 +242,7 @@ class _RowReader:
             column = "remote" if remote else "location"
             self.problem(draft, row, column, f"give only one of {' and '.join(ways)}: a request "
                          "is at a known location, at a place given inline, or remote")
-        elif not ways and coordinates_ok:
+        elif not ways and coordinates_ok and not remote_wrong:
             self.problem(draft, row, "location", "the request needs a place: a `location` id, "
                          "`latitude` and `longitude`, or `remote` (phone or video)")
         elif address and not inline:
@@ -470,7 +481,7 @@ def read_requests(path: Path, file: str, log: IssueLog, *, locations: Mapping[st
     table = read_csv(path, file, REQUEST_SCHEMA, log)
     if table is None:
         return RequestsRead(())
-    if not table.rows:
+    if not table.rows and table.complete:
         log.add(file, table.header_line + 1, None, "there are no requests: the file has only a header")
     rows = _RowReader(table, log, locations, taken_ids)
     drafts = [rows.read(row) for row in table.rows]

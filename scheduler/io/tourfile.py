@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from scheduler.domain import Day, Guest, Objective, Organizer, Tour, Window, utc
+from scheduler.io.cells import EMAIL_HINT, is_email
 from scheduler.io.issues import IssueLog, did_you_mean
 from scheduler.io.places import TravelMode, TravelSettings
 from scheduler.io.requests import VALUE_BASES, ValueRule
@@ -228,7 +229,11 @@ class _TourReader:
     def _organizer(self) -> Organizer:
         organizer = self.top.table("organizer") or self._empty("organizer")
         organizer.check_keys(("name", "email"))
-        return Organizer(organizer.text("name") or "", organizer.text("email") or "")
+        email = organizer.text("email") or ""
+        if email and not is_email(email):
+            organizer.problem("email", f"`{email}` is not one e-mail address; {EMAIL_HINT}")
+            email = ""
+        return Organizer(organizer.text("name") or "", email)
 
     def _endpoint(self, name: str, zone: ZoneInfo | None) -> Endpoint | None:
         table = self.top.table(name)
@@ -562,10 +567,14 @@ def build_tour(tour: TourFile, days: tuple[Day, ...]) -> Tour | None:
     """The domain :class:`~scheduler.domain.Tour`, or ``None`` when its id or zone is wrong."""
     if tour.id is None or tour.zone is None:
         return None
+    rule = tour.value_rule
     return Tour(
         id=tour.id, name=tour.name or tour.id, timezone=tour.zone.key,
         guest=Guest(tour.guest_name, tour.guest_zone or tour.zone.key), days=days,
         organizer=tour.organizer, max_engagements_per_day=tour.max_engagements_per_day,
-        min_buffer_minutes=tour.min_buffer_minutes, objective=tour.objective,
+        min_buffer_minutes=tour.min_buffer_minutes,
+        objective=replace(tour.objective, value_basis=rule.basis,
+                          priority_points=rule.priority_points, audience_points=rule.audience_points),
         time_step_minutes=tour.time_step_minutes,
+        travel_rules=tour.travel.to_rules() if tour.travel is not None else None,
     )

@@ -56,6 +56,8 @@ class DayVariables:
     remotes: list[RequestData] = field(default_factory=list)
     meal_start: cp_model.IntVar | None = None
     leg_start: dict[int, cp_model.IntVar] = field(default_factory=dict)  # node -> leg start
+    leg_minutes: dict[int, cp_model.IntVar] = field(default_factory=dict)  # node -> leg length
+    leg_end: dict[int, cp_model.IntVar] = field(default_factory=dict)  # node -> leg end
 
     def place_of(self, node: int) -> int:
         if node == START:
@@ -76,6 +78,8 @@ class PlannerModel:
         self.previous = dict(previous or {})
         self.change_costs = change_costs or ChangeCosts()
         self.change_terms: list[tuple[cp_model.LinearExprT, int]] = []
+        # request index -> (stays, shifted, key) of a priced shift (re-planning), for hints
+        self.change_vars: dict[int, tuple[cp_model.IntVar, cp_model.IntVar, tuple[int, int]]] = {}
         self.model = cp_model.CpModel()
         self.present: dict[tuple[int, int], cp_model.IntVar] = {}  # (day, request) -> literal
         self.start: dict[tuple[int, int], cp_model.LinearExprT] = {}  # (day, request) -> start minute
@@ -103,8 +107,12 @@ class PlannerModel:
                 (variables.remotes if request.remote else variables.nodes).append(request)
             self._build_arcs(variables)
             if day.has_meal:
-                variables.meal_start = m.new_int_var(
-                    day.meal_earliest, day.meal_latest - day.meal_minutes, f"meal_d{day.index}")
+                # Inside its window and the day's hours (when that leaves room for it).
+                low = max(day.meal_earliest, day.start)
+                high = min(day.meal_latest, day.end) - day.meal_minutes
+                if low > high:
+                    low, high = day.meal_earliest, day.meal_latest - day.meal_minutes
+                variables.meal_start = m.new_int_var(low, high, f"meal_d{day.index}")
             self.days.append(variables)
 
     def _start_variable(self, request: RequestData, day: int):
@@ -225,6 +233,7 @@ class PlannerModel:
         m.add(size == sum(lit * inst.travel[origin][v.place_of(b)] for b, lit in outgoing))
         start = m.new_int_var(v.day.start, v.day.end, f"leg_start_{name}_d{d}")
         v.leg_start[node] = start
+        v.leg_minutes[node] = size
         if presence is None:
             m.add(start >= ready())
         else:
@@ -237,6 +246,7 @@ class PlannerModel:
                 target = v.nodes[b - 2]
                 m.add(self.start[(d, target.index)] - target.setup >= start + travel).only_enforce_if(lit)
         end = m.new_int_var(v.day.start, v.day.end, f"leg_end_{name}_d{d}")
+        v.leg_end[node] = end
         if presence is None:
             return m.new_interval_var(start, size, end, f"leg_{name}_d{d}")
         return m.new_optional_interval_var(start, size, end, presence, f"leg_{name}_d{d}")
@@ -328,6 +338,7 @@ class PlannerModel:
                 # Served on its old day but not at its old start means shifted (and it is paid).
                 self.model.add_bool_or([shifted, stays, same_day.Not()])
                 self.change_terms.append((shifted, costs.shift))
+                self.change_vars[request.index] = (stays, shifted, key)
 
     # ----------------------------------------------------------------- objective
     def _set_objective(self) -> None:
@@ -345,7 +356,10 @@ class PlannerModel:
 
     # ----------------------------------------------------------------- hints
     def add_hints(self, placements: dict[str, tuple[int, int]]) -> None:
-        """Hint a known agenda: ``placements`` maps request id → (day index, start minute)."""
+        """Hint a known agenda: ``placements`` maps request id → (day index, start minute).
+
+        Only presence and starts are hinted (CP-SAT completes the rest); for a complete
+        agenda with its order, meal and legs use :meth:`add_complete_hints`."""
         self.model.clear_hints()
         for (day, index), literal in self.present.items():
             request = self.instance.requests[index]
@@ -357,3 +371,73 @@ class PlannerModel:
                     self.model.add_hint(self.slot[key], placed[1] // self.instance.step)
                 else:
                     self.model.add_hint(self.start[key], placed[1])
+
+    def add_complete_hints(self, plans) -> None:
+        """Hint every variable from a complete agenda, so CP-SAT starts from it as a solution.
+
+        ``plans`` holds one object per day (see ``heuristic.DayPlan``) with ``day`` (index),
+        ``order`` (in-person request indices in visiting order), ``starts`` (request index →
+        start minute, remote ones included), ``meal`` (start or ``None``), ``depart``,
+        ``arrive`` and ``legs`` (request index, or -1 for the start place → leg start).
+        Unserved requests get a start inside their domain (their previous start when
+        re-planning, so that nothing looks shifted).
+        """
+        m = self.model
+        m.clear_hints()
+        inst = self.instance
+        step = inst.step
+        by_day = {plan.day: plan for plan in plans}
+        start_of: dict[tuple[int, int], int] = {}
+        for key in self.present:
+            day, index = key
+            plan = by_day.get(day)
+            served = plan is not None and index in plan.starts
+            m.add_hint(self.present[key], served)
+            if served:
+                value = plan.starts[index]
+            else:
+                request = inst.requests[index]
+                previous = self.previous.get(request.id)
+                value = request.starts[day][0][0]
+                if previous is not None and previous[0] == day and any(
+                        lo <= previous[1] <= hi for lo, hi in request.starts[day]) and (
+                        key not in self.slot or previous[1] % step == 0):
+                    value = previous[1]
+            start_of[key] = value
+            if key in self.slot:
+                m.add_hint(self.slot[key], value // step)
+            else:
+                m.add_hint(self.start[key], value)
+        for index, (stays, shifted, key) in self.change_vars.items():
+            same = start_of[key] == self.previous[inst.requests[index].id][1]
+            served = by_day.get(key[0]) is not None and index in by_day[key[0]].starts
+            m.add_hint(stays, same)
+            m.add_hint(shifted, served and not same)
+        for v in self.days:
+            d = v.day.index
+            plan = by_day.get(d)
+            node_of = {request.index: k for k, request in enumerate(v.nodes, start=2)}
+            order = [node_of[r] for r in plan.order] if plan is not None else []
+            m.add_hint(v.depart, plan.depart if plan is not None else v.day.start)
+            arrive = plan.arrive if plan is not None else v.day.start + \
+                inst.travel[v.day.start_place][v.day.end_place]
+            m.add_hint(v.arrive, arrive)
+            used = set(zip([START] + order, order + [END]))
+            for (a, b), literal in v.arcs.items():
+                if (a, b) != (END, START):
+                    m.add_hint(literal, (a, b) in used)
+            if v.meal_start is not None:
+                m.add_hint(v.meal_start, plan.meal if plan is not None and plan.meal is not None
+                           else v.meal_start.proto.domain[0])
+            following = dict(zip([START] + order, order + [END]))
+            for node, leg_start in v.leg_start.items():
+                present = node == START or node in following
+                if present:
+                    origin = -1 if node == START else v.nodes[node - 2].index
+                    minutes = inst.travel[v.place_of(node)][v.place_of(following[node])]
+                    begin = plan.legs.get(origin, v.day.start) if plan is not None else v.day.start
+                else:
+                    minutes, begin = 0, v.day.start
+                m.add_hint(leg_start, begin)
+                m.add_hint(v.leg_minutes[node], minutes)
+                m.add_hint(v.leg_end[node], begin + minutes)

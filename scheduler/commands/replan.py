@@ -1,0 +1,89 @@
+"""``scheduler replan``: plan again from now after cancellations, new windows, delays, new requests."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from ..cli import _guard, _report_written
+
+__all__ = ["replan"]
+
+
+@click.command("replan")
+@click.argument("plan_json", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              required=True, help="Folder for the new plan.json, versions/, changes.md, calendars, "
+                                  "changed invitations and run sheets.")
+@click.option("--now", "now_text", metavar="DATETIME", default=None,
+              help="The moment of the re-plan, like '2018-11-27 12:00' (the tour's zone when it has "
+                   "no UTC offset). Default: the current time.")
+@click.option("--cancel", multiple=True, metavar="ID",
+              help="A request withdrawn by its counterpart (repeat for several).")
+@click.option("--unavailable", multiple=True, metavar="ID=WINDOWS",
+              help="Windows a counterpart can no longer do, like 'elpais=Wed 10:00-12:00' "
+                   "(the window syntax of requests.csv; repeat for several).")
+@click.option("--delay", "delay_minutes", type=click.IntRange(0, 24 * 60), default=None,
+              metavar="MINUTES", help="The guest is free this many minutes later than planned.")
+@click.option("--requests", "requests_csv", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="New or edited requests (requests.csv format; an existing id "
+                                 "replaces that request).")
+@click.option("--changes", "changes_file", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="A TOML file with many changes at once (see docs/replanning.md); "
+                                 "the options above add to it.")
+@click.option("--pin", multiple=True, metavar="ID",
+              help="A scheduled engagement that must stay exactly where it is (repeat for several).")
+@click.option("--no-pdf", is_flag=True,
+              help="Skip the PDF run sheets (they take most of the time); the HTML ones are written.")
+@click.option("--time-limit", type=click.FloatRange(0.1, 3600), default=2.0, show_default=True,
+              help="Solver work budget in (deterministic) seconds; the rest of the tour is small.")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Random seed; the same input, seed and limit give the same agenda.")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Parallel search workers.")
+@_guard
+def replan(plan_json: Path, out_dir: Path, now_text: str | None, cancel: tuple[str, ...],
+           unavailable: tuple[str, ...], delay_minutes: int | None, requests_csv: Path | None,
+           changes_file: Path | None, pin: tuple[str, ...], no_pdf: bool, time_limit: float,
+           seed: int, workers: int) -> None:
+    """Re-plan during the visit: keep what is done, move as little as possible, fill freed time.
+
+    \b
+    Everything that ended before --now stays as it was, and so does what is under way; the
+    rest of the tour is planned again from where the guest is. A change to a confirmed
+    engagement is made only when the agenda then serves more value (shifting within a day
+    costs least, moving to another day more, dropping most). Writes OUT_DIR/plan.json (the
+    latest), versions/plan-v<N>.json (every version, never overwritten), changes.md (also
+    printed), agenda.ics (same UIDs, SEQUENCE raised on what changed, dropped ones
+    CANCELLED), invites/ for the counterparts whose slot changed only, and the run sheets.
+    Bad arguments exit 2 and an impossible mandatory engagement exits 3; nothing is written.
+    \b
+    Example:
+      scheduler replan demo-out/plan.json -o demo-v2 --now "2018-11-27 12:00" --cancel podemos
+      scheduler replan out/plan.json -o out --delay 40 --unavailable "elpais=Wed 10:00-12:00"
+    """
+    from ..planfile import read_plan
+    from ..replan import changes_markdown, read_changes, replan as replan_plan, write_replan
+    from ..solve import SolveParams
+
+    plan = read_plan(plan_json)
+    changes, file_now = read_changes(plan, cancel=cancel, unavailable=unavailable,
+                                     delay_minutes=delay_minutes, requests_csv=requests_csv,
+                                     changes_file=changes_file, pin=pin, now=now_text)
+    now = file_now or datetime.now(plan.problem.tour.zone)
+    result = replan_plan(plan, changes, now=now,
+                         params=SolveParams(time_limit=time_limit, seed=seed, workers=workers))
+    written = write_replan(result, out_dir, pdf=not no_pdf)
+    click.echo(changes_markdown(result))
+    click.echo(f"Plan {result.summary()}; solver {result.plan.solver.status} in "
+               f"{result.plan.solver.seconds:.2f} s.")
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    stale = [name for name in ("agenda.pdf", "agenda-guest.pdf") if no_pdf and (out_dir / name).exists()]
+    if stale:
+        click.echo(f"warning: {' and '.join(stale)} in {out_dir} show an earlier version; run "
+                   f"`scheduler export {out_dir / 'plan.json'} --format pdf` to bring them up to date",
+                   err=True)
+    _report_written(out_dir, written.files, written.skipped)

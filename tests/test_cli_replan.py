@@ -1,0 +1,146 @@
+"""`scheduler replan`: arguments, exit codes, what it prints and writes."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from scheduler.checker import assert_valid
+from scheduler.cli import main
+from scheduler.commands.replan import replan
+from scheduler.io import load_tour
+from scheduler.planfile import read_plan, write_plan
+from scheduler.resources import demo_tour
+from scheduler.solve import SolveParams, solve
+
+NOON_DAY_TWO = "2018-11-27 12:00"
+
+
+@pytest.fixture(scope="module")
+def cli() -> click.Group:
+    """The `scheduler` group with `replan` on it, whether or not cli.py registers it yet."""
+    if "replan" in main.commands:
+        return main
+    group = click.Group(name="scheduler", commands=dict(main.commands), params=main.params,
+                        callback=main.callback)
+    group.add_command(replan)
+    return group
+
+
+@pytest.fixture(scope="module")
+def demo_plan_file(tmp_path_factory) -> Path:
+    """The bundled example planned once and written as `scheduler demo` writes plan.json."""
+    result = solve(load_tour(demo_tour()), SolveParams(time_limit=10.0, seed=0, workers=2))
+    return write_plan(result.plan, tmp_path_factory.mktemp("demo") / "plan.json")
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def invoke(runner: CliRunner, cli: click.Group, *args: str):
+    return runner.invoke(cli, ["replan", *args, "--time-limit", "2", "--no-pdf"])
+
+
+@pytest.mark.skipif("replan" not in main.commands,
+                    reason="not registered yet: add `main.add_command(replan)` to scheduler/cli.py")
+def test_replan_is_registered_on_the_main_group():
+    """`scheduler replan` is a command of the main group (scheduler/cli.py registers it)."""
+    assert main.commands["replan"] is replan
+
+
+def test_help_has_an_example(runner, cli):
+    """`replan --help` explains the command and shows an example."""
+    result = runner.invoke(cli, ["replan", "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output and "scheduler replan" in result.output
+    for option in ("--now", "--cancel", "--unavailable", "--delay", "--requests", "--changes", "--pin"):
+        assert option in result.output
+
+
+def test_cancel_in_the_middle_of_day_two(runner, cli, demo_plan_file, tmp_path):
+    """Cancelling Podemos at noon on Tuesday: the diff is printed and written, the new plan is
+    valid, and only Podemos's counterpart gets a file (its cancellation)."""
+    out = tmp_path / "v2"
+    result = invoke(runner, cli, str(demo_plan_file), "-o", str(out), "--now", NOON_DAY_TWO,
+                    "--cancel", "podemos")
+    assert result.exit_code == 0, result.output
+    assert "## Dropped" in result.output
+    assert "Tue 27 Nov 17:00–18:00  Meeting with Podemos" in result.output
+    assert (out / "changes.md").read_text(encoding="utf-8") in result.output
+    assert [p.name for p in (out / "invites").iterdir()] == ["podemos.ics"]
+    assert sorted(p.name for p in (out / "versions").iterdir()) == ["plan-v1.json", "plan-v2.json"]
+    assert_valid(json.loads((out / "plan.json").read_text(encoding="utf-8")))
+    assert (out / "agenda.ics").is_file() and (out / "agenda.html").is_file()
+
+
+def test_bad_arguments_exit_2_listing_every_problem_and_write_nothing(runner, cli, demo_plan_file, tmp_path):
+    """Unknown ids and an unreadable window are all listed; exit 2; the folder is not made."""
+    out = tmp_path / "never"
+    result = invoke(runner, cli, str(demo_plan_file), "-o", str(out), "--now", NOON_DAY_TWO,
+                    "--cancel", "podemo", "--unavailable", "elpais=Tux 10:00", "--pin", "nobody")
+    assert result.exit_code == 2
+    assert "3 problem(s)" in result.output
+    assert "podemo" in result.output and "Tux" in result.output and "nobody" in result.output
+    assert not out.exists()
+
+
+def test_unreadable_now_exits_2(runner, cli, demo_plan_file, tmp_path):
+    """A `--now` that is not a date and time is bad input."""
+    result = invoke(runner, cli, str(demo_plan_file), "-o", str(tmp_path / "x"), "--now", "noonish")
+    assert result.exit_code == 2
+    assert "--now" in result.output
+
+
+def test_impossible_mandatory_exits_3_naming_it(runner, cli, demo_plan_file, tmp_path):
+    """PSOE (mandatory) losing both its windows: exit 3, PSOE named, nothing written."""
+    out = tmp_path / "never"
+    result = invoke(runner, cli, str(demo_plan_file), "-o", str(out), "--now", NOON_DAY_TWO,
+                    "--unavailable", "psoe=Tue 12:30-14:00; Wed 17:00-18:30")
+    assert result.exit_code == 3
+    assert "[psoe]" in result.output and "mandatory" in result.output
+    assert not out.exists()
+
+
+def test_changes_file_and_options_add_up(runner, cli, demo_plan_file, tmp_path):
+    """A changes file (now, a cancellation) and a --cancel option are applied together."""
+    changes = tmp_path / "changes.toml"
+    changes.write_text('now = "2018-11-26 08:00"\ncancel = ["podemos"]\n', encoding="utf-8")
+    out = tmp_path / "v2"
+    result = invoke(runner, cli, str(demo_plan_file), "-o", str(out), "--changes", str(changes),
+                    "--cancel", "shangay")
+    assert result.exit_code == 0, result.output
+    plan = read_plan(out / "plan.json")
+    assert plan.history[-1]["changes"]["cancel"] == ["podemos", "shangay"]
+    assert plan.history[-1]["now"] == "2018-11-26T08:00:00+01:00"
+
+
+def test_new_requests_from_a_csv(runner, cli, demo_plan_file, tmp_path):
+    """--requests adds a request from a CSV; it is planned and gets a new invitation."""
+    csv = tmp_path / "late.csv"
+    csv.write_text("id,title,kind,counterpart,contact_email,location,duration,priority,windows\n"
+                   "ser-friday,Cadena SER: studio interview,radio,Cadena SER,cm@ser.example.com,"
+                   "MAD-SER,30,3,Wed 16:45-18:00\n", encoding="utf-8")
+    out = tmp_path / "v2"
+    result = invoke(runner, cli, str(demo_plan_file), "-o", str(out), "--now", NOON_DAY_TWO,
+                    "--requests", str(csv))
+    assert result.exit_code == 0, result.output
+    assert "## Added" in result.output and "[ser-friday]" in result.output
+    assert [p.name for p in (out / "invites").iterdir()] == ["ser-friday.ics"]
+
+
+def test_now_defaults_to_the_current_time(runner, cli, demo_plan_file, tmp_path):
+    """Without --now the re-plan is from today: the 2018 tour is all done, so nothing changes."""
+    out = tmp_path / "today"
+    result = invoke(runner, cli, str(demo_plan_file), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    plan = read_plan(out / "plan.json")
+    assert datetime.fromisoformat(plan.history[-1]["now"]).year >= 2024
+    assert plan.engagements == read_plan(demo_plan_file).engagements
+    assert not (out / "invites").exists()

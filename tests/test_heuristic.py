@@ -1,0 +1,258 @@
+"""The primal heuristic (scheduler/model/heuristic.py): its agendas keep every rule.
+
+Each agenda the heuristic finds is checked twice, independently: by CP-SAT on the exact model
+with every variable fixed to the heuristic's complete hint (feasible, and the same objective),
+and by the independent plan checker on the plan built from it. Then: determinism for a seed
+and a budget, pinned engagements, and the engine never worse than CP-SAT alone.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+from ortools.sat.python import cp_model
+
+from builders import DAY, day, next_day, problem, request, window
+from conftest import solve_checked
+from scheduler.checker import assert_valid
+from scheduler.domain import Objective
+from scheduler.model.cpmodel import ChangeCosts, PlannerModel
+from scheduler.model.heuristic import MEAL, solve_heuristic
+from scheduler.model.instance import build_instance
+from scheduler.planfile import plan_to_dict
+from scheduler.solve import SolveParams, _result, heuristic_solution, solve
+
+DATA = Path(__file__).parent / "data" / "toptw"
+WORK = 300_000
+
+
+def heuristic_checked(prob, *, seed=0, work=WORK, pinned=None, previous=None, costs=None):
+    """Run the heuristic alone; check its agenda with CP-SAT (all fixed) and the checker."""
+    instance = build_instance(prob)
+    result = solve_heuristic(instance, seed=seed, work=work, pinned=pinned, previous=previous,
+                             change_costs=costs)
+    assert result is not None
+    assert result.complete
+    # 1. The exact model accepts the complete hint as it is, with the same objective.
+    planner = PlannerModel(instance, pinned=pinned, previous=previous, change_costs=costs)
+    planner.add_complete_hints(result.days)
+    solver = cp_model.CpSolver()
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 20
+    status = solver.solve(planner.model)
+    assert status in (cp_model.OPTIMAL, cp_model.FEASIBLE), "the hint breaks a rule of the model"
+    assert solver.objective_value == result.objective
+    # 2. The independent checker accepts the plan built from it.
+    placements, meals = heuristic_solution(instance, result)
+    built = _result(prob, instance, SolveParams(), placements, meals, "feasible",
+                    float(result.objective), None, 0.0, prob.total_value)
+    assert_valid(plan_to_dict(built.plan))
+    return instance, result, built
+
+
+def served(result) -> set[str]:
+    return {e.request_id for e in result.plan.engagements}
+
+
+# ------------------------------------------------------------------ rules, one by one
+
+def test_travel_setup_and_buffer_are_kept():
+    """Set-up before, buffer after and travel between: the second engagement starts late enough."""
+    reqs = [request("a", [window("10:00", "12:00")], place="A", value=10, setup_minutes=15),
+            request("b", [window("10:00", "15:00")], place="B", value=10, setup_minutes=10),
+            request("c", [window("10:00", "13:00")], place="A", value=10)]
+    _, result, built = heuristic_checked(problem(reqs, buffer=15, travel={("A", "B"): 35}))
+    assert served(built) == {"a", "b", "c"}
+
+
+def test_several_windows_on_several_days():
+    """Requests with several windows, over two days, on the time step."""
+    d2 = next_day(DAY)
+    reqs = [request(f"r{i}", [window("09:40", "11:10"), window("15:00", "16:40"),
+                              window("10:00", "12:00", d2)], place="ABC"[i % 3], value=5 + i)
+            for i in range(7)]
+    _, result, built = heuristic_checked(problem(reqs, days=[day(), day(d2)], cap=3))
+    assert len(built.plan.engagements) == 4  # one each morning and afternoon, two on day 2
+    assert all(e.start.minute % 5 == 0 for e in built.plan.engagements)
+
+
+def test_meal_and_remote_calls_share_the_timeline():
+    """The meal, remote calls, engagements and travel never overlap."""
+    d = day(meal=("13:00", "15:00", 60))
+    reqs = [request("a", [window("12:00", "14:00")], place="A", value=10),
+            request("b", [window("13:30", "15:30")], place="B", value=10),
+            request("call", [window("13:00", "14:30")], duration=30, value=8, remote="phone"),
+            request("video", [window("09:00", "10:00")], duration=45, value=3, remote="video",
+                    setup_minutes=10)]
+    _, result, built = heuristic_checked(problem(reqs, days=[d], buffer=10, travel={("A", "B"): 30}))
+    assert {"call", "video"} <= served(built)
+    assert len(built.plan.breaks) == 1
+
+
+def test_remote_call_waits_for_the_traveller():
+    """A call that can only happen while the guest would be on the road moves the leg, or
+    the call is not served."""
+    reqs = [request("a", [window("09:30", "10:30")], place="A", value=10),
+            request("b", [window("11:30", "12:30")], place="B", value=10),
+            request("call", [window("10:30", "11:30")], duration=30, value=5, remote="phone")]
+    _, result, built = heuristic_checked(problem(reqs, travel={("A", "B"): 30, ("H", "A"): 20}))
+    assert served(built) == {"a", "b", "call"}
+
+
+def test_pinned_engagement_stays_where_it_is():
+    """A pinned engagement keeps its day and minute; the rest is planned around it."""
+    reqs = [request("a", [window("10:00", "14:00")], place="A", value=1),
+            request("b", [window("10:00", "11:30")], place="B", value=50),
+            request("c", [window("11:00", "13:00")], place="C", value=20)]
+    prob = problem(reqs)
+    pinned_start = build_instance(prob).grid.minutes(window("10:30", "11:30").start)
+    instance, result, built = heuristic_checked(prob, pinned={"a": (0, pinned_start)})
+    engagement = built.plan.engagement("a")
+    assert engagement is not None and engagement.start == window("10:30", "11:30").start
+
+
+def test_previous_agenda_and_change_costs():
+    """Re-planning: the objective counts the changes to the previous agenda like the model."""
+    reqs = [request(f"r{i}", [window("09:30", "17:00")], place="ABC"[i % 3], value=10 + i)
+            for i in range(6)]
+    prob = problem(reqs, cap=4)
+    first = heuristic_checked(prob)[2]
+    grid = build_instance(prob).grid
+    previous = {e.request_id: (0, grid.minutes(e.start)) for e in first.plan.engagements}
+    heuristic_checked(prob, previous=previous, costs=ChangeCosts())
+
+
+def test_mandatory_requests_come_first():
+    """A mandatory request of low value is served even when it crowds out valuable ones."""
+    reqs = [request("m", [window("10:00", "12:00")], place="A", value=1, mandatory=True),
+            request("x", [window("10:00", "12:00")], place="B", value=90),
+            request("y", [window("09:40", "12:30")], place="C", value=80)]
+    _, result, built = heuristic_checked(problem(reqs, cap=2))
+    assert "m" in served(built)
+
+
+def test_lodging_changes_between_days():
+    """Days that start and end at different places (a move to another city)."""
+    d1, d2 = day(end_place="C"), day(next_day(DAY), home="C")
+    reqs = [request("a", [window("10:00", "12:00")], place="A", value=10),
+            request("b", [window("15:00", "19:00")], place="B", value=10),
+            request("c", [window("10:00", "12:00", next_day(DAY))], place="C", value=10),
+            request("d", [window("12:00", "18:00", next_day(DAY))], place="A", value=10)]
+    _, result, built = heuristic_checked(problem(reqs, days=[d1, d2],
+                                                 travel={("H", "C"): 120, ("A", "C"): 100}))
+    assert served(built) == {"a", "b", "c", "d"}
+
+
+# ------------------------------------------------------------------ random tours
+
+PLACES = ("H", "A", "B", "C")
+
+
+@st.composite
+def tours(draw):
+    """Small tours: 1-3 days, 1-10 requests with 1-3 windows, remote ones, meals, set-up,
+    buffers, caps, steps of 1, 5 or 15 minutes, lodging that may change."""
+    n_days = draw(st.integers(1, 3))
+    days = []
+    for i in range(n_days):
+        date = DAY + timedelta(days=i)
+        start = draw(st.sampled_from(["08:00", "09:00", "10:00"]))
+        end = draw(st.sampled_from(["16:00", "17:00", "19:00", "21:00"]))
+        meal = draw(st.sampled_from([None, None, ("13:00", "15:00", 45), ("13:30", "16:00", 60)]))
+        home = draw(st.sampled_from(["H", "H", "C"]))
+        days.append(day(date, start, end, home=home, end_place=draw(st.sampled_from([home, "H"])),
+                        meal=meal))
+    requests = []
+    for index in range(draw(st.integers(1, 10))):
+        windows = []
+        for _ in range(draw(st.integers(1, 3))):
+            date = DAY + timedelta(days=draw(st.integers(0, n_days - 1)))
+            start_minutes = draw(st.integers(8 * 12, 19 * 12)) * 5 + draw(st.sampled_from([0, 1, 3]))
+            end_minutes = min(start_minutes + draw(st.sampled_from([25, 45, 60, 90, 180, 300])),
+                              23 * 60 + 55)
+            windows.append(window(f"{start_minutes // 60:02d}:{start_minutes % 60:02d}",
+                                  f"{end_minutes // 60:02d}:{end_minutes % 60:02d}", date))
+        remote = draw(st.sampled_from([None, None, None, "phone"]))
+        fixed = windows[0].start if draw(st.integers(0, 5)) == 0 else None
+        requests.append(request(
+            f"r{index}", windows, duration=draw(st.sampled_from([15, 20, 30, 45, 60])),
+            value=draw(st.integers(0, 50)), place=draw(st.sampled_from(PLACES)),
+            remote=remote, setup_minutes=draw(st.sampled_from([0, 0, 10, 15])),
+            fixed_start=fixed))
+    travel = {(a, b): draw(st.integers(0, 60)) for a in PLACES for b in PLACES if a < b}
+    prob = problem(requests, days=days, travel=travel, cap=draw(st.integers(1, 5)),
+                   buffer=draw(st.sampled_from([0, 10, 15])),
+                   objective=draw(st.sampled_from([Objective(), Objective(1, 0, 0)])))
+    step = draw(st.sampled_from([1, 5, 15]))
+    return dataclasses.replace(prob, tour=dataclasses.replace(prob.tour, time_step_minutes=step))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tours(), st.integers(0, 3))
+def test_random_tours_keep_every_rule(tour, seed):
+    """Whatever the tour, the heuristic's agenda is feasible for the model and the checker."""
+    heuristic_checked(tour, seed=seed, work=100_000)
+
+
+# ------------------------------------------------------------------ determinism, engine
+
+def test_same_seed_and_budget_give_the_same_agenda():
+    reqs = [request(f"r{i}", [window("09:30", "18:00")], place="ABC"[i % 3], value=10 + 3 * i,
+                    duration=30 + 5 * (i % 4)) for i in range(12)]
+    prob = problem(reqs, travel={("A", "B"): 15, ("B", "C"): 25, ("A", "C"): 40}, cap=8)
+    instance = build_instance(prob)
+    runs = [solve_heuristic(instance, seed=3, work=400_000) for _ in range(2)]
+    assert runs[0].placements(instance) == runs[1].placements(instance)
+    assert runs[0].objective == runs[1].objective
+
+
+def _solomon(name: str, customers: int, tours: int = 1):
+    from benchmarks.instances import read_instance
+    from benchmarks.to_domain import instance_to_problem
+    inst = read_instance(DATA / f"{name}.txt")
+    kept = inst.vertices[:customers + 1]
+    inst = dataclasses.replace(inst, vertices=kept,
+                               travel=tuple(row[:customers + 1] for row in inst.travel[:customers + 1]))
+    return instance_to_problem(inst, tours)
+
+
+@pytest.mark.parametrize("name,customers,tours", [("r101", 40, 1), ("c101", 50, 2)])
+def test_engine_is_never_worse_than_cp_sat_alone(name, customers, tours):
+    """On part of a Solomon instance the engine (heuristic, then CP-SAT) is at least as good
+    as CP-SAT alone with the same limit, and the plan passes the checker."""
+    prob = _solomon(name, customers, tours)
+    params = SolveParams(time_limit=2.0, seed=0, workers=2)
+    with_heuristic = solve_checked(prob, params)
+    alone = solve_checked(prob, dataclasses.replace(params, heuristic=False))
+    assert with_heuristic.objective >= alone.objective
+
+
+def test_engine_is_deterministic_with_the_heuristic():
+    prob = _solomon("r101", 30)
+    params = SolveParams(time_limit=1.0, seed=5, workers=2)
+    a, b = solve(prob, params), solve(prob, params)
+    assert [(e.request_id, e.start) for e in a.plan.engagements] == \
+        [(e.request_id, e.start) for e in b.plan.engagements]
+
+
+def test_the_heuristic_alone_reaches_the_optimum_of_small_instances():
+    """r101 cut to 40 customers: the heuristic alone matches the proven optimum of CP-SAT."""
+    prob = _solomon("r101", 40)
+    instance, result, built = heuristic_checked(prob, work=2_000_000)
+    exact = solve(prob, SolveParams(time_limit=10, workers=2, heuristic=False))
+    assert exact.status == "optimal"
+    assert result.objective == exact.objective
+
+
+def test_meal_is_placed_on_an_empty_day():
+    """A day with a meal and nothing else still gets its meal (the model always needs it)."""
+    d = day(meal=("13:00", "15:00", 60))
+    prob = problem([request("a", [window("10:00", "11:00")], place="A")], days=[d])
+    instance, result, built = heuristic_checked(prob)
+    assert result.days[0].meal is not None
+    assert MEAL == -1
