@@ -117,24 +117,32 @@ def _progress_printer():
 
 
 def _plan_and_write(tour_dir: Path, out_dir: Path, time_limit: float, seed: int, workers: int) -> None:
+    from .diagnose import infeasible_error
+    from .errors import InfeasibleError
+    from .export import write_all
+    from .fsio import staged_output
     from .io import load_tour
     from .planfile import write_plan
     from .report import summary_text
     from .solve import SolveParams, solve
-    from .export import write_all
 
     problem = load_tour(tour_dir)
-    result = solve(problem, SolveParams(time_limit=time_limit, seed=seed, workers=workers,
-                                        on_progress=_progress_printer()))
+    params = SolveParams(time_limit=time_limit, seed=seed, workers=workers,
+                         on_progress=_progress_printer())
+    try:
+        result = solve(problem, params)
+    except InfeasibleError as error:
+        raise infeasible_error(problem, params, error) from None
     if sys.stderr.isatty():
         click.echo("", err=True)
     plan = result.plan
-    files = [write_plan(plan, out_dir / "plan.json")]
-    exported = write_all(plan, out_dir)
-    files += exported.files
+    # Everything goes to a staging folder first: a failing exporter changes nothing.
+    with staged_output(out_dir) as stage:
+        write_plan(plan, stage.path / "plan.json")
+        exported = write_all(plan, stage.path)
     click.echo(summary_text(plan))
     click.echo("")
-    _report_written(out_dir, files, exported.skipped)
+    _report_written(out_dir, stage.files, exported.skipped)
 
 
 def _report_written(out_dir: Path, files: list[Path], skipped: list[str]) -> None:
@@ -211,10 +219,13 @@ def export(plan_json: Path, fmt: str, audience: str | None, out_dir: Path | None
                if (fmt == "all" or f == fmt) and (audience is None or f == "invites" or a == audience)]
     if not outputs:  # e.g. --format csv --audience guest
         outputs = [(fmt, audience or "team")]
-    exported = write_all(plan, out_dir, outputs)
-    if not exported.files and exported.skipped:
+    from .fsio import staged_output
+
+    with staged_output(out_dir) as stage:
+        exported = write_all(plan, stage.path, outputs)
+    if not stage.files and exported.skipped:
         raise _Fail("error: " + "; ".join(exported.skipped), EXIT_UNEXPECTED)
-    _report_written(out_dir, exported.files, exported.skipped)
+    _report_written(out_dir, stage.files, exported.skipped)
 
 
 @main.command()
@@ -257,6 +268,10 @@ def publish(plan_json: Path, url: str, user: str | None, password_file: Path | N
 from .commands.replan import replan as _replan_command  # noqa: E402
 
 main.add_command(_replan_command)
+
+from .commands.explain import explain as _explain_command  # noqa: E402
+
+main.add_command(_explain_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

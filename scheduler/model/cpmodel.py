@@ -272,6 +272,13 @@ class PlannerModel:
         if used:
             self.model.add(sum(used) + meal <= v.day.end - v.day.start + inst.buffer)
         self.model.add(v.arrive >= v.depart)
+        if v.nodes:
+            # Between leaving and coming back lie every in-person engagement (set-up to end
+            # plus buffer; the last buffer may be skipped) and every leg: a bound on the span.
+            busy = [self.present[(d, r.index)] * (r.setup + r.duration + inst.buffer)
+                    for r in v.nodes]
+            busy += [lit * minutes for lit, minutes in self._day_travel(v)]
+            self.model.add(v.arrive - v.depart >= sum(busy) - inst.buffer)
 
     def _day_travel(self, v: DayVariables) -> list[tuple[cp_model.IntVar, int]]:
         inst = self.instance

@@ -187,6 +187,10 @@ class _Search:
                 self.meal_rng[d] = meal_range(day)
                 if self.meal_rng[d] is None:
                     self.ok = False
+        # What an insertion uses up: its share of the day's hours plus its share of the
+        # day's engagements (the cap); value per share is what insertion ranks by.
+        self.time_unit = [1.0 / max(1, day.end - day.start) for day in inst.days]
+        self.slot_unit = 1.0 / max(1, self.cap)
         self._build_rows()
         # State.
         self.items: list[list[int]] = [[MEAL] if self.days[d].has_meal else [] for d in range(nd)]
@@ -200,6 +204,8 @@ class _Search:
         self.unserved = np.ones(n, dtype=bool)
         self.work = 0
         self.dirty = [True] * nd
+        self.cache_rule: list[tuple[float, float] | None] = [None] * nd
+        self.moved_meal: dict[tuple[int, int], list[int]] = {}  # (day, request) -> new items
         for d in range(nd):
             if self.ok and not self._refresh(d):
                 self.ok = False  # even the empty day does not fit (meal window, travel)
@@ -236,6 +242,9 @@ class _Search:
         """Per day, one row per start range of each in-person candidate, then each remote one."""
         T = self.Tnp
         self.rows = []
+        self.rows_of: list[dict[int, list[int]]] = []
+        self.cands: list[list[int]] = []
+        self.evaluated: list[set[int]] = [set() for _ in range(self.nd)]
         offsets = [0]
         all_req = []
         for d in range(self.nd):
@@ -274,6 +283,11 @@ class _Search:
             rows["Tin"] = np.ascontiguousarray(T[:, rows["place"]]) if n_ip else None
             rows["Tout"] = np.ascontiguousarray(T[rows["place"], :].T) if n_ip else None
             self.rows.append(rows)
+            of: dict[int, list[int]] = {}
+            for c, r in enumerate(req + remote):
+                of.setdefault(r, []).append(c)
+            self.rows_of.append(of)
+            self.cands.append(sorted(of))
             all_req.extend(req + remote)
             offsets.append(offsets[-1] + len(req) + len(remote))
         self.offsets = offsets
@@ -323,7 +337,7 @@ class _Search:
         """
         day = self.days[d]
         T, pl, setup, dur, buf = self.T, self.pl, self.setup, self.dur, self.buf
-        self.work += 60 + 25 * len(items)
+        self.work += 40 + 12 * len(items)
         t = day.start
         place = day.start_place
         origin = -1
@@ -387,7 +401,7 @@ class _Search:
         best = None
         best_j = 0
         positions = range(len(pending) + 1) if minutes else (len(pending),)
-        self.work += 40 * len(pending) * len(positions)
+        self.work += 25 * len(pending) * len(positions)
         for j in positions:
             time = t
             leg_end = None
@@ -510,16 +524,30 @@ class _Search:
                 np.array(next_place, dtype=np.int64), np.array(next_limit, dtype=np.int64),
                 np.array(base, dtype=np.int64), np.array(base_travel, dtype=np.int64))
 
-    def _evaluate_day(self, d: int, a: float, b: float) -> None:
-        """Best insertion of every candidate row into day ``d`` (score, position) into the cache."""
+    def _evaluate_day(self, d: int, a: float, b: float, only: set[int] | None = None) -> None:
+        """Best insertion of every candidate row into day ``d`` (score, position) into the cache.
+
+        With ``only`` (timeline days), the cache is kept and just those requests are added.
+        """
         rows = self.rows[d]
         off = self.offsets[d]
         end = self.offsets[d + 1]
-        self.dirty[d] = False
         if end == off:
+            self.dirty[d] = False
             return
-        score_out = self.all_score[off:end]
-        score_out[:] = _NEG
+        if only is None:
+            self.dirty[d] = False
+            self.cache_rule[d] = (a, b)
+            if self.slow[d]:
+                for key in [key for key in self.moved_meal if key[0] == d]:
+                    del self.moved_meal[key]
+                self.evaluated[d] = {r for r in self.cands[d] if self.unserved[r]}
+            self.all_score[off:end] = _NEG
+        else:
+            self.evaluated[d] |= only
+            for r in only:
+                for c in self.rows_of[d][r]:
+                    self.all_score[off + c] = _NEG
         if self.count[d] >= self.cap:
             return
         n_ip = rows["n_ip"]
@@ -550,7 +578,8 @@ class _Search:
             else:
                 score = np.sign(gain) * np.abs(gain) ** a
             if b:
-                score = score / (shift if b == 1.0 else shift ** b)
+                cost = shift * self.time_unit[d] + self.slot_unit
+                score = score / (cost if b == 1.0 else cost ** b)
             else:
                 score = score - shift * 1e-9 * np.abs(score)
             score = np.where(ok & (gain > 0), score, _NEG)
@@ -559,15 +588,15 @@ class _Search:
             best = score[pos, cols]
             self.work += 450 + score.size // 5
             if self.slow[d]:
-                self._exact_options(d, score, gain, shift, best, pos, off, n_ip)
+                self._exact_options(d, score, gain, shift, best, pos, off, n_ip, only)
             else:
-                score_out[:n_ip] = best
+                self.all_score[off:off + n_ip] = best
                 self.all_pos[off:off + n_ip] = pos
                 self.all_shift[off:off + n_ip] = shift[pos, cols]
                 gsel = gain if np.ndim(gain) == 1 else gain[pos, cols]
                 self.all_gain[off:off + n_ip] = gsel
         if rows["remote"]:
-            self._remote_options(d, off + n_ip, a, b)
+            self._remote_options(d, off + n_ip, a, b, only)
 
     def _gap_slots(self, d: int, q: int) -> range:
         """Slots of ``items[d]`` inside the gap before the ``q``-th in-person engagement."""
@@ -586,9 +615,27 @@ class _Search:
             arrive = self._timeline(d, trial)
             if arrive is not None and (best is None or arrive < best[1]):
                 best = (s, arrive)
+        if best is not None or MEAL not in items:
+            return best
+        # Moving the meal may make room: try every place for it around ``r``.
+        meal = items.index(MEAL)
+        base = items[:meal] + items[meal + 1:]
+        tried = set()
+        for s in slots:
+            s = s - 1 if s > meal else s
+            if s in tried:
+                continue
+            tried.add(s)
+            with_r = base[:s] + [r] + base[s:]
+            for m in range(len(with_r) + 1):
+                trial = with_r[:m] + [MEAL] + with_r[m:]
+                arrive = self._timeline(d, trial)
+                if arrive is not None and (best is None or arrive < best[1]):
+                    best = (-1, arrive)
+                    self.moved_meal[(d, r)] = trial
         return best
 
-    def _exact_options(self, d, score, gain, shift, best, pos, off, n_ip):
+    def _exact_options(self, d, score, gain, shift, best, pos, off, n_ip, only=None):
         """On a timeline day, check the in-person candidates exactly, best position first."""
         rows = self.rows[d]
         req = rows["req"]
@@ -597,7 +644,7 @@ class _Search:
         finite = np.nonzero(np.isfinite(best))[0]
         for c in finite.tolist():
             r = int(req[c])
-            if not unserved[r]:
+            if not unserved[r] or (only is not None and r not in only):
                 continue
             col = score[:, c]
             qs = np.nonzero(np.isfinite(col))[0].tolist()
@@ -622,12 +669,12 @@ class _Search:
                 if len(seen) >= 4:
                     break
 
-    def _remote_options(self, d: int, start: int, a: float, b: float) -> None:
+    def _remote_options(self, d: int, start: int, a: float, b: float, only=None) -> None:
         rows = self.rows[d]
         items = self.items[d]
         for i, r in enumerate(rows["remote"]):
             k = start + i
-            if not self.unserved[r]:
+            if not self.unserved[r] or (only is not None and r not in only):
                 continue
             found = self._try_slots(d, r, range(len(items) + 1))
             if found is None:
@@ -637,7 +684,8 @@ class _Search:
                 continue
             used = float(self.setup[r] + self.dur[r] + self.buf)
             sc = (g * abs(g) if a == 2.0 else g ** a if a != 1.0 else g)
-            sc = sc / (used ** b) if b else sc
+            cost = used * self.time_unit[d] + self.slot_unit
+            sc = sc / (cost ** b) if b else sc
             self.all_score[k] = sc
             self.all_pos[k] = found[0]
             self.all_shift[k] = used
@@ -648,12 +696,13 @@ class _Search:
         """Insert ``r`` in day ``d``: ``pos`` is an in-person position on days without a
         timeline, an item slot on the others."""
         items = self.items[d]
-        if self.slow[d]:
-            items.insert(pos, r)
+        before = list(items)
+        if pos < 0:  # a timeline day where the meal moves too (see _try_slots)
+            items[:] = self.moved_meal[(d, r)]
         else:
-            items.insert(pos, r)  # items == in-person order on these days
+            items.insert(pos, r)  # on days without a timeline, items == in-person order
         if not self._refresh(d):
-            items.pop(pos)
+            items[:] = before
             ok = self._refresh(d)
             assert ok
             return False
@@ -682,7 +731,14 @@ class _Search:
         random factor in [1 - noise, 1 + noise], ``blink`` skips each candidate at each step
         with that probability (only while another one remains)."""
         for d in range(self.nd):
-            self.dirty[d] = True
+            # A cached day stays valid unless the day changed, the scoring rule changed, or
+            # (timeline days: only unserved candidates are checked) requests were freed.
+            if self.cache_rule[d] != (a, b):
+                self.dirty[d] = True
+            elif self.slow[d] and not self.dirty[d]:
+                freed = {r for r in self.cands[d] if self.unserved[r]} - self.evaluated[d]
+                if freed:
+                    self._evaluate_day(d, a, b, freed)
         n = self.n
         while True:
             for d in range(self.nd):
@@ -801,9 +857,8 @@ class _Search:
 
     # ------------------------------------------------------------------ local search
     def _compress(self, d: int) -> bool:
-        """Move single engagements within day ``d`` while that brings the arrival earlier."""
-        if self.slow[d]:
-            return False
+        """Move single items (engagements, the meal) within day ``d`` while that brings the
+        arrival earlier."""
         improved = False
         items = self.items[d]
         k = len(items)
@@ -814,7 +869,7 @@ class _Search:
             better = False
             for i in range(k):
                 r = items[i]
-                if self.pinned[r]:
+                if r != MEAL and self.pinned[r]:
                     continue
                 rest = items[:i] + items[i + 1:]
                 for j in range(k):
