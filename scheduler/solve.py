@@ -270,10 +270,11 @@ def solve(problem: Problem, params: SolveParams | None = None) -> Result:
 
 #: Share of the time limit the heuristic may use at most; it stops earlier when it stalls.
 HEURISTIC_SHARE = 0.6
-#: Iterations without a better agenda (per candidate request) after which the heuristic
-#: hands over to CP-SAT; at least ``HEURISTIC_STALL_MIN``.
-HEURISTIC_STALL = 50
-HEURISTIC_STALL_MIN = 300
+#: Iterations without a better agenda after which the heuristic hands over to CP-SAT: half
+#: the square of the number of candidate requests, within these bounds (small tours are
+#: settled fast and CP-SAT can prove them; large ones need the heuristic's whole share).
+HEURISTIC_STALL_MIN = 200
+HEURISTIC_STALL_MAX = 5000
 #: Share of the time limit CP-SAT always keeps (to load the hint and try to prove it).
 CP_SAT_MIN_SHARE = 0.2
 
@@ -297,7 +298,8 @@ def _run_heuristic(instance: Instance, params: SolveParams,
                              change_costs=(params.change_costs or ChangeCosts()) if params.previous
                              else None,
                              initial=params.hints, on_improve=report,
-                             stall=max(HEURISTIC_STALL_MIN, HEURISTIC_STALL * len(instance.requests)))
+                             stall=min(HEURISTIC_STALL_MAX,
+                                       max(HEURISTIC_STALL_MIN, len(instance.requests) ** 2 // 2)))
     if result is None:
         return None, limit
     used = result.work / WORK_PER_SECOND
