@@ -113,6 +113,8 @@ def instance_to_problem(instance: ToptwInstance, tours: int, *, epoch: datetime 
         timezone="UTC", guest=Guest("benchmark", "UTC"), days=days,
         max_engagements_per_day=count, min_buffer_minutes=0,
         objective=Objective(value_weight=1, travel_weight=0, span_weight=0),
+        # Instance units are tenths, not clock minutes: no 5-minute grid for starts.
+        time_step_minutes=1,
     )
     return Problem(tour=tour, requests=tuple(requests), locations=locations, travel=travel)
 
