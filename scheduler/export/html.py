@@ -15,7 +15,6 @@ from html import escape
 from pathlib import Path
 
 from ..domain import Plan
-from ..fsio import write_atomic
 from .timeline import COLORS, FONT_STACK, day_timeline_svg
 from .view import (
     BreakItem,
@@ -25,7 +24,7 @@ from .view import (
     build_view,
     format_duration,
     format_number,
-    output_path,
+    write_copy,
 )
 
 __all__ = ["render", "render_view", "write"]
@@ -442,23 +441,5 @@ def render(plan: Plan, *, audience: str = "team") -> str:
 
 
 def write(plan: Plan, out_dir: Path, *, audience: str = "team") -> list[Path]:
-    """Write ``agenda.html`` (team) or ``agenda-guest.html`` (guest) into ``out_dir``.
-
-    The file is written atomically and readable by its owner only: it holds the full itinerary.
-
-    Parameters
-    ----------
-    plan
-        A solved plan.
-    out_dir
-        The output folder (created when missing).
-    audience
-        ``"team"`` or ``"guest"``.
-
-    Returns
-    -------
-    list of Path
-        The file written.
-    """
-    path = output_path(Path(out_dir), "agenda", ".html", audience)
-    return [write_atomic(path, render(plan, audience=audience), private=True)]
+    """Write ``agenda.html`` (team) or ``agenda-guest.html`` (guest) into ``out_dir``."""
+    return write_copy(out_dir, ".html", render(plan, audience=audience), audience)

@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 
 from ..domain import Plan
-from ..fsio import write_atomic
 from .view import (
     BreakItem,
     DayView,
@@ -21,7 +20,7 @@ from .view import (
     build_view,
     format_duration,
     format_number,
-    output_path,
+    write_copy,
 )
 
 __all__ = ["escape_markdown", "render", "render_view", "write"]
@@ -191,21 +190,5 @@ def render(plan: Plan, *, audience: str = "team") -> str:
 
 
 def write(plan: Plan, out_dir: Path, *, audience: str = "team") -> list[Path]:
-    """Write ``agenda.md`` (team) or ``agenda-guest.md`` (guest) into ``out_dir``, privately.
-
-    Parameters
-    ----------
-    plan
-        A solved plan.
-    out_dir
-        The output folder (created when missing).
-    audience
-        ``"team"`` or ``"guest"``.
-
-    Returns
-    -------
-    list of Path
-        The file written.
-    """
-    path = output_path(Path(out_dir), "agenda", ".md", audience)
-    return [write_atomic(path, render(plan, audience=audience), private=True)]
+    """Write ``agenda.md`` (team) or ``agenda-guest.md`` (guest) into ``out_dir``, privately."""
+    return write_copy(out_dir, ".md", render(plan, audience=audience), audience)

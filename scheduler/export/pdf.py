@@ -17,9 +17,8 @@ from typing import Any
 
 from ..domain import Plan
 from ..errors import SchedulerError
-from ..fsio import write_atomic
 from . import html
-from .view import output_path
+from .view import write_copy
 
 __all__ = ["PdfError", "refusing_url_fetcher", "render", "render_html", "write"]
 
@@ -129,21 +128,5 @@ def render(plan: Plan, *, audience: str = "team") -> bytes:
 
 
 def write(plan: Plan, out_dir: Path, *, audience: str = "team") -> list[Path]:
-    """Write ``agenda.pdf`` (team) or ``agenda-guest.pdf`` (guest) into ``out_dir``, privately.
-
-    Parameters
-    ----------
-    plan
-        A solved plan.
-    out_dir
-        The output folder (created when missing).
-    audience
-        ``"team"`` or ``"guest"``.
-
-    Returns
-    -------
-    list of Path
-        The file written.
-    """
-    path = output_path(Path(out_dir), "agenda", ".pdf", audience)
-    return [write_atomic(path, render(plan, audience=audience), private=True)]
+    """Write ``agenda.pdf`` (team) or ``agenda-guest.pdf`` (guest) into ``out_dir``, privately."""
+    return write_copy(out_dir, ".pdf", render(plan, audience=audience), audience)

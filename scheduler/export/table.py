@@ -13,8 +13,7 @@ import io
 from pathlib import Path
 
 from ..domain import Plan
-from ..fsio import write_atomic
-from .view import EngagementItem, PlanView, build_view, output_path
+from .view import EngagementItem, PlanView, build_view, write_copy
 
 __all__ = ["FORMULA_STARTS", "columns", "neutralise", "render", "render_view", "rows", "write"]
 
@@ -103,21 +102,5 @@ def render(plan: Plan, *, audience: str = "team") -> str:
 
 
 def write(plan: Plan, out_dir: Path, *, audience: str = "team") -> list[Path]:
-    """Write ``agenda.csv`` (team) or ``agenda-guest.csv`` (guest) into ``out_dir``, privately.
-
-    Parameters
-    ----------
-    plan
-        A solved plan.
-    out_dir
-        The output folder (created when missing).
-    audience
-        ``"team"`` or ``"guest"``.
-
-    Returns
-    -------
-    list of Path
-        The file written.
-    """
-    path = output_path(Path(out_dir), "agenda", ".csv", audience)
-    return [write_atomic(path, render(plan, audience=audience), private=True)]
+    """Write ``agenda.csv`` (team) or ``agenda-guest.csv`` (guest) into ``out_dir``, privately."""
+    return write_copy(out_dir, ".csv", render(plan, audience=audience), audience)

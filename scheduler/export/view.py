@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from ..domain import Contact, Day, Engagement, Location, Plan, TravelLeg, utc
 from ..errors import SchedulerError
+from ..fsio import write_atomic
 
 __all__ = [
     "AUDIENCES",
@@ -102,6 +103,16 @@ def output_path(out_dir: Path, stem: str, suffix: str, audience: str) -> Path:
     name = stem if audience == "team" else f"{stem}-{audience}"
     return Path(out_dir) / f"{name}{suffix}"
 
+
+
+def write_copy(out_dir: Path, suffix: str, content: str | bytes, audience: str) -> list[Path]:
+    """Write one run-sheet copy (``agenda<suffix>`` or ``agenda-guest<suffix>``) privately.
+
+    Every run sheet holds the guest's itinerary, so it is written atomically and readable by
+    its owner only. Returns the file written, in a list.
+    """
+    path = output_path(Path(out_dir), "agenda", suffix, audience)
+    return [write_atomic(path, content, private=True)]
 
 def format_date(day: date) -> str:
     """A date that no reader can misread, independent of locale: ``Tue 27 Nov 2018``."""
