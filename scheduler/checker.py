@@ -7,6 +7,11 @@ times) and reports every broken rule in plain words, naming the request and the 
 
 A plan whose shape is wrong (a missing field, a time that does not parse) is reported with
 ``schema`` violations only: the other rules cannot be judged on a broken file.
+
+A re-planned plan carries the moment of its last re-plan (``now`` of the last entry of
+``history``). A travel leg that departed before that moment is history: when it leads to a
+place where nothing happens next (the engagement it was heading for was cancelled or moved),
+its arrival is a *stop-over* anchor of the day, and the next leg leaves from there.
 """
 
 from __future__ import annotations
@@ -195,6 +200,7 @@ class _Plan:
     legs: tuple[_Leg, ...]
     unscheduled: tuple[_Unscheduled, ...]
     stamps: tuple[_Stamp, ...]
+    replanned: datetime | None = None  # ``now`` of the last history entry (the last re-plan)
 
     def day(self, day_date: str) -> _Day:
         """The tour day of that date (one that exists)."""
@@ -434,6 +440,19 @@ def _read_travel_table(raw: Any, places: Iterable[str]) -> dict[tuple[str, str],
     return table
 
 
+def _replan_moment(reader: _Reader, raw: Any) -> datetime | None:
+    """``now`` of the last entry of ``history`` (the last re-plan), or ``None`` when the plan
+    was never re-planned (no history, or a last entry whose ``now`` is null)."""
+    entries = _items(raw, "history")
+    if not entries:
+        return None
+    where = f"history[{len(entries) - 1}]"
+    last = entries[-1]
+    if not isinstance(last, Mapping):
+        raise _Malformed(f"{where} is not an object")
+    return reader.optional_instant(last.get("now"), f"{where}.now")
+
+
 def _read_plan(data: Any) -> tuple[_Plan | None, list[Violation]]:
     """The plan as the checker sees it, or ``None`` with the schema problems found."""
     reader = _Reader()
@@ -456,6 +475,7 @@ def _read_plan(data: Any) -> tuple[_Plan | None, list[Violation]]:
     buffer = reader.guard(lambda: _whole(_field(tour, "min_buffer_minutes", "tour"),
                                          "tour.min_buffer_minutes", 0), 0)
     reader.guard(lambda: reader.optional_instant(data.get("created"), "created"), None)
+    replanned = reader.guard(lambda: _replan_moment(reader, data.get("history", [])), None)
     locations = reader.guard(lambda: _field(data, "locations", "the plan"), {})
     if not isinstance(locations, Mapping):
         reader.problems.append(Violation("schema", "locations is not an object"))
@@ -528,7 +548,7 @@ def _read_plan(data: Any) -> tuple[_Plan | None, list[Violation]]:
         requests={request.id: request for request in requests},
         request_order=tuple(request.id for request in requests),
         engagements=tuple(engagements), legs=tuple(legs), unscheduled=tuple(unscheduled),
-        stamps=tuple(reader.stamps))
+        stamps=tuple(reader.stamps), replanned=replanned)
     return plan, []
 
 
@@ -623,16 +643,48 @@ class _Anchor:
 
 
 def _anchors(plan: _Plan, day: _Day) -> list[_Anchor]:
-    """The day's start place, its in-person engagements by occupancy, the day's end place."""
-    anchors = [_Anchor(day.start, day.start, day.start_place, f"the day's start at {day.start_place}", None)]
-    in_person = sorted(((plan.occupancy(e), e.index, e) for e in plan.engagements_on(day)
-                        if plan.place(e) is not None), key=lambda item: item[:2])
-    for (begin, finish), _, engagement in in_person:
-        place = plan.place(engagement) or ""
-        anchors.append(_Anchor(begin, finish, place, f"{plan.who(engagement.request_id)} at {place}",
-                               engagement))
-    anchors.append(_Anchor(day.end, day.end, day.end_place, f"the day's end at {day.end_place}", None))
-    return anchors
+    """The day's start place, its in-person engagements by occupancy and its stop-overs in
+    time order, the day's end place."""
+    start = _Anchor(day.start, day.start, day.start_place, f"the day's start at {day.start_place}", None)
+    end = _Anchor(day.end, day.end, day.end_place, f"the day's end at {day.end_place}", None)
+    in_person = []
+    for engagement in plan.engagements_on(day):
+        place = plan.place(engagement)
+        if place is not None:
+            begin, finish = plan.occupancy(engagement)
+            in_person.append(_Anchor(begin, finish, place, f"{plan.who(engagement.request_id)} at {place}",
+                                     engagement))
+    in_person.sort(key=lambda anchor: (anchor.begin, anchor.finish, anchor.engagement.index))
+    # A stop-over comes before an engagement whose occupancy begins as the guest arrives.
+    stops = sorted(_stop_overs(plan, day, in_person + [end]), key=lambda anchor: anchor.finish)
+    middle = sorted(stops + in_person, key=lambda anchor: (anchor.begin, anchor.engagement is not None))
+    return [start, *middle, end]
+
+
+def _stop_overs(plan: _Plan, day: _Day, ahead: list[_Anchor]) -> list[_Anchor]:
+    """The stop-overs of a day: where legs that departed before the last re-plan left the guest.
+
+    A leg between different places that departed before ``plan.replanned`` is history. When
+    it does not lead to the place of the next anchor (the first in-person engagement whose
+    occupancy begins at or after its departure, else the day's end), the guest is at its
+    destination from its arrival on, and the rest of the day goes on from there. Its anchor
+    begins at the arrival (at the day's end at the latest, so the leg still lands within the
+    day's hours) and ends at the arrival.
+    """
+    if plan.replanned is None:
+        return []
+    stops = []
+    for leg in plan.legs_on(day):
+        if leg.depart >= plan.replanned or leg.origin == leg.destination:
+            continue
+        following = next((anchor for anchor in ahead if anchor.begin >= leg.depart), ahead[-1])
+        if following.place == leg.destination:
+            continue
+        stops.append(_Anchor(min(leg.arrive, day.end), leg.arrive, leg.destination,
+                             f"the stop-over at {leg.destination} (the travel leg {leg.origin} → "
+                             f"{leg.destination} arriving {plan.clock(leg.arrive)} departed before the "
+                             f"re-plan of {plan.clock(plan.replanned)})", None))
+    return stops
 
 
 def _moves(plan: _Plan, day: _Day) -> list[_Move]:

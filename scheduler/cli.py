@@ -103,19 +103,6 @@ def check(tour_dir: Path) -> None:
                f"{len(problem.used_locations())} places.")
 
 
-def _progress_printer():
-    """A progress line on stderr when it is a terminal and the solve lasts over a second."""
-    if not sys.stderr.isatty():
-        return None
-
-    def show(progress) -> None:
-        if progress.seconds >= 1.0:
-            click.echo(f"\r  best {progress.objective:.0f}, bound {progress.bound:.0f}, "
-                       f"{progress.seconds:.1f} s   ", err=True, nl=False)
-
-    return show
-
-
 def _plan_and_write(tour_dir: Path, out_dir: Path, time_limit: float, seed: int, workers: int) -> None:
     from .diagnose import infeasible_error
     from .errors import InfeasibleError
@@ -123,18 +110,18 @@ def _plan_and_write(tour_dir: Path, out_dir: Path, time_limit: float, seed: int,
     from .fsio import staged_output
     from .io import load_tour
     from .planfile import write_plan
+    from .progress import ProgressLine
     from .report import summary_text
     from .solve import SolveParams, solve
 
     problem = load_tour(tour_dir)
-    params = SolveParams(time_limit=time_limit, seed=seed, workers=workers,
-                         on_progress=_progress_printer())
     try:
-        result = solve(problem, params)
+        with ProgressLine() as line:
+            params = SolveParams(time_limit=time_limit, seed=seed, workers=workers,
+                                 on_progress=line.update)
+            result = solve(problem, params)
     except InfeasibleError as error:
         raise infeasible_error(problem, params, error) from None
-    if sys.stderr.isatty():
-        click.echo("", err=True)
     plan = result.plan
     # Everything goes to a staging folder first: a failing exporter changes nothing.
     with staged_output(out_dir) as stage:

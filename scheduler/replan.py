@@ -754,8 +754,8 @@ def _hold_course(plan: Plan, problem: Problem, sub: Problem, cut: _DayCut, sub_i
             if target is not None else "an engagement that is no longer in the agenda")
     warnings.append(f"{cut.day.date:%a %d %b}: the guest is on the way to "
                     f"{_place(problem, cut.position)} for {what}, which cannot happen as planned; the "
-                    f"rest of the day starts there at {_hm(cut.free, zone)} (a stop-over the plan "
-                    "checker does not model: it reports the legs of this day).")
+                    f"rest of the day starts there at {_hm(cut.free, zone)} (a stop-over: the leg "
+                    "there has departed and stays in the plan).")
 
 
 def _when(moment: datetime, zone: ZoneInfo) -> str:

@@ -130,14 +130,24 @@ class Result:
 
 
 class _ProgressCallback(cp_model.CpSolverSolutionCallback):
-    def __init__(self, report: Callable[[Progress], None], started: float):
+    """Reports each better agenda, and each better bound (through ``on_bound``)."""
+
+    def __init__(self, report: Callable[[Progress], None], started: float,
+                 best: float | None = None):
         super().__init__()
         self._report = report
         self._started = started
+        self._best = best  # the best objective so far (the heuristic's, before CP-SAT's own)
 
     def on_solution_callback(self) -> None:
-        self._report(Progress(self.objective_value, self.best_objective_bound,
+        if self._best is None or self.objective_value >= self._best:
+            self._best = self.objective_value
+        self._report(Progress(self._best, self.best_objective_bound,
                               time.perf_counter() - self._started))
+
+    def on_bound(self, bound: float) -> None:
+        if self._best is not None:
+            self._report(Progress(self._best, bound, time.perf_counter() - self._started))
 
 
 def _gap(objective: float | None, bound: float | None) -> float | None:
@@ -225,7 +235,11 @@ def solve(problem: Problem, params: SolveParams | None = None) -> Result:
     elif params.hints:
         planner.add_hints(params.hints)
     solver = solver_parameters(replace(params, time_limit=cp_limit))
-    callback = _ProgressCallback(params.on_progress, started) if params.on_progress else None
+    callback = None
+    if params.on_progress is not None:
+        known = float(heuristic.objective) if heuristic is not None and heuristic.complete else None
+        callback = _ProgressCallback(params.on_progress, started, known)
+        solver.best_bound_callback = callback.on_bound
     code = solver.solve(planner.model, callback) if callback else solver.solve(planner.model)
     status = _STATUS.get(code, "unknown")
     seconds = time.perf_counter() - started

@@ -430,3 +430,28 @@ def test_tours_table_shows_a_run_without_agenda():
            "peak_mib": 643.9}
     assert "| r300-d14 | 300 | 14 | 4 | – | 60 | no agenda | – | – | – | 128.70 | 0.10 | 644 | – |" \
         in tours.markdown_table([row])
+
+
+def test_tours_table_shows_the_replan_columns():
+    """A row with the re-plan step shows its wall seconds and validity; without it, dashes."""
+    from benchmarks import tours
+
+    row = {"preset": "r20-d1", "requests": 20, "days": 1, "cities": 1, "time_limit": 5.0, "candidates": 14,
+           "status": "optimal", "value_served": 172, "value_total": 748, "engagements": 4, "gap": 0.0,
+           "seconds": 0.669, "load_seconds": 0.006, "peak_mib": 117.8, "valid": True,
+           "replan_seconds": 0.039, "replan_valid": True}
+    table = tours.markdown_table([row, {k: v for k, v in row.items() if not k.startswith("replan")}])
+    assert "| plan valid | replan s | replan valid |" in table
+    assert "| 118 | yes | 0.04 | yes |" in table and "| 118 | yes | – | – |" in table
+
+
+def test_tours_replan_step_cancels_the_first_engagement_after_noon_of_the_middle_day():
+    """On the small hand-made plan (Fri, Mon) the step re-plans from Monday noon without the
+    TV interview (16:00, set-up from 15:30), and the checker passes the new plan."""
+    from factories import small_plan
+
+    from benchmarks import tours
+
+    row = tours.replan_step(small_plan(), 0)
+    assert row["replan_now"] == "2018-10-29T12:00:00+01:00" and row["replan_cancelled"] == "tv"
+    assert row["replan_valid"] is True and row["replan_seconds"] >= 0

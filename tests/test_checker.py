@@ -497,6 +497,31 @@ def fields_the_checker_does_not_know(data: dict[str, Any]) -> None:
     del data["travel_estimated"]
 
 
+def _stop_over_at_psoe(data: dict[str, Any], replanned: str) -> None:
+    """PSOE withdrawn while the guest rode there (09:45–10:00): the ride stays, the guest goes
+    back from PSOE at 10:00, and the plan was re-planned at ``replanned``."""
+    psoe_optional_and_left_out(data)
+    data["travel"] += [
+        {"day": FRI, "from": "HOTEL", "to": "PSOE", "depart": fri("09:45"), "arrive": fri("10:00"),
+         "minutes": 15, "estimated": False},
+        {"day": FRI, "from": "PSOE", "to": "HOTEL", "depart": fri("10:00"), "arrive": fri("10:15"),
+         "minutes": 15, "estimated": False},
+    ]
+    data["history"] = [{"version": 1, "now": "2018-10-20T12:00:00+02:00"},
+                       {"version": 2, "now": replanned}]
+
+
+def stop_over_departed_before_the_replan(data: dict[str, Any]) -> None:
+    """Re-planned at 09:50, when the ride to PSOE had departed: a stop-over at PSOE."""
+    _stop_over_at_psoe(data, fri("09:50"))
+
+
+def stop_over_departing_at_the_replan(data: dict[str, Any]) -> None:
+    """Re-planned at 09:45, as the ride to PSOE departs: it is not history, so the rides to
+    PSOE and back match no change of place."""
+    _stop_over_at_psoe(data, fri("09:45"))
+
+
 @dataclass(frozen=True)
 class Case:
     rule: str
@@ -543,6 +568,7 @@ CASES = (
     Case("leg_missing", no_leg_back_from_the_studio, studio_next_door_needs_no_leg),
     Case("leg_misplaced", leg_before_the_day_starts, leg_as_the_day_starts),
     Case("leg_unexpected", extra_ride_to_psoe, zero_minute_leg_at_the_hotel),
+    Case("leg_unexpected", stop_over_departing_at_the_replan, stop_over_departed_before_the_replan),
     Case("leg_wrong_minutes", leg_of_fourteen_minutes_for_fifteen, leg_arriving_early),
     Case("leg_wrong_minutes", leg_whose_times_disagree_with_its_minutes, leg_arriving_early),
     Case("too_many_per_day", cap_of_one_a_day, cap_of_two_a_day),
@@ -665,6 +691,105 @@ def test_assert_valid_lists_every_violation() -> None:
     with pytest.raises(AssertionError) as raised:
         assert_valid(data)
     assert "[wrong_duration]" in str(raised.value) and "[meal_missing]" in str(raised.value)
+
+
+# --------------------------------------------------------------------------------------------
+# Stop-overs: legs that departed before the last re-plan.
+
+
+def test_stop_over_is_accepted_only_after_the_leg_departed() -> None:
+    """The ride to PSOE departed at 09:45: a re-plan from 09:50 keeps it as a stop-over; a
+    re-plan from 09:45, or a plan never re-planned, has no business sending the guest there."""
+    data = plan_dict()
+    stop_over_departed_before_the_replan(data)
+    assert check_plan(data) == []
+    data["history"][-1]["now"] = fri("09:45")
+    assert [v.rule for v in check_plan(data)] == ["leg_unexpected", "leg_unexpected"]
+    data["history"][-1]["now"] = fri("09:44")
+    assert rules_of(data) == {"leg_unexpected"}
+    data["history"] = []
+    assert rules_of(data) == {"leg_unexpected"}
+    del data["history"]
+    assert rules_of(data) == {"leg_unexpected"}
+
+
+def test_only_the_last_replan_counts() -> None:
+    """An earlier re-plan after the departure does not make the leg history when the last
+    one, from before it, planned the day again; a last entry without a moment is no re-plan."""
+    data = plan_dict()
+    stop_over_departed_before_the_replan(data)
+    data["history"].append({"version": 3, "now": fri("09:00")})
+    assert rules_of(data) == {"leg_unexpected"}
+    data["history"][-1]["now"] = None
+    assert rules_of(data) == {"leg_unexpected"}
+
+
+def test_the_next_leg_leaves_from_the_stop_over_after_the_arrival() -> None:
+    """From a stop-over the next leg departs from its place, no earlier than the arrival."""
+    data = plan_dict()
+    stop_over_departed_before_the_replan(data)
+    leg(data, "PSOE", "HOTEL").update(depart=fri("09:55"), arrive=fri("10:10"))
+    assert rules_of(data) == {"leg_misplaced", "leg_overlap"}
+    misplaced = next(v for v in check_plan(data) if v.rule == "leg_misplaced")
+    assert "the stop-over at PSOE" in misplaced.message and "Fri 26 Oct 10:00" in misplaced.message
+
+
+def test_a_stop_over_still_needs_the_leg_onwards() -> None:
+    """Without the ride back from PSOE the guest is left there: the move is missing its leg."""
+    data = plan_dict()
+    stop_over_departed_before_the_replan(data)
+    drop_leg(data, "PSOE", "HOTEL")
+    [violation] = check_plan(data)
+    assert violation.rule == "leg_missing" and "stop-over at PSOE" in violation.message
+
+
+def test_a_stop_over_still_needs_the_travel_time_onwards() -> None:
+    """The phone interview at 10:05–10:35, just after the arrival at PSOE: the ride back fits
+    after its buffer (10:45); with the day ending at 10:50 no 15 free minutes are left."""
+    data = plan_dict()
+    stop_over_departed_before_the_replan(data)
+    item = engagement(data, "radio")
+    item.update(start=fri("10:05"), end=fri("10:35"))
+    request(data, "radio")["windows"] = [[fri("10:00"), fri("13:00")]]
+    drop_leg(data, "PSOE", "HOTEL")
+    data["travel"].append({"day": FRI, "from": "PSOE", "to": "HOTEL", "depart": fri("10:45"),
+                           "arrive": fri("11:00"), "minutes": 15, "estimated": False})
+    assert check_plan(data) == []
+    data["tour"]["days"][0]["end"] = fri("10:50")
+    data["tour"]["days"][0]["meal"] = None
+    data["tour"]["days"][0]["breaks"] = []
+    assert "travel_too_short" in rules_of(data)
+
+
+def test_an_ordinary_leg_before_the_replan_is_judged_as_before() -> None:
+    """A re-plan moment after everything changes nothing for legs that lead where the guest is
+    expected: a late ride to PSOE is still misplaced, not a stop-over."""
+    data = plan_dict()
+    data["history"] = [{"version": 1, "now": None}, {"version": 2, "now": mon("20:00")}]
+    assert check_plan(data) == []
+    shift(leg(data, "HOTEL", "PSOE"), 5, "depart", "arrive")
+    never_replanned = plan_dict()
+    shift(leg(never_replanned, "HOTEL", "PSOE"), 5, "depart", "arrive")
+    assert "leg_misplaced" in rules_of(data)
+    assert [v.message for v in check_plan(data)] == [v.message for v in check_plan(never_replanned)]
+
+
+@pytest.mark.parametrize("history", ["yesterday", [1], [{"now": "2018-10-26T09:50:00"}],
+                                     [{"now": "noon"}], None])
+def test_a_history_that_cannot_be_read_is_a_schema_violation(history: Any) -> None:
+    """The last re-plan's moment is needed by the rules: a history or a `now` that cannot be
+    read is reported as the plan's shape."""
+    data = plan_dict()
+    data["history"] = history
+    assert rules_of(data) == {"schema"}
+
+
+def test_the_replan_moment_is_written_in_the_tour_zone() -> None:
+    """The last re-plan's `now` is a time of the plan like any other: in the tour's offset."""
+    data = plan_dict()
+    stop_over_departed_before_the_replan(data)
+    data["history"][-1]["now"] = "2018-10-26T07:50:00+00:00"
+    assert rules_of(data) == {"wrong_offset"}
 
 
 # --------------------------------------------------------------------------------------------

@@ -80,6 +80,21 @@ def test_cancel_in_the_middle_of_day_two(runner, cli, demo_plan_file, tmp_path):
     assert (out / "agenda.ics").is_file() and (out / "agenda.html").is_file()
 
 
+def test_cancel_while_the_guest_travels_there_is_a_valid_stop_over(runner, cli, demo_plan_file, tmp_path):
+    """PSOE cancelled at 12:40 on Tuesday, while the guest rides there (12:15–12:46): exit 0,
+    a warning names the stop-over, and the new plan, which keeps that ride, is valid."""
+    out = tmp_path / "v2"
+    result = invoke(runner, cli, str(demo_plan_file), "-o", str(out), "--now", "2018-11-27 12:40",
+                    "--cancel", "psoe")
+    assert result.exit_code == 0, result.output
+    assert "stop-over" in result.stderr and "on the way to PSOE" in result.stderr
+    data = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    assert_valid(data)
+    assert any((leg["from"], leg["to"], leg["depart"]) ==
+               ("MAD-TELEMADRID", "MAD-PSOE", "2018-11-27T12:15:00+01:00") for leg in data["travel"])
+    assert [p.name for p in (out / "invites").iterdir()] == ["psoe.ics"]
+
+
 def test_bad_arguments_exit_2_listing_every_problem_and_write_nothing(runner, cli, demo_plan_file, tmp_path):
     """Unknown ids and an unreadable window are all listed; exit 2; the folder is not made."""
     out = tmp_path / "never"

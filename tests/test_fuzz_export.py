@@ -36,11 +36,11 @@ from markdown_it import MarkdownIt
 from pypdf import PdfReader
 
 from factories import small_plan
-from scheduler.domain import Contact, Plan
+from scheduler.domain import Contact, Organizer, Plan
 from scheduler.export import html as html_export
 from scheduler.export import markdown, table
 from scheduler.export.ics import calendar_bytes, guest_calendar, place_text
-from scheduler.export.invites import invitation, invite_path
+from scheduler.export.invites import cancellation, invitation, invite_path, write
 from scheduler.export.table import FORMULA_STARTS
 
 FUZZ = settings(max_examples=60, deadline=None, derandomize=True, database=None,
@@ -150,18 +150,71 @@ def test_invitation_holds_its_slot_and_no_team_note(t):
     assert path.parent == Path("/out/invites") and not path.name.startswith(".")
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError,
-                   reason="scheduler/export/invites.py passes the contact's e-mail to vCalAddress "
-                          "unchecked; the reader now refuses such a cell, but a plan.json from "
-                          "elsewhere still crashes the export")
-def test_invitation_survives_an_email_with_a_line_break():
-    """A contact e-mail holding a line break (from a hand-edited plan.json) must not crash the
-    invitation; it should be left out, as a missing address is."""
+def _with_emails(contact_email: str, organizer_email: str = "team@example.org") -> Plan:
+    """``small_plan`` with PSOE's contact e-mail and the organizer's e-mail set as given."""
     plan = small_plan()
     problem = plan.problem
-    requests = tuple(replace(r, contact=Contact("Pilar", "a@b.org\nc@d.org")) if r.id == "psoe" else r
+    requests = tuple(replace(r, contact=Contact("Pilar", contact_email)) if r.id == "psoe" else r
                      for r in problem.requests)
-    invitation(replace(plan, problem=replace(problem, requests=requests)), "psoe")
+    tour = replace(problem.tour, organizer=Organizer("Test NGO", organizer_email))
+    return replace(plan, problem=replace(problem, tour=tour, requests=requests))
+
+
+def test_invitation_survives_an_email_with_a_line_break(tmp_path):
+    """A contact e-mail holding a line break (from a hand-edited plan.json) must not crash the
+    invitation; it is left out, as a missing address is, and the file is written."""
+    plan = _with_emails("a@b.org\nc@d.org")
+    invitation(plan, "psoe")
+    paths = write(plan, tmp_path)
+    assert invite_path(tmp_path, "psoe") in paths
+    assert b"ATTENDEE" not in invite_path(tmp_path, "psoe").read_bytes()
+
+
+# Not one address: a line break, a space or another blank, not exactly one "@" with
+# something on each side.
+UNUSABLE_EMAILS = ["a@b.org\nc@d.org", "pilar@example.org\r\n", "a@b.org\rc@d.org",
+                   "pilar ruiz@example.org", " pilar@example.org", "pilar@example.org\t",
+                   "pilar@example.org\u2028x", "pilar.example.org", "@example.org", "pilar@", "@",
+                   "a@b@example.org", "pilar@example.org, ana@example.org"]
+
+
+def _event_without_description(calendar: Calendar):
+    [event] = calendar.walk("VEVENT")
+    return {key: value for key, value in event.items() if key != "DESCRIPTION"}
+
+
+@pytest.mark.parametrize("email", UNUSABLE_EMAILS)
+def test_an_unusable_contact_email_is_no_address(email):
+    """The invitation is written as without an e-mail: PUBLISH, no ATTENDEE, nothing else
+    changed (but the contact line of the description, which shows the text as it is); the
+    cancellation is a CANCEL without ATTENDEE."""
+    plan, bare = _with_emails(email), _with_emails("")
+    data = calendar_bytes(invitation(plan, "psoe"))
+    calendar = Calendar.from_ical(data)
+    assert str(calendar["METHOD"]) == "PUBLISH"
+    assert b"ATTENDEE" not in data and data.count(b"mailto:") == 1  # the organizer's
+    expected = Calendar.from_ical(calendar_bytes(invitation(bare, "psoe")))
+    assert _event_without_description(calendar) == _event_without_description(expected)
+    cancel = Calendar.from_ical(calendar_bytes(cancellation(plan, "psoe", 1)))
+    assert str(cancel["METHOD"]) == "CANCEL" and "ATTENDEE" not in cancel.walk("VEVENT")[0]
+
+
+@pytest.mark.parametrize("email", UNUSABLE_EMAILS)
+def test_an_unusable_organizer_email_is_no_address(email):
+    """Without a usable organizer's address the invitation is a plain calendar without
+    ORGANIZER, byte for byte as without one."""
+    data = calendar_bytes(invitation(_with_emails("pilar@example.org", email), "psoe"))
+    calendar = Calendar.from_ical(data)
+    assert "METHOD" not in calendar and b"ORGANIZER" not in data
+    assert data == calendar_bytes(invitation(_with_emails("pilar@example.org", ""), "psoe"))
+
+
+@pytest.mark.parametrize("email", ["pilar@example.org", "p@x", "pilar.ruiz+tour@sub.example.org",
+                                   "núñez@ejemplo.es"])
+def test_a_usable_email_is_invited(email):
+    """One address with one "@" (even a short or accented one) is the ATTENDEE as before."""
+    event = Calendar.from_ical(calendar_bytes(invitation(_with_emails(email), "psoe"))).walk("VEVENT")[0]
+    assert str(event["ATTENDEE"]) == f"mailto:{email}"
 
 
 # ------------------------------------------------------------------------------- HTML

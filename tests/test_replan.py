@@ -211,19 +211,106 @@ def test_guest_on_the_way_keeps_the_engagement_ahead(demo_plan):
     assert not result.warnings
 
 
-def test_stop_over_is_named_when_the_engagement_ahead_is_cancelled(demo_plan):
-    """Cancelling PSOE while the guest travels there leaves a stop-over, named in a warning.
+STOP_OVERS = {
+    "cancelled while travelling": (at(27, 12, 40), {"cancel": ("psoe",)}, at(27, 12, 46)),
+    "cancelled while waiting there": (at(27, 12, 48), {"cancel": ("psoe",)}, at(27, 12, 48)),
+    "moved to another day": (at(27, 12, 40), {"unavailable": {"psoe": (window("12:30", "14:00"),)}},
+                             at(27, 12, 46)),
+    "cancelled, and the guest late": (at(27, 12, 40), {"cancel": ("psoe",), "delay_minutes": 30},
+                                      at(27, 13, 16)),
+}
 
-    The only plan in these tests that the checker does not pass: it has no rule for a leg to
-    a place the route no longer visits (see docs/replanning.md); only the legs of that day
-    are reported.
-    """
-    result = replan(demo_plan, Changes(cancel=("psoe",)), now=at(27, 12, 40), params=PARAMS)
+
+def ride_to_psoe(plan: Plan):
+    """Tuesday's ride from Telemadrid to PSOE (12:15–12:46 in the demo plan)."""
+    return next(leg for leg in plan.travel if leg.day == DAY and leg.destination == "MAD-PSOE")
+
+
+@pytest.mark.parametrize("case", list(STOP_OVERS), ids=list(STOP_OVERS))
+def test_stop_over_when_the_engagement_ahead_cannot_happen(demo_plan, case):
+    """PSOE cancelled (or moved) while the guest rides there, 12:15–12:46: the ride has departed
+    and stays, the guest arrives at PSOE, and the rest of Tuesday starts there, at the arrival
+    (or at now, or later by the delay). The re-plan warns; the checker passes the plan."""
+    now, changes, free = STOP_OVERS[case]
+    result = run(demo_plan, now, **changes)
     [warning] = result.warnings
     assert "on the way to PSOE" in warning and "stop-over" in warning
-    violations = check_plan(plan_to_dict(result.plan))
+    ride = ride_to_psoe(demo_plan)
+    assert utc(ride.depart) < utc(now) and ride in result.plan.travel
+    assert result.plan.engagement("psoe") is None or result.plan.engagement("psoe").day != DAY
+    tuesday = sorted((leg for leg in result.plan.travel if leg.day == DAY), key=lambda leg: utc(leg.depart))
+    onwards = tuesday[tuesday.index(ride) + 1]
+    assert onwards.origin == "MAD-PSOE" and utc(onwards.depart) >= utc(free)
+    later = [e for e in result.plan.engagements if e.day == DAY and utc(e.start) > utc(now)]
+    assert all(utc(e.start) >= utc(free) for e in later)
+
+
+def test_stop_over_is_where_and_when_the_rest_of_the_day_starts(demo_plan):
+    """The remaining problem's Tuesday starts at PSOE at the ride's arrival (12:46), or later
+    by the delay: that is the day the solver gets."""
+    from scheduler.replan import _changed_problem, _cut, _remaining
+
+    ride = ride_to_psoe(demo_plan)
+    for delay, start in ((0, ride.arrive), (30, ride.arrive + timedelta(minutes=30))):
+        changes = Changes(cancel=("psoe",), delay_minutes=delay)
+        cuts = _cut(demo_plan, at(27, 12, 40), delay)
+        remaining = _remaining(_changed_problem(demo_plan.problem, changes), cuts)
+        [tuesday] = [d for d in remaining.problem.tour.days if d.date == DAY]
+        assert tuesday.start_location == ride.destination == "MAD-PSOE"
+        assert utc(tuesday.start) == utc(start)
+
+
+def test_stop_overs_follow_each_other_and_stay_valid(demo_plan):
+    """A second re-plan, Podemos cancelled at 12:50 while the guest rides on from PSOE to it,
+    makes a second stop-over; a re-plan the next morning keeps the day as it was."""
+    second = run(demo_plan, at(27, 12, 40), cancel=("psoe",))
+    third = run(second.plan, at(27, 12, 50), cancel=("podemos",))
+    assert "on the way to Podemos" in " ".join(third.warnings)
+    tuesday = sorted((leg for leg in third.plan.travel if leg.day == DAY), key=lambda leg: utc(leg.depart))
+    assert [(leg.origin, leg.destination) for leg in tuesday][1:] == [
+        ("MAD-TELEMADRID", "MAD-PSOE"), ("MAD-PSOE", "MAD-PODEMOS"), ("MAD-PODEMOS", "HOTEL-MAD")]
+    fourth = run(second.plan, at(28, 8))
+    assert fourth.diff.is_empty
+    assert {leg for leg in fourth.plan.travel if leg.day == DAY} == \
+        {leg for leg in second.plan.travel if leg.day == DAY}
+
+
+def test_a_stop_over_is_not_valid_without_the_replan_moment(demo_plan):
+    """The same plan with the last re-plan's moment before the ride departed (or no history
+    at all) sends the guest to PSOE for nothing: the checker refuses the legs of Tuesday."""
+    result = run(demo_plan, at(27, 12, 40), cancel=("psoe",))
+    data = plan_to_dict(result.plan)
+    data["history"][-1]["now"] = "2018-11-27T12:15:00+01:00"
+    violations = check_plan(data)
     assert violations and {v.rule for v in violations} <= {"leg_unexpected", "leg_missing"}
     assert {v.day for v in violations} == {"2018-11-27"}
+    data["history"] = []
+    assert {v.rule for v in check_plan(data)} == {v.rule for v in violations}
+
+
+def test_a_plan_with_a_stop_over_exports(demo_plan, tmp_path):
+    """The calendars and run sheets of a plan with a stop-over: the ride to PSOE and the ride
+    on from there are travel events, PSOE is cancelled, and the run sheets show both rides."""
+    result = run(demo_plan, at(27, 12, 40), cancel=("psoe",))
+    files = write_replan(result, tmp_path, pdf=False)
+    assert not files.skipped
+    assert_valid(json.loads((tmp_path / "plan.json").read_text(encoding="utf-8")))
+    calendar = ics.Calendar((tmp_path / "agenda.ics").read_text(encoding="utf-8"))
+    events = {event.uid: event for event in calendar.events}
+    assert events["psoe@spain-2018.scheduler"].status == "CANCELLED"
+    ride = events["2018-11-27.MAD-TELEMADRID.MAD-PSOE@travel.spain-2018.scheduler"]
+    onwards = events["2018-11-27.MAD-PSOE.MAD-PODEMOS@travel.spain-2018.scheduler"]
+    assert ride.status != "CANCELLED" and onwards.status != "CANCELLED"
+    assert (ride.begin.datetime, ride.end.datetime) == (at(27, 12, 15), at(27, 12, 46))
+    assert ride.end.datetime <= onwards.begin.datetime
+    for name in ("agenda.md", "agenda-guest.md", "agenda.html", "agenda-guest.html", "agenda.csv"):
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        assert "leave 12:15" in text or "12:15" in text, name
+        assert "12:46" in text, name
+    team = (tmp_path / "agenda.md").read_text(encoding="utf-8")
+    assert "12:15–12:46 Travel: Telemadrid (Ciudad de la Imagen) → PSOE, sede federal" in team
+    assert "12:46–12:54 Travel: PSOE, sede federal → Podemos, sede estatal" in team
+    assert [p.name for p in (tmp_path / "invites").iterdir()] == ["psoe.ics"]
 
 
 # --- what changes, and what it costs ----------------------------------------------------------

@@ -65,6 +65,7 @@ def replan(plan_json: Path, out_dir: Path, now_text: str | None, cancel: tuple[s
       scheduler replan out/plan.json -o out --delay 40 --unavailable "elpais=Wed 10:00-12:00"
     """
     from ..planfile import read_plan
+    from ..progress import ProgressLine
     from ..replan import changes_markdown, read_changes, replan as replan_plan, write_replan
     from ..solve import SolveParams
 
@@ -73,8 +74,10 @@ def replan(plan_json: Path, out_dir: Path, now_text: str | None, cancel: tuple[s
                                      delay_minutes=delay_minutes, requests_csv=requests_csv,
                                      changes_file=changes_file, pin=pin, now=now_text)
     now = file_now or datetime.now(plan.problem.tour.zone)
-    result = replan_plan(plan, changes, now=now,
-                         params=SolveParams(time_limit=time_limit, seed=seed, workers=workers))
+    with ProgressLine() as line:
+        result = replan_plan(plan, changes, now=now,
+                             params=SolveParams(time_limit=time_limit, seed=seed, workers=workers,
+                                                on_progress=line.update))
     written = write_replan(result, out_dir, pdf=not no_pdf)
     click.echo(changes_markdown(result))
     click.echo(f"Plan {result.summary()}; solver {result.plan.solver.status} in "

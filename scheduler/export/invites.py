@@ -7,10 +7,14 @@ the notes or the tour's other dates (its VTIMEZONE covers the engagement's day a
 iTIP (RFC 5546) wants an ORGANIZER and an ATTENDEE in a REQUEST, and an ORGANIZER in a
 PUBLISH, so the method steps down when an address is missing: REQUEST with both addresses,
 PUBLISH without the counterpart's, and a plain calendar (no METHOD) without the organizer's.
+An address that cannot be one (a line break, a space or another control or blank character,
+not exactly one "@" with something on each side), as a hand-edited plan.json may hold, counts
+as missing: the invitation is written all the same, without that mailto.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -44,21 +48,40 @@ def _request(plan: Plan, request_id: str) -> Request:
         raise CalendarError(f"no request {request_id!r} in the plan") from None
 
 
+def _mail_address(text: str | None) -> str | None:
+    """``text`` when it can be one e-mail address, else ``None`` (treated as no address).
+
+    Refused: no text; any line break, space or other blank or control character; anything but
+    exactly one ``@`` with something on each side. This is no full RFC 5322 check (the input
+    reader does that); it keeps a hand-edited value from breaking the calendar file.
+    """
+    if not text:
+        return None
+    if any(char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") for char in text):
+        return None
+    local, _, domain = text.partition("@")
+    if not local or not domain or "@" in domain:
+        return None
+    return text
+
+
 def _organizer(plan: Plan) -> vCalAddress | None:
     organizer = plan.problem.tour.organizer
-    if not organizer.email:
+    email = _mail_address(organizer.email)
+    if email is None:
         return None
-    address = vCalAddress(f"mailto:{organizer.email}")
+    address = vCalAddress(f"mailto:{email}")
     if organizer.name:
         address.params["CN"] = organizer.name
     return address
 
 
 def _attendee(request: Request, *, rsvp: bool) -> vCalAddress | None:
-    if not request.contact.email:
+    email = _mail_address(request.contact.email)
+    if email is None:
         return None
-    address = vCalAddress(f"mailto:{request.contact.email}")
-    address.params["CN"] = request.contact.name or request.counterpart or request.contact.email
+    address = vCalAddress(f"mailto:{email}")
+    address.params["CN"] = request.contact.name or request.counterpart or email
     address.params["CUTYPE"] = "INDIVIDUAL"
     address.params["ROLE"] = "REQ-PARTICIPANT"
     address.params["PARTSTAT"] = "NEEDS-ACTION"
@@ -130,7 +153,8 @@ def invitation(plan: Plan, request_id: str, *, method: str = "REQUEST",
     method
         ``"REQUEST"`` (an invitation the counterpart can accept) or ``"PUBLISH"`` (a
         confirmation to add to a calendar). REQUEST becomes PUBLISH when the contact has no
-        email, and either becomes a plain calendar when the organizer has none.
+        usable email (see :func:`_mail_address`), and either becomes a plain calendar when the
+        organizer has none.
     sequence
         The event's SEQUENCE: 0 first, raised by re-planning each time the slot changes.
 

@@ -171,6 +171,10 @@ class PlannerModel:
         m.add(v.arrive >= v.depart + inst.travel[v.day.start_place][v.day.end_place]) \
             .only_enforce_if(v.arcs[(START, END)])
         self.travel_terms.extend(self._day_travel(v))
+        if self._has_timeline(v):
+            # The legs on the timeline carry these precedences (see _leg): with the
+            # engagements' occupancy in the same no-overlap, each one below is implied.
+            return
         for (a, b), lit in v.arcs.items():
             if (a, b) in ((END, START), (START, END)):
                 continue
@@ -196,7 +200,7 @@ class PlannerModel:
         Only needed on days with a meal or remote candidates; otherwise the circuit's
         precedences already keep the in-person engagements and their travel apart.
         """
-        if v.meal_start is None and not v.remotes:
+        if not self._has_timeline(v):
             return
         m = self.model
         inst = self.instance
@@ -214,6 +218,11 @@ class PlannerModel:
             intervals.append(m.new_fixed_size_interval_var(v.meal_start, v.day.meal_minutes,
                                                            f"meal_interval_d{d}"))
         m.add_no_overlap(intervals)
+
+    @staticmethod
+    def _has_timeline(v: DayVariables) -> bool:
+        """Whether the day's timeline (legs, meal, remote calls) is modelled as a no-overlap."""
+        return v.meal_start is not None or bool(v.remotes)
 
     def _occupancy(self, request: RequestData, key: tuple[int, int]) -> cp_model.IntervalVar:
         size = request.setup + request.duration + self.instance.buffer
