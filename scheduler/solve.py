@@ -109,6 +109,9 @@ class Result:
     value_served: int
     value_total: int
     instance: Instance | None = None
+    stopped_by_clock: bool = False
+    """CP-SAT was stopped by the wall clock rather than by its deterministic budget (a run so
+    stopped may differ from one run to the next when CP-SAT improved on the heuristic)."""
 
     @property
     def proven_optimal(self) -> bool:
@@ -156,12 +159,15 @@ def _gap(objective: float | None, bound: float | None) -> float | None:
     return abs(bound - objective) / max(1.0, abs(objective))
 
 
-def solver_parameters(params: SolveParams) -> cp_model.CpSolver:
-    """A CpSolver configured for repeatable runs."""
+def solver_parameters(params: SolveParams, wall_seconds: float | None = None) -> cp_model.CpSolver:
+    """A CpSolver configured for repeatable runs: it stops on the deterministic budget
+    ``params.time_limit``, or on ``wall_seconds`` of wall clock if that comes first (by
+    default twice the budget plus a second, a guard that normal runs never reach)."""
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.max_deterministic_time = float(params.time_limit)
-    p.max_time_in_seconds = 3.0 * float(params.time_limit) + 5.0
+    p.max_time_in_seconds = wall_seconds if wall_seconds is not None \
+        else 2.0 * float(params.time_limit) + 1.0
     p.random_seed = int(params.seed)
     p.num_workers = int(params.workers)
     if params.workers > 1 and params.extra.get("interleave_search", True):
@@ -234,7 +240,11 @@ def solve(problem: Problem, params: SolveParams | None = None) -> Result:
         planner.add_complete_hints(heuristic.days)
     elif params.hints:
         planner.add_hints(params.hints)
-    solver = solver_parameters(replace(params, time_limit=cp_limit))
+    # The wall clock guards the whole run: CP-SAT stops by ``time_limit`` seconds after the
+    # start (plus a second), or after a tenth of the limit if the heuristic took longer.
+    wall_left = max(0.1 * float(params.time_limit),
+                    float(params.time_limit) - (time.perf_counter() - started)) + WALL_SLACK
+    solver = solver_parameters(replace(params, time_limit=cp_limit), wall_seconds=wall_left)
     callback = None
     if params.on_progress is not None:
         known = float(heuristic.objective) if heuristic is not None and heuristic.complete else None
@@ -243,7 +253,9 @@ def solve(problem: Problem, params: SolveParams | None = None) -> Result:
     code = solver.solve(planner.model, callback) if callback else solver.solve(planner.model)
     status = _STATUS.get(code, "unknown")
     seconds = time.perf_counter() - started
-    log.info("solve: %s in %.2f s", status, seconds)
+    clock = status != "optimal" and solver.response_proto.deterministic_time < 0.95 * cp_limit and \
+        solver.wall_time >= 0.95 * wall_left
+    log.info("solve: %s in %.2f s%s", status, seconds, " (stopped by the wall clock)" if clock else "")
 
     use_heuristic = False
     if heuristic is not None and heuristic.complete:
@@ -263,7 +275,7 @@ def solve(problem: Problem, params: SolveParams | None = None) -> Result:
         if bound is not None and bound < objective:
             bound = None
         return _result(problem, instance, params, placements, meals, status, objective, bound,
-                       seconds, value_total)
+                       seconds, value_total, clock)
 
     if status == "infeasible":
         conflict = minimal_conflict(instance, params)
@@ -279,11 +291,20 @@ def solve(problem: Problem, params: SolveParams | None = None) -> Result:
     placements, meals = read_solution(solver, planner)
     return _result(problem, instance, params, placements, meals, status,
                    float(solver.objective_value), float(solver.best_objective_bound), seconds,
-                   value_total)
+                   value_total, clock)
 
 
 #: Share of the time limit the heuristic may use at most; it stops earlier when it stalls.
 HEURISTIC_SHARE = 0.6
+#: A model is large when its days hold more than this many (candidate, candidate) pairs
+#: (the sum over days of the square of the day's candidates; one day of a 100-customer
+#: Solomon instance is 10,000). CP-SAT spends seconds only loading such a model and rarely
+#: improves the heuristic's agenda in the time left, so there the heuristic takes
+#: ``HEURISTIC_SHARE_LARGE`` of the budget and does not stop when it stalls.
+LARGE_MODEL = 12_000
+HEURISTIC_SHARE_LARGE = 0.8
+#: Seconds of wall clock allowed beyond the time limit before CP-SAT is stopped.
+WALL_SLACK = 1.0
 #: Iterations without a better agenda after which the heuristic hands over to CP-SAT: half
 #: the square of the number of candidate requests, within these bounds (small tours are
 #: settled fast and CP-SAT can prove them; large ones need the heuristic's whole share).
@@ -306,20 +327,27 @@ def _run_heuristic(instance: Instance, params: SolveParams,
         def report(objective: int) -> None:
             params.on_progress(Progress(float(objective), bound, time.perf_counter() - started))
 
+    large = model_size(instance) > LARGE_MODEL
+    share = HEURISTIC_SHARE_LARGE if large else HEURISTIC_SHARE
+    stall = None if large else min(HEURISTIC_STALL_MAX,
+                                   max(HEURISTIC_STALL_MIN, len(instance.requests) ** 2 // 2))
     result = solve_heuristic(instance, seed=params.seed,
-                             work=int(HEURISTIC_SHARE * limit * WORK_PER_SECOND),
+                             work=int(share * limit * WORK_PER_SECOND),
                              pinned=params.pinned, previous=params.previous,
                              change_costs=(params.change_costs or ChangeCosts()) if params.previous
                              else None,
-                             initial=params.hints, on_improve=report,
-                             stall=min(HEURISTIC_STALL_MAX,
-                                       max(HEURISTIC_STALL_MIN, len(instance.requests) ** 2 // 2)))
+                             initial=params.hints, on_improve=report, stall=stall)
     if result is None:
         return None, limit
     used = result.work / WORK_PER_SECOND
     log.info("heuristic: objective %s, value %s, %s iterations, %.2f nominal s",
              result.objective, result.value, result.iterations, used)
-    return result, max(CP_SAT_MIN_SHARE * limit, limit - used)
+    return result, max((1.0 - share) * limit if large else CP_SAT_MIN_SHARE * limit, limit - used)
+
+
+def model_size(instance: Instance) -> int:
+    """The number of (candidate, candidate) pairs over the days: what the arcs grow with."""
+    return sum(len(instance.candidates(day.index)) ** 2 for day in instance.days)
 
 
 def heuristic_solution(instance: Instance, result: HeuristicResult) -> tuple[list[Placement], dict[int, int]]:
@@ -332,7 +360,7 @@ def heuristic_solution(instance: Instance, result: HeuristicResult) -> tuple[lis
 
 def _result(problem: Problem, instance: Instance, params: SolveParams, placements: list[Placement],
             meals: dict[int, int], status: str, objective: float, bound: float | None,
-            seconds: float, value_total: int) -> Result:
+            seconds: float, value_total: int, stopped_by_clock: bool = False) -> Result:
     engagements, breaks, legs = build_agenda(problem, instance, placements, meals)
     served = {p.request_id for p in placements}
     value_served = sum(r.value for r in problem.requests if r.id in served)
@@ -345,4 +373,4 @@ def _result(problem: Problem, instance: Instance, params: SolveParams, placement
                 unscheduled=unscheduled, solver=report, created=params.created)
     return Result(plan=plan, status=status, objective=objective, bound=bound,
                   gap=report.gap, seconds=seconds, value_served=value_served,
-                  value_total=value_total, instance=instance)
+                  value_total=value_total, instance=instance, stopped_by_clock=stopped_by_clock)

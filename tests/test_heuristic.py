@@ -256,3 +256,30 @@ def test_meal_is_placed_on_an_empty_day():
     instance, result, built = heuristic_checked(prob)
     assert result.days[0].meal is not None
     assert MEAL == -1
+
+
+def test_large_models_give_the_heuristic_most_of_the_budget_and_stay_deterministic():
+    """Above LARGE_MODEL pairs the heuristic runs on most of the budget without stopping when
+    it stalls; the agenda is still the same from one run to the next, and checked."""
+    from scheduler.model.instance import build_instance
+    from scheduler.solve import LARGE_MODEL, model_size
+
+    prob = _solomon("c101", 70, 3)
+    assert model_size(build_instance(prob)) > LARGE_MODEL
+    params = SolveParams(time_limit=2.0, seed=3, workers=2)
+    a = solve_checked(prob, params)
+    b = solve(prob, params)
+    assert not a.stopped_by_clock and not b.stopped_by_clock
+    assert [(e.request_id, e.start) for e in a.plan.engagements] == \
+        [(e.request_id, e.start) for e in b.plan.engagements]
+    assert a.objective == b.objective
+
+
+def test_a_small_model_is_not_stopped_by_the_wall_clock():
+    from scheduler.model.instance import build_instance
+    from scheduler.solve import LARGE_MODEL, model_size
+
+    prob = _solomon("r101", 30)
+    assert model_size(build_instance(prob)) <= LARGE_MODEL
+    result = solve_checked(prob, SolveParams(time_limit=1.0, seed=0, workers=2))
+    assert result.stopped_by_clock is False
