@@ -27,7 +27,7 @@ from .errors import InfeasibleError, InputError, InputIssue
 from .model.cpmodel import ChangeCosts, PinError
 from .model.instance import Instance, build_instance
 from .reasons import pruned_reason, when
-from .solve import SolveParams, solve
+from .solve import LARGE_MODEL, SolveParams, model_size, solve
 from .timegrid import TimeGrid
 
 log = logging.getLogger(__name__)
@@ -695,9 +695,12 @@ def _solve_remaining(plan: Plan, problem: Problem, cuts: list[_DayCut], remainin
     costs = params.change_costs or change_costs_for(restricted)
     run = replace(params, pinned=pinned or None, previous=previous or None, hints=hints or None,
                   change_costs=costs, created=now)
-    if "heuristic" in SolveParams.__dataclass_fields__:
+    if model_size(instance) <= LARGE_MODEL:
         # The old agenda is a complete, near-optimal start: CP-SAT from it proves the small
         # remaining problem in a fraction of the time the primal heuristic would spend first.
+        # A large remainder (a long tour re-planned early) is too big for CP-SAT to load and
+        # search in a re-plan's budget: there the heuristic starts from the old agenda, and
+        # CP-SAT gets its complete agenda as a hint.
         run = replace(run, heuristic=False)
     result = _solve(restricted, run, changes, problem, now)
     over = [(i, allowed) for i, allowed in cap_days.items()
