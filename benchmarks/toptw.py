@@ -321,8 +321,34 @@ def summary_lines(runs: Sequence[InstanceRun], solvers: Sequence[str]) -> list[s
         to_best = [r.extra["seconds_to_best"] for _, r in pairs if "seconds_to_best" in r.extra]
         if to_best:
             parts.append(f"median to final score {statistics.median(to_best):.2f} s")
+        if solver == OURS:
+            parts.extend(against_best_peer(runs))
         lines.append(f"{solver}: " + ", ".join(parts))
     return lines
+
+
+def against_best_peer(runs: Sequence[InstanceRun]) -> list[str]:
+    """Ours against the best peer of each run: how often at least as good, and the worst
+    shortfall (the targets of the engine are stated this way)."""
+    compared = []
+    for run in runs:
+        ours = next((r for r in run.runs if r.solver == OURS), None)
+        peers = [r.score for r in run.runs if r.solver != OURS and r.score is not None]
+        if ours is None or not peers:
+            continue
+        best_peer = max(peers)
+        score = ours.score if ours.score is not None else 0
+        compared.append((run.instance, score, best_peer))
+    if not compared:
+        return []
+    at_least = sum(1 for _, score, peer in compared if score >= peer)
+    parts = [f"at least the best peer on {at_least}/{len(compared)}"]
+    below = [(100.0 * (peer - score) / peer, name) for name, score, peer in compared
+             if score < peer and peer > 0]
+    if below:
+        worst, name = max(below)
+        parts.append(f"below it on {len(below)} (worst {worst:.2f} % on {name})")
+    return parts
 
 
 def _parser() -> argparse.ArgumentParser:

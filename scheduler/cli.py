@@ -64,7 +64,8 @@ def _solve_options(command):
                            help="Random seed; the same input, seed and limit give the same agenda.")(command)
     command = click.option("--time-limit", type=click.FloatRange(0.1, 3600), default=10.0,
                            show_default=True,
-                           help="Solver work budget in (deterministic) seconds.")(command)
+                           help="Seconds for the solver: a work budget calibrated to about that "
+                                "much wall clock, which also stops it a second after.")(command)
     return command
 
 

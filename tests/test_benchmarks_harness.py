@@ -321,6 +321,21 @@ def test_table_and_summary_report_gaps_to_the_optimum():
     summary = toptw.summary_lines([run], ["ours", "vroom"])
     assert summary[0].startswith("ours: optimum reached on 1/1")
     assert "mean gap 5.00 %" in summary[1]
+    assert "at least the best peer on 1/1" in summary[0]
+
+
+def test_summary_counts_runs_at_or_above_the_best_peer_and_the_worst_shortfall():
+    """Ours against the best peer of each run: at least as good on one of two, 2.5 % below
+    on the other (800 against the best peer's 820, not the worse peer's 790)."""
+    first = toptw.InstanceRun("c101", 2, toptw.SolverRun("ours", 600, [[1], [2]], 9.0),
+                              {"pyvrp": toptw.SolverRun("pyvrp", 590, [[1], [2]], 10.0)})
+    second = toptw.InstanceRun("rc101", 4, toptw.SolverRun("ours", 800, [[1]] * 4, 9.0),
+                               {"pyvrp": toptw.SolverRun("pyvrp", 820, [[1]] * 4, 10.0),
+                                "vroom": toptw.SolverRun("vroom", 790, [[1]] * 4, 0.2)})
+    summary = toptw.summary_lines([first, second], ["ours", "pyvrp", "vroom"])
+    assert "at least the best peer on 1/2" in summary[0]
+    assert "below it on 1 (worst 2.44 % on rc101)" in summary[0]
+    assert not any("best peer" in line for line in summary[1:])
 
 
 # -- generator ---------------------------------------------------------------------------------
