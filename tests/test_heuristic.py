@@ -268,7 +268,7 @@ def test_large_models_give_the_heuristic_most_of_the_budget_and_stay_determinist
     assert model_size(build_instance(prob)) > LARGE_MODEL
     params = SolveParams(time_limit=2.0, seed=3, workers=2)
     a = solve_checked(prob, params)
-    b = solve(prob, params)
+    b = solve_checked(prob, params)
     assert not a.stopped_by_clock and not b.stopped_by_clock
     assert [(e.request_id, e.start) for e in a.plan.engagements] == \
         [(e.request_id, e.start) for e in b.plan.engagements]

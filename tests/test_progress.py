@@ -14,9 +14,11 @@ from click.testing import CliRunner
 
 from scheduler.cli import main
 from scheduler.progress import ProgressLine
-from scheduler.solve import Progress, SolveParams, solve
+from scheduler.checker import check_plan_file
+from scheduler.solve import Progress, SolveParams
 
 from builders import day, problem, request, window
+from conftest import solve_checked
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "spain-2018"
 
@@ -78,7 +80,7 @@ def test_the_solver_reports_agendas_and_bounds_in_order():
     prob = problem([request(f"r{i}", [window("09:00", "18:00")], place="A", duration=60, value=i + 1)
                     for i in range(6)], days=[d])
     seen: list[Progress] = []
-    result = solve(prob, SolveParams(time_limit=2.0, on_progress=seen.append))
+    result = solve_checked(prob, SolveParams(time_limit=2.0, on_progress=seen.append))
     assert seen, "no progress reported"
     assert all(p.objective <= p.bound + 1e-6 for p in seen)
     assert [p.seconds for p in seen] == sorted(p.seconds for p in seen)
@@ -91,6 +93,7 @@ def test_plan_through_click_is_quiet_on_stderr(tmp_path):
     assert result.exit_code == 0, result.output
     assert "solving:" not in result.output
     assert "solving:" not in result.stderr
+    assert check_plan_file(tmp_path / "out" / "plan.json") == []
 
 
 def test_a_real_terminal_sees_the_progress_line_and_a_clean_end(tmp_path):
@@ -122,3 +125,4 @@ def test_a_real_terminal_sees_the_progress_line_and_a_clean_end(tmp_path):
     last = text.split("\r")[-1] if "\r" in text else text
     assert "solving:" not in last  # erased before the command's own output
     assert b"solving:" not in out  # never on stdout
+    assert check_plan_file(tmp_path / "out" / "plan.json") == []
