@@ -34,6 +34,7 @@ from ortools.sat.python import cp_model
 from .domain import Engagement, Plan, Problem, Request, TravelTable, Window, utc
 from .errors import InfeasibleError
 from .model.cpmodel import ChangeCosts, PlannerModel
+from .model.extract import free_stretches
 from .model.instance import build_instance
 from .reasons import (
     TourMinutes,
@@ -564,18 +565,7 @@ def _day_agenda(facts: TourMinutes, plan: Plan, index: int, skip: str | None = N
 
 def _free_stretches(low: int, high: int, busy: Iterable[tuple[int, int, str]]) -> list[tuple[int, int]]:
     """The stretches of ``[low, high)`` that no busy interval covers, in time order."""
-    stretches, cursor = [], low
-    for start, end, _ in sorted(busy):
-        if end <= cursor:
-            continue
-        if start >= high:
-            break
-        if start > cursor:
-            stretches.append((cursor, min(start, high)))
-        cursor = max(cursor, end)
-    if cursor < high:
-        stretches.append((cursor, high))
-    return stretches
+    return free_stretches(low, high, ((start, end) for start, end, _ in busy))
 
 
 def _earliest(free_from: int, travel: int, occupancy: int, setup: int,

@@ -25,6 +25,7 @@ from .domain import (
 )
 from .errors import InfeasibleError, InputError, InputIssue
 from .model.cpmodel import ChangeCosts, PinError
+from .model.extract import place_leg
 from .model.instance import Instance, build_instance
 from .reasons import pruned_reason, when
 from .solve import LARGE_MODEL, SolveParams, model_size, solve
@@ -823,7 +824,7 @@ def _legs_after_cut(problem: Problem, day: Day, cut: _DayCut, engagements: tuple
         origin, (place, ready_by, free_after) = anchors[index - 1][0], anchors[index]
         minutes = problem.travel.between(origin, place)
         if origin != place and minutes:
-            depart = _place_leg(cursor, ready_by, minutes, busy, latest=index == 1 and not cut.left_start)
+            depart = place_leg(cursor, ready_by, minutes, busy, latest=index == 1 and not cut.left_start)
             if depart is None:
                 return None
             legs.append(TravelLeg(day.date, origin, place, grid.moment(depart),
@@ -833,25 +834,6 @@ def _legs_after_cut(problem: Problem, day: Day, cut: _DayCut, engagements: tuple
         if free_after is not None:
             cursor = free_after
     return legs
-
-
-def _place_leg(low: int, high: int, minutes: int, busy: list[tuple[int, int]], latest: bool) -> int | None:
-    stretches = []
-    cursor = low
-    for a, b in sorted(busy):
-        if b <= cursor:
-            continue
-        if a >= high:
-            break
-        if a > cursor:
-            stretches.append((cursor, min(a, high)))
-        cursor = max(cursor, b)
-    if cursor < high:
-        stretches.append((cursor, high))
-    fits = [(a, b) for a, b in stretches if b - a >= minutes]
-    if not fits:
-        return None
-    return fits[-1][1] - minutes if latest else fits[0][0]
 
 
 def _keep_old_meal(problem: Problem, day: Day, cut: _DayCut, sub_day: Day | None,

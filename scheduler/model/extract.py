@@ -9,6 +9,7 @@ enough for each leg exists.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable
 
 from ..domain import Break, Engagement, Problem, TravelLeg
 from .instance import Instance
@@ -23,7 +24,8 @@ class Placement:
     start: int
 
 
-def _free_stretches(low: int, high: int, busy: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def free_stretches(low: int, high: int, busy: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The stretches of ``[low, high)`` that no busy interval ``(start, end)`` covers, in order."""
     stretches = []
     cursor = low
     for a, b in sorted(busy):
@@ -39,11 +41,13 @@ def _free_stretches(low: int, high: int, busy: list[tuple[int, int]]) -> list[tu
     return stretches
 
 
-def _place_leg(low: int, high: int, minutes: int, busy: list[tuple[int, int]],
-               latest: bool) -> int:
-    fits = [(a, b) for a, b in _free_stretches(low, high, busy) if b - a >= minutes]
+def place_leg(low: int, high: int, minutes: int, busy: Iterable[tuple[int, int]],
+              latest: bool) -> int | None:
+    """The departure of a leg of ``minutes`` in the free time of ``[low, high)``: as late as
+    it can go (``latest``) or as early; ``None`` when no free stretch is long enough."""
+    fits = [(a, b) for a, b in free_stretches(low, high, busy) if b - a >= minutes]
     if not fits:
-        raise RuntimeError(f"no free stretch of {minutes} min between {low} and {high}")
+        return None
     return fits[-1][1] - minutes if latest else fits[0][0]
 
 
@@ -84,7 +88,10 @@ def build_agenda(problem: Problem, instance: Instance, placements: list[Placemen
             origin = anchors[index - 1][0]
             minutes = instance.travel[origin][place]
             if origin != place and minutes:
-                depart = _place_leg(free_from, ready_by, minutes, busy, latest=(index == 1))
+                depart = place_leg(free_from, ready_by, minutes, busy, latest=(index == 1))
+                if depart is None:
+                    raise RuntimeError(f"no free stretch of {minutes} min between {free_from} "
+                                       f"and {ready_by}")
                 origin_id, place_id = instance.places[origin], instance.places[place]
                 legs.append(TravelLeg(date, origin_id, place_id, grid.moment(depart),
                                       grid.moment(depart + minutes), minutes,
