@@ -327,12 +327,14 @@ def _run_heuristic(instance: Instance, params: SolveParams,
         def report(objective: int) -> None:
             params.on_progress(Progress(float(objective), bound, time.perf_counter() - started))
 
-    large = model_size(instance) > LARGE_MODEL
+    size = model_size(instance)
+    large = size > LARGE_MODEL
     share = HEURISTIC_SHARE_LARGE if large else HEURISTIC_SHARE
     stall = None if large else min(HEURISTIC_STALL_MAX,
                                    max(HEURISTIC_STALL_MIN, len(instance.requests) ** 2 // 2))
-    result = solve_heuristic(instance, seed=params.seed,
-                             work=int(share * limit * WORK_PER_SECOND),
+    work = int(share * limit * WORK_PER_SECOND)
+    islands = heuristic_islands(params.workers, work, size)
+    result = solve_heuristic(instance, seed=params.seed, work=work, islands=islands,
                              pinned=params.pinned, previous=params.previous,
                              change_costs=(params.change_costs or ChangeCosts()) if params.previous
                              else None,
@@ -340,9 +342,30 @@ def _run_heuristic(instance: Instance, params: SolveParams,
     if result is None:
         return None, limit
     used = result.work / WORK_PER_SECOND
-    log.info("heuristic: objective %s, value %s, %s iterations, %.2f nominal s",
-             result.objective, result.value, result.iterations, used)
+    log.info("heuristic: objective %s, value %s, %s iterations, %.2f nominal s, %s island(s)",
+             result.objective, result.value, result.iterations, used, islands)
     return result, max((1.0 - share) * limit if large else CP_SAT_MIN_SHARE * limit, limit - used)
+
+
+#: The heuristic runs one search per worker (each in its own process, see
+#: ``solve_heuristic``) when its budget is at least ``ISLANDS_MIN_SECONDS`` nominal seconds
+#: and the model has at least ``ISLANDS_MIN_MODEL`` candidate pairs; below, one search settles
+#: the agenda in a fraction of a second (CP-SAT then proves it) and starting a process costs
+#: more than the second search brings (the demo tour, 406 pairs: 1 s slower with two).
+ISLANDS_MIN_SECONDS = 1.5
+ISLANDS_MIN_MODEL = 2_000
+#: At most this many heuristic searches side by side.
+ISLANDS_MAX = 8
+
+
+def heuristic_islands(workers: int, work: int, size: int) -> int:
+    """How many heuristic searches run side by side for ``work`` operations on a model of
+    ``size`` pairs: one per worker, on a large enough budget and model. It depends only on the
+    parameters and the input, never on the machine, so that the same input, seed, limit and
+    workers give the same agenda everywhere."""
+    if work < ISLANDS_MIN_SECONDS * WORK_PER_SECOND or size < ISLANDS_MIN_MODEL:
+        return 1
+    return max(1, min(int(workers), ISLANDS_MAX))
 
 
 def model_size(instance: Instance) -> int:

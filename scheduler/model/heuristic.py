@@ -32,6 +32,7 @@ operations, not seconds, so the same instance, seed and budget give the same age
 
 from __future__ import annotations
 
+import logging
 import math
 import random
 from dataclasses import dataclass, field
@@ -40,6 +41,8 @@ from typing import Callable, Mapping
 import numpy as np
 
 from .instance import Instance
+
+log = logging.getLogger(__name__)
 
 MEAL = -1
 _INF = 1 << 60
@@ -204,6 +207,7 @@ class _Search:
         self.unserved = np.ones(n, dtype=bool)
         self.work = 0
         self.dirty = [True] * nd
+        self.compressed = [False] * nd  # _compress found nothing since the day last changed
         self.cache_rule: list[tuple[float, float] | None] = [None] * nd
         self.moved_meal: dict[tuple[int, int], list[int]] = {}  # (day, request) -> new items
         for d in range(nd):
@@ -505,6 +509,7 @@ class _Search:
         self.day_len[d] = arrive - self.days[d].start
         self.count[d] = len(items) - (1 if self.days[d].has_meal else 0)
         self.dirty[d] = True
+        self.compressed[d] = False
         self.work += 150 + 20 * len(items)
         return True
 
@@ -890,7 +895,7 @@ class _Search:
         improved = False
         items = self.items[d]
         k = len(items)
-        if k < 2:
+        if k < 2 or self.compressed[d]:
             return False
         cur = self._timeline(d, items)
         for _ in range(3):
@@ -917,6 +922,7 @@ class _Search:
         if improved:
             ok = self._refresh(d)
             assert ok
+        self.compressed[d] = True
         return improved
 
 
@@ -970,20 +976,44 @@ def solve_heuristic(instance: Instance, *, seed: int = 0, work: int = 10 * WORK_
                     change_costs=None,
                     initial: Mapping[str, tuple[int, int]] | None = None,
                     stall: int | None = None,
-                    on_improve: Callable[[int], None] | None = None) -> HeuristicResult | None:
+                    on_improve: Callable[[int], None] | None = None,
+                    islands: int = 1) -> HeuristicResult | None:
     """Search for a good agenda within ``work`` operations; ``None`` when it cannot even start
     (a pinned engagement off its ranges, a meal that cannot fit).
 
     ``initial`` (request id -> (day, start)) is tried first, in start order, as a seed.
     ``stall`` stops the search after that many iterations without a better agenda.
     ``on_improve`` is called with the objective of each better agenda found (progress only).
+    ``islands`` > 1 runs that many searches side by side, each in its own process with its own
+    seed and ``work`` operations, which meet at fixed shares of the work and all go on from the
+    best agenda found so far (see :func:`_meet`); the result is as repeatable as with one.
     """
-    search = _Search(instance, seed, pinned or {}, previous or {}, change_costs)
+    setup = (instance, pinned or {}, previous or {}, change_costs, initial)
+    # The other islands start first, so that they build their first agenda while this one does.
+    peers = _start_islands(setup, seed, work, stall, islands) if islands > 1 and work > 0 else []
+    try:
+        search = _construct(*setup, seed)
+        if search is None:
+            return None
+        anneal = _Anneal(search, work, stall, on_improve)
+        if peers and anneal.budget:
+            _meet(anneal, peers)
+        else:
+            anneal.run(anneal.budget)
+        return anneal.result()
+    finally:
+        _stop_islands(peers)
+
+
+def _construct(instance: Instance, pinned, previous, change_costs, initial,
+               seed: int) -> _Search | None:
+    """The search state with its first agenda: pinned requests, the seed agenda, then greedy."""
+    search = _Search(instance, seed, pinned, previous, change_costs)
     if not search.ok:
         return None
     # Pinned requests first, in start order; then the seed agenda.
     by_id = {r.id: r.index for r in instance.requests}
-    for rid, (d, s) in sorted((pinned or {}).items(), key=lambda kv: (kv[1], kv[0])):
+    for rid, (d, s) in sorted(pinned.items(), key=lambda kv: (kv[1], kv[0])):
         r = by_id[rid]
         if not _insert_anywhere(search, d, r):
             return None
@@ -1000,76 +1030,211 @@ def solve_heuristic(instance: Instance, *, seed: int = 0, work: int = 10 * WORK_
     for d in range(search.nd):
         search._compress(d)
     search._recreate(0.0)
+    return search
 
-    rand = search.rand
-    best_snap = search.snapshot()
-    best_key = search.search_key()
-    cur_key = best_key
-    improvements = [(search.work, search.objective())]
-    improved_at = [0]
-    if on_improve is not None:
-        on_improve(search.objective() + search.constant)
-    served = max(1, len(search._served()))
-    budget = max(work, 1)
-    # Annealing temperature in objective units: a fraction of one average engagement's gain.
-    gains = [g for row in search.gain for g in row if g > 0]
-    unit = (sum(gains) / len(gains)) if gains else 1.0
-    t0, t1 = TUNING["t0"] * unit, TUNING["t1"] * unit
-    iterations = 0
-    since_best = 0
-    stall = stall if stall is not None else 10**9
-    start_work = search.work
-    if not len(search.all_req):
-        budget = 0  # nothing to choose from
-    while search.work - start_work < budget and since_best < stall:
-        iterations += 1
-        search.work += 500
-        since_best += 1
-        progress = (search.work - start_work) / budget
-        temp = t0 * (t1 / t0) ** progress
-        snap = search.snapshot()
-        served = len(search._served())
-        qmax = max(2, min(TUNING["qmax"], int(TUNING["qfrac"] * served) + 1))
-        q = rand.randint(1, qmax)
-        search._ruin(q)
-        choice = rand.random()
-        if choice < 0.4:
-            search._recreate(0.2, 2.0, 1.0, 0.05)
-        elif choice < 0.6:
-            search._recreate(0.3, 1.0, 1.0)
-        elif choice < 0.8:
-            search._recreate(1.0, 2.0, 1.0)
-        else:
-            search._recreate(0.3, 1.0, 0.0, 0.1)
-        key = search.search_key()
-        if key > cur_key:
-            for d in range(search.nd):
-                search._compress(d)
-            search._recreate(0.0)
+
+class _Anneal:
+    """Ruin and recreate with simulated annealing on one search state, run in steps of work
+    (so that several of them can meet between steps)."""
+
+    def __init__(self, search: _Search, work: int, stall: int | None,
+                 on_improve: Callable[[int], None] | None = None) -> None:
+        self.search = search
+        self.on_improve = on_improve
+        self.best_snap = search.snapshot()
+        self.best_key = search.search_key()
+        self.cur_key = self.best_key
+        self.improvements = [(search.work, search.objective())]
+        self.improved_at = [0]
+        self.iterations = 0
+        self.since_best = 0
+        self.stall = stall if stall is not None else 10**9
+        self.start_work = search.work
+        self.budget = max(work, 1) if len(search.all_req) else 0  # nothing to choose from
+        # Annealing temperature in objective units: a fraction of one average engagement's gain.
+        gains = [g for row in search.gain for g in row if g > 0]
+        unit = (sum(gains) / len(gains)) if gains else 1.0
+        self.t0, self.t1 = TUNING["t0"] * unit, TUNING["t1"] * unit
+        self._report()
+
+    @property
+    def used(self) -> int:
+        return self.search.work - self.start_work
+
+    @property
+    def stalled(self) -> bool:
+        return self.since_best >= self.stall
+
+    def _report(self) -> None:
+        if self.on_improve is not None:
+            self.on_improve(self.search.objective() + self.search.constant)
+
+    def _new_best(self, key) -> None:
+        search = self.search
+        self.best_key = key
+        self.best_snap = search.snapshot()
+        self.improvements.append((search.work, search.objective()))
+        self.improved_at.append(self.iterations)
+        self.since_best = 0
+        self._report()
+
+    def adopt(self, key, snap: list[list[int]]) -> None:
+        """Go on from another search's better agenda."""
+        self.search.restore(snap)
+        self.cur_key = key
+        self._new_best(key)
+
+    def run(self, until: int) -> None:
+        """Iterate until ``until`` operations of the budget are used or the search stalls."""
+        search, rand = self.search, self.search.rand
+        until = min(until, self.budget)
+        while self.used < until and self.since_best < self.stall:
+            self.iterations += 1
+            search.work += 500
+            self.since_best += 1
+            progress = self.used / self.budget
+            temp = self.t0 * (self.t1 / self.t0) ** progress
+            snap = search.snapshot()
+            served = len(search._served())
+            qmax = max(2, min(TUNING["qmax"], int(TUNING["qfrac"] * served) + 1))
+            search._ruin(rand.randint(1, qmax))
+            choice = rand.random()
+            if choice < 0.4:
+                search._recreate(0.2, 2.0, 1.0, 0.05)
+            elif choice < 0.6:
+                search._recreate(0.3, 1.0, 1.0)
+            elif choice < 0.8:
+                search._recreate(1.0, 2.0, 1.0)
+            else:
+                search._recreate(0.3, 1.0, 0.0, 0.1)
             key = search.search_key()
-        accept = key >= cur_key or rand.random() < math.exp((key[0] - cur_key[0]) / max(temp, 1e-9))
-        if key > best_key:
-            best_key = key
-            best_snap = search.snapshot()
-            improvements.append((search.work, search.objective()))
-            improved_at.append(iterations)
-            since_best = 0
-            if on_improve is not None:
-                on_improve(search.objective() + search.constant)
-        if accept:
-            cur_key = key
-        else:
-            search.restore(snap)
-        if TUNING["reset"] and since_best and since_best % TUNING["reset"] == 0:
-            search.restore(best_snap)
-            cur_key = best_key
-    search.restore(best_snap)
-    plans = _day_plans(search)
-    complete = all(search.where[r] >= 0 for r in range(search.n)
-                   if search.mandatory[r] or search.pinned[r])
-    value = sum(search.value[r] for r in range(search.n) if search.where[r] >= 0)
-    return HeuristicResult(plans, plan_objective(search, plans), value, search.work, iterations,
-                           complete, improvements, improved_at)
+            if key > self.cur_key:
+                for d in range(search.nd):
+                    search._compress(d)
+                search._recreate(0.0)
+                key = search.search_key()
+            accept = key >= self.cur_key or \
+                rand.random() < math.exp((key[0] - self.cur_key[0]) / max(temp, 1e-9))
+            if key > self.best_key:
+                self._new_best(key)
+            if accept:
+                self.cur_key = key
+            else:
+                search.restore(snap)
+            if TUNING["reset"] and self.since_best and self.since_best % TUNING["reset"] == 0:
+                search.restore(self.best_snap)
+                self.cur_key = self.best_key
+
+    def result(self) -> HeuristicResult:
+        search = self.search
+        search.restore(self.best_snap)
+        plans = _day_plans(search)
+        complete = all(search.where[r] >= 0 for r in range(search.n)
+                       if search.mandatory[r] or search.pinned[r])
+        value = sum(search.value[r] for r in range(search.n) if search.where[r] >= 0)
+        return HeuristicResult(plans, plan_objective(search, plans), value, search.work,
+                               self.iterations, complete, self.improvements, self.improved_at)
+
+
+#: How many times the islands meet over their budget (at equal shares of the work).
+ISLAND_MEETINGS = 8
+
+
+def _island_seed(seed: int, island: int) -> int:
+    return seed + 1_000_003 * island
+
+
+def _start_islands(setup: tuple, seed: int, work: int, stall: int | None,
+                   islands: int) -> list:
+    """Start ``islands - 1`` child processes, each a search with its own seed; an empty list
+    when processes cannot be started here (the search then runs alone)."""
+    import multiprocessing as mp
+
+    method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
+    peers = []
+    try:
+        ctx = mp.get_context(method)
+        if method == "forkserver":
+            ctx.set_forkserver_preload([__name__])
+        for island in range(1, islands):
+            here, there = ctx.Pipe()
+            process = ctx.Process(target=_island_main,
+                                  args=(there, setup, _island_seed(seed, island), work, stall),
+                                  daemon=True)
+            process.start()
+            there.close()
+            peers.append((here, process))
+    except (OSError, RuntimeError, ValueError, ImportError) as error:
+        log.info("heuristic: searching alone (%s)", error)
+        _stop_islands(peers)
+        return []
+    return peers
+
+
+def _stop_islands(peers: list) -> None:
+    for here, process in peers:
+        try:
+            here.send(None)
+        except (OSError, ValueError):
+            pass
+        here.close()
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+            process.join()
+
+
+def _meet(main: _Anneal, peers: list) -> None:
+    """Run ``main`` here and the ``peers`` (child islands) side by side.
+
+    They meet ``ISLAND_MEETINGS`` times, at the same shares of their work (counted in
+    operations, not seconds); at each meeting every island whose best agenda is worse than the
+    best of all goes on from that one (ties go to the lowest island, this one first). What an
+    island does between meetings depends only on its seed and what it was given, so the result
+    does not depend on which process runs faster. If a child fails, this search goes on alone.
+    """
+    try:
+        adopt: list = [None] * len(peers)
+        for meeting in range(1, ISLAND_MEETINGS + 1):
+            until = main.budget * meeting // ISLAND_MEETINGS
+            for (here, _), given in zip(peers, adopt):
+                here.send((until, given))
+            main.run(until)
+            answers = [here.recv() for here, _ in peers]
+            if any(a is None for a in answers):  # a child could not build its search
+                raise RuntimeError("an island could not start its search")
+            keys = [main.best_key] + [a[0] for a in answers]
+            best = max(range(len(keys)), key=lambda i: (keys[i], -i))
+            if best > 0:
+                main.adopt(keys[best], answers[best - 1][1])
+            top = (main.best_key, main.best_snap)
+            adopt = [top if answer[0] < main.best_key else None for answer in answers]
+            if main.stalled and all(a[2] for a in answers) and not any(adopt):
+                break
+    except (EOFError, OSError, RuntimeError) as error:
+        log.info("heuristic: going on alone (%s)", error)
+        main.run(main.budget)
+
+
+def _island_main(conn, setup: tuple, seed: int, work: int, stall: int | None) -> None:
+    """A child island: build its own search, then run to each meeting and report its best."""
+    search = _construct(*setup, seed)
+    anneal = _Anneal(search, work, stall) if search is not None else None
+    while True:
+        try:
+            message = conn.recv()
+        except EOFError:
+            return
+        if message is None:
+            return
+        if anneal is None:
+            conn.send(None)
+            continue
+        until, given = message
+        if given is not None:
+            anneal.adopt(*given)
+        anneal.run(until)
+        conn.send((anneal.best_key, anneal.best_snap, anneal.stalled))
 
 
 def _insert_anywhere(search: _Search, d: int, r: int) -> bool:
