@@ -345,3 +345,79 @@ def test_islands_follow_the_workers_the_budget_and_the_model():
     assert heuristic_islands(2, WORK_PER_SECOND, big) == 1
     assert heuristic_islands(2, 3 * WORK_PER_SECOND, big - 1) == 1
     assert heuristic_islands(64, 9 * WORK_PER_SECOND, big) == ISLANDS_MAX
+
+
+def _compress_by_whole_days(search, d):
+    """The compaction with every trial order laid out whole (the reference)."""
+    items = search.items[d]
+    k = len(items)
+    cur = search._timeline(d, items)
+    for _ in range(3):
+        better = False
+        for i in range(k):
+            r = items[i]
+            if search.pinned[r]:
+                continue
+            rest = items[:i] + items[i + 1:]
+            for j in range(k):
+                if j == i:
+                    continue
+                trial = rest[:j] + [r] + rest[j:]
+                arrive = search._timeline(d, trial)
+                if arrive is not None and arrive < cur:
+                    cur, items[:] = arrive, trial
+                    better = True
+                    break
+            if better:
+                break
+        if not better:
+            break
+    return list(items)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5, 6])
+def test_compaction_of_a_route_makes_the_moves_of_whole_day_checks(seed):
+    """On days without a timeline the compaction checks each move from the first position it
+    changes and stops early; it must make exactly the moves that laying out every trial order
+    whole would make, on many shuffled days (wide and narrow windows, uneven travel)."""
+    import random
+
+    from scheduler.model.heuristic import _construct
+
+    rand = random.Random(seed)
+    places = ("H", "A", "B", "C", "D", "E")
+    travel = {(a, b): rand.randrange(5, 60) for a in places for b in places if a != b}
+    d2 = next_day(DAY)
+    reqs = [request(f"r{i}", [window("09:00", "19:00"), window("09:00", "19:00", d2)] if i % 3
+                    else [window(f"{10 + i % 8}:00", f"{11 + i % 8}:30"),
+                          window(f"{9 + i % 7}:00", f"{10 + i % 7}:00", d2)],
+                    place=rand.choice(places[1:]), duration=rand.choice([20, 30, 45]),
+                    value=rand.randrange(5, 30), setup_minutes=rand.choice([0, 0, 10]))
+            for i in range(24)]
+    prob = problem(reqs, days=[day(), day(d2)], travel=travel, places=places, cap=7,
+                   buffer=rand.choice([0, 10]))
+    instance = build_instance(prob)
+    search = _construct(instance, {}, {}, None, None, seed)
+    assert not any(search.slow)
+    compared = moved = 0
+    for _ in range(60):
+        d = rand.randrange(search.nd)
+        items = search.items[d]
+        if len(items) < 3:
+            continue
+        for _ in range(40):  # feasible swaps of neighbours: a day that is not compact
+            trial = list(items)
+            a = rand.randrange(len(trial) - 1)
+            trial[a], trial[a + 1] = trial[a + 1], trial[a]
+            if search._timeline(d, trial) is not None:
+                items[:] = trial
+        assert search._refresh(d)
+        start = list(items)
+        expected = _compress_by_whole_days(search, d)
+        items[:] = start
+        assert search._refresh(d)
+        search._compress(d)
+        assert items == expected
+        compared += 1
+        moved += expected != start
+    assert compared > 20 and moved > 2, (compared, moved)

@@ -897,6 +897,8 @@ class _Search:
         k = len(items)
         if k < 2 or self.compressed[d]:
             return False
+        if not self.slow[d]:
+            return self._compress_route(d)
         cur = self._timeline(d, items)
         for _ in range(3):
             better = False
@@ -922,6 +924,62 @@ class _Search:
         if improved:
             ok = self._refresh(d)
             assert ok
+        self.compressed[d] = True
+        return improved
+
+    def _compress_route(self, d: int) -> bool:
+        """:meth:`_compress` on a day without a timeline (in-person engagements only), with the
+        same moves in the same order, each checked from the first position it changes and
+        given up as soon as an engagement after both changed positions starts no earlier than
+        it does now (the rest of the day is then the same or later: no earlier arrival)."""
+        improved = False
+        items = self.items[d]
+        k = len(items)
+        day = self.days[d]
+        T, pl, setup, dur, buf = self.T, self.pl, self.setup, self.dur, self.buf
+        for _ in range(3):
+            E, L = self.E[d], self.L[d]
+            cur = self.day_len[d] + day.start
+            better = False
+            for i in range(k):
+                r = items[i]
+                if self.pinned[r]:
+                    continue
+                rest = items[:i] + items[i + 1:]
+                for j in range(k):
+                    if j == i:
+                        continue
+                    trial = rest[:j] + [r] + rest[j:]
+                    first, last = (i, j) if i < j else (j, i)
+                    if first == 0:
+                        t, place = day.start, day.start_place
+                    else:
+                        before = trial[first - 1]
+                        t, place = E[first - 1] + dur[before] + buf, pl[before]
+                    arrive = None
+                    for idx in range(first, k):
+                        it = trial[idx]
+                        s = self._next_start(d, it, t + T[place][pl[it]] + setup[it])
+                        if s is None or (idx > last and (s > L[idx] or s >= E[idx])):
+                            break
+                        t = s + dur[it] + buf
+                        place = pl[it]
+                    else:
+                        back = T[place][day.end_place]
+                        arrive = t - buf + (buf + back if back else 0)
+                        if arrive > day.end:
+                            arrive = None
+                    self.work += 20 + 12 * (k - first)
+                    if arrive is not None and arrive < cur:
+                        items[:] = trial
+                        ok = self._refresh(d)
+                        assert ok
+                        better = improved = True
+                        break
+                if better:
+                    break
+            if not better:
+                break
         self.compressed[d] = True
         return improved
 
