@@ -59,7 +59,7 @@ def _guard(command):
 
 def _solve_options(command):
     command = click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
-                           help="Parallel search workers.")(command)
+                           help="Parallel searches: heuristic processes, then CP-SAT threads.")(command)
     command = click.option("--seed", type=int, default=0, show_default=True,
                            help="Random seed; the same input, seed and limit give the same agenda.")(command)
     command = click.option("--time-limit", type=click.FloatRange(0.1, 3600), default=10.0,
