@@ -209,7 +209,7 @@ class _Search:
         self.unserved = np.ones(n, dtype=bool)
         self.work = 0
         self.dirty = [True] * nd
-        self.compressed = [False] * nd  # _compress found nothing since the day last changed
+        self.compressed = [False] * nd  # compacted since the day last changed
         self.cache_rule: list[tuple[float, float] | None] = [None] * nd
         self.moved_meal: dict[tuple[int, int], list[int]] = {}  # (day, request) -> new items
         for d in range(nd):
@@ -1125,7 +1125,7 @@ class _Anneal:
         """Iterate until ``until`` operations of the budget are used or the search stalls."""
         search, rand = self.search, self.search.rand
         until = min(until, self.budget)
-        while self.used < until and self.since_best < self.stall:
+        while self.used < until and not self.stalled:
             self.iterations += 1
             search.work += 500
             self.since_best += 1
