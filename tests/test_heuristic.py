@@ -325,8 +325,7 @@ def test_without_processes_the_search_goes_on_alone(monkeypatch):
         raise OSError("no processes here")
 
     prob = _island_tour()
-    instance = build_instance(prob)
-    alone = solve_heuristic(instance, seed=4, work=300_000)
+    instance, alone, _ = heuristic_checked(prob, seed=4, work=300_000)
     monkeypatch.setattr(multiprocessing, "get_context", no_processes)
     fallback = solve_heuristic(instance, seed=4, work=300_000, islands=3)
     assert fallback.placements(instance) == alone.placements(instance)
