@@ -420,3 +420,58 @@ def test_compaction_of_a_route_makes_the_moves_of_whole_day_checks(seed):
         compared += 1
         moved += expected != start
     assert compared > 20 and moved > 2, (compared, moved)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_insertion_on_a_timeline_day_resumes_to_the_whole_day_arrival(seed):
+    """On days with a meal and calls an insertion resumes the layout from the traced state at
+    its position and stops once an engagement ends when it did before: the arrival (or the
+    refusal) must be exactly that of laying the whole trial day out, for every request at
+    every position, on days built by the search (narrow and wide windows, uneven travel)."""
+    import random
+
+    from scheduler.model.heuristic import _construct
+
+    rand = random.Random(seed)
+    places = ("H", "A", "B", "C", "D")
+    travel = {(a, b): rand.randrange(5, 50) for a in places for b in places if a != b}
+    d2 = next_day(DAY)
+    reqs = []
+    for i in range(22):
+        hour = 9 + i % 9
+        narrow = [window(f"{hour:02d}:00", f"{hour:02d}:45"), window(f"{hour:02d}:30", f"{hour + 1:02d}:30", d2)]
+        wide = [window("09:00", "19:00"), window("10:00", "18:00", d2)]
+        reqs.append(request(f"r{i}", wide if i % 3 else narrow, place=rand.choice(places[1:]),
+                            duration=rand.choice([20, 30, 45]), value=rand.randrange(5, 30),
+                            remote=rand.choice([None, None, None, "phone"]),
+                            setup_minutes=rand.choice([0, 0, 10])))
+    prob = problem(reqs, days=[day(meal=("12:30", "15:00", 45)), day(d2, meal=("13:00", "15:30", 60))],
+                   travel=travel, places=places, cap=8, buffer=rand.choice([0, 10]))
+    instance = build_instance(prob)
+    compared = fitted = early = 0
+    for round_, d in enumerate([0, 1] * 4):
+        search = _construct(instance, {}, {}, None, None, seed * 10 + round_)
+        assert all(search.slow)
+        for r in [it for it in search.items[d] if it != MEAL]:  # leave room: free about half
+            if rand.random() < 0.5:
+                search._remove(r)
+        items = search.items[d]
+        assert search.traced[d][0] == items
+        for r in range(search.n):
+            if search.rng[d][r] is None or search.where[r] >= 0:
+                continue
+            for s in range(len(items) + 1):
+                trial = items[:s] + [r] + items[s:]
+                whole = search._timeline(d, trial)
+                # An early stop returns the traced arrival: mark it to count the stops.
+                traced = search.traced[d]
+                search.traced[d] = traced[:3] + (-1,)
+                resumed = search._timeline(d, trial, insert_at=s)
+                search.traced[d] = traced
+                if resumed == -1:
+                    early += 1
+                    resumed = traced[3]
+                assert resumed == whole, (d, r, s)
+                compared += 1
+                fitted += whole is not None
+    assert compared > 50 and fitted > 5 and early > 5, (compared, fitted, early)

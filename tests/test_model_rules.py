@@ -8,6 +8,8 @@ from builders import day, next_day, problem, request, t, window, DAY
 from conftest import solve_checked
 from scheduler.domain import Objective
 from scheduler.errors import InfeasibleError
+from scheduler.model.cpmodel import PlannerModel, exclusive_pairs, shortest_travel
+from scheduler.model.instance import build_instance
 
 
 def placed(result):
@@ -212,3 +214,50 @@ def test_objective_weights_are_respected():
     reqs = [request("a", [window("10:00", "11:00")], place="A", value=1)]
     result = solve_checked(problem(reqs, objective=Objective(value_weight=1, travel_weight=10, span_weight=0)))
     assert result.plan.engagements == ()
+
+
+def _pair_ids(prob):
+    instance = build_instance(prob)
+    shortest = shortest_travel(instance.travel)
+    return instance, {(a.id, b.id) for a, b in exclusive_pairs(instance, 0, instance.candidates(0), shortest)}
+
+
+def _two_literal_at_most_ones(prob) -> int:
+    model = PlannerModel(build_instance(prob)).model.proto
+    return sum(1 for c in model.constraints if len(c.at_most_one.literals) == 2)
+
+
+def test_requests_that_exclude_each_other_are_never_both_served():
+    """Two calls at overlapping fixed times on a day with lunch: the model states at once that
+    at most one of them is served, and the plan keeps the more valuable one."""
+    d = day(meal=("13:00", "15:00", 60))
+    reqs = [request("a", [window("10:00", "10:30")], duration=30, remote="phone", value=10),
+            request("b", [window("10:15", "10:45")], duration=30, remote="phone", value=20),
+            request("c", [window("16:00", "17:00")], duration=30, remote="phone")]
+    prob = problem(reqs, days=[d])
+    assert _pair_ids(prob)[1] == {("a", "b")}
+    assert _two_literal_at_most_ones(prob) == 1
+    assert set(placed(solve_checked(prob))) == {"b", "c"}
+
+
+def test_exclusion_counts_the_shortest_chain_of_travel():
+    """A to B is 100 minutes direct but 10 through C: a at A, c at C and b at B all fit in
+    that order, so a and b are not exclusive although the direct trip is too long."""
+    d = day(meal=("13:00", "15:00", 60))
+    reqs = [request("a", [window("10:00", "11:00")], place="A"),
+            request("c", [window("11:05", "11:15")], duration=10, place="C"),
+            request("b", [window("11:20", "12:20")], place="B")]
+    prob = problem(reqs, days=[d], travel={("A", "B"): 100, ("A", "C"): 5, ("C", "B"): 5})
+    assert ("a", "b") not in _pair_ids(prob)[1]
+    assert set(placed(solve_checked(prob))) == {"a", "b", "c"}
+
+
+def test_route_only_days_go_without_the_exclusion_rule():
+    """On a day without meal or calls the same clash is left to the precedences (the rule
+    slows CP-SAT there): no pairwise rule is built, and still only one is served."""
+    reqs = [request("a", [window("10:00", "11:00")], value=10),
+            request("b", [window("10:30", "11:30")], value=20)]
+    prob = problem(reqs)
+    assert _pair_ids(prob)[1] == {("a", "b")}
+    assert _two_literal_at_most_ones(prob) == 0
+    assert set(placed(solve_checked(prob))) == {"b"}

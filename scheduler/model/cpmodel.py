@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from .instance import DayData, Instance, RequestData
@@ -67,6 +68,39 @@ class DayVariables:
         return self.nodes[node - 2].place
 
 
+def shortest_travel(travel) -> list[list[int]]:
+    """Shortest travel minutes between places over any chain of places (Floyd-Warshall):
+    travel times need not obey the triangle inequality."""
+    table = np.array(travel, dtype=np.int64).reshape(len(travel), -1)
+    for k in range(len(table)):
+        np.minimum(table, table[:, k:k + 1] + table[k:k + 1, :], out=table)
+    return table.tolist()
+
+
+def exclusive_pairs(instance: Instance, day: int, requests: list[RequestData],
+                    shortest: list[list[int]]) -> list[tuple[RequestData, RequestData]]:
+    """The pairs of ``requests`` that cannot both be served on ``day``, in either order.
+
+    Served in the order (first, second), the second one's set-up starts at least the buffer and
+    the ``shortest`` travel between their places after the first one ends, whatever lies
+    between them; no travel when either is remote (their occupancies, buffer included, must
+    simply not overlap). A pair is exclusive when that fails from the first one's earliest
+    start to the second one's latest, in both orders.
+    """
+    ends = [r.earliest(day) + r.duration + instance.buffer for r in requests]
+    opens = [r.latest(day) - r.setup for r in requests]
+    pairs = []
+    for i, first in enumerate(requests):
+        for j in range(i + 1, len(requests)):
+            second = requests[j]
+            remote = first.remote or second.remote
+            there = 0 if remote else shortest[first.place][second.place]
+            back = 0 if remote else shortest[second.place][first.place]
+            if ends[i] + there > opens[j] and ends[j] + back > opens[i]:
+                pairs.append((first, second))
+    return pairs
+
+
 class PlannerModel:
     """Builds the CP-SAT model for an :class:`Instance`; ``solve.py`` runs it."""
 
@@ -87,6 +121,7 @@ class PlannerModel:
         self.days: list[DayVariables] = []
         self.value_terms: list[tuple[cp_model.IntVar, int]] = []
         self.travel_terms: list[tuple[cp_model.IntVar, int]] = []
+        self._shortest: list[list[int]] | None = None
         self._build_variables()
         self._add_hard_rules()
         self._keep_pinned_engagements()
@@ -154,6 +189,7 @@ class PlannerModel:
             self._timeline_has_no_overlap(v)
             self._cap_per_day(v)
             self._day_time_budget(v)
+            self._requests_that_exclude_each_other(v)
         self._each_request_at_most_once()
 
     def _route_is_one_circuit(self, v: DayVariables) -> None:
@@ -288,6 +324,24 @@ class PlannerModel:
                     for r in v.nodes]
             busy += [lit * minutes for lit, minutes in self._day_travel(v)]
             self.model.add(v.arrive - v.depart >= sum(busy) - inst.buffer)
+
+    def _requests_that_exclude_each_other(self, v: DayVariables) -> None:
+        """Redundant: two candidates that fit on the day in neither order (``exclusive_pairs``)
+        are not both served.
+
+        It forbids nothing the other rules allow. On days with a timeline (meal, remote calls)
+        it hands the relaxation what the no-overlap of optional intervals does not: on a week's
+        tour with live slots and official meetings it more than halves the gap to the bound.
+        Days that are a route only go without: there it made CP-SAT's probing four times
+        slower and cost proofs (``docs/solver.md``).
+        """
+        if not self._has_timeline(v):
+            return
+        if self._shortest is None:
+            self._shortest = shortest_travel(self.instance.travel)
+        d = v.day.index
+        for first, second in exclusive_pairs(self.instance, d, v.nodes + v.remotes, self._shortest):
+            self.model.add_at_most_one([self.present[(d, first.index)], self.present[(d, second.index)]])
 
     def _day_travel(self, v: DayVariables) -> list[tuple[cp_model.IntVar, int]]:
         inst = self.instance

@@ -212,6 +212,9 @@ class _Search:
         self.compressed = [False] * nd  # compacted since the day last changed
         self.cache_rule: list[tuple[float, float] | None] = [None] * nd
         self.moved_meal: dict[tuple[int, int], list[int]] = {}  # (day, request) -> new items
+        # Timeline days: (items, state before each position, free time after each in-person
+        # engagement, arrival) of the day's last layout, to resume insertions from.
+        self.traced: list[tuple | None] = [None] * nd
         for d in range(nd):
             if self.ok and not self._refresh(d):
                 self.ok = False  # even the empty day does not fit (meal window, travel)
@@ -335,24 +338,41 @@ class _Search:
             nxt = r
         return E, L
 
-    def _timeline(self, d: int, items: list[int], detail: bool = False):
+    def _timeline(self, d: int, items: list[int], detail: bool = False,
+                  trace: tuple[list, list] | None = None, insert_at: int | None = None):
         """Lay out a day's items in order, each as early as it can go; ``None`` if it cannot.
 
         Returns the arrival at the end place, or with ``detail`` a :class:`DayPlan`-like tuple
         (starts by item position, meal start, leg starts by origin, depart, arrive).
+
+        ``trace`` (two empty lists) records the layout for :meth:`_insertion_arrival`: the
+        state before each position and the time the guest is free after each in-person
+        engagement. With ``insert_at``, ``items`` is the traced day (``self.traced[d]``) with
+        one item inserted at that position: the layout resumes from the traced state there
+        and stops as soon as an in-person engagement after it ends when it ended in the traced
+        layout, since all that follows is then the same.
         """
         day = self.days[d]
         T, pl, setup, dur, buf = self.T, self.pl, self.setup, self.dur, self.buf
-        self.work += 40 + 12 * len(items)
-        t = day.start
-        place = day.start_place
-        origin = -1
-        pending: list[int] = []
         starts = [0] * len(items) if detail else None
         legs = {} if detail else None
         depart = day.start
         first_leg = True
-        for idx, it in enumerate(items):
+        if insert_at is None:
+            first = 0
+            t, place, origin, pending = day.start, day.start_place, -1, []
+            self.work += 40 + 12 * len(items)
+        else:
+            first = insert_at
+            _, traced_states, traced_free, traced_arrival = self.traced[d]
+            t, place, origin, pending = traced_states[insert_at]
+            pending = list(pending)
+            self.work += 40 + 12 * (len(items) - insert_at)  # less what an early stop saves
+        states, free_after = trace if trace is not None else (None, None)
+        for idx in range(first, len(items)):
+            it = items[idx]
+            if states is not None:
+                states.append((t, place, origin, tuple(pending)))
             if it == MEAL or pl[it] < 0:
                 pending.append(idx)
                 continue
@@ -375,6 +395,13 @@ class _Search:
             place = target
             origin = it
             pending = []
+            if free_after is not None:
+                free_after[idx] = t
+            elif insert_at is not None and idx > insert_at and t == traced_free[idx - 1]:
+                self.work -= 12 * (len(items) - 1 - idx)
+                return traced_arrival
+        if states is not None:
+            states.append((t, place, origin, tuple(pending)))
         minutes = T[place][day.end_place]
         if not pending and not self.slow[d]:
             # Without a timeline the last leg needs the buffer only when there is travel.
@@ -489,10 +516,12 @@ class _Search:
             return False
         E, L = times
         if self.slow[d]:
-            out = self._timeline(d, items, detail=True)
+            trace = ([], [None] * len(items))
+            out = self._timeline(d, items, detail=True, trace=trace)
             if out is None:
                 return False
             _, legs, depart, arrive = out
+            self.traced[d] = (list(items), trace[0], trace[1], arrive)
             travel, span = self._day_stats(d, ip, E, arrive, depart)
         else:
             day = self.days[d]
@@ -617,9 +646,10 @@ class _Search:
         """The slot where ``r`` fits with the earliest arrival, and that arrival."""
         items = self.items[d]
         best = None
+        resume = self.traced[d] is not None and self.traced[d][0] == items
         for s in slots:
             trial = items[:s] + [r] + items[s:]
-            arrive = self._timeline(d, trial)
+            arrive = self._timeline(d, trial, insert_at=s if resume else None)
             if arrive is not None and (best is None or arrive < best[1]):
                 best = (s, arrive)
         if best is not None or MEAL not in items:
@@ -634,6 +664,8 @@ class _Search:
                 continue
             tried.add(s)
             with_r = base[:s] + [r] + base[s:]
+            if self._timeline(d, with_r) is None:
+                continue  # it does not fit even without the meal: no place for the meal helps
             for m in range(len(with_r) + 1):
                 trial = with_r[:m] + [MEAL] + with_r[m:]
                 arrive = self._timeline(d, trial)
