@@ -245,6 +245,8 @@ def solve(problem: Problem, params: SolveParams | None = None) -> Result:
     wall_left = max(0.1 * float(params.time_limit),
                     float(params.time_limit) - (time.perf_counter() - started)) + WALL_SLACK
     solver = solver_parameters(replace(params, time_limit=cp_limit), wall_seconds=wall_left)
+    if model_size(instance) > LARGE_MODEL and "cp_model_probing_level" not in params.extra:
+        solver.parameters.cp_model_probing_level = LARGE_MODEL_PROBING
     callback = None
     if params.on_progress is not None:
         known = float(heuristic.objective) if heuristic is not None and heuristic.complete else None
@@ -303,6 +305,12 @@ HEURISTIC_SHARE = 0.6
 #: ``HEURISTIC_SHARE_LARGE`` of the budget and does not stop when it stalls.
 LARGE_MODEL = 12_000
 HEURISTIC_SHARE_LARGE = 0.8
+#: CP-SAT's probing level on a large model. Its default (2) spent three rounds of about 4 s of
+#: wall clock probing the 300-request tour's model before the search began (about one
+#: deterministic second each); without probing the first bound came after 1.5 s instead of
+#: 19 s and was tighter at every budget. On small models probing pays (the 60-request tour:
+#: gap 2.3 % with it, 5.9 % without), so they keep the default.
+LARGE_MODEL_PROBING = 0
 #: Seconds of wall clock allowed beyond the time limit before CP-SAT is stopped.
 WALL_SLACK = 1.0
 #: Iterations without a better agenda after which the heuristic hands over to CP-SAT: half
