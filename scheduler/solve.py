@@ -159,10 +159,14 @@ def _gap(objective: float | None, bound: float | None) -> float | None:
     return abs(bound - objective) / max(1.0, abs(objective))
 
 
-def solver_parameters(params: SolveParams, wall_seconds: float | None = None) -> cp_model.CpSolver:
+def solver_parameters(params: SolveParams, wall_seconds: float | None = None,
+                      large: bool = False) -> cp_model.CpSolver:
     """A CpSolver configured for repeatable runs: it stops on the deterministic budget
     ``params.time_limit``, or on ``wall_seconds`` of wall clock if that comes first (by
-    default twice the budget plus a second, a guard that normal runs never reach)."""
+    default twice the budget plus a second, a guard that normal runs never reach).
+
+    For a ``large`` model (see ``LARGE_MODEL``) it skips presolve probing and the full-model
+    workers of ``LARGE_MODEL_IGNORED_SUBSOLVERS``; parameters given in ``params.extra`` win."""
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.max_deterministic_time = float(params.time_limit)
@@ -175,6 +179,10 @@ def solver_parameters(params: SolveParams, wall_seconds: float | None = None) ->
         p.interleave_search = True
         p.ignore_subsolvers.append("fixed")  # slow to stop in a batch; adds little here
     p.log_search_progress = params.log_search
+    if large:
+        p.cp_model_probing_level = LARGE_MODEL_PROBING  # params.extra below may set it back
+        if "ignore_subsolvers" not in params.extra:
+            p.ignore_subsolvers.extend(LARGE_MODEL_IGNORED_SUBSOLVERS)
     for name, value in params.extra.items():
         if isinstance(value, (list, tuple)):
             getattr(p, name).extend(value)
@@ -244,12 +252,8 @@ def solve(problem: Problem, params: SolveParams | None = None) -> Result:
     # start (plus a second), or after a tenth of the limit if the heuristic took longer.
     wall_left = max(0.1 * float(params.time_limit),
                     float(params.time_limit) - (time.perf_counter() - started)) + WALL_SLACK
-    solver = solver_parameters(replace(params, time_limit=cp_limit), wall_seconds=wall_left)
-    if model_size(instance) > LARGE_MODEL:
-        if "cp_model_probing_level" not in params.extra:
-            solver.parameters.cp_model_probing_level = LARGE_MODEL_PROBING
-        if "ignore_subsolvers" not in params.extra:
-            solver.parameters.ignore_subsolvers.extend(LARGE_MODEL_IGNORED_SUBSOLVERS)
+    solver = solver_parameters(replace(params, time_limit=cp_limit), wall_seconds=wall_left,
+                               large=model_size(instance) > LARGE_MODEL)
     callback = None
     if params.on_progress is not None:
         known = float(heuristic.objective) if heuristic is not None and heuristic.complete else None

@@ -475,3 +475,24 @@ def test_insertion_on_a_timeline_day_resumes_to_the_whole_day_arrival(seed):
                 compared += 1
                 fitted += whole is not None
     assert compared > 50 and fitted > 5 and early > 5, (compared, fitted, early)
+
+
+def test_large_models_run_cp_sat_without_probing_and_the_copying_workers():
+    """A large model's CP-SAT gives the bound: no presolve probing, and the full-model workers
+    that only copy the model are left out; a small model keeps CP-SAT's defaults, and a
+    parameter the user gives (SolveParams.extra) wins."""
+    from scheduler.solve import (LARGE_MODEL_IGNORED_SUBSOLVERS, LARGE_MODEL_PROBING,
+                                 solver_parameters)
+
+    params = SolveParams(time_limit=2.0, seed=0, workers=2)
+    small = solver_parameters(params).parameters
+    large = solver_parameters(params, large=True).parameters
+    default = cp_model.CpSolver().parameters
+    assert small.cp_model_probing_level == default.cp_model_probing_level != LARGE_MODEL_PROBING
+    assert large.cp_model_probing_level == LARGE_MODEL_PROBING
+    assert set(LARGE_MODEL_IGNORED_SUBSOLVERS) <= set(large.ignore_subsolvers)
+    assert not set(LARGE_MODEL_IGNORED_SUBSOLVERS) & set(small.ignore_subsolvers)
+    chosen = dataclasses.replace(params, extra={"cp_model_probing_level": 1, "ignore_subsolvers": ["core"]})
+    mine = solver_parameters(chosen, large=True).parameters
+    assert mine.cp_model_probing_level == 1
+    assert set(mine.ignore_subsolvers) == {"fixed", "core"}

@@ -353,7 +353,7 @@ class _Search:
         Returns the arrival at the end place, or with ``detail`` a :class:`DayPlan`-like tuple
         (starts by item position, meal start, leg starts by origin, depart, arrive).
 
-        ``trace`` (two empty lists) records the layout for :meth:`_insertion_arrival`: the
+        ``trace`` (two empty lists) records the layout for the insertions of :meth:`_try_slots`: the
         state before each position and the time the guest is free after each in-person
         engagement. With ``insert_at``, ``items`` is the traced day (``self.traced[d]``) with
         one item inserted at that position: the layout resumes from the traced state there
