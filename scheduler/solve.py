@@ -243,7 +243,8 @@ def solve(problem: Problem, params: SolveParams | None = None) -> Result:
 
     planner = PlannerModel(instance, pinned=params.pinned, previous=params.previous,
                            change_costs=params.change_costs)
-    heuristic, cp_limit = _run_heuristic(instance, params, started)
+    size = model_size(instance)
+    heuristic, cp_limit = _run_heuristic(instance, params, started, size)
     if heuristic is not None and heuristic.complete:
         planner.add_complete_hints(heuristic.days)
     elif params.hints:
@@ -253,7 +254,7 @@ def solve(problem: Problem, params: SolveParams | None = None) -> Result:
     wall_left = max(0.1 * float(params.time_limit),
                     float(params.time_limit) - (time.perf_counter() - started)) + WALL_SLACK
     solver = solver_parameters(replace(params, time_limit=cp_limit), wall_seconds=wall_left,
-                               large=model_size(instance) > LARGE_MODEL)
+                               large=size > LARGE_MODEL)
     callback = None
     if params.on_progress is not None:
         known = float(heuristic.objective) if heuristic is not None and heuristic.complete else None
@@ -336,9 +337,10 @@ HEURISTIC_STALL_MAX = 5000
 CP_SAT_MIN_SHARE = 0.2
 
 
-def _run_heuristic(instance: Instance, params: SolveParams,
-                   started: float) -> tuple[HeuristicResult | None, float]:
-    """Run the heuristic on its share of the budget; returns it and CP-SAT's budget."""
+def _run_heuristic(instance: Instance, params: SolveParams, started: float,
+                   size: int) -> tuple[HeuristicResult | None, float]:
+    """Run the heuristic on its share of the budget (``size``: :func:`model_size`); returns it
+    and CP-SAT's budget."""
     limit = float(params.time_limit)
     if not params.heuristic or not instance.requests:
         return None, limit
@@ -349,7 +351,6 @@ def _run_heuristic(instance: Instance, params: SolveParams,
         def report(objective: int) -> None:
             params.on_progress(Progress(float(objective), bound, time.perf_counter() - started))
 
-    size = model_size(instance)
     large = size > LARGE_MODEL
     share = HEURISTIC_SHARE_LARGE if large else HEURISTIC_SHARE
     stall = None if large else min(HEURISTIC_STALL_MAX,

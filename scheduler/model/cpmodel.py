@@ -77,6 +77,14 @@ def shortest_travel(travel) -> list[list[int]]:
     return table.tolist()
 
 
+def fits_in_order(instance: Instance, day: int, first: RequestData, second: RequestData,
+                  travel: int) -> bool:
+    """Whether ``second``'s set-up can start ``travel`` minutes plus the buffer after ``first``
+    ends, from ``first``'s earliest start to ``second``'s latest on ``day``."""
+    return first.earliest(day) + first.duration + instance.buffer + travel \
+        <= second.latest(day) - second.setup
+
+
 def exclusive_pairs(instance: Instance, day: int, requests: list[RequestData],
                     shortest: list[list[int]]) -> list[tuple[RequestData, RequestData]]:
     """The pairs of ``requests`` that cannot both be served on ``day``, in either order.
@@ -87,16 +95,14 @@ def exclusive_pairs(instance: Instance, day: int, requests: list[RequestData],
     simply not overlap). A pair is exclusive when that fails from the first one's earliest
     start to the second one's latest, in both orders.
     """
-    ends = [r.earliest(day) + r.duration + instance.buffer for r in requests]
-    opens = [r.latest(day) - r.setup for r in requests]
     pairs = []
     for i, first in enumerate(requests):
-        for j in range(i + 1, len(requests)):
-            second = requests[j]
+        for second in requests[i + 1:]:
             remote = first.remote or second.remote
             there = 0 if remote else shortest[first.place][second.place]
             back = 0 if remote else shortest[second.place][first.place]
-            if ends[i] + there > opens[j] and ends[j] + back > opens[i]:
+            if not fits_in_order(instance, day, first, second, there) and \
+                    not fits_in_order(instance, day, second, first, back):
                 pairs.append((first, second))
     return pairs
 
@@ -177,8 +183,7 @@ class PlannerModel:
             for l, other in enumerate(v.nodes, start=2):
                 if k == l:
                     continue
-                gap = inst.buffer + inst.travel[request.place][other.place]
-                if request.earliest(d) + request.duration + gap <= other.latest(d) - other.setup:
+                if fits_in_order(inst, d, request, other, inst.travel[request.place][other.place]):
                     v.arcs[(k, l)] = m.new_bool_var(f"{request.id}_to_{other.id}_d{d}")
 
     # ----------------------------------------------------------------- hard rules
