@@ -50,15 +50,17 @@ _NEG = -np.inf
 
 #: Operations (candidate-position checks and their overhead) that make one nominal second
 #: on the machines this is tuned on; the budget of the search is ``seconds × WORK_PER_SECOND``.
-WORK_PER_SECOND = 19_000_000
+#: Measured on twelve Solomon runs (one to four tours, one search), the earlier 19 million
+#: made a nominal second last a median 0.87 s of wall clock (0.75-0.91).
+WORK_PER_SECOND = 21_500_000
 #: What laying out a timeline day costs, in those operations: a call, each item it passes,
 #: each (placeless item, leg position) pair of a gap. Measured on the generated 60-, 120- and
 #: 300-request tours, the earlier 40, 12 and 25 ran 1.6 to 2 times the clock (four nominal
 #: seconds took 2.5 s), so the heuristic used about half the share of the time limit it was
-#: given on tours with meals and calls.
-TIMELINE_WORK = 22
-TIMELINE_ITEM_WORK = 7
-GAP_WORK = 14
+#: given on tours with meals and calls. Scaled with ``WORK_PER_SECOND`` (from 22, 7 and 14).
+TIMELINE_WORK = 25
+TIMELINE_ITEM_WORK = 8
+GAP_WORK = 16
 
 #: Knobs of the search (tuned by measurement on the Solomon instances; at most 12 engagements
 #: removed an iteration rather than 20 reached the best peer on 23 of 29 four-tour runs instead
