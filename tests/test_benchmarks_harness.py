@@ -460,6 +460,18 @@ def test_tours_table_shows_the_replan_columns():
     assert "| 118 | yes | 0.04 | yes |" in table and "| 118 | yes | – | – |" in table
 
 
+def test_tours_table_marks_a_run_that_the_wall_clock_stopped():
+    """Such a run repeats only if CP-SAT had not improved the agenda: the table says so."""
+    from benchmarks import tours
+
+    row = {"preset": "r60-d7", "requests": 60, "days": 7, "cities": 2, "time_limit": 5.0, "candidates": 53,
+           "status": "feasible", "value_served": 1417, "value_total": 2336, "engagements": 36, "gap": 0.0295,
+           "seconds": 5.9, "load_seconds": 0.01, "peak_mib": 184.0, "valid": True}
+    assert "| 5 | feasible | 1417 / 2336 |" in tours.markdown_table([row | {"stopped_by_clock": False}])
+    assert "| 5 | feasible (clock) | 1417 / 2336 |" in tours.markdown_table([row | {"stopped_by_clock": True}])
+    assert "| 5 | feasible | 1417 / 2336 |" in tours.markdown_table([row])  # rows of earlier runs
+
+
 def test_tours_replan_step_cancels_the_first_engagement_after_noon_of_the_middle_day():
     """On the small hand-made plan (Fri, Mon) the step re-plans from Monday noon without the
     TV interview (16:00, set-up from 15:30), and the checker passes the new plan."""
