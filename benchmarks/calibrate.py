@@ -30,7 +30,6 @@ import argparse
 import json
 import statistics
 import sys
-import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -86,27 +85,21 @@ def _measure(run: str, kind: str, instance, seconds: float, islands: int) -> Mea
     return Measure(run, kind, seconds, round(wall, 3), result.iterations)
 
 
-def measure(folder: Path, seconds: float, islands: int, tours: bool,
-            route_runs: Sequence[tuple[str, int]] = ROUTE_RUNS) -> list[Measure]:
+def measure(folder: Path, seconds: float, islands: int,
+            route_runs: Sequence[tuple[str, int]] = ROUTE_RUNS,
+            tour_runs: Sequence[str] = TOUR_RUNS) -> list[Measure]:
     """Every run, one after the other (instances are built before the clock starts)."""
-    from scheduler.io import load_tour
+    from benchmarks.tours import PRESETS, load_generated
     from scheduler.model.instance import build_instance
 
     measures = []
     for name, m in route_runs:
         instance = build_instance(instance_to_problem(read_instance(folder / f"{name}.txt"), m))
         measures.append(_measure(f"{name} m={m}", "route", instance, seconds, islands))
-    if tours:
-        from benchmarks.generate import generate_tour, write_tour
-        from benchmarks.tours import PRESETS
-
-        presets = {p.name: p for p in PRESETS}
-        for name in TOUR_RUNS:
-            p = presets[name]
-            with tempfile.TemporaryDirectory() as tmp:
-                write_tour(generate_tour(p.requests, p.days, p.cities, 1), tmp, force=True)
-                instance = build_instance(load_tour(tmp))
-            measures.append(_measure(name, "timeline", instance, seconds, islands))
+    presets = {p.name: p for p in PRESETS}
+    for name in tour_runs:
+        problem, _ = load_generated(presets[name], 1)
+        measures.append(_measure(name, "timeline", build_instance(problem), seconds, islands))
     return measures
 
 
@@ -147,7 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     from scheduler.model.heuristic import WORK_PER_SECOND
 
-    measures = measure(args.folder, args.seconds, args.islands, not args.no_tours)
+    measures = measure(args.folder, args.seconds, args.islands, tour_runs=() if args.no_tours else TOUR_RUNS)
     if args.json:
         for m in measures:
             print(json.dumps(asdict(m) | {"ratio": round(m.ratio, 4)}))

@@ -106,20 +106,27 @@ def replan_step(plan: Any, seed: int) -> dict[str, Any]:
     return row
 
 
-def run_one(preset: Preset, seed: int, *, replan: bool = True) -> dict[str, Any]:
-    """Generate, load, solve and check one tour in this process (then re-plan it, see
-    :func:`replan_step`); returns the measurements."""
-    from scheduler.checker import check_plan
-    from scheduler.errors import SchedulerError
+def load_generated(preset: Preset, seed: int) -> tuple[Any, float]:
+    """``preset``'s tour generated with ``seed`` into a temporary folder and read back with the
+    scheduler's own reader; returns the problem and the seconds the reading took."""
     from scheduler.io import load_tour
-    from scheduler.planfile import plan_to_dict
-    from scheduler.solve import SolveParams, solve
 
     with tempfile.TemporaryDirectory(prefix="bench-tour-") as folder:
         write_tour(generate_tour(preset.requests, preset.days, preset.cities, seed), Path(folder) / "tour")
         started = time.perf_counter()
         problem = load_tour(Path(folder) / "tour")
-        load_seconds = time.perf_counter() - started
+        return problem, time.perf_counter() - started
+
+
+def run_one(preset: Preset, seed: int, *, replan: bool = True) -> dict[str, Any]:
+    """Generate, load, solve and check one tour in this process (then re-plan it, see
+    :func:`replan_step`); returns the measurements."""
+    from scheduler.checker import check_plan
+    from scheduler.errors import SchedulerError
+    from scheduler.planfile import plan_to_dict
+    from scheduler.solve import SolveParams, solve
+
+    problem, load_seconds = load_generated(preset, seed)
     started = time.perf_counter()
     try:
         result = solve(problem, SolveParams(time_limit=preset.time_limit, seed=seed, workers=2))

@@ -502,11 +502,7 @@ def test_calibration_runs_the_heuristic_and_reports_each_kind_of_day():
     measured, the table has a row each and the summary the medians and the suggestion."""
     from benchmarks import calibrate
 
-    calibrate.TOUR_RUNS, saved = ("r20-d1",), calibrate.TOUR_RUNS
-    try:
-        measures = calibrate.measure(DATA, 0.02, 1, True, route_runs=[("c101", 1), ("r101", 2)])
-    finally:
-        calibrate.TOUR_RUNS = saved
+    measures = calibrate.measure(DATA, 0.02, 1, route_runs=[("c101", 1), ("r101", 2)], tour_runs=["r20-d1"])
     assert [(m.run, m.kind) for m in measures] == [("c101 m=1", "route"), ("r101 m=2", "route"),
                                                    ("r20-d1", "timeline")]
     assert all(m.wall > 0 and m.iterations > 0 for m in measures)
