@@ -48,7 +48,7 @@ from .reasons import (
     when,
     window_verdicts,
 )
-from .solve import SolveParams, minimal_conflict, solve, solver_parameters
+from .solve import Baseline, SolveParams, minimal_conflict, solve, solver_parameters
 
 __all__ = [
     "TIE_BREAK_COSTS",
@@ -946,10 +946,10 @@ def what_if_mandatory(plan: Plan, request_id: str, params: SolveParams | None = 
                                              for r in problem.requests))
     current = _placements(problem, plan)
     params = params or SolveParams()
-    trial = replace(params, hints=current, previous=current, change_costs=TIE_BREAK_COSTS,
-                    created=plan.created, on_progress=None)
+    trial = replace(params, on_progress=None)
+    baseline = Baseline(hints=current, previous=current, change_costs=TIE_BREAK_COSTS)
     try:
-        result = solve(forced, trial)
+        result = solve(forced, trial, baseline, created=plan.created)
     except InfeasibleError as error:
         conflict = diagnose_infeasible(forced, params)
         if conflict is None:

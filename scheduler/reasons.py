@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from .domain import Engagement, Problem, Request, Unscheduled, Window, utc
+from .formatting import place_name, when
 from .model.instance import Instance, build_instance
 
 __all__ = [
@@ -32,17 +33,6 @@ __all__ = [
 ]
 
 
-def when(start: datetime, end: datetime | None = None, zone=None) -> str:
-    """``Tue 27 Nov 10:00–11:30`` in the given zone (default: the times' own)."""
-    start = start.astimezone(zone) if zone else start
-    text = f"{start:%a} {start.day} {start:%b %H:%M}"
-    if end is not None:
-        end = end.astimezone(zone) if zone else end
-        if end.date() == start.date():
-            text += f"–{end:%H:%M}"
-        else:
-            text += f" – {end:%a} {end.day} {end:%b %H:%M}"
-    return text
 
 
 def _windows_text(request: Request, zone) -> str:
@@ -367,10 +357,7 @@ def _overlapping(problem: Problem, instance: Instance, request: Request,
 
 
 def _place_name(problem: Problem, location: str | None) -> str:
-    if location is None:
-        return "a remote call"
-    place = problem.locations.get(location)
-    return place.name if place else location
+    return place_name(problem.locations, location, remote_text="a remote call")
 
 
 def _neighbours(problem: Problem, instance: Instance, data, engagements) -> list[tuple[Engagement, int]]:

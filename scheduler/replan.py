@@ -28,7 +28,7 @@ from .model.cpmodel import ChangeCosts, PinError
 from .model.extract import place_leg
 from .model.instance import Instance, build_instance
 from .reasons import pruned_reason, when
-from .solve import LARGE_MODEL, SolveParams, model_size, solve
+from .solve import LARGE_MODEL, Baseline, SolveParams, model_size, solve
 from .timegrid import TimeGrid
 
 log = logging.getLogger(__name__)
@@ -693,9 +693,9 @@ def _solve_remaining(plan: Plan, problem: Problem, cuts: list[_DayCut], remainin
                 (f"{problem.request(rid).title} [{rid}] at {when(engagement.start, engagement.end, zone)}: "
                  "the guest cannot be there then any more (delay, travel or changed windows).",))
         pinned[rid] = (day, minute)
-    costs = params.change_costs or change_costs_for(restricted)
-    run = replace(params, pinned=pinned or None, previous=previous or None, hints=hints or None,
-                  change_costs=costs, created=now)
+    baseline = Baseline(pinned=pinned or None, previous=previous or None, hints=hints or None,
+                        change_costs=change_costs_for(restricted))
+    run = params
     if model_size(instance) <= LARGE_MODEL:
         # The old agenda is a complete, near-optimal start: CP-SAT from it proves the small
         # remaining problem in a fraction of the time the primal heuristic would spend first.
@@ -703,7 +703,7 @@ def _solve_remaining(plan: Plan, problem: Problem, cuts: list[_DayCut], remainin
         # search in a re-plan's budget: there the heuristic starts from the old agenda, and
         # CP-SAT gets its complete agenda as a hint.
         run = replace(run, heuristic=False)
-    result = _solve(restricted, run, changes, problem, now)
+    result = _solve(restricted, run, baseline, changes, problem, now)
     over = [(i, allowed) for i, allowed in cap_days.items()
             if 0 < allowed < sum(1 for e in result.plan.engagements if e.day == sub.tour.days[i].date)]
     if over:
@@ -720,7 +720,7 @@ def _solve_remaining(plan: Plan, problem: Problem, cuts: list[_DayCut], remainin
                 if request.id not in chosen:
                     rules[request.id] = rules.get(request.id, ()) + (Window(day.start, day.end),)
         restricted = _restrict(sub, rules)
-        result = _solve(restricted, run, changes, problem, now)
+        result = _solve(restricted, run, baseline, changes, problem, now)
     return _SubPlan(result.plan, result.instance, restricted, tuple(warnings))
 
 
@@ -766,19 +766,21 @@ def _when(moment: datetime, zone: ZoneInfo) -> str:
     return when(moment, zone=zone)
 
 
-def _solve(sub: Problem, params: SolveParams, changes: Changes, problem: Problem, now: datetime):
+def _solve(sub: Problem, params: SolveParams, baseline: Baseline, changes: Changes, problem: Problem,
+           now: datetime):
     zone = problem.tour.zone
     try:
-        return solve(sub, params)
+        return solve(sub, params, baseline, created=now)
     except PinError as error:
         request = problem.request(error.request_id)
         raise InfeasibleError(f"The engagement cannot stay where it is after the re-plan from "
                               f"{_when(now, zone)}:", (f"{request.title} [{request.id}]",)) from None
     except InfeasibleError as error:
-        if changes.pin and params.pinned:
-            commit_only = {rid: p for rid, p in params.pinned.items() if rid not in changes.pin}
+        if changes.pin and baseline.pinned:
+            commit_only = {rid: p for rid, p in baseline.pinned.items() if rid not in changes.pin}
             try:
-                solve(sub, replace(params, pinned=commit_only or None, time_limit=min(params.time_limit, 2.0)))
+                solve(sub, replace(params, time_limit=min(params.time_limit, 2.0)),
+                      replace(baseline, pinned=commit_only or None), created=now)
             except InfeasibleError:
                 pass
             else:
@@ -786,7 +788,7 @@ def _solve(sub: Problem, params: SolveParams, changes: Changes, problem: Problem
                     f"The pinned engagements cannot all stay where they are with the mandatory ones "
                     f"after the re-plan from {_when(now, zone)}; unpin one of them:",
                     tuple(f"{problem.request(rid).title} [{rid}]" for rid in changes.pin
-                          if rid in params.pinned)) from None
+                          if rid in baseline.pinned)) from None
         if error.conflicts:
             raise InfeasibleError(f"The re-plan from {_when(now, zone)} cannot keep every mandatory "
                                   f"engagement. {error}", error.conflicts) from None
@@ -1294,9 +1296,9 @@ def replan(plan: Plan, changes: Changes, *, now: datetime, params: SolveParams) 
         The moment of the re-plan, zone-aware. What ended before it is done and never
         changes; what has started stays as it is.
     params
-        Solver parameters (time limit, seed, workers). ``pinned``, ``previous``, ``hints``
-        and ``created`` are set here; ``change_costs`` replaces :func:`change_costs_for`
-        when given.
+        Solver settings (time limit, seed, workers). The pinned engagements, the previous
+        agenda, the hints and the change costs (:func:`change_costs_for`) are data of the
+        re-plan and travel to the solver as its :class:`~scheduler.solve.Baseline`.
 
     Returns
     -------

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 from .domain import Plan, utc
-
-
-def _hm(moment, zone) -> str:
-    return moment.astimezone(zone).strftime("%H:%M")
+from .formatting import format_time as _hm
+from .formatting import place_name
 
 
 def _place(plan: Plan, location: str | None, remote: str | None) -> str:
-    if location is None:
-        return f"remote ({remote})" if remote else "remote"
-    loc = plan.problem.locations.get(location)
-    return loc.name if loc else location
+    return place_name(plan.problem.locations, location, remote)
 
 
 def summary_text(plan: Plan) -> str:

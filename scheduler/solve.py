@@ -22,7 +22,7 @@ import logging
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Callable
+from typing import Callable, Mapping
 
 from ortools.sat.python import cp_model
 
@@ -56,7 +56,7 @@ class Progress:
 
 @dataclass(frozen=True)
 class SolveParams:
-    """How to run the solver.
+    """How to run the solver: settings only, never data of the problem.
 
     Attributes
     ----------
@@ -66,34 +66,53 @@ class SolveParams:
         Random seed of the search.
     workers
         Parallel search workers (2 fits the machines this is tested on).
-    hints
-        A known agenda to start from: request id → (day index, start minute).
     on_progress
         Called with a :class:`Progress` at every better agenda found.
-    created
-        The time stamp to record in the plan (for re-planning, "now").
     heuristic
         Run the primal heuristic first and hint its agenda to CP-SAT (default). Off, CP-SAT
-        works alone on the whole budget (with ``hints`` if given).
-    pinned
-        Engagements that may not move: request id → (day index, start minute).
-    previous
-        The agenda being re-planned (request id → (day index, start minute)); changes to it
-        are priced by ``change_costs``.
+        works alone on the whole budget (from the baseline's hints if given).
+    log_search
+        Let CP-SAT log its search (for debugging).
+    extra
+        CP-SAT parameters by name, applied last.
     """
 
     time_limit: float = 10.0
     seed: int = 0
     workers: int = 2
-    hints: dict[str, tuple[int, int]] | None = None
     on_progress: Callable[[Progress], None] | None = None
-    created: datetime | None = None
-    pinned: dict[str, tuple[int, int]] | None = None
-    previous: dict[str, tuple[int, int]] | None = None
-    change_costs: ChangeCosts | None = None
     log_search: bool = False
     extra: dict = field(default_factory=dict)
     heuristic: bool = True
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """An agenda a solve continues from (a re-plan, a what-if): data that travels with the
+    problem, apart from the solver's settings.
+
+    Placements are in the engine's integers: request id → (day index, start minute).
+
+    Attributes
+    ----------
+    hints
+        A known agenda to start the search from.
+    pinned
+        Engagements that may not move.
+    previous
+        The agenda being re-planned; changes to it are priced by ``change_costs``.
+    change_costs
+        What moving or dropping an engagement of ``previous`` costs (default
+        :class:`ChangeCosts`).
+    """
+
+    hints: Mapping[str, tuple[int, int]] | None = None
+    pinned: Mapping[str, tuple[int, int]] | None = None
+    previous: Mapping[str, tuple[int, int]] | None = None
+    change_costs: ChangeCosts | None = None
+
+
+NO_BASELINE = Baseline()
 
 
 @dataclass(frozen=True)
@@ -206,7 +225,7 @@ def _feasible(instance: Instance, keep: list[str], params: SolveParams) -> bool:
     """Whether the mandatory requests ``keep`` fit together, without any other request."""
     subset = [r for r in instance.requests if r.id in keep]
     reduced = replace(instance, requests=tuple(replace(r, index=i) for i, r in enumerate(subset)))
-    solver = solver_parameters(replace(params, time_limit=min(params.time_limit, 5.0), hints=None))
+    solver = solver_parameters(replace(params, time_limit=min(params.time_limit, 5.0)))
     return solver.solve(PlannerModel(reduced).model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
@@ -223,8 +242,21 @@ def minimal_conflict(instance: Instance, params: SolveParams) -> list[str]:
     return conflict
 
 
-def solve(problem: Problem, params: SolveParams | None = None) -> Result:
+def solve(problem: Problem, params: SolveParams | None = None, baseline: Baseline | None = None,
+          *, created: datetime | None = None) -> Result:
     """Plan ``problem``: choose, order and time the engagements that serve the most value.
+
+    Parameters
+    ----------
+    problem
+        The validated problem.
+    params
+        The solver's settings (default :class:`SolveParams`).
+    baseline
+        An agenda to continue from: hints, pinned engagements, the previous agenda and what
+        changing it costs (re-planning, what-ifs).
+    created
+        The time stamp the plan records (for a re-plan, "now").
 
     Raises
     ------
@@ -233,6 +265,7 @@ def solve(problem: Problem, params: SolveParams | None = None) -> Result:
         all be served); its message and ``conflicts`` say why in plain words.
     """
     params = params or SolveParams()
+    baseline = baseline or NO_BASELINE
     started = time.perf_counter()
     instance = build_instance(problem)
     value_total = problem.total_value
@@ -241,14 +274,14 @@ def solve(problem: Problem, params: SolveParams | None = None) -> Result:
         reasons = infeasibility_reasons(problem, instance, [p.request_id for p in pruned_mandatory])
         raise InfeasibleError("Mandatory requests cannot be scheduled at all.", reasons)
 
-    planner = PlannerModel(instance, pinned=params.pinned, previous=params.previous,
-                           change_costs=params.change_costs)
+    planner = PlannerModel(instance, pinned=baseline.pinned, previous=baseline.previous,
+                           change_costs=baseline.change_costs)
     size = model_size(instance)
-    heuristic, cp_limit = _run_heuristic(instance, params, started, size)
+    heuristic, cp_limit = _run_heuristic(instance, params, baseline, started, size)
     if heuristic is not None and heuristic.complete:
         planner.add_complete_hints(heuristic.days)
-    elif params.hints:
-        planner.add_hints(params.hints)
+    elif baseline.hints:
+        planner.add_hints(baseline.hints)
     # The wall clock guards the whole run: CP-SAT stops by ``time_limit`` seconds after the
     # start (plus a second), or after a tenth of the limit if the heuristic took longer.
     wall_left = max(0.1 * float(params.time_limit),
@@ -284,7 +317,7 @@ def solve(problem: Problem, params: SolveParams | None = None) -> Result:
             else None
         if bound is not None and bound < objective:
             bound = None
-        return _result(problem, instance, params, placements, meals, status, objective, bound,
+        return _result(problem, instance, params, created, placements, meals, status, objective, bound,
                        seconds, value_total, clock)
 
     if status == "infeasible":
@@ -299,7 +332,7 @@ def solve(problem: Problem, params: SolveParams | None = None) -> Result:
             "try a longer --time-limit.")
 
     placements, meals = read_solution(solver, planner)
-    return _result(problem, instance, params, placements, meals, status,
+    return _result(problem, instance, params, created, placements, meals, status,
                    float(solver.objective_value), float(solver.best_objective_bound), seconds,
                    value_total, clock)
 
@@ -337,7 +370,7 @@ HEURISTIC_STALL_MAX = 5000
 CP_SAT_MIN_SHARE = 0.2
 
 
-def _run_heuristic(instance: Instance, params: SolveParams, started: float,
+def _run_heuristic(instance: Instance, params: SolveParams, baseline: Baseline, started: float,
                    size: int) -> tuple[HeuristicResult | None, float]:
     """Run the heuristic on its share of the budget (``size``: :func:`model_size`); returns it
     and CP-SAT's budget."""
@@ -358,10 +391,10 @@ def _run_heuristic(instance: Instance, params: SolveParams, started: float,
     work = int(share * limit * WORK_PER_SECOND)
     islands = heuristic_islands(params.workers, work, size)
     result = solve_heuristic(instance, seed=params.seed, work=work, islands=islands,
-                             pinned=params.pinned, previous=params.previous,
-                             change_costs=(params.change_costs or ChangeCosts()) if params.previous
-                             else None,
-                             initial=params.hints, on_improve=report, stall=stall)
+                             pinned=baseline.pinned, previous=baseline.previous,
+                             change_costs=(baseline.change_costs or ChangeCosts())
+                             if baseline.previous else None,
+                             initial=baseline.hints, on_improve=report, stall=stall)
     if result is None:
         return None, limit
     used = result.work / WORK_PER_SECOND
@@ -404,7 +437,8 @@ def heuristic_solution(instance: Instance, result: HeuristicResult) -> tuple[lis
     return placements, meals
 
 
-def _result(problem: Problem, instance: Instance, params: SolveParams, placements: list[Placement],
+def _result(problem: Problem, instance: Instance, params: SolveParams, created: datetime | None,
+            placements: list[Placement],
             meals: dict[int, int], status: str, objective: float, bound: float | None,
             seconds: float, value_total: int, stopped_by_clock: bool = False) -> Result:
     engagements, breaks, legs = build_agenda(problem, instance, placements, meals)
@@ -416,7 +450,7 @@ def _result(problem: Problem, instance: Instance, params: SolveParams, placement
                           value_served=value_served, value_total=value_total)
     unscheduled = explain_unscheduled(problem, instance, engagements)
     plan = Plan(problem=problem, engagements=engagements, travel=legs, breaks=breaks,
-                unscheduled=unscheduled, solver=report, created=params.created)
+                unscheduled=unscheduled, solver=report, created=created)
     return Result(plan=plan, status=status, objective=objective, bound=bound,
                   gap=report.gap, seconds=seconds, value_served=value_served,
                   value_total=value_total, instance=instance, stopped_by_clock=stopped_by_clock)

@@ -51,7 +51,7 @@ def heuristic_checked(prob, *, seed=0, work=WORK, pinned=None, previous=None, co
     assert solver.objective_value == result.objective
     # 2. The independent checker accepts the plan built from it.
     placements, meals = heuristic_solution(instance, result)
-    built = _result(prob, instance, SolveParams(), placements, meals, "feasible",
+    built = _result(prob, instance, SolveParams(), None, placements, meals, "feasible",
                     float(result.objective), None, 0.0, prob.total_value)
     assert_valid(plan_to_dict(built.plan))
     return instance, result, built
