@@ -1,11 +1,10 @@
-"""Safe file output: atomic writes, private permissions, numbered copies of what was there, and
-output folders that change all at once or not at all.
+"""Safe file output: atomic writes of one file, private permissions, numbered copies of what was
+there. Whole output folders change all at once through :mod:`scheduler.staging`.
 
-What a reader of an output folder can see, whatever happens to the writing process (an error,
-Ctrl-C, a crash): each file whole, old or new, never half; no temporary file left beside it,
-except after a hard kill (a file named ``.<name>.*.tmp``, or a folder ``.<out>.*.staging``,
-which the next run does not read). A file holding the guest's itinerary is readable by its
-owner only from the moment it exists.
+What a reader of a file can see, whatever happens to the writing process (an error, Ctrl-C,
+a crash): the file whole, old or new, never half; no temporary file left beside it, except
+after a hard kill (a file named ``.<name>.*.tmp``). A file holding the guest's itinerary is
+readable by its owner only from the moment it exists.
 """
 
 from __future__ import annotations
@@ -14,10 +13,8 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from types import TracebackType
-from typing import Literal
 
-__all__ = ["PRIVATE_MODE", "SHARED_MODE", "Stage", "backup_path", "staged_output", "write_atomic"]
+__all__ = ["PRIVATE_MODE", "SHARED_MODE", "backup_path", "sync_folder", "write_atomic"]
 
 PRIVATE_MODE = 0o600
 SHARED_MODE = 0o644
@@ -67,7 +64,7 @@ def _remove(path: Path) -> None:
         pass
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
     """Make a rename in ``folder`` durable (POSIX); a no-op where folders cannot be opened."""
     try:
         handle = os.open(folder, os.O_RDONLY)
@@ -136,106 +133,5 @@ def write_atomic(path: str | os.PathLike, data: bytes | str, *, private: bool = 
     except BaseException:
         _remove(temp)
         raise
-    _sync_folder(target.parent)
+    sync_folder(target.parent)
     return target
-
-
-class Stage:
-    """A staging folder for one set of outputs; see :func:`staged_output`.
-
-    Attributes
-    ----------
-    path
-        Where to write (a private folder beside the output folder), inside the ``with`` block.
-    files
-        After a successful ``with`` block: every file of the set at its place in the output
-        folder, in a stable order (written, or already there with the same content).
-    """
-
-    def __init__(self, out_dir: str | os.PathLike) -> None:
-        self.out_dir = Path(out_dir)
-        self._path: Path | None = None
-        self.files: list[Path] = []
-        self._created: list[Path] = []
-
-    def __enter__(self) -> Stage:
-        missing = []
-        for folder in (self.out_dir.parent, *self.out_dir.parent.parents):
-            if folder.exists():
-                break
-            missing.append(folder)
-        self.out_dir.parent.mkdir(parents=True, exist_ok=True)
-        self._created = missing  # deepest first, removed on failure when still empty
-        self._path = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.", suffix=".staging",
-                                           dir=self.out_dir.parent))
-        return self
-
-    @property
-    def path(self) -> Path:
-        """The staging folder (only inside the ``with`` block)."""
-        if self._path is None:
-            raise RuntimeError("the stage is used outside its `with` block")
-        return self._path
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> Literal[False]:
-        try:
-            if kind is None:
-                self.files = self._commit()
-        finally:
-            shutil.rmtree(self.path, ignore_errors=True)
-            if kind is not None:
-                for folder in self._created:
-                    try:
-                        folder.rmdir()
-                    except OSError:
-                        break
-        return False
-
-    def final(self, staged: str | os.PathLike) -> Path:
-        """Where a file written under :attr:`path` ends up in the output folder."""
-        return self.out_dir / Path(staged).relative_to(self.path)
-
-    def _commit(self) -> list[Path]:
-        staged = sorted(p for p in self.path.rglob("*") if p.is_file())
-        finals = []
-        for source in staged:
-            target = self.final(source)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if target.exists() and target.read_bytes() == source.read_bytes():
-                finals.append(target)
-                continue
-            _replace_keeping_previous(source, target, keep_previous=True)
-            finals.append(target)
-        for folder in sorted({target.parent for target in finals}):
-            _sync_folder(folder)
-        return finals
-
-
-def staged_output(out_dir: str | os.PathLike) -> Stage:
-    """Write a set of outputs so that ``out_dir`` changes only once all of them are written.
-
-    Inside ``with staged_output(out) as stage:`` every file is written under ``stage.path``
-    (a private folder beside ``out``). When the block ends normally each file is moved into
-    ``out`` by one rename (a different old file kept as ``name.~N~``, an identical one left
-    as it is) and ``stage.files`` lists them there. When the block fails or is interrupted,
-    nothing in ``out`` changes, ``out`` is not even created, and the staging folder is removed.
-
-    Parameters
-    ----------
-    out_dir
-        The output folder (created on success when missing).
-
-    Returns
-    -------
-    Stage
-        The context manager.
-
-    Examples
-    --------
-    >>> with staged_output(out) as stage:                       # doctest: +SKIP
-    ...     write_plan(plan, stage.path / "plan.json")
-    ...     write_all(plan, stage.path)
-    >>> stage.files                                             # doctest: +SKIP
-    """
-    return Stage(out_dir)

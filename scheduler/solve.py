@@ -131,6 +131,8 @@ class Result:
     stopped_by_clock: bool = False
     """CP-SAT was stopped by the wall clock rather than by its deterministic budget (a run so
     stopped may differ from one run to the next when CP-SAT improved on the heuristic)."""
+    warnings: tuple[str, ...] = ()
+    """What the run had to give up, in plain words (for example fewer parallel searches)."""
 
     @property
     def proven_optimal(self) -> bool:

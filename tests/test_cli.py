@@ -148,12 +148,12 @@ def test_missing_folder_is_bad_input(runner, tmp_path):
 
 def test_unexpected_error_is_one_line(runner, tmp_path, monkeypatch):
     """An unexpected failure exits 1 with one line, and --debug shows the traceback."""
-    import scheduler.io
+    import scheduler.app.planning
 
     def boom(folder):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(scheduler.io, "load_tour", boom)
+    monkeypatch.setattr(scheduler.app.planning, "load_tour", boom)
     result = runner.invoke(main, ["check", str(tmp_path)])
     assert result.exit_code == 1
     assert result.output.strip().count("\n") == 0 and "disk on fire" in result.output

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from scheduler.checker import assert_valid
 from scheduler.cli import main
-from scheduler.commands.replan import replan
+from scheduler.cli.replan import replan
 from scheduler.io import load_tour
 from scheduler.planfile import read_plan, write_plan
 from scheduler.resources import demo_tour

@@ -18,13 +18,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import scheduler.cli
 import scheduler.export.html
 import scheduler.fsio as fsio
 from scheduler.checker import check_plan
 from scheduler.cli import main
 from scheduler.export import table
-from scheduler.fsio import staged_output, write_atomic
+from scheduler.fsio import write_atomic
+from scheduler.staging import staged_output
 
 TOUR = """
 [tour]
@@ -277,12 +277,12 @@ def test_neutralise_covers_every_formula_start():
 
 def test_plan_writes_nothing_when_the_solve_fails_unexpectedly(tmp_path, monkeypatch):
     """An unexpected error in the solve (exit 1) leaves no output folder."""
-    import scheduler.solve
+    import scheduler.app.planning
 
-    def boom(problem, params=None):
+    def boom(problem, params=None, baseline=None, *, created=None):
         raise RuntimeError("solver crashed")
 
-    monkeypatch.setattr(scheduler.solve, "solve", boom)
+    monkeypatch.setattr(scheduler.app.planning, "solve", boom)
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["plan", str(_tour(tmp_path / "tour")), "-o", str(out)])
     assert result.exit_code == 1 and "solver crashed" in result.output
@@ -313,8 +313,6 @@ def test_exporter_failure_after_the_solve_leaves_no_half_file(planned, tmp_path,
     assert _leftovers(out) == []
 
 
-@pytest.mark.skipif("staged_output" not in Path(scheduler.cli.__file__).read_text(encoding="utf-8"),
-                    reason="scheduler plan does not write through fsio.staged_output yet")
 def test_exporter_failure_after_the_solve_changes_nothing(planned, tmp_path, monkeypatch):
     """With staged output, a failing exporter leaves the previous outputs byte for byte."""
     out = tmp_path / "out"

@@ -13,7 +13,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from scheduler.cli import main
-from scheduler.progress import ProgressLine
+from scheduler.cli.progress import ProgressLine
 from scheduler.checker import check_plan_file
 from scheduler.solve import Progress, SolveParams
 

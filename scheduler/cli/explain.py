@@ -7,11 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..cli import EXIT_INPUT, _Fail, _guard, _solve_options
-
-__all__ = ["explain"]
-
-_IDS_SHOWN = 12
+from .. import app
+from .boundary import EXIT_INPUT, Fail, guard, solve_options
 
 
 @click.command()
@@ -20,8 +17,8 @@ _IDS_SHOWN = 12
 @click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON, for machines.")
 @click.option("--no-what-if", is_flag=True,
               help="Skip the what-if for a request left out (no solver run, answers at once).")
-@_solve_options
-@_guard
+@solve_options
+@guard
 def explain(plan_json: Path, request_id: str, as_json: bool, no_what_if: bool, time_limit: float,
             seed: int, workers: int) -> None:
     """Explain why a request is, or is not, in the agenda of a plan file.
@@ -40,19 +37,12 @@ def explain(plan_json: Path, request_id: str, as_json: bool, no_what_if: bool, t
       scheduler explain out/plan.json pp
       scheduler explain out/plan.json pp --json --time-limit 20
     """
-    from ..diagnose import explain_request
-    from ..io.issues import did_you_mean
-    from ..planfile import read_plan
-    from ..solve import SolveParams
-
-    plan = read_plan(plan_json)
-    ids = [request.id for request in plan.problem.requests]
-    if request_id not in ids:
-        shown = ", ".join(ids[:_IDS_SHOWN]) + (", ..." if len(ids) > _IDS_SHOWN else "")
-        raise _Fail(f"error: {plan_json} has no request `{request_id}`"
-                    f"{did_you_mean(request_id, ids)}; its requests are: {shown}", EXIT_INPUT)
-    params = SolveParams(time_limit=time_limit, seed=seed, workers=workers)
-    explanation = explain_request(plan, request_id, what_if=not no_what_if, params=params)
+    plan = app.load_plan(plan_json)
+    unknown = app.unknown_request_message(plan, request_id, str(plan_json))
+    if unknown is not None:
+        raise Fail(f"error: {unknown}", EXIT_INPUT)
+    params = app.SolveParams(time_limit=time_limit, seed=seed, workers=workers)
+    explanation = app.explain_request_in(plan, request_id, what_if=not no_what_if, params=params)
     if as_json:
         click.echo(json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False))
     else:

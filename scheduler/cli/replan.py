@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import click
 
-from ..cli import _guard, _report_written
+from .. import app
+from .boundary import guard, report_written
+from .progress import ProgressLine
 
 __all__ = ["replan"]
 
@@ -43,7 +44,7 @@ __all__ = ["replan"]
               help="Random seed; the same input, seed and limit give the same agenda.")
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
               help="Parallel search workers.")
-@_guard
+@guard
 def replan(plan_json: Path, out_dir: Path, now_text: str | None, cancel: tuple[str, ...],
            unavailable: tuple[str, ...], delay_minutes: int | None, requests_csv: Path | None,
            changes_file: Path | None, pin: tuple[str, ...], no_pdf: bool, time_limit: float,
@@ -64,22 +65,15 @@ def replan(plan_json: Path, out_dir: Path, now_text: str | None, cancel: tuple[s
       scheduler replan demo-out/plan.json -o demo-v2 --now "2018-11-27 12:00" --cancel podemos
       scheduler replan out/plan.json -o out --delay 40 --unavailable "elpais=Wed 10:00-12:00"
     """
-    from ..planfile import read_plan
-    from ..progress import ProgressLine
-    from ..replan import changes_markdown, read_changes, replan as replan_plan, write_replan
-    from ..solve import SolveParams
-
-    plan = read_plan(plan_json)
-    changes, file_now = read_changes(plan, cancel=cancel, unavailable=unavailable,
-                                     delay_minutes=delay_minutes, requests_csv=requests_csv,
-                                     changes_file=changes_file, pin=pin, now=now_text)
-    now = file_now or datetime.now(plan.problem.tour.zone)
     with ProgressLine() as line:
-        result = replan_plan(plan, changes, now=now,
-                             params=SolveParams(time_limit=time_limit, seed=seed, workers=workers,
-                                                on_progress=line.update))
-    written = write_replan(result, out_dir, pdf=not no_pdf)
-    click.echo(changes_markdown(result))
+        params = app.SolveParams(time_limit=time_limit, seed=seed, workers=workers,
+                                 on_progress=line.update)
+        outcome = app.replan_plan(plan_json, out_dir, cancel=cancel, unavailable=unavailable,
+                                  delay_minutes=delay_minutes, requests_csv=requests_csv,
+                                  changes_file=changes_file, pin=pin, now=now_text, params=params,
+                                  pdf=not no_pdf)
+    result = outcome.result
+    click.echo(app.changes_text(result))
     click.echo(f"Plan {result.summary()}; solver {result.plan.solver.status} in "
                f"{result.plan.solver.seconds:.2f} s.")
     for warning in result.warnings:
@@ -89,4 +83,4 @@ def replan(plan_json: Path, out_dir: Path, now_text: str | None, cancel: tuple[s
         click.echo(f"warning: {' and '.join(stale)} in {out_dir} show an earlier version; run "
                    f"`scheduler export {out_dir / 'plan.json'} --format pdf` to bring them up to date",
                    err=True)
-    _report_written(out_dir, written.files, written.skipped)
+    report_written(outcome.written)

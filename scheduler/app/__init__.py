@@ -1,0 +1,41 @@
+"""The application layer: the use cases every face (the command line, the web app, a script) calls.
+
+Each use case takes paths or domain objects and returns a result record; each writes its
+files through one staged commit (:mod:`scheduler.staging`), so an output folder holds the old
+version or the new one, never a mix. The faces parse arguments and print; they import this
+layer and never the engine, the readers or the writers directly.
+"""
+
+from __future__ import annotations
+
+from .explaining import explain_request_in, unknown_request_message
+from .exporting import export_plan, publish_plan
+from .planning import check_tour, demo_tour, plan_tour, solve_tour, write_plan_outputs
+from .plans import load_plan
+from .replanning import changes_text, compute_replan, read_replan_changes, replan_plan, write_replan
+from .results import CheckOutcome, PlanOutcome, ReplanOutcome, Written
+from ..solve import Progress, SolveParams
+
+__all__ = [
+    "CheckOutcome",
+    "PlanOutcome",
+    "Progress",
+    "ReplanOutcome",
+    "SolveParams",
+    "Written",
+    "changes_text",
+    "check_tour",
+    "compute_replan",
+    "demo_tour",
+    "explain_request_in",
+    "export_plan",
+    "load_plan",
+    "plan_tour",
+    "publish_plan",
+    "read_replan_changes",
+    "replan_plan",
+    "solve_tour",
+    "unknown_request_message",
+    "write_plan_outputs",
+    "write_replan",
+]

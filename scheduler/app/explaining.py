@@ -1,0 +1,39 @@
+"""The use case of ``explain``: why a request is, or is not, in a plan's agenda."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..diagnose import Explanation, explain_request
+from ..domain import Plan
+from ..io.issues import did_you_mean
+from ..solve import SolveParams
+from .plans import load_plan
+
+_IDS_SHOWN = 12
+
+
+def unknown_request_message(plan: Plan, request_id: str, source: str) -> str | None:
+    """A message for a request id the plan does not have (with a suggestion), else None."""
+    ids = [request.id for request in plan.problem.requests]
+    if request_id in ids:
+        return None
+    shown = ", ".join(ids[:_IDS_SHOWN]) + (", ..." if len(ids) > _IDS_SHOWN else "")
+    return (f"{source} has no request `{request_id}`{did_you_mean(request_id, ids)}; "
+            f"its requests are: {shown}")
+
+
+def explain_request_in(plan: Plan | str | Path, request_id: str, *, what_if: bool = True,
+                       params: SolveParams | None = None) -> Explanation:
+    """Explain ``request_id`` in a plan (or a plan file); nothing is written.
+
+    Raises
+    ------
+    PlanFileError
+        The plan file cannot be read or breaks a rule.
+    KeyError
+        The plan has no such request (see :func:`unknown_request_message`).
+    """
+    if not isinstance(plan, Plan):
+        plan = load_plan(plan)
+    return explain_request(plan, request_id, what_if=what_if, params=params or SolveParams())

@@ -1,0 +1,87 @@
+"""Use cases of re-planning during the visit: read what changed, plan again, write the version."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+
+from ..domain import Plan
+from ..replan import Changes, ReplanResult, changes_markdown, read_changes, replan
+from ..replan import write_replan as write_replan_outputs
+from ..solve import SolveParams
+from ..staging import staged_output
+from .plans import load_plan
+from .results import ReplanOutcome, Written
+
+
+def read_replan_changes(plan: Plan, *, cancel: Iterable[str] = (), unavailable: Iterable[str] = (),
+                        delay_minutes: int | None = None, requests_csv: str | Path | None = None,
+                        changes_file: str | Path | None = None, pin: Iterable[str] = (),
+                        now: str | None = None, clock: datetime | None = None
+                        ) -> tuple[Changes, datetime]:
+    """Read what changed (the texts a user gives) against ``plan``, and the moment of the re-plan.
+
+    ``now`` (text) or the changes file give the moment; otherwise ``clock`` (default: the
+    current time), in the tour's zone.
+
+    Raises
+    ------
+    InputError
+        Every problem with the changes at once (unknown ids, windows, a CSV's rows).
+    """
+    changes, given = read_changes(plan, cancel=cancel, unavailable=unavailable,
+                                  delay_minutes=delay_minutes, requests_csv=requests_csv,
+                                  changes_file=changes_file, pin=pin, now=now)
+    zone = plan.problem.tour.zone
+    moment = given or (clock.astimezone(zone) if clock is not None else datetime.now(zone))
+    return changes, moment
+
+
+def compute_replan(plan: Plan, changes: Changes, now: datetime,
+                   params: SolveParams | None = None) -> ReplanResult:
+    """Plan again from ``now``; nothing is written (a face can show the changes first).
+
+    Raises
+    ------
+    InputError
+        A change that cannot apply (an engagement already done, say).
+    InfeasibleError
+        The mandatory engagements cannot all be kept.
+    """
+    return replan(plan, changes, now=now, params=params or SolveParams(time_limit=2.0))
+
+
+def write_replan(result: ReplanResult, out_dir: str | Path, *, pdf: bool = True) -> Written:
+    """Write a re-plan's version into ``out_dir`` in one commit.
+
+    The new ``plan.json``, ``versions/plan-v<N>.json``, ``changes.md``, calendars with raised
+    SEQUENCE and cancellations, invitations for the counterparts whose slot changed, and the
+    run sheets (without the PDFs when ``pdf`` is false) appear together or not at all.
+    """
+    with staged_output(out_dir) as stage:
+        outputs = write_replan_outputs(result, stage.path, pdf=pdf)
+    return Written(Path(out_dir), tuple(stage.files), tuple(stage.backups), tuple(outputs.skipped))
+
+
+def replan_plan(plan_json: str | Path, out_dir: str | Path, *, cancel: Iterable[str] = (),
+                unavailable: Iterable[str] = (), delay_minutes: int | None = None,
+                requests_csv: str | Path | None = None, changes_file: str | Path | None = None,
+                pin: Iterable[str] = (), now: str | None = None, clock: datetime | None = None,
+                params: SolveParams | None = None, pdf: bool = True) -> ReplanOutcome:
+    """Read a plan file and what changed, plan again from now, and write the new version.
+
+    See :func:`read_replan_changes`, :func:`compute_replan` and :func:`write_replan`; bad
+    input or an impossible mandatory engagement raise before anything is written.
+    """
+    plan = load_plan(plan_json)
+    changes, moment = read_replan_changes(plan, cancel=cancel, unavailable=unavailable,
+                                          delay_minutes=delay_minutes, requests_csv=requests_csv,
+                                          changes_file=changes_file, pin=pin, now=now, clock=clock)
+    result = compute_replan(plan, changes, moment, params)
+    return ReplanOutcome(result, write_replan(result, out_dir, pdf=pdf))
+
+
+def changes_text(result: ReplanResult) -> str:
+    """What a re-plan changed, for people (the text of ``changes.md``)."""
+    return changes_markdown(result)

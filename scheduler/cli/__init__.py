@@ -1,0 +1,44 @@
+"""The command line: argument parsing and printing over the application layer (:mod:`scheduler.app`).
+
+It is the only place that prints for people and sets exit codes: 0 success; 1 anything
+unexpected (one line, no traceback unless --debug); 2 bad input (every problem with file,
+line and field; nothing written); 3 no feasible plan. Each command lives in its own module;
+the shared helpers are in :mod:`scheduler.cli.boundary`.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from .check import check
+from .explain import explain
+from .export import export
+from .plan import demo, plan
+from .publish import publish
+from .replan import replan
+
+__all__ = ["main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show full tracebacks for unexpected errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Log what the library does on stderr.")
+@click.version_option(package_name="scheduler")
+def main(debug: bool, verbose: bool) -> None:
+    """Plan the agenda of an activist's advocacy visit: which requests, when, in what order.
+
+    \b
+    Example:
+      scheduler demo
+      scheduler plan examples/spain-2018 -o out/
+    """
+    if verbose or debug:
+        logging.basicConfig(level=logging.DEBUG if debug else logging.INFO,
+                            format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+for _command in (check, plan, demo, export, publish, replan, explain):
+    main.add_command(_command)

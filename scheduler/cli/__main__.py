@@ -1,0 +1,5 @@
+"""``python -m scheduler.cli``: the command line."""
+
+from . import main
+
+main()

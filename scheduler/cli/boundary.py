@@ -1,0 +1,88 @@
+"""The command line's boundary: exit codes, the error guard, shared options and output lines.
+
+Every command imports these; this module imports no command.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import click
+
+from ..errors import InfeasibleError, InputError, PlanFileError
+
+EXIT_UNEXPECTED, EXIT_INPUT, EXIT_INFEASIBLE = 1, 2, 3
+
+__all__ = ["EXIT_INFEASIBLE", "EXIT_INPUT", "EXIT_UNEXPECTED", "Fail", "guard", "report_written",
+           "solve_options"]
+
+
+class Fail(click.ClickException):
+    """A message for the user and the exit code to end with."""
+
+    def __init__(self, message: str, code: int):
+        super().__init__(message)
+        self.exit_code = code
+
+    def show(self, file=None) -> None:
+        click.echo(self.format_message(), err=True)
+
+
+def guard(command):
+    """Turn library errors into messages and exit codes, the same way for every command."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        ctx = click.get_current_context()
+        debug = ctx.find_root().params.get("debug", False)
+        try:
+            return command(*args, **kwargs)
+        except InputError as error:
+            lines = [f"error: {len(error.problems)} problem(s) in the input; nothing was written."]
+            lines += [f"  {p}" for p in error.problems]
+            raise Fail("\n".join(lines), EXIT_INPUT) from None
+        except PlanFileError as error:
+            raise Fail(f"error: {error}", EXIT_INPUT) from None
+        except InfeasibleError as error:
+            lines = [f"no feasible plan: {error}"] + [f"  - {c}" for c in error.conflicts]
+            lines.append("Nothing was written.")
+            raise Fail("\n".join(lines), EXIT_INFEASIBLE) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as error:  # last resort: one line
+            if debug:
+                raise
+            raise Fail(f"error: {type(error).__name__}: {error} (run with --debug for details)",
+                       EXIT_UNEXPECTED) from None
+
+    return wrapper
+
+
+def solve_options(command):
+    """The solver's options, shared by every command that solves."""
+    command = click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+                           help="Parallel searches: heuristic processes, then CP-SAT threads.")(command)
+    command = click.option("--seed", type=int, default=0, show_default=True,
+                           help="Random seed; the same input, seed and limit give the same agenda.")(command)
+    command = click.option("--time-limit", type=click.FloatRange(0.1, 3600), default=10.0,
+                           show_default=True,
+                           help="Seconds for the solver: a work budget calibrated to about that "
+                                "much wall clock, which also stops it a second after.")(command)
+    return command
+
+
+def report_written(written) -> None:
+    """Say what a commit wrote (top-level names, invitations counted, backups) and what it skipped."""
+    out_dir: Path = written.out_dir
+    top = sorted({str(p.relative_to(out_dir)).split("/")[0] for p in written.files})
+    invites = sum(1 for p in written.files if p.parent.name == "invites")
+    names = [name for name in top if name != "invites"]
+    if invites:
+        names.append(f"invites/ ({invites} invitation{'s' if invites != 1 else ''})")
+    click.echo(f"Wrote to {out_dir}: " + ", ".join(names))
+    if written.backups:
+        kept = ", ".join(str(p.relative_to(out_dir)) for p in written.backups)
+        click.echo(f"Kept the earlier versions of replaced files: {kept}")
+    for reason in written.skipped:
+        click.echo(f"warning: skipped {reason}", err=True)

@@ -1,0 +1,356 @@
+"""Output folders that change all at once: a staged copy of the new folder and one atomic switch.
+
+Every command writes its files into a staging folder beside the output folder. When all of
+them are written, the commit, holding a lock on the output folder:
+
+1. cleans up what a killed earlier run left (staging folders whose owner is gone);
+2. completes the staging folder into the whole new version of the output folder: every file
+   of the old folder that the run does not replace is hard-linked in (no copy of the bytes),
+   a replaced file with other content is kept as ``name.~N~``, and an identical one is kept
+   as it was;
+3. switches the two folders in one step: on Linux ``renameat2(RENAME_EXCHANGE)`` swaps them
+   atomically, so at every instant the output folder is the old version or the new one,
+   whole; elsewhere two renames, whose only in-between state (no output folder, the old one
+   under a hidden name) the next run completes;
+4. removes the old version.
+
+A reader of the output folder, whatever happens to the writing process (an error, Ctrl-C,
+a hard kill, a power cut after the switch was synced), sees the old version or the new one,
+never a mix. Two runs into one folder take turns at the commit (``flock`` on
+``.<name>.lock`` beside it); the second builds on the first's version, so each keeps the
+other's files as backups and none is lost. The cost is one hard link per file of the old
+folder (measured in BENCHMARKS.md: "Committing an output folder").
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import fcntl
+import os
+import shutil
+import stat
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Literal
+
+from .fsio import backup_path, sync_folder
+
+__all__ = ["Stage", "staged_output"]
+
+_STAGING = ".staging"
+_OLD = ".old"
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+class Stage:
+    """A staging folder for one version of an output folder; see :func:`staged_output`.
+
+    Attributes
+    ----------
+    out_dir
+        The output folder.
+    files
+        After a successful ``with`` block: every file this run wrote, at its place in the
+        output folder, in a stable order (written, or already there with the same content).
+    backups
+        After a successful ``with`` block: the numbered copies made of files this run
+        replaced (``name.~N~``), in the output folder.
+    """
+
+    def __init__(self, out_dir: str | os.PathLike) -> None:
+        self.out_dir = Path(out_dir)
+        self.files: list[Path] = []
+        self.backups: list[Path] = []
+        self._path: Path | None = None
+        self._owner: int | None = None
+        self._created: list[Path] = []
+
+    def __enter__(self) -> Stage:
+        if self.out_dir.exists() and not self.out_dir.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, "the output path is a file, not a folder",
+                                     str(self.out_dir))
+        parent = self.out_dir.absolute().parent
+        missing = []
+        for folder in (parent, *parent.parents):
+            if folder.exists():
+                break
+            missing.append(folder)
+        parent.mkdir(parents=True, exist_ok=True)
+        self._created = missing  # deepest first, removed on failure when still empty
+        self._path = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.", suffix=_STAGING,
+                                           dir=parent))
+        # While this process lives, it holds a lock on its staging folder: a run that cleans
+        # up leftovers removes only folders whose lock it can take (their owner is gone).
+        self._owner = os.open(self._path, os.O_RDONLY)
+        fcntl.flock(self._owner, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return self
+
+    @property
+    def path(self) -> Path:
+        """The staging folder (only inside the ``with`` block)."""
+        if self._path is None:
+            raise RuntimeError("the stage is used outside its `with` block")
+        return self._path
+
+    def final(self, staged: str | os.PathLike) -> Path:
+        """Where a file written under :attr:`path` ends up in the output folder."""
+        return self.out_dir / Path(staged).relative_to(self.path)
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> Literal[False]:
+        try:
+            if kind is None:
+                self._commit()
+        finally:
+            if self._path is not None:
+                shutil.rmtree(self._path, ignore_errors=True)
+            if self._owner is not None:
+                os.close(self._owner)
+                self._owner = None
+            if kind is not None:
+                for folder in self._created:
+                    try:
+                        folder.rmdir()
+                    except OSError:
+                        break
+        return False
+
+    def _commit(self) -> None:
+        out = self.out_dir
+        stage = self.path
+        written = sorted(p.relative_to(stage) for p in stage.rglob("*") if p.is_file())
+        with _folder_lock(out):
+            clean_leftovers(out, keep=stage)
+            if out.is_dir():
+                self.backups = [out / rel for rel in _complete(stage, out, set(written))]
+                os.chmod(stage, stat.S_IMODE(out.stat().st_mode))
+                _switch(stage, out)
+            else:
+                os.chmod(stage, 0o777 & ~_umask())
+                os.rename(stage, out)
+            sync_folder(out.absolute().parent)
+        self.files = [out / rel for rel in written]
+
+
+def staged_output(out_dir: str | os.PathLike) -> Stage:
+    """Write one version of an output folder so that it changes all at once or not at all.
+
+    Inside ``with staged_output(out) as stage:`` every file is written under ``stage.path``
+    (a private folder beside ``out``). When the block ends normally the new version of
+    ``out`` (the files written, and every other file ``out`` had) replaces the old one in
+    one switch (see the module docstring), a different old file kept as ``name.~N~``;
+    ``stage.files`` then lists the files written at their place in ``out``. When the block
+    fails or is interrupted, nothing in ``out`` changes, ``out`` is not even created, and
+    the staging folder is removed.
+
+    Parameters
+    ----------
+    out_dir
+        The output folder (created on success when missing).
+
+    Returns
+    -------
+    Stage
+        The context manager.
+
+    Examples
+    --------
+    >>> with staged_output(out) as stage:                       # doctest: +SKIP
+    ...     write_plan(plan, stage.path / "plan.json")
+    ...     write_all(plan, stage.path)
+    >>> stage.files                                             # doctest: +SKIP
+    """
+    return Stage(out_dir)
+
+
+@contextmanager
+def _folder_lock(out: Path) -> Iterator[None]:
+    """Hold the output folder's lock (``.<name>.lock`` beside it) for the commit.
+
+    The lock file is never removed: removing it would let two runs lock two different files.
+    """
+    path = out.absolute().parent / f".{out.name}.lock"
+    handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)
+
+
+def clean_leftovers(out: str | os.PathLike, keep: Path | None = None) -> list[Path]:
+    """Finish or remove what killed runs left beside ``out``; call it holding the lock.
+
+    A staging folder whose owner is gone (its lock is free) is removed. If a two-rename
+    switch was cut between its renames (``out`` missing, the old version under its hidden
+    name), the new version is put in place when its staging folder is whole, the old one
+    otherwise. Returns the folders removed.
+    """
+    out = Path(out).absolute()
+    removed = []
+    prefix = f".{out.name}."
+    # Old versions first: a switch cut between its renames is finished from its staging folder.
+    for leftover in sorted(out.parent.glob(f"{_glob_escape(prefix)}*{_OLD}")) + \
+            sorted(out.parent.glob(f"{_glob_escape(prefix)}*{_STAGING}")):
+        if keep is not None and leftover == keep.absolute():
+            continue
+        if not leftover.exists() or not _owner_gone(leftover):
+            continue
+        if leftover.name.endswith(_OLD) and not out.exists():
+            token = leftover.name[len(prefix):-len(_OLD)]
+            complete = out.parent / f"{prefix}{token}{_STAGING}.complete"
+            staged = out.parent / f"{prefix}{token}{_STAGING}"
+            if complete.exists() and staged.is_dir():
+                os.rename(staged, out)
+            else:
+                os.rename(leftover, out)
+                continue
+        shutil.rmtree(leftover, ignore_errors=True)
+        removed.append(leftover)
+    for marker in out.parent.glob(f"{_glob_escape(prefix)}*{_STAGING}.complete"):
+        if not marker.with_name(marker.name[:-len(".complete")]).exists():
+            marker.unlink(missing_ok=True)
+    return removed
+
+
+def _glob_escape(text: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in text)
+
+
+def _owner_gone(folder: Path) -> bool:
+    """Whether no live process holds the lock of a staging folder."""
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    finally:
+        os.close(handle)
+    return True
+
+
+def _complete(stage: Path, out: Path, written: set[Path]) -> list[Path]:
+    """Make ``stage`` the whole new version of ``out``; returns the backups made (relative).
+
+    Files of ``out`` that this run does not write are linked in; a written file identical to
+    the old one is replaced by the old one (it keeps its time stamps); a different old file
+    is linked in as its next numbered backup.
+    """
+    replaced = []
+    for root, folders, files in os.walk(out):
+        here = Path(root)
+        rel_root = here.relative_to(out)
+        for name in folders:
+            source = here / name
+            target = stage / rel_root / name
+            if source.is_symlink():
+                _copy_link(source, target)
+            elif not target.exists():
+                target.mkdir()
+                os.chmod(target, stat.S_IMODE(source.stat().st_mode))
+        for name in files:
+            source = here / name
+            rel = rel_root / name
+            target = stage / rel
+            if source.is_symlink() or not source.is_file():
+                if not os.path.lexists(target) and source.is_symlink():
+                    _copy_link(source, target)
+                continue
+            if rel not in written:
+                _link(source, target)
+            elif _same_bytes(source, target):
+                target.unlink()
+                _link(source, target)
+            else:
+                replaced.append(rel)
+    backups = []
+    for rel in replaced:
+        backup = backup_path(stage / rel)
+        _link(out / rel, backup)
+        backups.append(backup.relative_to(stage))
+    return backups
+
+
+def _link(source: Path, target: Path) -> None:
+    """``target`` names the same bytes as ``source`` (a hard link; a copy where none can be)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _copy_link(source: Path, target: Path) -> None:
+    if not os.path.lexists(target):
+        os.symlink(os.readlink(source), target)
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    if a.stat().st_size != b.stat().st_size:
+        return False
+    with open(a, "rb") as left, open(b, "rb") as right:
+        while True:
+            chunk = left.read(1 << 16)
+            if chunk != right.read(1 << 16):
+                return False
+            if not chunk:
+                return True
+
+
+def _switch(stage: Path, out: Path) -> None:
+    """Put ``stage`` in the place of ``out``; the old version ends up at ``stage``'s path."""
+    if _exchange(stage, out):
+        return
+    # Two renames where the system cannot exchange two folders. The marker tells a later
+    # run that the staging folder is whole, so it can finish a switch cut in between.
+    old = stage.with_name(stage.name[:-len(_STAGING)] + _OLD)
+    marker = stage.with_name(stage.name + ".complete")
+    marker.touch()
+    sync_folder(stage.parent)
+    os.rename(out, old)
+    os.rename(stage, out)
+    os.rename(old, stage)
+    marker.unlink(missing_ok=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders atomically (Linux ``renameat2``); False where that cannot be done."""
+    function = _renameat2()
+    if function is None:
+        return False
+    if function(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+_RENAMEAT2: list = []
+
+
+def _renameat2():
+    if not _RENAMEAT2:
+        try:
+            function = ctypes.CDLL(None, use_errno=True).renameat2
+            function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                                 ctypes.c_uint]
+            function.restype = ctypes.c_int
+        except (AttributeError, OSError):
+            function = None
+        _RENAMEAT2.append(function)
+    return _RENAMEAT2[0]
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
