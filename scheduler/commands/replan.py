@@ -66,7 +66,10 @@ def replan(plan_json: Path, out_dir: Path, now_text: str | None, cancel: tuple[s
     """
     from ..planfile import read_plan
     from ..progress import ProgressLine
-    from ..replan import changes_markdown, read_changes, replan as replan_plan, write_replan
+    from ..export.changes_md import changes_markdown
+    from ..export.updates import write_replan_outputs
+    from ..io.changes import read_changes
+    from ..replan import replan as replan_plan
     from ..solve import SolveParams
 
     plan = read_plan(plan_json)
@@ -78,7 +81,7 @@ def replan(plan_json: Path, out_dir: Path, now_text: str | None, cancel: tuple[s
         result = replan_plan(plan, changes, now=now,
                              params=SolveParams(time_limit=time_limit, seed=seed, workers=workers,
                                                 on_progress=line.update))
-    written = write_replan(result, out_dir, pdf=not no_pdf)
+    written = write_replan_outputs(result, out_dir, pdf=not no_pdf)
     click.echo(changes_markdown(result))
     click.echo(f"Plan {result.summary()}; solver {result.plan.solver.status} in "
                f"{result.plan.solver.seconds:.2f} s.")
