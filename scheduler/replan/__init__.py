@@ -11,18 +11,16 @@ The package only computes: reading changes from text is :mod:`scheduler.io.chang
 writing a re-plan's files (changes.md, calendar updates, invitations) is
 :mod:`scheduler.export.updates`.
 
-=====================  ======================================================================
-``changes.py``         the :class:`Changes` record, its checks, the problem with it applied
-``cut.py``             each day cut at ``now``: what stays, where and when the guest is free
-``remainder.py``       the remaining problem over the time left
-``costs.py``           the price of each change (:func:`change_costs_for`)
-``solve_remainder.py`` solving the remainder with the old agenda as the baseline
-``merge.py``           the kept past and the new future as one plan
-``diff.py``            :func:`diff_plans` and :class:`PlanDiff`
-``history.py``         versions, calendar SEQUENCEs, what was cancelled
-``result.py``          :class:`ReplanResult`
-``engine.py``          :func:`replan`, the steps in order
-=====================  ======================================================================
+- ``changes.py``: the :class:`Changes` record, its checks, the problem with it applied
+- ``cut.py``: each day cut at ``now``: what stays, where and when the guest is free
+- ``remainder.py``: the remaining problem over the time left
+- ``costs.py``: the price of each change (:func:`change_costs_for`)
+- ``solve_remainder.py``: solving the remainder with the old agenda as the baseline
+- ``merge.py``: the kept past and the new future as one plan
+- ``diff.py``: :func:`diff_plans` and :class:`PlanDiff`
+- ``history.py``: versions, calendar SEQUENCEs, what was cancelled
+- ``result.py``: :class:`ReplanResult`
+- ``engine.py``: :func:`replan`, the steps in order
 """
 
 from .changes import MAX_DELAY_MINUTES, Changes
