@@ -23,9 +23,11 @@ from scheduler.errors import InfeasibleError, InputError
 from scheduler.export.ics import engagement_uid
 from scheduler.io import load_tour
 from scheduler.planfile import plan_from_dict, plan_to_dict, read_plan
+from scheduler.export.changes_md import changes_markdown
+from scheduler.export.updates import write_replan_outputs
+from scheduler.io.changes import parse_now, read_changes
 from scheduler.replan import (
-    Changes, change_costs_for, changes_markdown, current_sequences, diff_plans, parse_now,
-    plan_version, read_changes, replan, write_replan,
+    Changes, change_costs_for, current_sequences, diff_plans, plan_version, replan,
 )
 from scheduler.resources import demo_tour
 from scheduler.solve import SolveParams, solve
@@ -248,13 +250,15 @@ def test_stop_over_when_the_engagement_ahead_cannot_happen(demo_plan, case):
 def test_stop_over_is_where_and_when_the_rest_of_the_day_starts(demo_plan):
     """The remaining problem's Tuesday starts at PSOE at the ride's arrival (12:46), or later
     by the delay: that is the day the solver gets."""
-    from scheduler.replan import _changed_problem, _cut, _remaining
+    from scheduler.replan.changes import apply_changes
+    from scheduler.replan.cut import cut_days
+    from scheduler.replan.remainder import remaining_problem
 
     ride = ride_to_psoe(demo_plan)
     for delay, start in ((0, ride.arrive), (30, ride.arrive + timedelta(minutes=30))):
         changes = Changes(cancel=("psoe",), delay_minutes=delay)
-        cuts = _cut(demo_plan, at(27, 12, 40), delay)
-        remaining = _remaining(_changed_problem(demo_plan.problem, changes), cuts)
+        cuts = cut_days(demo_plan, at(27, 12, 40), delay)
+        remaining = remaining_problem(apply_changes(demo_plan.problem, changes), cuts)
         [tuesday] = [d for d in remaining.problem.tour.days if d.date == DAY]
         assert tuesday.start_location == ride.destination == "MAD-PSOE"
         assert utc(tuesday.start) == utc(start)
@@ -292,7 +296,7 @@ def test_a_plan_with_a_stop_over_exports(demo_plan, tmp_path):
     """The calendars and run sheets of a plan with a stop-over: the ride to PSOE and the ride
     on from there are travel events, PSOE is cancelled, and the run sheets show both rides."""
     result = run(demo_plan, at(27, 12, 40), cancel=("psoe",))
-    files = write_replan(result, tmp_path, pdf=False)
+    files = write_replan_outputs(result, tmp_path, pdf=False)
     assert not files.skipped
     assert_valid(json.loads((tmp_path / "plan.json").read_text(encoding="utf-8")))
     calendar = ics.Calendar((tmp_path / "agenda.ics").read_text(encoding="utf-8"))
@@ -567,7 +571,7 @@ def written(demo_plan, tmp_path_factory):
     result = replan(read_plan(first / "plan.json"), Changes(cancel=("podemos",)), now=TUESDAY_NOON,
                     params=PARAMS)
     second = tmp_path_factory.mktemp("v2")
-    files = write_replan(result, second, pdf=False)
+    files = write_replan_outputs(result, second, pdf=False)
     return first, second, result, files
 
 
@@ -584,10 +588,10 @@ def test_a_later_version_never_overwrites_an_earlier_one(written, tmp_path):
     """Re-planning into the same folder adds plan-v3.json and keeps the old plan.json as a copy."""
     _, out, result, _ = written
     folder = tmp_path / "chain"
-    write_replan(result, folder, pdf=False)
+    write_replan_outputs(result, folder, pdf=False)
     v2 = (folder / "versions" / "plan-v2.json").read_bytes()
     third = replan(result.plan, Changes(), now=at(28, 8), params=PARAMS)
-    write_replan(third, folder, pdf=False)
+    write_replan_outputs(third, folder, pdf=False)
     assert (folder / "versions" / "plan-v2.json").read_bytes() == v2
     assert (folder / "versions" / "plan-v3.json").is_file()
     assert (folder / "plan.json.~1~").read_bytes() == v2

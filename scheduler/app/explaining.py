@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..diagnose import Explanation, explain_request
 from ..domain import Plan
-from ..io.issues import did_you_mean
+from ..suggest import did_you_mean
 from ..solve import SolveParams
 from .plans import load_plan
 

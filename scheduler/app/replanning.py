@@ -7,8 +7,10 @@ from datetime import datetime
 from pathlib import Path
 
 from ..domain import Plan
-from ..replan import Changes, ReplanResult, changes_markdown, read_changes, replan
-from ..replan import write_replan as write_replan_outputs
+from ..export.changes_md import changes_markdown
+from ..export.updates import write_replan_outputs
+from ..io.changes import read_changes
+from ..replan import Changes, ReplanResult, replan
 from ..solve import SolveParams
 from ..staging import staged_output
 from .plans import load_plan

@@ -1,0 +1,37 @@
+"""Calendar UIDs of a plan's events, made from ids only so that they survive re-runs and re-plans.
+
+Both the exporters (scheduler/export/ics.py) and re-planning (which numbers each event's
+SEQUENCE by its UID) need the same names; this module holds them below both.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .domain import TravelLeg
+
+__all__ = ["UID_SUFFIX", "engagement_uid", "night_uid", "travel_uid"]
+
+UID_SUFFIX = "scheduler"
+
+
+def engagement_uid(tour_id: str, request_id: str) -> str:
+    """The UID of a request's event: ``<request-id>@<tour-id>.scheduler``.
+
+    It depends on the ids only, so it survives re-runs and re-plans, and the guest's
+    calendar, the counterpart's invitation and the CalDAV copy all name the same event.
+    """
+    return f"{request_id}@{tour_id}.{UID_SUFFIX}"
+
+
+def travel_uid(tour_id: str, leg: TravelLeg, occurrence: int = 1) -> str:
+    """The UID of a travel leg: day, origin and destination, and a count from the second leg
+    that repeats the same trip on the same day."""
+    repeat = f".{occurrence}" if occurrence > 1 else ""
+    return (f"{leg.day.isoformat()}.{leg.origin}.{leg.destination}{repeat}"
+            f"@travel.{tour_id}.{UID_SUFFIX}")
+
+
+def night_uid(tour_id: str, night: date) -> str:
+    """The UID of the lodging event of the night that starts on ``night``."""
+    return f"{night.isoformat()}@night.{tour_id}.{UID_SUFFIX}"

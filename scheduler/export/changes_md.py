@@ -1,0 +1,143 @@
+"""A re-plan for people: ``changes.md`` (also printed by the command) and the invitations it sends."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..domain import utc
+from ..formatting import place_name, when
+from ..replan import ReplanResult, plan_version
+from ..replan.diff import request_or_none
+
+__all__ = ["changes_markdown", "invitation_changes"]
+
+_INVITATION_WORDS = {"update": "updated invitation", "new": "new invitation", "cancel": "cancellation"}
+
+
+def _title(result: ReplanResult, request_id: str) -> str:
+    for problem in (result.plan.problem, result.previous.problem):
+        request = request_or_none(problem, request_id)
+        if request is not None:
+            return request.title
+    return request_id
+
+
+def invitation_changes(result: ReplanResult) -> list[tuple[str, str]]:
+    """The invitations a re-plan sends, one per counterpart whose slot changed.
+
+    Parameters
+    ----------
+    result
+        What :func:`scheduler.replan.replan` returned.
+
+    Returns
+    -------
+    list[tuple[str, str]]
+        ``(request id, kind)`` sorted by id; kind is ``"update"`` (moved, or new details),
+        ``"new"`` (added) or ``"cancel"`` (dropped).
+    """
+    out = [(m.request_id, "update") for m in result.diff.moved]
+    out += [(e.request_id, "update") for e in result.diff.updated]
+    out += [(e.request_id, "new") for e in result.diff.added]
+    out += [(d.request_id, "cancel") for d in result.diff.dropped]
+    return sorted(out)
+
+
+def _asked(result: ReplanResult) -> list[str]:
+    """What the history entry of this version says was asked, one phrase per kind of change."""
+    zone = result.plan.problem.tour.zone
+    asked = result.plan.history[-1].get("changes") or {}
+    told = []
+    if asked.get("cancel"):
+        told.append("cancelled " + ", ".join(f"{_title(result, rid)} [{rid}]" for rid in asked["cancel"]))
+    for rid, windows in (asked.get("unavailable") or {}).items():
+        spans = "; ".join(when(datetime.fromisoformat(s), datetime.fromisoformat(e), zone)
+                          for s, e in windows)
+        told.append(f"{_title(result, rid)} [{rid}] no longer available {spans}")
+    if asked.get("requests_added"):
+        told.append("new requests " + ", ".join(asked["requests_added"]))
+    if asked.get("requests_edited"):
+        told.append("edited requests " + ", ".join(asked["requests_edited"]))
+    if asked.get("delay_minutes"):
+        told.append(f"the guest is {asked['delay_minutes']} minutes late")
+    if asked.get("pin"):
+        told.append("pinned " + ", ".join(asked["pin"]))
+    return told
+
+
+def changes_markdown(result: ReplanResult) -> str:
+    """The diff for people: ``changes.md``, which the command also prints.
+
+    Parameters
+    ----------
+    result
+        What :func:`scheduler.replan.replan` returned.
+
+    Returns
+    -------
+    str
+        Markdown: what was asked, the result in one line, then dropped, moved (old → new),
+        added, same time with new details and kept engagements with their times, the
+        invitations to send and any warnings.
+    """
+    plan, old = result.plan, result.previous
+    zone = plan.problem.tour.zone
+    locations = plan.problem.locations
+    diff = result.diff
+    tour = plan.problem.tour
+    # The date keeps its zero-padded day (``Tue 04 Dec``) as changes.md always wrote it.
+    lines = [f"# Changes in version {result.version}: {tour.name}", "",
+             f"Re-planned from {result.now.astimezone(zone):%a %d %b %Y %H:%M} ({tour.timezone}); "
+             f"version {plan_version(old)} before.", ""]
+    told = _asked(result)
+    lines += [f"Changes: {'; '.join(told) if told else 'none'}.", "",
+              f"Result: {diff.summary()}. Value served {old.value_served} → {plan.value_served} "
+              f"of {plan.problem.total_value}.", ""]
+    if diff.dropped:
+        lines += ["## Dropped", ""]
+        for item in sorted(diff.dropped, key=lambda d: utc(d.old.start)):
+            why = "cancelled by the counterpart" if item.cancelled else item.reason
+            lines.append(f"- {when(item.old.start, item.old.end, zone)}  {_title(result, item.request_id)} "
+                         f"[{item.request_id}] — {why}")
+        lines.append("")
+    if diff.moved:
+        lines += ["## Moved", ""]
+        for item in sorted(diff.moved, key=lambda m: utc(m.new.start)):
+            place = ""
+            if item.old.location != item.new.location:
+                place = f" (now at {place_name(locations, item.new.location)})"
+            lines.append(f"- {_title(result, item.request_id)} [{item.request_id}]: "
+                         f"{when(item.old.start, item.old.end, zone)} → "
+                         f"{when(item.new.start, item.new.end, zone)}{place}")
+        lines.append("")
+    if diff.added:
+        lines += ["## Added", ""]
+        for engagement in diff.added:
+            lines.append(f"- {when(engagement.start, engagement.end, zone)}  "
+                         f"{_title(result, engagement.request_id)} [{engagement.request_id}] — "
+                         f"{place_name(locations, engagement.location)}")
+        lines.append("")
+    if diff.updated:
+        lines += ["## Same time, new details", ""]
+        for engagement in diff.updated:
+            lines.append(f"- {when(engagement.start, engagement.end, zone)}  "
+                         f"{_title(result, engagement.request_id)} [{engagement.request_id}]")
+        lines.append("")
+    lines += ["## Kept", ""]
+    if diff.kept:
+        for engagement in diff.kept:
+            lines.append(f"- {when(engagement.start, engagement.end, zone)}  "
+                         f"{_title(result, engagement.request_id)} [{engagement.request_id}]")
+    else:
+        lines.append("- (none)")
+    lines.append("")
+    sends = invitation_changes(result)
+    lines += ["## Invitations to send (invites/)", ""]
+    if sends:
+        lines += [f"- {rid}.ics: {_INVITATION_WORDS[kind]} — {_title(result, rid)}" for rid, kind in sends]
+    else:
+        lines.append("- none: no counterpart's slot changed")
+    lines.append("")
+    if result.warnings:
+        lines += ["## Warnings", ""] + [f"- {text}" for text in result.warnings] + [""]
+    return "\n".join(lines)

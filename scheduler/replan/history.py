@@ -1,0 +1,197 @@
+"""Plan versions and their history: version numbers, calendar SEQUENCEs by UID, what was cancelled."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Iterable, Mapping
+from zoneinfo import ZoneInfo
+
+from ..calendar_uids import engagement_uid, travel_uid
+from ..domain import Engagement, Plan, TravelLeg, utc
+from .changes import Changes
+from .diff import PlanDiff
+
+__all__ = ["Cancellations", "cancellations", "current_sequences", "first_entry", "history_entry",
+           "leg_uids", "new_sequences", "plan_version"]
+
+
+def plan_version(plan: Plan) -> int:
+    """The plan's version number.
+
+    Returns
+    -------
+    int
+        1 for a plan never re-planned, else the ``version`` of its last history entry.
+    """
+    if not plan.history:
+        return 1
+    return int(plan.history[-1].get("version", len(plan.history)))
+
+
+def current_sequences(plan: Plan) -> dict[str, int]:
+    """The calendar SEQUENCE of each event after every version of the plan.
+
+    Returns
+    -------
+    dict[str, int]
+        SEQUENCE by UID: how many versions changed that event. UIDs never changed are absent
+        (their SEQUENCE is 0).
+    """
+    sequences: dict[str, int] = {}
+    for entry in plan.history:
+        sequences.update({uid: int(n) for uid, n in (entry.get("sequences") or {}).items()})
+    return sequences
+
+
+def leg_uids(plan: Plan) -> dict[str, TravelLeg]:
+    """The plan's travel legs by calendar UID (a repeated trip on a day counts up)."""
+    seen: dict[tuple[date, str, str], int] = {}
+    uids = {}
+    for leg in plan.travel:
+        key = (leg.day, leg.origin, leg.destination)
+        seen[key] = seen.get(key, 0) + 1
+        uids[travel_uid(plan.problem.tour.id, leg, seen[key])] = leg
+    return uids
+
+
+def _same_leg(a: TravelLeg, b: TravelLeg) -> bool:
+    return utc(a.depart) == utc(b.depart) and utc(a.arrive) == utc(b.arrive) and a.minutes == b.minutes
+
+
+def new_sequences(old: Plan, new: Plan, diff: PlanDiff) -> tuple[dict[str, int], dict[str, TravelLeg]]:
+    """SEQUENCE of every UID this version changes, and the travel legs it cancels by UID.
+
+    An engagement's event changes when it is updated, moved, dropped, or scheduled again
+    after a drop; a leg's when its times change or it vanishes.
+    """
+    tour_id = new.problem.tour.id
+    before = current_sequences(old)
+    changed: dict[str, int] = {}
+
+    def bump(uid: str) -> None:
+        changed[uid] = before.get(uid, 0) + 1
+
+    for rid in [e.request_id for e in diff.updated] + [m.request_id for m in diff.moved] \
+            + [d.request_id for d in diff.dropped]:
+        bump(engagement_uid(tour_id, rid))
+    for engagement in diff.added:
+        uid = engagement_uid(tour_id, engagement.request_id)
+        if uid in before:
+            bump(uid)
+    old_legs, new_legs = leg_uids(old), leg_uids(new)
+    gone = {}
+    for uid, leg in old_legs.items():
+        if uid not in new_legs:
+            gone[uid] = leg
+            bump(uid)
+        elif not _same_leg(leg, new_legs[uid]):
+            bump(uid)
+    for uid in new_legs:
+        if uid not in old_legs and uid in before:
+            bump(uid)
+    return dict(sorted(changed.items())), gone
+
+
+def _slot(engagement: Engagement, zone: ZoneInfo) -> dict[str, Any]:
+    return {"request_id": engagement.request_id, "day": engagement.day.isoformat(),
+            "start": engagement.start.astimezone(zone).isoformat(),
+            "end": engagement.end.astimezone(zone).isoformat(), "location": engagement.location}
+
+
+def history_entry(old: Plan, new: Plan, changes: Changes, diff: PlanDiff, now: datetime,
+                  sequences: Mapping[str, int], gone: Mapping[str, TravelLeg],
+                  warnings: Iterable[str]) -> dict[str, Any]:
+    """The history entry of a new version (JSON-ready; the format is in docs/replanning.md)."""
+    zone = new.problem.tour.zone
+    old_requests = {r.id: r for r in old.problem.requests}
+    dropped = []
+    for item in diff.dropped:
+        request = old_requests.get(item.request_id)
+        record = _slot(item.old, zone)
+        record.update({"title": request.title if request else item.request_id,
+                       "kind": request.kind if request else "other",
+                       "remote": request.remote if request else None,
+                       "cancelled": item.cancelled, "reason": item.reason})
+        dropped.append(record)
+    return {
+        "version": plan_version(old) + 1,
+        "now": now.astimezone(zone).isoformat(),
+        "changes": changes.to_dict(old),
+        "summary": f"{diff.summary()}; value served {old.value_served} → {new.value_served} "
+                   f"of {new.problem.total_value}",
+        "value_served": new.value_served,
+        "value_total": new.problem.total_value,
+        "diff": {
+            "kept": [e.request_id for e in diff.kept],
+            "updated": [e.request_id for e in diff.updated],
+            "moved": [{"request_id": m.request_id, "from": _slot(m.old, zone), "to": _slot(m.new, zone)}
+                      for m in diff.moved],
+            "dropped": dropped,
+            "added": [_slot(e, zone) for e in diff.added],
+        },
+        "cancelled_legs": [{"uid": uid, "day": leg.day.isoformat(), "from": leg.origin,
+                            "to": leg.destination, "depart": leg.depart.astimezone(zone).isoformat(),
+                            "arrive": leg.arrive.astimezone(zone).isoformat(), "minutes": leg.minutes}
+                           for uid, leg in sorted(gone.items())],
+        "sequences": dict(sequences),
+        "warnings": list(warnings),
+    }
+
+
+def first_entry(plan: Plan) -> dict[str, Any]:
+    """The history entry of version 1, written when a plan is re-planned for the first time."""
+    zone = plan.problem.tour.zone
+    return {"version": 1,
+            "now": plan.created.astimezone(zone).isoformat() if plan.created else None,
+            "changes": None,
+            "summary": f"first plan: {len(plan.engagements)} engagements; value served "
+                       f"{plan.value_served} of {plan.problem.total_value}",
+            "value_served": plan.value_served,
+            "value_total": plan.problem.total_value}
+
+
+@dataclass(frozen=True)
+class Cancellations:
+    """Everything dropped across a plan's history and not back in it, as last recorded.
+
+    Attributes
+    ----------
+    engagements
+        The dropped engagements, each as it last was.
+    records
+        Request id → the history's record of its drop (slot, title, kind, remote, reason).
+    legs
+        Calendar UID → the travel leg that vanished.
+    """
+
+    engagements: tuple[Engagement, ...]
+    records: Mapping[str, Mapping[str, Any]]
+    legs: Mapping[str, TravelLeg]
+
+
+def cancellations(plan: Plan) -> Cancellations:
+    """Every engagement and leg dropped across ``plan``'s history and not back, as last recorded."""
+    zone = plan.problem.tour.zone
+    scheduled = {e.request_id for e in plan.engagements}
+    records: dict[str, dict[str, Any]] = {}
+    legs: dict[str, TravelLeg] = {}
+    for entry in plan.history:
+        diff = entry.get("diff") or {}
+        for record in diff.get("dropped", []):
+            records[record["request_id"]] = record
+        for record in diff.get("added", []) + [m["to"] for m in diff.get("moved", [])]:
+            records.pop(record["request_id"], None)
+        for record in entry.get("cancelled_legs", []):
+            legs[record["uid"]] = TravelLeg(date.fromisoformat(record["day"]), record["from"], record["to"],
+                                            datetime.fromisoformat(record["depart"]).astimezone(zone),
+                                            datetime.fromisoformat(record["arrive"]).astimezone(zone),
+                                            record["minutes"])
+    current = leg_uids(plan)
+    legs = {uid: leg for uid, leg in legs.items() if uid not in current}
+    records = {rid: r for rid, r in records.items() if rid not in scheduled}
+    engagements = tuple(Engagement(r["request_id"], date.fromisoformat(r["day"]),
+                                   datetime.fromisoformat(r["start"]).astimezone(zone),
+                                   datetime.fromisoformat(r["end"]).astimezone(zone), r["location"])
+                        for r in records.values())
+    return Cancellations(engagements, records, legs)

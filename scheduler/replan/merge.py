@@ -1,0 +1,186 @@
+"""The merged plan: the kept past and the new future over the tour's days, travel placed again after the cut."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from ..domain import Break, Day, Engagement, Plan, Problem, TravelLeg, Unscheduled, Window, utc
+from ..formatting import when
+from ..model.extract import place_leg
+from ..model.instance import build_instance
+from ..reasons import pruned_reason
+from ..timegrid import TimeGrid
+from .cut import DayCut, occupancy
+from .remainder import Remaining
+from .solve_remainder import SubPlan
+
+__all__ = ["merge_plans"]
+
+
+def _legs_after_cut(problem: Problem, day: Day, cut: DayCut, engagements: tuple[Engagement, ...],
+                    breaks: tuple[Break, ...], start: datetime) -> list[TravelLeg] | None:
+    """Travel legs of a day from the cut on, by the planner's rule (docs/solver.md): the first
+    leg of a day leaves as late as it can, every other as soon as the guest is free.
+
+    ``None`` when some leg finds no free stretch (only for a meal tried elsewhere).
+    """
+    grid = TimeGrid.for_tour(problem.tour)
+    buffer = problem.tour.min_buffer_minutes
+    kept = set(cut.engagements)
+    busy: list[tuple[int, int]] = []
+    for engagement in engagements:
+        low, high = occupancy(problem, engagement, buffer)
+        busy.append((grid.minutes(low), grid.minutes(high)))
+    busy += [(grid.minutes(b.start), grid.minutes(b.end)) for b in breaks]
+    busy += [(grid.minutes(leg.depart), grid.minutes(leg.arrive)) for leg in cut.legs]
+    anchors: list[tuple[str, int, int | None]] = [(cut.position, grid.minutes_ceil(start), None)]
+    for engagement in sorted(engagements, key=lambda e: utc(e.start)):
+        if engagement in kept or engagement.location is None:
+            continue
+        low, high = occupancy(problem, engagement, buffer)
+        anchors.append((engagement.location, grid.minutes(low), grid.minutes(high)))
+    anchors.append((day.end_location, grid.minutes_floor(day.end), None))
+    legs = []
+    cursor = anchors[0][1]
+    for index in range(1, len(anchors)):
+        origin, (place, ready_by, free_after) = anchors[index - 1][0], anchors[index]
+        minutes = problem.travel.between(origin, place)
+        if origin != place and minutes:
+            depart = place_leg(cursor, ready_by, minutes, busy, latest=index == 1 and not cut.left_start)
+            if depart is None:
+                return None
+            legs.append(TravelLeg(day.date, origin, place, grid.moment(depart),
+                                  grid.moment(depart + minutes), minutes,
+                                  problem.travel.is_estimate(origin, place)))
+            busy.append((depart, depart + minutes))
+        if free_after is not None:
+            cursor = free_after
+    return legs
+
+
+def _keep_old_meal(problem: Problem, day: Day, cut: DayCut, sub_day: Day | None,
+                   engagements: tuple[Engagement, ...], old: Break | None, new: Break,
+                   start: datetime) -> tuple[Break, list[TravelLeg]] | None:
+    """The old meal break and the legs around it, when it still fits the new day as it was.
+
+    The solver places the meal anywhere it fits (nothing prices it), so on a day whose
+    engagements did not change it may land elsewhere; putting it back keeps the run sheet
+    and the travel events as they were.
+    """
+    if old is None or sub_day is None or sub_day.meal_window is None or \
+            (utc(old.start), utc(old.end)) == (utc(new.start), utc(new.end)):
+        return None
+    if not sub_day.meal_window.contains(old.start, old.end):
+        return None
+    buffer = problem.tour.min_buffer_minutes
+    meal = Window(old.start, old.end)
+    for engagement in engagements:
+        low, high = occupancy(problem, engagement, buffer)
+        if Window(low, high).overlaps(meal):
+            return None
+    legs = _legs_after_cut(problem, day, cut, engagements, cut.breaks + (old,), start)
+    return (old, legs) if legs is not None else None
+
+
+def _unscheduled(problem: Problem, engagements: tuple[Engagement, ...], sub: SubPlan,
+                 free: datetime | None, before: tuple[Unscheduled, ...]) -> tuple[Unscheduled, ...]:
+    """A reason for every request the merged agenda leaves out, with codes true of the whole tour.
+
+    ``no_window`` and ``too_short`` come from the whole tour (the checker verifies them on
+    the original days); a request the remaining days could still take gets the remaining
+    solve's reason; one whose chance has passed keeps its old reason, or is ``displaced``.
+    """
+    zone = problem.tour.zone
+    whole = {p.request_id: p.code for p in build_instance(problem).pruned}
+    sub_reasons = {u.request_id: u for u in sub.plan.unscheduled} if sub.plan is not None else {}
+    sub_pruned = {p.request_id for p in sub.instance.pruned} if sub.instance is not None else set()
+    old = {u.request_id: u for u in before if u.code not in ("no_window", "too_short")}
+    served = {e.request_id for e in engagements}
+    out = []
+    for request in problem.requests:
+        if request.id in served:
+            continue
+        if request.id in whole:
+            code = whole[request.id]
+            out.append(Unscheduled(request.id, pruned_reason(problem, request, code), code))
+        elif request.id in sub_reasons and request.id not in sub_pruned:
+            out.append(sub_reasons[request.id])
+        elif request.id in sub_reasons and sub_reasons[request.id].code == "unreachable":
+            out.append(sub_reasons[request.id])
+        elif request.id in old:
+            out.append(old[request.id])
+        else:
+            since = f" (the re-plan starts {when(free, zone=zone)})" if free is not None else ""
+            out.append(Unscheduled(request.id, "No time is left for it in the rest of the tour"
+                                   f"{since}: its windows have passed or are taken by what is "
+                                   "done or under way.", "displaced"))
+    return tuple(out)
+
+
+def merge_plans(plan: Plan, problem: Problem, cuts: list[DayCut], remaining: Remaining,
+                sub: SubPlan, now: datetime) -> Plan:
+    """The kept past and the solved remainder as one plan over the tour's days.
+
+    Parameters
+    ----------
+    plan
+        The plan being re-planned (its history is carried over unchanged).
+    problem
+        The whole problem with the changes applied.
+    cuts, remaining
+        The day cut at ``now`` and the remaining problem made from it.
+    sub
+        The solved remainder.
+    now
+        The moment of the re-plan: the new plan's ``created``.
+
+    Returns
+    -------
+    Plan
+        Every engagement, break and leg kept or newly placed, a reason for every request
+        left out, and the solver report of the last solve with the merged value served.
+    """
+    tour = replace(problem.tour, days=remaining.merged_days)
+    merged_problem = replace(problem, tour=tour)
+    engagements: list[Engagement] = []
+    breaks: list[Break] = []
+    legs: list[TravelLeg] = []
+    new_engagements = sub.plan.engagements if sub.plan is not None else ()
+    new_breaks = sub.plan.breaks if sub.plan is not None else ()
+    for cut in cuts:
+        day = tour.days[cut.index]
+        engagements += cut.engagements
+        breaks += cut.breaks
+        legs += cut.legs
+        if cut.past:
+            continue
+        todays = tuple(e for e in new_engagements if e.day == day.date)
+        todays_breaks = tuple(b for b in new_breaks if b.day == day.date)
+        engagements += todays
+        start = cut.free
+        sub_day = None
+        if cut.index in remaining.day_of:
+            sub_day = sub.problem.tour.days[remaining.day_of[cut.index]]
+            start = utc(sub_day.start)
+        day_legs = _legs_after_cut(merged_problem, day, cut, cut.engagements + todays,
+                                   cut.breaks + todays_breaks, start)
+        if day_legs is None:  # cannot happen for what the solver placed; say so if it does
+            raise RuntimeError(f"no room for the travel of {day.date} after the re-plan")
+        old_meal = next((b for b in plan.breaks if b.day == day.date and b not in cut.breaks), None)
+        if len(todays_breaks) == 1:
+            restored = _keep_old_meal(merged_problem, day, cut, sub_day, cut.engagements + todays,
+                                      old_meal, todays_breaks[0], start)
+            if restored is not None:
+                todays_breaks, day_legs = (restored[0],), restored[1]
+        breaks += todays_breaks
+        legs += day_legs
+    first_free = next((cut.free for cut in cuts if not cut.past), None)
+    unscheduled = _unscheduled(merged_problem, tuple(engagements), sub, first_free, plan.unscheduled)
+    served = {e.request_id for e in engagements}
+    value_served = sum(r.value for r in merged_problem.requests if r.id in served)
+    base = sub.plan.solver if sub.plan is not None else plan.solver
+    report = replace(base, value_served=value_served, value_total=merged_problem.total_value)
+    return Plan(problem=merged_problem, engagements=tuple(engagements), travel=tuple(legs),
+                breaks=tuple(breaks), unscheduled=unscheduled, solver=report, created=now,
+                history=plan.history)

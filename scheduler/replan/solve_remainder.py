@@ -1,0 +1,232 @@
+"""Solving the remaining problem with the one engine, the old agenda as its baseline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Iterable, Mapping
+
+from ..domain import Day, Engagement, Plan, Problem, Window, utc
+from ..errors import InfeasibleError
+from ..formatting import format_time, place_name, when
+from ..model.cpmodel import PinError
+from ..model.instance import Instance, build_instance
+from ..solve import LARGE_MODEL, Baseline, Result, SolveParams, model_size, solve
+from ..timegrid import TimeGrid
+from .changes import Changes
+from .costs import change_costs_for
+from .cut import DayCut
+from .remainder import Remaining, restrict
+
+__all__ = ["SubPlan", "solve_remaining"]
+
+
+@dataclass(frozen=True)
+class SubPlan:
+    """The solved remaining problem (all ``None`` when nothing remains to plan).
+
+    Attributes
+    ----------
+    plan
+        The agenda of what remains.
+    instance
+        The instance the solver saw (its pruned requests explain what could not fit).
+    problem
+        The remaining problem as solved (with the windows the re-plan cut out).
+    warnings
+        What the solve had to bend, in plain words (a stop-over).
+    """
+
+    plan: Plan | None
+    instance: Instance | None
+    problem: Problem | None
+    warnings: tuple[str, ...]
+
+
+def _placements(sub: Problem, day_of: Mapping[int, int], tour_days: tuple[Day, ...],
+                engagements: Iterable[Engagement]) -> dict[str, tuple[int, int]]:
+    """Old engagements as (sub-problem day index, start minute); -1 for a day no longer planned."""
+    grid = TimeGrid.for_tour(sub.tour)
+    index_of = {d.date: i for i, d in enumerate(tour_days)}
+    placed = {}
+    for engagement in engagements:
+        sub_day = day_of.get(index_of[engagement.day], -1)
+        placed[engagement.request_id] = (sub_day, grid.minutes(engagement.start))
+    return placed
+
+
+def _fits(instance: Instance, request_id: str, day: int, minute: int) -> bool:
+    data = next((r for r in instance.requests if r.id == request_id), None)
+    if data is None or day not in data.starts:
+        return False
+    return any(low <= minute <= high for low, high in data.starts[day])
+
+
+def solve_remaining(plan: Plan, problem: Problem, cuts: list[DayCut], remaining: Remaining,
+                    changes: Changes, now: datetime, params: SolveParams) -> SubPlan:
+    """Solve what remains with the old agenda as previous placements, hints and pins.
+
+    Parameters
+    ----------
+    plan
+        The plan being re-planned.
+    problem
+        The whole problem with the changes applied.
+    cuts, remaining
+        The day cut at ``now`` and the remaining problem made from it.
+    changes
+        The changes (their pins).
+    now
+        The moment of the re-plan.
+    params
+        Solver settings.
+
+    Returns
+    -------
+    SubPlan
+        The remaining agenda; empty when no time is left in the tour.
+
+    Raises
+    ------
+    InfeasibleError
+        When a pinned or mandatory engagement can no longer be kept.
+    """
+    sub = remaining.problem
+    if sub is None:
+        return SubPlan(None, None, None, ())
+    zone = problem.tour.zone
+    warnings: list[str] = []
+    sub_ids = {r.id for r in sub.requests}
+    done = {e.request_id for cut in cuts for e in cut.engagements}
+    future = [e for e in plan.engagements if e.request_id not in done and e.request_id in sub_ids]
+    previous = _placements(sub, remaining.day_of, problem.tour.days, future)
+    hints = {rid: placed for rid, placed in previous.items() if placed[0] >= 0}
+    rules: dict[str, tuple[Window, ...]] = {}
+    commit: dict[str, tuple[int, int]] = {}
+    cap_days: dict[int, int] = {}  # sub day index -> engagements still allowed that day
+    for cut in cuts:
+        if cut.past or cut.index not in remaining.day_of:
+            continue
+        sub_index = remaining.day_of[cut.index]
+        sub_day = sub.tour.days[sub_index]
+        if cut.engagements:
+            cap_days[sub_index] = problem.tour.max_engagements_per_day - len(cut.engagements)
+        if cut.heading:
+            _hold_course(plan, problem, sub, cut, sub_index, sub_day, previous, commit, rules, warnings)
+    for sub_index, allowed in cap_days.items():
+        if allowed <= 0:
+            day = sub.tour.days[sub_index]
+            for request in sub.requests:
+                rules[request.id] = rules.get(request.id, ()) + (Window(day.start, day.end),)
+    restricted = restrict(sub, rules)
+    instance = build_instance(restricted)
+    pinned = dict(commit)
+    for rid in changes.pin:
+        if rid in done or rid not in previous:
+            continue  # already done or under way: it cannot move anyway
+        day, minute = previous[rid]
+        if day < 0 or not _fits(instance, rid, day, minute):
+            engagement = plan.engagement(rid)
+            raise InfeasibleError(
+                f"The pinned engagement cannot stay where it is after the re-plan from {when(now, zone=zone)}:",
+                (f"{problem.request(rid).title} [{rid}] at {when(engagement.start, engagement.end, zone)}: "
+                 "the guest cannot be there then any more (delay, travel or changed windows).",))
+        pinned[rid] = (day, minute)
+    baseline = Baseline(pinned=pinned or None, previous=previous or None, hints=hints or None,
+                        change_costs=change_costs_for(restricted))
+    run = params
+    if model_size(instance) <= LARGE_MODEL:
+        # The old agenda is a complete, near-optimal start: CP-SAT from it proves the small
+        # remaining problem in a fraction of the time the primal heuristic would spend first.
+        # A large remainder (a long tour re-planned early) is too big for CP-SAT to load and
+        # search in a re-plan's budget: there the heuristic starts from the old agenda, and
+        # CP-SAT gets its complete agenda as a hint.
+        run = replace(run, heuristic=False)
+    result = _solve(restricted, run, baseline, changes, problem, now)
+    over = [(i, allowed) for i, allowed in cap_days.items()
+            if 0 < allowed < sum(1 for e in result.plan.engagements if e.day == sub.tour.days[i].date)]
+    if over:
+        # The engine has one cap for every day, and a day already under way holds engagements
+        # that count against it. Keep on such a day only the best of what the solve put there
+        # (pinned and mandatory first, then value) and solve once more.
+        for sub_index, allowed in over:
+            day = sub.tour.days[sub_index]
+            there = sorted((problem.request(e.request_id) for e in result.plan.engagements
+                            if e.day == day.date),
+                           key=lambda r: (r.id not in pinned, not r.mandatory, -r.value, r.id))
+            chosen = {r.id for r in there[:allowed]}
+            for request in restricted.requests:
+                if request.id not in chosen:
+                    rules[request.id] = rules.get(request.id, ()) + (Window(day.start, day.end),)
+        restricted = restrict(sub, rules)
+        result = _solve(restricted, run, baseline, changes, problem, now)
+    return SubPlan(result.plan, result.instance, restricted, tuple(warnings))
+
+
+def _hold_course(plan: Plan, problem: Problem, sub: Problem, cut: DayCut, sub_index: int,
+                 sub_day: Day, previous: Mapping[str, tuple[int, int]], commit: dict[str, tuple[int, int]],
+                 rules: dict[str, tuple[Window, ...]], warnings: list[str]) -> None:
+    """The guest is on the way to (or waiting at) ``cut.position``: keep the route coherent.
+
+    The engagement they are heading for stays where it is if it still can; no other
+    in-person engagement comes before it; and a guest heading to where the day ends goes out
+    to no other place that day (remote calls stay possible).
+    """
+    zone = problem.tour.zone
+    ahead = sorted((e for e in plan.engagements_on(cut.day.date)
+                    if e.location is not None and e not in cut.engagements),
+                   key=lambda e: utc(e.start))
+    target = ahead[0] if ahead and ahead[0].location == cut.position else None
+    if target is None and cut.position == cut.day.end_location:
+        hole = (Window(sub_day.start, sub_day.end),)
+        for request in sub.requests:
+            if request.location_id is not None and request.location_id != cut.position:
+                rules[request.id] = rules.get(request.id, ()) + hole
+        return
+    placed = previous.get(target.request_id) if target is not None else None
+    if target is not None and placed is not None and placed[0] == sub_index:
+        instance = build_instance(sub)
+        if _fits(instance, target.request_id, sub_index, placed[1]):
+            commit[target.request_id] = placed
+            hole = (Window(sub_day.start, target.end),)
+            for request in sub.requests:
+                if request.location_id is not None and request.location_id != cut.position:
+                    rules[request.id] = rules.get(request.id, ()) + hole
+            return
+    what = (f"{plan.problem.request(target.request_id).title} [{target.request_id}]"
+            if target is not None else "an engagement that is no longer in the agenda")
+    warnings.append(f"{cut.day.date:%a %d %b}: the guest is on the way to "
+                    f"{place_name(problem.locations, cut.position)} for {what}, which cannot happen "
+                    f"as planned; the rest of the day starts there at {format_time(cut.free, zone)} "
+                    "(a stop-over: the leg there has departed and stays in the plan).")
+
+
+def _solve(sub: Problem, params: SolveParams, baseline: Baseline, changes: Changes, problem: Problem,
+           now: datetime) -> Result:
+    """One solve of the remaining problem; a failure names what cannot be kept and why."""
+    zone = problem.tour.zone
+    moment = when(now, zone=zone)
+    try:
+        return solve(sub, params, baseline, created=now)
+    except PinError as error:
+        request = problem.request(error.request_id)
+        raise InfeasibleError(f"The engagement cannot stay where it is after the re-plan from "
+                              f"{moment}:", (f"{request.title} [{request.id}]",)) from None
+    except InfeasibleError as error:
+        if changes.pin and baseline.pinned:
+            commit_only = {rid: p for rid, p in baseline.pinned.items() if rid not in changes.pin}
+            try:
+                solve(sub, replace(params, time_limit=min(params.time_limit, 2.0)),
+                      replace(baseline, pinned=commit_only or None), created=now)
+            except InfeasibleError:
+                pass
+            else:
+                raise InfeasibleError(
+                    f"The pinned engagements cannot all stay where they are with the mandatory ones "
+                    f"after the re-plan from {moment}; unpin one of them:",
+                    tuple(f"{problem.request(rid).title} [{rid}]" for rid in changes.pin
+                          if rid in baseline.pinned)) from None
+        if error.conflicts:
+            raise InfeasibleError(f"The re-plan from {moment} cannot keep every mandatory "
+                                  f"engagement. {error}", error.conflicts) from None
+        raise InfeasibleError(f"The re-plan from {moment} found no agenda. {error}") from None
