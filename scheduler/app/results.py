@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..domain import Plan, Problem
 from ..solve import Result
@@ -34,12 +34,22 @@ class Written:
     backups: tuple[Path, ...] = ()
     skipped: tuple[str, ...] = field(default_factory=tuple)
 
+    def to_dict(self) -> dict[str, Any]:
+        return {"out_dir": str(self.out_dir), "files": [str(p) for p in self.files],
+                "backups": [str(p) for p in self.backups], "skipped": list(self.skipped)}
+
 
 @dataclass(frozen=True)
 class CheckOutcome:
     """A tour folder that reads without a problem."""
 
     problem: Problem
+
+    def to_dict(self) -> dict[str, Any]:
+        tour = self.problem.tour
+        return {"ok": True, "tour": tour.id, "name": tour.name, "days": len(tour.days),
+                "requests": len(self.problem.requests),
+                "places": len(self.problem.used_locations())}
 
     def summary(self) -> str:
         tour = self.problem.tour
@@ -58,6 +68,33 @@ class PlanOutcome:
     def plan(self) -> Plan:
         assert self.result.plan is not None  # solve returns a plan or raises
         return self.result.plan
+
+    def to_dict(self) -> dict[str, Any]:
+        """The outcome for machines (``scheduler plan --json``): the solver's account, the
+        engagements, the requests left out with their reasons, and the files written."""
+        plan = self.plan
+        solver = plan.solver
+        data: dict[str, Any] = {
+            "tour": plan.problem.tour.id,
+            "status": solver.status,
+            "proven_optimal": solver.status == "optimal",
+            "value_served": solver.value_served,
+            "value_total": solver.value_total,
+            "objective": solver.objective,
+            "bound": solver.bound,
+            "gap": solver.gap,
+            "seconds": solver.seconds,
+            "engagements": [
+                {"request": e.request_id, "title": plan.problem.request(e.request_id).title,
+                 "start": e.start.isoformat(), "end": e.end.isoformat(), "location": e.location}
+                for e in plan.engagements],
+            "unscheduled": [{"request": u.request_id, "code": u.code, "reason": u.reason}
+                            for u in plan.unscheduled],
+            "warnings": list(self.result.warnings),
+        }
+        if self.written is not None:
+            data["written"] = self.written.to_dict()
+        return data
 
 
 @dataclass(frozen=True)

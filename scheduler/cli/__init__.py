@@ -26,7 +26,7 @@ __all__ = ["main"]
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show full tracebacks for unexpected errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Log what the library does on stderr.")
-@click.version_option(package_name="scheduler")
+@click.version_option(None, "-V", "--version", package_name="scheduler")
 def main(debug: bool, verbose: bool) -> None:
     """Plan the agenda of an activist's advocacy visit: which requests, when, in what order.
 
@@ -34,6 +34,9 @@ def main(debug: bool, verbose: bool) -> None:
     Example:
       scheduler demo
       scheduler plan examples/spain-2018 -o out/
+    \b
+    Shell completion (bash; zsh and fish alike, see docs/cli.md):
+      eval "$(_SCHEDULER_COMPLETE=bash_source scheduler)"
     """
     if verbose or debug:
         logging.basicConfig(level=logging.DEBUG if debug else logging.INFO,

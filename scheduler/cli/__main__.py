@@ -1,5 +1,5 @@
-"""``python -m scheduler.cli``: the command line."""
+"""``python -m scheduler.cli``: the command line, under its installed name."""
 
 from . import main
 
-main()
+main(prog_name="scheduler")

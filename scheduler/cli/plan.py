@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -12,16 +13,30 @@ from .boundary import guard, report_written, solve_options
 from .progress import ProgressLine
 
 
-def _plan_and_write(tour_dir: Path, out_dir: Path, time_limit: float, seed: int, workers: int) -> None:
-    with ProgressLine() as line:
+def _plan_and_write(tour_dir: Path, out_dir: Path, time_limit: float, seed: int, workers: int,
+                    as_json: bool, quiet: bool) -> None:
+    with ProgressLine(enabled=not (as_json or quiet)) as line:
         params = app.SolveParams(time_limit=time_limit, seed=seed, workers=workers,
                                  on_progress=line.update)
         outcome = app.plan_tour(tour_dir, out_dir, params)
-    click.echo(summary_text(outcome.plan))
-    click.echo("")
     for warning in outcome.result.warnings:
         click.echo(f"warning: {warning}", err=True)
-    report_written(outcome.written)
+    if as_json:
+        click.echo(json.dumps(outcome.to_dict(), indent=2, ensure_ascii=False))
+        return
+    if not quiet:
+        click.echo(summary_text(outcome.plan))
+        click.echo("")
+        report_written(outcome.written)
+
+
+def _output_options(command):
+    command = click.option("-q", "--quiet", is_flag=True,
+                           help="Print only warnings and errors.")(command)
+    command = click.option("--json", "as_json", is_flag=True,
+                           help="Print the outcome as JSON (solver status, engagements, requests "
+                                "left out with reasons, files written), for machines.")(command)
+    return command
 
 
 @click.command()
@@ -29,27 +44,30 @@ def _plan_and_write(tour_dir: Path, out_dir: Path, time_limit: float, seed: int,
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               required=True, help="Folder for plan.json and the exports.")
 @solve_options
+@_output_options
 @guard
-def plan(tour_dir: Path, out_dir: Path, time_limit: float, seed: int, workers: int) -> None:
+def plan(tour_dir: Path, out_dir: Path, time_limit: float, seed: int, workers: int, as_json: bool,
+         quiet: bool) -> None:
     """Plan a tour folder and write plan.json, agenda.csv and the other exports.
 
     \b
     Example:
       scheduler plan examples/spain-2018 -o out/ --time-limit 20
     """
-    _plan_and_write(tour_dir, out_dir, time_limit, seed, workers)
+    _plan_and_write(tour_dir, out_dir, time_limit, seed, workers, as_json, quiet)
 
 
 @click.command()
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("scheduler-demo"), show_default=True, help="Folder for the outputs.")
 @solve_options
+@_output_options
 @guard
-def demo(out_dir: Path, time_limit: float, seed: int, workers: int) -> None:
+def demo(out_dir: Path, time_limit: float, seed: int, workers: int, as_json: bool, quiet: bool) -> None:
     """Plan the bundled example (a week in Madrid and Barcelona) and write every output.
 
     \b
     Example:
       scheduler demo -o demo-out/
     """
-    _plan_and_write(app.demo_tour(), out_dir, time_limit, seed, workers)
+    _plan_and_write(app.demo_tour(), out_dir, time_limit, seed, workers, as_json, quiet)

@@ -30,9 +30,10 @@ class ProgressLine:
     """
 
     def __init__(self, stream: TextIO | None = None, *, delay: float = 1.0, interval: float = 0.25,
-                 clock: Callable[[], float] = time.monotonic, ticker: bool = True) -> None:
+                 clock: Callable[[], float] = time.monotonic, ticker: bool = True,
+                 enabled: bool = True) -> None:
         self.stream = stream if stream is not None else sys.stderr
-        self.active = _is_terminal(self.stream)
+        self.active = enabled and _is_terminal(self.stream)
         self.delay = delay
         self.interval = interval
         self.clock = clock

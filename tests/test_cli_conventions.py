@@ -1,0 +1,94 @@
+"""Command-line conventions: -V, --json and --quiet on check and plan, completion, backups listed."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from scheduler.checker import check_plan
+from scheduler.cli import main
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_data_safety import _tour  # noqa: E402
+
+LIMIT = ["--time-limit", "0.5", "--workers", "1"]
+
+
+def test_short_version_flag():
+    """-V prints the version, as --version does."""
+    short = CliRunner().invoke(main, ["-V"])
+    long = CliRunner().invoke(main, ["--version"])
+    assert short.exit_code == 0 and short.output == long.output and "version" in short.output
+
+
+def test_check_json_on_a_valid_folder(tmp_path):
+    """check --json prints one JSON object saying the folder is valid, with its counts."""
+    result = CliRunner().invoke(main, ["check", str(_tour(tmp_path / "tour")), "--json"])
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data["ok"] is True and data["requests"] == 3 and data["days"] == 1
+
+
+def test_check_json_lists_every_problem_with_file_line_and_field(tmp_path):
+    """check --json on a bad folder: exit 2, and each problem as a record for machines."""
+    tour = _tour(tmp_path / "tour", "id,title,counterpart,location,duration,windows\n"
+                                    "a,A,Org,A,sixty,Tue 10:00-12:00\n"
+                                    "b,B,Org,A,30,Someday\n")
+    result = CliRunner().invoke(main, ["check", str(tour), "--json"])
+    assert result.exit_code == 2
+    data = json.loads(result.output)
+    assert data["ok"] is False
+    fields = {(p["file"], p["line"], p["field"]) for p in data["problems"]}
+    assert ("requests.csv", 2, "duration") in fields and ("requests.csv", 3, "windows") in fields
+
+
+def test_check_quiet_prints_nothing_when_valid(tmp_path):
+    result = CliRunner().invoke(main, ["check", str(_tour(tmp_path / "tour")), "-q"])
+    assert result.exit_code == 0 and result.output == ""
+
+
+def test_plan_json_is_the_outcome_for_machines(tmp_path):
+    """plan --json prints the solver's account, the agenda and the files, nothing else."""
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["plan", str(_tour(tmp_path / "tour")), "-o", str(out),
+                                       "--json", *LIMIT])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["status"] in ("optimal", "feasible")
+    assert {e["request"] for e in data["engagements"]} <= {"a", "f", "m"}
+    assert data["value_served"] <= data["value_total"]
+    assert str(out / "plan.json") in data["written"]["files"]
+    assert check_plan(json.loads((out / "plan.json").read_text(encoding="utf-8"))) == []
+
+
+def test_plan_quiet_prints_nothing_but_writes(tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["plan", str(_tour(tmp_path / "tour")), "-o", str(out), "-q",
+                                       *LIMIT])
+    assert result.exit_code == 0 and result.output == ""
+    assert (out / "plan.json").exists() and (out / "agenda.ics").exists()
+
+
+def test_planning_again_lists_the_backups_it_kept(tmp_path):
+    """When a second plan replaces files with other content, the output names the copies kept."""
+    out = tmp_path / "out"
+    tour = _tour(tmp_path / "tour")
+    assert CliRunner().invoke(main, ["plan", str(tour), "-o", str(out), *LIMIT]).exit_code == 0
+    (tour / "requests.csv").write_text((tour / "requests.csv").read_text().replace("Meeting A", "Meeting A2"))
+    result = CliRunner().invoke(main, ["plan", str(tour), "-o", str(out), *LIMIT])
+    assert result.exit_code == 0
+    assert "Kept the earlier versions of replaced files:" in result.output
+    assert "plan.json.~1~" in result.output and (out / "plan.json.~1~").exists()
+
+
+def test_shell_completion_script_is_produced():
+    """The documented completion line gives a bash completion script."""
+    env = dict(os.environ, _SCHEDULER_COMPLETE="bash_source")
+    done = subprocess.run([sys.executable, "-m", "scheduler.cli"], env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert "complete" in done.stdout and "_SCHEDULER_COMPLETE" in done.stdout
