@@ -23,6 +23,7 @@ from ..fsio import write_atomic
 __all__ = [
     "AUDIENCES",
     "PRODID",
+    "REMOTE_LABELS",  # re-exported from scheduler.formatting, where it lives
     "CalendarError",
     "add_place",
     "add_timezones",
