@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..domain import Plan
 from ..errors import SchedulerError
-from .audience import AUDIENCES
+from .audience import AUDIENCES  # noqa: F401  (public here, as before)
 
 log = logging.getLogger(__name__)
 
