@@ -253,6 +253,43 @@ def test_awkward_text_is_escaped_everywhere(team_html: str) -> None:
     assert "Line one<br>Line two, with comma; and semicolon" in team_html
 
 
+HOSTILE = '<script>alert("x")</script> \'quoted\' {{ 7 * 7 }} {% raw %} & <b>bold</b>'
+
+
+def hostile_plan() -> Plan:
+    """``small_plan`` with markup, quotes and template syntax in its names, titles and notes."""
+    plan = small_plan()
+    problem = plan.problem
+    tour = replace(problem.tour, name=f"Tour {HOSTILE}", guest=replace(problem.tour.guest, name=f"Guest {HOSTILE}"),
+                   organizer=Organizer(f"NGO {HOSTILE}", "team@example.org"))
+    requests = tuple(replace(r, title=f"Title {HOSTILE}", counterpart=f"Counterpart {HOSTILE}",
+                             notes=f"Notes {HOSTILE}", internal_notes=f"Internal {HOSTILE}",
+                             contact=Contact(f"Contact {HOSTILE}", "c@example.org"))
+                     for r in problem.requests)
+    locations = {key: replace(place, name=f"Place {HOSTILE}", address=f"Address {HOSTILE}")
+                 for key, place in problem.locations.items()}
+    return replace(plan, problem=replace(problem, tour=tour, requests=requests, locations=locations))
+
+
+@pytest.mark.parametrize("audience", ["team", "guest"])
+def test_hostile_text_is_shown_as_typed_and_never_runs(audience: str) -> None:
+    """Markup, quotes and ``{{`` in titles, names, places and notes come out escaped: the reader
+    sees them as typed, no element comes from them, and the templates evaluate none of them."""
+    html5lib = pytest.importorskip("html5lib", reason="html5lib is a test dependency")
+    document = html_export.render(hostile_plan(), audience=audience)
+    html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(document)
+    assert "<script" not in document.lower() and "<b>" not in document
+    assert "{{ 7 * 7 }}" in "".join(parse(document).text)  # stays text, never evaluated
+    parsed = parse(document)
+    assert not parsed.having("script") and not parsed.having("b")
+    text = "".join(parsed.text)
+    for label in ("Tour", "Guest", "NGO", "Title", "Counterpart", "Notes", "Contact", "Place", "Address"):
+        assert f"{label} {HOSTILE}" in text, label
+    assert (f"Internal {HOSTILE}" in text) == (audience == "team")
+    for svg in re.findall(r"<svg .*?</svg>", document, re.S):
+        ElementTree.fromstring(svg)  # the escaping holds in the drawing too
+
+
 def test_every_inline_svg_is_well_formed_xml_with_the_title_as_text(team_html: str) -> None:
     """Each timeline parses as XML (so the escaping holds) and its tooltips carry the raw titles."""
     svgs = re.findall(r"<svg .*?</svg>", team_html, re.S)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..domain import Plan
 from ..errors import SchedulerError
+from .audience import AUDIENCES  # noqa: F401  (public here, as before)
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +27,6 @@ FORMATS = {
     "ics": "ics",
     "invites": "invites",
 }
-AUDIENCES = ("team", "guest")
 # What `plan` and `demo` write: (format, audience). The guest's phone gets agenda.ics.
 DEFAULT_OUTPUTS = (
     ("csv", "team"), ("md", "team"), ("html", "team"), ("pdf", "team"),

@@ -13,16 +13,17 @@ from typing import Iterable, Mapping
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, Event
+from icalendar import Alarm, Calendar, Event, Timezone
 
 from ..domain import Engagement, Location, Plan, Request, TravelLeg, utc
 from ..errors import SchedulerError
+from ..formatting import REMOTE_LABELS, place_text
 from ..fsio import write_atomic
-from .vtimezone import vtimezone
 
 __all__ = [
     "AUDIENCES",
     "PRODID",
+    "REMOTE_LABELS",  # re-exported from scheduler.formatting, where it lives
     "CalendarError",
     "add_place",
     "add_timezones",
@@ -36,7 +37,7 @@ __all__ = [
     "night_uid",
     "nights",
     "owns_uid",
-    "place_text",
+    "place_text",  # re-exported from scheduler.formatting, where it lives
     "safe_file_name",
     "travel_uid",
     "write",
@@ -44,7 +45,6 @@ __all__ = [
 
 PRODID = "-//scheduler//Advocacy tour planner//EN"
 AUDIENCES = ("guest", "team")
-REMOTE_LABELS = {"phone": "Phone interview", "video": "Video call"}
 FILE_NAMES = {"guest": "agenda.ics", "team": "agenda-team.ics"}
 _UID_SUFFIX = "scheduler"
 
@@ -114,10 +114,29 @@ def new_calendar(*, method: str | None = None) -> Calendar:
 
 
 def add_timezones(calendar: Calendar, zone_name: str, moments: Iterable[datetime | date]) -> None:
-    """Add the VTIMEZONE of ``zone_name`` covering exactly the dates of ``moments``."""
+    """Add icalendar's VTIMEZONE for each zone the calendar uses, covering only the dates of ``moments``.
+
+    A component that lists the real transitions of the few days a calendar covers is exact
+    and short; a generic rule-based one written for 1970-2038 makes some readers pick the
+    wrong rule and show summer times an hour off.
+
+    Parameters
+    ----------
+    calendar
+        The calendar; every zone named by a TZID in it gets its VTIMEZONE, and so does
+        ``zone_name`` (so the order in which events and zones are added does not matter).
+    zone_name
+        The tour's IANA zone; the dates of ``moments`` are read in it.
+    moments
+        The times and dates the calendar holds; the VTIMEZONE runs from the first one's date
+        to the day after the last one's.
+    """
     zone = ZoneInfo(zone_name)
     dates = [m.astimezone(zone).date() if isinstance(m, datetime) else m for m in moments]
-    calendar.add_component(vtimezone(zone_name, min(dates), max(dates) + timedelta(days=1)))
+    first, last = min(dates), max(dates) + timedelta(days=1)
+    calendar.add_missing_timezones(first_date=first, last_date=last)
+    if zone_name not in {str(component["TZID"]) for component in calendar.timezones}:
+        calendar.add_component(Timezone.from_tzid(zone_name, first_date=first, last_date=last))
 
 
 def dtstamp(plan: Plan, fallback: datetime | None = None) -> datetime:
@@ -127,16 +146,6 @@ def dtstamp(plan: Plan, fallback: datetime | None = None) -> datetime:
     """
     moment = plan.created or fallback or plan.problem.tour.days[0].start
     return utc(moment)
-
-
-def place_text(location: Location | None, remote: str | None) -> str:
-    """LOCATION text: ``name, address`` in person, ``Phone interview``/``Video call`` remote."""
-    if location is None:
-        return REMOTE_LABELS.get(remote or "", "Remote")
-    parts = [location.name or location.id]
-    if location.address and location.address != location.name:
-        parts.append(location.address)
-    return ", ".join(parts)
 
 
 def add_place(event: Event, location: Location | None, remote: str | None) -> None:
@@ -430,9 +439,9 @@ def guest_calendar(plan: Plan, *, audience: str = "guest", alarm_minutes: int = 
     calendar.add("X-WR-TIMEZONE", calendar_zone)
     moments: list[datetime | date] = [*(d.start for d in tour.days), *(d.end for d in tour.days)]
     moments += [e.decoded("DTSTART") for e in events] + [e.decoded("DTEND") for e in events]
-    add_timezones(calendar, tour.timezone, moments)
     for event in events:
         calendar.add_component(event)
+    add_timezones(calendar, tour.timezone, moments)
     return calendar
 
 

@@ -185,8 +185,8 @@ def invitation(plan: Plan, request_id: str, *, method: str = "REQUEST",
     if attendee is not None and effective != "PUBLISH":
         event.add("ATTENDEE", attendee)
     calendar = new_calendar(method=effective)
-    _with_zone(calendar, plan, engagement)
     calendar.add_component(event)
+    _with_zone(calendar, plan, engagement)
     return calendar
 
 
@@ -222,8 +222,8 @@ def cancellation(plan: Plan, request_id: str, sequence: int, *,
     if attendee is not None:
         event.add("ATTENDEE", attendee)
     calendar = new_calendar(method="CANCEL" if organizer is not None else None)
-    _with_zone(calendar, plan, engagement)
     calendar.add_component(event)
+    _with_zone(calendar, plan, engagement)
     return calendar
 
 

@@ -7,19 +7,26 @@ so font sizes read as points on paper and scale with the page on screen.
 
 The x axis counts real elapsed minutes (through UTC), so a day with a daylight-saving change
 is one hour longer or shorter, while the ticks sit at the local whole hours.
+
+This module does the geometry: it turns a day into shapes (rectangles, lines, labels, groups
+with a tooltip). The template ``partials/day_timeline.svg`` writes them out, escaping every
+label and tooltip.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from html import escape
 from zoneinfo import ZoneInfo
 
 from ..domain import utc
-from .view import BreakItem, DayView, EngagementItem, TravelItem, format_duration
+from ..formatting import format_duration
+from .items import BreakItem, EngagementItem, TravelItem
+from .rendering import render_template
+from .view import DayView
 
-__all__ = ["COLORS", "FONT_STACK", "day_timeline_svg"]
+__all__ = ["COLORS", "FONT_STACK", "Drawing", "Group", "Label", "Line", "Rect", "day_drawing",
+           "day_timeline_svg"]
 
 FONT_STACK = "'DejaVu Sans', 'Noto Sans', 'Liberation Sans', Arial, sans-serif"
 
@@ -76,12 +83,6 @@ class _Axis:
         return LEFT + (utc(moment) - self.start) / timedelta(minutes=1) * self.scale
 
 
-def _num(value: float) -> str:
-    """A coordinate with two decimals and no trailing zeros, the same on every machine."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
-
-
 def _hour_floor(moment: datetime, zone: ZoneInfo) -> datetime:
     local = moment.astimezone(zone)
     return utc(local.replace(minute=0, second=0, microsecond=0))
@@ -119,22 +120,90 @@ def _fit(text: str, width: float, size: float, *, bold: bool = False) -> str:
     return text[: room - 1].rstrip() + "\u2026"
 
 
+@dataclass(frozen=True, slots=True)
+class Rect:
+    """A rectangle; ``dash`` is an SVG dash pattern or ``""`` for a solid edge."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    fill: str
+    stroke: str = "none"
+    dash: str = ""
+    radius: float = 1.5
+    stroke_width: float = 0.8
+
+    shape = "rect"
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A straight line, such as an hour tick."""
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    stroke: str
+    stroke_width: float
+    dash: str = ""
+
+    shape = "line"
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """A text at ``(x, y)``; ``anchor`` is ``start``, ``middle`` or ``end``."""
+
+    x: float
+    y: float
+    content: str
+    size: float
+    fill: str
+    anchor: str = "start"
+    weight: str = "normal"
+
+    shape = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Shapes that belong together (one engagement, one leg), with a tooltip or ``""``."""
+
+    css_class: str
+    shapes: tuple[Rect | Line | Label, ...]
+    tooltip: str = ""
+
+    shape = "group"
+
+
+Shape = Rect | Line | Label | Group
+
+
+@dataclass(frozen=True, slots=True)
+class Drawing:
+    """One day's timeline: its size in points, its accessible label and its shapes in order."""
+
+    width: float
+    height: float
+    label: str
+    shapes: tuple[Shape, ...]
+
+
 def _text(x: float, y: float, content: str, *, size: float, fill: str, anchor: str = "start",
-          weight: str = "normal") -> str:
-    return (f'<text x="{_num(x)}" y="{_num(y)}" font-size="{_num(size)}" fill="{fill}" '
-            f'text-anchor="{anchor}" font-weight="{weight}">{escape(content)}</text>')
+          weight: str = "normal") -> Label:
+    return Label(x, y, content, size, fill, anchor, weight)
 
 
 def _rect(x: float, y: float, width: float, height: float, *, fill: str, stroke: str = "none",
-          dash: str = "", radius: float = 1.5, stroke_width: float = 0.8) -> str:
-    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-    return (f'<rect x="{_num(x)}" y="{_num(y)}" width="{_num(max(width, 0.6))}" '
-            f'height="{_num(height)}" rx="{_num(radius)}" fill="{fill}" stroke="{stroke}" '
-            f'stroke-width="{_num(stroke_width)}"{dash_attr}/>')
+          dash: str = "", radius: float = 1.5, stroke_width: float = 0.8) -> Rect:
+    # A block narrower than a hairline would vanish on paper.
+    return Rect(x, y, max(width, 0.6), height, fill, stroke, dash, radius, stroke_width)
 
 
-def _grid(axis: _Axis, day: DayView, zone: ZoneInfo) -> list[str]:
-    parts: list[str] = []
+def _grid(axis: _Axis, day: DayView, zone: ZoneInfo) -> list[Shape]:
+    parts: list[Shape] = []
     lanes = (ENGAGEMENT_LANE, TRAVEL_LANE, BREAK_LANE)
     names = ("Engagements", "Travel", "Breaks")
     hours_x0, hours_x1 = axis.x(day.start), axis.x(day.end)
@@ -147,31 +216,27 @@ def _grid(axis: _Axis, day: DayView, zone: ZoneInfo) -> list[str]:
     bottom = BREAK_LANE[0] + BREAK_LANE[1]
     per_hour = axis.scale * 60
     label_every = 1 if per_hour >= 22 else 2 if per_hour >= 11 else 3
-    labels = ['<g class="ticks">']
+    labels: list[Label] = []
     moment = axis.start
     while moment <= axis.end:
         local = moment.astimezone(zone)
         x = axis.x(moment)
         if local.minute == 0:
-            parts.append(f'<line x1="{_num(x)}" y1="{_num(AXIS_TOP + 1)}" x2="{_num(x)}" '
-                         f'y2="{_num(bottom)}" stroke="{COLORS["grid"]}" stroke-width="0.6"/>')
+            parts.append(Line(x, AXIS_TOP + 1, x, bottom, COLORS["grid"], 0.6))
             if local.hour % label_every == 0:
                 labels.append(_text(x, AXIS_TOP - 3, f"{local.hour:02d}:00", size=7,
                                     fill=COLORS["muted"], anchor="middle"))
         elif local.minute == 30 and per_hour >= 30:
-            parts.append(f'<line x1="{_num(x)}" y1="{_num(ENGAGEMENT_LANE[0])}" x2="{_num(x)}" '
-                         f'y2="{_num(bottom)}" stroke="{COLORS["grid_minor"]}" stroke-width="0.5"/>')
+            parts.append(Line(x, ENGAGEMENT_LANE[0], x, bottom, COLORS["grid_minor"], 0.5))
         moment += timedelta(minutes=15)
-    parts += labels + ["</g>"]
+    parts.append(Group("ticks", tuple(labels)))
     # The guest's hours, marked where they begin and end.
     for x in (hours_x0, hours_x1):
-        parts.append(f'<line x1="{_num(x)}" y1="{_num(ENGAGEMENT_LANE[0] - 2)}" x2="{_num(x)}" '
-                     f'y2="{_num(bottom + 2)}" stroke="{COLORS["muted"]}" stroke-width="0.8" '
-                     f'stroke-dasharray="2 1.5"/>')
+        parts.append(Line(x, ENGAGEMENT_LANE[0] - 2, x, bottom + 2, COLORS["muted"], 0.8, "2 1.5"))
     return parts
 
 
-def _engagement(axis: _Axis, item: EngagementItem, label_end: float) -> list[str]:
+def _engagement(axis: _Axis, item: EngagementItem, label_end: float) -> Group:
     """The block (number inside) and, beneath it, who and when, as far as ``label_end`` allows."""
     top, _height = ENGAGEMENT_LANE
     block_top, block_height = top + 2, 16.0
@@ -179,8 +244,7 @@ def _engagement(axis: _Axis, item: EngagementItem, label_end: float) -> list[str
     width = x1 - x0
     tooltip = (f"{item.number}. {item.start_text}\u2013{item.end_text} {item.title}"
                + (f" ({item.remote})" if item.is_remote else ""))
-    parts = [f'<g class="engagement{" remote" if item.is_remote else ""}">',
-             f"<title>{escape(tooltip)}</title>"]
+    parts: list[Shape] = []
     if item.setup_minutes:
         setup_x = axis.x(item.setup_start)
         parts.append(_rect(setup_x, block_top + 3, x0 - setup_x, block_height - 6, fill=COLORS["setup"],
@@ -216,8 +280,7 @@ def _engagement(axis: _Axis, item: EngagementItem, label_end: float) -> list[str
         if _fit(detail, room, 6.3) == detail:
             parts.append(_text(x0, top + 36.5, detail, size=6.3, fill=COLORS["muted"]))
             break
-    parts.append("</g>")
-    return parts
+    return Group("engagement remote" if item.is_remote else "engagement", tuple(parts), tooltip)
 
 
 def _label_fits(center: float, text: str, size: float, low: float, high: float) -> bool:
@@ -225,15 +288,14 @@ def _label_fits(center: float, text: str, size: float, low: float, high: float) 
     return center - half >= low and center + half <= high
 
 
-def _travel(axis: _Axis, item: TravelItem, high: float) -> list[str]:
+def _travel(axis: _Axis, item: TravelItem, high: float) -> Group:
     """A leg with its minutes inside, or just after it when there is room before ``high``."""
     top, height = TRAVEL_LANE
     x0, x1 = axis.x(item.start), axis.x(item.end)
     tooltip = f"{item.start_text}\u2013{item.end_text} {item.title}, {item.minutes_text}"
-    parts = [f'<g class="travel{" estimated" if item.estimated else ""}">',
-             f"<title>{escape(tooltip)}</title>",
-             _rect(x0, top + 1.5, x1 - x0, height - 3, fill=COLORS["travel"], stroke=COLORS["travel_edge"],
-                   dash="2 1.2" if item.estimated else "", stroke_width=0.7)]
+    parts: list[Shape] = [
+        _rect(x0, top + 1.5, x1 - x0, height - 3, fill=COLORS["travel"], stroke=COLORS["travel_edge"],
+              dash="2 1.2" if item.estimated else "", stroke_width=0.7)]
     prefix = "\u2248" if item.estimated else ""
     label = prefix + f"{item.minutes}\u2032"
     long_label = prefix + format_duration(item.minutes)
@@ -247,26 +309,24 @@ def _travel(axis: _Axis, item: TravelItem, high: float) -> list[str]:
     elif _label_fits(x1 + 1.5 + len(label) * 6.5 * CHAR_WIDTH / 2, label, 6.5, x1 + 1, high - 1):
         # A short leg: its minutes beside it rather than over its edges.
         parts.append(_text(x1 + 1.5, baseline, label, size=6.5, fill=COLORS["travel_text"]))
-    parts.append("</g>")
-    return parts
+    return Group("travel estimated" if item.estimated else "travel", tuple(parts), tooltip)
 
 
-def _break(axis: _Axis, item: BreakItem) -> list[str]:
+def _break(axis: _Axis, item: BreakItem) -> Group:
     top, height = BREAK_LANE
     x0, x1 = axis.x(item.start), axis.x(item.end)
     tooltip = f"{item.start_text}\u2013{item.end_text} {item.title}"
-    parts = ['<g class="break">', f"<title>{escape(tooltip)}</title>",
-             _rect(x0, top + 1.5, x1 - x0, height - 3, fill=COLORS["break"], stroke=COLORS["break_edge"],
-                   stroke_width=0.7)]
+    parts: list[Shape] = [
+        _rect(x0, top + 1.5, x1 - x0, height - 3, fill=COLORS["break"], stroke=COLORS["break_edge"],
+              stroke_width=0.7)]
     label = _fit(item.break_kind.capitalize(), x1 - x0 - 2, 6.5)
     if label:
         parts.append(_text((x0 + x1) / 2, top + height / 2 + 2.3, label, size=6.5,
                            fill=COLORS["break_text"], anchor="middle"))
-    parts.append("</g>")
-    return parts
+    return Group("break", tuple(parts), tooltip)
 
 
-def _legend() -> list[str]:
+def _legend() -> Group:
     entries = (
         ("In person", dict(fill=COLORS["engagement"], stroke=COLORS["engagement"])),
         ("Remote", dict(fill=COLORS["remote_fill"], stroke=COLORS["engagement"], dash="2.5 1.5")),
@@ -276,14 +336,44 @@ def _legend() -> list[str]:
         ("Break", dict(fill=COLORS["break"], stroke=COLORS["break_edge"])),
         ("Guest's hours", dict(fill=COLORS["hours"], stroke=COLORS["muted"], dash="2 1.5")),
     )
-    parts = ['<g class="legend">']
+    parts: list[Shape] = []
     x = LEFT
     for label, style in entries:
         parts.append(_rect(x, LEGEND_TOP, 9, 6.5, radius=1, stroke_width=0.7, **style))
         parts.append(_text(x + 12, LEGEND_TOP + 5.6, label, size=6, fill=COLORS["muted"]))
         x += 12 + len(label) * 6 * CHAR_WIDTH + 10
-    parts.append("</g>")
-    return parts
+    return Group("legend", tuple(parts))
+
+
+def day_drawing(day: DayView, zone: ZoneInfo | str) -> Drawing:
+    """The shapes of one day's timeline, in the order they are drawn (later ones on top).
+
+    Parameters
+    ----------
+    day
+        The day from :func:`scheduler.export.view.build_view`.
+    zone
+        The tour's zone (the hour ticks are its local whole hours).
+    """
+    zone = ZoneInfo(zone) if isinstance(zone, str) else zone
+    axis = _axis_for(day, zone)
+    label = (f"Timeline of {day.date_text}, {day.start_text} to {day.end_text} "
+             f"({day.zone_abbreviation}): {len(day.engagements)} engagements, "
+             f"{format_duration(day.travel_minutes)} travel")
+    shapes = _grid(axis, day, zone)
+    right_edge = WIDTH - RIGHT
+    legs = day.travel
+    for index, leg in enumerate(legs):
+        high = axis.x(legs[index + 1].start) if index + 1 < len(legs) else right_edge
+        shapes.append(_travel(axis, leg, high))
+    shapes += [_break(axis, pause) for pause in day.breaks]
+    engagements = day.engagements
+    for index, engagement in enumerate(engagements):
+        following = engagements[index + 1] if index + 1 < len(engagements) else None
+        label_end = axis.x(following.setup_start) if following is not None else right_edge
+        shapes.append(_engagement(axis, engagement, label_end))
+    shapes.append(_legend())
+    return Drawing(WIDTH, HEIGHT, label, tuple(shapes))
 
 
 def day_timeline_svg(day: DayView, zone: ZoneInfo | str) -> str:
@@ -299,32 +389,8 @@ def day_timeline_svg(day: DayView, zone: ZoneInfo | str) -> str:
     Returns
     -------
     str
-        An ``<svg>`` element (no XML prolog). Every text from the input is escaped; the
-        drawing is identical for identical input.
+        An ``<svg>`` element (no XML prolog), from ``partials/day_timeline.svg``. Every text
+        from the input is escaped; the drawing is identical for identical input.
     """
-    zone = ZoneInfo(zone) if isinstance(zone, str) else zone
-    axis = _axis_for(day, zone)
-    label = (f"Timeline of {day.date_text}, {day.start_text} to {day.end_text} "
-             f"({day.zone_abbreviation}): {len(day.engagements)} engagements, "
-             f"{format_duration(day.travel_minutes)} travel")
-    parts = [f'<svg class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_num(WIDTH)} '
-             f'{_num(HEIGHT)}" width="{_num(WIDTH)}pt" height="{_num(HEIGHT)}pt" role="img" '
-             f'aria-label="{escape(label)}" font-family="{escape(FONT_STACK)}">',
-             f"<title>{escape(label)}</title>"]
-    parts += _grid(axis, day, zone)
-    right_edge = WIDTH - RIGHT
-    legs = day.travel
-    for index, leg in enumerate(legs):
-        high = axis.x(legs[index + 1].start) if index + 1 < len(legs) else right_edge
-        parts += _travel(axis, leg, high)
-    for pause in day.breaks:
-        parts += _break(axis, pause)
-    engagements = day.engagements
-    for index, engagement in enumerate(engagements):
-        following = engagements[index + 1] if index + 1 < len(engagements) else None
-        label_end = axis.x(following.setup_start) if following is not None else right_edge
-        parts += _engagement(axis, engagement, label_end)
-    parts += _legend()
-    parts.append("</svg>")
-    return "\n".join(parts)
-
+    return render_template("partials/day_timeline.svg", drawing=day_drawing(day, zone),
+                           font_stack=FONT_STACK)

@@ -4,10 +4,8 @@ The view does the reading once: per day the ordered items (travel, engagements, 
 local times in the tour's zone, place names, addresses and contacts, and the plan's totals.
 The exporters only lay it out. The ``audience`` decides what the view holds: the guest's
 version (``"guest"``) has no internal notes and no list of unscheduled requests, so no
-exporter can leak them by mistake.
-
-Dates and times are formatted here, without the process locale, so the output is the same on
-every machine: 24-hour times (``09:45``) and unambiguous dates (``Tue 27 Nov 2018``).
+exporter can leak them by mistake. Times, dates and durations are written by
+:mod:`scheduler.formatting`, the same on every machine.
 """
 
 from __future__ import annotations
@@ -15,12 +13,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ..domain import Contact, Day, Engagement, Location, Plan, TravelLeg, utc
-from ..errors import SchedulerError
-from ..fsio import write_atomic
+from ..formatting import format_date, format_duration, format_number, format_offset, format_time
+from .audience import AUDIENCES, AudienceError, check_audience, output_path, write_copy
+from .items import BreakItem, EngagementItem, Item, TravelItem, UnscheduledItem
 
 __all__ = [
     "AUDIENCES",
@@ -39,9 +37,8 @@ __all__ = [
     "format_number",
     "format_time",
     "output_path",
+    "write_copy",
 ]
-
-AUDIENCES = ("team", "guest")
 
 KIND_LABELS = {
     "tv": "TV",
@@ -63,282 +60,19 @@ STATUS_LABELS = {
     "model_invalid": "Model invalid",
 }
 
-# Fixed English names: strftime("%a") follows the process locale and would make output vary.
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-class AudienceError(SchedulerError, ValueError):
-    """An exporter was asked for an audience other than ``"team"`` or ``"guest"``."""
-
-
-def check_audience(audience: str) -> str:
-    """Return ``audience`` when it is known; raise :class:`AudienceError` otherwise.
-
-    Parameters
-    ----------
-    audience
-        ``"team"`` (the full run sheet) or ``"guest"`` (no internal notes, no unscheduled list).
-    """
-    if audience not in AUDIENCES:
-        raise AudienceError(f"unknown audience {audience!r}; use one of {', '.join(AUDIENCES)}")
-    return audience
-
-
-def output_path(out_dir: Path, stem: str, suffix: str, audience: str) -> Path:
-    """The file an exporter writes: ``agenda.html`` for the team, ``agenda-guest.html`` for the guest.
-
-    Parameters
-    ----------
-    out_dir
-        The output folder.
-    stem
-        The name without suffix, such as ``"agenda"``.
-    suffix
-        The suffix with its dot, such as ``".html"``.
-    audience
-        ``"team"`` or ``"guest"``; the guest's copy gets its own name so both can sit side by side.
-    """
-    check_audience(audience)
-    name = stem if audience == "team" else f"{stem}-{audience}"
-    return Path(out_dir) / f"{name}{suffix}"
-
-
-
-def write_copy(out_dir: Path, suffix: str, content: str | bytes, audience: str) -> list[Path]:
-    """Write one run-sheet copy (``agenda<suffix>`` or ``agenda-guest<suffix>``) privately.
-
-    Every run sheet holds the guest's itinerary, so it is written atomically and readable by
-    its owner only. Returns the file written, in a list.
-    """
-    path = output_path(Path(out_dir), "agenda", suffix, audience)
-    return [write_atomic(path, content, private=True)]
-
-def format_date(day: date) -> str:
-    """A date that no reader can misread, independent of locale: ``Tue 27 Nov 2018``."""
-    return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-def format_time(moment: datetime, zone: ZoneInfo) -> str:
-    """The 24-hour local time of ``moment`` in ``zone``: ``09:45``."""
-    local = moment.astimezone(zone)
-    return f"{local.hour:02d}:{local.minute:02d}"
-
-
-def format_duration(minutes: int) -> str:
-    """Minutes for people: ``45 min``, ``1 h``, ``2 h 20 min``."""
-    hours, rest = divmod(int(minutes), 60)
-    if hours == 0:
-        return f"{rest} min"
-    if rest == 0:
-        return f"{hours} h"
-    return f"{hours} h {rest} min"
-
-
-def format_number(value: int) -> str:
-    """A whole number with thousands separated by commas: ``1,250,000``."""
-    return f"{int(value):,}"
-
-
-def _format_offset(moment: datetime) -> str:
-    offset = moment.utcoffset() or timedelta(0)
-    total = int(offset.total_seconds() // 60)
-    sign = "+" if total >= 0 else "-"
-    hours, minutes = divmod(abs(total), 60)
-    return f"UTC{sign}{hours:02d}:{minutes:02d}"
-
 
 def _zone_label(zone_name: str, moments: list[datetime], zone: ZoneInfo) -> tuple[str, str]:
     """The zone's abbreviations over ``moments`` and a label such as ``Europe/Madrid, CEST (UTC+02:00)``."""
     seen: list[str] = []
     for moment in moments:
         local = moment.astimezone(zone)
-        text = f"{local.tzname()} ({_format_offset(local)})"
+        text = f"{local.tzname()} ({format_offset(local)})"
         if text not in seen:
             seen.append(text)
     abbreviations = " / ".join(text.split(" ")[0] for text in seen)
     # Two readings on one day mean a daylight-saving change: say so rather than hide it.
     label = f"{zone_name}, " + " then ".join(seen)
     return abbreviations, label
-
-
-@dataclass(frozen=True, slots=True)
-class TravelItem:
-    """A move of the guest between two places.
-
-    Attributes
-    ----------
-    start, end
-        Departure and arrival, aware datetimes in the tour's zone.
-    start_text, end_text
-        The same as ``HH:MM``.
-    origin, destination
-        The places' display names.
-    origin_id, destination_id
-        The places' ids.
-    minutes
-        Travel time in minutes.
-    estimated
-        True when the time was estimated from coordinates rather than given by the organizer.
-    """
-
-    start: datetime
-    end: datetime
-    start_text: str
-    end_text: str
-    origin: str
-    destination: str
-    origin_id: str
-    destination_id: str
-    minutes: int
-    estimated: bool
-
-    kind = "travel"
-
-    @property
-    def title(self) -> str:
-        """``Hotel Central → PSOE, Ferraz``."""
-        return f"{self.origin} \u2192 {self.destination}"
-
-    @property
-    def minutes_text(self) -> str:
-        """``15 min``, or ``≈15 min (estimated)`` when estimated."""
-        text = format_duration(self.minutes)
-        return f"\u2248{text} (estimated)" if self.estimated else text
-
-
-@dataclass(frozen=True, slots=True)
-class BreakItem:
-    """A break placed in the day (the meal).
-
-    Attributes
-    ----------
-    start, end, start_text, end_text
-        As for :class:`TravelItem`.
-    break_kind
-        The break's kind as in the plan (``"meal"``).
-    """
-
-    start: datetime
-    end: datetime
-    start_text: str
-    end_text: str
-    break_kind: str
-
-    kind = "break"
-
-    @property
-    def title(self) -> str:
-        """``Meal break``."""
-        return f"{self.break_kind.capitalize()} break"
-
-    @property
-    def minutes(self) -> int:
-        """Length of the break in minutes."""
-        return int((utc(self.end) - utc(self.start)) // timedelta(minutes=1))
-
-
-@dataclass(frozen=True, slots=True)
-class EngagementItem:
-    """An engagement as the run sheet shows it.
-
-    Attributes
-    ----------
-    number
-        1-based position among the day's engagements; the timeline and the table share it.
-    request_id, title, kind, kind_label, counterpart
-        What it is (``kind_label`` is ``"TV"`` for ``"tv"``).
-    start, end, start_text, end_text
-        When, in the tour's zone.
-    setup_minutes, arrive_text
-        Set-up time before the start (TV make-up) and the time to be there (``""`` without set-up).
-    remote
-        ``"phone"`` or ``"video"`` for a remote engagement, else ``None``.
-    place_id, place, address, city
-        The place's id, name, address and city; for a remote engagement the place is where the
-        guest is at the time (they need a quiet room there) and ``address`` is empty.
-    contact_name, contact_email, contact_phone
-        The counterpart's contact person.
-    travel_before
-        The legs the guest travels after the previous engagement (or the day's start) to get here.
-    notes
-        Notes for the guest and the team.
-    internal_notes
-        Notes for the team only; always ``""`` in the guest's view.
-    audience, value, mandatory
-        How much it matters.
-    """
-
-    number: int
-    request_id: str
-    title: str
-    kind: str
-    kind_label: str
-    counterpart: str
-    start: datetime
-    end: datetime
-    start_text: str
-    end_text: str
-    setup_minutes: int
-    arrive_text: str
-    remote: str | None
-    place_id: str
-    place: str
-    address: str
-    city: str
-    contact_name: str
-    contact_email: str
-    contact_phone: str
-    travel_before: tuple[TravelItem, ...]
-    notes: str
-    internal_notes: str
-    audience: int | None
-    value: int
-    mandatory: bool
-
-    @property
-    def is_remote(self) -> bool:
-        """True for a phone or video engagement."""
-        return self.remote is not None
-
-    @property
-    def duration_minutes(self) -> int:
-        """Length of the engagement itself, set-up excluded."""
-        return int((utc(self.end) - utc(self.start)) // timedelta(minutes=1))
-
-    @property
-    def setup_start(self) -> datetime:
-        """When set-up begins (the start when there is none)."""
-        return self.start - timedelta(minutes=self.setup_minutes)
-
-    @property
-    def contact_text(self) -> str:
-        """The contact's name, e-mail and phone joined with `` · ``."""
-        parts = [self.contact_name, self.contact_email, self.contact_phone]
-        return " \u00b7 ".join(part for part in parts if part)
-
-    @property
-    def where_text(self) -> str:
-        """The place and address on one line, or ``Remote (phone), from Hotel Central``."""
-        if self.is_remote:
-            return f"Remote ({self.remote}), from {self.place}" if self.place else f"Remote ({self.remote})"
-        return ", ".join(part for part in (self.place, self.address) if part)
-
-    @property
-    def travel_text(self) -> str:
-        """The legs before it in words: ``from Hotel Central, 15 min, leave 09:45``.
-
-        A leg that ends elsewhere (before a remote engagement) reads ``PSOE, Ferraz → Hotel
-        Central, 15 min, leave 11:10``.
-        """
-        parts = []
-        for leg in self.travel_before:
-            route = f"from {leg.origin}" if leg.destination_id == self.place_id else leg.title
-            parts.append(f"{route}, {leg.minutes_text}, leave {leg.start_text}")
-        return "; ".join(parts)
-
-
-Item = TravelItem | EngagementItem | BreakItem
 
 
 @dataclass(frozen=True, slots=True)
@@ -419,32 +153,7 @@ class DayView:
     @property
     def programme_end_text(self) -> str:
         """:attr:`programme_end` as ``HH:MM``: from then on the guest is free at the end place."""
-        moment = self.programme_end
-        return f"{moment.hour:02d}:{moment.minute:02d}"
-
-
-@dataclass(frozen=True, slots=True)
-class UnscheduledItem:
-    """A request left out, for the team's list.
-
-    Attributes
-    ----------
-    request_id, title, counterpart, kind_label
-        Which request.
-    value, mandatory
-        How much it mattered.
-    reason, code
-        Why it was left out, in words and as the plan's short code.
-    """
-
-    request_id: str
-    title: str
-    counterpart: str
-    kind_label: str
-    value: int
-    mandatory: bool
-    reason: str
-    code: str
+        return format_time(self.programme_end)
 
 
 @dataclass(frozen=True, slots=True)
