@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event, Timezone
 
+from ..calendar_uids import UID_SUFFIX, engagement_uid, night_uid, travel_uid
 from ..domain import Engagement, Location, Plan, Request, TravelLeg, utc
 from ..errors import SchedulerError
 from ..formatting import REMOTE_LABELS, place_text
@@ -46,7 +47,6 @@ __all__ = [
 PRODID = "-//scheduler//Advocacy tour planner//EN"
 AUDIENCES = ("guest", "team")
 FILE_NAMES = {"guest": "agenda.ics", "team": "agenda-team.ics"}
-_UID_SUFFIX = "scheduler"
 
 
 class CalendarError(SchedulerError):
@@ -55,31 +55,9 @@ class CalendarError(SchedulerError):
 
 # --- identifiers -------------------------------------------------------------------------
 
-def engagement_uid(tour_id: str, request_id: str) -> str:
-    """The UID of a request's event: ``<request-id>@<tour-id>.scheduler``.
-
-    It depends on the ids only, so it survives re-runs and re-plans, and the guest's
-    calendar, the counterpart's invitation and the CalDAV copy all name the same event.
-    """
-    return f"{request_id}@{tour_id}.{_UID_SUFFIX}"
-
-
-def travel_uid(tour_id: str, leg: TravelLeg, occurrence: int = 1) -> str:
-    """The UID of a travel leg: day, origin and destination, and a count from the second leg
-    that repeats the same trip on the same day."""
-    repeat = f".{occurrence}" if occurrence > 1 else ""
-    return (f"{leg.day.isoformat()}.{leg.origin}.{leg.destination}{repeat}"
-            f"@travel.{tour_id}.{_UID_SUFFIX}")
-
-
-def night_uid(tour_id: str, night: date) -> str:
-    """The UID of the lodging event of the night that starts on ``night``."""
-    return f"{night.isoformat()}@night.{tour_id}.{_UID_SUFFIX}"
-
-
 def owns_uid(tour_id: str, uid: str) -> bool:
     """Whether ``uid`` is one this module makes for the tour ``tour_id`` (any kind of event)."""
-    return any(uid.endswith(f"@{prefix}{tour_id}.{_UID_SUFFIX}")
+    return any(uid.endswith(f"@{prefix}{tour_id}.{UID_SUFFIX}")
                for prefix in ("", "travel.", "night."))
 
 
