@@ -74,8 +74,10 @@ class Compaction:
             free, here = earliest[first - 1] + duration[before] + buffer, place[before]
         for position in range(first, length):
             item = trial[position]
-            start = self.earliest_start_from(d, item, free + travel[here][place[item]] + setup[item])
-            if start is None or (position > last and (start > latest[position] or start >= earliest[position])):
+            start = self.earliest_start_from(d, item,
+                                             free + travel[here][place[item]] + setup[item])
+            if start is None or (position > last and
+                                 (start > latest[position] or start >= earliest[position])):
                 return None
             free = start + duration[item] + buffer
             here = place[item]

@@ -86,7 +86,8 @@ class Insertion:
                 gain=np.array(gain, dtype=np.float64),
                 remote=remote,
                 travel_in=np.ascontiguousarray(travel[:, place_array]) if in_person_count else None,
-                travel_out=np.ascontiguousarray(travel[place_array, :].T) if in_person_count else None,
+                travel_out=np.ascontiguousarray(travel[place_array, :].T)
+                if in_person_count else None,
             )
             self.candidate_rows.append(rows)
             rows_of: dict[int, list[int]] = {}
@@ -99,7 +100,8 @@ class Insertion:
         self.row_offsets = offsets
         self.row_request = np.array(row_request, dtype=np.int64)
         self.row_day = np.concatenate(
-            [np.full(offsets[d + 1] - offsets[d], d, dtype=np.int64) for d in range(self.day_count)]) \
+            [np.full(offsets[d + 1] - offsets[d], d, dtype=np.int64)
+             for d in range(self.day_count)]) \
             if self.day_count else np.zeros(0, np.int64)
         row_count = offsets[-1]
         self.row_score = np.full(row_count, NO_SCORE)
@@ -173,7 +175,8 @@ class Insertion:
             best = score[position, columns]
             self.work += 450 + score.size // 5
             if self.timeline_day[d]:
-                self.exact_timeline_options(d, score, gain, shift, best, offset, in_person_count, only)
+                self.exact_timeline_options(d, score, gain, shift, best, offset, in_person_count,
+                                            only)
             else:
                 self.row_score[offset:offset + in_person_count] = best
                 self.row_position[offset:offset + in_person_count] = position
@@ -229,8 +232,10 @@ class Insertion:
             if not self.unserved[r] or (only is not None and r not in only):
                 continue
             slots = [slot for low, high, first, last in gaps
-                     if (call_start := self.earliest_start_from(d, r, low + self.setup[r])) is not None
-                     and call_start + self.duration[r] + (self.buffer if last < len(items) else 0) <= high
+                     if (call_start := self.earliest_start_from(d, r, low + self.setup[r]))
+                     is not None
+                     and call_start + self.duration[r] + (self.buffer if last < len(items) else 0)
+                     <= high
                      for slot in range(first, last + 1)]
             self.work += 4 * len(gaps)
             if not slots:
@@ -263,7 +268,8 @@ class Insertion:
         slot_of = [i for i, item in enumerate(items) if item != MEAL and self.place[item] >= 0]
         gaps = []
         for gap in range(len(route) + 1):
-            low = day.start if gap == 0 else earliest[gap - 1] + self.duration[route[gap - 1]] + self.buffer
+            low = day.start if gap == 0 \
+                else earliest[gap - 1] + self.duration[route[gap - 1]] + self.buffer
             high = latest[gap] - self.setup[route[gap]] if gap < len(route) else day.end
             first = slot_of[gap - 1] + 1 if gap > 0 else 0
             last = slot_of[gap] if gap < len(route) else len(items)
@@ -318,8 +324,8 @@ class Insertion:
                 score = score * factor[self.row_request]
             score = np.where(valid, score, NO_SCORE)
             if blink:
-                kept = np.where((self.numpy_random.random(request_count) >= blink)[self.row_request],
-                                score, NO_SCORE)
+                kept_requests = self.numpy_random.random(request_count) >= blink
+                kept = np.where(kept_requests[self.row_request], score, NO_SCORE)
                 if np.isfinite(kept).any():
                     score = kept
             row = int(np.argmax(score))

@@ -1,5 +1,8 @@
-"""Several searches side by side ("islands"), each in its own worker process, meeting at
-fixed shares of their work so that the agenda stays as repeatable as with one search."""
+"""Several searches side by side ("islands") in worker processes, meeting at fixed shares of work.
+
+Meeting at counts of operations, never of seconds, keeps the agenda as repeatable as with one
+search.
+"""
 
 from __future__ import annotations
 

@@ -43,7 +43,8 @@ class Ruin:
                     if any(item != MEAL and not self.pinned[item] for item in self.items[d])]
             chosen = days if rand.random() < 0.3 else [rand.choice(days)]
             for d in chosen:
-                sequence = [item for item in self.items[d] if item != MEAL and not self.pinned[item]]
+                sequence = [item for item in self.items[d]
+                            if item != MEAL and not self.pinned[item]]
                 length = min(len(sequence), max(1, count // len(chosen)))
                 first = rand.randrange(len(sequence) - length + 1)
                 for r in sequence[first:first + length]:

@@ -51,7 +51,8 @@ class SearchState(RouteDays, TimelineDays, Insertion, Ruin, Compaction):
         request_count = self.request_count = len(instance.requests)
         day_count = self.day_count = len(instance.days)
         self.travel = [list(row) for row in instance.travel]
-        self.travel_array = np.array(instance.travel, dtype=np.int64).reshape(len(instance.travel), -1) \
+        self.travel_array = np.array(instance.travel, dtype=np.int64) \
+            .reshape(len(instance.travel), -1) \
             if instance.travel else np.zeros((1, 1), dtype=np.int64)
         self.buffer = instance.buffer
         self.cap = instance.cap
@@ -66,7 +67,8 @@ class SearchState(RouteDays, TimelineDays, Insertion, Ruin, Compaction):
         self.mandatory = [request.mandatory for request in requests]
         self.feasible = True
         # Start ranges and the step their starts keep, per day and request.
-        self.start_ranges: list[list[tuple | None]] = [[None] * request_count for _ in range(day_count)]
+        self.start_ranges: list[list[tuple | None]] = \
+            [[None] * request_count for _ in range(day_count)]
         self.start_step: list[list[int]] = [[1] * request_count for _ in range(day_count)]
         step = instance.step
         for request in requests:
@@ -83,14 +85,16 @@ class SearchState(RouteDays, TimelineDays, Insertion, Ruin, Compaction):
         self.slot_unit = 1.0 / max(1, self.cap)
         self.build_candidate_rows()
         # State.
-        self.items: list[list[int]] = [[MEAL] if self.days[d].has_meal else [] for d in range(day_count)]
+        self.items: list[list[int]] = \
+            [[MEAL] if self.days[d].has_meal else [] for d in range(day_count)]
         self.day_of = [-1] * request_count  # the day serving each request, -1 when unserved
         self.engagement_count = [0] * day_count
         self.earliest: list[list[int]] = [[] for _ in range(day_count)]  # per route position
         self.latest: list[list[int]] = [[] for _ in range(day_count)]  # per route position
         self.route: list[list[int]] = [[] for _ in range(day_count)]  # in-person order
         self.day_objective = [0] * day_count  # gains - travel - span of each day
-        self.day_length = [0] * day_count  # earliest arrival at the end place minus day start (tie-break)
+        # Earliest arrival at the end place minus the day's start (breaks ties).
+        self.day_length = [0] * day_count
         self.unserved = np.ones(request_count, dtype=bool)
         self.work = 0
         self.options_stale = [True] * day_count  # the day's insertion options need evaluating
@@ -148,7 +152,8 @@ class SearchState(RouteDays, TimelineDays, Insertion, Ruin, Compaction):
         self.shift_cost = change_costs.shift if change_costs is not None else 0
         # Search-only bonus: mandatory and pinned requests come before anything else.
         top = max([abs(gain) for row in self.gain for gain in row] + [1])
-        self.bonus = [(top * 4 * (request_count + 1) if (self.mandatory[r] or self.pinned[r]) else 0)
+        self.bonus = [(top * 4 * (request_count + 1)
+                       if (self.mandatory[r] or self.pinned[r]) else 0)
                       for r in range(request_count)]
 
     def _classify_days(self) -> None:

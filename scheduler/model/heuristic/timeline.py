@@ -16,10 +16,11 @@ from .meal import MEAL
 
 
 class TracedLayout(NamedTuple):
-    """A timeline day's last layout, to resume insertions from (see :meth:`TimelineDays.lay_out`)."""
+    """A timeline day's last layout, to resume insertions from (see ``TimelineDays.lay_out``)."""
 
     items: list[int]
-    states: list[tuple]  # (free from, place, origin of the next leg, placeless items pending) per position
+    # Per position: (free from, place, origin of the next leg, placeless items pending).
+    states: list[tuple]
     free_after: list[int | None]  # when the guest is free after each in-person engagement
     arrival: int
 
@@ -68,7 +69,8 @@ class TimelineDays:
                 pending.append(position)
                 continue
             target = place[item]
-            gap_end = self.lay_out_gap(d, free, travel[here][target], pending, items, starts, legs, origin)
+            gap_end = self.lay_out_gap(d, free, travel[here][target], pending, items, starts, legs,
+                                       origin)
             if gap_end is None:
                 return None
             gap_empty = not pending
@@ -88,7 +90,8 @@ class TimelineDays:
             pending = []
             if free_after is not None:
                 free_after[position] = free
-            elif insert_at is not None and position > insert_at and free == traced_free[position - 1]:
+            elif insert_at is not None and position > insert_at and \
+                    free == traced_free[position - 1]:
                 self.work -= TIMELINE_ITEM_WORK * (len(items) - 1 - position)
                 return traced_arrival
         if states is not None:
@@ -103,7 +106,8 @@ class TimelineDays:
             if detail:
                 legs[origin] = arrive - minutes
         else:
-            arrive = self.lay_out_gap(d, free, minutes, pending, items, starts, legs, origin, final=True)
+            arrive = self.lay_out_gap(d, free, minutes, pending, items, starts, legs, origin,
+                                      final=True)
         if arrive is None or arrive > day.end:
             return None
         if not detail:
