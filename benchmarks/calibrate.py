@@ -5,7 +5,7 @@ Usage::
     python benchmarks/calibrate.py SOLOMON_FOLDER [--seconds S] [--islands N] [--no-tours] [--json]
 
 The heuristic never looks at the clock: it counts its work in operations, and
-``WORK_PER_SECOND`` of them make one nominal second (``scheduler/model/heuristic.py``), so that
+``WORK_PER_SECOND`` of them make one nominal second (``scheduler/model/heuristic/budget.py``), so that
 the same input, seed and limit give the same agenda on any machine. ``--time-limit`` still
 means seconds on the clock only as long as that constant matches the machine, and the search
 gets faster as it is improved: this script is how to check it.

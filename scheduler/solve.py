@@ -132,7 +132,7 @@ class Result:
     """CP-SAT was stopped by the wall clock rather than by its deterministic budget (a run so
     stopped may differ from one run to the next when CP-SAT improved on the heuristic)."""
     warnings: tuple[str, ...] = ()
-    """What the run had to give up, in plain words (for example fewer parallel searches)."""
+    """Plain sentences about what went less well than asked (fewer heuristic searches ran)."""
 
     @property
     def proven_optimal(self) -> bool:
@@ -320,7 +320,7 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
         if bound is not None and bound < objective:
             bound = None
         return _result(problem, instance, params, created, placements, meals, status, objective, bound,
-                       seconds, value_total, clock)
+                       seconds, value_total, clock, heuristic_warnings(heuristic))
 
     if status == "infeasible":
         conflict = minimal_conflict(instance, params)
@@ -336,7 +336,7 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
     placements, meals = read_solution(solver, planner)
     return _result(problem, instance, params, created, placements, meals, status,
                    float(solver.objective_value), float(solver.best_objective_bound), seconds,
-                   value_total, clock)
+                   value_total, clock, heuristic_warnings(heuristic))
 
 
 #: Share of the time limit the heuristic may use at most; it stops earlier when it stalls.
@@ -439,10 +439,22 @@ def heuristic_solution(instance: Instance, result: HeuristicResult) -> tuple[lis
     return placements, meals
 
 
+def heuristic_warnings(heuristic: HeuristicResult | None) -> tuple[str, ...]:
+    """Plain sentences for :attr:`Result.warnings` about the heuristic's run (none when it ran
+    as asked)."""
+    if heuristic is None or not heuristic.searches.fell_back:
+        return ()
+    searches = heuristic.searches
+    return (f"Only {searches.ran} of {searches.asked} heuristic searches ran, because "
+            f"{searches.reason}; the agenda keeps every rule but may be less good than with all "
+            "of them.",)
+
+
 def _result(problem: Problem, instance: Instance, params: SolveParams, created: datetime | None,
             placements: list[Placement],
             meals: dict[int, int], status: str, objective: float, bound: float | None,
-            seconds: float, value_total: int, stopped_by_clock: bool = False) -> Result:
+            seconds: float, value_total: int, stopped_by_clock: bool = False,
+            warnings: tuple[str, ...] = ()) -> Result:
     engagements, breaks, legs = build_agenda(problem, instance, placements, meals)
     served = {p.request_id for p in placements}
     value_served = sum(r.value for r in problem.requests if r.id in served)
@@ -455,4 +467,5 @@ def _result(problem: Problem, instance: Instance, params: SolveParams, created: 
                 unscheduled=unscheduled, solver=report, created=created)
     return Result(plan=plan, status=status, objective=objective, bound=bound,
                   gap=report.gap, seconds=seconds, value_served=value_served,
-                  value_total=value_total, instance=instance, stopped_by_clock=stopped_by_clock)
+                  value_total=value_total, instance=instance, stopped_by_clock=stopped_by_clock,
+                  warnings=warnings)

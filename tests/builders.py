@@ -52,5 +52,12 @@ def problem(requests, days=None, travel=None, places=("H", "A", "B", "C"), cap=6
                    TravelTable(table))
 
 
+def busy_day(count: int) -> Problem:
+    """One day with ``count`` requests of 20 minutes at four places, each open all day."""
+    requests = [request(f"r{i}", [window("09:00", "19:00")], place="ABCD"[i % 4], duration=20,
+                        value=5 + i % 7) for i in range(count)]
+    return problem(requests, places=("H", "A", "B", "C", "D"), cap=12)
+
+
 def next_day(d: date, n: int = 1) -> date:
     return d + timedelta(days=n)

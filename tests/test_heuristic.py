@@ -1,4 +1,4 @@
-"""The primal heuristic (scheduler/model/heuristic.py): its agendas keep every rule.
+"""The primal heuristic (scheduler/model/heuristic/): its agendas keep every rule.
 
 Each agenda the heuristic finds is checked twice, independently: by CP-SAT on the exact model
 with every variable fixed to the heuristic's complete hint (feasible, and the same objective),
@@ -9,6 +9,7 @@ and a budget, pinned engagements, and the engine never worse than CP-SAT alone.
 from __future__ import annotations
 
 import dataclasses
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from ortools.sat.python import cp_model
 
-from builders import DAY, day, next_day, problem, request, window
+from builders import DAY, busy_day, day, next_day, problem, request, window
 from conftest import solve_checked
 from scheduler.checker import assert_valid
 from scheduler.domain import Objective
@@ -319,17 +320,105 @@ def test_islands_give_the_same_agenda_run_after_run_and_keep_every_rule():
 def test_without_processes_the_search_goes_on_alone(monkeypatch):
     """Where no process can be started, the islands fall back to the one search, which gives
     exactly the agenda of a run with one island."""
-    import multiprocessing
+    from scheduler.model.heuristic import islands
 
-    def no_processes(method=None):
+    def no_processes():
         raise OSError("no processes here")
 
     prob = _island_tour()
     instance, alone, _ = heuristic_checked(prob, seed=4, work=300_000)
-    monkeypatch.setattr(multiprocessing, "get_context", no_processes)
+    monkeypatch.setattr(islands, "start_worker", no_processes)
     fallback = solve_heuristic(instance, seed=4, work=300_000, islands=3)
     assert fallback.placements(instance) == alone.placements(instance)
     assert fallback.objective == alone.objective
+
+
+def test_a_worker_that_cannot_start_is_reported_and_the_agenda_kept(monkeypatch):
+    """When a worker process cannot be started, the heuristic says how many searches ran of
+    how many were asked and why, and the solve's result carries it as a warning, with a valid
+    agenda."""
+    import scheduler.solve
+    from scheduler.model.heuristic import islands
+
+    def no_processes():
+        raise OSError("no processes here")
+
+    monkeypatch.setattr(islands, "start_worker", no_processes)
+    instance = build_instance(_island_tour())
+    fallback = solve_heuristic(instance, seed=4, work=300_000, islands=2)
+    assert (fallback.searches.asked, fallback.searches.ran) == (2, 1)
+    assert "could not be started" in fallback.searches.reason
+    assert "no processes here" in fallback.searches.reason
+    monkeypatch.setattr(scheduler.solve, "heuristic_islands", lambda workers, work, size: 2)
+    result = solve_checked(_island_tour(), SolveParams(time_limit=1.0, seed=4, workers=2))
+    assert len(result.warnings) == 1
+    assert result.warnings[0].startswith("Only 1 of 2 heuristic searches ran, because a worker "
+                                         "process could not be started")
+    assert_valid(plan_to_dict(result.plan))
+
+
+def test_a_worker_that_ends_early_leaves_the_search_alone_and_says_so(monkeypatch):
+    """A worker that ends before the first meeting: this search goes on alone, to exactly the
+    agenda of one search, and the result says so."""
+    import subprocess
+    import sys
+
+    from scheduler.model.heuristic import islands
+
+    def ends_at_once():
+        return subprocess.Popen([sys.executable, "-c", "pass"], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE)
+
+    instance = build_instance(_island_tour())
+    alone = solve_heuristic(instance, seed=4, work=300_000)
+    assert (alone.searches.asked, alone.searches.ran, alone.searches.reason) == (1, 1, None)
+    monkeypatch.setattr(islands, "start_worker", ends_at_once)
+    fallback = solve_heuristic(instance, seed=4, work=300_000, islands=2)
+    assert fallback.placements(instance) == alone.placements(instance)
+    assert (fallback.searches.asked, fallback.searches.ran) == (2, 1)
+    assert fallback.searches.reason
+
+
+_SCRIPT_WITHOUT_MAIN_GUARD = """\
+import json, sys
+sys.path.insert(0, {tests!r})
+with open({marker!r}, "a") as marker:
+    marker.write("ran\\n")
+from builders import busy_day
+from scheduler.planfile import plan_to_dict
+from scheduler.solve import SolveParams, solve
+result = solve(busy_day(46), SolveParams(time_limit={limit!r}, seed=1, workers=2))
+with open({out!r}, "w") as out:
+    json.dump({{"plan": plan_to_dict(result.plan), "warnings": list(result.warnings)}}, out)
+"""
+
+
+def test_a_script_without_a_main_guard_runs_once(tmp_path):
+    """The worker processes of the heuristic's searches never run the caller's script again:
+    a script without ``if __name__ == "__main__":`` that solves a problem worth two searches
+    writes its line once, and its plan is valid."""
+    import json
+    import subprocess
+    import sys
+
+    from scheduler.model.heuristic import WORK_PER_SECOND
+    from scheduler.solve import HEURISTIC_SHARE, heuristic_islands, model_size
+
+    limit = 2.5  # one day of 46 candidates (2,116 pairs) and 1.5 nominal s: two searches
+    work = int(HEURISTIC_SHARE * limit * WORK_PER_SECOND)
+    assert heuristic_islands(2, work, model_size(build_instance(busy_day(46)))) == 2
+    root = Path(__file__).resolve().parents[1]
+    marker, out, script = tmp_path / "marker.txt", tmp_path / "out.json", tmp_path / "plain.py"
+    script.write_text(_SCRIPT_WITHOUT_MAIN_GUARD.format(
+        tests=str(root / "tests"), marker=str(marker), out=str(out), limit=limit))
+    environment = {**os.environ, "PYTHONPATH": str(root)}
+    run = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=environment,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert marker.read_text() == "ran\n"
+    answer = json.loads(out.read_text())
+    assert answer["warnings"] == []
+    assert_valid(answer["plan"])
 
 
 def test_islands_follow_the_workers_the_budget_and_the_model():
@@ -350,7 +439,7 @@ def _compress_by_whole_days(search, d):
     """The compaction with every trial order laid out whole (the reference)."""
     items = search.items[d]
     k = len(items)
-    cur = search._timeline(d, items)
+    cur = search.lay_out(d, items)
     for _ in range(3):
         better = False
         for i in range(k):
@@ -362,7 +451,7 @@ def _compress_by_whole_days(search, d):
                 if j == i:
                     continue
                 trial = rest[:j] + [r] + rest[j:]
-                arrive = search._timeline(d, trial)
+                arrive = search.lay_out(d, trial)
                 if arrive is not None and arrive < cur:
                     cur, items[:] = arrive, trial
                     better = True
@@ -381,7 +470,7 @@ def test_compaction_of_a_route_makes_the_moves_of_whole_day_checks(seed):
     whole would make, on many shuffled days (wide and narrow windows, uneven travel)."""
     import random
 
-    from scheduler.model.heuristic import _construct
+    from scheduler.model.heuristic.construction import construct
 
     rand = random.Random(seed)
     places = ("H", "A", "B", "C", "D", "E")
@@ -396,11 +485,11 @@ def test_compaction_of_a_route_makes_the_moves_of_whole_day_checks(seed):
     prob = problem(reqs, days=[day(), day(d2)], travel=travel, places=places, cap=7,
                    buffer=rand.choice([0, 10]))
     instance = build_instance(prob)
-    search = _construct(instance, {}, {}, None, None, seed)
-    assert not any(search.slow)
+    search = construct(instance, {}, {}, None, None, seed)
+    assert not any(search.timeline_day)
     compared = moved = 0
     for _ in range(60):
-        d = rand.randrange(search.nd)
+        d = rand.randrange(search.day_count)
         items = search.items[d]
         if len(items) < 3:
             continue
@@ -408,14 +497,14 @@ def test_compaction_of_a_route_makes_the_moves_of_whole_day_checks(seed):
             trial = list(items)
             a = rand.randrange(len(trial) - 1)
             trial[a], trial[a + 1] = trial[a + 1], trial[a]
-            if search._timeline(d, trial) is not None:
+            if search.lay_out(d, trial) is not None:
                 items[:] = trial
-        assert search._refresh(d)
+        assert search.refresh_day(d)
         start = list(items)
         expected = _compress_by_whole_days(search, d)
         items[:] = start
-        assert search._refresh(d)
-        search._compress(d)
+        assert search.refresh_day(d)
+        search.compact_day(d)
         assert items == expected
         compared += 1
         moved += expected != start
@@ -430,7 +519,7 @@ def test_insertion_on_a_timeline_day_resumes_to_the_whole_day_arrival(seed):
     every position, on days built by the search (narrow and wide windows, uneven travel)."""
     import random
 
-    from scheduler.model.heuristic import _construct
+    from scheduler.model.heuristic.construction import construct
 
     rand = random.Random(seed)
     places = ("H", "A", "B", "C", "D")
@@ -450,23 +539,23 @@ def test_insertion_on_a_timeline_day_resumes_to_the_whole_day_arrival(seed):
     instance = build_instance(prob)
     compared = fitted = early = 0
     for round_, d in enumerate([0, 1] * 4):
-        search = _construct(instance, {}, {}, None, None, seed * 10 + round_)
-        assert all(search.slow)
+        search = construct(instance, {}, {}, None, None, seed * 10 + round_)
+        assert all(search.timeline_day)
         for r in [it for it in search.items[d] if it != MEAL]:  # leave room: free about half
             if rand.random() < 0.5:
-                search._remove(r)
+                search.remove(r)
         items = search.items[d]
         assert search.traced[d][0] == items
-        for r in range(search.n):
-            if search.rng[d][r] is None or search.where[r] >= 0:
+        for r in range(search.request_count):
+            if search.start_ranges[d][r] is None or search.day_of[r] >= 0:
                 continue
             for s in range(len(items) + 1):
                 trial = items[:s] + [r] + items[s:]
-                whole = search._timeline(d, trial)
+                whole = search.lay_out(d, trial)
                 # An early stop returns the traced arrival: mark it to count the stops.
                 traced = search.traced[d]
                 search.traced[d] = traced[:3] + (-1,)
-                resumed = search._timeline(d, trial, insert_at=s)
+                resumed = search.lay_out(d, trial, insert_at=s)
                 search.traced[d] = traced
                 if resumed == -1:
                     early += 1

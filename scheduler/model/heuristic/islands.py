@@ -1,0 +1,209 @@
+"""Several searches side by side ("islands") in worker processes, meeting at fixed shares of work.
+
+Meeting at counts of operations, never of seconds, keeps the agenda as repeatable as with one
+search.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any, Callable
+
+from .annealing import Annealing
+from .construction import construct
+
+log = logging.getLogger(__name__)
+
+#: How many times the islands meet over their budget (at equal shares of the work).
+ISLAND_MEETINGS = 8
+#: Seconds a worker gets to end by itself once told to stop, before it is killed.
+STOP_SECONDS = 5
+#: The directory that holds the ``scheduler`` package, for the worker to import it from.
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[3])
+
+
+def island_seed(seed: int, island: int) -> int:
+    """The seed of island number ``island`` (0 is the caller's own search)."""
+    return seed + 1_000_003 * island
+
+
+def start_worker() -> subprocess.Popen:
+    """Start one worker process (:mod:`.worker`), talking pickles on its stdin and stdout.
+
+    A fresh ``python -m scheduler.model.heuristic.worker`` rather than ``multiprocessing``:
+    multiprocessing's spawn and forkserver start methods import the caller's main module again
+    in the new process (as ``__mp_main__``), so a caller's script without an ``if __name__ ==
+    "__main__":`` guard would run once more per worker (and the forkserver keeps a process of
+    its own running); avoiding that inside multiprocessing means editing its private
+    preparation data, which changes between Python versions. A plain subprocess imports only
+    this package and needs nothing from the caller. It runs with the caller's interpreter,
+    from the directory that holds this ``scheduler`` package, so it imports this very copy.
+    """
+    environment = dict(os.environ)
+    environment["PYTHONPATH"] = os.pathsep.join(
+        [_PACKAGE_ROOT] + ([environment["PYTHONPATH"]] if environment.get("PYTHONPATH") else []))
+    return subprocess.Popen([sys.executable, "-m", "scheduler.model.heuristic.worker"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=_PACKAGE_ROOT,
+                            env=environment)
+
+
+class Island:
+    """One worker process running a search of its own, and the pipes to talk to it."""
+
+    def __init__(self, process: subprocess.Popen, job: tuple) -> None:
+        self.process = process
+        self._job_error: BaseException | None = None
+        # The job may be larger than a pipe holds; a thread hands it over while the worker
+        # starts, so that this process builds its own first agenda meanwhile.
+        self._job_sender = threading.Thread(target=self._send_job, args=(job,), daemon=True)
+        self._job_sender.start()
+
+    def _send_job(self, job: tuple) -> None:
+        try:
+            self._write(job)
+        except (OSError, ValueError) as error:
+            self._job_error = error
+
+    def _write(self, message: Any) -> None:
+        pickle.dump(message, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        self.process.stdin.flush()
+
+    def send(self, message: Any) -> None:
+        """Send ``message`` once the job is handed over; raises ``OSError`` when it was not."""
+        self._job_sender.join()
+        if self._job_error is not None:
+            raise BrokenPipeError(f"the job did not reach the worker ({self._job_error})")
+        self._write(message)
+
+    def receive(self) -> Any:
+        """The worker's next answer; raises ``EOFError`` when the worker has ended."""
+        return pickle.load(self.process.stdout)
+
+    def stop(self) -> None:
+        """Tell the worker to end, and kill it if it does not."""
+        self._job_sender.join(timeout=STOP_SECONDS)
+        if self._job_sender.is_alive():  # the worker never read its job
+            self.process.kill()
+            self._job_sender.join()
+        elif self._job_error is None:
+            try:
+                self._write(None)
+            except (OSError, ValueError):
+                pass
+        for pipe in (self.process.stdin, self.process.stdout):
+            try:
+                pipe.close()
+            except OSError:
+                pass
+        try:
+            self.process.wait(timeout=STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def start_islands(setup: tuple, seed: int, work: int, stall: int | None,
+                  islands: int) -> tuple[list[Island], str | None]:
+    """Start ``islands - 1`` worker processes, each a search with its own seed.
+
+    Returns the islands and ``None``, or no islands and why (processes cannot be started
+    here: the search then runs alone, exactly as with one island).
+    """
+    started: list[Island] = []
+    try:
+        for island in range(1, islands):
+            job = (setup, island_seed(seed, island), work, stall)
+            started.append(Island(start_worker(), job))
+    except (OSError, ValueError, subprocess.SubprocessError) as error:
+        reason = f"a worker process could not be started ({type(error).__name__}: {error})"
+        log.warning("heuristic: searching alone: %s", reason)
+        stop_islands(started)
+        return [], reason
+    return started, None
+
+
+def stop_islands(islands: list[Island]) -> None:
+    """End every worker of ``islands``."""
+    for island in islands:
+        island.stop()
+
+
+def meet(main: Annealing, peers: list[Island]) -> str | None:
+    """Run ``main`` here and the ``peers`` (worker islands) side by side.
+
+    They meet ``ISLAND_MEETINGS`` times, at the same shares of their work (counted in
+    operations, not seconds); at each meeting every island whose best agenda is worse than the
+    best of all goes on from that one (ties go to the lowest island, this one first). What an
+    island does between meetings depends only on its seed and what it was given, so the result
+    does not depend on which process runs faster. If a worker fails, this search goes on alone.
+
+    Returns
+    -------
+    str or None
+        Why the search went on alone, or ``None`` when every island ran to the end.
+    """
+    try:
+        adopt: list = [None] * len(peers)
+        for meeting in range(1, ISLAND_MEETINGS + 1):
+            until = main.budget * meeting // ISLAND_MEETINGS
+            for peer, given in zip(peers, adopt):
+                peer.send((until, given))
+            main.run(until)
+            answers = [peer.receive() for peer in peers]
+            if any(answer is None for answer in answers):
+                raise RuntimeError("a worker could not build its first agenda")
+            keys = [main.best_key] + [answer[0] for answer in answers]
+            best = max(range(len(keys)), key=lambda i: (keys[i], -i))
+            if best > 0:
+                main.adopt(keys[best], answers[best - 1][1])
+            top = (main.best_key, main.best_snapshot)
+            adopt = [top if answer[0] < main.best_key else None for answer in answers]
+            if main.stalled and all(answer[2] for answer in answers) and not any(adopt):
+                break
+    except (EOFError, OSError, RuntimeError, pickle.UnpicklingError) as error:
+        reason = f"a worker process ended early ({type(error).__name__}: {error})" \
+            if not isinstance(error, RuntimeError) else str(error)
+        log.warning("heuristic: going on alone: %s", reason)
+        main.run(main.budget)
+        return reason
+    return None
+
+
+def serve_island(receive: Callable[[], Any], send: Callable[[Any], None], setup: tuple,
+                 seed: int, work: int, stall: int | None) -> None:
+    """A worker island: build its own search, then run to each meeting and report its best.
+
+    Parameters
+    ----------
+    receive, send
+        Read the next message from the main search (``(until, given)``, or ``None`` to stop;
+        ``EOFError`` when it is gone) and answer it (``(best key, best snapshot, stalled)``,
+        or ``None`` when this search could not start).
+    setup
+        The arguments of :func:`~.construction.construct` before the seed.
+    seed, work, stall
+        This island's seed, its budget of operations and its stall limit.
+    """
+    search = construct(*setup, seed)
+    annealing = Annealing(search, work, stall) if search is not None else None
+    while True:
+        try:
+            message = receive()
+        except EOFError:
+            return
+        if message is None:
+            return
+        if annealing is None:
+            send(None)
+            continue
+        until, given = message
+        if given is not None:
+            annealing.adopt(*given)
+        annealing.run(until)
+        send((annealing.best_key, annealing.best_snapshot, annealing.stalled))

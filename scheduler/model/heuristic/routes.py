@@ -1,0 +1,89 @@
+"""Route days (no meal, no remote candidates): earliest and latest starts of the engagements.
+
+On these days an insertion check is O(1) per (candidate, position): each day keeps, per
+engagement of its route, its earliest start (forward) and the latest start that still lets
+the rest of the day happen (backward), both exact for several start ranges and the step grid.
+The same test filters the candidates of timeline days before their exact layout.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: A latest start no engagement reaches (after the last engagement of a route).
+NO_LIMIT = 1 << 60
+
+
+class RouteDays:
+    """Times of a day's in-person route (mixed into :class:`~.state.SearchState`)."""
+
+    def route_times(self, d: int, route: list[int]) -> tuple[list[int], list[int]] | None:
+        """Earliest and latest starts of an in-person sequence (rules without the timeline);
+        ``None`` when the sequence does not fit."""
+        day = self.days[d]
+        travel, place, setup, duration, buffer = \
+            self.travel, self.place, self.setup, self.duration, self.buffer
+        free = day.start
+        here = day.start_place
+        earliest = []
+        for r in route:
+            start = self.earliest_start_from(d, r, free + travel[here][place[r]] + setup[r])
+            if start is None:
+                return None
+            earliest.append(start)
+            free = start + duration[r] + buffer
+            here = place[r]
+        latest = [0] * len(route)
+        following = None
+        for position in range(len(route) - 1, -1, -1):
+            r = route[position]
+            if following is None:
+                limit = self.start_ranges[d][r][-1][1]
+            else:
+                limit = self.latest_start_by(
+                    d, r, latest[position + 1] - setup[following]
+                    - travel[place[r]][place[following]] - buffer - duration[r])
+                if limit is None:
+                    return None
+            latest[position] = limit
+            following = r
+        return earliest, latest
+
+    def travel_and_span(self, d: int, route: list[int], earliest: list[int], arrive: int,
+                        depart: int | None = None) -> tuple[int, int]:
+        """(travel minutes, span) of a day whose route has earliest starts ``earliest``."""
+        day = self.days[d]
+        travel, place = self.travel, self.place
+        here = day.start_place
+        minutes = 0
+        for r in route:
+            minutes += travel[here][place[r]]
+            here = place[r]
+        minutes += travel[here][day.end_place]
+        if depart is None:
+            if route:
+                first = route[0]
+                depart = earliest[0] - self.setup[first] - travel[day.start_place][place[first]]
+            else:
+                depart = arrive - travel[day.start_place][day.end_place]
+        return minutes, arrive - depart
+
+    def route_positions(self, d: int):
+        """Per insertion position of day ``d``'s route (before each engagement, then before
+        the end place): when the guest is free, the places before and after, the latest
+        arrival the next engagement allows, the arrival without the insertion and its travel.
+        """
+        day = self.days[d]
+        route, earliest, latest = self.route[d], self.earliest[d], self.latest[d]
+        travel, place, duration, buffer, setup = \
+            self.travel, self.place, self.duration, self.buffer, self.setup
+        length = len(route)
+        free_from = [day.start] + [earliest[i] + duration[r] + buffer for i, r in enumerate(route)]
+        place_before = [day.start_place] + [place[r] for r in route]
+        place_after = [place[r] for r in route] + [day.end_place]
+        arrive_by = [latest[i] - setup[r] for i, r in enumerate(route)] + [NO_LIMIT]
+        direct_travel = [travel[place_before[p]][place_after[p]] for p in range(length + 1)]
+        direct_arrival = [free_from[p] + direct_travel[p] for p in range(length + 1)]
+        return (np.array(free_from, dtype=np.int64), np.array(place_before, dtype=np.int64),
+                np.array(place_after, dtype=np.int64), np.array(arrive_by, dtype=np.int64),
+                np.array(direct_arrival, dtype=np.int64), np.array(direct_travel, dtype=np.int64))

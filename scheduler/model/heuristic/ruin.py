@@ -1,0 +1,90 @@
+"""Ruin: take a few engagements out of the agenda (a run, random, related, or the least worth)."""
+
+from __future__ import annotations
+
+from .meal import MEAL
+
+
+class Ruin:
+    """Removal moves (mixed into :class:`~.state.SearchState`)."""
+
+    def remove(self, r: int) -> bool:
+        """Take ``r`` out of its day; kept when that would break the day (travel times need
+        not obey the triangle inequality, and the meal or a call may depend on it)."""
+        d = self.day_of[r]
+        items = self.items[d]
+        position = items.index(r)
+        items.pop(position)
+        if not self.refresh_day(d):
+            items.insert(position, r)
+            ok = self.refresh_day(d)
+            assert ok
+            return False
+        self.day_of[r] = -1
+        self.unserved[r] = True
+        return True
+
+    def removable(self) -> list[int]:
+        """The served requests that are not pinned, day by day in day order."""
+        return [item for d in range(self.day_count) for item in self.items[d]
+                if item != MEAL and not self.pinned[item]]
+
+    def ruin(self, count: int) -> None:
+        """Remove about ``count`` engagements, chosen by one of four rules drawn at random."""
+        rand = self.random
+        served = self.removable()
+        if not served:
+            return
+        count = min(count, len(served))
+        rule = rand.random()
+        if rule < 0.35:
+            # A segment of consecutive engagements of one day (or of every day).
+            days = [d for d in range(self.day_count)
+                    if any(item != MEAL and not self.pinned[item] for item in self.items[d])]
+            chosen = days if rand.random() < 0.3 else [rand.choice(days)]
+            for d in chosen:
+                sequence = [item for item in self.items[d]
+                            if item != MEAL and not self.pinned[item]]
+                length = min(len(sequence), max(1, count // len(chosen)))
+                first = rand.randrange(len(sequence) - length + 1)
+                for r in sequence[first:first + length]:
+                    self.remove(r)
+        elif rule < 0.6:
+            for r in rand.sample(served, count):
+                self.remove(r)
+        elif rule < 0.85:
+            # Related: close in place and time to a random seed engagement.
+            seed = rand.choice(served)
+            seed_day = self.day_of[seed]
+            starts = self.route_starts()
+            seed_start = starts.get(seed, 0)
+            travel, place = self.travel, self.place
+
+            def relatedness(r: int) -> float:
+                place_r, place_seed = place[r], place[seed]
+                distance = (travel[place_r][place_seed] + travel[place_seed][place_r]) \
+                    if place_r >= 0 and place_seed >= 0 else 0
+                return distance + 0.5 * abs(starts.get(r, 0) - seed_start) + \
+                    (0 if self.day_of[r] == seed_day else 60)
+
+            ranked = sorted(served, key=lambda r: (relatedness(r), r))
+            for r in ranked[:count]:
+                self.remove(r)
+        else:
+            # Least valuable for the time they take (with a little randomness).
+            scored = []
+            for r in served:
+                gain = self.gain[self.day_of[r]][r] + 1
+                used = self.duration[r] + self.setup[r] + 1
+                scored.append((gain / used * (0.7 + 0.6 * rand.random()), r))
+            scored.sort()
+            for _, r in scored[:count]:
+                self.remove(r)
+
+    def route_starts(self) -> dict[int, int]:
+        """Request index -> earliest start, for the in-person engagements of every day."""
+        starts = {}
+        for d in range(self.day_count):
+            for r, start in zip(self.route[d], self.earliest[d]):
+                starts[r] = start
+        return starts
