@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from ..domain import Problem, Request
 from ..errors import InfeasibleError
-from ..reasons import TourMinutes, window_verdicts
+from ..window_fit import TourMinutes, window_verdicts
 from ..solve import SolveParams, minimal_conflict
 from .pairs import between_text, excludes_each_other, overlap_without_travel
 from .records import Conflict, Rule

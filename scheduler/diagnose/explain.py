@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..domain import Plan
-from ..reasons import TourMinutes
+from ..window_fit import TourMinutes
 from ..solve import SolveParams
 from .placement import placement_of
 from .records import Explanation

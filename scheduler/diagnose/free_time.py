@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..domain import Plan, Request
 from ..model.extract import free_stretches
-from ..reasons import TourMinutes
+from ..window_fit import TourMinutes
 
 __all__ = [
     "Anchor",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..domain import Request
-from ..reasons import TourMinutes
+from ..window_fit import TourMinutes
 
 __all__ = ["between_text", "excludes_each_other", "overlap_without_travel"]
 

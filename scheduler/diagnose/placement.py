@@ -7,7 +7,7 @@ from datetime import datetime
 
 from ..domain import Engagement, Plan, Request
 from ..formatting import when
-from ..reasons import TourMinutes, hours_text
+from ..window_fit import TourMinutes, hours_text
 from .free_time import Anchor, day_agenda, earliest_start_after, latest_start_before, snap_to_step
 from .records import Neighbour, Placement
 from .text import at_place

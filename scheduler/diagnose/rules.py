@@ -7,9 +7,10 @@ from dataclasses import replace
 from datetime import timedelta
 
 from ..domain import Problem, TravelTable
+from ..formatting import format_day
 from ..model.instance import build_instance
-from ..reasons import TourMinutes, date_name, days_touched, hours_text, local_midnight, plural
 from ..solve import SolveParams, requests_fit
+from ..window_fit import TourMinutes, days_touched, hours_text, local_midnight, plural
 from .records import Rule
 
 __all__ = ["necessary_rules", "problem_fits", "relaxed_problem"]
@@ -47,13 +48,13 @@ def _relaxable_rules(facts: TourMinutes, ids: Sequence[str]) -> list[Rule]:
         day = tour.days[index]
         if day.meal_window is not None:
             rules.append(Rule(f"meal@{day.date.isoformat()}",
-                              f"the meal break on {date_name(day.date)} ({day.meal_minutes} min "
+                              f"the meal break on {format_day(day.date)} ({day.meal_minutes} min "
                               f"between {facts.hm(facts.grid.minutes_ceil(day.meal_window.start))} and "
                               f"{facts.hm(facts.minute(day.meal_window.end))})"))
     for index in sorted(days):
         day = tour.days[index]
         rules.append(Rule(f"hours@{day.date.isoformat()}",
-                          f"the guest's hours on {date_name(day.date)} ({hours_text(facts, index)})"))
+                          f"the guest's hours on {format_day(day.date)} ({hours_text(facts, index)})"))
     for a, b in pairs_own:
         rules.append(_travel_rule(facts, a, b))
     return rules

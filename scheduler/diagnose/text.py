@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from ..formatting import when
-from ..reasons import date_name
+from ..formatting import format_day, when
 
 if TYPE_CHECKING:
     from .records import Change, Explanation, WhatIf, WindowReport
@@ -21,7 +20,7 @@ def at_place(place: str) -> str:
     ----------
     place
         A place's name, or ``remote (phone)`` / ``remote`` as
-        :meth:`~scheduler.reasons.TourMinutes.place_name` writes a remote call.
+        :meth:`~scheduler.window_fit.TourMinutes.place_name` writes a remote call.
     """
     if place.startswith("remote (") and place.endswith(")"):
         return f"by {place[len('remote ('):-1]}"
@@ -83,7 +82,7 @@ def _window_lines(report: WindowReport, scheduled: bool) -> list[str]:
     if report.note:
         lines.append(f"    {report.note[0].upper()}{report.note[1:]}.")
     for fit in report.days:
-        lines.append(f"    {date_name(fit.date)}: {fit.text}.")
+        lines.append(f"    {format_day(fit.date)}: {fit.text}.")
         if fit.occupants and not scheduled:
             lines.append("      In that time now:")
             for occupant in fit.occupants:

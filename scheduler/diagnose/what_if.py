@@ -8,7 +8,7 @@ from dataclasses import replace
 from ..domain import Plan, Problem, utc
 from ..errors import InfeasibleError
 from ..model.cpmodel import ChangeCosts
-from ..reasons import TourMinutes
+from ..window_fit import TourMinutes
 from ..solve import Baseline, SolveParams, solve
 from .conflicts import diagnose_infeasible
 from .records import Change, Conflict, WhatIf

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from ..domain import Plan, Request, Window, utc
-from ..reasons import TourMinutes, days_touched, fit_alone, nowhere_note
+from ..window_fit import TourMinutes, days_touched, fit_alone, nowhere_note
 from .free_time import room_in_agenda
 from .pairs import between_text, excludes_each_other, overlap_without_travel
 from .records import DayFit, Occupant, WindowReport
