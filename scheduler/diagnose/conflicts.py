@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from ..domain import Problem, Request
 from ..errors import InfeasibleError
-from ..window_fit import TourMinutes, window_verdicts
 from ..solve import SolveParams, minimal_conflict
+from ..window_fit import TourMinutes, window_verdicts
 from .pairs import between_text, excludes_each_other, overlap_without_travel
 from .records import Conflict, Rule
 from .rules import necessary_rules, problem_fits, relaxed_problem

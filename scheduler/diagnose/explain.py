@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ..domain import Plan
-from ..window_fit import TourMinutes
 from ..solve import SolveParams
+from ..window_fit import TourMinutes
 from .placement import placement_of
 from .records import Explanation
 from .what_if import what_if_mandatory

@@ -8,8 +8,8 @@ from dataclasses import replace
 from ..domain import Plan, Problem, utc
 from ..errors import InfeasibleError
 from ..model.cpmodel import ChangeCosts
-from ..window_fit import TourMinutes
 from ..solve import Baseline, SolveParams, solve
+from ..window_fit import TourMinutes
 from .conflicts import diagnose_infeasible
 from .records import Change, Conflict, WhatIf
 
