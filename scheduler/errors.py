@@ -50,10 +50,22 @@ class InputError(SchedulerError):
 
 
 class InfeasibleError(SchedulerError):
-    """No plan satisfies every hard rule (for example two mandatory requests that collide)."""
+    """No plan satisfies every hard rule (for example two mandatory requests that collide).
 
-    def __init__(self, message: str, conflicts: tuple[str, ...] = ()):
+    Attributes
+    ----------
+    conflicts
+        One line per reason, for people.
+    request_ids
+        The mandatory requests the engine found in conflict (dropping any one makes the rest
+        fit), when it searched for them; empty otherwise. The diagnosis reuses them instead
+        of searching again.
+    """
+
+    def __init__(self, message: str, conflicts: tuple[str, ...] = (),
+                 request_ids: tuple[str, ...] = ()):
         self.conflicts = tuple(conflicts)
+        self.request_ids = tuple(request_ids)
         super().__init__(message)
 
 

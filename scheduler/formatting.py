@@ -16,6 +16,7 @@ from .domain import Location
 __all__ = [
     "REMOTE_LABELS",
     "format_date",
+    "format_day",
     "format_duration",
     "format_number",
     "format_offset",
@@ -35,6 +36,11 @@ REMOTE_LABELS = {"phone": "Phone interview", "video": "Video call"}
 def format_date(day: date) -> str:
     """A date that no reader can misread, independent of locale: ``Tue 27 Nov 2018``."""
     return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def format_day(day: date) -> str:
+    """A date within the tour, without its year: ``Tue 27 Nov``."""
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
 
 
 def format_time(moment: datetime, zone: tzinfo | None = None) -> str:

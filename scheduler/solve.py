@@ -22,7 +22,7 @@ import logging
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Callable, Mapping
+from typing import Callable, Collection, Mapping
 
 from ortools.sat.python import cp_model
 
@@ -223,12 +223,37 @@ def read_solution(solver: cp_model.CpSolver, planner: PlannerModel) -> tuple[lis
     return placements, meals
 
 
-def _feasible(instance: Instance, keep: list[str], params: SolveParams) -> bool:
-    """Whether the mandatory requests ``keep`` fit together, without any other request."""
-    subset = [r for r in instance.requests if r.id in keep]
+#: Deterministic seconds for one feasibility check of the conflict searches (a few ms each
+#: on the small problems they build).
+CHECK_SECONDS = 5.0
+
+
+def requests_fit(instance: Instance, request_ids: Collection[str], params: SolveParams) -> bool:
+    """Whether the requests ``request_ids`` of ``instance`` can all be served together, with no
+    other request: the one feasibility check behind every conflict search.
+
+    Parameters
+    ----------
+    instance
+        The engine's instance (its rules: hours, travel, buffer, meal, cap, time step).
+    request_ids
+        The requests to serve, all of them.
+    params
+        Seed, workers and extra CP-SAT parameters; the time limit is at most
+        :data:`CHECK_SECONDS`.
+
+    Returns
+    -------
+    bool
+        True when CP-SAT finds any agenda that serves them all (no objective: the first one
+        found answers).
+    """
+    subset = [r for r in instance.requests if r.id in request_ids]
     reduced = replace(instance, requests=tuple(replace(r, index=i) for i, r in enumerate(subset)))
-    solver = solver_parameters(replace(params, time_limit=min(params.time_limit, 5.0)))
-    return solver.solve(PlannerModel(reduced).model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    model = PlannerModel(reduced).model
+    model.clear_objective()
+    solver = solver_parameters(replace(params, time_limit=min(params.time_limit, CHECK_SECONDS)))
+    return solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
 def minimal_conflict(instance: Instance, params: SolveParams) -> list[str]:
@@ -239,7 +264,7 @@ def minimal_conflict(instance: Instance, params: SolveParams) -> list[str]:
     conflict = [r.id for r in instance.requests if r.mandatory]
     for request_id in list(conflict):
         trial = [r for r in conflict if r != request_id]
-        if not _feasible(instance, trial, params):
+        if not requests_fit(instance, trial, params):
             conflict = trial
     return conflict
 
@@ -264,7 +289,9 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
     ------
     InfeasibleError
         When no agenda keeps every hard rule (for instance mandatory requests that cannot
-        all be served); its message and ``conflicts`` say why in plain words.
+        all be served); its message and ``conflicts`` say why in plain words, and its
+        ``request_ids`` name the conflicting mandatory requests when the engine searched for
+        them (:func:`minimal_conflict`).
     """
     params = params or SolveParams()
     baseline = baseline or NO_BASELINE
@@ -273,8 +300,10 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
     value_total = problem.total_value
     pruned_mandatory = [p for p in instance.pruned if problem.request(p.request_id).mandatory]
     if pruned_mandatory:
-        reasons = infeasibility_reasons(problem, instance, [p.request_id for p in pruned_mandatory])
-        raise InfeasibleError("Mandatory requests cannot be scheduled at all.", reasons)
+        pruned_ids = [p.request_id for p in pruned_mandatory]
+        reasons = infeasibility_reasons(problem, instance, pruned_ids)
+        raise InfeasibleError("Mandatory requests cannot be scheduled at all.", reasons,
+                              request_ids=tuple(pruned_ids))
 
     planner = PlannerModel(instance, pinned=baseline.pinned, previous=baseline.previous,
                            change_costs=baseline.change_costs)
@@ -324,10 +353,13 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
 
     if status == "infeasible":
         conflict = minimal_conflict(instance, params)
+        # The search leaves pinned engagements out: with pins, the pins may be the cause, so
+        # the set is not passed on as a conflict of the mandatory requests alone.
         raise InfeasibleError(
             "These mandatory requests cannot all be served together with the tour's rules "
             "(hours, travel, buffers, meal, cap); dropping any one of them makes the rest fit:",
-            infeasibility_reasons(problem, instance, conflict))
+            infeasibility_reasons(problem, instance, conflict),
+            request_ids=() if baseline.pinned else tuple(conflict))
     if status not in ("optimal", "feasible"):
         raise InfeasibleError(
             f"The solver found no agenda within the limit ({params.time_limit:g} s, status {status}); "

@@ -201,3 +201,38 @@ def test_plan_exits_3_naming_the_conflict_in_plain_words(tmp_path):
     assert ("PSOE meeting (Tue 27 Nov 10:00–11:00) and Antena 3 live (Tue 27 Nov 11:20–11:40) "
             "cannot both happen: 40 min travel between them.") in result.output
     assert not out.exists()
+
+
+def test_plan_searches_the_conflict_once(tmp_path, monkeypatch):
+    """`scheduler plan` on an infeasible tour runs the conflict search once: solve's deletion
+    filter tries each set of mandatory requests once, and the diagnosis reuses the set it found
+    (adding only the rule analysis) instead of searching the requests again."""
+    import scheduler.diagnose.rules
+    import scheduler.solve
+
+    tour = tmp_path / "tour"
+    tour.mkdir()
+    requests = REQUESTS + "radio,Radio interview,HOTEL,30,yes,Tue 16:00-17:00,\n"
+    for name, text in (("tour.toml", TOUR), ("locations.csv", LOCATIONS), ("travel.csv", TRAVEL),
+                       ("requests.csv", requests)):
+        (tour / name).write_text(text, encoding="utf-8")
+    checked: list[frozenset[str]] = []
+    check = scheduler.solve.requests_fit
+
+    def counted(instance, request_ids, params):
+        checked.append(frozenset(request_ids))
+        return check(instance, request_ids, params)
+
+    monkeypatch.setattr(scheduler.solve, "requests_fit", counted)
+    monkeypatch.setattr(scheduler.diagnose.rules, "requests_fit", counted)
+    result = CliRunner().invoke(main, ["plan", str(tour), "-o", str(tmp_path / "out"), *LIMIT])
+    assert result.exit_code == 3, result.output
+    assert ("PSOE meeting (Tue 27 Nov 10:00–11:00) and Antena 3 live (Tue 27 Nov 11:20–11:40) "
+            "cannot both happen: 40 min travel between them.") in result.output
+    # The deletion filter: each request left out once; the radio fits beside either.
+    assert checked.count(frozenset({"antena3", "radio"})) == 1
+    assert checked.count(frozenset({"psoe", "radio"})) == 1
+    assert frozenset({"psoe", "antena3", "radio"}) not in checked
+    # The rule analysis checks only the conflicting pair, with rules lifted.
+    assert set(checked) == {frozenset({"antena3", "radio"}), frozenset({"psoe", "radio"}),
+                            frozenset({"psoe", "antena3"})}

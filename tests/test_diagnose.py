@@ -313,6 +313,19 @@ def test_infeasible_error_is_retold_in_plain_words():
     assert any("Call one ends 10:30 at the earliest" in line for line in error.conflicts)
 
 
+def test_engine_error_names_the_conflicting_requests():
+    """solve's InfeasibleError carries the minimal set its search found, for the diagnosis to reuse."""
+    prob = problem([
+        request("c1", [window("10:00", "10:30")], 30, remote="phone", mandatory=True),
+        request("c2", [window("10:15", "10:45")], 30, remote="video", mandatory=True),
+        request("free", [window("15:00", "16:00")], 30, remote="video", mandatory=True),
+    ])
+    with pytest.raises(InfeasibleError) as raised:
+        solve(prob, FAST)
+    assert raised.value.request_ids == ("c1", "c2")
+    assert infeasible_error(prob, FAST, raised.value).request_ids == ("c1", "c2")
+
+
 def test_infeasible_error_keeps_an_error_that_is_no_conflict():
     """An error that is not about the mandatory requests (a time limit) is returned unchanged."""
     prob = problem([request("a", [window("10:00", "11:00")], 30, mandatory=True)])

@@ -1,0 +1,95 @@
+"""What fitting a request would cost: the plan's problem solved again with it made mandatory."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from ..domain import Plan, Problem, utc
+from ..errors import InfeasibleError
+from ..model.cpmodel import ChangeCosts
+from ..solve import Baseline, SolveParams, solve
+from ..window_fit import TourMinutes
+from .conflicts import diagnose_infeasible
+from .records import Change, Conflict, WhatIf
+
+__all__ = ["TIE_BREAK_COSTS", "what_if_mandatory"]
+
+log = logging.getLogger(__name__)
+
+TIE_BREAK_COSTS = ChangeCosts(shift=1, move_day=1, drop=0)
+"""What a what-if pays per engagement it moves, in objective units: one unit, a thousandth of
+a value point with the default weights, so it only breaks ties between equally good agendas in
+favour of the current one (and never costs value); dropping is not priced, so the value
+reported is the best the engine can serve."""
+
+
+def _placements(problem: Problem, plan: Plan) -> dict[str, tuple[int, int]]:
+    grid_facts = TourMinutes(problem)
+    return {e.request_id: (grid_facts.day_index[e.day], grid_facts.minute(e.start))
+            for e in plan.engagements if e.day in grid_facts.day_index}
+
+
+def what_if_mandatory(plan: Plan, request_id: str, params: SolveParams | None = None) -> WhatIf:
+    """The best agenda with ``request_id`` made mandatory, compared with ``plan``'s.
+
+    The plan's own problem is solved again by :func:`scheduler.solve.solve` with the request
+    made mandatory (``dataclasses.replace``), the current agenda as hints, and
+    :data:`TIE_BREAK_COSTS` so that among equally good agendas the current one wins (only
+    moves that serve value, or save travel or time, are shown).
+
+    Parameters
+    ----------
+    plan
+        The current plan.
+    request_id
+        The request to force in.
+    params
+        Time limit, seed and workers (hints and costs are set here).
+
+    Returns
+    -------
+    WhatIf
+        Where it would go and what would drop or move, with the value lost or gained; or,
+        when it cannot fit even then, the conflict.
+
+    Raises
+    ------
+    KeyError
+        When the plan has no such request.
+    """
+    problem = plan.problem
+    request = problem.request(request_id)
+    forced = replace(problem, requests=tuple(replace(r, mandatory=True) if r.id == request_id else r
+                                             for r in problem.requests))
+    current = _placements(problem, plan)
+    params = params or SolveParams()
+    trial = replace(params, on_progress=None)
+    baseline = Baseline(hints=current, previous=current, change_costs=TIE_BREAK_COSTS)
+    try:
+        result = solve(forced, trial, baseline, created=plan.created)
+    except InfeasibleError as error:
+        conflict = diagnose_infeasible(forced, params, request_ids=error.request_ids or None)
+        if conflict is None:
+            conflict = Conflict((request_id,), (), str(error), tuple(error.conflicts))
+        return WhatIf(request_id, False, None, (), (), (), plan.value_served, None, None, conflict)
+    new_plan = result.plan
+    if new_plan is None:  # solve returns a plan or raises; kept for the type checker
+        raise InfeasibleError(f"no agenda with {request_id} made mandatory")
+    old = {e.request_id: e for e in plan.engagements}
+    new = {e.request_id: e for e in new_plan.engagements}
+
+    def change(rid: str) -> Change:
+        r = problem.request(rid)
+        before, after = old.get(rid), new.get(rid)
+        return Change(rid, r.title, r.value, (before.start, before.end) if before else None,
+                      (after.start, after.end) if after else None)
+
+    placed = change(request_id) if request_id in new else None
+    dropped = tuple(change(rid) for rid in old if rid not in new)
+    moved = tuple(change(rid) for rid in old if rid in new and (
+        utc(old[rid].start) != utc(new[rid].start) or old[rid].day != new[rid].day))
+    added = tuple(change(rid) for rid in new if rid not in old and rid != request_id)
+    log.info("what-if %s: %s", request.id, result.summary())
+    return WhatIf(request_id, placed is not None, placed, dropped, moved, added,
+                  plan.value_served, new_plan.value_served, result.status, None, new_plan)
