@@ -38,6 +38,8 @@ class DayCut:
     free: datetime | None = None
     position: str = ""
     heading: bool = False
+    released: datetime | None = None
+    """When the guest is done with what is kept (UTC), before any delay."""
 
     @property
     def left_start(self) -> bool:
@@ -79,6 +81,7 @@ def cut_days(plan: Plan, now: datetime, delay: int) -> list[DayCut]:
         busy_until = [now_utc]
         busy_until += [occupancy(problem, e, buffer)[1] for e in kept_engagements]
         busy_until += [utc(b.end) for b in kept_breaks] + [utc(leg.arrive) for leg in kept_legs]
+        released = max(max(busy_until), utc(day.start))
         free = max(max(busy_until) + timedelta(minutes=delay), utc(day.start))
         moves: list[tuple[datetime, str, bool]] = [
             (occupancy(problem, e, buffer)[0], e.location, False)
@@ -88,7 +91,7 @@ def cut_days(plan: Plan, now: datetime, delay: int) -> list[DayCut]:
         position = moves[-1][1] if moves else day.start_location
         heading = bool(moves) and moves[-1][2]
         cuts.append(DayCut(index, day, False, kept_engagements, kept_breaks, kept_legs,
-                           ceil_minute(free), position, heading))
+                           ceil_minute(free), position, heading, ceil_minute(released)))
     return cuts
 
 

@@ -163,6 +163,9 @@ def merge_plans(plan: Plan, problem: Problem, cuts: list[DayCut], remaining: Rem
         if cut.index in remaining.day_of:
             sub_day = sub.problem.tour.days[remaining.day_of[cut.index]]
             start = utc(sub_day.start)
+        elif start is not None and start >= utc(day.end) and cut.released is not None:
+            # A delay took the rest of the day: the way back is travelled before it ends.
+            start = min(cut.released, utc(day.end))
         day_legs = _legs_after_cut(merged_problem, day, cut, cut.engagements + todays,
                                    cut.breaks + todays_breaks, start)
         if day_legs is None:  # cannot happen for what the solver placed; say so if it does

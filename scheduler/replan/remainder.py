@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Mapping
 
 from ..domain import Day, Problem, Window, utc
-from ..formatting import format_time, place_name
+from ..formatting import format_time, place_name, when
 from .changes import subtract_windows
 from .cut import DayCut
 
@@ -62,8 +62,17 @@ def remaining_problem(problem: Problem, cuts: list[DayCut]) -> Remaining:
             continue
         day = cut.day
         start = cut.free
-        back = problem.travel.between(cut.position, day.end_location)
         end = utc(day.end)
+        if start >= end:
+            # A long delay takes the rest of the day (or all of it): nothing more is planned
+            # then, and the next day starts where it starts.
+            warnings.append(f"{day.date:%a %d %b}: the guest is free again only at "
+                            f"{when(start, zone=zone)}, after this day's end; nothing more "
+                            f"is planned that day.")
+            if not any(b.kind == "meal" for b in cut.breaks):
+                merged[cut.index] = replace(merged[cut.index], meal_window=None, meal_minutes=0)
+            continue
+        back = problem.travel.between(cut.position, day.end_location)
         if start + timedelta(minutes=back) > end:
             end = start + timedelta(minutes=back)
             if back:
