@@ -7,7 +7,7 @@ are exact inverses for every field the format holds.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo
@@ -32,6 +32,7 @@ from .domain import (
     TravelTable,
     Unscheduled,
     Window,
+    WindowsText,
 )
 from .errors import PlanFileError
 from .fsio import write_atomic
@@ -93,6 +94,7 @@ def problem_to_dict(problem: Problem, breaks: tuple[Break, ...] = ()) -> dict[st
             "setup_minutes": r.setup_minutes,
             "fixed_start": _iso(r.fixed_start, zone),
             "windows": [[_iso(w.start, zone), _iso(w.end, zone)] for w in r.windows],
+            "windows_text": _windows_text_to_dict(r, zone),
             "notes": r.notes,
             "internal_notes": r.internal_notes,
         })
@@ -132,6 +134,67 @@ def problem_to_dict(problem: Problem, breaks: tuple[Break, ...] = ()) -> dict[st
         "travel_minutes": travel,
         "travel_estimated": estimated,
     }
+
+
+def _windows_text_to_dict(request: Request, zone: ZoneInfo) -> dict[str, Any]:
+    """The text the request's windows were read from, or an exact absolute text of them."""
+    text = request.windows_text
+    if text is None:
+        return {"own": absolute_windows_text(request.windows, zone), "available": [],
+                "unavailable": [], "absolute": True}
+    return {"own": text.own, "available": list(text.available),
+            "unavailable": list(text.unavailable), "absolute": False}
+
+
+def absolute_windows_text(windows: tuple[Window, ...], zone: ZoneInfo) -> str:
+    """Windows in the syntax of requests.csv with absolute dates, one piece each, exactly.
+
+    A window is written ``2018-11-27 10:00-11:30`` (``24:00`` when it ends at midnight,
+    ``2018-11-27 22:00 - 2018-11-28 01:00`` across midnight); one with a local reading that a
+    daylight-saving change repeats or skips, or with seconds, as an ISO 8601 interval with
+    offsets, so that each piece means exactly one span of time.
+
+    Parameters
+    ----------
+    windows
+        The windows, as the request holds them.
+    zone
+        The tour's zone: local readings are written in it.
+
+    Returns
+    -------
+    str
+        The pieces joined by ``"; "``; empty when there are no windows.
+    """
+    return "; ".join(_absolute_piece(window, zone) for window in windows)
+
+
+def _absolute_piece(window: Window, zone: ZoneInfo) -> str:
+    start, end = window.start.astimezone(zone), window.end.astimezone(zone)
+    if not (_plain_reading(start, zone) and _plain_reading(end, zone)):
+        return f"{start.isoformat()}/{end.isoformat()}"
+    if start.date() == end.date():
+        return f"{start:%Y-%m-%d %H:%M}-{end:%H:%M}"
+    if end.date() == start.date() + timedelta(days=1) and (end.hour, end.minute) == (0, 0):
+        return f"{start:%Y-%m-%d %H:%M}-24:00"
+    return f"{start:%Y-%m-%d %H:%M} - {end:%Y-%m-%d %H:%M}"
+
+
+def _plain_reading(moment: datetime, zone: ZoneInfo) -> bool:
+    """Whether the wall-clock reading of ``moment`` in ``zone``, in whole minutes, names it alone."""
+    if moment.second or moment.microsecond:
+        return False
+    reading = moment.replace(tzinfo=None)
+    first, second = reading.replace(tzinfo=zone, fold=0), reading.replace(tzinfo=zone, fold=1)
+    return first.utcoffset() == second.utcoffset() == moment.utcoffset()
+
+
+def _windows_text_from_dict(raw: Any) -> WindowsText | None:
+    """The request's windows text; ``None`` when absent or absolute (it is written anew)."""
+    if raw is None or raw.get("absolute", False):
+        return None
+    return WindowsText(raw.get("own", ""), tuple(raw.get("available", ())),
+                       tuple(raw.get("unavailable", ())))
 
 
 def _travel_rules_to_dict(rules: TravelRules | None) -> dict[str, Any] | None:
@@ -282,6 +345,7 @@ def problem_from_dict(data: Mapping[str, Any]) -> tuple[Problem, tuple[Break, ..
             windows=tuple(Window(_parse(s, zone), _parse(e, zone)) for s, e in raw["windows"]),
             notes=raw.get("notes", ""),
             internal_notes=raw.get("internal_notes", ""),
+            windows_text=_windows_text_from_dict(raw.get("windows_text")),
         ))
     minutes = {(o, d): m for o, row in _need(data, "travel_minutes", "the file").items()
                for d, m in row.items()}

@@ -499,7 +499,7 @@ def _changed_problem(problem: Problem, changes: Changes) -> Problem:
             continue
         requests.append(edits.pop(request.id, request))
     requests += list(edits.values())
-    requests = [replace(r, windows=_subtract(r.windows, changes.unavailable[r.id]))
+    requests = [replace(r, windows=_subtract(r.windows, changes.unavailable[r.id]), windows_text=None)
                 if r.id in changes.unavailable else r for r in requests]
     locations = {**problem.locations, **changes.locations}
     travel = problem.travel
@@ -587,7 +587,8 @@ def _restrict(sub: Problem, rules: Mapping[str, tuple[Window, ...]]) -> Problem:
     """The sub-problem with ``rules`` (request id → windows to cut out) applied."""
     if not rules:
         return sub
-    requests = tuple(replace(r, windows=_subtract(r.windows, rules[r.id])) if r.id in rules else r
+    requests = tuple(replace(r, windows=_subtract(r.windows, rules[r.id]), windows_text=None)
+                     if r.id in rules else r
                      for r in sub.requests)
     return replace(sub, requests=requests)
 
@@ -901,6 +902,10 @@ def _merge(plan: Plan, problem: Problem, cuts: list[_DayCut], remaining: _Remain
            sub: _SubPlan, now: datetime) -> Plan:
     tour = replace(problem.tour, days=remaining.merged_days)
     merged_problem = replace(problem, tour=tour)
+    if tour.days != problem.tour.days:
+        # The windows text means other windows over the new hours: keep the windows as read.
+        merged_problem = replace(merged_problem, requests=tuple(
+            replace(request, windows_text=None) for request in problem.requests))
     engagements: list[Engagement] = []
     breaks: list[Break] = []
     legs: list[TravelLeg] = []

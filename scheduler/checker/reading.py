@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -13,6 +13,7 @@ from .fields import (FieldReader, Malformed, calendar_date, flag, items_of, know
 from .plan_view import (BreakView, DayView, EngagementView, LegView, MealView, PlanView, RequestView,
                         UnscheduledView, home_day)
 from .violations import SCHEMA_VERSION, Violation
+from .windows import Calendar, WindowsText, request_windows
 
 
 def read_day(reader: FieldReader, raw: Any, path: str, places: Iterable[str]) -> DayView:
@@ -43,7 +44,10 @@ def read_day(reader: FieldReader, raw: Any, path: str, places: Iterable[str]) ->
                 meal, tuple(breaks))
 
 
-def read_request(reader: FieldReader, raw: Any, path: str, places: Iterable[str]) -> RequestView:
+def read_request(reader: FieldReader, raw: Any, path: str, places: Iterable[str],
+                 calendar: Calendar | None) -> RequestView:
+    """A request; its windows expanded from ``windows_text`` when the plan has it (and the
+    calendar could be read), else taken from ``windows`` as written (plans before the text)."""
     request_id = text_of(required(raw, "id", path), f"{path}.id")
     title = required(raw, "title", path)
     if not isinstance(title, str):
@@ -65,16 +69,43 @@ def read_request(reader: FieldReader, raw: Any, path: str, places: Iterable[str]
         if end <= start:
             raise Malformed(f"{where} ends before it starts")
         windows.append((start, end))
+    duration = timedelta(minutes=whole_number(required(raw, "duration_minutes", path),
+                                              f"{path}.duration_minutes", 1))
+    fixed_start = reader.optional_instant(required(raw, "fixed_start", path), f"{path}.fixed_start",
+                                          request_id)
+    text = read_windows_text(raw.get("windows_text"), f"{path}.windows_text")
+    if text is not None and calendar is not None:
+        windows = list(request_windows(text, calendar, duration, fixed_start, f"{path}.windows_text"))
     return RequestView(
         id=request_id,
         title=title,
-        duration=timedelta(minutes=whole_number(required(raw, "duration_minutes", path), f"{path}.duration_minutes", 1)),
+        duration=duration,
         mandatory=flag(required(raw, "mandatory", path), f"{path}.mandatory"),
         place=place,
         setup=timedelta(minutes=whole_number(required(raw, "setup_minutes", path), f"{path}.setup_minutes", 0)),
-        fixed_start=reader.optional_instant(required(raw, "fixed_start", path), f"{path}.fixed_start", request_id),
+        fixed_start=fixed_start,
         windows=tuple(windows),
     )
+
+
+def read_windows_text(raw: Any, path: str) -> WindowsText | None:
+    """The ``windows_text`` object of a request, or ``None`` when the plan has none."""
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        raise Malformed(f"{path} is not an object")
+    own = raw.get("own", "")
+    if not isinstance(own, str):
+        raise Malformed(f"{path}.own is {own!r}, not a text")
+    cells = {}
+    for key in ("available", "unavailable"):
+        values = items_of(raw.get(key, []), f"{path}.{key}")
+        for index, value in enumerate(values):
+            if not isinstance(value, str):
+                raise Malformed(f"{path}.{key}[{index}] is {value!r}, not a text")
+        cells[key] = tuple(values)
+    absolute = flag(raw.get("absolute", False), f"{path}.absolute")
+    return WindowsText(own, cells["available"], cells["unavailable"], absolute)
 
 
 def read_travel_table(raw: Any, places: Iterable[str]) -> dict[tuple[str, str], int]:
@@ -146,9 +177,11 @@ def read_plan_dict(data: Any) -> tuple[PlanView | None, list[Violation]]:
             reader.problems.append(Violation("schema", f"days {before.date} and {after.date} overlap"))
     if len({day.date for day in days}) != len(days):
         reader.problems.append(Violation("schema", "two days of tour.days have the same date"))
+    calendar = None if zone is None else Calendar(
+        zone, {date.fromisoformat(day.date): (day.start, day.end) for day in days})
 
     requests = reader.each(reader.guard(lambda: items_of(required(data, "requests", "the plan"), "requests"), []),
-                           "requests", lambda raw, path, _: read_request(reader, raw, path, places))
+                           "requests", lambda raw, path, _: read_request(reader, raw, path, places, calendar))
     if len({request.id for request in requests}) != len(requests):
         reader.problems.append(Violation("schema", "two requests have the same id"))
     used = {request.place for request in requests if request.place is not None}
