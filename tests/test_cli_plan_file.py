@@ -105,3 +105,11 @@ def test_reading_without_the_check_accepts_a_plan_that_breaks_a_rule(plan_file: 
 def test_a_checked_plan_reads_back_equal(plan_file: Path) -> None:
     """A plan as written passes the checker and reads back equal."""
     assert read_plan(plan_file) == small_plan()
+
+
+def test_a_field_the_rules_do_not_use_is_named_by_its_path(plan_file: Path, tmp_path: Path) -> None:
+    """The solver report is not judged by the rules, but a bad value there is still named."""
+    edit(plan_file, lambda data: data["solver"].update(seconds="fast"))
+    result = CliRunner().invoke(main, COMMANDS["export"](plan_file, tmp_path / "out"))
+    assert result.exit_code == EXIT_INPUT, result.output
+    assert "solver.seconds: not a number" in result.output

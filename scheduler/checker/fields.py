@@ -16,33 +16,33 @@ class Malformed(Exception):
 
 def required(raw: Any, key: str, path: str) -> Any:
     if not isinstance(raw, Mapping):
-        raise Malformed(f"{path} is not an object")
+        raise Malformed(f"{path}: not an object")
     if key not in raw:
-        raise Malformed(f"{path} has no {key!r}")
+        raise Malformed(f"{path}.{key}: missing" if path != "the plan" else f"{key}: missing")
     return raw[key]
 
 
 def text_of(value: Any, path: str) -> str:
     if not isinstance(value, str) or not value:
-        raise Malformed(f"{path} is {value!r}, not a non-empty text")
+        raise Malformed(f"{path}: {value!r} is not a non-empty text")
     return value
 
 
 def whole_number(value: Any, path: str, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise Malformed(f"{path} is {value!r}, not a whole number of at least {minimum}")
+        raise Malformed(f"{path}: {value!r} is not a whole number of at least {minimum}")
     return value
 
 
 def flag(value: Any, path: str) -> bool:
     if not isinstance(value, bool):
-        raise Malformed(f"{path} is {value!r}, not true or false")
+        raise Malformed(f"{path}: {value!r} is not true or false")
     return value
 
 
 def items_of(value: Any, path: str) -> list[Any]:
     if not isinstance(value, list):
-        raise Malformed(f"{path} is not a list")
+        raise Malformed(f"{path}: not a list")
     return value
 
 
@@ -52,13 +52,13 @@ def calendar_date(value: Any, path: str) -> str:
             return value
     except ValueError:
         pass
-    raise Malformed(f"{path} is {value!r}, not a date YYYY-MM-DD")
+    raise Malformed(f"{path}: {value!r} is not a date YYYY-MM-DD")
 
 
 def known_place(value: Any, path: str, places: Iterable[str]) -> str:
     place = text_of(value, path)
     if place not in places:
-        raise Malformed(f"{path} names {place!r}, which is not in `locations`")
+        raise Malformed(f"{path}: {place!r} is not in `locations`")
     return place
 
 
@@ -73,13 +73,13 @@ class FieldReader:
                 day: str | None = None) -> datetime:
         """Parse an ISO 8601 time with offset; return it in UTC."""
         if not isinstance(value, str):
-            raise Malformed(f"{path} is {value!r}, not an ISO 8601 time")
+            raise Malformed(f"{path}: {value!r} is not a date-time (ISO 8601)")
         try:
             written = datetime.fromisoformat(value)
         except ValueError as error:
-            raise Malformed(f"{path} is {value!r}, not an ISO 8601 time") from error
+            raise Malformed(f"{path}: {value!r} is not a date-time (ISO 8601)") from error
         if written.tzinfo is None or written.utcoffset() is None:
-            raise Malformed(f"{path} is {value!r}, which has no UTC offset")
+            raise Malformed(f"{path}: {value!r} is a date-time without a UTC offset")
         self.stamps.append(Stamp(path, written, request_id, day))
         return written.astimezone(timezone.utc)
 

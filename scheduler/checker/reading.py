@@ -51,23 +51,23 @@ def read_request(reader: FieldReader, raw: Any, path: str, places: Iterable[str]
     request_id = text_of(required(raw, "id", path), f"{path}.id")
     title = required(raw, "title", path)
     if not isinstance(title, str):
-        raise Malformed(f"{path}.title is not a text")
+        raise Malformed(f"{path}.title: not a text")
     place_raw = required(raw, "location", path)
     place = None if place_raw is None else known_place(place_raw, f"{path}.location", places)
     remote = required(raw, "remote", path)
     if remote not in (None, "phone", "video"):
-        raise Malformed(f"{path}.remote is {remote!r}, not null, 'phone' or 'video'")
+        raise Malformed(f"{path}.remote: {remote!r} is not null, 'phone' or 'video'")
     if (place is None) == (remote is None):
         raise Malformed(f"{path}: a request has a location exactly when it is not remote")
     windows = []
     for index, pair in enumerate(items_of(required(raw, "windows", path), f"{path}.windows")):
         where = f"{path}.windows[{index}]"
         if not isinstance(pair, list) or len(pair) != 2:
-            raise Malformed(f"{where} is not a pair [start, end]")
+            raise Malformed(f"{where}: not a pair [start, end]")
         start = reader.instant(pair[0], f"{where}[0]", request_id)
         end = reader.instant(pair[1], f"{where}[1]", request_id)
         if end <= start:
-            raise Malformed(f"{where} ends before it starts")
+            raise Malformed(f"{where}: ends before it starts")
         windows.append((start, end))
     duration = timedelta(minutes=whole_number(required(raw, "duration_minutes", path),
                                               f"{path}.duration_minutes", 1))
@@ -93,16 +93,16 @@ def read_windows_text(raw: Any, path: str) -> WindowsText | None:
     if raw is None:
         return None
     if not isinstance(raw, Mapping):
-        raise Malformed(f"{path} is not an object")
+        raise Malformed(f"{path}: not an object")
     own = raw.get("own", "")
     if not isinstance(own, str):
-        raise Malformed(f"{path}.own is {own!r}, not a text")
+        raise Malformed(f"{path}.own: {own!r} is not a text")
     cells = {}
     for key in ("available", "unavailable"):
         values = items_of(raw.get(key, []), f"{path}.{key}")
         for index, value in enumerate(values):
             if not isinstance(value, str):
-                raise Malformed(f"{path}.{key}[{index}] is {value!r}, not a text")
+                raise Malformed(f"{path}.{key}[{index}]: {value!r} is not a text")
         cells[key] = tuple(values)
     absolute = flag(raw.get("absolute", False), f"{path}.absolute")
     return WindowsText(own, cells["available"], cells["unavailable"], absolute)
@@ -114,7 +114,7 @@ def read_travel_table(raw: Any, places: Iterable[str]) -> dict[tuple[str, str], 
     table = {}
     for origin, row in raw.items():
         if not isinstance(row, Mapping):
-            raise Malformed(f"travel_minutes[{origin!r}] is not an object")
+            raise Malformed(f"travel_minutes.{origin}: not an object")
         for destination, minutes in row.items():
             table[(origin, destination)] = whole_number(minutes, f"travel_minutes[{origin!r}][{destination!r}]", 0)
     places = sorted(set(places))
@@ -134,7 +134,7 @@ def replan_moment(reader: FieldReader, raw: Any) -> datetime | None:
     where = f"history[{len(entries) - 1}]"
     last = entries[-1]
     if not isinstance(last, Mapping):
-        raise Malformed(f"{where} is not an object")
+        raise Malformed(f"{where}: not an object")
     return reader.optional_instant(last.get("now"), f"{where}.now")
 
 
@@ -213,7 +213,7 @@ def read_plan_dict(data: Any) -> tuple[PlanView | None, list[Violation]]:
     def read_unscheduled(raw: Any, path: str, index: int) -> UnscheduledView:
         request_id = text_of(required(raw, "request_id", path), f"{path}.request_id")
         if not isinstance(required(raw, "reason", path), str):
-            raise Malformed(f"{path}.reason is not a text")
+            raise Malformed(f"{path}.reason: not a text")
         return UnscheduledView(index, request_id, text_of(required(raw, "code", path), f"{path}.code"))
 
     engagements = reader.each(
