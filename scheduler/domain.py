@@ -36,6 +36,7 @@ __all__ = [
     "Unscheduled",
     "VALUE_BASES",
     "Window",
+    "WindowsText",
     "minutes_between",
     "replace",
     "utc",
@@ -125,13 +126,30 @@ class Contact:
 
 
 @dataclass(frozen=True, slots=True)
+class WindowsText:
+    """A request's windows as the user wrote them, before they were expanded over the tour.
+
+    ``own`` is the request's ``windows`` cell in requests.csv (empty when blank);
+    ``available`` and ``unavailable`` are the ``windows`` cells of the availability.csv rows
+    that apply to the request, in file order. The plan file keeps them so that the
+    independent checker can expand them itself (docs/plan-format.md).
+    """
+
+    own: str = ""
+    available: tuple[str, ...] = ()
+    unavailable: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Request:
     """A counterpart's wish for a slot with the guest.
 
     ``windows`` are when the counterpart can do it: the engagement, start to end, lies inside
     one of them. ``setup_minutes`` is how long before the start the guest must be there (TV
     make-up); it may lie outside the window. ``location_id`` is ``None`` exactly when the
-    request is remote (``remote`` is ``"phone"`` or ``"video"``).
+    request is remote (``remote`` is ``"phone"`` or ``"video"``). ``windows_text`` is the text
+    the windows were read from, or ``None`` for a request built in code or whose windows were
+    changed after reading: whoever replaces ``windows`` must drop it.
     """
 
     id: str
@@ -151,6 +169,7 @@ class Request:
     setup_minutes: int = 0
     notes: str = ""
     internal_notes: str = ""
+    windows_text: WindowsText | None = None
 
     def __post_init__(self) -> None:
         _check(bool(self.id), "a request needs an id")

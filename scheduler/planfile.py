@@ -1,57 +1,32 @@
 """The plan file (``plan.json``): a solved agenda with its whole problem, versioned.
 
 The format is described in ``docs/plan-format.md``. ``plan_to_dict`` and ``plan_from_dict``
-are exact inverses for every field the format holds.
+(in :mod:`scheduler.planfile_read`) are exact inverses for every field the format holds;
+:func:`read_plan` runs the independent checker on a file before rebuilding its plan.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from .domain import (
-    Break,
-    Contact,
-    Day,
-    DomainError,
-    Engagement,
-    Guest,
-    Location,
-    Objective,
-    Organizer,
-    Plan,
-    Problem,
-    Request,
-    SolverReport,
-    Tour,
-    TravelLeg,
-    TravelRules,
-    TravelTable,
-    Unscheduled,
-    Window,
-)
+from .checker import check_plan, describe
+from .domain import Break, Plan, Problem, Request, TravelRules, Window
 from .errors import PlanFileError
 from .fsio import write_atomic
+from .planfile_read import SCHEMA_VERSION, plan_from_dict, problem_from_dict
 
-SCHEMA_VERSION = 1
+__all__ = ["SCHEMA_VERSION", "absolute_windows_text", "dumps", "plan_from_dict", "plan_to_dict",
+           "problem_from_dict", "problem_to_dict", "read_plan", "write_plan"]
 
 
 def _iso(moment: datetime | None, zone: ZoneInfo) -> str | None:
     if moment is None:
         return None
     return moment.astimezone(zone).isoformat()
-
-
-def _parse(text: str | None, zone: ZoneInfo) -> datetime | None:
-    if text is None:
-        return None
-    moment = datetime.fromisoformat(text)
-    if moment.tzinfo is None:
-        raise PlanFileError(f"time {text!r} in the plan file has no UTC offset")
-    return moment.astimezone(zone)
 
 
 def problem_to_dict(problem: Problem, breaks: tuple[Break, ...] = ()) -> dict[str, Any]:
@@ -93,6 +68,7 @@ def problem_to_dict(problem: Problem, breaks: tuple[Break, ...] = ()) -> dict[st
             "setup_minutes": r.setup_minutes,
             "fixed_start": _iso(r.fixed_start, zone),
             "windows": [[_iso(w.start, zone), _iso(w.end, zone)] for w in r.windows],
+            "windows_text": _windows_text_to_dict(r, zone),
             "notes": r.notes,
             "internal_notes": r.internal_notes,
         })
@@ -134,6 +110,59 @@ def problem_to_dict(problem: Problem, breaks: tuple[Break, ...] = ()) -> dict[st
     }
 
 
+def _windows_text_to_dict(request: Request, zone: ZoneInfo) -> dict[str, Any]:
+    """The text the request's windows were read from, or an exact absolute text of them."""
+    text = request.windows_text
+    if text is None:
+        return {"own": absolute_windows_text(request.windows, zone), "available": [],
+                "unavailable": [], "absolute": True}
+    return {"own": text.own, "available": list(text.available),
+            "unavailable": list(text.unavailable), "absolute": False}
+
+
+def absolute_windows_text(windows: tuple[Window, ...], zone: ZoneInfo) -> str:
+    """Windows in the syntax of requests.csv with absolute dates, one piece each, exactly.
+
+    A window is written ``2018-11-27 10:00-11:30`` (``24:00`` when it ends at midnight,
+    ``2018-11-27 22:00 - 2018-11-28 01:00`` across midnight); one with a local reading that a
+    daylight-saving change repeats or skips, or with seconds, as an ISO 8601 interval with
+    offsets, so that each piece means exactly one span of time.
+
+    Parameters
+    ----------
+    windows
+        The windows, as the request holds them.
+    zone
+        The tour's zone: local readings are written in it.
+
+    Returns
+    -------
+    str
+        The pieces joined by ``"; "``; empty when there are no windows.
+    """
+    return "; ".join(_absolute_piece(window, zone) for window in windows)
+
+
+def _absolute_piece(window: Window, zone: ZoneInfo) -> str:
+    start, end = window.start.astimezone(zone), window.end.astimezone(zone)
+    if not (_plain_reading(start, zone) and _plain_reading(end, zone)):
+        return f"{start.isoformat()}/{end.isoformat()}"
+    if start.date() == end.date():
+        return f"{start:%Y-%m-%d %H:%M}-{end:%H:%M}"
+    if end.date() == start.date() + timedelta(days=1) and (end.hour, end.minute) == (0, 0):
+        return f"{start:%Y-%m-%d %H:%M}-24:00"
+    return f"{start:%Y-%m-%d %H:%M} - {end:%Y-%m-%d %H:%M}"
+
+
+def _plain_reading(moment: datetime, zone: ZoneInfo) -> bool:
+    """Whether the wall-clock reading of ``moment`` in ``zone``, in whole minutes, names it alone."""
+    if moment.second or moment.microsecond:
+        return False
+    reading = moment.replace(tzinfo=None)
+    first, second = reading.replace(tzinfo=zone, fold=0), reading.replace(tzinfo=zone, fold=1)
+    return first.utcoffset() == second.utcoffset() == moment.utcoffset()
+
+
 def _travel_rules_to_dict(rules: TravelRules | None) -> dict[str, Any] | None:
     if rules is None:
         return None
@@ -143,17 +172,6 @@ def _travel_rules_to_dict(rules: TravelRules | None) -> dict[str, Any] | None:
             "modes": {name: {"speed_kmh": rules.speeds_kmh[name],
                              "overhead_minutes": rules.overhead_minutes[name]}
                       for name in sorted(rules.speeds_kmh)}}
-
-
-def _travel_rules_from_dict(raw: Mapping[str, Any] | None) -> TravelRules | None:
-    if raw is None:
-        return None
-    modes = raw.get("modes") or {}
-    return TravelRules(mode=raw["mode"], detour_factor=raw["detour_factor"],
-                       long_distance_km=raw["long_distance_km"],
-                       long_distance_mode=raw["long_distance_mode"],
-                       speeds_kmh={name: mode["speed_kmh"] for name, mode in modes.items()},
-                       overhead_minutes={name: mode["overhead_minutes"] for name, mode in modes.items()})
 
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
@@ -207,120 +225,29 @@ def write_plan(plan: Plan, path: str | Path) -> Path:
     return write_atomic(path, dumps(plan), private=True)
 
 
-def _need(mapping: Mapping[str, Any], key: str, where: str) -> Any:
-    if key not in mapping:
-        raise PlanFileError(f"plan file: {where} has no {key!r}")
-    return mapping[key]
+def read_plan(path: str | Path, *, check: bool = True) -> Plan:
+    """Read a plan file, checking it against every rule of docs/plan-format.md first.
 
+    Parameters
+    ----------
+    path
+        The ``plan.json`` to read (UTF-8).
+    check
+        Run the independent checker on the file's dictionary before rebuilding the plan
+        (the default); ``False`` only rebuilds it, as tests of broken plans need.
 
-def problem_from_dict(data: Mapping[str, Any]) -> tuple[Problem, tuple[Break, ...]]:
-    """Rebuild the problem (and the placed breaks) from a plan file dictionary."""
-    tour_data = _need(data, "tour", "the file")
-    zone_name = _need(tour_data, "timezone", "tour")
-    try:
-        zone = ZoneInfo(zone_name)
-    except Exception as error:  # zoneinfo raises several types for bad names
-        raise PlanFileError(f"plan file: unknown time zone {zone_name!r}") from error
-    days = []
-    breaks = []
-    for raw in _need(tour_data, "days", "tour"):
-        meal = raw.get("meal")
-        day_date = date.fromisoformat(raw["date"])
-        days.append(Day(
-            date=day_date,
-            start=_parse(raw["start"], zone),
-            end=_parse(raw["end"], zone),
-            start_location=raw["start_location"],
-            end_location=raw["end_location"],
-            meal_window=(Window(_parse(meal["earliest"], zone), _parse(meal["latest"], zone))
-                         if meal else None),
-            meal_minutes=meal["minutes"] if meal else 0,
-        ))
-        for item in raw.get("breaks", []):
-            breaks.append(Break(day_date, _parse(item["start"], zone), _parse(item["end"], zone),
-                                item.get("kind", "meal")))
-    guest = tour_data.get("guest") or {}
-    organizer = tour_data.get("organizer") or {}
-    objective = tour_data.get("objective") or {}
-    tour = Tour(
-        id=tour_data["id"],
-        name=tour_data.get("name", tour_data["id"]),
-        timezone=zone_name,
-        guest=Guest(guest.get("name", ""), guest.get("timezone", zone_name)),
-        organizer=Organizer(organizer.get("name", ""), organizer.get("email", "")),
-        days=tuple(days),
-        max_engagements_per_day=tour_data["max_engagements_per_day"],
-        min_buffer_minutes=tour_data["min_buffer_minutes"],
-        time_step_minutes=tour_data.get("time_step_minutes", 5),
-        objective=Objective(**objective),
-        travel_rules=_travel_rules_from_dict(tour_data.get("travel_rules")),
-    )
-    locations = {
-        loc_id: Location(id=loc_id, name=raw.get("name", loc_id), address=raw.get("address", ""),
-                         city=raw.get("city", ""), latitude=raw.get("latitude"),
-                         longitude=raw.get("longitude"), approximate=raw.get("approximate", False))
-        for loc_id, raw in _need(data, "locations", "the file").items()
-    }
-    requests = []
-    for raw in _need(data, "requests", "the file"):
-        contact = raw.get("contact") or {}
-        requests.append(Request(
-            id=raw["id"],
-            title=raw["title"],
-            kind=raw.get("kind", "other"),
-            counterpart=raw.get("counterpart", ""),
-            contact=Contact(contact.get("name", ""), contact.get("email", ""), contact.get("phone", "")),
-            duration_minutes=raw["duration_minutes"],
-            value=raw["value"],
-            priority=raw.get("priority", 1),
-            audience=raw.get("audience"),
-            mandatory=raw.get("mandatory", False),
-            location_id=raw.get("location"),
-            remote=raw.get("remote"),
-            setup_minutes=raw.get("setup_minutes", 0),
-            fixed_start=_parse(raw.get("fixed_start"), zone),
-            windows=tuple(Window(_parse(s, zone), _parse(e, zone)) for s, e in raw["windows"]),
-            notes=raw.get("notes", ""),
-            internal_notes=raw.get("internal_notes", ""),
-        ))
-    minutes = {(o, d): m for o, row in _need(data, "travel_minutes", "the file").items()
-               for d, m in row.items()}
-    estimated = {(o, d) for o, row in data.get("travel_estimated", {}).items() for d in row}
-    problem = Problem(tour=tour, requests=tuple(requests), locations=locations,
-                      travel=TravelTable(minutes, frozenset(estimated)))
-    return problem, tuple(breaks)
+    Returns
+    -------
+    Plan
+        The plan the file holds.
 
-
-def plan_from_dict(data: Mapping[str, Any]) -> Plan:
-    """Rebuild a :class:`Plan` from a plan file dictionary; raises :class:`PlanFileError`."""
-    version = data.get("schema_version")
-    if version != SCHEMA_VERSION:
-        raise PlanFileError(f"plan file has schema_version {version!r}; this version reads {SCHEMA_VERSION}")
-    try:
-        problem, breaks = problem_from_dict(data)
-        zone = problem.tour.zone
-        engagements = tuple(
-            Engagement(e["request_id"], date.fromisoformat(e["day"]), _parse(e["start"], zone),
-                       _parse(e["end"], zone), e.get("location"))
-            for e in _need(data, "engagements", "the file"))
-        travel = tuple(
-            TravelLeg(date.fromisoformat(t["day"]), t["from"], t["to"], _parse(t["depart"], zone),
-                      _parse(t["arrive"], zone), t["minutes"], t.get("estimated", False))
-            for t in data.get("travel", []))
-        unscheduled = tuple(Unscheduled(u["request_id"], u["reason"], u.get("code", "displaced"))
-                            for u in data.get("unscheduled", []))
-        solver = SolverReport(**_need(data, "solver", "the file"))
-        return Plan(problem=problem, engagements=engagements, travel=travel, breaks=breaks,
-                    unscheduled=unscheduled, solver=solver, created=_parse(data.get("created"), zone),
-                    history=tuple(data.get("history", [])))
-    except PlanFileError:
-        raise
-    except (KeyError, TypeError, ValueError, DomainError) as error:
-        raise PlanFileError(f"plan file is not valid: {error}") from error
-
-
-def read_plan(path: str | Path) -> Plan:
-    """Read a plan file; raises :class:`PlanFileError` with the path for any problem."""
+    Raises
+    ------
+    PlanFileError
+        With the path: the file is missing or not JSON, the checker rejects the plan (the
+        message names each broken rule and the engagement, request or day it is about), or a
+        field is missing or of the wrong type (named by its path, ``engagements[3].start``).
+    """
     path = Path(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -330,6 +257,10 @@ def read_plan(path: str | Path) -> Plan:
         raise PlanFileError(f"{path}: not a plan file ({error})") from error
     if not isinstance(data, dict):
         raise PlanFileError(f"{path}: not a plan file (expected a JSON object)")
+    if check:
+        violations = check_plan(data)
+        if violations:
+            raise PlanFileError(f"{path}: {describe(violations)}")
     try:
         return plan_from_dict(data)
     except PlanFileError as error:

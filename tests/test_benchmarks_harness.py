@@ -389,11 +389,8 @@ def test_generator_refuses_more_cities_than_days():
 @pytest.mark.parametrize("requests, days, cities, seed", [(20, 1, 1, 0), (60, 5, 2, 1), (300, 14, 4, 2)])
 def test_generated_tours_load_with_the_scheduler_reader(tmp_path, requests, days, cities, seed):
     """The scheduler's own reader (scheduler.io.load_tour) accepts the generated folder."""
-    import scheduler.io as scheduler_io
+    from scheduler.io import load_tour
 
-    load_tour = getattr(scheduler_io, "load_tour", None)
-    if load_tour is None:
-        pytest.skip("scheduler.io.load_tour is not there yet")
     folder = generate.write_tour(generate.generate_tour(requests, days, cities, seed), tmp_path / "tour")
     problem = load_tour(folder)
     assert len(problem.requests) == requests
@@ -424,12 +421,9 @@ def test_cp_sat_options_are_typed():
 @pytest.mark.parametrize("requests, days, cities, seed", [(200, 3, 2, 7), (50, 3, 3, 14), (100, 5, 4, 23)])
 def test_generated_mandatory_requests_can_be_scheduled(tmp_path, requests, days, cities, seed):
     """A generated must never lands on a travel day or out of reach: none is pruned by the model."""
-    import scheduler.io as scheduler_io
+    from scheduler.io import load_tour
     from scheduler.model.instance import build_instance
 
-    load_tour = getattr(scheduler_io, "load_tour", None)
-    if load_tour is None:
-        pytest.skip("scheduler.io.load_tour is not there yet")
     folder = generate.write_tour(generate.generate_tour(requests, days, cities, seed), tmp_path / "tour")
     problem = load_tour(folder)
     pruned = [p.request_id for p in build_instance(problem).pruned if problem.request(p.request_id).mandatory]

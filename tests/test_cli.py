@@ -117,6 +117,8 @@ def test_plan_keeps_a_copy_of_a_different_old_plan(runner, tmp_path):
     assert runner.invoke(main, ["plan", str(tour), "-o", str(out)]).exit_code == 0
     assert (out / "plan.json.~1~").read_text(encoding="utf-8") == first
     assert "Meeting A2" in (out / "plan.json").read_text(encoding="utf-8")
+    assert check_plan(json.loads(first)) == []
+    assert check_plan(json.loads((out / "plan.json").read_text(encoding="utf-8"))) == []
 
 
 def test_bad_input_writes_nothing(runner, tmp_path):

@@ -98,6 +98,7 @@ def planned(tmp_path_factory) -> Path:
     out = root / "out"
     result = CliRunner().invoke(main, ["plan", str(_tour(root / "tour")), "-o", str(out), *LIMIT])
     assert result.exit_code == 0, result.output
+    assert check_plan(json.loads((out / "plan.json").read_text(encoding="utf-8"))) == []
     return out
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from scheduler.domain import (KINDS, REMOTE_MODES, Contact, DomainError, Location, Objective, Request, Tour,
-                              Window, utc)
+                              Window, WindowsText, utc)
 from scheduler.io.cells import EMAIL_HINT, CellError, is_email, is_valid_id, parse_flag, parse_whole
 from scheduler.io.csvfile import CsvRow, CsvSchema, CsvTable, read_csv
 from scheduler.io.issues import IssueLog, Suggester
@@ -365,7 +365,10 @@ class _Assembler:
                 contact=draft.contact, location_id=draft.location_id, remote=draft.remote,
                 priority=draft.priority, audience=draft.audience, mandatory=draft.mandatory,
                 fixed_start=fixed_start, setup_minutes=draft.setup_minutes,
-                notes=draft.notes, internal_notes=draft.internal_notes)
+                notes=draft.notes, internal_notes=draft.internal_notes,
+                windows_text=WindowsText(draft.windows_text,
+                                         tuple(row.text for row in rows if row.available),
+                                         tuple(row.text for row in rows if not row.available)))
         except DomainError as error:
             self.log.add(self.file, draft.line, None, str(error))
             return None

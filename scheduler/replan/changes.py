@@ -169,7 +169,8 @@ def apply_changes(problem: Problem, changes: Changes) -> Problem:
             continue
         requests.append(edits.pop(request.id, request))
     requests += list(edits.values())
-    requests = [replace(r, windows=subtract_windows(r.windows, changes.unavailable[r.id]))
+    requests = [replace(r, windows=subtract_windows(r.windows, changes.unavailable[r.id]),
+                        windows_text=None)
                 if r.id in changes.unavailable else r for r in requests]
     locations = {**problem.locations, **changes.locations}
     used = set(problem.used_locations())

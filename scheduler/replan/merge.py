@@ -143,6 +143,10 @@ def merge_plans(plan: Plan, problem: Problem, cuts: list[DayCut], remaining: Rem
     """
     tour = replace(problem.tour, days=remaining.merged_days)
     merged_problem = replace(problem, tour=tour)
+    if tour.days != problem.tour.days:
+        # The windows text means other windows over the new hours: keep the windows as read.
+        merged_problem = replace(merged_problem, requests=tuple(
+            replace(request, windows_text=None) for request in problem.requests))
     engagements: list[Engagement] = []
     breaks: list[Break] = []
     legs: list[TravelLeg] = []

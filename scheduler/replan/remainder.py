@@ -110,6 +110,6 @@ def restrict(sub: Problem, rules: Mapping[str, tuple[Window, ...]]) -> Problem:
     """The sub-problem with ``rules`` (request id → windows to cut out) applied."""
     if not rules:
         return sub
-    requests = tuple(replace(r, windows=subtract_windows(r.windows, rules[r.id])) if r.id in rules else r
-                     for r in sub.requests)
+    requests = tuple(replace(r, windows=subtract_windows(r.windows, rules[r.id]), windows_text=None)
+                     if r.id in rules else r for r in sub.requests)
     return replace(sub, requests=requests)

@@ -1,0 +1,183 @@
+"""The plan as the checker sees it: instants in UTC, durations as timedeltas, helpers for messages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """A time as written in the file, kept to check its offset."""
+
+    path: str
+    written: datetime
+    request_id: str | None
+    day: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MealView:
+    """A day's meal rule: ``minutes`` of break between ``earliest`` and ``latest``."""
+
+    earliest: datetime
+    latest: datetime
+    minutes: int
+
+
+@dataclass(frozen=True, slots=True)
+class BreakView:
+    """A placed break; ``path`` says where it is in the file, for messages."""
+
+    path: str
+    start: datetime
+    end: datetime
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class DayView:
+    """A tour day: its hours, where it starts and ends, its meal rule and its breaks."""
+
+    date: str
+    start: datetime
+    end: datetime
+    start_place: str
+    end_place: str
+    meal: MealView | None
+    breaks: tuple[BreakView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RequestView:
+    """What the rules need of a request; ``place`` is ``None`` when remote."""
+
+    id: str
+    title: str
+    duration: timedelta
+    mandatory: bool
+    place: str | None
+    setup: timedelta
+    fixed_start: datetime | None
+    windows: tuple[tuple[datetime, datetime], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EngagementView:
+    """An engagement as written; ``label`` is its ``day`` field, ``index`` its position."""
+
+    index: int
+    request_id: str
+    label: str
+    start: datetime
+    end: datetime
+    place: str | None
+    home: str | None  # the tour day it belongs to (see home_day), None when on no day
+
+
+@dataclass(frozen=True, slots=True)
+class LegView:
+    """A travel leg as written; ``label`` is its ``day`` field, ``home`` the day it is on."""
+
+    index: int
+    label: str
+    origin: str
+    destination: str
+    depart: datetime
+    arrive: datetime
+    minutes: int
+    home: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class UnscheduledView:
+    """An entry of ``unscheduled``."""
+
+    index: int
+    request_id: str
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlanView:
+    """The plan read from the dictionary: instants in UTC, with helpers for the rules' messages."""
+
+    zone_name: str
+    zone: ZoneInfo
+    days: tuple[DayView, ...]
+    max_per_day: int
+    buffer: timedelta
+    travel: Mapping[tuple[str, str], int]
+    requests: Mapping[str, RequestView]
+    request_order: tuple[str, ...]
+    engagements: tuple[EngagementView, ...]
+    legs: tuple[LegView, ...]
+    unscheduled: tuple[UnscheduledView, ...]
+    stamps: tuple[Stamp, ...]
+    replanned: datetime | None = None  # ``now`` of the last history entry (the last re-plan)
+
+    def day(self, day_date: str) -> DayView:
+        """The tour day of that date (one that exists)."""
+        return next(day for day in self.days if day.date == day_date)
+
+    def request(self, request_id: str) -> RequestView | None:
+        return self.requests.get(request_id)
+
+    def engagements_on(self, day: DayView) -> list[EngagementView]:
+        return [e for e in self.engagements if e.home == day.date]
+
+    def legs_on(self, day: DayView) -> list[LegView]:
+        return sorted((leg for leg in self.legs if leg.home == day.date),
+                      key=lambda leg: (leg.depart, leg.index))
+
+    def setup(self, engagement: EngagementView) -> timedelta:
+        request = self.request(engagement.request_id)
+        return request.setup if request is not None else timedelta(0)
+
+    def place(self, engagement: EngagementView) -> str | None:
+        """Where the guest really is: the request's place (the engagement may copy it wrongly)."""
+        request = self.request(engagement.request_id)
+        return request.place if request is not None else engagement.place
+
+    def occupancy(self, engagement: EngagementView) -> tuple[datetime, datetime]:
+        """From ``start - setup_minutes`` to ``end + min_buffer_minutes``."""
+        return engagement.start - self.setup(engagement), engagement.end + self.buffer
+
+    def clock(self, moment: datetime) -> str:
+        """``Fri 26 Oct 10:00``: the moment read in the tour's zone, for messages."""
+        local = moment.astimezone(self.zone)
+        return (f"{WEEKDAY_NAMES[local.weekday()]} {local.day} {MONTH_NAMES[local.month - 1]} "
+                f"{local:%H:%M}")
+
+    def span(self, start: datetime, end: datetime) -> str:
+        """``Fri 26 Oct 10:00–11:00`` (the date once when both ends share it)."""
+        first, last = start.astimezone(self.zone), end.astimezone(self.zone)
+        if first.date() == last.date():
+            return f"{self.clock(start)}–{last:%H:%M}"
+        return f"{self.clock(start)} – {self.clock(end)}"
+
+    def who(self, request_id: str) -> str:
+        """``'psoe' (Meeting with PSOE)``: the request named for a person."""
+        request = self.request(request_id)
+        if request is None or not request.title:
+            return f"request {request_id!r}"
+        return f"{request_id!r} ({request.title})"
+
+
+def home_day(days: Iterable[DayView], label: str, instant: datetime) -> str | None:
+    """The day an item belongs to: the one whose hours hold ``instant``, else its label's day.
+
+    The times are the truth and the ``day`` field a label; the label is used only for an item
+    outside every day's hours, so that it is judged against the day it claims.
+    """
+    days = tuple(days)
+    for day in days:
+        if day.start <= instant < day.end:
+            return day.date
+    return label if any(day.date == label for day in days) else None
+

@@ -1,0 +1,129 @@
+"""The checker's public face: every rule run over a plan dictionary or file, and the verdict."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from .plan_view import PlanView
+from .reading import read_plan_dict
+from .rules_days import meal_missing, meal_outside_window, meal_wrong_length, too_many_per_day, unexpected_break
+from .rules_engagements import (not_fixed_start, outside_hours, outside_window, wrong_day, wrong_duration,
+                                wrong_location)
+from .rules_requests import (duplicate, mandatory_missing, unknown_request, unscheduled_inconsistent,
+                             wrong_code, wrong_offset)
+from .rules_travel import (leg_misplaced, leg_missing, leg_overlap, leg_unexpected, leg_wrong_minutes,
+                           overlap, travel_too_short)
+from .violations import Violation
+
+
+#: The rules in the order of :data:`~scheduler.checker.violations.RULES`, ``schema`` aside.
+CHECKS: tuple[Callable[[PlanView], Iterator[Violation]], ...] = (
+    wrong_offset,
+    unknown_request,
+    duplicate,
+    unscheduled_inconsistent,
+    wrong_code,
+    mandatory_missing,
+    wrong_day,
+    outside_window,
+    wrong_duration,
+    wrong_location,
+    not_fixed_start,
+    outside_hours,
+    overlap,
+    leg_overlap,
+    travel_too_short,
+    leg_missing,
+    leg_misplaced,
+    leg_unexpected,
+    leg_wrong_minutes,
+    too_many_per_day,
+    meal_missing,
+    meal_outside_window,
+    meal_wrong_length,
+    unexpected_break,
+)
+
+
+def check_plan(data: Mapping[str, Any]) -> list[Violation]:
+    """Check a plan file's dictionary against every rule of ``docs/plan-format.md``.
+
+    Parameters
+    ----------
+    data
+        The plan file as ``json.loads`` gives it.
+
+    Returns
+    -------
+    list[Violation]
+        Every broken rule, in the order of :data:`RULES`; empty when the plan is valid. When
+        the file's shape is wrong only ``schema`` violations are returned.
+    """
+    plan, problems = read_plan_dict(data)
+    if plan is None:
+        return problems
+    return [violation for check in CHECKS for violation in check(plan)]
+
+
+def check_plan_file(path: str | Path) -> list[Violation]:
+    """Check the plan file at ``path``; a file that is not a JSON object is a ``schema`` violation.
+
+    Parameters
+    ----------
+    path
+        The ``plan.json`` to read (UTF-8).
+
+    Returns
+    -------
+    list[Violation]
+        As :func:`check_plan`.
+
+    Raises
+    ------
+    OSError
+        When the file cannot be read.
+    """
+    text = Path(path).read_text(encoding="utf-8")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        return [Violation("schema", f"{path} is not JSON: {error}")]
+    return check_plan(data)
+
+
+def assert_valid(data: Mapping[str, Any]) -> None:
+    """Raise ``AssertionError`` listing every violation when the plan is not valid (for tests).
+
+    Parameters
+    ----------
+    data
+        The plan file as ``json.loads`` gives it.
+
+    Raises
+    ------
+    AssertionError
+        When :func:`check_plan` finds any violation; the message lists them all.
+    """
+    violations = check_plan(data)
+    if violations:
+        raise AssertionError(describe(violations))
+
+
+def describe(violations: list[Violation]) -> str:
+    """The violations for a person: a count, then one line per violation with its rule.
+
+    Parameters
+    ----------
+    violations
+        What :func:`check_plan` found (not empty).
+
+    Returns
+    -------
+    str
+        ``the plan breaks 2 rule(s):`` followed by one indented ``[rule] message`` line each.
+    """
+    lines = "\n".join(f"  {violation}" for violation in violations)
+    return f"the plan breaks {len(violations)} rule(s):\n{lines}"

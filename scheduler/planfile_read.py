@@ -1,0 +1,369 @@
+"""Reading a plan file's dictionary back into domain objects, naming each bad field by its path.
+
+A field that is missing or of the wrong type raises :class:`~scheduler.errors.PlanFileError`
+with its path in the file (``engagements[3].start: not a date-time with a UTC offset``);
+fields this version does not know are ignored, as docs/plan-format.md promises.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from .domain import (
+    Break,
+    Contact,
+    Day,
+    DomainError,
+    Engagement,
+    Guest,
+    Location,
+    Objective,
+    Organizer,
+    Plan,
+    Problem,
+    Request,
+    SolverReport,
+    Tour,
+    TravelLeg,
+    TravelRules,
+    TravelTable,
+    Unscheduled,
+    Window,
+    WindowsText,
+)
+from .errors import PlanFileError
+
+SCHEMA_VERSION = 1
+
+_MISSING: Any = object()
+_Built = TypeVar("_Built")
+
+
+class _Fields:
+    """The fields of one object of the plan file; every message names the field's path."""
+
+    def __init__(self, raw: Any, path: str, zone: ZoneInfo | None = None) -> None:
+        if not isinstance(raw, Mapping):
+            raise PlanFileError(f"{path or 'the plan'}: not an object")
+        self.raw, self.path, self.zone = raw, path, zone
+
+    def at(self, key: str) -> str:
+        return f"{self.path}.{key}" if self.path else key
+
+    def value(self, key: str, default: Any = _MISSING) -> Any:
+        if key in self.raw:
+            return self.raw[key]
+        if default is _MISSING:
+            raise PlanFileError(f"{self.at(key)}: missing")
+        return default
+
+    def text(self, key: str, default: Any = _MISSING) -> str:
+        value = self.value(key, default)
+        if not isinstance(value, str):
+            raise PlanFileError(f"{self.at(key)}: not a text")
+        return value
+
+    def optional_text(self, key: str) -> str | None:
+        return None if self.value(key, None) is None else self.text(key)
+
+    def whole(self, key: str, default: Any = _MISSING) -> int:
+        value = self.value(key, default)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise PlanFileError(f"{self.at(key)}: not a whole number")
+        return value
+
+    def optional_whole(self, key: str) -> int | None:
+        return None if self.value(key, None) is None else self.whole(key)
+
+    def number(self, key: str, default: Any = _MISSING) -> float:
+        value = self.value(key, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise PlanFileError(f"{self.at(key)}: not a number")
+        return value
+
+    def optional_number(self, key: str) -> float | None:
+        return None if self.value(key, None) is None else self.number(key)
+
+    def flag(self, key: str, default: Any = _MISSING) -> bool:
+        value = self.value(key, default)
+        if not isinstance(value, bool):
+            raise PlanFileError(f"{self.at(key)}: not true or false")
+        return value
+
+    def day(self, key: str) -> date:
+        value = self.value(key)
+        try:
+            return date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise PlanFileError(f"{self.at(key)}: not a date YYYY-MM-DD") from None
+
+    def moment(self, key: str, default: Any = _MISSING) -> datetime | None:
+        value = self.value(key, default)
+        if value is None:
+            return None
+        try:
+            moment = datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise PlanFileError(f"{self.at(key)}: not a date-time") from None
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            raise PlanFileError(f"{self.at(key)}: a date-time without a UTC offset")
+        return moment.astimezone(self.zone) if self.zone is not None else moment
+
+    def instant(self, key: str) -> datetime:
+        moment = self.moment(key)
+        if moment is None:
+            raise PlanFileError(f"{self.at(key)}: not a date-time")
+        return moment
+
+    def child(self, key: str, default: Any = _MISSING) -> _Fields:
+        value = self.value(key, default)
+        return _Fields({} if value is None else value, self.at(key), self.zone)
+
+    def each(self, key: str, default: Any = _MISSING) -> list[_Fields]:
+        """The objects of a list field, each with its path (``requests[2]``)."""
+        return [_Fields(item, f"{self.at(key)}[{index}]", self.zone)
+                for index, item in enumerate(self.items(key, default))]
+
+    def items(self, key: str, default: Any = _MISSING) -> list[Any]:
+        value = self.value(key, default)
+        if not isinstance(value, list):
+            raise PlanFileError(f"{self.at(key)}: not a list")
+        return value
+
+
+def _built(path: str, build: Callable[[], _Built]) -> _Built:
+    """Build a domain object; its own check failing names the object's path."""
+    try:
+        return build()
+    except (DomainError, TypeError, ValueError) as error:
+        raise PlanFileError(f"{path}: {error}") from None
+
+
+def _day(fields: _Fields) -> Day:
+    meal = None if fields.value("meal", None) is None else fields.child("meal")
+    return _built(fields.path, lambda: Day(
+        date=fields.day("date"),
+        start=fields.instant("start"),
+        end=fields.instant("end"),
+        start_location=fields.text("start_location"),
+        end_location=fields.text("end_location"),
+        meal_window=None if meal is None else _built(meal.path, lambda: Window(
+            meal.instant("earliest"), meal.instant("latest"))),
+        meal_minutes=0 if meal is None else meal.whole("minutes"),
+    ))
+
+
+def _breaks(fields: _Fields, day_date: date) -> list[Break]:
+    return [_built(item.path, lambda item=item: Break(day_date, item.instant("start"), item.instant("end"),
+                                                      item.text("kind", "meal")))
+            for item in fields.each("breaks", [])]
+
+
+def _travel_rules(fields: _Fields) -> TravelRules | None:
+    if fields.value("travel_rules", None) is None:
+        return None
+    rules = fields.child("travel_rules")
+    modes = {name: _Fields(mode, f"{rules.at('modes')}.{name}")
+             for name, mode in rules.child("modes", {}).raw.items()}
+    return _built(rules.path, lambda: TravelRules(
+        mode=rules.text("mode"), detour_factor=rules.number("detour_factor"),
+        long_distance_km=rules.number("long_distance_km"),
+        long_distance_mode=rules.text("long_distance_mode"),
+        speeds_kmh={name: mode.number("speed_kmh") for name, mode in modes.items()},
+        overhead_minutes={name: mode.whole("overhead_minutes") for name, mode in modes.items()}))
+
+
+def _objective(tour: _Fields) -> Objective:
+    fields = tour.child("objective", {})
+    defaults = Objective()
+    return _built(fields.path, lambda: Objective(
+        value_weight=fields.whole("value_weight", defaults.value_weight),
+        travel_weight=fields.whole("travel_weight", defaults.travel_weight),
+        span_weight=fields.whole("span_weight", defaults.span_weight),
+        value_basis=fields.text("value_basis", defaults.value_basis),
+        priority_points=fields.number("priority_points", defaults.priority_points),
+        audience_points=fields.number("audience_points", defaults.audience_points)))
+
+
+def _tour(data: _Fields) -> tuple[Tour, tuple[Break, ...]]:
+    fields = data.child("tour")
+    zone_name = fields.text("timezone")
+    try:
+        zone = ZoneInfo(zone_name)
+    except Exception as error:  # zoneinfo raises several types for bad names
+        raise PlanFileError(f"tour.timezone: unknown time zone {zone_name!r}") from error
+    fields.zone = zone
+    days, breaks = [], []
+    for day_fields in fields.each("days"):
+        day = _day(day_fields)
+        days.append(day)
+        breaks += _breaks(day_fields, day.date)
+    guest, organizer = fields.child("guest", {}), fields.child("organizer", {})
+    tour_id = fields.text("id")
+    tour = _built("tour", lambda: Tour(
+        id=tour_id,
+        name=fields.text("name", tour_id),
+        timezone=zone_name,
+        guest=Guest(guest.text("name", ""), guest.text("timezone", zone_name)),
+        organizer=Organizer(organizer.text("name", ""), organizer.text("email", "")),
+        days=tuple(days),
+        max_engagements_per_day=fields.whole("max_engagements_per_day"),
+        min_buffer_minutes=fields.whole("min_buffer_minutes"),
+        time_step_minutes=fields.whole("time_step_minutes", 5),
+        objective=_objective(fields),
+        travel_rules=_travel_rules(fields),
+    ))
+    return tour, tuple(breaks)
+
+
+def _window(pair: Any, path: str, zone: ZoneInfo) -> Window:
+    if not isinstance(pair, list) or len(pair) != 2:
+        raise PlanFileError(f"{path}: not a pair [start, end]")
+    ends = _Fields({"start": pair[0], "end": pair[1]}, path, zone)
+    return _built(path, lambda: Window(ends.instant("start"), ends.instant("end")))
+
+
+def _windows_text(fields: _Fields) -> WindowsText | None:
+    """The request's windows text; ``None`` when absent or absolute (it is written anew)."""
+    if fields.value("windows_text", None) is None:
+        return None
+    text = fields.child("windows_text")
+    if text.flag("absolute", False):
+        return None
+    cells = {}
+    for key in ("available", "unavailable"):
+        cells[key] = tuple(_Fields({"cell": cell}, f"{text.at(key)}[{index}]").text("cell")
+                           for index, cell in enumerate(text.items(key, [])))
+    return WindowsText(text.text("own", ""), cells["available"], cells["unavailable"])
+
+
+def _request(fields: _Fields) -> Request:
+    contact = fields.child("contact", {})
+    zone = fields.zone
+    return _built(fields.path, lambda: Request(
+        id=fields.text("id"),
+        title=fields.text("title"),
+        kind=fields.text("kind", "other"),
+        counterpart=fields.text("counterpart", ""),
+        contact=Contact(contact.text("name", ""), contact.text("email", ""), contact.text("phone", "")),
+        duration_minutes=fields.whole("duration_minutes"),
+        value=fields.whole("value"),
+        priority=fields.whole("priority", 1),
+        audience=fields.optional_whole("audience"),
+        mandatory=fields.flag("mandatory", False),
+        location_id=fields.optional_text("location"),
+        remote=fields.optional_text("remote"),
+        setup_minutes=fields.whole("setup_minutes", 0),
+        fixed_start=fields.moment("fixed_start", None),
+        windows=tuple(_window(pair, f"{fields.at('windows')}[{index}]", zone)
+                      for index, pair in enumerate(fields.items("windows"))),
+        notes=fields.text("notes", ""),
+        internal_notes=fields.text("internal_notes", ""),
+        windows_text=_windows_text(fields),
+    ))
+
+
+def _location(location_id: str, fields: _Fields) -> Location:
+    return _built(fields.path, lambda: Location(
+        id=location_id, name=fields.text("name", location_id), address=fields.text("address", ""),
+        city=fields.text("city", ""), latitude=fields.optional_number("latitude"),
+        longitude=fields.optional_number("longitude"), approximate=fields.flag("approximate", False)))
+
+
+def _travel_table(data: _Fields) -> TravelTable:
+    minutes = {}
+    for origin, row in data.child("travel_minutes").raw.items():
+        row_fields = _Fields(row, f"travel_minutes.{origin}")
+        for destination in row_fields.raw:
+            minutes[(origin, destination)] = row_fields.whole(destination)
+    estimated = {(origin, destination)
+                 for origin in data.child("travel_estimated", {}).raw
+                 for destination in data.child("travel_estimated").items(origin)}
+    return _built("travel_minutes", lambda: TravelTable(minutes, frozenset(estimated)))
+
+
+def problem_from_dict(data: Mapping[str, Any]) -> tuple[Problem, tuple[Break, ...]]:
+    """Rebuild the problem (and the placed breaks) from a plan file dictionary.
+
+    Parameters
+    ----------
+    data
+        The plan file as ``json.loads`` gives it.
+
+    Returns
+    -------
+    tuple[Problem, tuple[Break, ...]]
+        The problem and the breaks placed on its days.
+
+    Raises
+    ------
+    PlanFileError
+        Naming the path of the first field that is missing or of the wrong type.
+    """
+    fields = _Fields(data, "")
+    tour, breaks = _tour(fields)
+    fields.zone = tour.zone
+    locations = {location_id: _location(location_id, _Fields(raw, f"locations.{location_id}"))
+                 for location_id, raw in fields.child("locations").raw.items()}
+    requests = tuple(_request(item) for item in fields.each("requests"))
+    problem = _built("the plan", lambda: Problem(tour=tour, requests=requests, locations=locations,
+                                                 travel=_travel_table(fields)))
+    return problem, breaks
+
+
+def plan_from_dict(data: Mapping[str, Any]) -> Plan:
+    """Rebuild a :class:`Plan` from a plan file dictionary, without checking its rules.
+
+    Parameters
+    ----------
+    data
+        The plan file as ``json.loads`` gives it.
+
+    Returns
+    -------
+    Plan
+        The plan, equal to the one :func:`~scheduler.planfile.plan_to_dict` was given.
+
+    Raises
+    ------
+    PlanFileError
+        For another schema version, or naming the path of a field that is missing or of the
+        wrong type (``engagements[3].start: not a date-time``).
+    """
+    fields = _Fields(data, "")
+    version = fields.value("schema_version", None)
+    if version != SCHEMA_VERSION:
+        raise PlanFileError(f"plan file has schema_version {version!r}; this version reads {SCHEMA_VERSION}")
+    problem, breaks = problem_from_dict(data)
+    fields.zone = problem.tour.zone
+    engagements = tuple(
+        _built(item.path, lambda item=item: Engagement(
+            item.text("request_id"), item.day("day"), item.instant("start"), item.instant("end"),
+            item.optional_text("location")))
+        for item in fields.each("engagements"))
+    travel = tuple(
+        _built(item.path, lambda item=item: TravelLeg(
+            item.day("day"), item.text("from"), item.text("to"), item.instant("depart"),
+            item.instant("arrive"), item.whole("minutes"), item.flag("estimated", False)))
+        for item in fields.each("travel", []))
+    unscheduled = tuple(
+        _built(item.path, lambda item=item: Unscheduled(
+            item.text("request_id"), item.text("reason"), item.text("code", "displaced")))
+        for item in fields.each("unscheduled", []))
+    solver = fields.child("solver")
+    report = _built("solver", lambda: SolverReport(
+        status=solver.text("status"), objective=solver.optional_number("objective"),
+        bound=solver.optional_number("bound"), gap=solver.optional_number("gap"),
+        seconds=solver.number("seconds"), seed=solver.whole("seed"),
+        time_limit=solver.number("time_limit"), workers=solver.whole("workers"),
+        value_served=solver.whole("value_served", 0), value_total=solver.whole("value_total", 0)))
+    history = fields.items("history", [])
+    for index, entry in enumerate(history):
+        _Fields(entry, f"history[{index}]")
+    return _built("the plan", lambda: Plan(
+        problem=problem, engagements=engagements, travel=travel, breaks=breaks,
+        unscheduled=unscheduled, solver=report, created=fields.moment("created", None),
+        history=tuple(history)))
