@@ -63,16 +63,19 @@ def remaining_problem(problem: Problem, cuts: list[DayCut]) -> Remaining:
         day = cut.day
         start = cut.free
         end = utc(day.end)
-        if start >= end:
+        back = problem.travel.between(cut.position, day.end_location)
+        following = problem.tour.days[cut.index + 1].start if cut.index + 1 < len(problem.tour.days) else None
+        if start >= end and (back == 0 or (following is not None
+                                           and start + timedelta(minutes=back) > utc(following))):
             # A long delay takes the rest of the day (or all of it): nothing more is planned
             # then, and the next day starts where it starts.
-            warnings.append(f"{day.date:%a %d %b}: the guest is free again only at "
-                            f"{when(start, zone=zone)}, after this day's end; nothing more "
-                            f"is planned that day.")
+            if cut.released is not None and cut.released < end:
+                warnings.append(f"{day.date:%a %d %b}: the guest is free again only at "
+                                f"{when(start, zone=zone)}, after this day's end; nothing more "
+                                f"is planned that day.")
             if not any(b.kind == "meal" for b in cut.breaks):
                 merged[cut.index] = replace(merged[cut.index], meal_window=None, meal_minutes=0)
             continue
-        back = problem.travel.between(cut.position, day.end_location)
         if start + timedelta(minutes=back) > end:
             end = start + timedelta(minutes=back)
             if back:
