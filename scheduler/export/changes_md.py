@@ -6,7 +6,8 @@ from datetime import datetime
 
 from ..domain import utc
 from ..formatting import place_name, when
-from ..replan import ReplanResult, plan_version
+from ..replan.history import plan_version
+from ..replan.result import ReplanResult
 from ..replan.diff import request_or_none
 
 __all__ = ["changes_markdown", "invitation_changes"]

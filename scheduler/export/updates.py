@@ -12,7 +12,8 @@ from ..domain import Plan, Request, TravelLeg
 from ..formatting import place_name
 from ..fsio import write_atomic
 from ..planfile import dumps, write_plan
-from ..replan import ReplanResult, plan_version
+from ..replan.history import plan_version
+from ..replan.result import ReplanResult
 from ..replan.history import cancellations
 from . import Written, write_all
 from .changes_md import changes_markdown, invitation_changes
