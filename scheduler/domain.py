@@ -8,6 +8,7 @@ their wall-clock reading, which is wrong across a daylight-saving change.
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from types import MappingProxyType
@@ -35,6 +36,7 @@ __all__ = [
     "TravelTable",
     "Unscheduled",
     "VALUE_BASES",
+    "ValueRule",
     "Window",
     "WindowsText",
     "minutes_between",
@@ -251,6 +253,49 @@ class Objective:
             _check(getattr(self, name) >= 0, f"objective {name} must be 0 or more")
         _check(self.value_basis in VALUE_BASES,
                f"objective value basis must be one of {', '.join(VALUE_BASES)}")
+
+    @property
+    def value_rule(self) -> ValueRule:
+        """How a request's value follows from its priority and audience under this objective."""
+        return ValueRule(self.value_basis, self.priority_points, self.audience_points)
+
+
+@dataclass(frozen=True, slots=True)
+class ValueRule:
+    """How a request's value follows from its priority and audience (``[objective]``)."""
+
+    basis: str = "priority+audience"
+    priority_points: float = 10.0
+    audience_points: float = 1.0
+    # Exact fractions of the points, so that 0.1 point is a tenth and rounding is exact.
+    _priority: Fraction = field(init=False, repr=False, compare=False)
+    _audience: Fraction = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_priority", Fraction(str(self.priority_points)))
+        object.__setattr__(self, "_audience", Fraction(str(self.audience_points)) / 100_000)
+
+    @classmethod
+    def from_objective(cls, objective: Objective) -> ValueRule:
+        """The rule a plan recorded in its objective (re-planning values new requests the same way)."""
+        return objective.value_rule
+
+    def value_of(self, priority: int, audience: int | None) -> int:
+        """``priority × priority_points`` and/or ``audience / 100,000 × audience_points``.
+
+        Each part is rounded half up (so 2.5 gives 3) and the parts are added.
+        """
+        total = 0
+        if self.basis in ("priority", "priority+audience"):
+            total += _round_half_up(priority * self._priority.numerator, self._priority.denominator)
+        if self.basis in ("audience", "priority+audience") and audience:
+            total += _round_half_up(audience * self._audience.numerator, self._audience.denominator)
+        return total
+
+
+def _round_half_up(numerator: int, denominator: int) -> int:
+    """``numerator / denominator`` rounded half up, in whole numbers only (exact)."""
+    return (2 * numerator + denominator) // (2 * denominator)
 
 
 @dataclass(frozen=True, slots=True)

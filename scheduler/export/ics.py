@@ -20,6 +20,7 @@ from ..domain import Engagement, Location, Plan, Request, TravelLeg, utc
 from ..errors import SchedulerError
 from ..formatting import REMOTE_LABELS, place_text
 from ..fsio import write_atomic
+from .audience import AUDIENCES
 
 __all__ = [
     "AUDIENCES",
@@ -45,7 +46,6 @@ __all__ = [
 ]
 
 PRODID = "-//scheduler//Advocacy tour planner//EN"
-AUDIENCES = ("guest", "team")
 FILE_NAMES = {"guest": "agenda.ics", "team": "agenda-team.ics"}
 
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
 
-from scheduler.domain import (KINDS, REMOTE_MODES, Contact, DomainError, Location, Objective, Request, Tour,
-                              Window, WindowsText, utc)
+from scheduler.domain import (KINDS, REMOTE_MODES, VALUE_BASES, Contact, DomainError, Location, Request, Tour,
+                              ValueRule, Window, WindowsText, utc)
 from scheduler.io.cells import EMAIL_HINT, CellError, is_email, is_valid_id, parse_flag, parse_whole
 from scheduler.io.csvfile import CsvRow, CsvSchema, CsvTable, read_csv
 from scheduler.io.issues import IssueLog, Suggester
@@ -41,51 +40,12 @@ REQUEST_SCHEMA = CsvSchema(
               "internal_notes"),
 )
 AVAILABILITY_SCHEMA = CsvSchema(required=("windows",), optional=("request_id", "counterpart", "type"))
-VALUE_BASES = ("priority", "audience", "priority+audience")
 _NOT_REMOTE = frozenset({"", "no", "false", "0"})
 _AVAILABILITY_TYPES = ("available", "unavailable")
 # Sanity limits: larger values are typing mistakes (an engagement longer than a day cannot be
 # placed in one day), and they keep the solver's integers small.
 _MAXIMA = MappingProxyType({"duration": 24 * 60, "setup_minutes": 24 * 60, "priority": 1_000_000,
                             "audience": 10_000_000_000, "value": 1_000_000_000})
-
-
-@dataclass(frozen=True, slots=True)
-class ValueRule:
-    """How a request's value follows from its priority and audience (``[objective]``)."""
-
-    basis: str = "priority+audience"
-    priority_points: float = 10.0
-    audience_points: float = 1.0
-    # Exact fractions of the points, so that 0.1 point is a tenth and rounding is exact.
-    _priority: Fraction = field(init=False, repr=False, compare=False)
-    _audience: Fraction = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_priority", Fraction(str(self.priority_points)))
-        object.__setattr__(self, "_audience", Fraction(str(self.audience_points)) / 100_000)
-
-    @classmethod
-    def from_objective(cls, objective: Objective) -> ValueRule:
-        """The rule a plan recorded in its objective (re-planning values new requests the same way)."""
-        return cls(objective.value_basis, objective.priority_points, objective.audience_points)
-
-    def value_of(self, priority: int, audience: int | None) -> int:
-        """``priority × priority_points`` and/or ``audience / 100,000 × audience_points``.
-
-        Each part is rounded half up (so 2.5 gives 3) and the parts are added.
-        """
-        total = 0
-        if self.basis in ("priority", "priority+audience"):
-            total += _round_half_up(priority * self._priority.numerator, self._priority.denominator)
-        if self.basis in ("audience", "priority+audience") and audience:
-            total += _round_half_up(audience * self._audience.numerator, self._audience.denominator)
-        return total
-
-
-def _round_half_up(numerator: int, denominator: int) -> int:
-    """``numerator / denominator`` rounded half up, in whole numbers only (exact)."""
-    return (2 * numerator + denominator) // (2 * denominator)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from scheduler.domain import Day, Guest, Objective, Organizer, Tour, Window, utc
 from scheduler.io.cells import EMAIL_HINT, is_email
 from scheduler.io.issues import IssueLog, did_you_mean
 from scheduler.io.places import TravelMode, TravelSettings
-from scheduler.io.requests import VALUE_BASES, ValueRule
+from scheduler.domain import VALUE_BASES, ValueRule
 from scheduler.io.tomlfile import TomlLines, TomlTable, load_toml
 from scheduler.io.windows import LocalTimeError, local_instant
 
