@@ -159,7 +159,7 @@ def explain_unscheduled(problem: Problem, instance: Instance,
         days = [problem.tour.days[d] for d in data.starts]
         full = [d for d in days if per_day.get(d.date, 0) >= problem.tour.max_engagements_per_day]
         if full and len(full) == len(days):
-            names = ", ".join(f"{d.date:%a %d %b}" for d in full)
+            names = ", ".join(f"{format_day(d.date)}" for d in full)
             out.append(Unscheduled(request.id, f"Its days are full: {names} already hold "
                                    f"{problem.tour.max_engagements_per_day} engagements, the "
                                    "daily cap.", "displaced"))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from .domain import Plan, utc
+from .formatting import format_date, place_name
 from .formatting import format_time as _hm
-from .formatting import place_name
 
 
 def _place(plan: Plan, location: str | None, remote: str | None) -> str:
@@ -19,7 +19,7 @@ def summary_text(plan: Plan) -> str:
     for day in problem.tour.days:
         start_name = _place(plan, day.start_location, None)
         end_name = _place(plan, day.end_location, None)
-        lines.append(f"{day.date:%a %d %b %Y}  hours {_hm(day.start, zone)}–{_hm(day.end, zone)}, "
+        lines.append(f"{format_date(day.date)}  hours {_hm(day.start, zone)}–{_hm(day.end, zone)}, "
                      f"from {start_name} to {end_name}")
         items = []
         for e in plan.engagements_on(day.date):

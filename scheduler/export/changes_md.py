@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..domain import utc
-from ..formatting import place_name, when
+from ..formatting import format_date, format_time, place_name, when
 from ..replan.history import plan_version
 from ..replan.result import ReplanResult
 from ..replan.diff import request_or_none
@@ -88,7 +88,8 @@ def changes_markdown(result: ReplanResult) -> str:
     tour = plan.problem.tour
     # The date keeps its zero-padded day (``Tue 04 Dec``) as changes.md always wrote it.
     lines = [f"# Changes in version {result.version}: {tour.name}", "",
-             f"Re-planned from {result.now.astimezone(zone):%a %d %b %Y %H:%M} ({tour.timezone}); "
+             f"Re-planned from {format_date(result.now.astimezone(zone).date())} "
+             f"{format_time(result.now, zone)} ({tour.timezone}); "
              f"version {plan_version(old)} before.", ""]
     told = _asked(result)
     lines += [f"Changes: {'; '.join(told) if told else 'none'}.", "",

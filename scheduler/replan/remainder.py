@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Mapping
 
 from ..domain import Day, Problem, Window, utc
-from ..formatting import format_time, place_name, when
+from ..formatting import format_day, format_time, place_name, when
 from .changes import subtract_windows
 from .cut import DayCut
 
@@ -70,7 +70,7 @@ def remaining_problem(problem: Problem, cuts: list[DayCut]) -> Remaining:
             # A long delay takes the rest of the day (or all of it): nothing more is planned
             # then, and the next day starts where it starts.
             if cut.released is not None and cut.released < end:
-                warnings.append(f"{day.date:%a %d %b}: the guest is free again only at "
+                warnings.append(f"{format_day(day.date)}: the guest is free again only at "
                                 f"{when(start, zone=zone)}, after this day's end; nothing more "
                                 f"is planned that day.")
             if not any(b.kind == "meal" for b in cut.breaks):
@@ -79,7 +79,7 @@ def remaining_problem(problem: Problem, cuts: list[DayCut]) -> Remaining:
         if start + timedelta(minutes=back) > end:
             end = start + timedelta(minutes=back)
             if back:
-                warnings.append(f"{day.date:%a %d %b}: the guest cannot be back at "
+                warnings.append(f"{format_day(day.date)}: the guest cannot be back at "
                                 f"{place_name(problem.locations, day.end_location)} by "
                                 f"{format_time(day.end, zone)}; the day now ends at {format_time(end, zone)}.")
                 merged[cut.index] = replace(merged[cut.index], end=end.astimezone(zone))
@@ -91,7 +91,7 @@ def remaining_problem(problem: Problem, cuts: list[DayCut]) -> Remaining:
             if high - low >= timedelta(minutes=day.meal_minutes):
                 meal_window = Window(low.astimezone(zone), high.astimezone(zone))
             else:
-                warnings.append(f"{day.date:%a %d %b}: no room is left for the "
+                warnings.append(f"{format_day(day.date)}: no room is left for the "
                                 f"{day.meal_minutes}-minute meal between "
                                 f"{format_time(day.meal_window.start, zone)} "
                                 f"and {format_time(day.meal_window.end, zone)}.")

@@ -8,7 +8,7 @@ from typing import Iterable, Mapping
 
 from ..domain import Day, Engagement, Plan, Problem, Window, utc
 from ..errors import InfeasibleError
-from ..formatting import format_time, place_name, when
+from ..formatting import format_day, format_time, place_name, when
 from ..model.cpmodel import PinError
 from ..model.instance import Instance, build_instance
 from ..solve import LARGE_MODEL, Baseline, Result, SolveParams, model_size, solve
@@ -195,7 +195,7 @@ def _hold_course(plan: Plan, problem: Problem, sub: Problem, cut: DayCut, sub_in
             return
     what = (f"{plan.problem.request(target.request_id).title} [{target.request_id}]"
             if target is not None else "an engagement that is no longer in the agenda")
-    warnings.append(f"{cut.day.date:%a %d %b}: the guest is on the way to "
+    warnings.append(f"{format_day(cut.day.date)}: the guest is on the way to "
                     f"{place_name(problem.locations, cut.position)} for {what}, which cannot happen "
                     f"as planned; the rest of the day starts there at {format_time(cut.free, zone)} "
                     "(a stop-over: the leg there has departed and stays in the plan).")
