@@ -241,7 +241,7 @@ def test_engine_is_never_worse_than_cp_sat_alone(name, customers, tours):
 def test_engine_is_deterministic_with_the_heuristic():
     prob = _solomon("r101", 30)
     params = SolveParams(time_limit=1.0, seed=5, workers=2)
-    a, b = solve(prob, params), solve(prob, params)
+    a, b = solve_checked(prob, params), solve_checked(prob, params)
     assert [(e.request_id, e.start) for e in a.plan.engagements] == \
         [(e.request_id, e.start) for e in b.plan.engagements]
 
@@ -250,7 +250,7 @@ def test_the_heuristic_alone_reaches_the_optimum_of_small_instances():
     """r101 cut to 40 customers: the heuristic alone matches the proven optimum of CP-SAT."""
     prob = _solomon("r101", 40)
     instance, result, built = heuristic_checked(prob, work=2_000_000)
-    exact = solve(prob, SolveParams(time_limit=10, workers=2, heuristic=False))
+    exact = solve_checked(prob, SolveParams(time_limit=10, workers=2, heuristic=False))
     assert exact.status == "optimal"
     assert result.objective == exact.objective
 
