@@ -46,6 +46,9 @@ def summary_text(plan: Plan) -> str:
     lines.append(f"Engagements: {served} of {len(problem.requests)} requests; "
                  f"value served {plan.value_served} of {problem.total_value}; "
                  f"travel {plan.travel_minutes} min.")
+    lines.append(f"  (value served: the summed value of the requests in the agenda, out of "
+                 f"the value of all {len(problem.requests)} requests; a request's value comes "
+                 f"from its priority and audience, or its own value column)")
     quality = {"optimal": "proven optimal", "feasible": "feasible, not proven optimal"}.get(
         solver.status, solver.status)
     gap = f", gap {solver.gap:.2%}" if solver.gap is not None else ""

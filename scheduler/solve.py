@@ -47,11 +47,24 @@ _STATUS = {
 
 @dataclass(frozen=True, slots=True)
 class Progress:
-    """A new best agenda found during the search."""
+    """A new best agenda (or a better bound) found during the search.
+
+    ``objective`` and ``bound`` are in the engine's internal units (value points times the
+    value weight, less travel and span); ``value`` (of ``value_total``) and ``engagements``
+    say the best agenda in the words of the summary, when known.
+    """
 
     objective: float
     bound: float
     seconds: float
+    value: int | None = None
+    value_total: int | None = None
+    engagements: int | None = None
+
+    @property
+    def gap(self) -> float | None:
+        """How far the bound is above the best agenda, as a share of it."""
+        return _gap(self.objective, self.bound)
 
 
 @dataclass(frozen=True)
@@ -156,22 +169,29 @@ class Result:
 class _ProgressCallback(cp_model.CpSolverSolutionCallback):
     """Reports each better agenda, and each better bound (through ``on_bound``)."""
 
-    def __init__(self, report: Callable[[Progress], None], started: float,
-                 best: float | None = None):
+    def __init__(self, report: Callable[[Progress], None], started: float, planner: PlannerModel,
+                 best: Progress | None = None):
         super().__init__()
         self._report = report
         self._started = started
-        self._best = best  # the best objective so far (the heuristic's, before CP-SAT's own)
+        self._planner = planner
+        self._value_total = sum(r.value for r in planner.instance.requests)
+        self._best = best  # the best agenda so far (the heuristic's, before CP-SAT's own)
 
     def on_solution_callback(self) -> None:
-        if self._best is None or self.objective_value >= self._best:
-            self._best = self.objective_value
-        self._report(Progress(self._best, self.best_objective_bound,
-                              time.perf_counter() - self._started))
+        if self._best is None or self.objective_value >= self._best.objective:
+            served = [index for (_, index), literal in self._planner.present.items()
+                      if self.boolean_value(literal)]
+            requests = self._planner.instance.requests
+            self._best = Progress(self.objective_value, self.best_objective_bound, 0.0,
+                                  sum(requests[i].value for i in served), self._value_total,
+                                  len(served))
+        self._report(replace(self._best, bound=self.best_objective_bound,
+                             seconds=time.perf_counter() - self._started))
 
     def on_bound(self, bound: float) -> None:
         if self._best is not None:
-            self._report(Progress(self._best, bound, time.perf_counter() - self._started))
+            self._report(replace(self._best, bound=bound, seconds=time.perf_counter() - self._started))
 
 
 def _gap(objective: float | None, bound: float | None) -> float | None:
@@ -321,8 +341,13 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
                                large=size > LARGE_MODEL)
     callback = None
     if params.on_progress is not None:
-        known = float(heuristic.objective) if heuristic is not None and heuristic.complete else None
-        callback = _ProgressCallback(params.on_progress, started, known)
+        known = None
+        if heuristic is not None and heuristic.complete:
+            served = heuristic.placements(instance)
+            known = Progress(float(heuristic.objective), float("inf"), 0.0,
+                             sum(r.value for r in instance.requests if r.id in served),
+                             sum(r.value for r in instance.requests), len(served))
+        callback = _ProgressCallback(params.on_progress, started, planner, known)
         solver.best_bound_callback = callback.on_bound
     code = solver.solve(planner.model, callback) if callback else solver.solve(planner.model)
     status = _STATUS.get(code, "unknown")
@@ -414,9 +439,14 @@ def _run_heuristic(instance: Instance, params: SolveParams, baseline: Baseline, 
     report = None
     if params.on_progress is not None:
         bound = float(sum(instance.value_weight * r.value for r in instance.requests))
+        value_total = sum(r.value for r in instance.requests)
 
-        def report(objective: int) -> None:
-            params.on_progress(Progress(float(objective), bound, time.perf_counter() - started))
+        def report(objective: int, served: Sequence[int] | None = None) -> None:
+            value = count = None
+            if served is not None:
+                value, count = sum(instance.requests[i].value for i in served), len(served)
+            params.on_progress(Progress(float(objective), bound, time.perf_counter() - started,
+                                        value, value_total if value is not None else None, count))
 
     large = size > LARGE_MODEL
     share = HEURISTIC_SHARE_LARGE if large else HEURISTIC_SHARE

@@ -36,10 +36,12 @@ class _Clock:
         return self.now
 
 
-def test_nothing_is_drawn_before_the_delay_then_best_bound_gap_and_time():
+def test_nothing_is_drawn_before_the_delay_then_value_engagements_gap_and_time():
+    """The line speaks the summary's words (value served of the total, engagements, how far
+    the bound is), never the engine's internal objective units."""
     stream, clock = _Terminal(), _Clock()
     with ProgressLine(stream, clock=clock, ticker=False, delay=1.0) as line:
-        line.update(Progress(1200.0, 1300.0, 0.2))
+        line.update(Progress(1200.0, 1300.0, 0.2, value=690, value_total=772, engagements=17))
         clock.now += 0.5
         line.tick()
         assert stream.getvalue() == ""
@@ -47,7 +49,9 @@ def test_nothing_is_drawn_before_the_delay_then_best_bound_gap_and_time():
         line.tick()
         shown = stream.getvalue()
         assert shown.startswith("\r")
-        assert "best 1,200, bound 1,300, gap 8.33%, 1.5 s" in shown
+        assert "value 690 of 772 served by 17 engagements so far; at most 8.3% from the best " \
+            "agenda; 1.5 s" in shown
+        assert "1,200" not in shown and "1,300" not in shown
     # closing erases the line and leaves the cursor at its start
     assert stream.getvalue().endswith("\r")
     assert stream.getvalue().split("\r")[-2].strip() == ""
@@ -121,7 +125,7 @@ def test_a_real_terminal_sees_the_progress_line_and_a_clean_end(tmp_path):
     os.close(leader)
     assert process.returncode == 0, (out, seen)
     text = seen.decode("utf-8", "replace")
-    assert "solving: best" in text and "bound" in text
+    assert "solving: value" in text and "served by" in text and "from the best agenda" in text
     last = text.split("\r")[-1] if "\r" in text else text
     assert "solving:" not in last  # erased before the command's own output
     assert b"solving:" not in out  # never on stdout

@@ -38,7 +38,7 @@ class ProgressLine:
         self.interval = interval
         self.clock = clock
         self._started = clock()
-        self._latest: tuple[float | None, float | None] = (None, None)
+        self._latest = None  # the latest Progress
         self._drawn = 0  # width of the line on screen, 0 when nothing is drawn
         self._lock = threading.Lock()
         self._done = threading.Event()
@@ -55,22 +55,33 @@ class ProgressLine:
         self.close()
 
     def update(self, progress) -> None:
-        """Record a better agenda or bound (anything with ``objective`` and ``bound``)."""
+        """Record a better agenda or bound (a :class:`scheduler.solve.Progress`)."""
         with self._lock:
-            self._latest = (progress.objective, progress.bound)
+            self._latest = progress
 
     def text(self) -> str:
-        """The line as it would be drawn now."""
-        objective, bound = self._latest
+        """The line as it would be drawn now, in the words of the summary: the value the best
+        agenda so far serves (of the value all requests would), its engagements, how far the
+        solver's bound is above it (0 % means proven best), and the time."""
+        latest = self._latest
         elapsed = self.clock() - self._started
-        parts = ["  solving:"]
-        parts.append("no agenda yet" if objective is None else f"best {objective:,.0f}")
-        if bound is not None:
-            parts.append(f"bound {bound:,.0f}")
-            if objective is not None:
-                parts.append(f"gap {abs(bound - objective) / max(1.0, abs(objective)):.2%}")
+        parts = []
+        if latest is None or latest.objective is None:
+            parts.append("no agenda yet")
+        elif getattr(latest, "value", None) is not None:
+            total = f" of {latest.value_total:,}" if latest.value_total is not None else ""
+            count = ""
+            if latest.engagements is not None:
+                count = f" by {latest.engagements} engagement{'s' if latest.engagements != 1 else ''}"
+            parts.append(f"value {latest.value:,}{total} served{count} so far")
+        else:
+            parts.append("an agenda found")
+        if latest is not None and latest.objective is not None and latest.bound is not None \
+                and latest.bound != float("inf"):
+            gap = abs(latest.bound - latest.objective) / max(1.0, abs(latest.objective))
+            parts.append(f"at most {gap:.1%} from the best agenda")
         parts.append(f"{elapsed:.1f} s")
-        return parts[0] + " " + ", ".join(parts[1:])
+        return "  solving: " + "; ".join(parts)
 
     def tick(self) -> None:
         """Redraw the line if the solve has lasted long enough (called by the ticker)."""

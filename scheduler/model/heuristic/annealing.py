@@ -22,7 +22,7 @@ class Annealing:
     (so that several of them can meet between steps, see :mod:`.islands`)."""
 
     def __init__(self, search: SearchState, work: int, stall: int | None,
-                 on_improve: Callable[[int], None] | None = None) -> None:
+                 on_improve: Callable[[int, list[int]], None] | None = None) -> None:
         self.search = search
         self.on_improve = on_improve
         self.best_snapshot = search.snapshot()
@@ -54,7 +54,9 @@ class Annealing:
 
     def _report(self) -> None:
         if self.on_improve is not None:
-            self.on_improve(self.search.objective() + self.search.fixed_objective)
+            search = self.search
+            served = [r for r in range(search.request_count) if search.day_of[r] >= 0]
+            self.on_improve(search.objective() + search.fixed_objective, served)
 
     def _new_best(self, key) -> None:
         search = self.search

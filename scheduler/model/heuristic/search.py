@@ -19,7 +19,7 @@ def solve_heuristic(instance: Instance, *, seed: int = 0, work: int = 10 * WORK_
                     change_costs=None,
                     initial: Mapping[str, tuple[int, int]] | None = None,
                     stall: int | None = None,
-                    on_improve: Callable[[int], None] | None = None,
+                    on_improve: Callable[[int, list[int]], None] | None = None,
                     islands: int = 1) -> HeuristicResult | None:
     """Search for a good agenda within ``work`` operations.
 
