@@ -69,6 +69,7 @@ class Stage:
         self._path: Path | None = None
         self._owner: int | None = None
         self._created: list[Path] = []
+        self._removed: set[Path] = set()
 
     def __enter__(self) -> Stage:
         if self.out_dir.exists() and not self.out_dir.is_dir():
@@ -96,6 +97,11 @@ class Stage:
         if self._path is None:
             raise RuntimeError("the stage is used outside its `with` block")
         return self._path
+
+    def remove(self, relative: str | os.PathLike) -> None:
+        """Leave a file of the output folder out of the new version; it is kept as its next
+        numbered backup (``name.~N~``), never lost."""
+        self._removed.add(Path(relative))
 
     def final(self, staged: str | os.PathLike) -> Path:
         """Where a file written under :attr:`path` ends up in the output folder."""
@@ -127,7 +133,8 @@ class Stage:
         with _folder_lock(out):
             clean_leftovers(out, keep=stage)
             if out.is_dir():
-                self.backups = [out / rel for rel in _complete(stage, out, set(written))]
+                self.backups = [out / rel for rel in _complete(stage, out, set(written),
+                                                                self._removed)]
                 os.chmod(stage, stat.S_IMODE(out.stat().st_mode))
                 _switch(stage, out)
             else:
@@ -237,12 +244,13 @@ def _owner_gone(folder: Path) -> bool:
     return True
 
 
-def _complete(stage: Path, out: Path, written: set[Path]) -> list[Path]:
+def _complete(stage: Path, out: Path, written: set[Path], removed: set[Path] = frozenset()
+              ) -> list[Path]:
     """Make ``stage`` the whole new version of ``out``; returns the backups made (relative).
 
     Files of ``out`` that this run does not write are linked in; a written file identical to
-    the old one is replaced by the old one (it keeps its time stamps); a different old file
-    is linked in as its next numbered backup.
+    the old one is replaced by the old one (it keeps its time stamps); a different old file,
+    or one the run removes, is linked in as its next numbered backup.
     """
     replaced = []
     for root, folders, files in os.walk(out):
@@ -264,7 +272,9 @@ def _complete(stage: Path, out: Path, written: set[Path]) -> list[Path]:
                 if not os.path.lexists(target) and source.is_symlink():
                     _copy_link(source, target)
                 continue
-            if rel not in written:
+            if rel in removed and rel not in written:
+                replaced.append(rel)
+            elif rel not in written:
                 _link(source, target)
             elif _same_bytes(source, target):
                 target.unlink()

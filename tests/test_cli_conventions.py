@@ -92,3 +92,40 @@ def test_shell_completion_script_is_produced():
     done = subprocess.run([sys.executable, "-m", "scheduler.cli"], env=env, capture_output=True,
                           text=True, timeout=60)
     assert "complete" in done.stdout and "_SCHEDULER_COMPLETE" in done.stdout
+
+
+def test_planning_again_turns_invitations_of_dropped_requests_into_cancellations(tmp_path):
+    """A request no longer in the agenda on a second plan: its live invitation becomes a
+    cancellation (STATUS:CANCELLED, a higher SEQUENCE), the run says so, and the earlier
+    invitation is kept as a backup."""
+    out = tmp_path / "out"
+    tour = _tour(tmp_path / "tour")
+    assert CliRunner().invoke(main, ["plan", str(tour), "-o", str(out), *LIMIT]).exit_code == 0
+    old = (out / "invites" / "a.ics").read_text(encoding="utf-8")
+    assert "STATUS:CONFIRMED" in old
+    csv_text = (tour / "requests.csv").read_text(encoding="utf-8")
+    (tour / "requests.csv").write_text("\n".join(line for line in csv_text.splitlines()
+                                                 if not line.startswith("a,")) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["plan", str(tour), "-o", str(out), *LIMIT])
+    assert result.exit_code == 0, result.output
+    assert "invites/a.ics is now a cancellation" in result.output
+    import icalendar
+    calendar = icalendar.Calendar.from_ical((out / "invites" / "a.ics").read_bytes())
+    [event] = calendar.walk("VEVENT")
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert int(event["SEQUENCE"]) >= 1
+    assert (out / "invites" / "a.ics.~1~").read_text(encoding="utf-8") == old
+
+
+def test_stale_invitation_without_its_plan_is_left_out_and_kept(tmp_path):
+    """An invitation whose request the folder's plan does not know is left out of the new
+    version, kept as a numbered backup, and the run says so."""
+    out = tmp_path / "out"
+    tour = _tour(tmp_path / "tour")
+    assert CliRunner().invoke(main, ["plan", str(tour), "-o", str(out), *LIMIT]).exit_code == 0
+    (out / "invites" / "ghost.ics").write_text("BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n")
+    result = CliRunner().invoke(main, ["plan", str(tour), "-o", str(out), *LIMIT])
+    assert result.exit_code == 0
+    assert "invites/ghost.ics was left out" in result.output
+    assert not (out / "invites" / "ghost.ics").exists()
+    assert (out / "invites" / "ghost.ics.~1~").exists()

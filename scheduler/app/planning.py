@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..diagnose import infeasible_error
 from ..domain import Plan, Problem
 from ..errors import InfeasibleError
+from ..errors import SchedulerError
 from ..export import write_all
+from ..export.ics import calendar_bytes
+from ..export.invites import INVITES_DIR, cancellation, invite_path
+from ..fsio import write_atomic
 from ..io import load_tour
-from ..planfile import write_plan
+from ..planfile import read_plan, write_plan
 from ..resources import demo_tour as _bundled_demo
 from ..solve import SolveParams, solve
-from ..staging import staged_output
+from ..staging import Stage, staged_output
 from .results import CheckOutcome, PlanOutcome, Written
 
 
@@ -86,4 +91,50 @@ def write_plan_outputs(plan: Plan, out_dir: str | Path) -> Written:
     with staged_output(out_dir) as stage:
         write_plan(plan, stage.path / "plan.json")
         exported = write_all(plan, stage.path)
-    return Written(Path(out_dir), tuple(stage.files), tuple(stage.backups), tuple(exported.skipped))
+        notes = settle_old_invitations(plan, Path(out_dir), stage)
+    return Written(Path(out_dir), tuple(stage.files), tuple(stage.backups), tuple(exported.skipped),
+                   tuple(notes))
+
+
+def settle_old_invitations(plan: Plan, out_dir: Path, stage: Stage) -> list[str]:
+    """Deal with invitations an earlier plan left in ``out_dir/invites`` for requests this
+    plan no longer serves, so that no live invitation contradicts the agenda.
+
+    One the earlier ``plan.json`` knows becomes a cancellation (STATUS:CANCELLED, with
+    METHOD:CANCEL when the tour names the organizer; SEQUENCE above the invitation's), ready
+    to send to the counterpart; any other is left out of the new
+    version, kept as a numbered backup. Returns a sentence for each.
+    """
+    folder = out_dir / INVITES_DIR
+    if not folder.is_dir():
+        return []
+    current = {p.name for p in (stage.path / INVITES_DIR).glob("*.ics")}
+    stale = sorted(p for p in folder.glob("*.ics") if p.is_file() and p.name not in current)
+    if not stale:
+        return []
+    try:
+        earlier = read_plan(out_dir / "plan.json", check=False)
+    except (SchedulerError, OSError):
+        earlier = None
+    by_file = {}
+    if earlier is not None:
+        by_file = {invite_path(Path(), e.request_id).name: e for e in earlier.engagements}
+    notes = []
+    for path in stale:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if "METHOD:CANCEL" in text or "STATUS:CANCELLED" in text:
+            continue  # already a cancellation: it stays true
+        engagement = by_file.get(path.name)
+        if earlier is not None and engagement is not None:
+            match = re.search(r"^SEQUENCE:(\d+)", text, re.MULTILINE)
+            sequence = int(match.group(1)) + 1 if match else 1
+            calendar = cancellation(earlier, engagement.request_id, sequence, engagement=engagement)
+            write_atomic(stage.path / INVITES_DIR / path.name, calendar_bytes(calendar), private=False)
+            notes.append(f"{INVITES_DIR}/{path.name} is now a cancellation: "
+                         f"{earlier.problem.request(engagement.request_id).title} is no longer "
+                         "in the agenda; send it to the counterpart.")
+        else:
+            stage.remove(Path(INVITES_DIR) / path.name)
+            notes.append(f"{INVITES_DIR}/{path.name} was left out: its request is no longer in "
+                         "the agenda (the file is kept as a numbered backup).")
+    return notes

@@ -27,16 +27,22 @@ class Written:
         Numbered copies (``name.~N~``) of the files the run replaced with other content.
     skipped
         Outputs that could not be made, with the reason (a PDF without its libraries).
+    notes
+        What else the run did to the folder, in sentences.
     """
 
     out_dir: Path
     files: tuple[Path, ...] = ()
     backups: tuple[Path, ...] = ()
     skipped: tuple[str, ...] = field(default_factory=tuple)
+    notes: tuple[str, ...] = ()
+    """What else the run did to the folder, in sentences (an invitation turned into a
+    cancellation)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {"out_dir": str(self.out_dir), "files": [str(p) for p in self.files],
-                "backups": [str(p) for p in self.backups], "skipped": list(self.skipped)}
+                "backups": [str(p) for p in self.backups], "skipped": list(self.skipped),
+                "notes": list(self.notes)}
 
 
 @dataclass(frozen=True)

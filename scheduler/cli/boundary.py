@@ -84,5 +84,7 @@ def report_written(written) -> None:
     if written.backups:
         kept = ", ".join(str(p.relative_to(out_dir)) for p in written.backups)
         click.echo(f"Kept the earlier versions of replaced files: {kept}")
+    for note in getattr(written, "notes", ()):
+        click.echo(note)
     for reason in written.skipped:
         click.echo(f"warning: skipped {reason}", err=True)
