@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import pickle
 import queue as queue_module
 import threading
 import time
@@ -160,7 +161,7 @@ class JobRunner:
         process.join(timeout=10)
         with self._lock:
             if outcome[0] == "done":
-                job.result, job.state = outcome[1], "done"
+                job.result, job.state = pickle.loads(outcome[1]), "done"
             else:
                 job.error, job.state = outcome[1], "failed"
             job.finished = time.time()

@@ -7,8 +7,11 @@ dictionary with the message a page shows.
 
 from __future__ import annotations
 
+import copyreg
+import pickle
 import tempfile
 import traceback
+import types
 from pathlib import Path
 from typing import Any, Callable
 
@@ -18,6 +21,16 @@ from ..errors import InfeasibleError, InputError, PlanFileError
 __all__ = ["TASKS", "error_record", "run_task"]
 
 Report = Callable[[Any], None]
+
+# Plans hold read-only mappings (``MappingProxyType``), which pickle cannot copy by itself; a
+# re-plan to preview and a what-if come back from the worker as pickles, so both the worker
+# and the server (which import this module) copy them as plain dictionaries made read-only again.
+def read_only(mapping: dict) -> types.MappingProxyType:
+    """A read-only view of ``mapping`` (how a pickled ``MappingProxyType`` comes back)."""
+    return types.MappingProxyType(mapping)
+
+
+copyreg.pickle(types.MappingProxyType, lambda mapping: (read_only, (dict(mapping),)))
 
 
 def _params(time_limit: float, progress: Report) -> app.SolveParams:
@@ -134,8 +147,8 @@ def run_task(name: str, kwargs: dict[str, Any], queue) -> None:
                    getattr(update, "seconds", None)))
 
     try:
-        result = TASKS[name](progress=progress, **kwargs)
+        # Pickled here, not by the queue's feeder thread, which would drop an error silently.
+        outcome = ("done", pickle.dumps(TASKS[name](progress=progress, **kwargs)))
     except BaseException as error:  # the parent must always hear how the task ended
-        queue.put(("failed", error_record(error)))
-    else:
-        queue.put(("done", result))
+        outcome = ("failed", error_record(error))
+    queue.put(outcome)
