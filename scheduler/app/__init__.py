@@ -14,26 +14,47 @@ from .planning import check_tour, demo_tour, plan_tour, solve_tour, write_plan_o
 from .plans import load_plan
 from .replanning import changes_text, compute_replan, read_replan_changes, replan_plan, write_replan
 from .results import CheckOutcome, PlanOutcome, ReplanOutcome, Written
+from .tour_editing import (REQUEST_COLUMNS, TOUR_FILES, EditConflict, FrameText, RequestTable,
+                           check_candidate, file_version, frame_text, new_tour_folder, read_frame,
+                           read_requests, requests_csv_text, save_frame, save_requests)
+from .versions import PlanVersion, plan_versions, restore_version
 from ..solve import Progress, SolveParams
 
 __all__ = [
+    "REQUEST_COLUMNS",
+    "TOUR_FILES",
     "CheckOutcome",
+    "EditConflict",
+    "FrameText",
     "PlanOutcome",
+    "PlanVersion",
     "Progress",
     "ReplanOutcome",
+    "RequestTable",
     "SolveParams",
     "Written",
     "changes_text",
+    "check_candidate",
     "check_tour",
     "compute_replan",
     "demo_tour",
     "explain_request_in",
     "export_plan",
+    "file_version",
+    "frame_text",
     "load_plan",
+    "new_tour_folder",
     "plan_tour",
+    "plan_versions",
     "publish_plan",
+    "read_frame",
     "read_replan_changes",
+    "read_requests",
     "replan_plan",
+    "requests_csv_text",
+    "restore_version",
+    "save_frame",
+    "save_requests",
     "solve_tour",
     "unknown_request_message",
     "write_plan_outputs",

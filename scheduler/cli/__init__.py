@@ -19,6 +19,7 @@ from .export import export
 from .plan import demo, plan
 from .publish import publish
 from .replan import replan
+from .serve import serve
 
 __all__ = ["main"]
 
@@ -43,5 +44,5 @@ def main(debug: bool, verbose: bool) -> None:
                             format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
 
 
-for _command in (check, plan, demo, export, publish, replan, explain):
+for _command in (check, plan, demo, export, publish, replan, explain, serve):
     main.add_command(_command)

@@ -1,0 +1,222 @@
+"""The JSON API under ``/api`` (the contract of docs/web.md): tours, plan, re-plan, files, progress."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import mimetypes
+import tomllib
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from .. import app
+from .common import runner, settings, tour_dir, workspace
+from .workspace import UnsafeUpload
+
+__all__ = ["ROUTES", "WRITING_KINDS", "latest_outcome", "start_job"]
+
+#: The tasks that write a tour's plan: ``GET .../plan`` answers 202 while one runs.
+WRITING_KINDS = ("plan", "replan", "replan-accept", "write-plan", "restore")
+_INPUT_FILES = ("tour.toml", "requests.csv")
+
+
+def _error(status: int, error: str, message: str, **extra: Any) -> JSONResponse:
+    return JSONResponse({"error": error, "message": message, **extra}, status_code=status)
+
+
+async def _json_body(request: Request) -> dict[str, Any]:
+    body = await request.body()
+    if not body.strip():
+        return {}
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return {"__invalid__": True}
+    return data if isinstance(data, dict) else {"__invalid__": True}
+
+
+def start_job(request: Request, tour_id: str, kind: str, kwargs: dict[str, Any],
+              meta: dict[str, Any] | None = None):
+    """Start a task for a tour unless it is busy: (job, started)."""
+    return runner(request).start(tour_id, kind, kwargs, meta)
+
+
+def latest_outcome(request: Request, tour_id: str):
+    """The tour's most recently finished writing job, if any."""
+    jobs = [runner(request).last(tour_id, kind) for kind in WRITING_KINDS]
+    jobs = [job for job in jobs if job is not None and not job.running]
+    return max(jobs, key=lambda job: job.finished or 0, default=None)
+
+
+async def list_tours(request: Request) -> Response:
+    return JSONResponse([tour.to_dict() for tour in workspace(request).tours()])
+
+
+async def create_tour(request: Request) -> Response:
+    form = await request.form(max_part_size=settings(request).max_upload_bytes)
+    try:
+        upload = form.get("tour")
+        wanted = form.get("id") if isinstance(form.get("id"), str) else None
+        if form.get("example"):
+            tour_id = workspace(request).add_example()
+        elif upload is None or isinstance(upload, str):
+            return _error(400, "bad-request", "send a zip of a tour folder in the field `tour`, "
+                                              "or `example=1` for the bundled example")
+        else:
+            tour_id = workspace(request).add_from_zip(await upload.read(), wanted or None)
+    except UnsafeUpload as error:
+        return _error(400, "unsafe-upload", str(error))
+    finally:
+        await form.close()
+    return JSONResponse({"id": tour_id}, status_code=201)
+
+
+async def tour_status(request: Request) -> Response:
+    tour_id, _ = tour_dir(request)
+    job = runner(request).running(tour_id)
+    return JSONResponse({**workspace(request).info(tour_id).to_dict(),
+                         "job": job.status() if job else None})
+
+
+async def start_plan(request: Request) -> Response:
+    tour_id, folder = tour_dir(request)
+    body = await _json_body(request)
+    time_limit = body.get("time_limit", settings(request).plan_time_limit)
+    if "__invalid__" in body or not isinstance(time_limit, (int, float)) or not 0.1 <= time_limit <= 3600:
+        return _error(400, "bad-request", 'send {"time_limit": seconds between 0.1 and 3600}')
+    job, started = start_job(request, tour_id, "plan", {
+        "tour_dir": str(folder), "out_dir": str(workspace(request).out_dir(tour_id)),
+        "time_limit": float(time_limit)})
+    if not started and job.kind != "plan":
+        return _error(409, "busy", f"the tour is busy ({job.kind}); try again when it ends")
+    return JSONResponse({"status": "solving", "started": started, **job.status()}, status_code=202)
+
+
+async def get_plan(request: Request) -> Response:
+    tour_id, _ = tour_dir(request)
+    job = runner(request).running(tour_id)
+    if job is not None and job.kind in WRITING_KINDS:
+        return JSONResponse({"status": "solving", **job.status()}, status_code=202)
+    path = workspace(request).plan_path(tour_id)
+    outcome = latest_outcome(request, tour_id)
+    if outcome is not None and outcome.state == "failed" and (
+            not path.exists() or path.stat().st_mtime < (outcome.finished or 0)):
+        return _error(422, outcome.error["kind"], outcome.error["message"],
+                      details=outcome.error["details"])
+    if not path.exists():
+        return _error(404, "not-planned", "this tour has no plan yet: POST .../plan")
+    return Response(path.read_bytes(), media_type="application/json",
+                    headers={"cache-control": "no-store"})
+
+
+async def start_replan(request: Request) -> Response:
+    tour_id, _ = tour_dir(request)
+    body = await _json_body(request)
+    plan_path = workspace(request).plan_path(tour_id)
+    if not plan_path.exists():
+        return _error(409, "not-planned", "this tour has no plan to re-plan yet")
+    lists = {name: body.get(name, []) for name in ("cancel", "pin", "unavailable")}
+    delay = body.get("delay_minutes")
+    time_limit = body.get("time_limit", settings(request).replan_time_limit)
+    now = body.get("now")
+    if ("__invalid__" in body or any(not isinstance(v, list) or not all(isinstance(i, str) for i in v)
+                                     for v in lists.values())
+            or (now is not None and not isinstance(now, str))
+            or (delay is not None and not isinstance(delay, int))
+            or not isinstance(time_limit, (int, float))):
+        return _error(400, "bad-request", 'send {"now": "YYYY-MM-DD HH:MM", "cancel": [ids], '
+                                          '"pin": [ids], "delay_minutes": N, "time_limit": S}')
+    job, started = start_job(request, tour_id, "replan", {
+        "plan_path": str(plan_path), "out_dir": str(plan_path.parent), "time_limit": float(time_limit),
+        "now": now, "delay_minutes": delay, **lists})
+    if not started:
+        return _error(409, "busy", f"the tour is busy ({job.kind}); try again when it ends")
+    return JSONResponse({"status": "solving", **job.status()}, status_code=202)
+
+
+async def events(request: Request) -> Response:
+    """Server-sent events: the running job's progress, then ``done`` with its outcome."""
+    tour_id, _ = tour_dir(request)
+    jobs = runner(request)
+
+    async def stream():
+        job = jobs.running(tour_id)
+        sent = None
+        while job is not None and job.running:
+            payload = json.dumps(job.status())
+            if payload != sent:
+                yield f"event: progress\ndata: {payload}\n\n"
+                sent = payload
+            if await request.is_disconnected():
+                return
+            await asyncio.sleep(0.3)
+        yield f"event: done\ndata: {json.dumps(job.status() if job else {'state': 'idle'})}\n\n"
+
+    return StreamingResponse(stream(), media_type="text/event-stream",
+                             headers={"cache-control": "no-store", "x-accel-buffering": "no"})
+
+
+async def get_file(request: Request) -> Response:
+    tour_id, _ = tour_dir(request)
+    name = request.path_params["name"]
+    try:
+        path = workspace(request).output_file(tour_id, name)
+    except KeyError:
+        return _error(404, "no-such-file", f"this tour's outputs have no file {name!r}")
+    media_type = {".ics": "text/calendar", ".csv": "text/csv", ".md": "text/markdown",
+                  ".json": "application/json"}.get(path.suffix) or mimetypes.guess_type(path.name)[0]
+    return FileResponse(path, media_type=media_type or "application/octet-stream",
+                        filename=path.name, headers={"cache-control": "no-store"})
+
+
+async def input_file(request: Request) -> Response:
+    """``tour.toml`` or ``requests.csv`` with its ETag; PUT with ``If-Match`` replaces it."""
+    tour_id, folder = tour_dir(request)
+    name = request.path_params["name"]
+    if name not in _INPUT_FILES:
+        return _error(404, "no-such-file", f"editable files are {', '.join(_INPUT_FILES)}")
+    path = folder / name
+    if request.method == "GET":
+        version = app.file_version(path)
+        return Response(path.read_bytes() if path.exists() else b"", headers={"etag": f'"{version}"'},
+                        media_type="text/csv" if name.endswith(".csv") else "application/toml")
+    expected = request.headers.get("if-match", "").strip('"') or None
+    if expected is None:
+        return _error(428, "version-required", "send If-Match with the ETag of the version you edited")
+    text = (await request.body()).decode("utf-8", errors="replace")
+    try:
+        if name == "tour.toml":
+            try:
+                frame = tomllib.loads(text)
+            except tomllib.TOMLDecodeError as error:
+                return _error(422, "input", f"tour.toml is not TOML: {error}")
+            version, problems = app.save_frame(folder, frame, expected)
+        else:
+            rows = list(csv.DictReader(io.StringIO(text)))
+            columns = list(rows[0].keys()) if rows else list(app.REQUEST_COLUMNS)
+            version, problems = app.save_requests(folder, columns, rows, expected)
+    except app.EditConflict as conflict:
+        return _error(409, "conflict", str(conflict), current=conflict.current)
+    if any(problem.file == name for problem in problems):
+        return _error(422, "input", f"{name} was not saved: it has problems",
+                      details=[str(problem) for problem in problems])
+    return JSONResponse({"saved": name, "problems": [str(p) for p in problems]},
+                        headers={"etag": f'"{version}"'})
+
+
+ROUTES = [
+    Route("/api/tours", list_tours, methods=["GET"]),
+    Route("/api/tours", create_tour, methods=["POST"]),
+    Route("/api/tours/{tour_id}", tour_status, methods=["GET"]),
+    Route("/api/tours/{tour_id}/plan", start_plan, methods=["POST"]),
+    Route("/api/tours/{tour_id}/plan", get_plan, methods=["GET"]),
+    Route("/api/tours/{tour_id}/replan", start_replan, methods=["POST"]),
+    Route("/api/tours/{tour_id}/events", events, methods=["GET"]),
+    Route("/api/tours/{tour_id}/files/{name:path}", get_file, methods=["GET"]),
+    Route("/api/tours/{tour_id}/input/{name}", input_file, methods=["GET", "PUT"]),
+]

@@ -1,0 +1,89 @@
+"""What every route shares: the app's parts from the request, templates, forms, errors as pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse
+
+from .. import formatting
+from .jobs import JobRunner
+from .settings import WebSettings
+from .workspace import Workspace
+
+__all__ = ["NOTICES", "TEMPLATES", "csrf_token", "form_text", "redirect", "render", "runner",
+           "settings", "tour_dir", "workspace"]
+
+TEMPLATES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
+    autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+TEMPLATES.globals.update(format_time=formatting.format_time, format_date=formatting.format_date,
+                         format_duration=formatting.format_duration,
+                         format_number=formatting.format_number)
+
+#: Messages a redirect may ask a page to show (a code in the URL, never data of the tour).
+NOTICES = {
+    "saved": "Saved.",
+    "created": "The tour was created.",
+    "planning": "Planning started.",
+    "busy": "This tour is busy with another task; wait for it to finish.",
+    "accepted": "Accepted: this is now the tour's current plan.",
+    "discarded": "The re-plan was discarded; nothing changed.",
+    "restored": "That version is the current plan again.",
+    "deleted": "The request was deleted.",
+    "published": "Published.",
+}
+
+
+def workspace(request: Request) -> Workspace:
+    return request.app.state.workspace
+
+
+def runner(request: Request) -> JobRunner:
+    return request.app.state.runner
+
+
+def settings(request: Request) -> WebSettings:
+    return request.app.state.settings
+
+
+def tour_dir(request: Request) -> tuple[str, Path]:
+    """The tour id of the path and its folder; 404 when there is no such tour."""
+    tour_id = request.path_params["tour_id"]
+    try:
+        return tour_id, workspace(request).tour_dir(tour_id)
+    except KeyError:
+        raise HTTPException(404, f"There is no tour {tour_id!r} in this workspace.") from None
+
+
+def csrf_token(request: Request) -> str:
+    session = request.scope.get("state", {}).get("session")
+    return session.csrf if session is not None else ""
+
+
+def render(request: Request, template: str, context: dict[str, Any] | None = None,
+           status_code: int = 200) -> HTMLResponse:
+    """A page from a template; every page gets the CSRF token, the notice and the tour nav."""
+    values = {"request": request, "csrf_token": csrf_token(request), "tour_id": None,
+              "tour_name": None, "section": None, "users": bool(settings(request).users),
+              "notice": NOTICES.get(request.query_params.get("notice", ""))}
+    values.update(context or {})
+    html = TEMPLATES.get_template(template).render(values)
+    return HTMLResponse(html, status_code=status_code, headers={"cache-control": "no-store"})
+
+
+def redirect(url: str, notice: str | None = None) -> RedirectResponse:
+    """See Other to ``url`` (with a notice code)."""
+    if notice:
+        url += ("&" if "?" in url else "?") + f"notice={notice}"
+    return RedirectResponse(url, status_code=303)
+
+
+def form_text(form, name: str, default: str = "") -> str:
+    """A text field of a form, stripped ('' when absent or a file)."""
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else default

@@ -1,0 +1,170 @@
+"""Solves run in worker processes, one at a time per tour, with their progress kept for the pages.
+
+A job is one task of :mod:`scheduler.web.worker` in its own process (started from a fork
+server that has already imported the solver, so a start takes a fraction of a second). A
+thread of the web server reads the process's progress and outcome; the request handlers only
+look at the job's state, so pages stay quick while a tour solves. A second start on a tour
+whose job still runs returns that job instead of starting another.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import pickle
+import queue as queue_module
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import worker
+
+__all__ = ["Job", "JobRunner"]
+
+_CONTEXT = multiprocessing.get_context("forkserver")
+_CONTEXT.set_forkserver_preload(["scheduler.web.worker"])
+_IDS = itertools.count(1)
+
+
+@dataclass
+class Job:
+    """One task running (or run) for a tour.
+
+    Attributes
+    ----------
+    kind
+        The task (``plan``, ``replan-preview``, ``explain``, ...).
+    meta
+        What the pages need to know about it (the request explained, the changes asked for).
+    state
+        ``running``, ``done`` or ``failed``.
+    objective, bound, solve_seconds
+        The latest progress the solver reported.
+    result, error
+        The outcome (see :mod:`scheduler.web.worker`).
+    """
+
+    tour_id: str
+    kind: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    id: int = field(default_factory=lambda: next(_IDS))
+    started: float = field(default_factory=time.time)
+    finished: float | None = None
+    state: str = "running"
+    objective: float | None = None
+    bound: float | None = None
+    solve_seconds: float | None = None
+    result: Any = None
+    error: dict[str, Any] | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.state == "running"
+
+    def status(self) -> dict[str, Any]:
+        """The job's state as JSON (what the progress stream sends)."""
+        elapsed = (self.finished or time.time()) - self.started
+        return {"job": self.id, "kind": self.kind, "state": self.state, "objective": self.objective,
+                "bound": self.bound, "seconds": round(elapsed, 1), "error": self.error}
+
+
+class JobRunner:
+    """Starts tasks in worker processes and keeps each tour's running and last jobs."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: dict[str, Job] = {}
+        self._last: dict[tuple[str, str], Job] = {}
+        self._processes: dict[int, Any] = {}
+
+    def start(self, tour_id: str, kind: str, kwargs: dict[str, Any],
+              meta: dict[str, Any] | None = None) -> tuple[Job, bool]:
+        """Start task ``kind`` for a tour, unless one runs already.
+
+        Returns
+        -------
+        tuple
+            The job, and whether it was started now (False: the tour's running job).
+        """
+        with self._lock:
+            current = self._running.get(tour_id)
+            if current is not None:
+                return current, False
+            job = Job(tour_id, kind, dict(meta or {}))
+            messages = _CONTEXT.Queue()
+            process = _CONTEXT.Process(target=worker.run_task, args=(kind, kwargs, messages),
+                                       name=f"scheduler-{kind}", daemon=True)
+            process.start()
+            self._running[tour_id] = job
+            self._processes[job.id] = process
+        threading.Thread(target=self._watch, args=(job, process, messages),
+                         name=f"watch-{job.id}", daemon=True).start()
+        return job, True
+
+    def running(self, tour_id: str) -> Job | None:
+        """The tour's running job, if any."""
+        with self._lock:
+            return self._running.get(tour_id)
+
+    def last(self, tour_id: str, kind: str) -> Job | None:
+        """The tour's most recent finished job of ``kind`` (or its running one)."""
+        with self._lock:
+            current = self._running.get(tour_id)
+            if current is not None and current.kind == kind:
+                return current
+            return self._last.get((tour_id, kind))
+
+    def forget(self, tour_id: str, kind: str) -> None:
+        """Drop a finished job's outcome (a preview discarded or accepted)."""
+        with self._lock:
+            self._last.pop((tour_id, kind), None)
+
+    def wait(self, tour_id: str, timeout: float = 60.0) -> Job | None:
+        """Block until the tour has no running job (for scripts and tests); its last job."""
+        deadline = time.monotonic() + timeout
+        job = self.running(tour_id)
+        while job is not None and job.running and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return job
+
+    def shutdown(self) -> None:
+        """Stop every worker process (the server is stopping)."""
+        with self._lock:
+            processes = list(self._processes.values())
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        for process in processes:
+            process.join(timeout=5)
+
+    def _watch(self, job: Job, process, messages) -> None:
+        outcome: tuple | None = None
+        while outcome is None:
+            try:
+                message = messages.get(timeout=0.25)
+            except queue_module.Empty:
+                if not process.is_alive():
+                    try:  # the last message may have arrived just as the process ended
+                        message = messages.get(timeout=0.5)
+                    except queue_module.Empty:
+                        outcome = ("failed", {"kind": "unexpected", "details": [],
+                                              "message": f"the worker process stopped (exit code "
+                                                         f"{process.exitcode})"})
+                        break
+                else:
+                    continue
+            if message[0] == "progress":
+                job.objective, job.bound, job.solve_seconds = message[1:]
+            else:
+                outcome = message
+        process.join(timeout=10)
+        with self._lock:
+            if outcome[0] == "done":
+                job.result, job.state = pickle.loads(outcome[1]), "done"
+            else:
+                job.error, job.state = outcome[1], "failed"
+            job.finished = time.time()
+            self._running.pop(job.tour_id, None)
+            self._processes.pop(job.id, None)
+            self._last[(job.tour_id, job.kind)] = job

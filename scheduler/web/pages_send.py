@@ -1,0 +1,83 @@
+"""The Send page: the guest's calendar, run sheets, invitations (each or a zip), CSV; CalDAV publishing."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from .. import app
+from ..errors import PlanFileError, SchedulerError
+from .common import form_text, render, tour_dir, workspace
+
+__all__ = ["DOWNLOADS", "ROUTES"]
+
+#: The files offered for download, with what each is for.
+DOWNLOADS = (
+    ("agenda.ics", "The guest's calendar (for the guest's phone)"),
+    ("agenda-team.ics", "The team's calendar"),
+    ("agenda-guest.pdf", "The guest's run sheet (PDF)"),
+    ("agenda.pdf", "The team's run sheet (PDF)"),
+    ("agenda-guest.html", "The guest's run sheet (web page)"),
+    ("agenda.html", "The team's run sheet (web page)"),
+    ("agenda.csv", "The agenda as a spreadsheet (CSV)"),
+    ("changes.md", "What the last re-plan changed"),
+)
+
+
+def _send_context(request: Request, tour_id: str, **extra) -> dict:
+    out = workspace(request).out_dir(tour_id)
+    files = [{"name": name, "label": label} for name, label in DOWNLOADS if (out / name).is_file()]
+    invites_dir = out / "invites"
+    invites = sorted(path.name for path in invites_dir.glob("*.ics")) if invites_dir.is_dir() else []
+    return {"tour_id": tour_id, "tour_name": workspace(request).info(tour_id).name, "section": "send",
+            "files": files, "invites": invites, "planned": (out / "plan.json").is_file(),
+            "published": None, "problem": None, **extra}
+
+
+async def send_page(request: Request) -> Response:
+    tour_id, _ = tour_dir(request)
+    return render(request, "send.html", _send_context(request, tour_id))
+
+
+async def invitations_zip(request: Request) -> Response:
+    tour_id, _ = tour_dir(request)
+    folder = workspace(request).out_dir(tour_id) / "invites"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.glob("*.ics")) if folder.is_dir() else []:
+            archive.write(path, f"invites/{path.name}")
+    return Response(buffer.getvalue(), media_type="application/zip", headers={
+        "content-disposition": f'attachment; filename="{tour_id}-invitations.zip"',
+        "cache-control": "no-store"})
+
+
+async def publish(request: Request) -> Response:
+    """Push the guest's calendar to a CalDAV server; the password is used once, never stored."""
+    tour_id, _ = tour_dir(request)
+    form = await request.form()
+    url = form_text(form, "url")
+    if not url.startswith(("https://", "http://")):
+        return render(request, "send.html", _send_context(
+            request, tour_id, problem="Give the calendar's address (https://...)."), status_code=422)
+    plan_path = workspace(request).plan_path(tour_id)
+    try:
+        report = await run_in_threadpool(
+            app.publish_plan, plan_path, url, username=form_text(form, "username") or None,
+            password=form_text(form, "password") or None,
+            calendar_name=form_text(form, "calendar") or None)
+    except (PlanFileError, SchedulerError, OSError) as error:
+        return render(request, "send.html", _send_context(
+            request, tour_id, problem=f"Not published: {error}"), status_code=502)
+    return render(request, "send.html", _send_context(request, tour_id, published=report.summary()))
+
+
+ROUTES = [
+    Route("/tours/{tour_id}/send", send_page, methods=["GET"]),
+    Route("/tours/{tour_id}/invitations.zip", invitations_zip, methods=["GET"]),
+    Route("/tours/{tour_id}/publish", publish, methods=["POST"]),
+]

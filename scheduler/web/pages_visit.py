@@ -1,0 +1,130 @@
+"""During the visit: pin, cancel, delay, add a request; re-plan from now; preview, accept; versions."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from .. import app
+from ..formatting import format_date, format_time, place_name
+from .common import form_text, redirect, render, runner, settings, tour_dir, workspace
+from .pages_agenda import current_plan
+from .views import diff_view
+
+__all__ = ["NEW_REQUEST_COLUMNS", "ROUTES"]
+
+#: The fields of the "new request" part of the form, as ``requests.csv`` columns.
+NEW_REQUEST_COLUMNS = ("id", "title", "duration", "location", "remote", "windows", "priority",
+                       "mandatory")
+
+
+def _engagement_cards(plan) -> list[dict]:
+    zone = plan.problem.tour.zone
+    cards = []
+    for day in plan.problem.tour.days:
+        for engagement in plan.engagements_on(day.date):
+            request = plan.problem.request(engagement.request_id)
+            cards.append({"id": request.id, "title": request.title, "day": format_date(day.date),
+                          "when": f"{format_time(engagement.start, zone)}–{format_time(engagement.end, zone)}",
+                          "place": place_name(plan.problem.locations, engagement.location, request.remote)})
+    return cards
+
+
+def _versions(request: Request, tour_id: str) -> list[dict]:
+    out = workspace(request).out_dir(tour_id)
+    shown = []
+    for version in reversed(app.plan_versions(out)):
+        shown.append({"number": version.number})
+    return shown
+
+
+async def visit_page(request: Request) -> Response:
+    tour_id, _ = tour_dir(request)
+    info = workspace(request).info(tour_id)
+    plan = current_plan(request, tour_id)
+    job = runner(request).last(tour_id, "replan-preview")
+    running = runner(request).running(tour_id)
+    preview = job.result if job is not None and job.state == "done" else None
+    return render(request, "visit.html", {
+        "tour_id": tour_id, "tour_name": info.name, "section": "visit", "plan": plan,
+        "cards": _engagement_cards(plan) if plan is not None else [],
+        "job": job, "running": running, "preview": preview,
+        "diff": diff_view(preview) if preview is not None else None,
+        "changes": app.changes_text(preview) if preview is not None else "",
+        "versions": _versions(request, tour_id), "time_limit": settings(request).replan_time_limit,
+        "new_columns": NEW_REQUEST_COLUMNS})
+
+
+def _new_request_csv(form) -> str | None:
+    row = {column: form_text(form, f"new_{column}") for column in NEW_REQUEST_COLUMNS}
+    if not row["id"] and not row["title"]:
+        return None
+    row["mandatory"] = "yes" if row["mandatory"] else ""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=NEW_REQUEST_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerow(row)
+    return out.getvalue()
+
+
+async def start_replan(request: Request) -> Response:
+    tour_id, _ = tour_dir(request)
+    form = await request.form()
+    plan_path = workspace(request).plan_path(tour_id)
+    if not plan_path.exists():
+        return redirect(f"/tours/{tour_id}/visit")
+    now = form_text(form, "now").replace("T", " ") if form_text(form, "now_mode") == "typed" else None
+    delay = form_text(form, "delay")
+    try:
+        time_limit = min(600.0, max(0.5, float(form_text(form, "time_limit") or
+                                                settings(request).replan_time_limit)))
+        delay_minutes = int(delay) if delay else None
+    except ValueError:
+        time_limit, delay_minutes = settings(request).replan_time_limit, None
+    _, started = runner(request).start(tour_id, "replan-preview", {
+        "plan_path": str(plan_path), "time_limit": time_limit, "now": now or None,
+        "cancel": form.getlist("cancel"), "pin": form.getlist("pin"),
+        "delay_minutes": delay_minutes, "new_requests_csv": _new_request_csv(form)})
+    return redirect(f"/tours/{tour_id}/visit", None if started else "busy")
+
+
+async def decide_replan(request: Request) -> Response:
+    """Accept the previewed re-plan (write it as the new version) or discard it."""
+    tour_id, _ = tour_dir(request)
+    form = await request.form()
+    jobs = runner(request)
+    job = jobs.last(tour_id, "replan-preview")
+    if job is None or job.state != "done":
+        return redirect(f"/tours/{tour_id}/visit")
+    if form_text(form, "decision") != "accept":
+        jobs.forget(tour_id, "replan-preview")
+        return redirect(f"/tours/{tour_id}/visit", "discarded")
+    _, started = jobs.start(tour_id, "replan-accept", {
+        "result": job.result, "out_dir": str(workspace(request).out_dir(tour_id))})
+    if not started:
+        return redirect(f"/tours/{tour_id}/visit", "busy")
+    jobs.forget(tour_id, "replan-preview")
+    return redirect(f"/tours/{tour_id}", "accepted")
+
+
+async def restore(request: Request) -> Response:
+    tour_id, _ = tour_dir(request)
+    form = await request.form()
+    number = form_text(form, "version")
+    if not number.isdigit():
+        return redirect(f"/tours/{tour_id}/visit")
+    _, started = runner(request).start(tour_id, "restore", {
+        "out_dir": str(workspace(request).out_dir(tour_id)), "number": int(number)})
+    return redirect(f"/tours/{tour_id}", "restored" if started else "busy")
+
+
+ROUTES = [
+    Route("/tours/{tour_id}/visit", visit_page, methods=["GET"]),
+    Route("/tours/{tour_id}/replan", start_replan, methods=["POST"]),
+    Route("/tours/{tour_id}/replan/decide", decide_replan, methods=["POST"]),
+    Route("/tours/{tour_id}/versions/restore", restore, methods=["POST"]),
+]

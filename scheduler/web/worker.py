@@ -1,0 +1,154 @@
+"""What runs in a worker process: every use case that solves or renders, never in a request handler.
+
+Each task takes plain arguments and a ``progress`` callback and returns something that can
+be pickled back (a summary, a re-plan to preview, an explanation); errors come back as a
+dictionary with the message a page shows.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import pickle
+import tempfile
+import traceback
+import types
+from pathlib import Path
+from typing import Any, Callable
+
+from .. import app
+from ..errors import InfeasibleError, InputError, PlanFileError
+
+__all__ = ["TASKS", "error_record", "run_task"]
+
+Report = Callable[[Any], None]
+
+# Plans hold read-only mappings (``MappingProxyType``), which pickle cannot copy by itself; a
+# re-plan to preview and a what-if come back from the worker as pickles, so both the worker
+# and the server (which import this module) copy them as plain dictionaries made read-only again.
+def read_only(mapping: dict) -> types.MappingProxyType:
+    """A read-only view of ``mapping`` (how a pickled ``MappingProxyType`` comes back)."""
+    return types.MappingProxyType(mapping)
+
+
+copyreg.pickle(types.MappingProxyType, lambda mapping: (read_only, (dict(mapping),)))
+
+
+def _params(time_limit: float, progress: Report) -> app.SolveParams:
+    return app.SolveParams(time_limit=float(time_limit), seed=0, workers=2, on_progress=progress)
+
+
+def plan_summary(plan) -> dict[str, Any]:
+    """A few numbers about a plan, for a page or the API."""
+    solver = plan.solver
+    return {"engagements": len(plan.engagements), "left_out": len(plan.unscheduled),
+            "value_served": solver.value_served, "value_total": solver.value_total,
+            "status": solver.status, "seconds": round(solver.seconds, 2)}
+
+
+def plan(tour_dir: str, out_dir: str, time_limit: float, progress: Report) -> dict[str, Any]:
+    """Plan a tour folder and write its outputs."""
+    outcome = app.plan_tour(tour_dir, out_dir, _params(time_limit, progress))
+    return {**plan_summary(outcome.plan), "warnings": list(outcome.result.warnings),
+            "skipped": list(outcome.written.skipped if outcome.written else ())}
+
+
+def _changes(plan_path: str, now: str | None, cancel, pin, delay_minutes, unavailable,
+             new_requests_csv: str | None):
+    current = app.load_plan(plan_path)
+    if new_requests_csv:
+        with tempfile.TemporaryDirectory(prefix="scheduler-new-") as scratch:
+            path = Path(scratch) / "requests.csv"
+            path.write_text(new_requests_csv, encoding="utf-8")
+            changes, moment = app.read_replan_changes(
+                current, cancel=cancel, pin=pin, delay_minutes=delay_minutes,
+                unavailable=unavailable, requests_csv=path, now=now)
+    else:
+        changes, moment = app.read_replan_changes(current, cancel=cancel, pin=pin,
+                                                  delay_minutes=delay_minutes,
+                                                  unavailable=unavailable, now=now)
+    return current, changes, moment
+
+
+def replan_preview(plan_path: str, time_limit: float, progress: Report, now: str | None = None,
+                   cancel=(), pin=(), delay_minutes: int | None = None, unavailable=(),
+                   new_requests_csv: str | None = None):
+    """Plan again from ``now`` without writing: the re-plan to show before accepting."""
+    current, changes, moment = _changes(plan_path, now, cancel, pin, delay_minutes, unavailable,
+                                        new_requests_csv)
+    return app.compute_replan(current, changes, moment, _params(time_limit, progress))
+
+
+def replan_accept(result, out_dir: str, progress: Report) -> dict[str, Any]:
+    """Write a previewed re-plan as the tour's new version."""
+    written = app.write_replan(result, out_dir)
+    return {**plan_summary(result.plan), "summary": result.summary(), "skipped": list(written.skipped)}
+
+
+def replan(plan_path: str, out_dir: str, time_limit: float, progress: Report, now: str | None = None,
+           cancel=(), pin=(), delay_minutes: int | None = None, unavailable=(),
+           new_requests_csv: str | None = None) -> dict[str, Any]:
+    """Plan again from ``now`` and write the new version at once (the API's re-plan)."""
+    result = replan_preview(plan_path, time_limit, progress, now=now, cancel=cancel, pin=pin,
+                            delay_minutes=delay_minutes, unavailable=unavailable,
+                            new_requests_csv=new_requests_csv)
+    return replan_accept(result, out_dir, progress)
+
+
+def explain(plan_path: str, request_id: str, time_limit: float, progress: Report):
+    """Why a request is or is not in the agenda, with the what-if for one left out."""
+    current = app.load_plan(plan_path)
+    unknown = app.unknown_request_message(current, request_id, "The plan")
+    if unknown is not None:
+        raise KeyError(unknown)
+    return app.explain_request_in(current, request_id, params=_params(time_limit, progress))
+
+
+def write_plan(plan, out_dir: str, progress: Report) -> dict[str, Any]:
+    """Write a plan (an accepted what-if) as the tour's current plan."""
+    written = app.write_plan_outputs(plan, out_dir)
+    return {**plan_summary(plan), "skipped": list(written.skipped)}
+
+
+def restore(out_dir: str, number: int, progress: Report) -> dict[str, Any]:
+    """Make a kept version the current plan again."""
+    written = app.restore_version(out_dir, int(number))
+    return {"restored": int(number), "skipped": list(written.skipped)}
+
+
+TASKS: dict[str, Callable[..., Any]] = {
+    "plan": plan, "replan": replan, "replan-preview": replan_preview,
+    "replan-accept": replan_accept, "explain": explain, "write-plan": write_plan,
+    "restore": restore,
+}
+
+
+def error_record(error: BaseException) -> dict[str, Any]:
+    """An error as the pages and the API show it: kind, message and the details."""
+    if isinstance(error, InputError):
+        return {"kind": "input", "message": f"{len(error.problems)} problem(s) in the input",
+                "details": [str(problem) for problem in error.problems]}
+    if isinstance(error, InfeasibleError):
+        return {"kind": "infeasible", "message": f"No feasible plan: {error}",
+                "details": list(error.conflicts)}
+    if isinstance(error, PlanFileError):
+        return {"kind": "plan-file", "message": str(error), "details": []}
+    if isinstance(error, KeyError):
+        return {"kind": "unknown", "message": str(error.args[0]) if error.args else "not found",
+                "details": []}
+    return {"kind": "unexpected", "message": f"{type(error).__name__}: {error}",
+            "details": traceback.format_exception_only(type(error), error)}
+
+
+def run_task(name: str, kwargs: dict[str, Any], queue) -> None:
+    """The worker process's entry: run task ``name`` and send progress and the outcome on ``queue``."""
+
+    def progress(update) -> None:
+        queue.put(("progress", getattr(update, "objective", None), getattr(update, "bound", None),
+                   getattr(update, "seconds", None)))
+
+    try:
+        # Pickled here, not by the queue's feeder thread, which would drop an error silently.
+        outcome = ("done", pickle.dumps(TASKS[name](progress=progress, **kwargs)))
+    except BaseException as error:  # the parent must always hear how the task ended
+        outcome = ("failed", error_record(error))
+    queue.put(outcome)

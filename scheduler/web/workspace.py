@@ -1,0 +1,208 @@
+"""The workspace: a folder of tour folders, the same files the command line reads and writes.
+
+A tour's id is its folder's name; its outputs go to ``<tour>/out/`` (``plan.json``, the
+exports, ``versions/``), so ``scheduler replan <tour>/out/plan.json -o <tour>/out`` works on
+the same tour. Uploaded zips are unpacked only when no entry can land outside the new folder.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import stat
+import tempfile
+import tomllib
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .. import app
+
+__all__ = ["TourInfo", "UnsafeUpload", "Workspace", "valid_tour_id"]
+
+_TOUR_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+_ZIP_MAX_ENTRIES = 200
+_ZIP_MAX_BYTES = 50 * 1024 * 1024
+
+
+class UnsafeUpload(ValueError):
+    """An upload the workspace refuses (an entry outside the folder, a link, not a tour)."""
+
+
+def valid_tour_id(text: str) -> bool:
+    """Whether ``text`` can be a tour id (a folder name without path parts)."""
+    return bool(_TOUR_ID.match(text)) and text not in {".", ".."}
+
+
+@dataclass(frozen=True)
+class TourInfo:
+    """A tour of the workspace as the tours list shows it."""
+
+    id: str
+    name: str
+    path: Path
+    planned: bool
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "name": self.name, "planned": self.planned}
+
+
+class Workspace:
+    """The tour folders under ``root``."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root).resolve()
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    # ----------------------------------------------------------------- finding tours
+
+    def tours(self) -> list[TourInfo]:
+        """Every tour folder (a folder with ``tour.toml``), by name."""
+        found = []
+        for folder in sorted(self.root.iterdir()):
+            if folder.is_dir() and valid_tour_id(folder.name) and (folder / "tour.toml").is_file():
+                found.append(self.info(folder.name))
+        return sorted(found, key=lambda tour: tour.name.lower())
+
+    def info(self, tour_id: str) -> TourInfo:
+        """One tour's id, name and whether it has a plan."""
+        folder = self.tour_dir(tour_id)
+        name = tour_id
+        try:
+            frame = tomllib.loads((folder / "tour.toml").read_text(encoding="utf-8"))
+            name = str(frame.get("tour", {}).get("name") or tour_id)
+        except (OSError, tomllib.TOMLDecodeError, AttributeError, UnicodeDecodeError):
+            pass
+        return TourInfo(tour_id, name, folder, self.plan_path(tour_id).is_file())
+
+    def exists(self, tour_id: str) -> bool:
+        """Whether ``tour_id`` names a tour folder of this workspace."""
+        return valid_tour_id(tour_id) and (self.root / tour_id / "tour.toml").is_file()
+
+    def tour_dir(self, tour_id: str) -> Path:
+        """The folder of a tour.
+
+        Raises
+        ------
+        KeyError
+            When there is no such tour (or the id could name something outside the workspace).
+        """
+        if not self.exists(tour_id):
+            raise KeyError(tour_id)
+        return self.root / tour_id
+
+    def out_dir(self, tour_id: str) -> Path:
+        """Where a tour's plan and exports go."""
+        return self.tour_dir(tour_id) / "out"
+
+    def plan_path(self, tour_id: str) -> Path:
+        """The tour's current plan file (it may not exist yet)."""
+        return self.out_dir(tour_id) / "plan.json"
+
+    def output_file(self, tour_id: str, name: str) -> Path:
+        """A file of the tour's outputs by its relative name.
+
+        Raises
+        ------
+        KeyError
+            When the name is not a plain file inside ``out/`` (``..``, hidden, a backup).
+        """
+        parts = PurePosixPath(name).parts
+        if (not parts or PurePosixPath(name).is_absolute()
+                or any(part in {"", ".", ".."} or part.startswith(".") or "~" in part for part in parts)):
+            raise KeyError(name)
+        out = self.out_dir(tour_id).resolve()
+        path = (out / Path(*parts)).resolve()
+        if not path.is_relative_to(out) or not path.is_file():
+            raise KeyError(name)
+        return path
+
+    # ----------------------------------------------------------------- new tours
+
+    def unique_id(self, wanted: str) -> str:
+        """``wanted`` made a valid id not yet used (``-2``, ``-3``, ... appended when needed)."""
+        base = re.sub(r"[^A-Za-z0-9._-]+", "-", wanted).strip("-._")[:56] or "tour"
+        candidate, number = base, 2
+        while (self.root / candidate).exists():
+            candidate, number = f"{base}-{number}", number + 1
+        return candidate
+
+    def add_example(self) -> str:
+        """Copy the bundled example tour into the workspace; its new id."""
+        tour_id = self.unique_id("spain-2018")
+        shutil.copytree(app.demo_tour(), self.root / tour_id,
+                        ignore=shutil.ignore_patterns("out", "README.md", ".*"))
+        return tour_id
+
+    def add_from_frame(self, wanted_id: str, frame: dict, requests_csv: bytes | None = None) -> str:
+        """A new tour folder from a frame (and a requests spreadsheet); its id."""
+        tour_id = self.unique_id(wanted_id)
+        app.new_tour_folder(self.root / tour_id, frame, requests_csv)
+        return tour_id
+
+    def add_from_zip(self, data: bytes, wanted_id: str | None = None) -> str:
+        """Unpack a zipped tour folder into a new tour; its id.
+
+        Every entry must be a plain file or folder whose path stays inside the new folder
+        (no absolute path, no ``..``, no link); one top folder around everything is dropped.
+
+        Raises
+        ------
+        UnsafeUpload
+            When the zip is not readable, too large, escapes, or holds no ``tour.toml``.
+        """
+        entries = _safe_entries(data)
+        names = [parts for parts, _ in entries]
+        tops = {parts[0] for parts in names}
+        strip = len(tops) == 1 and all(len(parts) > 1 for parts in names)
+        if not any((parts[1:] if strip else parts) == ("tour.toml",) for parts in names):
+            raise UnsafeUpload("the zip has no tour.toml at its top (a tour folder holds tour.toml "
+                               "and requests.csv)")
+        tour_id = self.unique_id(wanted_id or (next(iter(tops)) if strip else "tour"))
+        with tempfile.TemporaryDirectory(prefix=".upload-", dir=self.root) as scratch:
+            staging = Path(scratch) / tour_id
+            staging.mkdir()
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                for parts, info in entries:
+                    inner = parts[1:] if strip else parts
+                    if not inner or info.is_dir():
+                        continue
+                    target = staging.joinpath(*inner)
+                    if not target.resolve().is_relative_to(staging.resolve()):
+                        raise UnsafeUpload(f"the zip entry {info.filename!r} leaves its folder")
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    with archive.open(info) as source, open(target, "wb") as sink:
+                        shutil.copyfileobj(source, sink)
+                    target.chmod(0o600)
+            staging.rename(self.root / tour_id)
+        return tour_id
+
+
+def _safe_entries(data: bytes) -> list[tuple[tuple[str, ...], zipfile.ZipInfo]]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise UnsafeUpload("the upload is not a zip file") from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > _ZIP_MAX_ENTRIES:
+            raise UnsafeUpload(f"the zip holds more than {_ZIP_MAX_ENTRIES} entries")
+        if sum(info.file_size for info in infos) > _ZIP_MAX_BYTES:
+            raise UnsafeUpload("the zip unpacks to more than 50 MB")
+        entries = []
+        for info in infos:
+            name = info.filename
+            if name.startswith("__MACOSX/") or PurePosixPath(name).name in {".DS_Store"}:
+                continue
+            mode = info.external_attr >> 16
+            if stat.S_ISLNK(mode):
+                raise UnsafeUpload(f"the zip entry {name!r} is a link; links are not accepted")
+            if "\\" in name or name.startswith("/") or re.match(r"^[A-Za-z]:", name):
+                raise UnsafeUpload(f"the zip entry {name!r} has an absolute or Windows path")
+            parts = tuple(part for part in PurePosixPath(name).parts if part not in {"", "."})
+            if any(part == ".." for part in parts):
+                raise UnsafeUpload(f"the zip entry {name!r} leaves its folder ('..')")
+            if parts:
+                entries.append((parts, info))
+        return entries

@@ -1,0 +1,84 @@
+"""The web app's forms: the frame checked like `scheduler check`, versions refusing lost updates, requests."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytest.importorskip("starlette")
+pytest.importorskip("httpx")
+
+from starlette.testclient import TestClient  # noqa: E402
+
+from scheduler.web import WebSettings, create_app  # noqa: E402
+from scheduler.web.security import SESSION_COOKIE  # noqa: E402
+
+TOKEN = "pages-token"
+
+
+@pytest.fixture
+def client(tmp_path):
+    with TestClient(create_app(WebSettings(workspace=tmp_path, token=TOKEN))) as test_client:
+        response = test_client.get(f"/?token={TOKEN}", follow_redirects=False)
+        test_client.cookies.set(SESSION_COOKIE, response.cookies[SESSION_COOKIE])
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', test_client.get("/").text).group(1)
+        test_client.post("/tours", data={"how": "example", "csrf_token": csrf})
+        yield test_client, csrf
+
+
+def form_fields(html: str) -> dict[str, str]:
+    """The named inputs of a page's main form (text values and checked boxes)."""
+    fields = {}
+    for tag in re.findall(r"<input[^>]*>", html):
+        name = re.search(r'name="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if name and ('type="checkbox"' not in tag or "checked" in tag):
+            fields[name.group(1)] = value.group(1) if value else "on"
+    return fields
+
+
+def test_frame_problem_is_shown_next_to_its_field_and_nothing_is_saved(client, tmp_path):
+    """An unknown time zone: 422, the message inside that field's block, tour.toml unchanged."""
+    test_client, _ = client
+    before = (tmp_path / "spain-2018" / "tour.toml").read_bytes()
+    fields = form_fields(test_client.get("/tours/spain-2018/frame").text)
+    fields["tour.timezone"] = "Europe/Atlantis"
+    response = test_client.post("/tours/spain-2018/frame", data=fields)
+    assert response.status_code == 422
+    block = re.search(r'<div class="field has-problem">\s*<label for="f-tour.timezone">.*?</div>\s*</div>',
+                      response.text, re.S)
+    assert block and "Atlantis" in block.group(0)
+    assert (tmp_path / "spain-2018" / "tour.toml").read_bytes() == before
+
+
+def test_frame_save_then_an_outdated_save_is_refused(client, tmp_path):
+    """Two people open the frame; the first save wins, the second gets 409 and a clear message."""
+    test_client, _ = client
+    first = form_fields(test_client.get("/tours/spain-2018/frame").text)
+    second = dict(first)
+    first["limits.max_engagements_per_day"] = "5"
+    saved = test_client.post("/tours/spain-2018/frame", data=first, follow_redirects=False)
+    assert saved.status_code == 303
+    assert "max_engagements_per_day = 5" in (tmp_path / "spain-2018" / "tour.toml").read_text()
+    second["limits.min_buffer_minutes"] = "20"
+    refused = test_client.post("/tours/spain-2018/frame", data=second)
+    assert refused.status_code == 409 and "changed by someone else" in refused.text
+    assert "min_buffer_minutes = 15" in (tmp_path / "spain-2018" / "tour.toml").read_text()
+
+
+def test_add_a_request_and_see_it_sorted_in_the_table(client, tmp_path):
+    """A new request saved from the form appears in requests.csv and first when sorted by id."""
+    test_client, csrf = client
+    fields = form_fields(test_client.get("/tours/spain-2018/requests/new").text)
+    fields.update({"id": "aaa-radio", "title": "Radio call", "remote": "phone", "duration": "20",
+                   "csrf_token": csrf})
+    saved = test_client.post("/tours/spain-2018/requests/new", data=fields, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    assert "aaa-radio" in (tmp_path / "spain-2018" / "requests.csv").read_text()
+    table = test_client.get("/tours/spain-2018/requests?sort=id&order=asc").text
+    assert table.index("aaa-radio") < table.index("psoe")
+    fresh = form_fields(test_client.get("/tours/spain-2018/requests/new").text)
+    bad = dict(fields, version=fresh["version"], id="bbb", duration="soon")
+    refused = test_client.post("/tours/spain-2018/requests/new", data=bad)
+    assert refused.status_code == 422 and "duration" in refused.text

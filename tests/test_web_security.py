@@ -1,0 +1,173 @@
+"""The web app's security: token and sessions, CSRF, uploads, headers, binding, logs, no external URL."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("starlette")
+pytest.importorskip("httpx")
+
+from starlette.testclient import TestClient  # noqa: E402
+
+from scheduler.web import BindRefused, WebSettings, add_user, create_app, read_users, serve  # noqa: E402
+from scheduler.web.security import CSP, SESSION_COOKIE  # noqa: E402
+
+TOKEN = "secret-token-abcdef"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "spain-2018"
+
+
+@pytest.fixture
+def client(tmp_path):
+    with TestClient(create_app(WebSettings(workspace=tmp_path, token=TOKEN,
+                                           max_upload_bytes=2 * 1024 * 1024))) as test_client:
+        yield test_client
+
+
+def logged_in(client: TestClient) -> str:
+    """Log the client in with the token; the CSRF token of its session."""
+    response = client.get(f"/?token={TOKEN}", follow_redirects=False)
+    client.cookies.set(SESSION_COOKIE, response.cookies[SESSION_COOKIE])
+    page = client.get("/")
+    return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+
+
+def zipped(files: dict[str, bytes], links: tuple[str, ...] = ()) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+        for name in links:
+            info = zipfile.ZipInfo(name)
+            info.external_attr = (0o120777 << 16)
+            archive.writestr(info, "/etc/passwd")
+    return buffer.getvalue()
+
+
+def test_no_token_is_401_for_the_api_and_the_pages(client):
+    """Without the token or a session: the API answers 401, a page 401 with where to log in."""
+    assert client.get("/api/tours").status_code == 401
+    assert client.get("/api/tours", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    page = client.get("/")
+    assert page.status_code == 401 and "?token=" in page.text
+    assert client.get("/?token=wrong").status_code == 401
+
+
+def test_token_login_sets_a_strict_httponly_cookie_and_drops_the_token(client):
+    """/?token= redirects to the address without it, setting an HttpOnly SameSite=Strict cookie."""
+    response = client.get(f"/tours?token={TOKEN}&x=1", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/tours?x=1"
+    cookie = response.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and TOKEN not in cookie
+
+
+def test_csrf_token_is_required_on_posts_from_a_session(client):
+    """A form post with the cookie but without the session's CSRF token is refused (403)."""
+    csrf = logged_in(client)
+    refused = client.post("/tours", data={"how": "example"}, follow_redirects=False)
+    assert refused.status_code == 403
+    wrong = client.post("/tours", data={"how": "example", "csrf_token": "x" + csrf},
+                        follow_redirects=False)
+    assert wrong.status_code == 403
+    accepted = client.post("/tours", data={"how": "example", "csrf_token": csrf}, follow_redirects=False)
+    assert accepted.status_code == 303 and accepted.headers["location"].startswith("/tours/spain-2018")
+    header = client.post("/api/tours", data={"example": "1"}, headers={"X-CSRF-Token": csrf})
+    assert header.status_code == 201
+
+
+@pytest.mark.parametrize("bad", [
+    {"../evil/tour.toml": b"x", "tour.toml": b"[tour]"},
+    {"t/../../evil.txt": b"x", "t/tour.toml": b"[tour]"},
+    {"/etc/evil": b"x", "tour.toml": b"[tour]"},
+    {"t\\..\\evil": b"x", "tour.toml": b"[tour]"},
+])
+def test_zip_entries_that_leave_the_folder_are_refused(client, tmp_path, bad):
+    """A zip with `..`, an absolute or a Windows path is refused, and nothing is unpacked."""
+    response = client.post("/api/tours", headers=AUTH,
+                           files={"tour": ("t.zip", zipped(bad), "application/zip")})
+    assert response.status_code == 400
+    assert response.json()["error"] == "unsafe-upload"
+    assert not (tmp_path.parent / "evil").exists()
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith(".")] == []
+
+
+def test_zip_with_a_link_is_refused(client, tmp_path):
+    """A zip holding a symbolic link is refused."""
+    data = zipped({"t/tour.toml": b"[tour]"}, links=("t/requests.csv",))
+    response = client.post("/api/tours", headers=AUTH, files={"tour": ("t.zip", data, "application/zip")})
+    assert response.status_code == 400 and "link" in response.json()["message"]
+
+
+def test_uploads_over_the_limit_are_refused(client):
+    """A body over the upload limit is refused with 413 before it is read."""
+    big = b"0" * (3 * 1024 * 1024)
+    response = client.post("/api/tours", headers=AUTH, files={"tour": ("t.zip", big, "application/zip")})
+    assert response.status_code == 413
+
+
+def test_every_response_carries_the_content_security_policy(client):
+    """Pages, the API and refusals carry a CSP that allows this app only, and anti-framing headers."""
+    logged_in(client)
+    for response in (client.get("/"), client.get("/api/tours", headers=AUTH), client.get("/static/app.css"),
+                     client.post("/tours", data={})):
+        assert response.headers["content-security-policy"] == CSP
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["x-content-type-options"] == "nosniff"
+    assert "'self'" in CSP and "http" not in CSP and "unsafe" not in CSP
+
+
+def test_no_page_names_another_host(client):
+    """No page, script or style sheet refers to any URL of another host, and no page has inline script."""
+    csrf = logged_in(client)
+    client.post("/tours", data={"how": "example", "csrf_token": csrf})
+    tour = "/tours/spain-2018"
+    bodies = [client.get(path).text for path in
+              ("/", tour, f"{tour}/frame", f"{tour}/requests", f"{tour}/requests/0", f"{tour}/visit",
+               f"{tour}/send", f"{tour}/why", "/static/app.js", "/static/app.css")]
+    for body in bodies:
+        assert not re.search(r"""(src|href|action)\s*=\s*["']?(https?:)?//""", body, re.I)
+        assert not re.search(r"url\(\s*['\"]?(https?:)?//", body, re.I)
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", body, re.I)
+        assert not re.search(r"\son[a-z]+\s*=", body)  # no inline event handlers either
+
+
+def test_the_token_never_reaches_the_log(client, caplog):
+    """The app logs paths only: the token of a login address is not written anywhere."""
+    with caplog.at_level(logging.INFO, logger="scheduler.web"):
+        client.get(f"/?token={TOKEN}")
+        client.get("/api/tours", headers=AUTH)
+    assert caplog.records
+    assert all(TOKEN not in record.getMessage() for record in caplog.records)
+
+
+def test_binding_another_address_needs_user_accounts(tmp_path):
+    """serve refuses any address but loopback unless user accounts are configured."""
+    with pytest.raises(BindRefused, match="Add a user"):
+        serve(WebSettings(workspace=tmp_path, token=TOKEN), host="0.0.0.0", port=1, announce=lambda _: None)
+
+
+def test_user_accounts_store_argon2_hashes_and_log_in(tmp_path):
+    """add_user keeps an argon2 hash only; /login opens a session; a wrong password does not."""
+    users_path = tmp_path / ".scheduler" / "users"
+    add_user(users_path, "maria", "correct horse battery")
+    assert "correct horse" not in users_path.read_text() and "$argon2id$" in users_path.read_text()
+    settings = WebSettings(workspace=tmp_path, token=TOKEN, users=read_users(users_path))
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/", follow_redirects=False).headers["location"].startswith("/login")
+        form = client.get("/login?next=/")
+        login_token = re.search(r'name="login_token" value="([^"]+)"', form.text).group(1)
+        wrong = client.post("/login", data={"user": "maria", "password": "nope-nope",
+                                            "login_token": login_token})
+        assert wrong.status_code == 401
+        right = client.post("/login?next=/", data={"user": "maria", "password": "correct horse battery",
+                                                   "login_token": login_token}, follow_redirects=False)
+        assert right.status_code == 303 and SESSION_COOKIE in right.cookies
+        client.cookies.set(SESSION_COOKIE, right.cookies[SESSION_COOKIE])
+        assert client.get("/").status_code == 200
