@@ -129,3 +129,19 @@ def test_stale_invitation_without_its_plan_is_left_out_and_kept(tmp_path):
     assert "invites/ghost.ics was left out" in result.output
     assert not (out / "invites" / "ghost.ics").exists()
     assert (out / "invites" / "ghost.ics.~1~").exists()
+
+
+def test_check_warns_of_a_mandatory_request_outside_the_tour(tmp_path):
+    """A mandatory request whose only window lies outside the tour passes the file checks,
+    but `check` warns that `plan` would stop on it, naming the request and why."""
+    tour = _tour(tmp_path / "tour", "id,title,counterpart,location,duration,windows,mandatory\n"
+                                    "a,Meeting A,Org A,A,60,Tue 10:00-12:00,\n"
+                                    "late,Weekend radio,Radio,A,30,2018-12-01 10:00-11:00,yes\n")
+    result = CliRunner().invoke(main, ["check", str(tour)])
+    assert result.exit_code == 0
+    assert "warning: mandatory request cannot be served" in result.output
+    assert "late" in result.output
+    data = json.loads(CliRunner().invoke(main, ["check", str(tour), "--json"]).output)
+    assert any("late" in w for w in data["warnings"])
+    clean = CliRunner().invoke(main, ["check", str(_tour(tmp_path / "clean"))])
+    assert "warning" not in clean.output

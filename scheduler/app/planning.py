@@ -14,6 +14,8 @@ from ..export.ics import calendar_bytes
 from ..export.invites import INVITES_DIR, cancellation, invite_path
 from ..fsio import write_atomic
 from ..io import load_tour
+from ..model.instance import build_instance
+from ..reasons import infeasibility_reasons
 from ..planfile import read_plan, write_plan
 from ..resources import demo_tour as _bundled_demo
 from ..solve import SolveParams, solve
@@ -24,12 +26,28 @@ from .results import CheckOutcome, PlanOutcome, Written
 def check_tour(tour_dir: str | Path) -> CheckOutcome:
     """Read and validate a tour folder without planning.
 
+    Beyond the files' own problems it looks, without solving, for mandatory requests that no
+    agenda could serve (every window outside the tour's days or hours, too short, or out of
+    reach): ``plan`` would stop on them, so they come back as warnings.
+
     Raises
     ------
     InputError
         With every problem of the folder's files (file, line, field).
     """
-    return CheckOutcome(load_tour(Path(tour_dir)))
+    problem = load_tour(Path(tour_dir))
+    return CheckOutcome(problem, mandatory_warnings(problem))
+
+
+def mandatory_warnings(problem: Problem) -> tuple[str, ...]:
+    """A sentence for each mandatory request that cannot be served at all, whatever else
+    the agenda holds (found by the same pruning the engine does before it solves)."""
+    instance = build_instance(problem)
+    impossible = [p.request_id for p in instance.pruned if problem.request(p.request_id).mandatory]
+    if not impossible:
+        return ()
+    return tuple(f"mandatory request cannot be served, so `plan` will stop: {line}"
+                 for line in infeasibility_reasons(problem, instance, impossible))
 
 
 def demo_tour() -> Path:

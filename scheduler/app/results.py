@@ -47,15 +47,16 @@ class Written:
 
 @dataclass(frozen=True)
 class CheckOutcome:
-    """A tour folder that reads without a problem."""
+    """A tour folder that reads without a problem, and what would still stop ``plan``."""
 
     problem: Problem
+    warnings: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         tour = self.problem.tour
         return {"ok": True, "tour": tour.id, "name": tour.name, "days": len(tour.days),
                 "requests": len(self.problem.requests),
-                "places": len(self.problem.used_locations())}
+                "places": len(self.problem.used_locations()), "warnings": list(self.warnings)}
 
     def summary(self) -> str:
         tour = self.problem.tour

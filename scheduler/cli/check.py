@@ -28,6 +28,8 @@ def check(tour_dir: Path, as_json: bool, quiet: bool) -> None:
     """
     if not as_json:
         outcome = app.check_tour(tour_dir)
+        for warning in outcome.warnings:
+            click.echo(f"warning: {warning}", err=True)
         if not quiet:
             click.echo(f"OK: {outcome.summary()}")
         return
