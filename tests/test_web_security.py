@@ -112,6 +112,18 @@ def test_uploads_over_the_limit_are_refused(client):
     assert response.status_code == 413
 
 
+def test_uploads_in_chunks_without_a_length_are_bounded_too(client):
+    """A body sent in chunks (no Content-Length) with the bearer token is still refused past
+    the limit: the app reads every changing body with its bound, whoever sends it."""
+    def chunks():
+        for _ in range(4):
+            yield b"0" * (1024 * 1024)
+
+    response = client.post("/api/tours", headers={**AUTH, "Content-Type": "application/zip"},
+                           content=chunks())
+    assert response.status_code == 413
+
+
 def test_every_response_carries_the_content_security_policy(client):
     """Pages, the API and refusals carry a CSP that allows this app only, and anti-framing headers."""
     logged_in(client)

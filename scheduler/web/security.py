@@ -142,17 +142,19 @@ class SecurityMiddleware:
             return
         state = scope.setdefault("state", {})
         state["user"], state["session"] = user, session
-        if scope["method"] in _UNSAFE_METHODS and session is not None:
+        if scope["method"] in _UNSAFE_METHODS:
+            # Read (and so bound) every body that changes something, also one sent in chunks
+            # without a length and one sent with the bearer token.
             body = await _read_body(receive, self.settings.max_upload_bytes)
             if body is None:
                 await _refuse(scope, receive, send, 413, "The upload is too large.")
                 return
-            if not await _csrf_ok(scope, body, session.csrf):
+            receive = _replay(body)
+            if session is not None and not await _csrf_ok(scope, body, session.csrf):
                 await _refuse(scope, receive, send, 403,
                               "The form is out of date or did not come from this app (CSRF check "
                               "failed). Reload the page and try again.")
                 return
-            receive = _replay(body)
         await self.app(scope, receive, send)
 
     def _identify(self, request: Request) -> tuple[str | None, Session | None]:
