@@ -1,0 +1,145 @@
+"""Rules between requests (before, apart, gap), the daily limits and the balance term: in the
+model and in the heuristic, each biting once and idle once, and random tours with random rules."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from builders import DAY, day, next_day, problem, request, t, window
+from conftest import solve_checked
+from scheduler.domain import DomainError, Objective, TourRule
+from test_heuristic import heuristic_checked, tours
+
+TWO_DAYS = [day(DAY), day(next_day(DAY))]
+
+
+def with_rules(prob, *rules, minutes_cap=None, rest=0, balance=0):
+    tour = dataclasses.replace(prob.tour, max_engagement_minutes_per_day=minutes_cap,
+                               min_rest_minutes=rest,
+                               objective=dataclasses.replace(prob.tour.objective,
+                                                             balance_weight=balance))
+    return dataclasses.replace(prob, tour=tour, rules=tuple(rules))
+
+
+def starts(result):
+    return {e.request_id: e.start for e in result.plan.engagements}
+
+
+def both_ways(prob):
+    """The engine's plan (checked) and the heuristic's agenda alone (checked twice)."""
+    result = solve_checked(prob)
+    heuristic_checked(prob)
+    return result
+
+
+def test_before_puts_then_after_first_on_one_day():
+    """The exclusive ``first`` may go from 9:00 and the ``then`` is worth more early: it still waits."""
+    reqs = [request("first", [window("09:00", "18:00")], value=5),
+            request("then", [window("09:00", "18:00")], value=50, place="A")]
+    result = both_ways(with_rules(problem(reqs), TourRule("before", 1, first=("first",),
+                                                          then=("then",))))
+    placed = starts(result)
+    assert placed["then"] >= placed["first"] + timedelta(minutes=60)
+
+
+def test_before_drops_the_first_when_the_then_comes_earlier_only():
+    """``then`` only on day 1, ``first`` only on day 2: both cannot be served."""
+    reqs = [request("first", [window("09:00", "12:00", next_day(DAY))], value=5),
+            request("then", [window("09:00", "12:00")], value=50)]
+    rule = TourRule("before", 1, first=("first",), then=("then",))
+    assert set(starts(both_ways(with_rules(problem(reqs, days=TWO_DAYS), rule)))) == {"then"}
+    assert set(starts(both_ways(problem(reqs, days=TWO_DAYS)))) == {"first", "then"}
+
+
+def test_apart_puts_rival_channels_on_different_days():
+    reqs = [request(r, [window("09:00", "18:00"), window("09:00", "18:00", next_day(DAY))],
+                    value=10 + i) for i, r in enumerate(("tve", "antena3", "cuatro"))]
+    rule = TourRule("apart", 1, requests=("tve", "antena3", "cuatro"))
+    result = both_ways(with_rules(problem(reqs, days=TWO_DAYS), rule))
+    days = [e.day for e in result.plan.engagements]
+    assert len(days) == len(set(days)) == 2
+    assert len(both_ways(problem(reqs, days=TWO_DAYS)).plan.engagements) == 3
+
+
+def test_gap_keeps_two_interviews_apart():
+    reqs = [request("a", [window("10:00", "12:00")], place="A"),
+            request("b", [window("10:00", "14:00")], place="A")]
+    rule = TourRule("gap", 1, requests=("a", "b"), minutes=90)
+    placed = starts(both_ways(with_rules(problem(reqs), rule)))
+    first, second = sorted(placed.values())
+    assert second - first >= timedelta(minutes=60 + 90)
+    tight = TourRule("gap", 1, requests=("a", "b"), minutes=200)
+    assert len(starts(both_ways(with_rules(problem(reqs), tight)))) == 1
+
+
+def test_engagement_minutes_a_day_are_limited():
+    reqs = [request(f"r{i}", [window("09:00", "19:00")], value=10, place="A") for i in range(4)]
+    assert len(starts(both_ways(with_rules(problem(reqs), minutes_cap=150)))) == 2
+    assert len(starts(both_ways(with_rules(problem(reqs), minutes_cap=240)))) == 4
+
+
+def test_rest_between_days_moves_the_morning_engagement():
+    """A late evening engagement and an early one the next day: 12 hours of rest apart."""
+    days = [day(DAY, "09:00", "23:00"), day(next_day(DAY), "07:00", "20:00")]
+    reqs = [request("late", [window("21:00", "22:00")], value=20),
+            request("early", [window("07:00", "12:00", next_day(DAY))], value=10)]
+    placed = starts(both_ways(with_rules(problem(reqs, days=days), rest=12 * 60)))
+    assert placed["early"] >= placed["late"] + timedelta(hours=13)
+    cut = [reqs[0], request("early", [window("07:00", "09:00", next_day(DAY))], value=10)]
+    assert set(starts(both_ways(with_rules(problem(cut, days=days), rest=12 * 60)))) == {"late"}
+
+
+def test_balance_spreads_the_engagements_over_the_days():
+    """Four requests open on both days: without balance the travel and span terms may bunch
+    them; with it they are two and two."""
+    reqs = [request(f"r{i}", [window("09:00", "18:00"), window("09:00", "18:00", next_day(DAY))],
+                    value=10, duration=30) for i in range(4)]
+    balanced = with_rules(problem(reqs, days=TWO_DAYS, objective=Objective(1000, 10, 1)), balance=500)
+    result = both_ways(balanced)
+    per_day = [len(result.plan.engagements_on(d.date)) for d in balanced.tour.days]
+    assert per_day == [2, 2]
+
+
+def test_a_rule_naming_a_request_twice_is_refused():
+    with pytest.raises(DomainError, match="twice"):
+        TourRule("before", 1, first=("a",), then=("a",))
+    with pytest.raises(DomainError, match="two requests"):
+        TourRule("apart", 1, requests=("a",))
+
+
+@st.composite
+def ruled_tours(draw):
+    """The heuristic's random small tours with random rules, a minute limit and rest."""
+    prob = draw(tours())
+    ids = [r.id for r in prob.requests]
+    rules = []
+    if len(ids) >= 2:
+        for number in range(1, draw(st.integers(0, 2)) + 1):
+            members = draw(st.lists(st.sampled_from(ids), min_size=2, max_size=4, unique=True))
+            kind = draw(st.sampled_from(["before", "apart", "gap"]))
+            if kind == "before":
+                cut = draw(st.integers(1, len(members) - 1))
+                rules.append(TourRule("before", number, first=tuple(members[:cut]),
+                                      then=tuple(members[cut:])))
+            else:
+                rules.append(TourRule(kind, number, requests=tuple(members),
+                                      minutes=draw(st.sampled_from([0, 30, 120])) if kind == "gap" else 0))
+    return with_rules(prob, *rules, minutes_cap=draw(st.sampled_from([None, 60, 120])),
+                      rest=draw(st.sampled_from([0, 0, 14 * 60])),
+                      balance=draw(st.sampled_from([0, 0, 50])))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ruled_tours(), st.integers(0, 2))
+def test_random_tours_with_rules_give_plans_the_checker_accepts(tour, seed):
+    """Whatever the rules, the heuristic's agenda keeps them (exact model and checker agree,
+    with the same objective) and so does the engine's plan."""
+    if any(r.mandatory for r in tour.requests):
+        tour = dataclasses.replace(tour, requests=tuple(dataclasses.replace(r, mandatory=False)
+                                                        for r in tour.requests))
+    heuristic_checked(tour, seed=seed, work=60_000)
+    solve_checked(tour)
