@@ -143,3 +143,31 @@ def test_random_tours_with_rules_give_plans_the_checker_accepts(tour, seed):
                                                         for r in tour.requests))
     heuristic_checked(tour, seed=seed, work=60_000)
     solve_checked(tour)
+
+
+def test_a_replan_keeps_a_before_rule_with_one_side_done():
+    """The ``then`` is done on day 1 before the re-plan; the ``first``, planned on day 2 by a
+    plan made without the rule, cannot be served after it. With the ``first`` done, the
+    ``then`` stays."""
+    from scheduler.planfile import plan_to_dict
+    from scheduler.checker import assert_valid
+    from scheduler.replan import Changes, replan
+    from scheduler.solve import SolveParams, solve
+
+    reqs = [request("then", [window("09:00", "10:30")], value=10),
+            request("first", [window("09:00", "18:00", next_day(DAY))], value=10),
+            request("other", [window("11:00", "18:00", next_day(DAY))], value=5, place="B")]
+    rule = TourRule("before", 1, first=("first",), then=("then",))
+    params = SolveParams(time_limit=2.0, seed=0, workers=2)
+    loose = solve(problem(reqs, days=TWO_DAYS), params).plan
+    assert {e.request_id for e in loose.engagements} == {"then", "first", "other"}
+    ruled = dataclasses.replace(loose, problem=with_rules(loose.problem, rule))
+    after = replan(ruled, Changes(), now=t("12:00"), params=params)
+    assert_valid(plan_to_dict(after.plan))
+    assert {e.request_id for e in after.plan.engagements} == {"then", "other"}
+    assert after.plan.problem.rules == (rule,)
+    reversed_rule = TourRule("before", 1, first=("then",), then=("first",))
+    kept = dataclasses.replace(loose, problem=with_rules(loose.problem, reversed_rule))
+    again = replan(kept, Changes(), now=t("12:00"), params=params)
+    assert_valid(plan_to_dict(again.plan))
+    assert {e.request_id for e in again.plan.engagements} == {"then", "first", "other"}
