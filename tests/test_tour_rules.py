@@ -171,3 +171,29 @@ def test_a_replan_keeps_a_before_rule_with_one_side_done():
     again = replan(kept, Changes(), now=t("12:00"), params=params)
     assert_valid(plan_to_dict(again.plan))
     assert {e.request_id for e in again.plan.engagements} == {"then", "first", "other"}
+
+
+def test_the_reason_names_the_rule():
+    """The ``then`` can only come before the exclusive ``first``, which is worth more."""
+    reqs = [request("elpais", [window("11:00", "12:00")], value=50, title="El País"),
+            request("tve", [window("09:00", "11:00")], value=10, title="TVE")]
+    rule = TourRule("before", 1, first=("elpais",), then=("tve",))
+    result = solve_checked(with_rules(problem(reqs), rule))
+    reason = {u.request_id: u.reason for u in result.plan.unscheduled}["tve"]
+    assert "must come after El País" in reason and "rule before #1" in reason
+    apart = TourRule("apart", 1, requests=("elpais", "tve"))
+    result = solve_checked(with_rules(problem(reqs), apart))
+    assert "rule apart #1" in {u.request_id: u.reason for u in result.plan.unscheduled}["tve"]
+
+
+def test_the_conflict_search_names_the_rule():
+    """Two mandatory rival channels whose only windows are on the one day: the apart rule."""
+    from scheduler.diagnose import diagnose_infeasible
+    from conftest import FAST
+
+    reqs = [request("tve", [window("10:00", "11:00")], 30, mandatory=True, title="TVE"),
+            request("a3", [window("15:00", "16:00")], 30, mandatory=True, title="Antena 3")]
+    conflict = diagnose_infeasible(with_rules(problem(reqs), TourRule("apart", 1, requests=("tve", "a3"))),
+                                   FAST)
+    assert [rule.key for rule in conflict.rules] == ["rule@rule apart #1"]
+    assert "rule apart #1: at most one a day of TVE, Antena 3" in conflict.headline
