@@ -197,3 +197,68 @@ def test_the_conflict_search_names_the_rule():
                                    FAST)
     assert [rule.key for rule in conflict.rules] == ["rule@rule apart #1"]
     assert "rule apart #1: at most one a day of TVE, Antena 3" in conflict.headline
+
+
+RULES_TOML = '''
+[[rules]]
+kind = "before"
+first = ["elpais"]
+then = ["telemadrid", "elpais"]
+
+[[rules]]
+kind = "gap"
+requests = ["elpais", "lavangardia"]
+minutes = -5
+
+[[rules]]
+kind = "bfore"
+'''
+
+
+def _tour_with(tmp_path, extra: str, limits: str = ""):
+    import shutil
+    from scheduler.resources import demo_tour
+
+    folder = tmp_path / "tour"
+    shutil.copytree(demo_tour(), folder)
+    text = (folder / "tour.toml").read_text(encoding="utf-8")
+    text = text.replace("min_buffer_minutes = 15", "min_buffer_minutes = 15\n" + limits)
+    (folder / "tour.toml").write_text(text + extra, encoding="utf-8")
+    return folder
+
+
+def test_reading_rules_names_every_problem_with_line_and_field(tmp_path):
+    from scheduler.errors import InputError
+    from scheduler.io import load_tour
+
+    with pytest.raises(InputError) as caught:
+        load_tour(_tour_with(tmp_path, RULES_TOML, "min_rest_hours = 30\n"))
+    text = str(caught.value)
+    assert "[limits.min_rest_hours]" in text
+    assert "[rules.then]: rule before #1 names `elpais` in both first and then" in text
+    assert "rule gap #1 names `lavangardia`, which is not a request (did you mean `lavanguardia`?)" in text
+    assert "[rules.minutes]: `rules.minutes` must be a whole number from 0" in text
+    assert "unknown rule kind `bfore` (did you mean `before`?)" in text
+
+
+def test_rules_and_limits_are_read_and_kept_by_the_plan_file(tmp_path):
+    from scheduler.io import load_tour
+    from scheduler.planfile import plan_from_dict, plan_to_dict
+    from scheduler.solve import SolveParams, solve
+
+    folder = _tour_with(tmp_path, '''balance_weight = 20
+
+[[rules]]
+kind = "apart"
+requests = ["telemadrid", "antena3"]
+''', "max_engagement_minutes_per_day = 300\nmin_rest_hours = 11.5\n")
+    prob = load_tour(folder)
+    assert prob.rules == (TourRule("apart", 1, requests=("telemadrid", "antena3")),)
+    assert prob.tour.min_rest_minutes == 690 and prob.tour.max_engagement_minutes_per_day == 300
+    assert prob.tour.objective.balance_weight == 20
+    plan = solve(prob, SolveParams(time_limit=3.0, seed=0, workers=2)).plan
+    data = plan_to_dict(plan)
+    from scheduler.checker import assert_valid
+    assert_valid(data)
+    again = plan_from_dict(data)
+    assert again.problem.rules == prob.rules and again.problem.tour == prob.tour
