@@ -29,8 +29,10 @@ __all__ = [
     "Plan",
     "Problem",
     "Request",
+    "RULE_KINDS",
     "SolverReport",
     "Tour",
+    "TourRule",
     "TravelLeg",
     "TravelRules",
     "TravelTable",
@@ -47,6 +49,7 @@ __all__ = [
 KINDS = ("tv", "radio", "print", "online", "agency", "podcast", "meeting", "event", "other")
 REMOTE_MODES = ("phone", "video")
 VALUE_BASES = ("priority", "audience", "priority+audience")
+RULE_KINDS = ("before", "apart", "gap")
 
 
 class DomainError(ValueError):
@@ -246,10 +249,11 @@ class Objective:
     value_basis: str = "priority+audience"
     priority_points: float = 10.0
     audience_points: float = 1.0
+    balance_weight: int = 0  # objective units per engagement squared, summed over the days
 
     def __post_init__(self) -> None:
         for name in ("value_weight", "travel_weight", "span_weight", "priority_points",
-                     "audience_points"):
+                     "audience_points", "balance_weight"):
             _check(getattr(self, name) >= 0, f"objective {name} must be 0 or more")
         _check(self.value_basis in VALUE_BASES,
                f"objective value basis must be one of {', '.join(VALUE_BASES)}")
@@ -343,9 +347,14 @@ class Tour:
     objective: Objective = field(default_factory=Objective)
     time_step_minutes: int = 5
     travel_rules: TravelRules | None = None  # None: not recorded (the bundled defaults apply)
+    max_engagement_minutes_per_day: int | None = None  # None: no limit
+    min_rest_minutes: int = 0  # from one day's last engagement to the next day's first
 
     def __post_init__(self) -> None:
         _check(bool(self.id), "a tour needs an id")
+        _check(self.max_engagement_minutes_per_day is None or self.max_engagement_minutes_per_day >= 0,
+               "max engagement minutes per day must be 0 or more")
+        _check(self.min_rest_minutes >= 0, "min rest must be 0 or more")
         _check(1 <= self.time_step_minutes <= 60, "time step must be 1 to 60 minutes")
         ZoneInfo(self.timezone)  # raises for an unknown zone
         ZoneInfo(self.guest.timezone)
@@ -387,17 +396,63 @@ class TravelTable:
 
 
 @dataclass(frozen=True, slots=True)
+class TourRule:
+    """A rule between requests (tour.toml ``[[rules]]``, docs/input-format.md).
+
+    ``before``: when a request of ``first`` and one of ``then`` are both served, the first one
+    ends no later than the other starts. ``apart``: at most one of ``requests`` a day. ``gap``:
+    at least ``minutes`` from the end of one of ``requests`` to the start of the next one.
+    ``number`` counts the rules of one kind from 1 in file order ("rule before #1"). A rule may
+    name requests a problem does not hold (a re-plan leaves out those done): they are not served.
+    """
+
+    kind: str
+    number: int
+    first: tuple[str, ...] = ()
+    then: tuple[str, ...] = ()
+    requests: tuple[str, ...] = ()
+    minutes: int = 0
+
+    def __post_init__(self) -> None:
+        _check(self.kind in RULE_KINDS, f"unknown rule kind {self.kind!r}")
+        _check(self.number >= 1, f"{self.label}: the number counts from 1")
+        if self.kind == "before":
+            _check(bool(self.first) and bool(self.then), f"{self.label}: needs first and then")
+            _check(not self.requests, f"{self.label}: takes first and then, not requests")
+        else:
+            _check(len(self.requests) >= 2, f"{self.label}: needs two requests or more")
+            _check(not self.first and not self.then, f"{self.label}: takes requests only")
+        _check(len(set(self.members)) == len(self.members), f"{self.label}: names a request twice")
+        _check(self.minutes >= 0, f"{self.label}: minutes must be 0 or more")
+        _check(self.kind == "gap" or self.minutes == 0, f"{self.label}: only a gap has minutes")
+
+    @property
+    def members(self) -> tuple[str, ...]:
+        """Every request the rule names, ``first`` then ``then`` for a ``before`` rule."""
+        return self.first + self.then + self.requests
+
+    @property
+    def label(self) -> str:
+        return f"rule {self.kind} #{self.number}"
+
+
+@dataclass(frozen=True, slots=True)
 class Problem:
-    """Everything the planner needs: the tour, the requests, the places and the travel times."""
+    """Everything the planner needs: the tour, the requests, the places and the travel times,
+    and the rules between requests."""
 
     tour: Tour
     requests: tuple[Request, ...]
     locations: Mapping[str, Location]
     travel: TravelTable
+    rules: tuple[TourRule, ...] = ()
     _by_id: Mapping[str, Request] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "requests", tuple(self.requests))
+        object.__setattr__(self, "rules", tuple(self.rules))
+        labels = [rule.label for rule in self.rules]
+        _check(len(set(labels)) == len(labels), "two rules have the same kind and number")
         object.__setattr__(self, "_by_id", MappingProxyType({r.id: r for r in self.requests}))
         object.__setattr__(self, "locations", MappingProxyType(dict(self.locations)))
         seen: set[str] = set()

@@ -94,12 +94,15 @@ def problem_to_dict(problem: Problem, breaks: tuple[Break, ...] = ()) -> dict[st
             "max_engagements_per_day": tour.max_engagements_per_day,
             "min_buffer_minutes": tour.min_buffer_minutes,
             "time_step_minutes": tour.time_step_minutes,
+            "max_engagement_minutes_per_day": tour.max_engagement_minutes_per_day,
+            "min_rest_minutes": tour.min_rest_minutes,
             "objective": {"value_weight": tour.objective.value_weight,
                           "travel_weight": tour.objective.travel_weight,
                           "span_weight": tour.objective.span_weight,
                           "value_basis": tour.objective.value_basis,
                           "priority_points": tour.objective.priority_points,
-                          "audience_points": tour.objective.audience_points},
+                          "audience_points": tour.objective.audience_points,
+                          "balance_weight": tour.objective.balance_weight},
             "travel_rules": _travel_rules_to_dict(tour.travel_rules),
             "days": days,
         },
@@ -107,6 +110,9 @@ def problem_to_dict(problem: Problem, breaks: tuple[Break, ...] = ()) -> dict[st
         "requests": requests,
         "travel_minutes": travel,
         "travel_estimated": estimated,
+        "rules": [{"kind": rule.kind, "number": rule.number, "first": list(rule.first),
+                   "then": list(rule.then), "requests": list(rule.requests),
+                   "minutes": rule.minutes} for rule in problem.rules],
     }
 
 

@@ -27,6 +27,7 @@ from .domain import (
     Request,
     SolverReport,
     Tour,
+    TourRule,
     TravelLeg,
     TravelRules,
     TravelTable,
@@ -185,7 +186,8 @@ def _objective(tour: _Fields) -> Objective:
         span_weight=fields.whole("span_weight", defaults.span_weight),
         value_basis=fields.text("value_basis", defaults.value_basis),
         priority_points=fields.number("priority_points", defaults.priority_points),
-        audience_points=fields.number("audience_points", defaults.audience_points)))
+        audience_points=fields.number("audience_points", defaults.audience_points),
+        balance_weight=fields.whole("balance_weight", defaults.balance_weight)))
 
 
 def _tour(data: _Fields) -> tuple[Tour, tuple[Break, ...]]:
@@ -215,6 +217,8 @@ def _tour(data: _Fields) -> tuple[Tour, tuple[Break, ...]]:
         time_step_minutes=fields.whole("time_step_minutes", 5),
         objective=_objective(fields),
         travel_rules=_travel_rules(fields),
+        max_engagement_minutes_per_day=fields.optional_whole("max_engagement_minutes_per_day"),
+        min_rest_minutes=fields.whole("min_rest_minutes", 0),
     ))
     return tour, tuple(breaks)
 
@@ -266,6 +270,15 @@ def _request(fields: _Fields) -> Request:
     ))
 
 
+def _rule(fields: _Fields) -> TourRule:
+    def ids(key: str) -> tuple[str, ...]:
+        return tuple(_Fields({"id": item}, f"{fields.at(key)}[{index}]").text("id")
+                     for index, item in enumerate(fields.items(key, [])))
+    return _built(fields.path, lambda: TourRule(
+        kind=fields.text("kind"), number=fields.whole("number"), first=ids("first"),
+        then=ids("then"), requests=ids("requests"), minutes=fields.whole("minutes", 0)))
+
+
 def _location(location_id: str, fields: _Fields) -> Location:
     return _built(fields.path, lambda: Location(
         id=location_id, name=fields.text("name", location_id), address=fields.text("address", ""),
@@ -309,8 +322,9 @@ def problem_from_dict(data: Mapping[str, Any]) -> tuple[Problem, tuple[Break, ..
     locations = {location_id: _location(location_id, _Fields(raw, f"locations.{location_id}"))
                  for location_id, raw in fields.child("locations").raw.items()}
     requests = tuple(_request(item) for item in fields.each("requests"))
+    rules = tuple(_rule(item) for item in fields.each("rules", []))
     problem = _built("the plan", lambda: Problem(tour=tour, requests=requests, locations=locations,
-                                                 travel=_travel_table(fields)))
+                                                 travel=_travel_table(fields), rules=rules))
     return problem, breaks
 
 

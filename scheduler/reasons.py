@@ -8,7 +8,7 @@ whose names are importable from here too.
 from __future__ import annotations
 
 from .domain import Engagement, Problem, Request, Unscheduled
-from .formatting import format_day, place_name, when
+from .formatting import format_day, format_duration, place_name, when
 from .model.instance import Instance
 from .window_fit import (
     TourMinutes,
@@ -138,6 +138,57 @@ def _neighbours(problem: Problem, instance: Instance, data, engagements) -> list
     return [(e, minutes) for _, _, e, minutes in sorted(found)]
 
 
+def rule_reason(problem: Problem, instance: Instance, data, engagements) -> str | None:
+    """Why a rule between requests (or the minute limit) keeps ``data`` out of the agenda, or
+    ``None``: on every day it could take, a served request the rule ties it to (or the day's
+    engagement minutes) leaves it no start."""
+    zone = problem.tour.zone
+    grid = instance.grid
+    placed = {e.request_id: e for e in engagements}
+    day_index = {d.date: i for i, d in enumerate(problem.tour.days)}
+
+    def blocked_by(rule, other_id: str, day: int) -> bool:
+        other = placed[other_id]
+        begin, end = grid.minutes(other.start), grid.minutes(other.end)
+        other_day = day_index[other.day]
+        ranges = data.starts[day]
+        if rule.kind == "apart":
+            return other_day == day
+        if rule.kind == "gap":
+            return other_day == day and all(
+                low > begin - rule.minutes - data.duration and high < end + rule.minutes
+                for low, high in ranges)
+        if data.id in rule.then:  # it must start once ``other`` (a first) has ended
+            return other_day > day or (other_day == day and ranges[-1][1] < end)
+        return other_day < day or (other_day == day and ranges[0][0] + data.duration > begin)
+
+    for rule in problem.rules:
+        if data.id not in rule.members:
+            continue
+        others = rule.first if data.id in rule.then else rule.then if rule.kind == "before" \
+            else tuple(i for i in rule.requests if i != data.id)
+        served = [i for i in others if i in placed]
+        if served and all(any(blocked_by(rule, i, d) for i in served) for d in data.starts):
+            named = ", ".join(f"{problem.request(i).title} ({when(placed[i].start, placed[i].end, zone)})"
+                              for i in served[:3])
+            what = {"apart": f"may not share a day with {named}",
+                    "gap": f"must keep {format_duration(rule.minutes)} from {named}"}.get(rule.kind)
+            if what is None:
+                what = f"must come after {named}" if data.id in rule.then \
+                    else f"must end before {named} starts"
+            return f"It {what} ({rule.label}), and no time it can take allows that."
+    cap = problem.tour.max_engagement_minutes_per_day
+    if cap is not None:
+        minutes: dict = {}
+        for e in engagements:
+            minutes[e.day] = minutes.get(e.day, 0) + problem.request(e.request_id).duration_minutes
+        days = [problem.tour.days[d] for d in data.starts]
+        if all(minutes.get(d.date, 0) + data.duration > cap for d in days):
+            return (f"Its days hold too many engagement minutes for {format_duration(data.duration)} "
+                    f"more: at most {format_duration(cap)} a day (max_engagement_minutes_per_day).")
+    return None
+
+
 def explain_unscheduled(problem: Problem, instance: Instance,
                         engagements: tuple[Engagement, ...]) -> tuple[Unscheduled, ...]:
     """A reason for every request the agenda leaves out."""
@@ -156,6 +207,10 @@ def explain_unscheduled(problem: Problem, instance: Instance,
             out.append(Unscheduled(request.id, pruned_reason(problem, request, code, instance), code))
             continue
         data = next(r for r in instance.requests if r.id == request.id)
+        by_rule = rule_reason(problem, instance, data, engagements)
+        if by_rule is not None:
+            out.append(Unscheduled(request.id, by_rule, "displaced"))
+            continue
         days = [problem.tour.days[d] for d in data.starts]
         full = [d for d in days if per_day.get(d.date, 0) >= problem.tour.max_engagements_per_day]
         if full and len(full) == len(days):

@@ -531,6 +531,76 @@ def stop_over_departing_at_the_replan(data: dict[str, Any]) -> None:
     _stop_over_at_psoe(data, fri("09:45"))
 
 
+def add_rule(data: dict[str, Any], kind: str, **lists: Any) -> None:
+    """Add a rule between requests to the plan dictionary, numbered within its kind."""
+    rules = data.setdefault("rules", [])
+    number = 1 + sum(1 for rule in rules if rule["kind"] == kind)
+    rule = {"kind": kind, "number": number, "first": [], "then": [], "requests": [], "minutes": 0}
+    rule.update(lists)
+    rules.append(rule)
+
+
+def radio_before_psoe(data: dict[str, Any]) -> None:
+    """Rule: the radio first, then PSOE; PSOE (10:00) starts before the radio (12:30) ends."""
+    add_rule(data, "before", first=["radio"], then=["psoe"])
+
+
+def psoe_before_radio(data: dict[str, Any]) -> None:
+    """Rule: PSOE first (ends 11:00), then the radio (starts 12:00)."""
+    add_rule(data, "before", first=["psoe"], then=["radio"])
+
+
+def psoe_and_radio_apart(data: dict[str, Any]) -> None:
+    """Rule: PSOE and the radio apart, both on Friday."""
+    add_rule(data, "apart", requests=["psoe", "radio"])
+
+
+def psoe_and_tv_apart(data: dict[str, Any]) -> None:
+    """Rule: PSOE and TV apart, on Friday and Monday."""
+    add_rule(data, "apart", requests=["psoe", "tv"])
+
+
+def psoe_and_radio_sixty_one_minutes_apart(data: dict[str, Any]) -> None:
+    """Rule: 61 minutes between PSOE (ends 11:00) and the radio (starts 12:00)."""
+    add_rule(data, "gap", requests=["radio", "psoe"], minutes=61)
+
+
+def psoe_and_radio_sixty_minutes_apart(data: dict[str, Any]) -> None:
+    """Rule: 60 minutes between them, exactly what they have."""
+    add_rule(data, "gap", requests=["radio", "psoe"], minutes=60)
+
+
+def eighty_nine_engagement_minutes_a_day(data: dict[str, Any]) -> None:
+    """Friday holds 90 minutes of engagements (PSOE 60, radio 30); the limit is 89."""
+    data["tour"]["max_engagement_minutes_per_day"] = 89
+
+
+def ninety_engagement_minutes_a_day(data: dict[str, Any]) -> None:
+    """The limit is 90 minutes: Friday is at it."""
+    data["tour"]["max_engagement_minutes_per_day"] = 90
+
+
+def rest_between_friday_and_monday(data: dict[str, Any]) -> int:
+    """Minutes from Friday's last end (the radio) to the start of Monday's first set-up (TV)."""
+    setup = request(data, "tv")["setup_minutes"]
+    monday = datetime.fromisoformat(engagement(data, "tv")["start"]) - timedelta(minutes=setup)
+    friday = datetime.fromisoformat(engagement(data, "radio")["end"])
+    return int((monday - friday).total_seconds() // 60)
+
+
+def rest_a_minute_longer_than_the_weekend(data: dict[str, Any]) -> None:
+    data["tour"]["min_rest_minutes"] = rest_between_friday_and_monday(data) + 1
+
+
+def rest_as_long_as_the_weekend(data: dict[str, Any]) -> None:
+    data["tour"]["min_rest_minutes"] = rest_between_friday_and_monday(data)
+
+
+def rule_naming_an_unknown_request(data: dict[str, Any]) -> None:
+    add_rule(data, "apart", requests=["psoe", "pp"])
+
+
+
 @dataclass(frozen=True)
 class Case:
     rule: str
@@ -587,6 +657,13 @@ CASES = (
     Case("unexpected_break", lunch_on_a_day_without_meal, no_meal_and_no_break),
     Case("unexpected_break", second_lunch, no_meal_and_no_break),
     Case("unexpected_break", break_of_unknown_kind, no_meal_and_no_break),
+    Case("rule_before", radio_before_psoe, psoe_before_radio),
+    Case("rule_apart", psoe_and_radio_apart, psoe_and_tv_apart),
+    Case("rule_gap", psoe_and_radio_sixty_one_minutes_apart, psoe_and_radio_sixty_minutes_apart),
+    Case("too_many_minutes_per_day", eighty_nine_engagement_minutes_a_day,
+         ninety_engagement_minutes_a_day),
+    Case("rest_too_short", rest_a_minute_longer_than_the_weekend, rest_as_long_as_the_weekend),
+    Case("schema", rule_naming_an_unknown_request, psoe_and_tv_apart),
 )
 
 

@@ -104,6 +104,22 @@ class UnscheduledView:
 
 
 @dataclass(frozen=True, slots=True)
+class RuleView:
+    """A rule between requests (``rules``); ``label`` names it as messages do (``rule gap #1``)."""
+
+    kind: str
+    number: int
+    first: tuple[str, ...]
+    then: tuple[str, ...]
+    requests: tuple[str, ...]
+    minutes: timedelta
+
+    @property
+    def label(self) -> str:
+        return f"rule {self.kind} #{self.number}"
+
+
+@dataclass(frozen=True, slots=True)
 class PlanView:
     """The plan read from the dictionary: instants in UTC, with helpers for the rules' messages."""
 
@@ -120,6 +136,9 @@ class PlanView:
     unscheduled: tuple[UnscheduledView, ...]
     stamps: tuple[Stamp, ...]
     replanned: datetime | None = None  # ``now`` of the last history entry (the last re-plan)
+    rules: tuple[RuleView, ...] = ()
+    minutes_cap: timedelta | None = None  # max_engagement_minutes_per_day
+    rest: timedelta = timedelta(0)  # min_rest_minutes
 
     def day(self, day_date: str) -> DayView:
         """The tour day of that date (one that exists)."""

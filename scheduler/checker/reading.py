@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .fields import (FieldReader, Malformed, calendar_date, flag, items_of, known_place, required,
                      text_of, whole_number)
 from .plan_view import (BreakView, DayView, EngagementView, LegView, MealView, PlanView, RequestView,
-                        UnscheduledView, home_day)
+                        RuleView, UnscheduledView, home_day)
 from .violations import SCHEMA_VERSION, Violation
 from .windows import Calendar, WindowsText, request_windows
 
@@ -138,6 +138,24 @@ def replan_moment(reader: FieldReader, raw: Any) -> datetime | None:
     return reader.optional_instant(last.get("now"), f"{where}.now")
 
 
+def read_rule(raw: Any, path: str, request_ids: Iterable[str]) -> RuleView:
+    """A rule between requests; each id it names must be a request of the plan."""
+    kind = text_of(required(raw, "kind", path), f"{path}.kind")
+    if kind not in ("before", "apart", "gap"):
+        raise Malformed(f"{path}.kind: {kind!r} is not 'before', 'apart' or 'gap'")
+    lists = {}
+    for key in ("first", "then", "requests"):
+        ids = tuple(text_of(item, f"{path}.{key}[{index}]")
+                    for index, item in enumerate(items_of(raw.get(key, []), f"{path}.{key}")))
+        for request_id in ids:
+            if request_id not in request_ids:
+                raise Malformed(f"{path}.{key}: {request_id!r} is not a request of the plan")
+        lists[key] = ids
+    return RuleView(kind, whole_number(required(raw, "number", path), f"{path}.number", 1),
+                    lists["first"], lists["then"], lists["requests"],
+                    timedelta(minutes=whole_number(raw.get("minutes", 0), f"{path}.minutes", 0)))
+
+
 def read_plan_dict(data: Any) -> tuple[PlanView | None, list[Violation]]:
     """The plan as the checker sees it, or ``None`` with the schema problems found."""
     reader = FieldReader()
@@ -187,6 +205,14 @@ def read_plan_dict(data: Any) -> tuple[PlanView | None, list[Violation]]:
     used = {request.place for request in requests if request.place is not None}
     used |= {place for day in days for place in (day.start_place, day.end_place)}
     travel = reader.guard(lambda: read_travel_table(required(data, "travel_minutes", "the plan"), used), {})
+    request_ids = frozenset(request.id for request in requests)
+    rules = reader.each(reader.guard(lambda: items_of(data.get("rules", []), "rules"), []), "rules",
+                        lambda raw, path, _: read_rule(raw, path, request_ids))
+    limits = tour if isinstance(tour, Mapping) else {}
+    minutes_cap = reader.guard(lambda: None if limits.get("max_engagement_minutes_per_day") is None else
+                               whole_number(limits["max_engagement_minutes_per_day"],
+                                            "tour.max_engagement_minutes_per_day", 0), None)
+    rest = reader.guard(lambda: whole_number(limits.get("min_rest_minutes", 0), "tour.min_rest_minutes", 0), 0)
 
     def read_engagement(raw: Any, path: str, index: int) -> EngagementView:
         request_id = text_of(required(raw, "request_id", path), f"{path}.request_id")
@@ -235,6 +261,8 @@ def read_plan_dict(data: Any) -> tuple[PlanView | None, list[Violation]]:
         requests={request.id: request for request in requests},
         request_order=tuple(request.id for request in requests),
         engagements=tuple(engagements), legs=tuple(legs), unscheduled=tuple(unscheduled),
-        stamps=tuple(reader.stamps), replanned=replanned)
+        stamps=tuple(reader.stamps), replanned=replanned, rules=tuple(rules),
+        minutes_cap=None if minutes_cap is None else timedelta(minutes=minutes_cap),
+        rest=timedelta(minutes=rest))
     return plan, []
 

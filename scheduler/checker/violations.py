@@ -35,6 +35,11 @@ RULES: Mapping[str, str] = {
     "meal_outside_window": "a meal break outside the day's meal window",
     "meal_wrong_length": "a meal break not as long as the day's meal minutes",
     "unexpected_break": "a break on a day without meal rule, a second meal, a break of another kind",
+    "rule_before": "a `then` request of a before rule starting before a served `first` one ends",
+    "rule_apart": "two requests of an apart rule on one day",
+    "rule_gap": "two requests of a gap rule less than its minutes apart (end to start)",
+    "too_many_minutes_per_day": "more engagement minutes on a day than max_engagement_minutes_per_day",
+    "rest_too_short": "less than min_rest_minutes from a day's last engagement to the next day's first",
 }
 
 UNSCHEDULED_CODES = ("no_window", "too_short", "unreachable", "displaced", "not_reached")

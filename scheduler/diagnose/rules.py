@@ -57,7 +57,29 @@ def _relaxable_rules(facts: TourMinutes, ids: Sequence[str]) -> list[Rule]:
                           f"the guest's hours on {format_day(day.date)} ({hours_text(facts, index)})"))
     for a, b in pairs_own:
         rules.append(_travel_rule(facts, a, b))
+    wanted = set(ids)
+    for rule in problem.rules:
+        if len(wanted & set(rule.members)) >= 2:
+            rules.append(Rule(f"rule@{rule.label}", _rule_text(problem, rule)))
+    if tour.max_engagement_minutes_per_day is not None:
+        rules.append(Rule("minutes", f"at most {tour.max_engagement_minutes_per_day} min of "
+                          "engagements a day"))
+    if tour.min_rest_minutes:
+        rules.append(Rule("rest", f"{tour.min_rest_minutes // 60} h {tour.min_rest_minutes % 60:02d} "
+                          "of rest between the last engagement of a day and the first of the next"))
     return rules
+
+
+def _rule_text(problem: Problem, rule) -> str:
+    """``rule before #1: El País before TVE`` (titles of the requests the problem holds)."""
+    def names(ids) -> str:
+        return ", ".join(problem.request(i).title if i in {r.id for r in problem.requests} else i
+                         for i in ids)
+    if rule.kind == "before":
+        return f"{rule.label}: {names(rule.first)} before {names(rule.then)}"
+    if rule.kind == "apart":
+        return f"{rule.label}: at most one a day of {names(rule.requests)}"
+    return f"{rule.label}: {rule.minutes} min between any two of {names(rule.requests)}"
 
 
 def _travel_rule(facts: TourMinutes, a: str, b: str) -> Rule:
@@ -79,7 +101,8 @@ def relaxed_problem(problem: Problem, ids: Sequence[str], relaxed: Iterable[str]
     relaxed
         Rule keys (see :class:`~scheduler.diagnose.records.Rule`) to lift: the day's hours
         become the whole day, the meal break goes, the cap rises to the number of requests,
-        the buffer is 0, the time step 1 minute, the travel between two places 0 minutes.
+        the buffer is 0, the time step 1 minute, the travel between two places 0 minutes, a
+        rule between requests (``rule@rule before #1``) goes, the minute limit and the rest go.
     """
     relaxed = set(relaxed)
     tour = problem.tour
@@ -108,7 +131,12 @@ def relaxed_problem(problem: Problem, ids: Sequence[str], relaxed: Iterable[str]
                 if pair in minutes:
                     minutes[pair] = 0
     travel = TravelTable(minutes, problem.travel.estimated)
-    return Problem(tour, requests, problem.locations, travel)
+    if "minutes" in relaxed:
+        tour = replace(tour, max_engagement_minutes_per_day=None)
+    if "rest" in relaxed:
+        tour = replace(tour, min_rest_minutes=0)
+    kept_rules = tuple(rule for rule in problem.rules if f"rule@{rule.label}" not in relaxed)
+    return Problem(tour, requests, problem.locations, travel, kept_rules)
 
 
 def problem_fits(problem: Problem, params: SolveParams) -> bool:
@@ -150,7 +178,8 @@ def necessary_rules(facts: TourMinutes, ids: Sequence[str], params: SolveParams)
     Returns
     -------
     tuple of Rule
-        Travel first, then hours, meal, cap, buffer and time step.
+        Rules between requests first, then travel, hours, meal, cap, minutes, rest, buffer
+        and time step.
     """
     relaxed: list[str] = []
     needed: list[Rule] = []
@@ -159,5 +188,6 @@ def necessary_rules(facts: TourMinutes, ids: Sequence[str], params: SolveParams)
             needed.append(rule)
         else:
             relaxed.append(rule.key)
-    order = {"travel": 0, "hours": 1, "meal": 2, "cap": 3, "buffer": 4, "step": 5}
+    order = {"rule": -1, "travel": 0, "hours": 1, "meal": 2, "cap": 3, "minutes": 3, "rest": 3,
+             "buffer": 4, "step": 5}
     return tuple(sorted(needed, key=lambda r: order.get(r.key.split("@")[0], 9)))

@@ -12,6 +12,7 @@ from scheduler.io.issues import IssueLog, Suggester
 from scheduler.io.places import (PlaceEntry, TravelSettings, default_travel_settings, read_locations,
                                  read_travel, read_travel_modes, travel_table)
 from scheduler.io.requests import RequestsRead, ValueRule, read_requests
+from scheduler.io.tour_rules import check_rule_ids
 from scheduler.io.tourfile import FILE as TOUR_FILE, TourFile, build_days, build_tour, read_tour_file
 from scheduler.io.windows import TourCalendar, WindowReader
 from scheduler.resources import data_dir
@@ -62,7 +63,11 @@ def load_tour(folder: str | Path) -> Problem:
     reader = None
     if frame is not None and days is not None:
         reader = WindowReader(TourCalendar.from_days(days, frame.zone))
+    requests_issues = len(log)
     read = _read_requests(root, log, places, reader, tour_file)
+    if tour_file is not None and tour_file.rules and len(log) == requests_issues:
+        # With a row of requests.csv wrong, its id may be named rightly: say nothing then.
+        check_rule_ids(tour_file.rules, {r.id for r in read.requests}, TOUR_FILE, log)
     problem = None
     if tour_file is not None and days is not None:
         # Built even when other files have problems, so that missing coordinates are
@@ -186,7 +191,8 @@ def _problem(days: tuple[Day, ...], read: RequestsRead, places: Mapping[str, Pla
     if len(log):
         return None  # a problem already reported (an unknown place, say) would only repeat here
     try:
-        return Problem(tour, read.requests, {place: locations[place] for place in used}, table)
+        return Problem(tour, read.requests, {place: locations[place] for place in used}, table,
+                       tuple(entry.rule for entry in tour_file.rules if entry.rule is not None))
     except DomainError as error:
         log.add(TOUR_FILE, None, None, f"the tour does not hold together: {error}")
         return None

@@ -16,6 +16,7 @@ from scheduler.io.issues import IssueLog, did_you_mean
 from scheduler.io.places import TravelMode, TravelSettings
 from scheduler.domain import VALUE_BASES, ValueRule
 from scheduler.io.tomlfile import TomlLines, TomlTable, load_toml
+from scheduler.io.tour_rules import RuleEntry, read_rules
 from scheduler.io.windows import LocalTimeError, local_instant
 
 __all__ = [
@@ -38,7 +39,10 @@ MINUTES_PER_DAY = 24 * 60
 MAX_SPEED_KMH = 2000.0
 _TOUR_ID = re.compile(r"^[A-Za-z0-9_\-]+$")
 _TOP_KEYS = ("tour", "guest", "organizer", "arrival", "departure", "lodging", "hours", "meal",
-             "limits", "travel", "objective")
+             "limits", "travel", "objective", "rules")
+_LIMIT_KEYS = ("max_engagements_per_day", "min_buffer_minutes", "time_step_minutes",
+               "max_engagement_minutes_per_day", "min_rest_hours")
+MAX_REST_HOURS = 24.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +135,9 @@ class TourFile:
     value_rule: ValueRule
     objective: Objective
     location_refs: tuple[LocationRef, ...] = field(default=())
+    max_engagement_minutes_per_day: int | None = None
+    min_rest_minutes: int = 0
+    rules: tuple[RuleEntry, ...] = ()
 
 
 def read_tour_file(path: Path, log: IssueLog, *, detour_factor: float,
@@ -190,7 +197,8 @@ class _TourReader:
         guest = self.top.table("guest") or self._empty("guest")
         guest.check_keys(("name", "timezone"))
         limits = self.top.table("limits") or self._empty("limits")
-        limits.check_keys(("max_engagements_per_day", "min_buffer_minutes", "time_step_minutes"))
+        limits.check_keys(_LIMIT_KEYS)
+        rest_hours = limits.number("min_rest_hours", default=0.0, maximum=MAX_REST_HOURS)
         before = len(self.top.log)
         zone = _zone(tour, "timezone", required=True)
         frame = self._frame(tour, zone)
@@ -204,6 +212,9 @@ class _TourReader:
             time_step_minutes=_or(limits.whole("time_step_minutes", minimum=1, maximum=60), 5),
             travel=self._travel(), value_rule=self._value_rule(), objective=self._objective(),
             location_refs=tuple(self.refs),
+            max_engagement_minutes_per_day=limits.whole("max_engagement_minutes_per_day",
+                                                        maximum=MINUTES_PER_DAY),
+            min_rest_minutes=round(rest_hours * 60), rules=read_rules(self.top),
         )
 
     def _frame(self, tour: TomlTable, zone: ZoneInfo | None) -> DayFrame | None:
@@ -314,7 +325,7 @@ class _TourReader:
     def _value_rule(self) -> ValueRule:
         objective = self.top.table("objective") or self._empty("objective")
         objective.check_keys(("value", "priority_points", "audience_points", "value_weight",
-                              "travel_weight", "span_weight"))
+                              "travel_weight", "span_weight", "balance_weight"))
         basis = objective.text("value") or "priority+audience"
         if basis not in VALUE_BASES:
             objective.problem("value", f"`{basis}` is not a value rule{did_you_mean(basis, VALUE_BASES)}; "
@@ -358,7 +369,8 @@ class _TourReader:
         return Objective(
             value_weight=_or(objective.whole("value_weight"), default.value_weight),
             travel_weight=_or(objective.whole("travel_weight"), default.travel_weight),
-            span_weight=_or(objective.whole("span_weight"), default.span_weight))
+            span_weight=_or(objective.whole("span_weight"), default.span_weight),
+            balance_weight=_or(objective.whole("balance_weight"), default.balance_weight))
 
 
 def _or(value: T | None, default: T) -> T:
@@ -577,4 +589,6 @@ def build_tour(tour: TourFile, days: tuple[Day, ...]) -> Tour | None:
                           priority_points=rule.priority_points, audience_points=rule.audience_points),
         time_step_minutes=tour.time_step_minutes,
         travel_rules=tour.travel.to_rules() if tour.travel is not None else None,
+        max_engagement_minutes_per_day=tour.max_engagement_minutes_per_day,
+        min_rest_minutes=tour.min_rest_minutes,
     )

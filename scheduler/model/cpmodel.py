@@ -6,8 +6,9 @@ at ``arrive``); the arc 1 → 0 closes the circuit. A skipped node carries a sel
 Remote engagements are not in the circuit: they sit on the guest's timeline beside the
 in-person engagements, the travel legs and the meal, in a no-overlap constraint.
 
-Hard rules (constraints) come first; the objective holds the soft part: value served,
-travel, and the span of each working day.
+Hard rules (constraints) come first, those of tour.toml ``[[rules]]`` and the daily limits
+last (:mod:`.cp_tour_rules`); the objective holds the soft part: value served, travel, the
+span of each working day, and (when weighted) the balance of the load over the days.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Mapping
 import numpy as np
 from ortools.sat.python import cp_model
 
+from .cp_tour_rules import TourRuleConstraints
 from .instance import DayData, Instance, RequestData
 
 START, END = 0, 1
@@ -107,7 +109,7 @@ def exclusive_pairs(instance: Instance, day: int, requests: list[RequestData],
     return pairs
 
 
-class PlannerModel:
+class PlannerModel(TourRuleConstraints):
     """Builds the CP-SAT model for an :class:`Instance`; ``solve.py`` runs it."""
 
     def __init__(self, instance: Instance, *, pinned: Mapping[str, tuple[int, int]] | None = None,
@@ -196,6 +198,7 @@ class PlannerModel:
             self._day_time_budget(v)
             self._requests_that_exclude_each_other(v)
         self._each_request_at_most_once()
+        self._add_tour_rules()
 
     def _route_is_one_circuit(self, v: DayVariables) -> None:
         """Forbids anything but one route start → engagements → end; skipped nodes loop."""
@@ -418,7 +421,8 @@ class PlannerModel:
     # ----------------------------------------------------------------- objective
     def _set_objective(self) -> None:
         """Maximise value_weight·value − travel_weight·travel minutes − span_weight·day span
-        − the price of changes to a previous agenda (re-planning)."""
+        − balance_weight·Σ (engagements a day)² − the price of changes to a previous agenda
+        (re-planning). The balance term is there only when its weight is above 0."""
         inst = self.instance
         terms = [-expr * cost for expr, cost in self.change_terms]
         if inst.value_weight:
@@ -427,6 +431,8 @@ class PlannerModel:
             terms += [-lit * (minutes * inst.travel_weight) for lit, minutes in self.travel_terms]
         if inst.span_weight:
             terms += [-(v.arrive - v.depart) * inst.span_weight for v in self.days]
+        if inst.balance_weight > 0:
+            terms += [-term for term in self._balance_terms()]
         self.model.maximize(sum(terms))
 
     # ----------------------------------------------------------------- hints
@@ -483,6 +489,9 @@ class PlannerModel:
                 m.add_hint(self.slot[key], value // step)
             else:
                 m.add_hint(self.start[key], value)
+        served_keys = {key for key in self.present
+                       if by_day.get(key[0]) is not None and key[1] in by_day[key[0]].starts}
+        self._hint_tour_rules(start_of, served_keys)
         for index, (stays, shifted, key) in self.change_vars.items():
             same = start_of[key] == self.previous[inst.requests[index].id][1]
             served = by_day.get(key[0]) is not None and index in by_day[key[0]].starts

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..domain import Problem, Request
+from ..domain import Problem, Request, TourRule
 from ..timegrid import TimeGrid
 
 Ranges = tuple[tuple[int, int], ...]
@@ -83,6 +83,15 @@ class Instance:
     travel_weight: int
     span_weight: int
     pruned: tuple[Pruned, ...]
+    rules: tuple[TourRule, ...] = ()  # by request id: a request not in the instance is never served
+    minutes_cap: int | None = None  # engagement minutes a day (durations), None: no limit
+    rest: int = 0  # minutes from one day's last engagement end to the next day's first set-up
+    balance_weight: int = 0  # objective units per engagement squared, per day
+
+    @property
+    def has_tour_rules(self) -> bool:
+        """Whether any rule between requests, minute limit or rest applies (balance aside)."""
+        return bool(self.rules) or self.minutes_cap is not None or self.rest > 0
 
     def candidates(self, day: int) -> list[RequestData]:
         """The requests that can take place on ``day``, in request order."""
@@ -186,4 +195,6 @@ def build_instance(problem: Problem) -> Instance:
     objective = tour.objective
     return Instance(grid, tuple(days), tuple(requests), places, travel, buffer,
                     tour.time_step_minutes, tour.max_engagements_per_day, objective.value_weight,
-                    objective.travel_weight, objective.span_weight, tuple(pruned))
+                    objective.travel_weight, objective.span_weight, tuple(pruned),
+                    problem.rules, tour.max_engagement_minutes_per_day, tour.min_rest_minutes,
+                    objective.balance_weight)

@@ -183,4 +183,20 @@ def apply_changes(problem: Problem, changes: Changes) -> Problem:
                                          f"no travel times to {', '.join(new_places)}: read the changes "
                                          "with scheduler.io.changes.read_changes, which estimates them")])
         travel = changes.travel
-    return Problem(problem.tour, tuple(requests), locations, travel)
+    return Problem(problem.tour, tuple(requests), locations, travel,
+                   rules_among(problem.rules, {r.id for r in requests}))
+
+
+def rules_among(rules, kept: set[str]) -> tuple:
+    """The rules between requests as they read with only ``kept`` requests (cancelled ones
+    leave them); a rule left with too few requests to say anything goes."""
+    out = []
+    for rule in rules:
+        first = tuple(i for i in rule.first if i in kept)
+        then = tuple(i for i in rule.then if i in kept)
+        members = tuple(i for i in rule.requests if i in kept)
+        if rule.kind == "before" and first and then:
+            out.append(replace(rule, first=first, then=then))
+        elif rule.kind != "before" and len(members) >= 2:
+            out.append(replace(rule, requests=members))
+    return tuple(out)

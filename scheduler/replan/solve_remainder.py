@@ -16,6 +16,7 @@ from ..timegrid import TimeGrid
 from .changes import Changes
 from .costs import change_costs_for
 from .cut import DayCut
+from .done_rules import done_rule_holes
 from .remainder import Remaining, restrict
 
 __all__ = ["SubPlan", "solve_remaining"]
@@ -104,6 +105,11 @@ def solve_remaining(plan: Plan, problem: Problem, cuts: list[DayCut], remaining:
     rules: dict[str, tuple[Window, ...]] = {}
     commit: dict[str, tuple[int, int]] = {}
     cap_days: dict[int, int] = {}  # sub day index -> engagements still allowed that day
+    minutes_days: dict[int, int] = {}  # sub day index -> engagement minutes still allowed
+    minutes_cap = problem.tour.max_engagement_minutes_per_day
+    for rid, holes in done_rule_holes(problem, cuts).items():
+        if rid in sub_ids:
+            rules[rid] = rules.get(rid, ()) + holes
     for cut in cuts:
         if cut.past or cut.index not in remaining.day_of:
             continue
@@ -111,6 +117,9 @@ def solve_remaining(plan: Plan, problem: Problem, cuts: list[DayCut], remaining:
         sub_day = sub.tour.days[sub_index]
         if cut.engagements:
             cap_days[sub_index] = problem.tour.max_engagements_per_day - len(cut.engagements)
+            if minutes_cap is not None:
+                minutes_days[sub_index] = minutes_cap - sum(
+                    problem.request(e.request_id).duration_minutes for e in cut.engagements)
         if cut.heading:
             _hold_course(plan, problem, sub, cut, sub_index, sub_day, previous, commit, rules, warnings)
     for sub_index, allowed in cap_days.items():
@@ -143,24 +152,52 @@ def solve_remaining(plan: Plan, problem: Problem, cuts: list[DayCut], remaining:
         # CP-SAT gets its complete agenda as a hint.
         run = replace(run, heuristic=False)
     result = _solve(restricted, run, baseline, changes, problem, now)
-    over = [(i, allowed) for i, allowed in cap_days.items()
-            if 0 < allowed < sum(1 for e in result.plan.engagements if e.day == sub.tour.days[i].date)]
+    over = _over_the_day(result.plan, sub, problem, cap_days, minutes_days)
     if over:
         # The engine has one cap for every day, and a day already under way holds engagements
         # that count against it. Keep on such a day only the best of what the solve put there
         # (pinned and mandatory first, then value) and solve once more.
-        for sub_index, allowed in over:
+        for sub_index in over:
             day = sub.tour.days[sub_index]
             there = sorted((problem.request(e.request_id) for e in result.plan.engagements
                             if e.day == day.date),
                            key=lambda r: (r.id not in pinned, not r.mandatory, -r.value, r.id))
-            chosen = {r.id for r in there[:allowed]}
+            chosen = _best_within(there, cap_days.get(sub_index), minutes_days.get(sub_index))
             for request in restricted.requests:
                 if request.id not in chosen:
                     rules[request.id] = rules.get(request.id, ()) + (Window(day.start, day.end),)
         restricted = restrict(sub, rules)
         result = _solve(restricted, run, baseline, changes, problem, now)
     return SubPlan(result.plan, result.instance, restricted, tuple(warnings))
+
+
+def _over_the_day(plan: Plan, sub: Problem, problem: Problem, cap_days: Mapping[int, int],
+                  minutes_days: Mapping[int, int]) -> list[int]:
+    """The sub days under way where the solve placed more than the engagements done there
+    leave room for (the engine's cap and minute limit are the same for every day)."""
+    over = []
+    for index in sorted(set(cap_days) | set(minutes_days)):
+        there = [e for e in plan.engagements if e.day == sub.tour.days[index].date]
+        count = len(there)
+        minutes = sum(problem.request(e.request_id).duration_minutes for e in there)
+        if (index in cap_days and 0 < cap_days[index] < count) or \
+                (index in minutes_days and minutes > max(minutes_days[index], 0)):
+            over.append(index)
+    return over
+
+
+def _best_within(ranked, count: int | None, minutes: int | None) -> set[str]:
+    """The first of ``ranked`` requests that fit within ``count`` engagements and ``minutes``."""
+    chosen: set[str] = set()
+    used = 0
+    for request in ranked:
+        if count is not None and len(chosen) >= count:
+            break
+        if minutes is not None and used + request.duration_minutes > minutes:
+            continue
+        chosen.add(request.id)
+        used += request.duration_minutes
+    return chosen
 
 
 def _hold_course(plan: Plan, problem: Problem, sub: Problem, cut: DayCut, sub_index: int,

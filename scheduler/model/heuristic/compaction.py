@@ -24,12 +24,17 @@ class Compaction:
                 arrive = self.route_arrival_after_move(d, trial, i, j) if route \
                     else self.lay_out(d, trial)
                 if arrive is not None and arrive < current:
-                    current = arrive
+                    before_move = list(items)
                     items[:] = trial
-                    improved = True
-                    if route:  # the fast check needs the new day's earliest and latest starts
+                    # The fast check needs the new day's earliest and latest starts; a move
+                    # may break a rule between requests (an order, a gap, the rest).
+                    if (route or self.rules_active) and not self.refresh_day(d):
+                        items[:] = before_move
                         ok = self.refresh_day(d)
                         assert ok
+                        continue
+                    current = arrive
+                    improved = True
                     break
             else:
                 break

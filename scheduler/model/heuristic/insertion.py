@@ -155,6 +155,8 @@ class Insertion:
             shift = finish - direct_arrival[:, None]
             np.maximum(shift, 1, out=shift)
             gain = rows.gain
+            if self.balance_weight:
+                gain = gain - self.balance_weight * (2 * self.engagement_count[d] + 1)
             if self.travel_weight:
                 added_travel = travel_in + travel_out - direct_travel[:, None]
                 gain = gain - self.travel_weight * added_travel
@@ -185,6 +187,10 @@ class Insertion:
                 self.row_gain[offset:offset + in_person_count] = chosen_gain
         if rows.remote:
             self.remote_options(d, offset + in_person_count, a, b, only)
+        if self.rules_active:
+            for r in self.excluded_on(d):
+                for row in self.rows_of_request[d].get(r, ()):
+                    self.row_score[offset + row] = NO_SCORE
 
     def exact_timeline_options(self, d, score, gain, shift, best, offset, in_person_count,
                                only=None):
@@ -243,7 +249,8 @@ class Insertion:
             found = self.best_slot(d, r, slots)
             if found is None:
                 continue
-            gain = float(self.gain[d][r] + self.bonus[r])
+            gain = float(self.gain[d][r] + self.bonus[r]
+                         - self.balance_weight * (2 * self.engagement_count[d] + 1))
             if gain <= 0:
                 continue
             used = float(self.setup[r] + self.duration[r] + self.buffer)
@@ -289,6 +296,7 @@ class Insertion:
             items[:] = before
             ok = self.refresh_day(d)
             assert ok
+            self.blocked[d].add(r)  # not offered again until the agenda changes elsewhere
             return False
         self.day_of[r] = d
         self.unserved[r] = False

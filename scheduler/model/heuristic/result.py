@@ -105,7 +105,7 @@ def day_plans(search: SearchState) -> list[DayPlan]:
 
 
 def plan_objective(search: SearchState, plans: list[DayPlan]) -> int:
-    """The model's objective of ``plans`` (value, travel, span, change costs).
+    """The model's objective of ``plans`` (value, travel, span, balance, change costs).
 
     Parameters
     ----------
@@ -125,6 +125,7 @@ def plan_objective(search: SearchState, plans: list[DayPlan]) -> int:
         total += sum(search.gain[d][r] for r in plan.starts)
         travel, _ = search.travel_and_span(d, plan.order, [], plan.arrive, plan.depart)
         total -= search.travel_weight * travel + search.span_weight * (plan.arrive - plan.depart)
+        total -= search.balance_cost(len(plan.starts))
         for r, start in plan.starts.items():
             previous = search.previous_placement.get(r)
             if previous is not None and previous[0] == d and previous[1] != start:

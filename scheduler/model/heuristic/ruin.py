@@ -22,6 +22,8 @@ class Ruin:
             return False
         self.day_of[r] = -1
         self.unserved[r] = True
+        if self.rules_active:
+            self.unblock()
         return True
 
     def removable(self) -> list[int]:

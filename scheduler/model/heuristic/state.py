@@ -16,7 +16,9 @@ own terms (:mod:`scheduler.model.cpmodel`):
   calls likewise, the meal, and each travel leg - is laid out one after the other without
   overlap (:mod:`.timeline`); the other days are routes of in-person engagements
   (:mod:`.routes`);
-- the cap per day, each request at most once, pinned requests fixed on their day and minute.
+- the cap per day, each request at most once, pinned requests fixed on their day and minute;
+- the rules between requests, the engagement minutes a day and the rest between days
+  (:mod:`.tour_rules`), checked on the day's laid-out starts against the other days.
 """
 
 from __future__ import annotations
@@ -33,9 +35,10 @@ from .meal import MEAL, meal_range
 from .routes import RouteDays
 from .ruin import Ruin
 from .timeline import TimelineDays, TracedLayout
+from .tour_rules import TourRuleChecks
 
 
-class SearchState(RouteDays, TimelineDays, Insertion, Ruin, Compaction):
+class SearchState(RouteDays, TimelineDays, Insertion, Ruin, Compaction, TourRuleChecks):
     """The state and moves of one search. Lists of ints, numpy for the vectorised checks.
 
     The moves live in the mixins, one file each: route and timeline days, insertion
@@ -103,6 +106,7 @@ class SearchState(RouteDays, TimelineDays, Insertion, Ruin, Compaction):
         self.meal_moves: dict[tuple[int, int], list[int]] = {}  # (day, request) -> new items
         # Timeline days: the day's last layout (see TracedLayout), to resume insertions from.
         self.traced: list[tuple | None] = [None] * day_count
+        self.prepare_tour_rules()
         for d in range(day_count):
             if self.feasible and not self.refresh_day(d):
                 self.feasible = False  # even the empty day does not fit (meal window, travel)
@@ -216,7 +220,9 @@ class SearchState(RouteDays, TimelineDays, Insertion, Ruin, Compaction):
             layout = self.lay_out(d, items, detail=True, trace=trace)
             if layout is None:
                 return False
-            _, legs, depart, arrive = layout
+            starts, legs, depart, arrive = layout
+            if self.rules_active and not self.tour_rules_hold(d, items, starts):
+                return False
             self.traced[d] = TracedLayout(list(items), trace[0], trace[1], arrive)
             travel, span = self.travel_and_span(d, route, earliest, arrive, depart)
         else:
@@ -229,12 +235,16 @@ class SearchState(RouteDays, TimelineDays, Insertion, Ruin, Compaction):
                 arrive = day.start + self.travel[day.start_place][day.end_place]
             if arrive > day.end:
                 return False
+            if self.rules_active and not self.tour_rules_hold(
+                    d, items, self.lay_out(d, items, detail=True)[0]):
+                return False
             travel, span = self.travel_and_span(d, route, earliest, arrive)
         self.route[d], self.earliest[d], self.latest[d] = route, earliest, latest
         gains = sum(self.gain[d][item] for item in items if item != MEAL)
-        self.day_objective[d] = gains - self.travel_weight * travel - self.span_weight * span
-        self.day_length[d] = arrive - self.days[d].start
         self.engagement_count[d] = len(items) - (1 if self.days[d].has_meal else 0)
+        self.day_objective[d] = gains - self.travel_weight * travel - self.span_weight * span \
+            - self.balance_cost(self.engagement_count[d])
+        self.day_length[d] = arrive - self.days[d].start
         self.options_stale[d] = True
         self.compacted[d] = False
         self.work += 150 + 20 * len(items)
@@ -268,7 +278,15 @@ class SearchState(RouteDays, TimelineDays, Insertion, Ruin, Compaction):
                 if item != MEAL:
                     self.day_of[item] = d
                     self.unserved[item] = False
-        for d in changed:
-            ok = self.refresh_day(d)
-            assert ok
+        # The snapshot kept every rule; checked day by day against days not yet restored
+        # it might not seem to.
+        self.check_tour_rules = False
+        try:
+            for d in changed:
+                ok = self.refresh_day(d)
+                assert ok
+        finally:
+            self.check_tour_rules = True
+        if changed:
+            self.unblock()
 
