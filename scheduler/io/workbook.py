@@ -11,6 +11,8 @@ What a sheet holds becomes the text a CSV export of it would hold:
   ``_`` ignored), else the first sheet;
 - line numbers are the row numbers the spreadsheet shows (the first row is 1, blank rows
   count), and problems name the sheet;
+- the header is the first row that names a column of the table, after up to five title
+  rows that name none (else the first row that is not blank);
 - a number typed as a number comes back as written (``60``, not ``60.0``; ``40.4168``); a
   number too long to be typed (``1e+20``) in scientific notation, so that it is reported;
 - a date or time typed as one (the spreadsheet turned ``2018-11-27 10:00`` into a date) comes
@@ -47,6 +49,8 @@ _ERROR_TEXT = re.compile(r"^(#(DIV/0!|N/A|NAME\?|NULL!|NUM!|REF!|VALUE!|SPILL!|C
                          r"|Err:\d{3})$")
 # A double has 15 to 17 significant digits: a whole number longer than this was not typed.
 _LONGEST_TYPED_NUMBER = 10 ** 15
+# At most this many rows that name no column (titles) may come before the header.
+_TITLE_ROWS_SKIPPED = 5
 
 
 def find_table(root: Path, table: str, log: IssueLog) -> Path | None:
@@ -150,7 +154,8 @@ def read_workbook(path: Path, file: str, schema: CsvSchema, log: IssueLog) -> Cs
                     f"open it in the spreadsheet and save it again as {path.suffix}, or as CSV")
             return None
     records, errors = _records(frame.itertuples(index=False, name=None))
-    read = read_records(iter(records), file, schema, log, column_letters=True)
+    read = read_records(iter(records[_header_index(records, schema):]), file, schema, log,
+                        column_letters=True)
     if read is None:
         where = "" if named or not schema.table else (
             f" (no sheet is named \"{schema.table}\", so the first sheet was read)")
@@ -159,7 +164,7 @@ def read_workbook(path: Path, file: str, schema: CsvSchema, log: IssueLog) -> Cs
         return None
     header_line, columns, rows = read
     if not named and schema.table and not all(column in columns for column in schema.required):
-        log.add(file, header_line, None, f"no sheet is named \"{schema.table}\", so the first "
+        log.add(file, None, None, f"no sheet is named \"{schema.table}\", so the first "
                 f"sheet, \"{sheet}\", was read; name the sheet with the {schema.table} "
                 f"\"{schema.table}\"")
     _report_error_cells(errors, records[header_line - 1][1], header_line, file, schema, log)
@@ -225,6 +230,27 @@ def _time_text(value: time) -> str:
         value = (datetime.combine(date(2000, 1, 1), value) + timedelta(seconds=1)).time()
     text = f"{value.hour:02d}:{value.minute:02d}"
     return text + (f":{value.second:02d}" if value.second else "")
+
+
+def _header_index(records: Sequence[tuple[int, list[str]]], schema: CsvSchema) -> int:
+    """Where the header is: the first row naming a column, when title rows come before it.
+
+    Organizers put a title ("Requests for the visit", often merged across the columns) above
+    the header. Of the first few rows that are not blank, the first that names a column of
+    the table is the header; when none does, the first row that is not blank is, and its
+    problems are reported.
+    """
+    known = {normalise_column(name) for name in schema.columns}
+    looked_at = 0
+    for index, (_, cells) in enumerate(records):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if any(normalise_column(cell) in known for cell in cells if cell.strip()):
+            return index
+        looked_at += 1
+        if looked_at == _TITLE_ROWS_SKIPPED + 1:
+            break
+    return 0
 
 
 def _choose_sheet(names: Sequence[str], table: str) -> tuple[str | None, bool]:
