@@ -303,3 +303,13 @@ def test_check_json_names_the_sheet(tmp_path):
     problem, = json.loads(result.output)["problems"]
     assert problem == {"file": "requests.xlsx", "line": 2, "field": "duration", "sheet": "requests",
                        "message": problem["message"]}
+
+
+def test_new_requests_of_a_replan_may_be_a_workbook(tmp_path):
+    """`replan --requests new.xlsx` reads the first sheet (no sheet is named after the file)."""
+    from scheduler.io import read_requests_csv
+
+    problem = load_tour(make_tour(tmp_path, {"requests.csv": REQUESTS_CSV}))
+    path = xlsx(tmp_path / "new.xlsx", {"Hoja1": [HEADER, ["cope", "COPE radio", "TV", 30, 2, "Wed", None]]})
+    read = read_requests_csv(path, problem.tour, problem.locations, taken_ids=["psoe", "tv"])
+    assert [request.id for request in read.requests] == ["cope"]
