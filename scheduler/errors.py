@@ -23,14 +23,27 @@ class InputIssue:
         The column or key the problem is about, or ``None``.
     message
         What is wrong, in plain words, with a hint where one helps.
+    sheet
+        The sheet of a workbook (``.xlsx``, ``.ods``) the problem is in, ``None`` for a text
+        file. In a workbook, ``line`` is the row number the spreadsheet shows (header = 1).
     """
 
     file: str
     line: int | None
     field: str | None
     message: str
+    sheet: str | None = None
 
     def __str__(self) -> str:
+        if self.sheet is not None:
+            # Spreadsheet users know rows and columns, not lines:
+            # requests.xlsx, sheet "requests", row 7, column duration: ...
+            where = f'{self.file}, sheet "{self.sheet}"'
+            if self.line is not None:
+                where += f", row {self.line}"
+            if self.field:
+                where += f", column {self.field}"
+            return f"{where}: {self.message}"
         where = self.file
         if self.line is not None:
             where += f":{self.line}"

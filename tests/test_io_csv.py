@@ -40,6 +40,41 @@ def test_windows_1252(tmp_path):
     assert table.rows[0].get("title") == "Periódico €"
 
 
+def test_a_stray_byte_in_utf8_is_reported_at_its_line_and_character(tmp_path):
+    """UTF-8 with one Windows-1252 byte pasted in is refused there, not read as Windows-1252."""
+    data = ("id,title\nr1,Reunión con Amnistía\nr2,Amnist".encode("utf-8") + b"\xeda Internacional\n")
+    table, log = read(tmp_path, data)
+    assert table is None
+    issue = the_issue(log.issues, "file.csv", 3, None)
+    assert issue.message.startswith("character 10 is the byte 0xED (`í` in Windows-1252), which is not UTF-8")
+    assert "Amnist\\xeda Internacional" in issue.message and "CSV UTF-8" in issue.message
+
+
+def test_several_stray_bytes_name_the_other_lines(tmp_path):
+    """The first stray byte is the problem's place; the lines of the others are listed."""
+    lines = ["id,title", "r1,Peri\u00f3dico"] + [f"r{n},Caf\udce9" for n in range(2, 5)]
+    data = "\n".join(lines).encode("utf-8", errors="surrogateescape") + "\nr9,Génova\nr10,Cádiz".encode()
+    _, log = read(tmp_path, data)
+    issue = the_issue(log.issues, "file.csv", 3, None)
+    assert "(and others on lines 4, 5)" in issue.message
+
+
+def test_windows_1252_with_an_accidental_utf8_pair_is_still_windows_1252(tmp_path):
+    """`É”` is valid UTF-8 by accident; with more accents than such pairs the file is Windows-1252."""
+    text = "id;title\r\nr1;“CAFÉ” en Génova, Cádiz y León\r\n"
+    table, log = read(tmp_path, text.encode("cp1252"))
+    assert not log.issues and table.encoding == "cp1252"
+    assert table.rows[0].get("title") == "“CAFÉ” en Génova, Cádiz y León"
+
+
+def test_a_stray_byte_stops_the_tour_with_one_problem(tmp_path):
+    """In a tour folder, the mixed file is one problem at its line, not garbled invitations."""
+    requests = ("id,title,location,duration\npp,Reunión con Amnistía,PSOE,60\n".encode()
+                + b"tv,Amnist\xeda,TV,30\n")
+    issues = issues_of(make_tour(tmp_path, {"requests.csv": requests}))
+    assert [(issue.file, issue.line) for issue in issues] == [("requests.csv", 3)]
+
+
 def test_utf16_unicode_text(tmp_path):
     """Excel's "Unicode text" (UTF-16 with a byte-order mark, tab-separated) is read."""
     table, log = read(tmp_path, "id\ttitle\r\nr1\tSí\r\n".encode("utf-16"))

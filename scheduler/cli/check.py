@@ -38,6 +38,7 @@ def check(tour_dir: Path, as_json: bool, quiet: bool) -> None:
     except InputError as error:
         click.echo(json.dumps({"ok": False, "problems": [
             {"file": p.file, "line": p.line, "field": p.field, "message": p.message}
+            | ({"sheet": p.sheet} if p.sheet is not None else {})
             for p in error.problems]}, indent=2, ensure_ascii=False))
         raise click.exceptions.Exit(EXIT_INPUT) from None
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))

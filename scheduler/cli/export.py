@@ -27,7 +27,7 @@ def export(plan_json: Path, fmt: str, audience: str | None, out_dir: Path | None
     \b
     Files: agenda.ics (the guest's calendar), agenda-team.ics, invites/<id>.ics (one per
     counterpart, that slot only), agenda.html / .pdf / .md (team) and agenda-guest.*,
-    agenda.csv.
+    agenda.csv and agenda.xlsx (one row per engagement).
     \b
     Example:
       scheduler export out/plan.json --format pdf --audience guest

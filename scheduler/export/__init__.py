@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 # format name -> module under scheduler.export
 FORMATS = {
     "csv": "table",
+    "xlsx": "workbook",
     "md": "markdown",
     "html": "html",
     "pdf": "pdf",
@@ -29,7 +30,7 @@ FORMATS = {
 }
 # What `plan` and `demo` write: (format, audience). The guest's phone gets agenda.ics.
 DEFAULT_OUTPUTS = (
-    ("csv", "team"), ("md", "team"), ("html", "team"), ("pdf", "team"),
+    ("csv", "team"), ("xlsx", "team"), ("md", "team"), ("html", "team"), ("pdf", "team"),
     ("md", "guest"), ("html", "guest"), ("pdf", "guest"),
     ("ics", "guest"), ("ics", "team"), ("invites", "team"),
 )

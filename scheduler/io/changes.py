@@ -133,7 +133,8 @@ def read_changes(plan: Plan, *, cancel: Iterable[str] = (), unavailable: Iterabl
                     delay = value
             if csv_path is None and "requests" in data:
                 if not isinstance(data["requests"], str):
-                    issues.append(InputIssue(name, None, "requests", "must be the path of a CSV file"))
+                    issues.append(InputIssue(name, None, "requests",
+                                             "must be the path of a requests file (CSV, .xlsx or .ods)"))
                 else:
                     csv_path = Path(changes_file).parent / data["requests"]
                     csv_source = name

@@ -11,6 +11,9 @@ What spreadsheets do that this module absorbs:
 
 - the encoding: UTF-8 with or without a byte-order mark, else Windows-1252 (Excel and
   LibreOffice in Spain), and UTF-16 when there is a UTF-16 byte-order mark ("Unicode text");
+  a UTF-8 file with a few stray bytes of another encoding is refused at the first of them
+  (see :func:`decode_spreadsheet_text`), since reading it as Windows-1252 would garble every
+  accent of the rest;
 - the delimiter, sniffed from the header line (``,``, ``;`` or a tab), or given by Excel's
   ``sep=;`` first line;
 - quoted cells with delimiters and line breaks inside (a line break in a cell is read as
@@ -25,7 +28,7 @@ import csv
 import difflib
 import io
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,10 +38,12 @@ __all__ = [
     "CsvRow",
     "CsvSchema",
     "CsvTable",
+    "StrayBytesError",
     "decode_spreadsheet_text",
     "normalise_column",
     "read_csv",
     "read_csv_text",
+    "read_records",
     "sniff_delimiter",
 ]
 
@@ -48,10 +53,14 @@ _DELIMITERS = (",", ";", "\t")
 
 @dataclass(frozen=True, slots=True)
 class CsvSchema:
-    """The columns a file may have, by their documented (canonical) names."""
+    """The columns a file may have, by their documented (canonical) names.
+
+    ``table`` is the table's name (``requests``): the sheet a workbook is read from.
+    """
 
     required: tuple[str, ...]
     optional: tuple[str, ...] = ()
+    table: str = ""
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -83,10 +92,12 @@ class CsvRow:
 
 @dataclass(frozen=True, slots=True)
 class CsvTable:
-    """A CSV file read against a :class:`CsvSchema`.
+    """A CSV file (or a workbook's sheet) read against a :class:`CsvSchema`.
 
     ``complete`` is false when reading stopped early at a line that is not CSV (a quote never
     closed): ``rows`` then holds only the records before it, and that problem is reported.
+    ``sheet`` names the sheet of a workbook (``None`` for CSV), whose line numbers are the
+    spreadsheet's row numbers.
     """
 
     file: str
@@ -96,10 +107,41 @@ class CsvTable:
     columns: frozenset[str]
     rows: tuple[CsvRow, ...] = field(default=())
     complete: bool = True
+    sheet: str | None = None
 
     def has(self, column: str) -> bool:
         """Whether the header names ``column``."""
         return column in self.columns
+
+    @property
+    def line_word(self) -> str:
+        """How messages name a line of this table: ``"line"`` in CSV, ``"row"`` in a sheet."""
+        return "line" if self.sheet is None else "row"
+
+
+class StrayBytesError(ValueError):
+    """UTF-8 text with bytes of another encoding in it; where the first one is.
+
+    Attributes
+    ----------
+    line, column
+        The 1-based line of the first stray byte and its character position on that line.
+    byte
+        The stray byte.
+    context
+        The text around it on its line, the stray bytes shown as ``\\xNN``.
+    later_lines
+        The lines of the other stray bytes (each line once).
+    """
+
+    def __init__(self, line: int, column: int, byte: int, context: str,
+                 later_lines: tuple[int, ...]):
+        self.line = line
+        self.column = column
+        self.byte = byte
+        self.context = context
+        self.later_lines = later_lines
+        super().__init__(f"byte 0x{byte:02X} on line {line}, character {column}, is not UTF-8")
 
 
 def normalise_column(name: str) -> str:
@@ -110,6 +152,13 @@ def normalise_column(name: str) -> str:
 def decode_spreadsheet_text(data: bytes) -> tuple[str, str]:
     """Decode the bytes of a spreadsheet export.
 
+    The rule: a UTF-16 byte-order mark means UTF-16; bytes that are all valid UTF-8 are
+    UTF-8 (a byte-order mark is dropped); bytes that are not valid UTF-8 are Windows-1252,
+    unless the file holds at least as many valid UTF-8 multi-byte characters (``í`` written
+    as two bytes) as stray bytes: then it is a UTF-8 file into which text of another encoding
+    was pasted or typed, and it is refused at its first stray byte. Reading such a file as
+    Windows-1252 would turn every correct accent into two wrong characters ("AmnistÃ­a").
+
     Returns
     -------
     tuple[str, str]
@@ -117,6 +166,8 @@ def decode_spreadsheet_text(data: bytes) -> tuple[str, str]:
 
     Raises
     ------
+    StrayBytesError
+        When UTF-8 text holds stray bytes of another encoding.
     UnicodeDecodeError
         When the bytes are neither UTF-8, UTF-16 with a byte-order mark, nor Windows-1252.
     """
@@ -125,7 +176,37 @@ def decode_spreadsheet_text(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
-        return data.decode("cp1252"), "cp1252"
+        pass
+    _refuse_stray_bytes(data)
+    return data.decode("cp1252"), "cp1252"
+
+
+# Stray bytes are shown with this much of their line on either side.
+_CONTEXT_CHARACTERS = 20
+
+
+def _refuse_stray_bytes(data: bytes) -> None:
+    """Raise :class:`StrayBytesError` when ``data`` is mostly UTF-8 (see the rule above)."""
+    # surrogateescape keeps each undecodable byte as one character U+DC80..U+DCFF, so the
+    # text still has one character per decoded character and lines stay where they are.
+    text = data.decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
+    stray = sum(1 for char in text if "\udc80" <= char <= "\udcff")
+    multibyte = sum(1 for char in text if char > "\x7f" and not "\udc80" <= char <= "\udcff")
+    if multibyte < stray:
+        return
+    found: list[tuple[int, int, str]] = []
+    for number, line in enumerate(io.StringIO(text, newline=""), start=1):
+        for position, char in enumerate(line):
+            if "\udc80" <= char <= "\udcff":
+                found.append((number, position, line.rstrip("\r\n")))
+                break
+    number, position, line = found[0]
+    start = max(0, position - _CONTEXT_CHARACTERS)
+    context = line[start:position + _CONTEXT_CHARACTERS].encode("utf-8", errors="surrogateescape")
+    shown = context.decode("utf-8", errors="backslashreplace")
+    byte = ord(line[position]) - 0xDC00
+    raise StrayBytesError(number, position + 1, byte, shown,
+                          tuple(later for later, _, _ in found[1:]))
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -160,16 +241,37 @@ def read_csv(path: Path, file: str, schema: CsvSchema, log: IssueLog) -> CsvTabl
         log.add(file, None, None, f"cannot read the file: {error.strerror or error}")
         return None
     if data.startswith(b"PK\x03\x04"):
+        stem = Path(file).stem
         log.add(file, None, None, "this is a spreadsheet workbook (.xlsx or .ods), not CSV; "
-                "save it from the spreadsheet as CSV")
+                f"name it {stem}.xlsx (or {stem}.ods) to have it read as a workbook, "
+                "or save it from the spreadsheet as CSV")
         return None
     try:
         text, encoding = decode_spreadsheet_text(data)
+    except StrayBytesError as error:
+        log.add(file, error.line, None, _stray_bytes_message(error))
+        return None
     except UnicodeDecodeError:
         log.add(file, None, None, "the file is neither UTF-8 nor Windows-1252 text; "
                 "save it as CSV in UTF-8")
         return None
     return read_csv_text(text, file, schema, log, encoding=encoding)
+
+
+def _stray_bytes_message(error: StrayBytesError) -> str:
+    later = ""
+    if error.later_lines:
+        shown = ", ".join(str(line) for line in error.later_lines[:5])
+        more = f" and {len(error.later_lines) - 5} more" if len(error.later_lines) > 5 else ""
+        later = f" (and others on line{'s' if len(error.later_lines) > 1 else ''} {shown}{more})"
+    try:
+        meant = f" (`{bytes([error.byte]).decode('cp1252')}` in Windows-1252)"
+    except UnicodeDecodeError:
+        meant = ""
+    return (f"character {error.column} is the byte 0x{error.byte:02X}{meant}, which is not UTF-8, "
+            f"in a file that is otherwise UTF-8: `{error.context}`{later}. The file mixes two "
+            "encodings (text pasted from another program, say); correct the character and save "
+            "the file again as CSV UTF-8")
 
 
 def read_csv_text(text: str, file: str, schema: CsvSchema, log: IssueLog, *,
@@ -192,16 +294,51 @@ def read_csv_text(text: str, file: str, schema: CsvSchema, log: IssueLog, *,
         delimiter = sniff_delimiter(line)
         skip_through = 0
     reader = _RecordReader(text, file, delimiter, skip_through, log)
-    header = reader.next_nonempty()
-    if header is None:
+    overflow_hint = f"; is a `{delimiter}` inside a cell that should be quoted?"
+    read = read_records(reader, file, schema, log, overflow_hint=overflow_hint)
+    if read is None:
         log.add(file, None, None, "the file has no header line naming the columns "
                 f"({', '.join(schema.required)} at least)")
         return None
-    header_line, header_cells = header
-    layout = _read_header(header_cells, header_line, file, schema, log)
-    rows = tuple(_rows(reader, layout, file, log))
-    return CsvTable(file, encoding, delimiter, header_line, frozenset(layout.names.values()), rows,
+    header_line, columns, rows = read
+    return CsvTable(file, encoding, delimiter, header_line, columns, rows,
                     complete=not reader.failed)
+
+
+def read_records(records: Iterator[tuple[int, list[str]]], file: str, schema: CsvSchema,
+                 log: IssueLog, *, overflow_hint: str = "", column_letters: bool = False,
+                 ) -> tuple[int, frozenset[str], tuple[CsvRow, ...]] | None:
+    """Read a header and rows from records of cells, as a CSV file's or a sheet's.
+
+    Parameters
+    ----------
+    records
+        ``(line, cells)`` for every record in order; a record whose cells are all blank is
+        skipped (the first other one is the header).
+    file, schema, log
+        As for :func:`read_csv`.
+    overflow_hint
+        Added to the message about a row with more cells than the header.
+    column_letters
+        Name columns by position as spreadsheets do (``A``, ``B``, … ``AA``) rather than by
+        number (``1``, ``2``).
+
+    Returns
+    -------
+    tuple or None
+        The header's line, the canonical columns it names and the rows; ``None`` when every
+        record is blank (no header), which the caller reports in its own words.
+    """
+    records = iter(records)
+    header = next(((line, cells) for line, cells in records
+                   if any(cell.strip() for cell in cells)), None)
+    if header is None:
+        return None
+    header_line, header_cells = header
+    label = _column_letter if column_letters else (lambda position: str(position + 1))
+    layout = _read_header(header_cells, header_line, file, schema, log, label)
+    rows = tuple(_rows(records, layout, file, log, overflow_hint, label))
+    return header_line, frozenset(layout.names.values()), rows
 
 
 def _first_text_line(text: str) -> tuple[int, str] | None:
@@ -227,7 +364,6 @@ class _RecordReader:
     def __init__(self, text: str, file: str, delimiter: str, skip_through: int, log: IssueLog):
         self._reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter,
                                   skipinitialspace=True, strict=True)
-        self.delimiter = delimiter
         self._file = file
         self._log = log
         self._skip_through = skip_through
@@ -249,12 +385,6 @@ class _RecordReader:
             if start > self._skip_through:
                 return start, cells
 
-    def next_nonempty(self) -> tuple[int, list[str]] | None:
-        for start, cells in self:
-            if any(cell.strip() for cell in cells):
-                return start, cells
-        return None
-
     def _report(self, error: csv.Error, start: int) -> None:
         self.failed = True
         if "end of data" in str(error):
@@ -266,8 +396,18 @@ class _RecordReader:
         self._log.add(self._file, start, None, message)
 
 
+def _column_letter(position: int) -> str:
+    """A spreadsheet's name for the column at 0-based ``position``: A … Z, AA, AB …"""
+    letters = ""
+    number = position + 1
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
 def _read_header(cells: list[str], line: int, file: str, schema: CsvSchema,
-                 log: IssueLog) -> _Layout:
+                 log: IssueLog, label: Callable[[int], str]) -> _Layout:
     known = {normalise_column(name): name for name in schema.columns}
     names: dict[int, str] = {}
     unnamed: set[int] = set()
@@ -284,7 +424,7 @@ def _read_header(cells: list[str], line: int, file: str, schema: CsvSchema,
             continue
         if canonical in seen:
             log.add(file, line, canonical, f"the column `{canonical}` appears twice "
-                    f"(columns {seen[canonical] + 1} and {position + 1})")
+                    f"(columns {label(seen[canonical])} and {label(position)})")
             continue
         seen[canonical] = position
         names[position] = canonical
@@ -299,9 +439,11 @@ def _column_hint(written: str, known: dict[str, str]) -> str:
     return f" (did you mean `{known[close[0]]}`?)" if close else ""
 
 
-def _rows(reader: _RecordReader, layout: _Layout, file: str, log: IssueLog) -> Iterator[CsvRow]:
+def _rows(records: Iterator[tuple[int, list[str]]], layout: _Layout, file: str, log: IssueLog,
+          overflow_hint: str,
+          label: Callable[[int], str]) -> Iterator[CsvRow]:
     reported_unnamed: set[int] = set()
-    for start, raw_cells in reader:
+    for start, raw_cells in records:
         stripped = [_clean(cell) for cell in raw_cells]
         if not any(stripped):
             continue
@@ -315,12 +457,11 @@ def _rows(reader: _RecordReader, layout: _Layout, file: str, log: IssueLog) -> I
                 overflow = True
             elif value and position in layout.unnamed and position not in reported_unnamed:
                 reported_unnamed.add(position)
-                log.add(file, start, None, f"column {position + 1} has no name in the header "
+                log.add(file, start, None, f"column {label(position)} has no name in the header "
                         "but holds values; name it or empty it")
         if overflow:
             log.add(file, start, None, f"this row has more cells ({len(raw_cells)}) than the "
-                    f"header has columns ({layout.width}); is a `{reader.delimiter}` "
-                    "inside a cell that should be quoted?")
+                    f"header has columns ({layout.width}){overflow_hint}")
         yield CsvRow(start, cells, _cell_lines(start, raw_cells, layout))
 
 

@@ -35,10 +35,19 @@ class IssueLog:
 
     def __init__(self) -> None:
         self._issues: list[InputIssue] = []
+        self._sheets: dict[str, str] = {}
+
+    def read_from_sheet(self, file: str, sheet: str) -> None:
+        """Say that ``file`` is a workbook read from ``sheet``: its problems name the sheet.
+
+        The readers of the tables report problems by file name and line whatever the file
+        is; a workbook's problems then read ``requests.xlsx, sheet "requests", row 7``.
+        """
+        self._sheets[file] = printable(sheet)
 
     def add(self, file: str, line: int | None, field: str | None, message: str) -> None:
         """Record one problem (see :func:`printable` for what happens to the message)."""
-        self._issues.append(InputIssue(file, line, field, printable(message)))
+        self._issues.append(InputIssue(file, line, field, printable(message), self._sheets.get(file)))
 
     def extend(self, issues: Iterable[InputIssue]) -> None:
         """Record problems found elsewhere."""

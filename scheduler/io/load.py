@@ -15,11 +15,17 @@ from scheduler.io.requests import RequestsRead, ValueRule, read_requests
 from scheduler.io.tour_rules import check_rule_ids
 from scheduler.io.tourfile import FILE as TOUR_FILE, TourFile, build_days, build_tour, read_tour_file
 from scheduler.io.windows import TourCalendar, WindowReader
+from scheduler.io.workbook import TABLE_SUFFIXES, find_table
 from scheduler.resources import data_dir
 
 __all__ = ["TOUR_FILES", "load_locations", "load_tour", "load_travel_settings"]
 
 TOUR_FILES = ("tour.toml", "requests.csv", "availability.csv", "locations.csv", "travel.csv")
+# Each table may also be a workbook: requests.xlsx or requests.ods instead of requests.csv.
+_TABLES = ("requests", "availability", "locations", "travel")
+_FILE_ORDER = (TOUR_FILE,) + tuple(f"{table}{suffix}" for table in _TABLES for suffix in TABLE_SUFFIXES)
+# Files a spreadsheet keeps beside a workbook it has open (Excel, LibreOffice).
+_LOCK_PREFIXES = ("~$", ".~lock.")
 _MISSING_SHOWN = 5
 
 
@@ -30,7 +36,8 @@ def load_tour(folder: str | Path) -> Problem:
     ----------
     folder
         The folder holding ``tour.toml`` and ``requests.csv``, and optionally
-        ``availability.csv``, ``locations.csv`` and ``travel.csv``.
+        ``availability.csv``, ``locations.csv`` and ``travel.csv``; each table may be a
+        workbook instead (``requests.xlsx``, ``requests.ods``).
 
     Returns
     -------
@@ -58,8 +65,8 @@ def load_tour(folder: str | Path) -> Problem:
     places = _known_places(root, log)
     if tour_file is not None:
         _check_tour_places(tour_file, places, log)
-    given = read_travel(root / "travel.csv", "travel.csv", log, places) if (
-        root / "travel.csv").is_file() else None
+    travel_path = find_table(root, "travel", log)
+    given = read_travel(travel_path, travel_path.name, log, places) if travel_path else None
     reader = None
     if frame is not None and days is not None:
         reader = WindowReader(TourCalendar.from_days(days, frame.zone))
@@ -73,7 +80,7 @@ def load_tour(folder: str | Path) -> Problem:
         # Built even when other files have problems, so that missing coordinates are
         # reported in the same round.
         problem = _problem(days, read, places, given.minutes if given else {}, tour_file, log)
-    log.raise_if_any(TOUR_FILES)
+    log.raise_if_any(_FILE_ORDER)
     if problem is None:
         raise InputError([InputIssue(TOUR_FILE, None, None, "the tour could not be built")])
     return problem
@@ -119,19 +126,22 @@ def load_travel_settings(folder: str | Path | None = None) -> TravelSettings:
 def _check_file_names(root: Path, log: IssueLog) -> None:
     """A misnamed file (``location.csv``) would be silently ignored: say so instead."""
     for path in sorted(root.iterdir()):
-        if path.name in TOUR_FILES or path.suffix.lower() not in (".csv", ".toml"):
+        if (path.name in _FILE_ORDER or path.suffix.lower() not in (".toml",) + TABLE_SUFFIXES
+                or path.name.startswith(_LOCK_PREFIXES)):
             continue
-        close = difflib.get_close_matches(path.name.lower(), TOUR_FILES, n=1, cutoff=0.85)
+        close = difflib.get_close_matches(path.name.lower(), _FILE_ORDER, n=1, cutoff=0.85)
         if close and not (root / close[0]).exists():
             log.add(path.name, None, None, f"`{path.name}` is not read; did you mean `{close[0]}`? "
-                    f"a tour folder holds: {', '.join(TOUR_FILES)}")
+                    f"a tour folder holds: {', '.join(TOUR_FILES)} (each table may be "
+                    ".xlsx or .ods instead of .csv)")
 
 
 def _known_places(root: Path | None, log: IssueLog) -> dict[str, PlaceEntry]:
     bundled = data_dir() / "places.csv"
     places = read_locations(bundled, str(bundled), log) if bundled.is_file() else {}
-    if root is not None and (root / "locations.csv").is_file():
-        places.update(read_locations(root / "locations.csv", "locations.csv", log))
+    path = find_table(root, "locations", log) if root is not None else None
+    if path is not None:
+        places.update(read_locations(path, path.name, log))
     return places
 
 
@@ -145,15 +155,17 @@ def _check_tour_places(tour_file: TourFile, places: Mapping[str, PlaceEntry], lo
 
 def _read_requests(root: Path, log: IssueLog, places: Mapping[str, PlaceEntry],
                    reader: WindowReader | None, tour_file: TourFile | None) -> RequestsRead:
-    path = root / "requests.csv"
-    if not path.is_file():
-        log.add("requests.csv", None, None, "requests.csv is missing; every tour folder needs one")
+    path = find_table(root, "requests", log)
+    if path is None:
+        if not any((root / f"requests{suffix}").is_file() for suffix in TABLE_SUFFIXES):
+            log.add("requests.csv", None, None, "requests.csv is missing; every tour folder needs "
+                    "one (or requests.xlsx or requests.ods)")
         return RequestsRead(())
-    availability = root / "availability.csv"
+    availability = find_table(root, "availability", log)
     value_rule = tour_file.value_rule if tour_file is not None else ValueRule()
-    return read_requests(path, "requests.csv", log, locations=places, reader=reader,
+    return read_requests(path, path.name, log, locations=places, reader=reader,
                          value_rule=value_rule,
-                         availability=(availability, "availability.csv") if availability.is_file() else None)
+                         availability=(availability, availability.name) if availability else None)
 
 
 def _used_ids(tour: Tour, requests: tuple[Request, ...]) -> list[str]:

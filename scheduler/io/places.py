@@ -11,9 +11,10 @@ import numpy as np
 
 from scheduler.domain import Location, TravelRules, TravelTable
 from scheduler.io.cells import CellError, parse_decimal, parse_flag, parse_whole
-from scheduler.io.csvfile import CsvRow, CsvSchema, read_csv
+from scheduler.io.csvfile import CsvRow, CsvSchema
 from scheduler.io.issues import IssueLog, Suggester
 from scheduler.io.tomlfile import TomlLines, TomlTable, load_toml
+from scheduler.io.workbook import read_table
 
 __all__ = [
     "EARTH_RADIUS_KM",
@@ -34,8 +35,8 @@ __all__ = [
 
 EARTH_RADIUS_KM = 6371.0
 LOCATION_SCHEMA = CsvSchema(("id",), ("name", "address", "city", "latitude", "longitude",
-                                      "approximate"))
-TRAVEL_SCHEMA = CsvSchema(("from", "to", "minutes"), ("mode",))
+                                      "approximate"), table="locations")
+TRAVEL_SCHEMA = CsvSchema(("from", "to", "minutes"), ("mode",), table="travel")
 # A float product such as 14.000000000000002 must not cost a whole extra minute.
 _CEIL_TOLERANCE = 1e-9
 
@@ -171,19 +172,19 @@ def coordinates(row: CsvRow, file: str, log: IssueLog) -> tuple[float | None, fl
 
 def read_locations(path: Path, file: str, log: IssueLog) -> dict[str, PlaceEntry]:
     """The locations of a ``locations.csv`` (or of the bundled ``places.csv``) by id."""
-    table = read_csv(path, file, LOCATION_SCHEMA, log)
+    table = read_table(path, file, LOCATION_SCHEMA, log)
     if table is None or not table.has("id"):
         return {}
     places: dict[str, PlaceEntry] = {}
     for row in table.rows:
-        entry = _location_row(row, file, log, places)
+        entry = _location_row(row, file, log, places, table.line_word)
         if entry is not None:
             places[entry.location.id] = entry
     return places
 
 
-def _location_row(row: CsvRow, file: str, log: IssueLog,
-                  seen: Mapping[str, PlaceEntry]) -> PlaceEntry | None:
+def _location_row(row: CsvRow, file: str, log: IssueLog, seen: Mapping[str, PlaceEntry],
+                  line_word: str = "line") -> PlaceEntry | None:
     place_id = row.get("id")
     ok = True
     if not place_id:
@@ -194,8 +195,8 @@ def _location_row(row: CsvRow, file: str, log: IssueLog,
                 "given inline in requests.csv")
         ok = False
     elif place_id in seen:
-        log.add(file, row.line, "id", f"the location id `{place_id}` is already used on line "
-                f"{seen[place_id].line}")
+        log.add(file, row.line, "id", f"the location id `{place_id}` is already used on "
+                f"{line_word} {seen[place_id].line}")
         ok = False
     latitude, longitude, coordinates_ok = coordinates(row, file, log)
     approximate = False
@@ -219,7 +220,7 @@ def _location_row(row: CsvRow, file: str, log: IssueLog,
 
 def read_travel(path: Path, file: str, log: IssueLog, known: Mapping[str, object]) -> GivenTravel:
     """The travel times of ``travel.csv``; ids are checked against ``known`` locations."""
-    table = read_csv(path, file, TRAVEL_SCHEMA, log)
+    table = read_table(path, file, TRAVEL_SCHEMA, log)
     if table is None or not all(table.has(column) for column in TRAVEL_SCHEMA.required):
         return GivenTravel()
     suggester = Suggester(known)
@@ -242,7 +243,7 @@ def read_travel(path: Path, file: str, log: IssueLog, known: Mapping[str, object
             ok = False
         if ok and pair in lines:
             log.add(file, row.line, "to", f"travel from {pair[0]} to {pair[1]} is already given "
-                    f"on line {lines[pair]}")
+                    f"on {table.line_word} {lines[pair]}")
             ok = False
         try:
             value = parse_whole(row.get("minutes"), minimum=0, maximum=100_000)

@@ -16,9 +16,10 @@ from types import MappingProxyType
 from scheduler.domain import (KINDS, REMOTE_MODES, VALUE_BASES, Contact, DomainError, Location, Request, Tour,
                               ValueRule, Window, WindowsText, utc)
 from scheduler.io.cells import EMAIL_HINT, CellError, is_email, is_valid_id, parse_flag, parse_whole
-from scheduler.io.csvfile import CsvRow, CsvSchema, CsvTable, read_csv
+from scheduler.io.csvfile import CsvRow, CsvSchema, CsvTable
 from scheduler.io.issues import IssueLog, Suggester
 from scheduler.io.places import coordinates
+from scheduler.io.workbook import read_table
 from scheduler.io.windows import (TourCalendar, WindowReader, WindowSyntaxError, parse_window_spec,
                                   parse_window_specs)
 
@@ -38,8 +39,10 @@ REQUEST_SCHEMA = CsvSchema(
               "location", "address", "latitude", "longitude", "remote", "priority", "audience",
               "value", "mandatory", "windows", "fixed_start", "setup_minutes", "notes",
               "internal_notes"),
+    table="requests",
 )
-AVAILABILITY_SCHEMA = CsvSchema(required=("windows",), optional=("request_id", "counterpart", "type"))
+AVAILABILITY_SCHEMA = CsvSchema(required=("windows",), optional=("request_id", "counterpart", "type"),
+                                table="availability")
 _NOT_REMOTE = frozenset({"", "no", "false", "0"})
 _AVAILABILITY_TYPES = ("available", "unavailable")
 # Sanity limits: larger values are typing mistakes (an engagement longer than a day cannot be
@@ -139,8 +142,8 @@ class _RowReader:
             self.problem(draft, row, "id", f"`{request_id}` may only hold letters, digits, "
                          "`-`, `_` and `.`")
         elif request_id in self.seen:
-            self.problem(draft, row, "id", f"the id `{request_id}` is already used on line "
-                         f"{self.seen[request_id]}")
+            self.problem(draft, row, "id", f"the id `{request_id}` is already used on "
+                         f"{self.table.line_word} {self.seen[request_id]}")
         elif request_id in self.taken:
             self.problem(draft, row, "id", f"the id `{request_id}` is already used by a request "
                          "of the tour")
@@ -441,18 +444,19 @@ def read_requests(path: Path, file: str, log: IssueLog, *, locations: Mapping[st
     RequestsRead
         The requests whose rows are correct, and their inline places.
     """
-    table = read_csv(path, file, REQUEST_SCHEMA, log)
+    table = read_table(path, file, REQUEST_SCHEMA, log)
     if table is None:
         return RequestsRead(())
     if not table.rows and table.complete:
-        log.add(file, table.header_line + 1, None, "there are no requests: the file has only a header")
+        log.add(file, table.header_line + 1, None, "there are no requests: the "
+                f"{'file' if table.sheet is None else 'sheet'} has only a header")
     rows = _RowReader(table, log, locations, taken_ids)
     drafts = [rows.read(row) for row in table.rows]
     availability_rows: list[_Availability] = []
     availability_file = ""
     if availability is not None:
         availability_file = availability[1]
-        extra = read_csv(availability[0], availability_file, AVAILABILITY_SCHEMA, log)
+        extra = read_table(availability[0], availability_file, AVAILABILITY_SCHEMA, log)
         if extra is not None:
             availability_rows = _availability_rows(extra, log, drafts)
     if reader is None:
@@ -469,12 +473,12 @@ def read_requests_csv(path: str | Path, tour: Tour, locations: Mapping[str, Loca
                       value_rule: ValueRule | None = None,
                       availability: str | Path | None = None,
                       taken_ids: Iterable[str] = ()) -> RequestsRead:
-    """Read a CSV of requests against an existing tour (re-planning with new requests).
+    """Read a file of requests against an existing tour (re-planning with new requests).
 
     Parameters
     ----------
     path
-        A file in the requests.csv format.
+        A file in the requests.csv format, or a workbook (``.xlsx``, ``.ods``) holding it.
     tour
         The tour the requests are for: its zone and days give the windows their meaning.
     locations
