@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta, tzinfo
 
 from .domain import Location
+from .timegrid import repeated_hour_pass
 
 __all__ = [
     "REMOTE_LABELS",
@@ -21,6 +22,7 @@ __all__ = [
     "format_number",
     "format_offset",
     "format_time",
+    "format_time_marked",
     "place_name",
     "place_text",
     "when",
@@ -47,6 +49,19 @@ def format_time(moment: datetime, zone: tzinfo | None = None) -> str:
     """The 24-hour local time of ``moment`` in ``zone`` (default: its own): ``09:45``."""
     local = moment.astimezone(zone) if zone is not None else moment
     return f"{local.hour:02d}:{local.minute:02d}"
+
+
+def format_time_marked(moment: datetime, zone: tzinfo | None = None) -> str:
+    """:func:`format_time`, marked where the clocks go back and the time happens twice.
+
+    ``09:45`` as usual; in a repeated hour ``02:40 (first, UTC+02:00)`` or
+    ``02:40 (second, UTC+01:00)``, so no reader takes one for the other.
+    """
+    local = moment.astimezone(zone) if zone is not None else moment
+    repeated = repeated_hour_pass(local)
+    if repeated is None:
+        return format_time(local)
+    return f"{format_time(local)} ({'first' if repeated == 1 else 'second'}, {format_offset(local)})"
 
 
 def format_duration(minutes: int) -> str:

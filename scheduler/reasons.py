@@ -189,6 +189,32 @@ def rule_reason(problem: Problem, instance: Instance, data, engagements) -> str 
     return None
 
 
+def _displaced_reason(problem: Problem, request: Request, rivals: list[Engagement]) -> str:
+    """Who took a request's possible times: mandatory requests are named as such.
+
+    A mandatory request is placed whatever its value, so "more value" would be false for it.
+    """
+    zone = problem.tour.zone
+
+    def named(group: list[Engagement]) -> str:
+        return ", ".join(f"{problem.request(e.request_id).title} ({when(e.start, e.end, zone)}, "
+                         f"value {problem.request(e.request_id).value})" for e in group)
+
+    forced = [e for e in rivals if problem.request(e.request_id).mandatory]
+    chosen = [e for e in rivals if not problem.request(e.request_id).mandatory]
+    if not forced:
+        return (f"Displaced: its possible times (value {request.value}) are taken by "
+                f"{named(chosen)}, which serve more value in the agenda as a whole.")
+    several = len(forced) > 1
+    taken = (f"Displaced by {'mandatory requests' if several else 'a mandatory request'}: its "
+             f"possible times (value {request.value}) are taken by the mandatory {named(forced)}, "
+             f"which {'are' if several else 'is'} placed whatever {'their' if several else 'its'} value")
+    if chosen:
+        return (f"{taken}, and by {named(chosen)}, which serve more value in the agenda as a "
+                f"whole.")
+    return taken + "."
+
+
 def explain_unscheduled(problem: Problem, instance: Instance,
                         engagements: tuple[Engagement, ...]) -> tuple[Unscheduled, ...]:
     """A reason for every request the agenda leaves out."""
@@ -221,12 +247,8 @@ def explain_unscheduled(problem: Problem, instance: Instance,
             continue
         rivals = _overlapping(problem, instance, request, engagements)
         if rivals:
-            named = ", ".join(
-                f"{problem.request(e.request_id).title} ({when(e.start, e.end, zone)}, value "
-                f"{problem.request(e.request_id).value})" for e in rivals[:4])
-            reason = (f"Displaced: its possible times (value {request.value}) are taken by "
-                      f"{named}, which serve more value in the agenda as a whole.")
-            out.append(Unscheduled(request.id, reason, "displaced"))
+            out.append(Unscheduled(request.id, _displaced_reason(problem, request, rivals[:4]),
+                                   "displaced"))
             continue
         neighbours = _neighbours(problem, instance, data, engagements)
         named = ", ".join(

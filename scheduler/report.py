@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .domain import Plan, utc
 from .formatting import format_date, place_name
-from .formatting import format_time as _hm
+from .formatting import format_time_marked as _hm
 
 
 def _place(plan: Plan, location: str | None, remote: str | None) -> str:

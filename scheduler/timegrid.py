@@ -8,7 +8,7 @@ or 1,500 minutes, and 10:00 local is 10:00 local on both sides of the change.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from .domain import Tour, utc
@@ -51,3 +51,21 @@ class TimeGrid:
         """The aware datetime, in the tour's zone, ``minutes`` after the epoch."""
         return (self.epoch + timedelta(minutes=int(minutes))).astimezone(self.zone)
 
+
+
+def repeated_hour_pass(moment: datetime, zone: tzinfo | None = None) -> int | None:
+    """Which pass of a repeated hour ``moment`` falls in, read in ``zone`` (default: its own).
+
+    When the clocks go back, the local times of the hour before the change happen twice.
+
+    Returns
+    -------
+    int or None
+        ``1`` or ``2`` for the first or second time that local time happens; ``None`` when
+        the local time happens only once.
+    """
+    local = moment.astimezone(zone) if zone is not None else moment
+    other = local.replace(fold=1 - local.fold)
+    if other.utcoffset() == local.utcoffset():
+        return None
+    return 2 if local.fold else 1

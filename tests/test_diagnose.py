@@ -343,3 +343,26 @@ def test_plan_reason_of_an_unreachable_request_names_the_travel(checked_solve):
     assert item.code == "unreachable"
     assert "Tue 27 Nov 09:00–09:30: the guest leaves Place H at 09:00 at the earliest; 45 min of " \
            "travel make 09:45 its earliest start" in item.reason
+
+
+def test_request_displaced_by_a_mandatory_one_says_so(checked_solve):
+    """A higher-value request pushed out by a mandatory one is not said to lose on value."""
+    plan = checked_solve(problem([
+        request("press", [window("10:00", "11:00")], 60, value=50, place="A", title="Press"),
+        request("duty", [window("10:00", "11:00")], 60, value=5, place="A", title="Duty call",
+                mandatory=True),
+    ])).plan
+    item, = plan.unscheduled
+    assert item.request_id == "press" and item.code == "displaced"
+    assert item.reason.startswith("Displaced by a mandatory request:")
+    assert "the mandatory Duty call" in item.reason
+    assert "more value" not in item.reason
+    fit, = explain_request(plan, "press", what_if=False).windows[0].days
+    assert any("value 5, mandatory" in o.text for o in fit.occupants)
+
+
+def test_request_displaced_by_more_value_keeps_its_words(rival_plan):
+    """Without a mandatory rival the reason still says the rivals serve more value."""
+    item, = [u for u in rival_plan.unscheduled if u.request_id == "b"]
+    assert "which serve more value in the agenda as a whole" in item.reason
+    assert "mandatory" not in item.reason

@@ -459,7 +459,8 @@ def _chromium() -> str | None:
     return None
 
 
-def _run_chromium(tmp_path: Path, *arguments: str) -> None:
+def _run_chromium(tmp_path: Path, *arguments: str) -> bytes:
+    """Run headless Chromium with ``arguments``; its standard output (``--dump-dom``)."""
     browser = _chromium()
     if browser is None:
         pytest.skip("headless Chromium is not installed (Debian: apt-get install chromium)")
@@ -472,6 +473,7 @@ def _run_chromium(tmp_path: Path, *arguments: str) -> None:
     completed = subprocess.run(command, capture_output=True, timeout=180, env=environment,
                                stdin=subprocess.DEVNULL, check=False)
     assert completed.returncode == 0, completed.stderr.decode(errors="replace")[-2000:]
+    return completed.stdout
 
 
 def test_chromium_prints_cover_and_a_page_per_day(tmp_path: Path) -> None:

@@ -298,3 +298,20 @@ def test_windows_across_the_end_of_summer_time():
     saturday, monday = request.windows
     assert (saturday.start.hour, monday.start.hour) == (10, 10)
     assert [w.start.astimezone(timezone.utc).hour for w in request.windows] == [8, 9]
+
+
+def test_an_id_longer_than_64_characters_is_refused(tmp_path):
+    """An id that would make too long a file name (invites/<id>.ics) is named at its line."""
+    long_id = "a" * 65
+    rows = f"ok-{'b' * 61},Fine,,phone,30,,,,,\n{long_id},Too long,,phone,30,,,,,\n"
+    issue = the_issue(row_issues(tmp_path, rows), "requests.csv", 3, "id")
+    assert "65 characters long" in issue.message and "at most 64" in issue.message
+    assert long_id not in issue.message
+
+
+def test_a_tour_id_longer_than_64_characters_is_refused(tmp_path):
+    """The tour's id goes into every calendar UID: the same limit holds."""
+    tour = MINIMAL_TOUR.replace('id = "minimal"', f'id = "{"t" * 300}"')
+    folder = make_tour(tmp_path, {"tour.toml": tour, "requests.csv": HEADER})
+    [issue] = [i for i in issues_of(folder) if i.field == "tour.id"]
+    assert "300 characters long" in issue.message

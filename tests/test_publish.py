@@ -250,3 +250,60 @@ def test_missing_calendar_says_so(radicale):
     """A calendar URL that does not exist gives a PublishError saying so."""
     with pytest.raises(PublishError, match="no such calendar"):
         publish(small_plan(), radicale + f"{USER}/missing/", username=USER, password=PASSWORD)
+
+
+def calendars_of_user(radicale) -> dict[str, int]:
+    """The user's calendars as {display name: number of events}, read with the caldav client."""
+    with caldav.DAVClient(url=radicale, username=USER, password=PASSWORD, enable_rfc6764=False) as client:
+        return {c.get_display_name(): len(c.get_events()) for c in client.principal().get_calendars()}
+
+
+def test_server_url_alone_makes_one_calendar_named_after_the_tour(radicale):
+    """As the help shows it (the server's URL and a login): one calendar, the tour's name."""
+    report = publish(small_plan(), radicale, username=USER, password=PASSWORD)
+    assert set(report.created) == guest_uids(small_plan())
+    assert calendars_of_user(radicale) == {small_plan().problem.tour.name: len(guest_uids(small_plan()))}
+    again = publish(small_plan(), radicale, username=USER, password=PASSWORD)
+    assert set(again.updated) == guest_uids(small_plan()) and again.created == ()
+    assert len(calendars_of_user(radicale)) == 1
+
+
+def test_calendar_home_url_makes_one_calendar_not_one_per_event(radicale):
+    """Given the account's home collection, the events go into one calendar inside it."""
+    publish(small_plan(), radicale + f"{USER}/", username=USER, password=PASSWORD)
+    assert calendars_of_user(radicale) == {small_plan().problem.tour.name: len(guest_uids(small_plan()))}
+
+
+def test_forbidden_is_not_called_a_refused_login(radicale):
+    """A 403 (the login worked, the account may not write there) is named as such."""
+    with pytest.raises(PublishError) as caught:
+        publish(small_plan(), radicale + "someone-else/tour/", username=USER, password=PASSWORD)
+    message = str(caught.value)
+    assert "HTTP 403" in message and "forbade" in message
+    assert "credentials were refused" not in message
+
+
+def test_wrong_password_names_http_401(radicale):
+    """A wrong password at the server's URL is a refused login, with its status."""
+    with pytest.raises(PublishError, match=r"credentials were refused \(HTTP 401"):
+        publish(small_plan(), radicale, username=USER, password="wrong-Guess-77")
+
+
+def test_no_login_says_one_is_needed(radicale):
+    """Without any user name, a 401 asks for a login instead of blaming credentials."""
+    with pytest.raises(PublishError, match="wants a login"):
+        publish(small_plan(), radicale)
+
+
+def test_server_without_calendar_home_says_so(radicale, monkeypatch):
+    """A server that names no calendar-home-set is reported as such, not as a login problem."""
+    import scheduler.export.publish as module
+    real = module._properties
+
+    def no_home(client, url, names):
+        found = real(client, url, names)
+        return {tag: (None if tag.endswith("calendar-home-set") else value)
+                for tag, value in found.items()}
+    monkeypatch.setattr(module, "_properties", no_home)
+    with pytest.raises(PublishError, match="no calendar home"):
+        publish(small_plan(), radicale, username=USER, password=PASSWORD)

@@ -45,7 +45,8 @@ def _occupants(facts: TourMinutes, plan: Plan, request: Request, window: Window,
         text = (f"{other.title}, {facts.hm(facts.minute(engagement.start))}–"
                 f"{facts.hm(facts.minute(engagement.end))}"
                 + (f" ({', '.join(extras)})" if extras else "")
-                + f" at {facts.place_name(engagement.location, other.remote)}, value {other.value}")
+                + f" at {facts.place_name(engagement.location, other.remote)}, value {other.value}"
+                + (", mandatory" if other.mandatory else ""))
         if excludes and span is not None and other_range is not None:
             overlap = overlap_without_travel(request, span, other, other_range, facts)
             text += (f": it and this request cannot both happen that day, whatever the order, "

@@ -18,8 +18,9 @@ from icalendar import Alarm, Calendar, Event, Timezone
 from ..calendar_uids import UID_SUFFIX, engagement_uid, night_uid, travel_uid
 from ..domain import Engagement, Location, Plan, Request, TravelLeg, utc
 from ..errors import SchedulerError
-from ..formatting import REMOTE_LABELS, place_text
+from ..formatting import REMOTE_LABELS, format_time_marked, place_text
 from ..fsio import write_atomic
+from ..timegrid import repeated_hour_pass
 from .audience import AUDIENCES
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "REMOTE_LABELS",  # re-exported from scheduler.formatting, where it lives
     "CalendarError",
     "add_place",
+    "add_times",
     "add_timezones",
     "calendar_bytes",
     "contact_text",
@@ -144,6 +146,21 @@ def in_zone(moment: datetime, zone_name: str) -> datetime:
     return moment.astimezone(ZoneInfo(zone_name))
 
 
+def add_times(event: Event, start: datetime, end: datetime, zone_name: str) -> None:
+    """DTSTART and DTEND in ``zone_name`` with its TZID; in UTC where a local time repeats.
+
+    RFC 5545 reads a local time of the hour the clocks go back over as its first pass, so a
+    time in the second pass written as local time would be read an hour early. An event that
+    starts or ends in a repeated hour is written in UTC (both times, so they keep one form),
+    which every reader places at the right instant.
+    """
+    local_start, local_end = in_zone(start, zone_name), in_zone(end, zone_name)
+    if repeated_hour_pass(local_start) is not None or repeated_hour_pass(local_end) is not None:
+        local_start, local_end = start.astimezone(timezone.utc), end.astimezone(timezone.utc)
+    event.add("DTSTART", local_start)
+    event.add("DTEND", local_end)
+
+
 # --- the guest's calendar -----------------------------------------------------------------
 
 def nights(plan: Plan) -> tuple[tuple[date, str], ...]:
@@ -177,7 +194,8 @@ def nights(plan: Plan) -> tuple[tuple[date, str], ...]:
 
 def _local_time_line(start: datetime, end: datetime, zone_name: str) -> str:
     local_start, local_end = in_zone(start, zone_name), in_zone(end, zone_name)
-    return (f"Local time: {local_start:%Y-%m-%d %H:%M}-{local_end:%H:%M} ({zone_name})")
+    return (f"Local time: {local_start:%Y-%m-%d} {format_time_marked(local_start)}-"
+            f"{format_time_marked(local_end)} ({zone_name})")
 
 
 def _arrival_leg(plan: Plan, engagement: Engagement) -> TravelLeg | None:
@@ -213,8 +231,10 @@ def _engagement_description(plan: Plan, request: Request | None, engagement: Eng
             lines.append(f"Contact: {contact}")
         lines.append(f"Kind: {request.kind}")
         if request.setup_minutes:
-            arrive_by = in_zone(engagement.start, zone_name) - timedelta(minutes=request.setup_minutes)
-            lines.append(f"Be there by {arrive_by:%H:%M} ({request.setup_minutes} minutes of set-up).")
+            # Through UTC: wall-clock arithmetic would be an hour off across a clock change.
+            arrive_by = utc(engagement.start) - timedelta(minutes=request.setup_minutes)
+            lines.append(f"Be there by {format_time_marked(arrive_by, ZoneInfo(zone_name))} "
+                         f"({request.setup_minutes} minutes of set-up).")
     if engagement.location is None:
         mode = request.remote if request is not None else None
         lines.append(f"Remote ({mode or 'remote'}): no travel; a quiet room is needed.")
@@ -224,7 +244,7 @@ def _engagement_description(plan: Plan, request: Request | None, engagement: Eng
             estimate = ", estimated" if leg.estimated else ""
             lines.append(f"Getting there: from {_location_name(plan, leg.origin)}, "
                          f"{leg.minutes} minutes{estimate}; leave at "
-                         f"{in_zone(leg.depart, zone_name):%H:%M}.")
+                         f"{format_time_marked(leg.depart, ZoneInfo(zone_name))}.")
     if request is not None and request.notes:
         lines.append(f"Notes: {request.notes}")
     if audience == "team" and request is not None and request.internal_notes:
@@ -245,8 +265,7 @@ def _engagement_event(plan: Plan, engagement: Engagement, *, audience: str, alar
     event.add("DTSTAMP", dtstamp(plan))
     event.add("SEQUENCE", sequence)
     event.add("SUMMARY", f"Cancelled: {title}" if cancelled else title)
-    event.add("DTSTART", in_zone(engagement.start, zone_name))
-    event.add("DTEND", in_zone(engagement.end, zone_name))
+    add_times(event, engagement.start, engagement.end, zone_name)
     location = (problem.locations.get(engagement.location)
                 if engagement.location is not None else None)
     if engagement.location is not None and location is None:
@@ -285,8 +304,7 @@ def _travel_event(plan: Plan, leg: TravelLeg, uid: str, *, calendar_zone: str,
     event.add("SEQUENCE", sequence)
     event.add("SUMMARY", f"Travel: {_location_name(plan, leg.origin)} → "
                          f"{_location_name(plan, leg.destination)}")
-    event.add("DTSTART", in_zone(leg.depart, zone_name))
-    event.add("DTEND", in_zone(leg.arrive, zone_name))
+    add_times(event, leg.depart, leg.arrive, zone_name)
     event.add("LOCATION", place_text(origin, None) if origin else leg.origin)
     lines = [f"From: {place_text(origin, None) if origin else leg.origin}",
              f"To: {place_text(destination, None) if destination else leg.destination}",

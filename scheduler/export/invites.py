@@ -25,12 +25,12 @@ from ..fsio import write_atomic
 from .ics import (
     CalendarError,
     add_place,
+    add_times,
     add_timezones,
     calendar_bytes,
     contact_text,
     dtstamp,
     engagement_uid,
-    in_zone,
     new_calendar,
     safe_file_name,
 )
@@ -122,8 +122,7 @@ def _slot_event(plan: Plan, request: Request, engagement: Engagement | None, *, 
     event.add("SEQUENCE", sequence)
     event.add("SUMMARY", request.title or request.id)
     if engagement is not None:
-        event.add("DTSTART", in_zone(engagement.start, zone_name))
-        event.add("DTEND", in_zone(engagement.end, zone_name))
+        add_times(event, engagement.start, engagement.end, zone_name)
         location = (plan.problem.locations.get(engagement.location)
                     if engagement.location is not None else None)
         add_place(event, location, request.remote)

@@ -17,7 +17,7 @@ from ..replan.result import ReplanResult
 from ..replan.history import cancellations
 from . import Written, write_all
 from .changes_md import changes_markdown, invitation_changes
-from .ics import FILE_NAMES, calendar_bytes, dtstamp, guest_calendar, in_zone
+from .ics import FILE_NAMES, add_times, calendar_bytes, dtstamp, guest_calendar
 from .invites import cancellation, invitation, invite_path
 
 __all__ = ["RUN_SHEETS", "cancelled_leg_event", "display_plan", "write_replan_outputs"]
@@ -75,8 +75,7 @@ def cancelled_leg_event(plan: Plan, uid: str, leg: TravelLeg, sequence: int) -> 
     event.add("SEQUENCE", sequence)
     event.add("SUMMARY", f"Cancelled: Travel: {place_name(locations, leg.origin)} → "
                          f"{place_name(locations, leg.destination)}")
-    event.add("DTSTART", in_zone(leg.depart, zone_name))
-    event.add("DTEND", in_zone(leg.arrive, zone_name))
+    add_times(event, leg.depart, leg.arrive, zone_name)
     event.add("CATEGORIES", ["travel"])
     event.add("STATUS", "CANCELLED")
     event.add("TRANSP", "TRANSPARENT")

@@ -16,7 +16,9 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from ..domain import Contact, Day, Engagement, Location, Plan, TravelLeg, utc
-from ..formatting import format_date, format_duration, format_number, format_offset, format_time
+from ..formatting import (
+    format_date, format_duration, format_number, format_offset, format_time, format_time_marked,
+)
 from .audience import AUDIENCES, AudienceError, check_audience, output_path, write_copy
 from .items import BreakItem, EngagementItem, Item, TravelItem, UnscheduledItem
 
@@ -153,7 +155,7 @@ class DayView:
     @property
     def programme_end_text(self) -> str:
         """:attr:`programme_end` as ``HH:MM``: from then on the guest is free at the end place."""
-        return format_time(self.programme_end)
+        return format_time_marked(self.programme_end)
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,8 +272,8 @@ def _travel_item(plan: Plan, leg: TravelLeg, zone: ZoneInfo) -> TravelItem:
     return TravelItem(
         start=leg.depart.astimezone(zone),
         end=leg.arrive.astimezone(zone),
-        start_text=format_time(leg.depart, zone),
-        end_text=format_time(leg.arrive, zone),
+        start_text=format_time_marked(leg.depart, zone),
+        end_text=format_time_marked(leg.arrive, zone),
         origin=_place(locations, leg.origin).name,
         destination=_place(locations, leg.destination).name,
         origin_id=leg.origin,
@@ -290,7 +292,9 @@ def _engagement_item(plan: Plan, engagement: Engagement, number: int, zone: Zone
     place_id = engagement.location if engagement.location is not None else guest_place_id
     location = _place(plan.problem.locations, place_id)
     setup = request.setup_minutes
-    arrive_text = format_time(engagement.start - timedelta(minutes=setup), zone) if setup else ""
+    # Through UTC: wall-clock arithmetic would be an hour off across a clock change.
+    arrive_text = (format_time_marked(utc(engagement.start) - timedelta(minutes=setup), zone)
+                   if setup else "")
     return EngagementItem(
         number=number,
         request_id=request.id,
@@ -300,8 +304,8 @@ def _engagement_item(plan: Plan, engagement: Engagement, number: int, zone: Zone
         counterpart=request.counterpart,
         start=engagement.start.astimezone(zone),
         end=engagement.end.astimezone(zone),
-        start_text=format_time(engagement.start, zone),
-        end_text=format_time(engagement.end, zone),
+        start_text=format_time_marked(engagement.start, zone),
+        end_text=format_time_marked(engagement.end, zone),
         setup_minutes=setup,
         arrive_text=arrive_text,
         remote=remote,
@@ -348,7 +352,7 @@ def _day_view(plan: Plan, day: Day, number: int, count: int, audience: str) -> D
     for placed in breaks:
         items.append((utc(placed.start), 2, BreakItem(
             start=placed.start.astimezone(zone), end=placed.end.astimezone(zone),
-            start_text=format_time(placed.start, zone), end_text=format_time(placed.end, zone),
+            start_text=format_time_marked(placed.start, zone), end_text=format_time_marked(placed.end, zone),
             break_kind=placed.kind)))
     items.sort(key=lambda entry: (entry[0], entry[1]))
 
@@ -362,8 +366,8 @@ def _day_view(plan: Plan, day: Day, number: int, count: int, audience: str) -> D
         date_text=format_date(day.date),
         start=day.start.astimezone(zone),
         end=day.end.astimezone(zone),
-        start_text=format_time(day.start, zone),
-        end_text=format_time(day.end, zone),
+        start_text=format_time_marked(day.start, zone),
+        end_text=format_time_marked(day.end, zone),
         start_place=_place(plan.problem.locations, day.start_location).name,
         end_place=_place(plan.problem.locations, day.end_location).name,
         zone_abbreviation=abbreviation,

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CellError", "EMAIL_HINT", "is_email", "is_valid_id", "parse_decimal", "parse_flag",
-           "parse_whole"]
+__all__ = ["CellError", "EMAIL_HINT", "MAX_ID_LENGTH", "id_problem", "is_email", "is_valid_id",
+           "parse_decimal", "parse_flag", "parse_whole"]
+
+MAX_ID_LENGTH = 64
+"""The longest id, in characters. Ids name files (``invites/<id>.ics``, where a name may have
+255 bytes) and go into calendar UIDs with the tour's id; 64 leaves room for both."""
 
 _WHOLE = re.compile(r"^[+]?\d+$")
 # Spreadsheets group thousands: 1.500.000 (Spain), 1,500,000, 1 500 000 (also non-breaking).
@@ -80,8 +84,30 @@ def parse_flag(text: str) -> bool:
 
 
 def is_valid_id(text: str) -> bool:
-    """Whether ``text`` is an id of letters, digits, ``-``, ``_`` and ``.``."""
-    return bool(_ID.match(text))
+    """Whether ``text`` is an id of letters, digits, ``-``, ``_`` and ``.``, at most
+    :data:`MAX_ID_LENGTH` characters long."""
+    return len(text) <= MAX_ID_LENGTH and bool(_ID.match(text))
+
+
+def id_problem(text: str, allowed: str = "letters, digits, `-`, `_` and `.`",
+               pattern: re.Pattern[str] = _ID) -> str | None:
+    """What is wrong with ``text`` as an id, in words; ``None`` when it is a good one.
+
+    Parameters
+    ----------
+    text
+        The id as written.
+    allowed
+        The characters allowed, in words, for the message.
+    pattern
+        The characters allowed, as a pattern matching a whole good id.
+    """
+    if len(text) > MAX_ID_LENGTH:
+        return (f"`{text[:24]}…` is {len(text)} characters long; an id may have at most "
+                f"{MAX_ID_LENGTH} (it names files and calendar entries)")
+    if not pattern.match(text):
+        return f"`{text}` may only hold {allowed}"
+    return None
 
 
 def is_email(text: str) -> bool:

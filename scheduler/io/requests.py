@@ -15,7 +15,9 @@ from types import MappingProxyType
 
 from scheduler.domain import (KINDS, REMOTE_MODES, VALUE_BASES, Contact, DomainError, Location, Request, Tour,
                               ValueRule, Window, WindowsText, utc)
-from scheduler.io.cells import EMAIL_HINT, CellError, is_email, is_valid_id, parse_flag, parse_whole
+from scheduler.io.cells import (
+    EMAIL_HINT, CellError, id_problem, is_email, is_valid_id, parse_flag, parse_whole,
+)
 from scheduler.io.csvfile import CsvRow, CsvSchema, CsvTable
 from scheduler.io.issues import IssueLog, Suggester
 from scheduler.io.places import coordinates
@@ -139,8 +141,7 @@ class _RowReader:
         elif not request_id:
             self.problem(draft, row, "id", "the request has no id")
         elif not is_valid_id(request_id):
-            self.problem(draft, row, "id", f"`{request_id}` may only hold letters, digits, "
-                         "`-`, `_` and `.`")
+            self.problem(draft, row, "id", id_problem(request_id) or "not a valid id")
         elif request_id in self.seen:
             self.problem(draft, row, "id", f"the id `{request_id}` is already used on "
                          f"{self.table.line_word} {self.seen[request_id]}")

@@ -11,7 +11,7 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from scheduler.domain import Day, Guest, Objective, Organizer, Tour, Window, utc
-from scheduler.io.cells import EMAIL_HINT, is_email
+from scheduler.io.cells import EMAIL_HINT, id_problem, is_email
 from scheduler.io.issues import IssueLog, did_you_mean
 from scheduler.io.places import TravelMode, TravelSettings
 from scheduler.domain import VALUE_BASES, ValueRule
@@ -191,8 +191,10 @@ class _TourReader:
         tour = self.top.table("tour", required=True) or self._empty("tour")
         tour.check_keys(("id", "name", "timezone", "first_day", "last_day"))
         tour_id = tour.text("id", required=True)
-        if tour_id is not None and not _TOUR_ID.match(tour_id):
-            tour.problem("id", f"`{tour_id}` may only hold letters, digits, `-` and `_`")
+        wrong = (id_problem(tour_id, "letters, digits, `-` and `_`", _TOUR_ID)
+                 if tour_id is not None else None)
+        if wrong is not None:
+            tour.problem("id", wrong)
             tour_id = None
         guest = self.top.table("guest") or self._empty("guest")
         guest.check_keys(("name", "timezone"))

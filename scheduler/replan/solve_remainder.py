@@ -141,8 +141,13 @@ def solve_remaining(plan: Plan, problem: Problem, cuts: list[DayCut], remaining:
                 (f"{problem.request(rid).title} [{rid}] at {when(engagement.start, engagement.end, zone)}: "
                  "the guest cannot be there then any more (delay, travel or changed windows).",))
         pinned[rid] = (day, minute)
-    baseline = Baseline(pinned=pinned or None, previous=previous or None, hints=hints or None,
-                        change_costs=change_costs_for(restricted))
+    # Nothing changed: the old agenda for what is left is still feasible and was chosen for
+    # the whole tour, so it stays exactly as it is. On a large tour the change costs alone do
+    # not guarantee that: a time-limited search from the old agenda can end elsewhere. Only
+    # waiting requests may still join, in the time nothing uses.
+    unchanged = _unchanged(instance, previous, done) if changes.is_empty else {}
+    baseline = Baseline(pinned={**unchanged, **pinned} or None, previous=previous or None,
+                        hints=hints or None, change_costs=change_costs_for(restricted))
     run = params
     if model_size(instance) <= LARGE_MODEL:
         # The old agenda is a complete, near-optimal start: CP-SAT from it proves the small
@@ -151,7 +156,15 @@ def solve_remaining(plan: Plan, problem: Problem, cuts: list[DayCut], remaining:
         # search in a re-plan's budget: there the heuristic starts from the old agenda, and
         # CP-SAT gets its complete agenda as a hint.
         run = replace(run, heuristic=False)
-    result = _solve(restricted, run, baseline, changes, problem, now)
+    try:
+        result = _solve(restricted, run, baseline, changes, problem, now)
+    except InfeasibleError:
+        if not unchanged:
+            raise
+        # The old agenda no longer fits as a whole (the day under way holds the guest
+        # elsewhere): plan the rest as after any change, with the change costs.
+        baseline = replace(baseline, pinned=pinned or None)
+        result = _solve(restricted, run, baseline, changes, problem, now)
     over = _over_the_day(result.plan, sub, problem, cap_days, minutes_days)
     if over:
         # The engine has one cap for every day, and a day already under way holds engagements
@@ -198,6 +211,13 @@ def _best_within(ranked, count: int | None, minutes: int | None) -> set[str]:
         chosen.add(request.id)
         used += request.duration_minutes
     return chosen
+
+
+def _unchanged(instance: Instance, previous: Mapping[str, tuple[int, int]],
+               done: set[str]) -> dict[str, tuple[int, int]]:
+    """The old placements of what is left that still fit where they are, to be pinned."""
+    return {rid: (day, minute) for rid, (day, minute) in previous.items()
+            if rid not in done and day >= 0 and _fits(instance, rid, day, minute)}
 
 
 def _hold_course(plan: Plan, problem: Problem, sub: Problem, cut: DayCut, sub_index: int,
