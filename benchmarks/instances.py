@@ -8,9 +8,16 @@ The format and its pitfalls are described in ``shared/toptw/README.md``:
 - one line per vertex: ``i x y d S f a list... O C`` — coordinates, service duration, profit,
   then (after a list of variable length) the earliest and latest START of service.
 
-Times are multiplied by :data:`SCALE` (10) and must then be exact integers: a value that is
-not is refused rather than rounded. Travel times are the Euclidean distances truncated to one
-decimal, which in scaled units is ``floor(10 * euclid)``, computed exactly (no floating point).
+The precision is a parameter, ``decimals``: the Solomon sets truncate travel to one decimal
+(the default), the Cordeau-based sets to two (``shared/toptw/README.md``); the file itself
+does not say which. Times are multiplied by ``10 ** decimals`` and must then be exact
+integers: a value that is not is refused rather than rounded. Travel times are the Euclidean
+distances truncated to ``decimals`` decimals, in scaled units ``floor(10**decimals * euclid)``,
+computed exactly (no floating point).
+
+When the engine is to work more coarsely than the file (:func:`coarsen`), the instance is
+mapped conservatively: every route feasible on the coarse instance is feasible on the exact
+one, and :class:`CoarseningCost` says what the rounding took away.
 """
 
 from __future__ import annotations
@@ -26,6 +33,8 @@ __all__ = [
     "BEST_KNOWN_M1",
     "KNOWN_OPTIMA_M1",
     "SCALE",
+    "CoarseningCost",
+    "coarsen",
     "InstanceError",
     "ToptwInstance",
     "Vertex",
@@ -36,7 +45,8 @@ __all__ = [
 ]
 
 SCALE = 10
-"""Solomon times carry one decimal: one scaled unit is a tenth of the file's time unit."""
+"""Solomon times carry one decimal: one scaled unit is a tenth of the file's time unit (the
+default; ``decimals`` gives another precision)."""
 
 KNOWN_OPTIMA_M1: Mapping[str, int] = MappingProxyType({
     "c101": 320, "c102": 360, "c103": 400, "c104": 420, "c105": 340, "c106": 340,
@@ -100,6 +110,11 @@ class ToptwInstance:
             raise InstanceError(f"{self.name}: the travel matrix is not {count} x {count}")
 
     @property
+    def decimals(self) -> int:
+        """Decimals of the file's unit one scaled unit is (1: tenths, 2: hundredths)."""
+        return len(str(self.scale)) - 1
+
+    @property
     def tmax(self) -> int:
         """The time budget of every tour: the latest start at the depot (scaled)."""
         return self.vertices[0].close
@@ -138,7 +153,7 @@ def _exact(text: str, factor: int, where: str, what: str) -> int:
     return int(value)
 
 
-def parse_instance(text: str, name: str) -> ToptwInstance:
+def parse_instance(text: str, name: str, decimals: int = 1) -> ToptwInstance:
     """Parse the text of one instance file.
 
     Parameters
@@ -147,6 +162,9 @@ def parse_instance(text: str, name: str) -> ToptwInstance:
         The whole file.
     name
         The instance name (``c101``), used in messages and results.
+    decimals
+        Travel is the distance truncated to this many decimals, and every time must be
+        exact at that precision (1 for the Solomon sets, 2 for the Cordeau-based ones).
 
     Raises
     ------
@@ -155,6 +173,9 @@ def parse_instance(text: str, name: str) -> ToptwInstance:
         0..N in order, their count does not match the header, or a time is not exact
         after scaling.
     """
+    if not 0 <= decimals <= 6:
+        raise InstanceError(f"{name}: decimals must be 0 to 6, got {decimals}")
+    scale = 10 ** decimals
     lines = [(number, line.split()) for number, line in enumerate(text.splitlines(), start=1)]
     lines = [(number, fields) for number, fields in lines if fields]
     if len(lines) < 3:
@@ -171,12 +192,12 @@ def parse_instance(text: str, name: str) -> ToptwInstance:
         index = _exact(fields[0], 1, where, "vertex number")
         if index != len(vertices):
             raise InstanceError(f"{where}: expected vertex {len(vertices)}, found {index}")
-        open_, close = _exact(fields[-2], SCALE, where, "O"), _exact(fields[-1], SCALE, where, "C")
+        open_, close = _exact(fields[-2], scale, where, "O"), _exact(fields[-1], scale, where, "C")
         vertex = Vertex(
             index=index,
             x=Fraction(fields[1]),
             y=Fraction(fields[2]),
-            service=_exact(fields[3], SCALE, where, "service"),
+            service=_exact(fields[3], scale, where, "service"),
             profit=_exact(fields[4], 1, where, "profit"),
             open=open_,
             close=close,
@@ -187,14 +208,82 @@ def parse_instance(text: str, name: str) -> ToptwInstance:
     if len(vertices) != customers + 1:
         raise InstanceError(f"{name}: the header announces {customers} customers, "
                             f"the file lists {len(vertices) - 1}")
-    travel = tuple(tuple(truncated_distance(a, b) for b in vertices) for a in vertices)
-    return ToptwInstance(name=name, vertices=tuple(vertices), travel=travel)
+    travel = tuple(tuple(truncated_distance(a, b, scale) for b in vertices) for a in vertices)
+    return ToptwInstance(name=name, vertices=tuple(vertices), travel=travel, scale=scale)
 
 
-def read_instance(path: str | Path) -> ToptwInstance:
-    """Read one instance file; its name is the file name without extension."""
+def read_instance(path: str | Path, decimals: int = 1) -> ToptwInstance:
+    """Read one instance file at ``decimals`` (see :func:`parse_instance`); its name is the
+    file name without extension."""
     path = Path(path)
-    return parse_instance(path.read_text(encoding="utf-8"), path.stem)
+    return parse_instance(path.read_text(encoding="utf-8"), path.stem, decimals)
+
+
+@dataclass(frozen=True, slots=True)
+class CoarseningCost:
+    """What mapping an instance onto a coarser unit took away (in the fine instance's units).
+
+    Attributes
+    ----------
+    factor
+        Fine units per coarse unit (10: hundredths become tenths).
+    legs_lengthened
+        Ordered pairs of vertices whose travel the rounding made longer.
+    most_added
+        The most travel one leg gained (below ``factor``).
+    customers_lost
+        Customers that a tour to them alone reaches on the exact instance but not on the
+        coarse one.
+    """
+
+    factor: int
+    legs_lengthened: int
+    most_added: int
+    customers_lost: int
+
+    def as_dict(self) -> dict[str, int]:
+        return {"factor": self.factor, "legs_lengthened": self.legs_lengthened,
+                "most_added": self.most_added, "customers_lost": self.customers_lost}
+
+
+def _alone_fits(instance: ToptwInstance, vertex: Vertex) -> bool:
+    """A tour to ``vertex`` alone keeps its window and Tmax."""
+    start = max(instance.distance(0, vertex.index), vertex.open)
+    return start <= vertex.close and start + vertex.service + instance.distance(vertex.index, 0) \
+        <= instance.tmax
+
+
+def coarsen(instance: ToptwInstance, decimals: int) -> tuple[ToptwInstance, CoarseningCost]:
+    """``instance`` in units of ``10 ** -decimals`` of the file's unit, rounded conservatively.
+
+    Travel and service are rounded up, windows opening up and closing down, Tmax down, so
+    that every arrival on the coarse instance (times the factor) is no earlier than on the
+    exact one and every bound no later: a route feasible on the coarse instance is feasible
+    on the exact one. The exact route checker still judges every answer.
+
+    Raises
+    ------
+    InstanceError
+        When ``decimals`` is finer than the instance's own precision.
+    """
+    if decimals > instance.decimals:
+        raise InstanceError(f"{instance.name}: cannot map {instance.decimals} decimals onto {decimals}")
+    factor = 10 ** (instance.decimals - decimals)
+    if factor == 1:
+        return instance, CoarseningCost(1, 0, 0, 0)
+
+    def up(value: int) -> int:
+        return -(-value // factor)
+
+    vertices = tuple(Vertex(v.index, v.x, v.y, up(v.service), v.profit, up(v.open), v.close // factor)
+                     for v in instance.vertices)
+    travel = tuple(tuple(up(minutes) for minutes in row) for row in instance.travel)
+    coarse = ToptwInstance(instance.name, vertices, travel, scale=instance.scale // factor)
+    added = [up(m) * factor - m for row in instance.travel for m in row]
+    lost = sum(1 for fine, rough in zip(instance.customers, coarse.customers, strict=True)
+               if _alone_fits(instance, fine) and not _alone_fits(coarse, rough))
+    cost = CoarseningCost(factor, sum(1 for a in added if a), max(added, default=0), lost)
+    return coarse, cost
 
 
 def instance_files(path: str | Path) -> list[Path]:

@@ -90,6 +90,10 @@ def instance_to_problem(instance: ToptwInstance, tours: int, *, epoch: datetime 
                  for v in instance.vertices}
     requests = []
     for vertex in instance.customers:
+        if vertex.open > vertex.close:
+            # Mapping onto a coarser unit closed this window (benchmarks.instances.coarsen):
+            # no visit can keep it, so it is no request.
+            continue
         if vertex.service <= 0:
             raise InstanceError(f"{instance.name}: vertex {vertex.index} has a service time of 0, "
                                 "which a request cannot have")

@@ -4,6 +4,7 @@ Usage::
 
     python benchmarks/toptw.py INSTANCE_FILE_OR_FOLDER --tours M --time-limit S
         [--seed N] [--json] [--peers pyvrp,vroom,routing] [--out TABLE.md] [--summary]
+        [--decimals D] [--engine-decimals E]
 
 For one file it prints one JSON object: ``instance``, ``tours``, ``score``, ``routes`` (one list
 of vertex ids per tour, in visiting order, without vertex 0), ``seconds``, ``bound`` (or
@@ -12,7 +13,15 @@ onto the scheduler's domain (:mod:`benchmarks.to_domain`); with ``--peers`` a ``
 holds the peers' answers. For a folder it runs every file, one solver at a time, and writes a
 markdown table (to ``--out`` or standard output) with the gap to the known optima; ``--json``
 then prints one JSON object per instance instead. Every answer, ours and the peers', is scored
-by :func:`benchmarks.route_check.check_routes`; an answer it refuses is reported as invalid.
+by :func:`benchmarks.route_check.check_routes_in_file`, which reads the instance file itself,
+exactly, at ``--decimals``; an answer it refuses is reported as invalid.
+
+Precision: ``--decimals`` is the precision the instance's travel is truncated to (1 for the
+Solomon sets, 2 for the Cordeau-based ones); times that are not exact at it are refused. The
+solvers work at ``--engine-decimals`` (default: at most 1): a finer instance is mapped onto
+it conservatively (travel and service rounded up, windows narrowed; see
+:func:`benchmarks.instances.coarsen`), every solver gets the same mapped instance, the score
+is the exact checker's, and the JSON's ``mapping`` says what the mapping cost.
 """
 
 from __future__ import annotations
@@ -31,10 +40,11 @@ if __package__ in (None, ""):  # run as a script: make the repository root impor
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.instances import (  # noqa: E402
-    BEST_KNOWN_M1, KNOWN_OPTIMA_M1, InstanceError, ToptwInstance, instance_files, read_instance,
+    BEST_KNOWN_M1, KNOWN_OPTIMA_M1, InstanceError, ToptwInstance, coarsen, instance_files,
+    read_instance,
 )
 from benchmarks.peers import PEERS, PeerUnavailable  # noqa: E402
-from benchmarks.route_check import RouteViolation, check_routes  # noqa: E402
+from benchmarks.route_check import RouteViolation, check_routes, check_routes_in_text  # noqa: E402
 from benchmarks.to_domain import instance_to_problem, routes_from_engagements  # noqa: E402
 from scheduler.errors import SchedulerError  # noqa: E402
 
@@ -72,6 +82,7 @@ class InstanceRun:
     tours: int
     ours: SolverRun | None
     peers: dict[str, SolverRun]
+    mapping: dict[str, int] | None = None  # what mapping onto the engine's unit cost
 
     @property
     def runs(self) -> list[SolverRun]:
@@ -115,10 +126,13 @@ def load_engine() -> tuple[Callable[..., Any], type]:
     return solve, SolveParams
 
 
-def _checked(instance: ToptwInstance, tours: int, run: SolverRun) -> SolverRun:
-    """Score ``run`` with the independent route checker, or mark it refused."""
+def _checked(instance: ToptwInstance, tours: int, run: SolverRun,
+             source: tuple[str, int] | None = None) -> SolverRun:
+    """Score ``run`` with the independent route checker, or mark it refused; with ``source``
+    (the instance file's text and its decimals) the checker reads the file itself."""
     try:
-        run.score = check_routes(instance, tours, run.routes).score
+        run.score = check_routes_in_text(source[0], source[1], tours, run.routes).score \
+            if source is not None else check_routes(instance, tours, run.routes).score
     except RouteViolation as violation:
         run.score = None
         run.error = f"refused by the route checker: {violation}"
@@ -148,7 +162,8 @@ def parse_solver_options(items: Sequence[str]) -> dict[str, bool | int | float |
 
 
 def run_ours(instance: ToptwInstance, tours: int, time_limit: float, seed: int,
-             solver_options: dict[str, Any] | None = None) -> SolverRun:
+             solver_options: dict[str, Any] | None = None,
+             source: tuple[str, int] | None = None) -> SolverRun:
     """Solve ``instance`` with the scheduler's engine through its own domain, and check it.
 
     The engine's progress callback, where it has one, gives the seconds to its final score
@@ -179,33 +194,44 @@ def run_ours(instance: ToptwInstance, tours: int, time_limit: float, seed: int,
         solver=OURS, score=None, routes=routes_from_engagements(problem, engagements),
         seconds=float(result.seconds), bound=float(bound) if bound is not None else None,
         proven_optimal=status == "optimal", status=status,
-        extra={"wall_seconds": round(wall, 3)},
+        extra={"wall_seconds": round(wall, 3),
+               "stopped_by": "clock" if result.stopped_by_clock else "budget"},
     )
     if improvements:
         final = max(objective for objective, _ in improvements)
         run.extra["seconds_to_best"] = round(min(s for o, s in improvements if o == final), 3)
-    run = _checked(instance, tours, run)
+    run = _checked(instance, tours, run, source)
     if run.score is not None and result.value_served != run.score:
         # The engine's own account disagrees with the checker: worth a look, not a refusal.
         run.extra["engine_value_served"] = result.value_served
     return run
 
 
-def run_peer(name: str, instance: ToptwInstance, tours: int, time_limit: float, seed: int) -> SolverRun:
+def run_peer(name: str, instance: ToptwInstance, tours: int, time_limit: float, seed: int,
+             source: tuple[str, int] | None = None) -> SolverRun:
     """Solve ``instance`` with the peer ``name`` and check its answer."""
     answer = PEERS[name](instance, tours, time_limit, seed)
     run = SolverRun(solver=name, score=None, routes=[list(r) for r in answer.routes],
                     seconds=answer.seconds, status=answer.note)
-    return _checked(instance, tours, run)
+    return _checked(instance, tours, run, source)
 
 
 def run_instance(path: Path, tours: int, time_limit: float, seed: int, peers: Sequence[str],
-                 with_engine: bool = True, solver_options: dict[str, Any] | None = None) -> InstanceRun:
-    """Run our engine (unless ``with_engine`` is false) then each peer, one after the other."""
-    instance = read_instance(path)
-    ours = run_ours(instance, tours, time_limit, seed, solver_options) if with_engine else None
-    peer_runs = {name: run_peer(name, instance, tours, time_limit, seed) for name in peers}
-    return InstanceRun(instance.name, tours, ours, peer_runs)
+                 with_engine: bool = True, solver_options: dict[str, Any] | None = None,
+                 decimals: int = 1, engine_decimals: int | None = None) -> InstanceRun:
+    """Run our engine (unless ``with_engine`` is false) then each peer, one after the other.
+
+    The instance is read at ``decimals``; every solver works on it mapped onto
+    ``engine_decimals`` (default: at most 1) and every answer is judged on the file itself.
+    """
+    text = path.read_text(encoding="utf-8")
+    exact = read_instance(path, decimals)
+    instance, cost = coarsen(exact, min(decimals, 1) if engine_decimals is None else engine_decimals)
+    source = (text, decimals)
+    ours = run_ours(instance, tours, time_limit, seed, solver_options, source) if with_engine else None
+    peer_runs = {name: run_peer(name, instance, tours, time_limit, seed, source) for name in peers}
+    mapping = cost.as_dict() if cost.factor > 1 else None
+    return InstanceRun(exact.name, tours, ours, peer_runs, mapping)
 
 
 def _run_json(run: SolverRun) -> dict[str, Any]:
@@ -229,13 +255,15 @@ def instance_json(run: InstanceRun) -> dict[str, Any]:
         data.update(score=None, routes=None, seconds=None, bound=None, proven_optimal=False,
                     note="engine not run (--no-engine)")
     data["optimum"] = run.optimum
+    if run.mapping is not None:
+        data["mapping"] = run.mapping
     if run.peers:
         data["peers"] = {name: _run_json(peer) for name, peer in run.peers.items()}
     return data
 
 
 def _run_from_json(solver: str, data: dict[str, Any]) -> SolverRun:
-    extra = {k: data[k] for k in ("wall_seconds", "seconds_to_best") if k in data}
+    extra = {k: data[k] for k in ("wall_seconds", "seconds_to_best", "stopped_by") if k in data}
     return SolverRun(solver=solver, score=data.get("score"), routes=data.get("routes") or [],
                      seconds=float(data.get("seconds") or 0.0), bound=data.get("bound"),
                      proven_optimal=bool(data.get("proven_optimal", False)),
@@ -322,6 +350,9 @@ def summary_lines(runs: Sequence[InstanceRun], solvers: Sequence[str]) -> list[s
         if to_best:
             parts.append(f"median to final score {statistics.median(to_best):.2f} s")
         if solver == OURS:
+            stops = [r.extra["stopped_by"] for _, r in pairs if "stopped_by" in r.extra]
+            if stops:
+                parts.append(f"stopped by the clock on {stops.count('clock')}/{len(stops)}")
             parts.extend(against_best_peer(runs))
         lines.append(f"{solver}: " + ", ".join(parts))
     return lines
@@ -371,6 +402,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", type=Path, help="write the markdown table here (folder runs)")
     parser.add_argument("--summary", action="store_true",
                         help="print a summary: optima reached, mean gap, median seconds")
+    parser.add_argument("--decimals", type=int, default=1,
+                        help="decimals the instances' travel is truncated to: 1 for the Solomon "
+                             "sets (default), 2 for the Cordeau-based ones; times must be exact")
+    parser.add_argument("--engine-decimals", type=int,
+                        help="decimals the solvers work at (default: at most 1); a finer instance "
+                             "is mapped conservatively, travel rounded up")
     parser.add_argument("--no-engine", action="store_true",
                         help="do not run our engine (peers only; for checking the harness)")
     parser.add_argument("--cp-sat", action="append", default=[], metavar="KEY=VALUE",
@@ -428,7 +465,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for path in files:
         try:
             run = run_instance(path, args.tours, args.time_limit, args.seed, peers,
-                               with_engine=not args.no_engine, solver_options=solver_options)
+                               with_engine=not args.no_engine, solver_options=solver_options,
+                               decimals=args.decimals, engine_decimals=args.engine_decimals)
         except (InstanceError, PeerUnavailable) as error:
             print(f"toptw: {path.name}: {error}", file=sys.stderr)
             return 2

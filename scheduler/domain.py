@@ -536,6 +536,8 @@ class Unscheduled:
 
 
 STATUSES = ("optimal", "feasible", "infeasible", "unknown", "model_invalid")
+STOPPED_BY = ("budget", "clock")
+"""What ended a solve: its work budget (a repeatable run) or the clock (the time limit)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -552,9 +554,12 @@ class SolverReport:
     workers: int
     value_served: int = 0
     value_total: int = 0
+    stopped_by: str = "budget"
 
     def __post_init__(self) -> None:
         _check(self.status in STATUSES, f"unknown solver status {self.status!r}")
+        _check(self.stopped_by in STOPPED_BY,
+               f"solver stopped_by {self.stopped_by!r} is neither 'budget' nor 'clock'")
         if self.gap is not None:
             _check(not math.isnan(self.gap), "gap is not a number")
 

@@ -216,6 +216,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "workers": solver.workers,
             "value_served": solver.value_served,
             "value_total": solver.value_total,
+            "stopped_by": solver.stopped_by,
         },
         "history": [dict(entry) for entry in plan.history],
     }

@@ -373,7 +373,8 @@ def plan_from_dict(data: Mapping[str, Any]) -> Plan:
         bound=solver.optional_number("bound"), gap=solver.optional_number("gap"),
         seconds=solver.number("seconds"), seed=solver.whole("seed"),
         time_limit=solver.number("time_limit"), workers=solver.whole("workers"),
-        value_served=solver.whole("value_served", 0), value_total=solver.whole("value_total", 0)))
+        value_served=solver.whole("value_served", 0), value_total=solver.whole("value_total", 0),
+        stopped_by=solver.text("stopped_by", "budget")))
     history = fields.items("history", [])
     for index, entry in enumerate(history):
         _Fields(entry, f"history[{index}]")

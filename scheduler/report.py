@@ -52,8 +52,9 @@ def summary_text(plan: Plan) -> str:
     quality = {"optimal": "proven optimal", "feasible": "feasible, not proven optimal"}.get(
         solver.status, solver.status)
     gap = f", gap {solver.gap:.2%}" if solver.gap is not None else ""
+    stopped = "stopped by the clock" if solver.stopped_by == "clock" else "stopped by its work budget"
     lines.append(f"Solver: {quality}{gap}, {solver.seconds:.2f} s (seed {solver.seed}, "
-                 f"limit {solver.time_limit:g} s).")
+                 f"limit {solver.time_limit:g} s, {stopped}).")
     if plan.unscheduled:
         lines += ["", "Not scheduled:"]
         for item in plan.unscheduled:

@@ -8,12 +8,14 @@ Two stages share the budget: first the primal heuristic of :mod:`scheduler.model
 complete hint; CP-SAT then improves it and tries to prove it optimal. The better of the two
 agendas is returned (CP-SAT's, unless it ends below the heuristic's).
 
-Determinism: the heuristic counts its work in operations, not seconds, and CP-SAT stops on a
-*deterministic* time budget (its own count of work, roughly seconds on a typical machine)
-rather than on the wall clock, with a fixed seed and a fixed number of workers, so the same
-input, seed, limit and workers give the same agenda on the same machine and library version.
-A wall-clock limit of three times the budget (plus a few seconds) guards against a slow
-machine; a run stopped by it says so in the result.
+The time limit is a promise and a budget at once. The heuristic counts its work in
+operations, not seconds, and CP-SAT stops on a *deterministic* time budget (its own count of
+work), with a fixed seed and a fixed number of workers: a run that these budgets end is
+repeatable (the same input, seed, limit and workers give the same agenda on the same library
+version). The clock stops every stage too (the heuristic and its worker processes, building
+the CP-SAT model, CP-SAT), so that the whole solve ends by ``limit + max(0.5 s, 5 %)``
+(:func:`promised_seconds`) whatever the machine's load; a run the clock stopped says so
+(``SolverReport.stopped_by == "clock"``) and may differ from one run to the next.
 """
 
 from __future__ import annotations
@@ -28,9 +30,10 @@ from ortools.sat.python import cp_model
 
 from .domain import Plan, Problem, SolverReport
 from .errors import InfeasibleError
-from .model.cpmodel import ChangeCosts, PlannerModel
+from .model.cpmodel import ChangeCosts, ModelOutOfTime, PlannerModel
 from .model.extract import Placement, build_agenda
 from .model.heuristic import WORK_PER_SECOND, HeuristicResult, solve_heuristic
+from .model.heuristic.clock import Deadline
 from .model.instance import Instance, build_instance
 from .reasons import explain_unscheduled, infeasibility_reasons
 
@@ -74,7 +77,8 @@ class SolveParams:
     Attributes
     ----------
     time_limit
-        Work budget in deterministic seconds (see the module docstring).
+        Seconds: a work budget calibrated to about that many seconds, and a promise on the
+        clock (see the module docstring and :func:`promised_seconds`).
     seed
         Random seed of the search.
     workers
@@ -142,8 +146,9 @@ class Result:
     value_total: int
     instance: Instance | None = None
     stopped_by_clock: bool = False
-    """CP-SAT was stopped by the wall clock rather than by its deterministic budget (a run so
-    stopped may differ from one run to the next when CP-SAT improved on the heuristic)."""
+    """The clock rather than the work budget ended some stage (the heuristic, building the
+    CP-SAT model, or CP-SAT): such a run may differ from one run to the next. The plan's
+    ``solver.stopped_by`` says the same (``"clock"`` or ``"budget"``)."""
     warnings: tuple[str, ...] = ()
     """Plain sentences about what went less well than asked (fewer heuristic searches ran)."""
 
@@ -316,6 +321,7 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
     params = params or SolveParams()
     baseline = baseline or NO_BASELINE
     started = time.perf_counter()
+    clock = SolveClock(float(params.time_limit))
     instance = build_instance(problem)
     value_total = problem.total_value
     pruned_mandatory = [p for p in instance.pruned if problem.request(p.request_id).mandatory]
@@ -325,18 +331,35 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
         raise InfeasibleError("Mandatory requests cannot be scheduled at all.", reasons,
                               request_ids=tuple(pruned_ids))
 
-    planner = PlannerModel(instance, pinned=baseline.pinned, previous=baseline.previous,
-                           change_costs=baseline.change_costs)
     size = model_size(instance)
-    heuristic, cp_limit = _run_heuristic(instance, params, baseline, started, size)
+    heuristic, cp_limit = _run_heuristic(instance, params, baseline, started, size, clock)
+    clock_stop = heuristic is not None and heuristic.stopped_by_clock
+    planner = None
+    if cp_model_fits(size, float(params.time_limit)) and clock.left() > 0:
+        try:
+            planner = PlannerModel(instance, pinned=baseline.pinned, previous=baseline.previous,
+                                   change_costs=baseline.change_costs,
+                                   out_of_time=lambda: clock.left() <= 0)
+        except ModelOutOfTime:
+            log.info("solve: the time limit passed while building the CP-SAT model")
+            clock_stop = True
+    elif size <= CP_MODEL_PAIRS_PER_SECOND * float(params.time_limit):
+        clock_stop = True  # the heuristic used the clock's whole share
+    if planner is None:
+        if heuristic is None or not heuristic.complete:
+            raise InfeasibleError(
+                f"The solver found no agenda within the limit ({params.time_limit:g} s); "
+                "try a longer --time-limit.")
+        placements, meals = heuristic_solution(instance, heuristic)
+        return _result(problem, instance, params, created, placements, meals, "feasible",
+                       float(heuristic.objective), None, time.perf_counter() - started,
+                       value_total, clock_stop, heuristic_warnings(heuristic))
+
     if heuristic is not None and heuristic.complete:
         planner.add_complete_hints(heuristic.days)
     elif baseline.hints:
         planner.add_hints(baseline.hints)
-    # The wall clock guards the whole run: CP-SAT stops by ``time_limit`` seconds after the
-    # start (plus a second), or after a tenth of the limit if the heuristic took longer.
-    wall_left = max(0.1 * float(params.time_limit),
-                    float(params.time_limit) - (time.perf_counter() - started)) + WALL_SLACK
+    wall_left = max(0.01, clock.solver_left())
     solver = solver_parameters(replace(params, time_limit=cp_limit), wall_seconds=wall_left,
                                large=size > LARGE_MODEL)
     callback = None
@@ -352,9 +375,11 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
     code = solver.solve(planner.model, callback) if callback else solver.solve(planner.model)
     status = _STATUS.get(code, "unknown")
     seconds = time.perf_counter() - started
-    clock = status != "optimal" and solver.response_proto.deterministic_time < 0.95 * cp_limit and \
-        solver.wall_time >= 0.95 * wall_left
-    log.info("solve: %s in %.2f s%s", status, seconds, " (stopped by the wall clock)" if clock else "")
+    cp_clock = code not in (cp_model.OPTIMAL, cp_model.INFEASIBLE) and \
+        solver.response_proto.deterministic_time < 0.99 * cp_limit and \
+        solver.wall_time >= 0.9 * wall_left
+    clock_stop = clock_stop or cp_clock
+    log.info("solve: %s in %.2f s%s", status, seconds, " (stopped by the clock)" if clock_stop else "")
 
     use_heuristic = False
     if heuristic is not None and heuristic.complete:
@@ -374,7 +399,7 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
         if bound is not None and bound < objective:
             bound = None
         return _result(problem, instance, params, created, placements, meals, status, objective, bound,
-                       seconds, value_total, clock, heuristic_warnings(heuristic))
+                       seconds, value_total, clock_stop, heuristic_warnings(heuristic))
 
     if status == "infeasible":
         conflict = minimal_conflict(instance, params)
@@ -393,7 +418,7 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
     placements, meals = read_solution(solver, planner)
     return _result(problem, instance, params, created, placements, meals, status,
                    float(solver.objective_value), float(solver.best_objective_bound), seconds,
-                   value_total, clock, heuristic_warnings(heuristic))
+                   value_total, clock_stop, heuristic_warnings(heuristic))
 
 
 #: Share of the time limit the heuristic may use at most; it stops earlier when it stalls.
@@ -418,8 +443,21 @@ LARGE_MODEL_PROBING = 0
 #: and ``max_lp`` and the neighbourhood searches stay).
 LARGE_MODEL_IGNORED_SUBSOLVERS = ("core", "no_lp", "pseudo_costs", "quick_restart",
                                   "quick_restart_no_lp", "reduced_costs")
-#: Seconds of wall clock allowed beyond the time limit before CP-SAT is stopped.
+#: Seconds of wall clock allowed beyond the time limit before CP-SAT is stopped. Kept for
+#: callers; the clock now aims at the limit itself and the promise (:func:`promised_seconds`)
+#: leaves the rest for turning the solution into a plan.
 WALL_SLACK = 1.0
+#: The heuristic's clock stops this share of the limit before the limit, leaving it to
+#: build the CP-SAT model and let CP-SAT load the heuristic's agenda and tighten the bound.
+#: Its work budget (at most ``HEURISTIC_SHARE_LARGE``) normally ends it well before.
+HEURISTIC_CLOCK_RESERVE = 0.1
+#: (candidate, candidate) pairs of the CP-SAT model built per second of the time limit at
+#: most: building costs about 20 microseconds a pair in Python (48 s for the 2.7 million
+#: pairs of a 2,000-request, 14-day tour on a loaded 2-core machine), so above this the
+#: model is not built and the heuristic's agenda is the answer, without a bound. The limit
+#: is a property of the input and the limit, never of the machine, so the agenda stays
+#: repeatable.
+CP_MODEL_PAIRS_PER_SECOND = 20_000
 #: Iterations without a better agenda after which the heuristic hands over to CP-SAT: half
 #: the square of the number of candidate requests, within these bounds (small tours are
 #: settled fast and CP-SAT can prove them; large ones need the heuristic's whole share).
@@ -429,11 +467,59 @@ HEURISTIC_STALL_MAX = 5000
 CP_SAT_MIN_SHARE = 0.2
 
 
+def promised_seconds(time_limit: float) -> float:
+    """When a solve with ``time_limit`` ends at the latest, whatever the load:
+    ``limit + max(0.5 s, 5 % of the limit)``."""
+    return float(time_limit) + max(0.5, 0.05 * float(time_limit))
+
+
+def cp_model_fits(size: int, time_limit: float) -> bool:
+    """Whether the CP-SAT model of ``size`` pairs (:func:`model_size`) is built at all for
+    ``time_limit`` seconds (see ``CP_MODEL_PAIRS_PER_SECOND``)."""
+    return size <= CP_MODEL_PAIRS_PER_SECOND * float(time_limit)
+
+
+class SolveClock:
+    """The solve's wall clock: the heuristic and the building of the CP-SAT model work to
+    the limit itself, CP-SAT to the limit plus half the promise's margin
+    (:func:`promised_seconds`); the other half pays for turning the solution into a plan.
+
+    Parameters
+    ----------
+    time_limit
+        The limit in seconds.
+    now
+        The monotonic clock (tests pass a fake one).
+    """
+
+    def __init__(self, time_limit: float, now: Callable[[], float] = time.monotonic) -> None:
+        self.now = now
+        self.started = now()
+        self.limit = float(time_limit)
+        self.end = self.started + self.limit
+        self.solver_end = self.started + (self.limit + promised_seconds(self.limit)) / 2
+
+    def left(self) -> float:
+        """Seconds left until the limit (negative once it passed)."""
+        return self.end - self.now()
+
+    def solver_left(self) -> float:
+        """Seconds left for CP-SAT."""
+        return self.solver_end - self.now()
+
+    def heuristic_deadline(self, use_all: bool) -> Deadline:
+        """The heuristic's stop: the limit when no CP-SAT model follows (``use_all``), else
+        ``HEURISTIC_CLOCK_RESERVE`` of it earlier."""
+        reserve = 0.0 if use_all else HEURISTIC_CLOCK_RESERVE * self.limit
+        return Deadline(self.end - reserve, self.now)
+
+
 def _run_heuristic(instance: Instance, params: SolveParams, baseline: Baseline, started: float,
-                   size: int) -> tuple[HeuristicResult | None, float]:
-    """Run the heuristic on its share of the budget (``size``: :func:`model_size`); returns it
-    and CP-SAT's budget."""
+                   size: int, clock: SolveClock | None = None) -> tuple[HeuristicResult | None, float]:
+    """Run the heuristic on its share of the budget (``size``: :func:`model_size`) and up to
+    its deadline on ``clock``; returns it and CP-SAT's budget."""
     limit = float(params.time_limit)
+    clock = clock or SolveClock(limit)
     if not params.heuristic or not instance.requests:
         return None, limit
     report = None
@@ -449,7 +535,8 @@ def _run_heuristic(instance: Instance, params: SolveParams, baseline: Baseline, 
                                         value, value_total if value is not None else None, count))
 
     large = size > LARGE_MODEL
-    share = HEURISTIC_SHARE_LARGE if large else HEURISTIC_SHARE
+    alone = not cp_model_fits(size, limit)
+    share = 1.0 if alone else HEURISTIC_SHARE_LARGE if large else HEURISTIC_SHARE
     stall = None if large else min(HEURISTIC_STALL_MAX,
                                    max(HEURISTIC_STALL_MIN, len(instance.requests) ** 2 // 2))
     work = int(share * limit * WORK_PER_SECOND)
@@ -458,7 +545,8 @@ def _run_heuristic(instance: Instance, params: SolveParams, baseline: Baseline, 
                              pinned=baseline.pinned, previous=baseline.previous,
                              change_costs=(baseline.change_costs or ChangeCosts())
                              if baseline.previous else None,
-                             initial=baseline.hints, on_improve=report, stall=stall)
+                             initial=baseline.hints, on_improve=report, stall=stall,
+                             deadline=clock.heuristic_deadline(alone))
     if result is None:
         return None, limit
     used = result.work / WORK_PER_SECOND
@@ -523,7 +611,8 @@ def _result(problem: Problem, instance: Instance, params: SolveParams, created: 
     report = SolverReport(status=status, objective=objective, bound=bound,
                           gap=_gap(objective, bound), seconds=round(seconds, 3), seed=params.seed,
                           time_limit=float(params.time_limit), workers=params.workers,
-                          value_served=value_served, value_total=value_total)
+                          value_served=value_served, value_total=value_total,
+                          stopped_by="clock" if stopped_by_clock else "budget")
     unscheduled = explain_unscheduled(problem, instance, engagements)
     plan = Plan(problem=problem, engagements=engagements, travel=legs, breaks=breaks,
                 unscheduled=unscheduled, solver=report, created=created)

@@ -91,6 +91,7 @@ class PlanOutcome:
             "bound": solver.bound,
             "gap": solver.gap,
             "seconds": solver.seconds,
+            "stopped_by": solver.stopped_by,
             "engagements": [
                 {"request": e.request_id, "title": plan.problem.request(e.request_id).title,
                  "start": e.start.isoformat(), "end": e.end.isoformat(), "location": e.location}

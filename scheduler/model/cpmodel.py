@@ -14,7 +14,7 @@ span of each working day, and (when weighted) the balance of the load over the d
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Callable, Mapping
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -37,6 +37,11 @@ class ChangeCosts:
     shift: int = 500
     move_day: int = 5_000
     drop: int = 20_000
+
+
+class ModelOutOfTime(RuntimeError):
+    """Building the model was stopped: the clock's deadline passed (the solve then keeps the
+    heuristic's agenda)."""
 
 
 class PinError(ValueError):
@@ -114,7 +119,11 @@ class PlannerModel(TourRuleConstraints):
 
     def __init__(self, instance: Instance, *, pinned: Mapping[str, tuple[int, int]] | None = None,
                  previous: Mapping[str, tuple[int, int]] | None = None,
-                 change_costs: ChangeCosts | None = None):
+                 change_costs: ChangeCosts | None = None,
+                 out_of_time: Callable[[], bool] | None = None):
+        # Checked once a day while building: a tour too large for the time left raises
+        # ModelOutOfTime instead of overrunning the time limit.
+        self._out_of_time = out_of_time or (lambda: False)
         self.instance = instance
         self.pinned = dict(pinned or {})
         self.previous = dict(previous or {})
@@ -140,6 +149,7 @@ class PlannerModel(TourRuleConstraints):
     def _build_variables(self) -> None:
         m = self.model
         for day in self.instance.days:
+            self._check_time()
             depart = m.new_int_var(day.start, day.end, f"depart_d{day.index}")
             arrive = m.new_int_var(day.start, day.end, f"arrive_d{day.index}")
             variables = DayVariables(day, depart, arrive)
@@ -157,6 +167,10 @@ class PlannerModel(TourRuleConstraints):
                     low, high = day.meal_earliest, day.meal_latest - day.meal_minutes
                 variables.meal_start = m.new_int_var(low, high, f"meal_d{day.index}")
             self.days.append(variables)
+
+    def _check_time(self) -> None:
+        if self._out_of_time():
+            raise ModelOutOfTime("the time limit passed while building the CP-SAT model")
 
     def _start_variable(self, request: RequestData, day: int):
         """The start minute; on the tour's time step it is ``step × slot`` for an integer slot."""
@@ -191,6 +205,7 @@ class PlannerModel(TourRuleConstraints):
     # ----------------------------------------------------------------- hard rules
     def _add_hard_rules(self) -> None:
         for v in self.days:
+            self._check_time()
             self._route_is_one_circuit(v)
             self._travel_between_consecutive_places(v)
             self._timeline_has_no_overlap(v)

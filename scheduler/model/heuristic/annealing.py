@@ -77,7 +77,8 @@ class Annealing:
         """Iterate until ``until`` operations of the budget are used or the search stalls."""
         search, rand = self.search, self.search.random
         until = min(until, self.budget)
-        while self.used < until and not self.stalled:
+        deadline = search.deadline
+        while self.used < until and not self.stalled and not deadline.passed():
             self.iterations += 1
             search.work += 500
             self.since_best += 1
@@ -124,4 +125,5 @@ class Annealing:
                        if search.mandatory[r] or search.pinned[r])
         value = sum(search.value[r] for r in range(search.request_count) if search.day_of[r] >= 0)
         return HeuristicResult(plans, plan_objective(search, plans), value, search.work,
-                               self.iterations, complete, self.improvements, self.improved_at)
+                               self.iterations, complete, self.improvements, self.improved_at,
+                               stopped_by_clock=search.deadline.hit)

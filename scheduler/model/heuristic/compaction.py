@@ -21,6 +21,8 @@ class Compaction:
             if route:
                 current = self.day_length[d] + self.days[d].start
             for i, j, trial in self.relocations(items):
+                if self.deadline.passed():
+                    break
                 arrive = self.route_arrival_after_move(d, trial, i, j) if route \
                     else self.lay_out(d, trial)
                 if arrive is not None and arrive < current:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Mapping
 
 from ..instance import Instance
+from .clock import NO_DEADLINE, Deadline
 from .state import SearchState
 
 
 def construct(instance: Instance, pinned: Mapping[str, tuple[int, int]],
               previous: Mapping[str, tuple[int, int]], change_costs,
-              initial: Mapping[str, tuple[int, int]] | None, seed: int) -> SearchState | None:
+              initial: Mapping[str, tuple[int, int]] | None, seed: int,
+              deadline: Deadline = NO_DEADLINE) -> SearchState | None:
     """The search state with its first agenda.
 
     Parameters
@@ -24,6 +26,9 @@ def construct(instance: Instance, pinned: Mapping[str, tuple[int, int]],
         What changing ``previous`` costs (``None`` without a previous agenda).
     seed
         The seed of the search's random generators.
+    deadline
+        The wall clock's stop: the greedy insertion and compaction end there (pinned
+        requests and the given agenda are still placed), leaving a valid agenda.
 
     Returns
     -------
@@ -34,6 +39,7 @@ def construct(instance: Instance, pinned: Mapping[str, tuple[int, int]],
     search = SearchState(instance, seed, pinned, previous, change_costs)
     if not search.feasible:
         return None
+    search.deadline = deadline
     # Pinned requests first, in start order; then the seed agenda.
     for request_id, (d, _) in sorted(pinned.items(), key=lambda entry: (entry[1], entry[0])):
         r = search.index_of[request_id]

@@ -320,8 +320,13 @@ class Insertion:
                     self.evaluate_day(d, a, b, freed)
         request_count = self.request_count
         while True:
+            # The clock may end the search between two insertions: the agenda stays valid.
+            if self.deadline.passed():
+                return
             for d in range(self.day_count):
                 if self.options_stale[d]:
+                    if self.deadline.passed():
+                        return
                     self.evaluate_day(d, a, b)
             score = self.row_score
             if not len(score):

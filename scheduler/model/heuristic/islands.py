@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import pickle
+import select
 import subprocess
 import sys
 import threading
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .annealing import Annealing
+from .clock import Deadline
 from .construction import construct
 
 log = logging.getLogger(__name__)
@@ -24,6 +26,9 @@ log = logging.getLogger(__name__)
 ISLAND_MEETINGS = 8
 #: Seconds a worker gets to end by itself once told to stop, before it is killed.
 STOP_SECONDS = 5
+#: Seconds past the deadline the main search waits for a worker's answer before it goes on
+#: alone (a worker checks the same deadline, so it answers within one move of it).
+ANSWER_GRACE = 0.25
 #: The directory that holds the ``scheduler`` package, for the worker to import it from.
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[3])
 
@@ -81,13 +86,21 @@ class Island:
             raise BrokenPipeError(f"the job did not reach the worker ({self._job_error})")
         self._write(message)
 
-    def receive(self) -> Any:
-        """The worker's next answer; raises ``EOFError`` when the worker has ended."""
+    def receive(self, timeout: float | None = None) -> Any:
+        """The worker's next answer; raises ``EOFError`` when the worker has ended and
+        ``TimeoutError`` when nothing came within ``timeout`` seconds."""
+        if timeout is not None:
+            try:
+                ready, _, _ = select.select([self.process.stdout], [], [], timeout)
+            except (OSError, ValueError):  # no select on pipes here: wait as long as it takes
+                ready = [self.process.stdout]
+            if not ready:
+                raise TimeoutError("a worker did not answer by the time limit")
         return pickle.load(self.process.stdout)
 
-    def stop(self) -> None:
-        """Tell the worker to end, and kill it if it does not."""
-        self._job_sender.join(timeout=STOP_SECONDS)
+    def stop(self, wait: float = STOP_SECONDS) -> None:
+        """Tell the worker to end, and kill it if it does not within ``wait`` seconds."""
+        self._job_sender.join(timeout=wait)
         if self._job_sender.is_alive():  # the worker never read its job
             self.process.kill()
             self._job_sender.join()
@@ -102,15 +115,16 @@ class Island:
             except OSError:
                 pass
         try:
-            self.process.wait(timeout=STOP_SECONDS)
+            self.process.wait(timeout=wait)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
 
 
 def start_islands(setup: tuple, seed: int, work: int, stall: int | None,
-                  islands: int) -> tuple[list[Island], str | None]:
-    """Start ``islands - 1`` worker processes, each a search with its own seed.
+                  islands: int, deadline: float | None = None) -> tuple[list[Island], str | None]:
+    """Start ``islands - 1`` worker processes, each a search with its own seed, all stopping
+    by ``deadline`` (``time.monotonic()`` units, or ``None``).
 
     Returns the islands and ``None``, or no islands and why (processes cannot be started
     here: the search then runs alone, exactly as with one island).
@@ -118,7 +132,7 @@ def start_islands(setup: tuple, seed: int, work: int, stall: int | None,
     started: list[Island] = []
     try:
         for island in range(1, islands):
-            job = (setup, island_seed(seed, island), work, stall)
+            job = (setup, island_seed(seed, island), work, stall, deadline)
             started.append(Island(start_worker(), job))
     except (OSError, ValueError, subprocess.SubprocessError) as error:
         reason = f"a worker process could not be started ({type(error).__name__}: {error})"
@@ -128,13 +142,13 @@ def start_islands(setup: tuple, seed: int, work: int, stall: int | None,
     return started, None
 
 
-def stop_islands(islands: list[Island]) -> None:
-    """End every worker of ``islands``."""
+def stop_islands(islands: list[Island], wait: float = STOP_SECONDS) -> None:
+    """End every worker of ``islands``, killing one that is not done within ``wait`` s."""
     for island in islands:
-        island.stop()
+        island.stop(wait)
 
 
-def meet(main: Annealing, peers: list[Island]) -> str | None:
+def meet(main: Annealing, peers: list[Island]) -> tuple[str | None, bool]:
     """Run ``main`` here and the ``peers`` (worker islands) side by side.
 
     They meet ``ISLAND_MEETINGS`` times, at the same shares of their work (counted in
@@ -143,11 +157,18 @@ def meet(main: Annealing, peers: list[Island]) -> str | None:
     island does between meetings depends only on its seed and what it was given, so the result
     does not depend on which process runs faster. If a worker fails, this search goes on alone.
 
+    Every island stops at the wall clock's deadline too (``main.search.deadline``, which the
+    workers were given): the meeting then is the last, and a worker that does not answer
+    within ``ANSWER_GRACE`` seconds of it is left behind.
+
     Returns
     -------
-    str or None
-        Why the search went on alone, or ``None`` when every island ran to the end.
+    tuple of (str or None, bool)
+        Why the search went on alone (``None`` when every island ran to the end), and whether
+        the clock stopped some island.
     """
+    deadline = main.search.deadline
+    clock_stop = False
     try:
         adopt: list = [None] * len(peers)
         for meeting in range(1, ISLAND_MEETINGS + 1):
@@ -155,28 +176,36 @@ def meet(main: Annealing, peers: list[Island]) -> str | None:
             for peer, given in zip(peers, adopt):
                 peer.send((until, given))
             main.run(until)
-            answers = [peer.receive() for peer in peers]
+            remaining = deadline.remaining()
+            wait = None if remaining is None else remaining + ANSWER_GRACE
+            answers = [peer.receive(wait) for peer in peers]
             if any(answer is None for answer in answers):
                 raise RuntimeError("a worker could not build its first agenda")
+            clock_stop = deadline.hit or any(answer[3] for answer in answers)
             keys = [main.best_key] + [answer[0] for answer in answers]
             best = max(range(len(keys)), key=lambda i: (keys[i], -i))
             if best > 0:
                 main.adopt(keys[best], answers[best - 1][1])
             top = (main.best_key, main.best_snapshot)
             adopt = [top if answer[0] < main.best_key else None for answer in answers]
+            if clock_stop:
+                break
             if main.stalled and all(answer[2] for answer in answers) and not any(adopt):
                 break
+    except TimeoutError as error:
+        log.warning("heuristic: %s", error)
+        return str(error), True
     except (EOFError, OSError, RuntimeError, pickle.UnpicklingError) as error:
         reason = f"a worker process ended early ({type(error).__name__}: {error})" \
             if not isinstance(error, RuntimeError) else str(error)
         log.warning("heuristic: going on alone: %s", reason)
         main.run(main.budget)
-        return reason
-    return None
+        return reason, deadline.hit
+    return None, clock_stop
 
 
 def serve_island(receive: Callable[[], Any], send: Callable[[Any], None], setup: tuple,
-                 seed: int, work: int, stall: int | None) -> None:
+                 seed: int, work: int, stall: int | None, deadline: float | None = None) -> None:
     """A worker island: build its own search, then run to each meeting and report its best.
 
     Parameters
@@ -189,8 +218,11 @@ def serve_island(receive: Callable[[], Any], send: Callable[[Any], None], setup:
         The arguments of :func:`~.construction.construct` before the seed.
     seed, work, stall
         This island's seed, its budget of operations and its stall limit.
+    deadline
+        The wall clock's stop (``time.monotonic()`` units, shared with the main search), or
+        ``None``.
     """
-    search = construct(*setup, seed)
+    search = construct(*setup, seed, Deadline(deadline))
     annealing = Annealing(search, work, stall) if search is not None else None
     while True:
         try:
@@ -206,4 +238,5 @@ def serve_island(receive: Callable[[], Any], send: Callable[[Any], None], setup:
         if given is not None:
             annealing.adopt(*given)
         annealing.run(until)
-        send((annealing.best_key, annealing.best_snapshot, annealing.stalled))
+        send((annealing.best_key, annealing.best_snapshot, annealing.stalled,
+              annealing.search.deadline.hit))

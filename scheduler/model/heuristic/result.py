@@ -63,6 +63,7 @@ class HeuristicResult:
     improvements: list[tuple[int, int]] = field(default_factory=list)  # (work, objective)
     improved_at: list[int] = field(default_factory=list)  # iteration of each improvement
     searches: SearchCount = field(default_factory=SearchCount)
+    stopped_by_clock: bool = False  # the wall-clock deadline ended the search, not its budget
 
     def placements(self, instance: Instance) -> dict[str, tuple[int, int]]:
         """Request id -> (day index, start minute), as a baseline's ``hints``."""

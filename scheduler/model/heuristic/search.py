@@ -9,7 +9,8 @@ from ..instance import Instance
 from .annealing import Annealing
 from .budget import WORK_PER_SECOND
 from .construction import construct
-from .islands import meet, start_islands, stop_islands
+from .clock import NO_DEADLINE, Deadline
+from .islands import STOP_SECONDS, meet, start_islands, stop_islands
 from .result import HeuristicResult, SearchCount
 
 
@@ -20,7 +21,7 @@ def solve_heuristic(instance: Instance, *, seed: int = 0, work: int = 10 * WORK_
                     initial: Mapping[str, tuple[int, int]] | None = None,
                     stall: int | None = None,
                     on_improve: Callable[[int, list[int]], None] | None = None,
-                    islands: int = 1) -> HeuristicResult | None:
+                    islands: int = 1, deadline: Deadline = NO_DEADLINE) -> HeuristicResult | None:
     """Search for a good agenda within ``work`` operations.
 
     Parameters
@@ -47,6 +48,10 @@ def solve_heuristic(instance: Instance, *, seed: int = 0, work: int = 10 * WORK_
         and all going on from the best agenda found so far (see :func:`.islands.meet`); the
         result is as repeatable as with one. When workers cannot be started or end early the
         search goes on alone, and ``HeuristicResult.searches`` says so.
+    deadline
+        The wall clock's stop for every search, the workers' too: whichever of it and
+        ``work`` comes first ends the search (``HeuristicResult.stopped_by_clock`` says
+        which). Only a search the budget stopped is repeatable.
 
     Returns
     -------
@@ -56,21 +61,25 @@ def solve_heuristic(instance: Instance, *, seed: int = 0, work: int = 10 * WORK_
     """
     setup = (instance, pinned or {}, previous or {}, change_costs, initial)
     # The other islands start first, so that they build their first agenda while this one does.
-    peers, reason = start_islands(setup, seed, work, stall, islands) \
+    peers, reason = start_islands(setup, seed, work, stall, islands, deadline.at) \
         if islands > 1 and work > 0 else ([], None)
+    clock_stop = False
     try:
-        search = construct(*setup, seed)
+        search = construct(*setup, seed, deadline)
         if search is None:
             return None
         annealing = Annealing(search, work, stall, on_improve)
         if peers and annealing.budget:
-            reason = meet(annealing, peers)
+            reason, clock_stop = meet(annealing, peers)
         else:
             annealing.run(annealing.budget)
             if peers:
                 reason = "there was nothing to search (no request can be served on any day)"
         asked = islands if work > 0 else 1
         searches = SearchCount(asked, asked if reason is None else 1, reason)
-        return dataclasses.replace(annealing.result(), searches=searches)
+        result = annealing.result()
+        return dataclasses.replace(result, searches=searches,
+                                   stopped_by_clock=result.stopped_by_clock or clock_stop)
     finally:
-        stop_islands(peers)
+        # Past the deadline a worker gets no grace: it is killed at once if it is busy.
+        stop_islands(peers, STOP_SECONDS if deadline.at is None else 0.1)

@@ -29,6 +29,7 @@ from typing import Mapping
 import numpy as np
 
 from ..instance import Instance
+from .clock import NO_DEADLINE
 from .compaction import Compaction
 from .insertion import Insertion
 from .meal import MEAL, meal_range
@@ -100,6 +101,7 @@ class SearchState(RouteDays, TimelineDays, Insertion, Ruin, Compaction, TourRule
         self.day_length = [0] * day_count
         self.unserved = np.ones(request_count, dtype=bool)
         self.work = 0
+        self.deadline = NO_DEADLINE  # the wall clock's stop, checked between moves (clock.py)
         self.options_stale = [True] * day_count  # the day's insertion options need evaluating
         self.compacted = [False] * day_count  # compacted since the day last changed
         self.options_rule: list[tuple[float, float] | None] = [None] * day_count
