@@ -21,8 +21,12 @@ __all__ = [
     "Break",
     "Contact",
     "Day",
+    "Endpoint",
     "Engagement",
+    "FixedLeg",
     "Guest",
+    "LEG_CHECKIN_MINUTES",
+    "LEG_MODES",
     "Location",
     "Objective",
     "Organizer",
@@ -47,6 +51,10 @@ __all__ = [
 KINDS = ("tv", "radio", "print", "online", "agency", "podcast", "meeting", "event", "other")
 REMOTE_MODES = ("phone", "video")
 VALUE_BASES = ("priority", "audience", "priority+audience")
+LEG_MODES = ("train", "flight", "bus", "car", "ferry")
+#: Minutes before departure the guest must be at the station, airport or port, by mode
+#: (a leg's ``checkin_minutes`` overrides it): docs/input-format.md.
+LEG_CHECKIN_MINUTES = MappingProxyType({"flight": 90, "train": 15, "ferry": 30, "bus": 0, "car": 0})
 
 
 class DomainError(ValueError):
@@ -194,12 +202,68 @@ class Request:
 
 
 @dataclass(frozen=True, slots=True)
+class FixedLeg:
+    """A booked train, flight, bus, car or ferry: fixed in time, nothing else happens on it.
+
+    The guest is at ``origin`` from ``checkin_start`` (``depart`` − ``checkin_minutes``) and
+    at ``destination`` from ``arrive``; in between the guest is checking in or travelling.
+    """
+
+    origin: str
+    destination: str
+    depart: datetime
+    arrive: datetime
+    mode: str
+    ref: str = ""
+    notes: str = ""
+    checkin_minutes: int = 0
+
+    def __post_init__(self) -> None:
+        _check(self.mode in LEG_MODES, f"leg {self.ref or self.origin}: unknown mode {self.mode!r}")
+        _check(utc(self.arrive) > utc(self.depart),
+               f"leg {self.ref or self.origin}: arrives before it departs")
+        _check(self.checkin_minutes >= 0, f"leg {self.ref or self.origin}: check-in must be 0 or more")
+
+    @property
+    def checkin_start(self) -> datetime:
+        """When the guest must be at ``origin``: departure less the check-in minutes."""
+        return (utc(self.depart) - timedelta(minutes=self.checkin_minutes)).astimezone(self.depart.tzinfo)
+
+    @property
+    def ride_minutes(self) -> int:
+        return minutes_between(self.depart, self.arrive)
+
+    @property
+    def label(self) -> str:
+        """``Train AVE 03071`` (``Train`` without a reference)."""
+        return f"{self.mode.capitalize()} {self.ref}".rstrip()
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """The guest's arrival or departure: when, where, the buffer around it, and how."""
+
+    at: datetime
+    location: str
+    buffer_minutes: int
+    mode: str = ""
+    ref: str = ""
+
+    @property
+    def label(self) -> str:
+        """``Flight IB 3167``; ``""`` when neither mode nor reference is known."""
+        return f"{self.mode.capitalize()} {self.ref}".strip()
+
+
+@dataclass(frozen=True, slots=True)
 class Day:
     """One working day: when the guest is out, where the day starts and ends, the meal rule.
 
     The guest leaves ``start_location`` no earlier than ``start`` and is at ``end_location``
     no later than ``end``. ``meal_window`` (or ``None``) is where a meal break of
-    ``meal_minutes`` must be placed.
+    ``meal_minutes`` must be placed. ``legs`` are the fixed legs inside the day's hours, in
+    time order: the day goes to each leg's origin by its check-in and resumes at its
+    destination on arrival.
     """
 
     date: date
@@ -209,9 +273,18 @@ class Day:
     end_location: str
     meal_window: Window | None = None
     meal_minutes: int = 0
+    legs: tuple[FixedLeg, ...] = ()
 
     def __post_init__(self) -> None:
         _check(utc(self.end) > utc(self.start), f"day {self.date}: hours end before they start")
+        legs = tuple(sorted(self.legs, key=lambda leg: utc(leg.depart)))
+        free_from = utc(self.start)
+        for leg in legs:
+            _check(utc(leg.checkin_start) >= free_from and utc(leg.arrive) <= utc(self.end),
+                   f"day {self.date}: the {leg.label} does not lie inside the day's hours "
+                   "after what comes before it")
+            free_from = utc(leg.arrive)
+        object.__setattr__(self, "legs", legs)
         if self.meal_window is not None:
             _check(self.meal_minutes > 0, f"day {self.date}: a meal window needs minutes above 0")
             _check(self.meal_window.minutes >= self.meal_minutes,
@@ -343,6 +416,9 @@ class Tour:
     objective: Objective = field(default_factory=Objective)
     time_step_minutes: int = 5
     travel_rules: TravelRules | None = None  # None: not recorded (the bundled defaults apply)
+    legs: tuple[FixedLeg, ...] = ()  # every fixed leg, on working days or not
+    arrival: Endpoint | None = None
+    departure: Endpoint | None = None
 
     def __post_init__(self) -> None:
         _check(bool(self.id), "a tour needs an id")
@@ -357,6 +433,7 @@ class Tour:
             _check(utc(before.end) <= utc(after.start),
                    f"days {before.date} and {after.date} overlap")
         object.__setattr__(self, "days", ordered)
+        object.__setattr__(self, "legs", tuple(sorted(self.legs, key=lambda leg: utc(leg.depart))))
 
     @property
     def zone(self) -> ZoneInfo:
@@ -423,6 +500,7 @@ class Problem:
         for day in self.tour.days:
             ids.add(day.start_location)
             ids.add(day.end_location)
+            ids.update(place for leg in day.legs for place in (leg.origin, leg.destination))
         return tuple(sorted(ids))
 
     def request(self, request_id: str) -> Request:
@@ -450,7 +528,12 @@ class Engagement:
 
 @dataclass(frozen=True, slots=True)
 class TravelLeg:
-    """A move of the guest between two places on a day."""
+    """A move of the guest between two places on a day.
+
+    A ``fixed`` leg is a booked one of the tour (:class:`FixedLeg`): ``mode``, ``ref``,
+    ``notes`` and ``checkin_minutes`` come from it and ``minutes`` is the ride. Other legs are
+    placed by the planner; their ``mode`` is empty.
+    """
 
     day: date
     origin: str
@@ -459,6 +542,11 @@ class TravelLeg:
     arrive: datetime
     minutes: int
     estimated: bool = False
+    fixed: bool = False
+    mode: str = ""
+    ref: str = ""
+    notes: str = ""
+    checkin_minutes: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -545,7 +633,8 @@ class Plan:
 
     @property
     def travel_minutes(self) -> int:
-        return sum(leg.minutes for leg in self.travel)
+        """Minutes of the legs the planner placed (the fixed legs' rides are not counted)."""
+        return sum(leg.minutes for leg in self.travel if not leg.fixed)
 
 
 def day_of(days: Iterable[Day], moment: datetime) -> Day | None:

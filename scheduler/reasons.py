@@ -156,7 +156,7 @@ def explain_unscheduled(problem: Problem, instance: Instance,
             out.append(Unscheduled(request.id, pruned_reason(problem, request, code, instance), code))
             continue
         data = next(r for r in instance.requests if r.id == request.id)
-        days = [problem.tour.days[d] for d in data.starts]
+        days = [problem.tour.days[i] for i in sorted({instance.days[d].date_index for d in data.starts})]
         full = [d for d in days if per_day.get(d.date, 0) >= problem.tour.max_engagements_per_day]
         if full and len(full) == len(days):
             names = ", ".join(f"{format_day(d.date)}" for d in full)

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from scheduler.domain import Day, Guest, Objective, Organizer, Tour, Window, utc
+from scheduler.domain import Day, Endpoint, FixedLeg, Guest, Objective, Organizer, Tour, Window, utc
 from scheduler.io.cells import EMAIL_HINT, is_email
 from scheduler.io.issues import IssueLog, did_you_mean
+from scheduler.io.legs import LegEntry, legs_of_day, read_legs, read_mode, resolve_legs
 from scheduler.io.places import TravelMode, TravelSettings
 from scheduler.domain import VALUE_BASES, ValueRule
 from scheduler.io.tomlfile import TomlLines, TomlTable, load_toml
@@ -38,16 +39,7 @@ MINUTES_PER_DAY = 24 * 60
 MAX_SPEED_KMH = 2000.0
 _TOUR_ID = re.compile(r"^[A-Za-z0-9_\-]+$")
 _TOP_KEYS = ("tour", "guest", "organizer", "arrival", "departure", "lodging", "hours", "meal",
-             "limits", "travel", "objective")
-
-
-@dataclass(frozen=True, slots=True)
-class Endpoint:
-    """The arrival or the departure: when, where, and the buffer around it."""
-
-    at: datetime
-    location: str
-    buffer_minutes: int
+             "limits", "travel", "objective", "legs")
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +98,7 @@ class DayFrame:
     arrival: Endpoint | None
     departure: Endpoint | None
     lodging: tuple[Lodging, ...]
+    legs: tuple[LegEntry, ...] = ()
 
     def line(self, name: str) -> int | None:
         """The line of a dotted key (``hours.start``)."""
@@ -221,7 +214,15 @@ class _TourReader:
                 or hours_end is None):
             return None
         return DayFrame(self.top.lines, zone, first_day, last_day, hours_start, hours_end,
-                        overrides, meal, arrival, departure, lodging)
+                        overrides, meal, arrival, departure, lodging, self._legs())
+
+    def _legs(self) -> tuple[LegEntry, ...]:
+        tables = self.top.tables("legs")
+        for table in tables:
+            for key in ("from", "to"):
+                if isinstance(table.data.get(key), str):
+                    self.refs.append(LocationRef(table.data[key], table.line(key), table.name(key)))
+        return tuple(read_legs(tables))
 
     def _empty(self, name: str) -> TomlTable:
         return TomlTable({}, name, self.top.file, self.top.lines, self.top.log)
@@ -239,7 +240,7 @@ class _TourReader:
         table = self.top.table(name)
         if table is None:
             return None
-        table.check_keys(("at", "location", "buffer_minutes"))
+        table.check_keys(("at", "location", "buffer_minutes", "mode", "ref"))
         moment = table.moment("at", required=True)
         location = table.text("location", required=True)
         buffer_minutes = table.whole("buffer_minutes", default=0, maximum=MINUTES_PER_DAY)
@@ -252,7 +253,7 @@ class _TourReader:
         except LocalTimeError as error:
             table.problem("at", str(error))
             return None
-        return Endpoint(at, location, buffer_minutes)
+        return Endpoint(at, location, buffer_minutes, read_mode(table) or "", table.text("ref") or "")
 
     def _lodging(self) -> tuple[Lodging, ...]:
         stays: list[Lodging] = []
@@ -430,8 +431,12 @@ def _check_overrides(frame: DayFrame, log: IssueLog) -> None:
 class _DayBuilder:
     """Builds the days one date at a time, collecting the nights that have no lodging."""
 
-    def __init__(self, frame: DayFrame, nights: Mapping[date, Lodging], log: IssueLog) -> None:
+    def __init__(self, frame: DayFrame, nights: Mapping[date, Lodging], log: IssueLog,
+                 legs: tuple[FixedLeg, ...] = (), leg_lines: Mapping[FixedLeg, int | None] | None = None
+                 ) -> None:
         self.frame = frame
+        self.legs = legs
+        self.leg_lines = leg_lines or {}
         self.zone = frame.zone
         self.nights = nights
         self.log = log
@@ -457,7 +462,8 @@ class _DayBuilder:
         meal = self.frame.meal
         meal_window = self._meal(day, start, end, meal) if meal is not None else None
         meal_minutes = meal.minutes if meal is not None and meal_window is not None else 0
-        return Day(day, start, end, start_location, end_location, meal_window, meal_minutes)
+        legs = legs_of_day(day, start, end, self.legs, self.leg_lines, self.log)
+        return Day(day, start, end, start_location, end_location, meal_window, meal_minutes, legs)
 
     def _hours(self, day: date, override: HoursOverride | None) -> tuple[datetime, datetime] | None:
         start_minute, end_minute = self.frame.hours_start, self.frame.hours_end
@@ -544,7 +550,11 @@ def build_days(frame: DayFrame, log: IssueLog) -> tuple[Day, ...] | None:
     _check_overrides(frame, log)
     if not _check_endpoints(frame, log):
         return None
-    builder = _DayBuilder(frame, _nights(frame, log), log)
+    resolved = resolve_legs(list(frame.legs), lambda place: frame.zone, log)
+    if resolved is None:
+        return None
+    legs = tuple(leg for leg, _ in resolved)
+    builder = _DayBuilder(frame, _nights(frame, log), log, legs, dict(resolved))
     days = []
     for day in _each_date(frame.first_day, frame.last_day):
         override = frame.overrides.get(day)
@@ -567,6 +577,9 @@ def build_tour(tour: TourFile, days: tuple[Day, ...]) -> Tour | None:
     """The domain :class:`~scheduler.domain.Tour`, or ``None`` when its id or zone is wrong."""
     if tour.id is None or tour.zone is None:
         return None
+    frame = tour.frame
+    resolved = resolve_legs(list(frame.legs), lambda place: frame.zone, IssueLog()) if frame else None
+    legs = tuple(leg for leg, _ in resolved or ())
     rule = tour.value_rule
     return Tour(
         id=tour.id, name=tour.name or tour.id, timezone=tour.zone.key,
@@ -577,4 +590,6 @@ def build_tour(tour: TourFile, days: tuple[Day, ...]) -> Tour | None:
                           priority_points=rule.priority_points, audience_points=rule.audience_points),
         time_step_minutes=tour.time_step_minutes,
         travel_rules=tour.travel.to_rules() if tour.travel is not None else None,
+        legs=legs or (), arrival=frame.arrival if frame else None,
+        departure=frame.departure if frame else None,
     )

@@ -64,7 +64,7 @@ def build_agenda(problem: Problem, instance: Instance, placements: list[Placemen
     breaks = []
     legs = []
     for day in instance.days:
-        date = tour_days[day.index].date
+        date = tour_days[day.date_index].date
         todays = sorted((p for p in placements if p.day == day.index), key=lambda p: (p.start, p.request_id))
         busy: list[tuple[int, int]] = []
         for p in todays:
@@ -99,4 +99,13 @@ def build_agenda(problem: Problem, instance: Instance, placements: list[Placemen
                 busy.append((depart, depart + minutes))
             if free_after is not None:
                 free_from = free_after
+    legs.extend(fixed_legs(problem))
     return tuple(engagements), tuple(breaks), tuple(legs)
+
+
+def fixed_legs(problem: Problem) -> list[TravelLeg]:
+    """The tour's fixed legs on its working days, as the agenda's travel legs."""
+    return [TravelLeg(day.date, leg.origin, leg.destination, leg.depart, leg.arrive, leg.ride_minutes,
+                      fixed=True, mode=leg.mode, ref=leg.ref, notes=leg.notes,
+                      checkin_minutes=leg.checkin_minutes)
+            for day in problem.tour.days for leg in day.legs]
