@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from ..domain import Break, Engagement, Problem, TravelLeg
+from ..domain import Break, Day, Engagement, FixedLeg, Problem, TravelLeg
 from .instance import Instance
 
 
@@ -105,7 +105,12 @@ def build_agenda(problem: Problem, instance: Instance, placements: list[Placemen
 
 def fixed_legs(problem: Problem) -> list[TravelLeg]:
     """The tour's fixed legs on its working days, as the agenda's travel legs."""
+    return [leg for day in problem.tour.days for leg in fixed_legs_of(day, day.legs)]
+
+
+def fixed_legs_of(day: Day, legs: Iterable[FixedLeg]) -> list[TravelLeg]:
+    """``legs`` (fixed legs of ``day``) as the agenda's travel legs."""
     return [TravelLeg(day.date, leg.origin, leg.destination, leg.depart, leg.arrive, leg.ride_minutes,
                       fixed=True, mode=leg.mode, ref=leg.ref, notes=leg.notes,
                       checkin_minutes=leg.checkin_minutes)
-            for day in problem.tour.days for leg in day.legs]
+            for leg in legs]
