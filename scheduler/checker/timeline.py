@@ -137,8 +137,8 @@ def stop_overs(plan: PlanView, day: DayView, ahead: list[Anchor]) -> list[Anchor
         return []
     stops = []
     for leg in plan.legs_on(day):
-        if leg.depart >= plan.replanned or leg.origin == leg.destination:
-            continue
+        if leg.depart >= plan.replanned or leg.origin == leg.destination or leg.fixed:
+            continue  # a fixed leg is an anchor of its own (anchors_of)
         following = next((anchor for anchor in ahead if anchor.begin >= leg.depart), ahead[-1])
         if following.place == leg.destination:
             continue
