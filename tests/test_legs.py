@@ -136,3 +136,16 @@ def test_the_run_sheet_shows_the_train_in_its_own_row(train_plan):
     assert "**11:30–14:20 Train AVE 03111**" in markdown
     radio_line = next(line for line in markdown.splitlines() if "Phone interview" in line)
     assert "AVE" not in radio_line
+
+
+@pytest.mark.parametrize("clock", [(10, 0), (11, 20), (12, 30), (16, 0)])
+def test_a_replan_keeps_the_train_where_it_was_booked(train_plan, clock):
+    """Re-planned before, at the check-in of, on and after the train, with no change: the
+    fixed leg stays as booked and the merged plan keeps every rule."""
+    from scheduler.replan import Changes, replan
+
+    now = datetime(2018, 11, 29, *clock, tzinfo=MADRID)
+    result = replan(train_plan, Changes(), now=now, params=FAST)
+    assert check_plan(plan_to_dict(result.plan)) == []
+    fixed = [t for t in result.plan.travel if t.fixed]
+    assert [(t.ref, t.depart) for t in fixed] == [("AVE 03111", datetime(2018, 11, 29, 11, 30, tzinfo=MADRID))]
