@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from .checker import check_plan, describe
-from .domain import Break, Plan, Problem, Request, TravelRules, Window
+from .domain import Break, Plan, Problem, Request, Tour, TravelLeg, TravelRules, Window
 from .errors import PlanFileError
 from .fsio import write_atomic
 from .planfile_read import SCHEMA_VERSION, plan_from_dict, problem_from_dict
@@ -105,6 +105,7 @@ def problem_to_dict(problem: Problem, breaks: tuple[Break, ...] = ()) -> dict[st
                           "balance_weight": tour.objective.balance_weight},
             "travel_rules": _travel_rules_to_dict(tour.travel_rules),
             "days": days,
+            **_passages_to_dict(tour, zone),
         },
         "locations": locations,
         "requests": requests,
@@ -169,6 +170,31 @@ def _plain_reading(moment: datetime, zone: ZoneInfo) -> bool:
     return first.utcoffset() == second.utcoffset() == moment.utcoffset()
 
 
+def _passages_to_dict(tour: Tour, zone: ZoneInfo) -> dict[str, Any]:
+    """The fixed legs, the arrival and the departure; each key only when the tour has it."""
+    body: dict[str, Any] = {}
+    if tour.legs:
+        body["legs"] = [{"from": leg.origin, "to": leg.destination, "depart": _iso(leg.depart, zone),
+                         "arrive": _iso(leg.arrive, zone), "mode": leg.mode, "ref": leg.ref,
+                         "notes": leg.notes, "checkin_minutes": leg.checkin_minutes}
+                        for leg in tour.legs]
+    for key, end in (("arrival", tour.arrival), ("departure", tour.departure)):
+        if end is not None:
+            body[key] = {"at": _iso(end.at, zone), "location": end.location,
+                         "buffer_minutes": end.buffer_minutes, "mode": end.mode, "ref": end.ref}
+    return body
+
+
+def _leg_to_dict(leg: TravelLeg, zone: ZoneInfo) -> dict[str, Any]:
+    body = {"day": leg.day.isoformat(), "from": leg.origin, "to": leg.destination,
+            "depart": _iso(leg.depart, zone), "arrive": _iso(leg.arrive, zone),
+            "minutes": leg.minutes, "estimated": leg.estimated}
+    if leg.fixed:
+        body.update(fixed=True, mode=leg.mode, ref=leg.ref, notes=leg.notes,
+                    checkin_minutes=leg.checkin_minutes)
+    return body
+
+
 def _travel_rules_to_dict(rules: TravelRules | None) -> dict[str, Any] | None:
     if rules is None:
         return None
@@ -197,12 +223,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
              "location": e.location}
             for e in plan.engagements
         ],
-        "travel": [
-            {"day": leg.day.isoformat(), "from": leg.origin, "to": leg.destination,
-             "depart": _iso(leg.depart, zone), "arrive": _iso(leg.arrive, zone),
-             "minutes": leg.minutes, "estimated": leg.estimated}
-            for leg in plan.travel
-        ],
+        "travel": [_leg_to_dict(leg, zone) for leg in plan.travel],
         "unscheduled": [{"request_id": u.request_id, "reason": u.reason, "code": u.code}
                         for u in plan.unscheduled],
         "solver": {

@@ -17,7 +17,9 @@ from .domain import (
     Contact,
     Day,
     DomainError,
+    Endpoint,
     Engagement,
+    FixedLeg,
     Guest,
     Location,
     Objective,
@@ -34,6 +36,8 @@ from .domain import (
     Unscheduled,
     Window,
     WindowsText,
+    replace,
+    utc,
 )
 from .errors import PlanFileError
 
@@ -199,8 +203,10 @@ def _tour(data: _Fields) -> tuple[Tour, tuple[Break, ...]]:
         raise PlanFileError(f"tour.timezone: unknown time zone {zone_name!r}") from error
     fields.zone = zone
     days, breaks = [], []
+    legs = _fixed_legs(fields)
     for day_fields in fields.each("days"):
         day = _day(day_fields)
+        day = _built(day_fields.path, lambda: _with_legs(day, legs))
         days.append(day)
         breaks += _breaks(day_fields, day.date)
     guest, organizer = fields.child("guest", {}), fields.child("organizer", {})
@@ -219,8 +225,35 @@ def _tour(data: _Fields) -> tuple[Tour, tuple[Break, ...]]:
         travel_rules=_travel_rules(fields),
         max_engagement_minutes_per_day=fields.optional_whole("max_engagement_minutes_per_day"),
         min_rest_minutes=fields.whole("min_rest_minutes", 0),
+        legs=legs,
+        arrival=_endpoint(fields, "arrival"),
+        departure=_endpoint(fields, "departure"),
     ))
     return tour, tuple(breaks)
+
+
+def _fixed_legs(tour: _Fields) -> tuple[FixedLeg, ...]:
+    return tuple(_built(item.path, lambda item=item: FixedLeg(
+        item.text("from"), item.text("to"), item.instant("depart"), item.instant("arrive"),
+        item.text("mode"), item.text("ref", ""), item.text("notes", ""),
+        item.whole("checkin_minutes", 0)))
+        for item in tour.each("legs", []))
+
+
+def _endpoint(tour: _Fields, key: str) -> Endpoint | None:
+    if tour.value(key, None) is None:
+        return None
+    end = tour.child(key)
+    return _built(end.path, lambda: Endpoint(end.instant("at"), end.text("location"),
+                                             end.whole("buffer_minutes", 0), end.text("mode", ""),
+                                             end.text("ref", "")))
+
+
+def _with_legs(day: Day, legs: tuple[FixedLeg, ...]) -> Day:
+    """The day with the fixed legs that share time with its hours (as tour.toml places them)."""
+    inside = tuple(leg for leg in legs if utc(leg.checkin_start) < utc(day.end)
+                   and utc(leg.arrive) > utc(day.start))
+    return replace(day, legs=inside) if inside else day
 
 
 def _window(pair: Any, path: str, zone: ZoneInfo) -> Window:
@@ -361,7 +394,9 @@ def plan_from_dict(data: Mapping[str, Any]) -> Plan:
     travel = tuple(
         _built(item.path, lambda item=item: TravelLeg(
             item.day("day"), item.text("from"), item.text("to"), item.instant("depart"),
-            item.instant("arrive"), item.whole("minutes"), item.flag("estimated", False)))
+            item.instant("arrive"), item.whole("minutes"), item.flag("estimated", False),
+            item.flag("fixed", False), item.text("mode", ""), item.text("ref", ""),
+            item.text("notes", ""), item.whole("checkin_minutes", 0)))
         for item in fields.each("travel", []))
     unscheduled = tuple(
         _built(item.path, lambda item=item: Unscheduled(

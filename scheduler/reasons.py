@@ -147,11 +147,12 @@ def rule_reason(problem: Problem, instance: Instance, data, engagements) -> str 
     placed = {e.request_id: e for e in engagements}
     day_index = {d.date: i for i, d in enumerate(problem.tour.days)}
 
-    def blocked_by(rule, other_id: str, day: int) -> bool:
+    def blocked_by(rule, other_id: str, part: int) -> bool:
         other = placed[other_id]
         begin, end = grid.minutes(other.start), grid.minutes(other.end)
         other_day = day_index[other.day]
-        ranges = data.starts[day]
+        ranges = data.starts[part]
+        day = instance.days[part].date_index  # a tour day split by a fixed leg has parts
         if rule.kind == "apart":
             return other_day == day
         if rule.kind == "gap":
@@ -182,7 +183,7 @@ def rule_reason(problem: Problem, instance: Instance, data, engagements) -> str 
         minutes: dict = {}
         for e in engagements:
             minutes[e.day] = minutes.get(e.day, 0) + problem.request(e.request_id).duration_minutes
-        days = [problem.tour.days[d] for d in data.starts]
+        days = [problem.tour.days[i] for i in sorted({instance.days[d].date_index for d in data.starts})]
         if all(minutes.get(d.date, 0) + data.duration > cap for d in days):
             return (f"Its days hold too many engagement minutes for {format_duration(data.duration)} "
                     f"more: at most {format_duration(cap)} a day (max_engagement_minutes_per_day).")
@@ -237,7 +238,7 @@ def explain_unscheduled(problem: Problem, instance: Instance,
         if by_rule is not None:
             out.append(Unscheduled(request.id, by_rule, "displaced"))
             continue
-        days = [problem.tour.days[d] for d in data.starts]
+        days = [problem.tour.days[i] for i in sorted({instance.days[d].date_index for d in data.starts})]
         full = [d for d in days if per_day.get(d.date, 0) >= problem.tour.max_engagements_per_day]
         if full and len(full) == len(days):
             names = ", ".join(f"{format_day(d.date)}" for d in full)

@@ -323,6 +323,10 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
     started = time.perf_counter()
     clock = SolveClock(float(params.time_limit))
     instance = build_instance(problem)
+    # Fixed legs split days into parts: placements name tour days, the model its parts.
+    baseline = replace(baseline, hints=instance.on_parts(baseline.hints),
+                       pinned=instance.on_parts(baseline.pinned),
+                       previous=instance.on_parts(baseline.previous))
     value_total = problem.total_value
     pruned_mandatory = [p for p in instance.pruned if problem.request(p.request_id).mandatory]
     if pruned_mandatory:

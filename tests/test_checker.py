@@ -599,6 +599,25 @@ def rest_as_long_as_the_weekend(data: dict[str, Any]) -> None:
 def rule_naming_an_unknown_request(data: dict[str, Any]) -> None:
     add_rule(data, "apart", requests=["psoe", "pp"])
 
+def _fixed_leg_on_friday(data: dict[str, Any], in_travel: bool) -> None:
+    """A booked car HOTEL → HOTEL on Friday 17:00–18:00 in tour.legs, in ``travel`` or not."""
+    booked = {"from": "HOTEL", "to": "HOTEL", "depart": fri("17:00"), "arrive": fri("18:00"),
+              "mode": "car", "ref": "Car 1", "notes": "", "checkin_minutes": 0}
+    data["tour"]["legs"] = [booked]
+    if in_travel:
+        data["travel"].append({"day": FRI, "from": "HOTEL", "to": "HOTEL", "depart": fri("17:00"),
+                               "arrive": fri("18:00"), "minutes": 60, "estimated": False, "fixed": True,
+                               "mode": "car", "ref": "Car 1", "notes": "", "checkin_minutes": 0})
+
+
+def fixed_leg_left_out_of_travel(data: dict[str, Any]) -> None:
+    """A fixed leg of the tour that the plan's travel does not hold."""
+    _fixed_leg_on_friday(data, in_travel=False)
+
+
+def fixed_leg_in_travel(data: dict[str, Any]) -> None:
+    """The same fixed leg, in the plan's travel with its times."""
+    _fixed_leg_on_friday(data, in_travel=True)
 
 
 @dataclass(frozen=True)
@@ -650,6 +669,7 @@ CASES = (
     Case("leg_unexpected", stop_over_departing_at_the_replan, stop_over_departed_before_the_replan),
     Case("leg_wrong_minutes", leg_of_fourteen_minutes_for_fifteen, leg_arriving_early),
     Case("leg_wrong_minutes", leg_whose_times_disagree_with_its_minutes, leg_arriving_early),
+    Case("fixed_leg", fixed_leg_left_out_of_travel, fixed_leg_in_travel),
     Case("too_many_per_day", cap_of_one_a_day, cap_of_two_a_day),
     Case("meal_missing", no_lunch_on_friday, late_lunch_on_friday),
     Case("meal_outside_window", lunch_before_its_window, lunch_ending_as_its_window_closes),

@@ -92,6 +92,32 @@ class LegView:
     arrive: datetime
     minutes: int
     home: str | None
+    fixed: bool = False
+    checkin: timedelta = timedelta(0)
+
+    @property
+    def busy_start(self) -> datetime:
+        """When the leg takes the guest: its departure, less the check-in of a fixed leg."""
+        return self.depart - self.checkin
+
+
+@dataclass(frozen=True, slots=True)
+class FixedLegView:
+    """A booked leg of the tour (``tour.legs``): the guest is at ``origin`` by ``depart -
+    checkin`` and at ``destination`` from ``arrive``; ``home`` is the working day it is on."""
+
+    index: int
+    origin: str
+    destination: str
+    depart: datetime
+    arrive: datetime
+    checkin: timedelta
+    label: str
+    home: str | None
+
+    @property
+    def busy_start(self) -> datetime:
+        return self.depart - self.checkin
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +165,10 @@ class PlanView:
     rules: tuple[RuleView, ...] = ()
     minutes_cap: timedelta | None = None  # max_engagement_minutes_per_day
     rest: timedelta = timedelta(0)  # min_rest_minutes
+    fixed_legs: tuple[FixedLegView, ...] = ()  # tour.legs
+
+    def fixed_legs_on(self, day: DayView) -> list[FixedLegView]:
+        return [leg for leg in self.fixed_legs if leg.home == day.date]
 
     def day(self, day_date: str) -> DayView:
         """The tour day of that date (one that exists)."""

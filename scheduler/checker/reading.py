@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .fields import (FieldReader, Malformed, calendar_date, flag, items_of, known_place, required,
                      text_of, whole_number)
-from .plan_view import (BreakView, DayView, EngagementView, LegView, MealView, PlanView, RequestView,
-                        RuleView, UnscheduledView, home_day)
+from .plan_view import (BreakView, DayView, EngagementView, FixedLegView, LegView, MealView, PlanView,
+                        RequestView, RuleView, UnscheduledView, home_day)
 from .violations import SCHEMA_VERSION, Violation
 from .windows import Calendar, WindowsText, request_windows
 
@@ -234,7 +234,20 @@ def read_plan_dict(data: Any) -> tuple[PlanView | None, list[Violation]]:
             reader.instant(required(raw, "depart", path), f"{path}.depart", day=label),
             reader.instant(required(raw, "arrive", path), f"{path}.arrive", day=label),
             whole_number(required(raw, "minutes", path), f"{path}.minutes", 0),
-            None)
+            None, flag(raw.get("fixed", False), f"{path}.fixed"),
+            timedelta(minutes=whole_number(raw.get("checkin_minutes", 0), f"{path}.checkin_minutes", 0)))
+
+    def read_fixed_leg(raw: Any, path: str, index: int) -> FixedLegView:
+        depart = reader.instant(required(raw, "depart", path), f"{path}.depart")
+        arrive = reader.instant(required(raw, "arrive", path), f"{path}.arrive")
+        if arrive <= depart:
+            raise Malformed(f"{path}: the leg arrives before it departs")
+        checkin = timedelta(minutes=whole_number(raw.get("checkin_minutes", 0), f"{path}.checkin_minutes", 0))
+        mode, ref = text_of(required(raw, "mode", path), f"{path}.mode"), raw.get("ref", "")
+        return FixedLegView(index, known_place(required(raw, "from", path), f"{path}.from", places),
+                            known_place(required(raw, "to", path), f"{path}.to", places),
+                            depart, arrive, checkin, f"{mode} {ref}".strip() if isinstance(ref, str) else mode,
+                            None)
 
     def read_unscheduled(raw: Any, path: str, index: int) -> UnscheduledView:
         request_id = text_of(required(raw, "request_id", path), f"{path}.request_id")
@@ -250,11 +263,15 @@ def read_plan_dict(data: Any) -> tuple[PlanView | None, list[Violation]]:
     unscheduled = reader.each(
         reader.guard(lambda: items_of(required(data, "unscheduled", "the plan"), "unscheduled"), []),
         "unscheduled", read_unscheduled)
+    fixed_legs = reader.each(reader.guard(lambda: items_of(tour.get("legs", []), "tour.legs"), []),
+                             "tour.legs", read_fixed_leg) if isinstance(tour, Mapping) else []
     if reader.problems or zone is None:
         return None, list(dict.fromkeys(reader.problems))  # one report per distinct problem
 
     engagements = [replace(e, home=home_day(days, e.label, e.start)) for e in engagements]
-    legs = [replace(leg, home=home_day(days, leg.label, leg.depart)) for leg in legs]
+    legs = [replace(leg, home=home_day(days, leg.label, leg.busy_start if leg.fixed else leg.depart))
+            for leg in legs]
+    fixed_legs = [replace(leg, home=home_day(days, "", leg.busy_start)) for leg in fixed_legs]
     plan = PlanView(
         zone_name=zone_name, zone=zone, days=tuple(by_start), max_per_day=max_per_day,
         buffer=timedelta(minutes=buffer), travel=travel,
@@ -263,6 +280,6 @@ def read_plan_dict(data: Any) -> tuple[PlanView | None, list[Violation]]:
         engagements=tuple(engagements), legs=tuple(legs), unscheduled=tuple(unscheduled),
         stamps=tuple(reader.stamps), replanned=replanned, rules=tuple(rules),
         minutes_cap=None if minutes_cap is None else timedelta(minutes=minutes_cap),
-        rest=timedelta(minutes=rest))
+        rest=timedelta(minutes=rest), fixed_legs=tuple(fixed_legs))
     return plan, []
 

@@ -15,8 +15,8 @@ from .rules_engagements import (not_fixed_start, outside_hours, outside_window, 
 from .rules_requests import (duplicate, mandatory_missing, unknown_request, unscheduled_inconsistent,
                              wrong_code, wrong_offset)
 from .rules_tour import rest_too_short, rule_apart, rule_before, rule_gap, too_many_minutes_per_day
-from .rules_travel import (leg_misplaced, leg_missing, leg_overlap, leg_unexpected, leg_wrong_minutes,
-                           overlap, travel_too_short)
+from .rules_travel import (fixed_leg, leg_misplaced, leg_missing, leg_overlap, leg_unexpected,
+                           leg_wrong_minutes, overlap, travel_too_short)
 from .violations import Violation
 
 
@@ -41,6 +41,7 @@ CHECKS: tuple[Callable[[PlanView], Iterator[Violation]], ...] = (
     leg_misplaced,
     leg_unexpected,
     leg_wrong_minutes,
+    fixed_leg,
     too_many_per_day,
     meal_missing,
     meal_outside_window,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 
 from .plan_view import DayView, EngagementView, PlanView, RequestView
 from .timeline import minutes_text, offset_text
@@ -102,7 +103,7 @@ def wrong_code(plan: PlanView) -> Iterator[Violation]:
                     break
         elif entry.code == "no_window":
             for day in plan.days:
-                if has_room(request, day):
+                if has_room(request, day, _free_hours(plan, day)):
                     yield Violation("wrong_code",
                                     f"{plan.who(request.id)} is unscheduled as no_window, but one of its "
                                     f"windows has room for it within the hours of {day.date}",
@@ -110,17 +111,32 @@ def wrong_code(plan: PlanView) -> Iterator[Violation]:
                     break
 
 
-def has_room(request: RequestView, day: DayView) -> bool:
+def _free_hours(plan: PlanView, day: DayView) -> list[tuple[datetime, datetime]]:
+    """The day's hours less its fixed legs: from the buffer before a leg's check-in (the last
+    engagement's buffer ends before the guest leaves) to its arrival."""
+    free = [(day.start, day.end)]
+    for leg in plan.fixed_legs_on(day):
+        busy_from, busy_to = leg.busy_start - plan.buffer, leg.arrive
+        free = [piece for low, high in free
+                for piece in ((low, min(high, busy_from)), (max(low, busy_to), high))
+                if piece[1] > piece[0]]
+    return free
+
+
+def has_room(request: RequestView, day: DayView,
+             hours: list[tuple[datetime, datetime]] | None = None) -> bool:
     """Whether one of the request's windows holds it, set-up included, within the day's hours
-    (at its fixed start when it has one)."""
-    for start, end in request.windows:
-        first = max(start, day.start + request.setup)
-        last = min(end, day.end)
-        if request.fixed_start is not None:
-            first = max(first, request.fixed_start)
-            last = min(last, request.fixed_start + request.duration)
-        if last - first >= request.duration:
-            return True
+    (``hours``: the day's free stretches; by default the whole day), at its fixed start when
+    it has one."""
+    for hours_start, hours_end in hours if hours is not None else [(day.start, day.end)]:
+        for start, end in request.windows:
+            first = max(start, hours_start + request.setup)
+            last = min(end, hours_end)
+            if request.fixed_start is not None:
+                first = max(first, request.fixed_start)
+                last = min(last, request.fixed_start + request.duration)
+            if last - first >= request.duration:
+                return True
     return False
 
 

@@ -96,6 +96,8 @@ def leg_wrong_minutes(plan: PlanView) -> Iterator[Violation]:
     places) or from ``arrive - depart``."""
     for leg in plan.legs:
         expected = 0 if leg.origin == leg.destination else plan.travel.get((leg.origin, leg.destination))
+        if leg.fixed:
+            expected = None  # a booked ride takes its own time
         taken = leg.arrive - leg.depart
         if expected is not None and leg.minutes != expected:
             yield Violation("leg_wrong_minutes",
@@ -108,3 +110,27 @@ def leg_wrong_minutes(plan: PlanView) -> Iterator[Violation]:
                             f"it departs {plan.clock(leg.depart)} and arrives {plan.clock(leg.arrive)} "
                             f"({minutes_text(taken)})", None, leg.home)
 
+
+
+def fixed_leg(plan: PlanView) -> Iterator[Violation]:
+    """Forbid a plan whose ``travel`` misses, moves or invents a fixed leg of ``tour.legs``.
+
+    Every fixed leg on a working day is in ``travel`` with ``fixed`` true, the same places,
+    departure, arrival and check-in; no other leg of ``travel`` is ``fixed``.
+    """
+    written = [leg for leg in plan.legs if leg.fixed]
+    for leg in plan.fixed_legs:
+        if leg.home is None:
+            continue
+        match = next((item for item in written if (item.origin, item.destination, item.depart, item.arrive,
+                                                     item.checkin) == (leg.origin, leg.destination, leg.depart,
+                                                                       leg.arrive, leg.checkin)), None)
+        if match is None:
+            yield Violation("fixed_leg", f"the {leg.label} {leg.origin} → {leg.destination} at "
+                            f"{plan.span(leg.depart, leg.arrive)} is not in the plan's travel as a fixed "
+                            "leg with the same times and check-in", None, leg.home)
+        else:
+            written.remove(match)
+    for item in written:
+        yield Violation("fixed_leg", f"the fixed leg {item.origin} → {item.destination} at "
+                        f"{plan.span(item.depart, item.arrive)} is no leg of tour.legs", None, item.home)

@@ -37,9 +37,10 @@ def busy_intervals(plan: PlanView, day: DayView, with_legs: bool) -> list[Busy]:
                            f"the {item.kind} break {plan.span(item.start, item.end)}", None))
     if with_legs:
         for leg in plan.legs_on(day):
-            items.append(Busy(("leg", leg.index), leg.depart, leg.arrive,
-                               f"the travel leg {leg.origin} → {leg.destination} "
-                               f"{plan.span(leg.depart, leg.arrive)}", None))
+            what = "the fixed leg" if leg.fixed else "the travel leg"
+            items.append(Busy(("leg", leg.index), leg.busy_start, leg.arrive,
+                               f"{what} {leg.origin} → {leg.destination} "
+                               f"{plan.span(leg.busy_start, leg.arrive)}", None))
     return sorted(items, key=lambda item: (item.start, item.end))
 
 
@@ -94,6 +95,7 @@ class Anchor:
     place: str
     what: str
     engagement: EngagementView | None
+    fixed_leg: int | None = None  # the index in tour.legs of a fixed leg this anchor ends or starts
 
 
 def anchors_of(plan: PlanView, day: DayView) -> list[Anchor]:
@@ -109,6 +111,12 @@ def anchors_of(plan: PlanView, day: DayView) -> list[Anchor]:
             in_person.append(Anchor(begin, finish, place, f"{plan.who(engagement.request_id)} at {place}",
                                      engagement))
     in_person.sort(key=lambda anchor: (anchor.begin, anchor.finish, anchor.engagement.index))
+    # A fixed leg: the guest is at its origin by the check-in and at its destination on arrival.
+    for leg in plan.fixed_legs_on(day):
+        in_person.append(Anchor(leg.busy_start, leg.busy_start, leg.origin,
+                                f"the {leg.label} at {leg.origin}", None, leg.index))
+        in_person.append(Anchor(leg.arrive, leg.arrive, leg.destination,
+                                f"the {leg.label} arriving at {leg.destination}", None, leg.index))
     # A stop-over comes before an engagement whose occupancy begins as the guest arrives.
     stops = sorted(stop_overs(plan, day, in_person + [end]), key=lambda anchor: anchor.finish)
     middle = sorted(stops + in_person, key=lambda anchor: (anchor.begin, anchor.engagement is not None))
@@ -129,8 +137,8 @@ def stop_overs(plan: PlanView, day: DayView, ahead: list[Anchor]) -> list[Anchor
         return []
     stops = []
     for leg in plan.legs_on(day):
-        if leg.depart >= plan.replanned or leg.origin == leg.destination:
-            continue
+        if leg.depart >= plan.replanned or leg.origin == leg.destination or leg.fixed:
+            continue  # a fixed leg is an anchor of its own (anchors_of)
         following = next((anchor for anchor in ahead if anchor.begin >= leg.depart), ahead[-1])
         if following.place == leg.destination:
             continue
@@ -145,8 +153,12 @@ def moves_of(plan: PlanView, day: DayView) -> list[Move]:
     """The changes of place of a day, between consecutive anchors at different places."""
     anchors = anchors_of(plan, day)
     busy = busy_intervals(plan, day, with_legs=False)
+    busy += [Busy(("fixed", leg.index), leg.busy_start, leg.arrive, leg.label, None)
+             for leg in plan.fixed_legs_on(day)]
     moves = []
     for left, reached in zip(anchors, anchors[1:], strict=False):
+        if left.fixed_leg is not None and left.fixed_leg == reached.fixed_leg:
+            continue  # the fixed leg itself
         minutes = plan.travel.get((left.place, reached.place))
         if left.place == reached.place or minutes is None:
             # No time for a place only an unknown request names: unknown_request says it.
@@ -167,7 +179,7 @@ def match_legs(plan: PlanView, day: DayView) -> tuple[list[Move], dict[int, LegV
     Legs between identical places are not moves and are left out of the pairing.
     """
     moves = moves_of(plan, day)
-    unused = [leg for leg in plan.legs_on(day) if leg.origin != leg.destination]
+    unused = [leg for leg in plan.legs_on(day) if leg.origin != leg.destination and not leg.fixed]
     leg_of: dict[int, LegView] = {}
     for inside_only in (True, False):
         for position, move in enumerate(moves):

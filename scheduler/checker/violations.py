@@ -30,6 +30,7 @@ RULES: Mapping[str, str] = {
     "leg_misplaced": "a travel leg outside the stretch between the places it joins",
     "leg_unexpected": "a travel leg that matches no change of place of its day",
     "leg_wrong_minutes": "a leg whose minutes differ from the travel table or from its own times",
+    "fixed_leg": "a fixed leg of tour.legs missing from `travel` or moved, or a `fixed` leg that is none",
     "too_many_per_day": "more engagements on a day than max_engagements_per_day",
     "meal_missing": "a day with a meal rule but no meal break",
     "meal_outside_window": "a meal break outside the day's meal window",

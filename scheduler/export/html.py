@@ -69,6 +69,8 @@ def _table_rows(day: DayView) -> list[tuple[str, MarkerRow | Item]]:
             rows.append(("engagement", item))
         elif isinstance(item, BreakItem):
             rows.append(("break", item))
+        elif item.fixed:
+            rows.append(("leg", item))
         elif item == arrival and item != day.items[-1]:
             # The way to the night's place gets its own row when something (a late meal) follows it.
             rows.append(("marker", MarkerRow(item.end_text,

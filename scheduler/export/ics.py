@@ -22,6 +22,7 @@ from ..formatting import REMOTE_LABELS, format_time_marked, place_text
 from ..fsio import write_atomic
 from ..timegrid import repeated_hour_pass
 from .audience import AUDIENCES
+from .passages import passage_events
 
 __all__ = [
     "AUDIENCES",
@@ -302,13 +303,21 @@ def _travel_event(plan: Plan, leg: TravelLeg, uid: str, *, calendar_zone: str,
     event.add("UID", uid)
     event.add("DTSTAMP", dtstamp(plan))
     event.add("SEQUENCE", sequence)
-    event.add("SUMMARY", f"Travel: {_location_name(plan, leg.origin)} → "
+    label = f"{leg.mode.capitalize()} {leg.ref}".strip() if leg.fixed else "Travel"
+    event.add("SUMMARY", f"{label}: {_location_name(plan, leg.origin)} → "
                          f"{_location_name(plan, leg.destination)}")
     add_times(event, leg.depart, leg.arrive, zone_name)
     event.add("LOCATION", place_text(origin, None) if origin else leg.origin)
     lines = [f"From: {place_text(origin, None) if origin else leg.origin}",
              f"To: {place_text(destination, None) if destination else leg.destination}",
              f"{leg.minutes} minutes" + (" (estimated)" if leg.estimated else "")]
+    if leg.fixed:
+        lines[2:2] = [f"Mode: {leg.mode}", *([f"Reference: {leg.ref}"] if leg.ref else [])]
+        if leg.checkin_minutes:
+            be_there = in_zone(leg.depart - timedelta(minutes=leg.checkin_minutes), zone_name)
+            lines.append(f"Be there by {be_there:%H:%M} ({leg.checkin_minutes} minutes before departure)")
+        if leg.notes:
+            lines.append(f"Notes: {leg.notes}")
     if calendar_zone != zone_name:
         lines.append(_local_time_line(leg.depart, leg.arrive, zone_name))
     event.add("DESCRIPTION", "\n".join(lines))
@@ -427,6 +436,7 @@ def guest_calendar(plan: Plan, *, audience: str = "guest", alarm_minutes: int = 
     for night, location_id in nights(plan):
         events.append(_night_event(plan, night, location_id,
                                    sequence=sequences.get(night_uid(tour.id, night), 0)))
+    events += passage_events(plan, dtstamp(plan), sequences)
     events.sort(key=lambda event: _event_order(event, tour.timezone))
 
     calendar = new_calendar()

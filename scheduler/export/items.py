@@ -29,6 +29,9 @@ class TravelItem:
         Travel time in minutes.
     estimated
         True when the time was estimated from coordinates rather than given by the organizer.
+    fixed, mode, ref, notes, checkin_minutes
+        A booked leg of the tour (a train, a flight): its own row in the run sheet, with its
+        mode, reference, notes and the minutes the guest must be there before it departs.
     """
 
     start: datetime
@@ -41,6 +44,12 @@ class TravelItem:
     destination_id: str
     minutes: int
     estimated: bool
+    fixed: bool = False
+    mode: str = ""
+    ref: str = ""
+    notes: str = ""
+    checkin_minutes: int = 0
+    checkin_text: str = ""
 
     kind = "travel"
 
@@ -48,6 +57,11 @@ class TravelItem:
     def title(self) -> str:
         """``Hotel Central → PSOE, Ferraz``."""
         return f"{self.origin} \u2192 {self.destination}"
+
+    @property
+    def label(self) -> str:
+        """``Train AVE 03111`` for a fixed leg; ``Travel`` for the others."""
+        return f"{self.mode.capitalize()} {self.ref}".strip() if self.fixed else "Travel"
 
     @property
     def minutes_text(self) -> str:

@@ -101,6 +101,11 @@ def _cover(view: PlanView) -> list[str]:
 
 
 def _travel_line(leg: TravelItem) -> str:
+    if leg.fixed:
+        checkin = f"; be there {leg.checkin_text}" if leg.checkin_text else ""
+        notes = f". {_md(leg.notes)}" if leg.notes else ""
+        return (f"- **{leg.start_text}\u2013{leg.end_text} {_md(leg.label)}**: {_md(leg.origin)} \u2192 "
+                f"{_md(leg.destination)} ({format_duration(leg.minutes)}{checkin}){notes}")
     estimated = ", estimated" if leg.estimated else ""
     return (f"- {leg.start_text}\u2013{leg.end_text} Travel: {_md(leg.origin)} \u2192 "
             f"{_md(leg.destination)} ({format_duration(leg.minutes)}{estimated})")

@@ -280,6 +280,13 @@ def _travel_item(plan: Plan, leg: TravelLeg, zone: ZoneInfo) -> TravelItem:
         destination_id=leg.destination,
         minutes=leg.minutes,
         estimated=leg.estimated,
+        fixed=leg.fixed,
+        mode=leg.mode,
+        ref=leg.ref,
+        notes=leg.notes,
+        checkin_minutes=leg.checkin_minutes,
+        checkin_text=format_time(leg.depart - timedelta(minutes=leg.checkin_minutes), zone)
+        if leg.fixed and leg.checkin_minutes else "",
     )
 
 
@@ -337,16 +344,18 @@ def _day_view(plan: Plan, day: Day, number: int, count: int, audience: str) -> D
     guest_place_id = day.start_location
     for position, engagement in enumerate(engagements, start=1):
         before: list[TravelItem] = []
-        # A leg belongs to the first engagement that starts after it arrives.
+        # A leg belongs to the first engagement that starts after it arrives; a fixed leg
+        # (a booked train) has a row of its own.
         while leg_index < len(legs) and utc(legs[leg_index].arrive) <= utc(engagement.start):
-            before.append(_travel_item(plan, legs[leg_index], zone))
+            if not legs[leg_index].fixed:
+                before.append(_travel_item(plan, legs[leg_index], zone))
             guest_place_id = legs[leg_index].destination
             leg_index += 1
         item = _engagement_item(plan, engagement, position, zone, tuple(before), guest_place_id, audience)
         if engagement.location is not None:
             guest_place_id = engagement.location
         items.append((utc(item.setup_start), 1, item))
-    closing = tuple(_travel_item(plan, leg, zone) for leg in legs[leg_index:])
+    closing = tuple(_travel_item(plan, leg, zone) for leg in legs[leg_index:] if not leg.fixed)
     for leg in legs:
         items.append((utc(leg.depart), 0, _travel_item(plan, leg, zone)))
     for placed in breaks:

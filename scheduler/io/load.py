@@ -9,6 +9,7 @@ from pathlib import Path
 from scheduler.domain import Day, DomainError, Location, Problem, Request, Tour
 from scheduler.errors import InputError, InputIssue
 from scheduler.io.issues import IssueLog, Suggester
+from scheduler.io.legs import check_leg_reach
 from scheduler.io.places import (PlaceEntry, TravelSettings, default_travel_settings, read_locations,
                                  read_travel, read_travel_modes, travel_table)
 from scheduler.io.requests import RequestsRead, ValueRule, read_requests
@@ -172,6 +173,9 @@ def _used_ids(tour: Tour, requests: tuple[Request, ...]) -> list[str]:
     ids = {request.location_id for request in requests if request.location_id is not None}
     for day in tour.days:
         ids.update((day.start_location, day.end_location))
+        ids.update(place for leg in day.legs for place in (leg.origin, leg.destination))
+    # The arrival and the departure, for the transfer to or from the lodging in the calendar.
+    ids.update(end.location for end in (tour.arrival, tour.departure) if end is not None)
     return sorted(ids)
 
 
@@ -202,6 +206,9 @@ def _problem(days: tuple[Day, ...], read: RequestsRead, places: Mapping[str, Pla
                 f"and {shown}{more}")
     if len(log):
         return None  # a problem already reported (an unknown place, say) would only repeat here
+    check_leg_reach(tour.days, table, log)
+    if len(log):
+        return None
     try:
         return Problem(tour, read.requests, {place: locations[place] for place in used}, table,
                        tuple(entry.rule for entry in tour_file.rules if entry.rule is not None))

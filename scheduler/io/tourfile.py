@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from scheduler.domain import Day, Guest, Objective, Organizer, Tour, Window, utc
+from scheduler.domain import Day, Endpoint, FixedLeg, Guest, Objective, Organizer, Tour, Window, utc
 from scheduler.io.cells import EMAIL_HINT, id_problem, is_email
 from scheduler.io.issues import IssueLog, did_you_mean
+from scheduler.io.legs import LegEntry, legs_of_day, read_legs, read_mode, resolve_legs
 from scheduler.io.places import TravelMode, TravelSettings
 from scheduler.domain import VALUE_BASES, ValueRule
 from scheduler.io.tomlfile import TomlLines, TomlTable, load_toml
@@ -39,19 +40,10 @@ MINUTES_PER_DAY = 24 * 60
 MAX_SPEED_KMH = 2000.0
 _TOUR_ID = re.compile(r"^[A-Za-z0-9_\-]+$")
 _TOP_KEYS = ("tour", "guest", "organizer", "arrival", "departure", "lodging", "hours", "meal",
-             "limits", "travel", "objective", "rules")
+             "limits", "travel", "objective", "rules", "legs")
 _LIMIT_KEYS = ("max_engagements_per_day", "min_buffer_minutes", "time_step_minutes",
                "max_engagement_minutes_per_day", "min_rest_hours")
 MAX_REST_HOURS = 24.0
-
-
-@dataclass(frozen=True, slots=True)
-class Endpoint:
-    """The arrival or the departure: when, where, and the buffer around it."""
-
-    at: datetime
-    location: str
-    buffer_minutes: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +102,7 @@ class DayFrame:
     arrival: Endpoint | None
     departure: Endpoint | None
     lodging: tuple[Lodging, ...]
+    legs: tuple[LegEntry, ...] = ()
 
     def line(self, name: str) -> int | None:
         """The line of a dotted key (``hours.start``)."""
@@ -234,7 +227,15 @@ class _TourReader:
                 or hours_end is None):
             return None
         return DayFrame(self.top.lines, zone, first_day, last_day, hours_start, hours_end,
-                        overrides, meal, arrival, departure, lodging)
+                        overrides, meal, arrival, departure, lodging, self._legs())
+
+    def _legs(self) -> tuple[LegEntry, ...]:
+        tables = self.top.tables("legs")
+        for table in tables:
+            for key in ("from", "to"):
+                if isinstance(table.data.get(key), str):
+                    self.refs.append(LocationRef(table.data[key], table.line(key), table.name(key)))
+        return tuple(read_legs(tables))
 
     def _empty(self, name: str) -> TomlTable:
         return TomlTable({}, name, self.top.file, self.top.lines, self.top.log)
@@ -252,7 +253,7 @@ class _TourReader:
         table = self.top.table(name)
         if table is None:
             return None
-        table.check_keys(("at", "location", "buffer_minutes"))
+        table.check_keys(("at", "location", "buffer_minutes", "mode", "ref"))
         moment = table.moment("at", required=True)
         location = table.text("location", required=True)
         buffer_minutes = table.whole("buffer_minutes", default=0, maximum=MINUTES_PER_DAY)
@@ -265,7 +266,7 @@ class _TourReader:
         except LocalTimeError as error:
             table.problem("at", str(error))
             return None
-        return Endpoint(at, location, buffer_minutes)
+        return Endpoint(at, location, buffer_minutes, read_mode(table) or "", table.text("ref") or "")
 
     def _lodging(self) -> tuple[Lodging, ...]:
         stays: list[Lodging] = []
@@ -444,8 +445,12 @@ def _check_overrides(frame: DayFrame, log: IssueLog) -> None:
 class _DayBuilder:
     """Builds the days one date at a time, collecting the nights that have no lodging."""
 
-    def __init__(self, frame: DayFrame, nights: Mapping[date, Lodging], log: IssueLog) -> None:
+    def __init__(self, frame: DayFrame, nights: Mapping[date, Lodging], log: IssueLog,
+                 legs: tuple[FixedLeg, ...] = (), leg_lines: Mapping[FixedLeg, int | None] | None = None
+                 ) -> None:
         self.frame = frame
+        self.legs = legs
+        self.leg_lines = leg_lines or {}
         self.zone = frame.zone
         self.nights = nights
         self.log = log
@@ -471,7 +476,8 @@ class _DayBuilder:
         meal = self.frame.meal
         meal_window = self._meal(day, start, end, meal) if meal is not None else None
         meal_minutes = meal.minutes if meal is not None and meal_window is not None else 0
-        return Day(day, start, end, start_location, end_location, meal_window, meal_minutes)
+        legs = legs_of_day(day, start, end, self.legs, self.leg_lines, self.log)
+        return Day(day, start, end, start_location, end_location, meal_window, meal_minutes, legs)
 
     def _hours(self, day: date, override: HoursOverride | None) -> tuple[datetime, datetime] | None:
         start_minute, end_minute = self.frame.hours_start, self.frame.hours_end
@@ -558,7 +564,11 @@ def build_days(frame: DayFrame, log: IssueLog) -> tuple[Day, ...] | None:
     _check_overrides(frame, log)
     if not _check_endpoints(frame, log):
         return None
-    builder = _DayBuilder(frame, _nights(frame, log), log)
+    resolved = resolve_legs(list(frame.legs), lambda place: frame.zone, log)
+    if resolved is None:
+        return None
+    legs = tuple(leg for leg, _ in resolved)
+    builder = _DayBuilder(frame, _nights(frame, log), log, legs, dict(resolved))
     days = []
     for day in _each_date(frame.first_day, frame.last_day):
         override = frame.overrides.get(day)
@@ -581,6 +591,9 @@ def build_tour(tour: TourFile, days: tuple[Day, ...]) -> Tour | None:
     """The domain :class:`~scheduler.domain.Tour`, or ``None`` when its id or zone is wrong."""
     if tour.id is None or tour.zone is None:
         return None
+    frame = tour.frame
+    resolved = resolve_legs(list(frame.legs), lambda place: frame.zone, IssueLog()) if frame else None
+    legs = tuple(leg for leg, _ in resolved or ())
     rule = tour.value_rule
     return Tour(
         id=tour.id, name=tour.name or tour.id, timezone=tour.zone.key,
@@ -593,4 +606,6 @@ def build_tour(tour: TourFile, days: tuple[Day, ...]) -> Tour | None:
         travel_rules=tour.travel.to_rules() if tour.travel is not None else None,
         max_engagement_minutes_per_day=tour.max_engagement_minutes_per_day,
         min_rest_minutes=tour.min_rest_minutes,
+        legs=legs or (), arrival=frame.arrival if frame else None,
+        departure=frame.departure if frame else None,
     )

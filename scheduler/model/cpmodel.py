@@ -320,9 +320,11 @@ class PlannerModel(TourRuleConstraints):
         return m.new_optional_interval_var(start, size, end, presence, f"leg_{name}_d{d}")
 
     def _cap_per_day(self, v: DayVariables) -> None:
-        """Forbids more engagements on a day than the tour's cap."""
-        d = v.day.index
-        served = [self.present[(d, r.index)] for r in v.nodes + v.remotes]
+        """Forbids more engagements on a day than the tour's cap (a split day's parts together)."""
+        if v.day.index != v.day.date_index:
+            return  # counted with the day's first part
+        parts = [w for w in self.days if w.day.date_index == v.day.index]
+        served = [self.present[(w.day.index, r.index)] for w in parts for r in w.nodes + w.remotes]
         if len(served) > self.instance.cap:
             self.model.add(sum(served) <= self.instance.cap)
 

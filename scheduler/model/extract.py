@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from ..domain import Break, Engagement, Problem, TravelLeg
+from ..domain import Break, Day, Engagement, FixedLeg, Problem, TravelLeg
 from .instance import Instance
 
 
@@ -64,7 +64,7 @@ def build_agenda(problem: Problem, instance: Instance, placements: list[Placemen
     breaks = []
     legs = []
     for day in instance.days:
-        date = tour_days[day.index].date
+        date = tour_days[day.date_index].date
         todays = sorted((p for p in placements if p.day == day.index), key=lambda p: (p.start, p.request_id))
         busy: list[tuple[int, int]] = []
         for p in todays:
@@ -99,4 +99,18 @@ def build_agenda(problem: Problem, instance: Instance, placements: list[Placemen
                 busy.append((depart, depart + minutes))
             if free_after is not None:
                 free_from = free_after
+    legs.extend(fixed_legs(problem))
     return tuple(engagements), tuple(breaks), tuple(legs)
+
+
+def fixed_legs(problem: Problem) -> list[TravelLeg]:
+    """The tour's fixed legs on its working days, as the agenda's travel legs."""
+    return [leg for day in problem.tour.days for leg in fixed_legs_of(day, day.legs)]
+
+
+def fixed_legs_of(day: Day, legs: Iterable[FixedLeg]) -> list[TravelLeg]:
+    """``legs`` (fixed legs of ``day``) as the agenda's travel legs."""
+    return [TravelLeg(day.date, leg.origin, leg.destination, leg.depart, leg.arrive, leg.ride_minutes,
+                      fixed=True, mode=leg.mode, ref=leg.ref, notes=leg.notes,
+                      checkin_minutes=leg.checkin_minutes)
+            for leg in legs]

@@ -4,13 +4,21 @@ Times are whole minutes on a :class:`~scheduler.timegrid.TimeGrid`. For each req
 day we keep the ranges of *start* times that satisfy its windows, the day's hours and the
 travel from the day's start place and back to its end place; a request with no range on a
 day is not a candidate there, and a request with no range on any day never enters the model.
+
+A tour day with fixed legs (a booked train) is split into parts: the part before a leg ends
+at the leg's origin by its check-in, the part after it starts at its destination on arrival.
+Each part is a day of the model. The first part of tour day ``i`` keeps index ``i``, so that
+day indices elsewhere (re-planning, explanations) still name tour days; the later parts
+follow after the last tour day, each knowing its ``tour_day``. The cap on engagements counts
+a tour day's parts together; its meal goes to the part with the most room for it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Mapping
 
-from ..domain import Problem, Request, TourRule
+from ..domain import Day, Problem, Request, TourRule
 from ..timegrid import TimeGrid
 
 Ranges = tuple[tuple[int, int], ...]
@@ -29,6 +37,12 @@ class DayData:
     meal_earliest: int | None
     meal_latest: int | None  # the latest *end* of the meal
     meal_minutes: int
+    tour_day: int = -1  # the tour day this is (a part of); -1: the same as ``index``
+
+    @property
+    def date_index(self) -> int:
+        """The index of the tour day this day (or part of a day) belongs to."""
+        return self.index if self.tour_day < 0 else self.tour_day
 
     @property
     def has_meal(self) -> bool:
@@ -97,6 +111,26 @@ class Instance:
         """The requests that can take place on ``day``, in request order."""
         return [r for r in self.requests if day in r.starts]
 
+    def parts_of(self, tour_day: int) -> list[int]:
+        """The model days that make up a tour day (one, unless fixed legs split it)."""
+        return [day.index for day in self.days if day.date_index == tour_day]
+
+    def part_at(self, tour_day: int, minute: int) -> int:
+        """The model day of ``tour_day`` whose hours hold ``minute`` (its first part if none)."""
+        for index in self.parts_of(tour_day):
+            day = self.days[index]
+            if day.start <= minute <= day.end:
+                return index
+        return tour_day
+
+    def on_parts(self, placements: Mapping[str, tuple[int, int]] | None
+                 ) -> Mapping[str, tuple[int, int]] | None:
+        """Placements by (tour day, start) as placements by (model day, start)."""
+        if placements is None or len(self.days) == len({d.date_index for d in self.days}):
+            return placements
+        return {request_id: (self.part_at(day, start), start)
+                for request_id, (day, start) in placements.items()}
+
 
 def _intersect(ranges: list[tuple[int, int]], low: int, high: int) -> list[tuple[int, int]]:
     return [(max(a, low), min(b, high)) for a, b in ranges if max(a, low) <= min(b, high)]
@@ -141,6 +175,23 @@ def _start_ranges(request: Request, grid: TimeGrid) -> tuple[list[tuple[int, int
     return ranges, long_enough
 
 
+def _parts(day: Day, grid: TimeGrid, place_index: Mapping[str, int],
+           buffer: int = 0) -> list[tuple[int, int, int, int]]:
+    """The day's parts between its fixed legs: (start, end, start place, end place).
+
+    A part before a leg ends ``buffer`` minutes before the check-in starts: like any travel,
+    a fixed leg leaves only once the last engagement's buffer is over (the checker's rule).
+    """
+    parts = []
+    start, place = grid.minutes_ceil(day.start), place_index[day.start_location]
+    for leg in day.legs:
+        parts.append((start, grid.minutes_floor(leg.checkin_start) - buffer, place,
+                      place_index[leg.origin]))
+        start, place = grid.minutes_ceil(leg.arrive), place_index[leg.destination]
+    parts.append((start, grid.minutes_floor(day.end), place, place_index[day.end_location]))
+    return parts
+
+
 def build_instance(problem: Problem) -> Instance:
     """Turn a :class:`Problem` into integers and prune what cannot be feasible."""
     tour = problem.tour
@@ -151,14 +202,25 @@ def build_instance(problem: Problem) -> Instance:
     buffer = tour.min_buffer_minutes
 
     days = []
+    later_parts: list[tuple[int, int, int, int, int]] = []
     for i, day in enumerate(tour.days):
+        parts = _parts(day, grid, place_index, buffer)
         meal_earliest = meal_latest = None
+        meal_part = 0
         if day.meal_window is not None:
             meal_earliest = grid.minutes_ceil(day.meal_window.start)
             meal_latest = grid.minutes_floor(day.meal_window.end)
-        days.append(DayData(i, grid.minutes_ceil(day.start), grid.minutes_floor(day.end),
-                            place_index[day.start_location], place_index[day.end_location],
-                            meal_earliest, meal_latest, day.meal_minutes))
+            meal_part = max(range(len(parts)), key=lambda k: (
+                min(meal_latest, parts[k][1]) - max(meal_earliest, parts[k][0]), -k))
+        for k, (start, end, start_place, end_place) in enumerate(parts):
+            has_meal = day.meal_window is not None and k == meal_part
+            meal = (meal_earliest, meal_latest, day.meal_minutes) if has_meal else (None, None, 0)
+            if k == 0:
+                days.append(DayData(i, start, end, start_place, end_place, *meal))
+            else:
+                later_parts.append((i, start, end, start_place, end_place, *meal))
+    for i, *part in later_parts:
+        days.append(DayData(len(days), *part, tour_day=i))
 
     requests: list[RequestData] = []
     pruned: list[Pruned] = []

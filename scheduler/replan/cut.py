@@ -78,6 +78,14 @@ def cut_days(plan: Plan, now: datetime, delay: int) -> list[DayCut]:
         kept_engagements = tuple(e for e in engagements if occupancy(problem, e, buffer)[0] < now_utc)
         kept_breaks = tuple(b for b in breaks if utc(b.start) < now_utc)
         kept_legs = tuple(leg for leg in legs if utc(leg.depart) < now_utc)
+        # A fixed leg (a booked train) whose check-in has begun, or that the delay runs
+        # into, is taken as booked: the rest of the day goes on from its arrival.
+        for leg in legs:
+            if leg.fixed and leg not in kept_legs:
+                checkin = utc(leg.depart) - timedelta(minutes=leg.checkin_minutes)
+                late = max([now_utc] + [utc(kept.arrive) for kept in kept_legs]) + timedelta(minutes=delay)
+                if checkin < late:
+                    kept_legs += (leg,)
         busy_until = [now_utc]
         busy_until += [occupancy(problem, e, buffer)[1] for e in kept_engagements]
         busy_until += [utc(b.end) for b in kept_breaks] + [utc(leg.arrive) for leg in kept_legs]

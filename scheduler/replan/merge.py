@@ -7,7 +7,7 @@ from datetime import datetime
 
 from ..domain import Break, Day, Engagement, Plan, Problem, TravelLeg, Unscheduled, Window, utc
 from ..formatting import when
-from ..model.extract import place_leg
+from ..model.extract import fixed_legs_of, place_leg
 from ..model.instance import build_instance
 from ..reasons import pruned_reason
 from ..timegrid import TimeGrid
@@ -34,20 +34,33 @@ def _legs_after_cut(problem: Problem, day: Day, cut: DayCut, engagements: tuple[
         busy.append((grid.minutes(low), grid.minutes(high)))
     busy += [(grid.minutes(b.start), grid.minutes(b.end)) for b in breaks]
     busy += [(grid.minutes(leg.depart), grid.minutes(leg.arrive)) for leg in cut.legs]
-    anchors: list[tuple[str, int, int | None]] = [(cut.position, grid.minutes_ceil(start), None)]
-    for engagement in sorted(engagements, key=lambda e: utc(e.start)):
+    taken = {(leg.origin, leg.destination, utc(leg.depart)) for leg in cut.legs if leg.fixed}
+    booked = [leg for leg in day.legs if (leg.origin, leg.destination, utc(leg.depart)) not in taken]
+    busy += [(grid.minutes(leg.checkin_start), grid.minutes(leg.arrive)) for leg in booked]
+    # (place reached, ready by, free after, reached by a fixed leg: no travel leg into it)
+    stops: list[tuple[int, str, int, int | None, bool]] = []
+    for engagement in engagements:
         if engagement in kept or engagement.location is None:
             continue
         low, high = occupancy(problem, engagement, buffer)
-        anchors.append((engagement.location, grid.minutes(low), grid.minutes(high)))
-    anchors.append((day.end_location, grid.minutes_floor(day.end), None))
-    legs = []
+        stops.append((grid.minutes(low), engagement.location, grid.minutes(low), grid.minutes(high), False))
+    for leg in booked:
+        stops.append((grid.minutes(leg.checkin_start), leg.origin, grid.minutes(leg.checkin_start), None, False))
+        stops.append((grid.minutes(leg.arrive), leg.destination, grid.minutes(leg.arrive),
+                      grid.minutes(leg.arrive), True))
+    stops.sort(key=lambda stop: (stop[0], stop[4]))
+    anchors: list[tuple[str, int, int | None, bool]] = [(cut.position, grid.minutes_ceil(start), None, False)]
+    anchors += [stop[1:] for stop in stops]
+    anchors.append((day.end_location, grid.minutes_floor(day.end), None, False))
+    legs = fixed_legs_of(day, booked)
     cursor = anchors[0][1]
     for index in range(1, len(anchors)):
-        origin, (place, ready_by, free_after) = anchors[index - 1][0], anchors[index]
+        origin, (place, ready_by, free_after, by_fixed_leg) = anchors[index - 1][0], anchors[index]
         minutes = problem.travel.between(origin, place)
-        if origin != place and minutes:
-            depart = place_leg(cursor, ready_by, minutes, busy, latest=index == 1 and not cut.left_start)
+        if origin != place and minutes and not by_fixed_leg:
+            # As the planner does: the first leg of the day, or after a fixed leg, leaves late.
+            first = (index == 1 and not cut.left_start) or anchors[index - 1][3]
+            depart = place_leg(cursor, ready_by, minutes, busy, latest=first)
             if depart is None:
                 return None
             legs.append(TravelLeg(day.date, origin, place, grid.moment(depart),

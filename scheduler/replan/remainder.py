@@ -99,8 +99,10 @@ def remaining_problem(problem: Problem, cuts: list[DayCut]) -> Remaining:
         if end <= start:
             continue  # no time left that day, and the guest is already where it ends
         day_of[cut.index] = len(sub_days)
+        legs = tuple(leg for leg in day.legs if utc(leg.checkin_start) >= start)
         sub_days.append(Day(day.date, start.astimezone(zone), end.astimezone(zone), cut.position,
-                            day.end_location, meal_window, day.meal_minutes if meal_window else 0))
+                            day.end_location, meal_window, day.meal_minutes if meal_window else 0,
+                            legs))
     if not sub_days:
         return Remaining(None, day_of, tuple(merged), tuple(warnings))
     done = {e.request_id for cut in cuts for e in cut.engagements}

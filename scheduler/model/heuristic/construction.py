@@ -51,7 +51,7 @@ def construct(instance: Instance, pinned: Mapping[str, tuple[int, int]],
         for request_id, (d, _) in sorted(source.items(), key=lambda entry: (entry[1], entry[0])):
             r = search.index_of.get(request_id)
             if r is None or search.day_of[r] >= 0 or not (0 <= d < search.day_count) or \
-                    search.start_ranges[d][r] is None or search.engagement_count[d] >= search.cap:
+                    search.start_ranges[d][r] is None or search.day_is_full(d):
                 continue
             insert_anywhere(search, d, r)
     search.recreate(0.0)

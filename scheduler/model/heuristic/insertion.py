@@ -133,7 +133,7 @@ class Insertion:
             for r in only:
                 for row in self.rows_of_request[d][r]:
                     self.row_score[offset + row] = NO_SCORE
-        if self.engagement_count[d] >= self.cap:
+        if self.day_is_full(d):
             return
         in_person_count = rows.in_person_count
         if in_person_count:

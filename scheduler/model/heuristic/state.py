@@ -93,6 +93,8 @@ class SearchState(RouteDays, TimelineDays, Insertion, Ruin, Compaction, TourRule
             [[MEAL] if self.days[d].has_meal else [] for d in range(day_count)]
         self.day_of = [-1] * request_count  # the day serving each request, -1 when unserved
         self.engagement_count = [0] * day_count
+        # The model days sharing a tour day (fixed legs split a day), for the cap per day.
+        self.siblings = [instance.parts_of(day.date_index) for day in instance.days]
         self.earliest: list[list[int]] = [[] for _ in range(day_count)]  # per route position
         self.latest: list[list[int]] = [[] for _ in range(day_count)]  # per route position
         self.route: list[list[int]] = [[] for _ in range(day_count)]  # in-person order
@@ -292,3 +294,9 @@ class SearchState(RouteDays, TimelineDays, Insertion, Ruin, Compaction, TourRule
         if changed:
             self.unblock()
 
+    def day_is_full(self, d: int) -> bool:
+        """Whether the tour day of model day ``d`` holds the cap's number of engagements."""
+        parts = self.siblings[d]
+        if len(parts) == 1:
+            return self.engagement_count[d] >= self.cap
+        return sum(self.engagement_count[p] for p in parts) >= self.cap

@@ -1,148 +1,16 @@
-"""The planning domain as immutable, validated, zone-aware objects; imports nothing else of ours.
-
-Every datetime here is timezone-aware. Comparisons and arithmetic between datetimes go
-through UTC (:func:`utc`), because Python compares two datetimes that share a ``tzinfo`` by
-their wall-clock reading, which is wrong across a daylight-saving change.
-"""
+"""The problem: requests, days, the tour and its rules, travel, the objective; validated when built."""
 
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
+from fractions import Fraction
 from types import MappingProxyType
 from typing import Iterable, Mapping
 from zoneinfo import ZoneInfo
 
-__all__ = [
-    "KINDS",
-    "REMOTE_MODES",
-    "Break",
-    "Contact",
-    "Day",
-    "Engagement",
-    "Guest",
-    "Location",
-    "Objective",
-    "Organizer",
-    "Plan",
-    "Problem",
-    "Request",
-    "RULE_KINDS",
-    "SolverReport",
-    "Tour",
-    "TourRule",
-    "TravelLeg",
-    "TravelRules",
-    "TravelTable",
-    "Unscheduled",
-    "VALUE_BASES",
-    "ValueRule",
-    "Window",
-    "WindowsText",
-    "minutes_between",
-    "replace",
-    "utc",
-]
-
-KINDS = ("tv", "radio", "print", "online", "agency", "podcast", "meeting", "event", "other")
-REMOTE_MODES = ("phone", "video")
-VALUE_BASES = ("priority", "audience", "priority+audience")
-RULE_KINDS = ("before", "apart", "gap")
-
-
-class DomainError(ValueError):
-    """A domain object was built with values that break its invariants."""
-
-
-def utc(moment: datetime) -> datetime:
-    """Return ``moment`` as a UTC datetime; refuses naive datetimes."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise DomainError(f"time {moment.isoformat()} has no time zone")
-    return moment.astimezone(timezone.utc)
-
-
-def minutes_between(earlier: datetime, later: datetime) -> int:
-    """Whole minutes from ``earlier`` to ``later`` measured on the real clock (through UTC)."""
-    delta = utc(later) - utc(earlier)
-    return int(delta // timedelta(minutes=1))
-
-
-def _check(condition: bool, message: str) -> None:
-    if not condition:
-        raise DomainError(message)
-
-
-@dataclass(frozen=True, slots=True)
-class Location:
-    """A place the guest can be: a studio, a newsroom, a party headquarters, a hotel."""
-
-    id: str
-    name: str
-    address: str = ""
-    city: str = ""
-    latitude: float | None = None
-    longitude: float | None = None
-    approximate: bool = False
-
-    def __post_init__(self) -> None:
-        _check(bool(self.id), "a location needs an id")
-        if (self.latitude is None) != (self.longitude is None):
-            raise DomainError(f"location {self.id}: give both latitude and longitude or neither")
-        if self.latitude is not None:
-            _check(-90 <= self.latitude <= 90, f"location {self.id}: latitude out of range")
-            _check(-180 <= self.longitude <= 180, f"location {self.id}: longitude out of range")
-
-    @property
-    def has_coordinates(self) -> bool:
-        return self.latitude is not None
-
-
-@dataclass(frozen=True, slots=True)
-class Window:
-    """A span of time, ``start`` inclusive to ``end`` exclusive, both zone-aware."""
-
-    start: datetime
-    end: datetime
-
-    def __post_init__(self) -> None:
-        _check(utc(self.end) > utc(self.start),
-               f"window ends ({self.end.isoformat()}) before it starts ({self.start.isoformat()})")
-
-    @property
-    def minutes(self) -> int:
-        return minutes_between(self.start, self.end)
-
-    def contains(self, start: datetime, end: datetime) -> bool:
-        return utc(self.start) <= utc(start) and utc(end) <= utc(self.end)
-
-    def overlaps(self, other: "Window") -> bool:
-        return utc(self.start) < utc(other.end) and utc(other.start) < utc(self.end)
-
-
-@dataclass(frozen=True, slots=True)
-class Contact:
-    """The counterpart's contact person."""
-
-    name: str = ""
-    email: str = ""
-    phone: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class WindowsText:
-    """A request's windows as the user wrote them, before they were expanded over the tour.
-
-    ``own`` is the request's ``windows`` cell in requests.csv (empty when blank);
-    ``available`` and ``unavailable`` are the ``windows`` cells of the availability.csv rows
-    that apply to the request, in file order. The plan file keeps them so that the
-    independent checker can expand them itself (docs/plan-format.md).
-    """
-
-    own: str = ""
-    available: tuple[str, ...] = ()
-    unavailable: tuple[str, ...] = ()
+from .base import (Contact, KINDS, LEG_MODES, Location, REMOTE_MODES, RULE_KINDS, VALUE_BASES, Window, WindowsText, _check, minutes_between, utc)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,12 +65,68 @@ class Request:
 
 
 @dataclass(frozen=True, slots=True)
+class FixedLeg:
+    """A booked train, flight, bus, car or ferry: fixed in time, nothing else happens on it.
+
+    The guest is at ``origin`` from ``checkin_start`` (``depart`` − ``checkin_minutes``) and
+    at ``destination`` from ``arrive``; in between the guest is checking in or travelling.
+    """
+
+    origin: str
+    destination: str
+    depart: datetime
+    arrive: datetime
+    mode: str
+    ref: str = ""
+    notes: str = ""
+    checkin_minutes: int = 0
+
+    def __post_init__(self) -> None:
+        _check(self.mode in LEG_MODES, f"leg {self.ref or self.origin}: unknown mode {self.mode!r}")
+        _check(utc(self.arrive) > utc(self.depart),
+               f"leg {self.ref or self.origin}: arrives before it departs")
+        _check(self.checkin_minutes >= 0, f"leg {self.ref or self.origin}: check-in must be 0 or more")
+
+    @property
+    def checkin_start(self) -> datetime:
+        """When the guest must be at ``origin``: departure less the check-in minutes."""
+        return (utc(self.depart) - timedelta(minutes=self.checkin_minutes)).astimezone(self.depart.tzinfo)
+
+    @property
+    def ride_minutes(self) -> int:
+        return minutes_between(self.depart, self.arrive)
+
+    @property
+    def label(self) -> str:
+        """``Train AVE 03071`` (``Train`` without a reference)."""
+        return f"{self.mode.capitalize()} {self.ref}".rstrip()
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """The guest's arrival or departure: when, where, the buffer around it, and how."""
+
+    at: datetime
+    location: str
+    buffer_minutes: int
+    mode: str = ""
+    ref: str = ""
+
+    @property
+    def label(self) -> str:
+        """``Flight IB 3167``; ``""`` when neither mode nor reference is known."""
+        return f"{self.mode.capitalize()} {self.ref}".strip()
+
+
+@dataclass(frozen=True, slots=True)
 class Day:
     """One working day: when the guest is out, where the day starts and ends, the meal rule.
 
     The guest leaves ``start_location`` no earlier than ``start`` and is at ``end_location``
     no later than ``end``. ``meal_window`` (or ``None``) is where a meal break of
-    ``meal_minutes`` must be placed.
+    ``meal_minutes`` must be placed. ``legs`` are the fixed legs inside the day's hours, in
+    time order: the day goes to each leg's origin by its check-in and resumes at its
+    destination on arrival.
     """
 
     date: date
@@ -212,9 +136,18 @@ class Day:
     end_location: str
     meal_window: Window | None = None
     meal_minutes: int = 0
+    legs: tuple[FixedLeg, ...] = ()
 
     def __post_init__(self) -> None:
         _check(utc(self.end) > utc(self.start), f"day {self.date}: hours end before they start")
+        legs = tuple(sorted(self.legs, key=lambda leg: utc(leg.depart)))
+        free_from = utc(self.start)
+        for leg in legs:
+            _check(utc(leg.checkin_start) >= free_from and utc(leg.arrive) <= utc(self.end),
+                   f"day {self.date}: the {leg.label} does not lie inside the day's hours "
+                   "after what comes before it")
+            free_from = utc(leg.arrive)
+        object.__setattr__(self, "legs", legs)
         if self.meal_window is not None:
             _check(self.meal_minutes > 0, f"day {self.date}: a meal window needs minutes above 0")
             _check(self.meal_window.minutes >= self.meal_minutes,
@@ -349,6 +282,9 @@ class Tour:
     travel_rules: TravelRules | None = None  # None: not recorded (the bundled defaults apply)
     max_engagement_minutes_per_day: int | None = None  # None: no limit
     min_rest_minutes: int = 0  # from one day's last engagement to the next day's first
+    legs: tuple[FixedLeg, ...] = ()  # every fixed leg, on working days or not
+    arrival: Endpoint | None = None
+    departure: Endpoint | None = None
 
     def __post_init__(self) -> None:
         _check(bool(self.id), "a tour needs an id")
@@ -366,6 +302,7 @@ class Tour:
             _check(utc(before.end) <= utc(after.start),
                    f"days {before.date} and {after.date} overlap")
         object.__setattr__(self, "days", ordered)
+        object.__setattr__(self, "legs", tuple(sorted(self.legs, key=lambda leg: utc(leg.depart))))
 
     @property
     def zone(self) -> ZoneInfo:
@@ -478,6 +415,7 @@ class Problem:
         for day in self.tour.days:
             ids.add(day.start_location)
             ids.add(day.end_location)
+            ids.update(place for leg in day.legs for place in (leg.origin, leg.destination))
         return tuple(sorted(ids))
 
     def request(self, request_id: str) -> Request:
@@ -489,128 +427,3 @@ class Problem:
         return sum(r.value for r in self.requests)
 
 
-@dataclass(frozen=True, slots=True)
-class Engagement:
-    """A request placed in the agenda. ``location`` is ``None`` for a remote engagement."""
-
-    request_id: str
-    day: date
-    start: datetime
-    end: datetime
-    location: str | None
-
-    def __post_init__(self) -> None:
-        _check(utc(self.end) > utc(self.start), f"engagement {self.request_id} ends before it starts")
-
-
-@dataclass(frozen=True, slots=True)
-class TravelLeg:
-    """A move of the guest between two places on a day."""
-
-    day: date
-    origin: str
-    destination: str
-    depart: datetime
-    arrive: datetime
-    minutes: int
-    estimated: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Break:
-    """A break placed in a day (the meal)."""
-
-    day: date
-    start: datetime
-    end: datetime
-    kind: str = "meal"
-
-
-@dataclass(frozen=True, slots=True)
-class Unscheduled:
-    """A request left out of the agenda, with the reason in words and a short code."""
-
-    request_id: str
-    reason: str
-    code: str = "displaced"
-
-
-STATUSES = ("optimal", "feasible", "infeasible", "unknown", "model_invalid")
-STOPPED_BY = ("budget", "clock")
-"""What ended a solve: its work budget (a repeatable run) or the clock (the time limit)."""
-
-
-@dataclass(frozen=True, slots=True)
-class SolverReport:
-    """What the solver says about the agenda, honestly: status, objective, best bound, gap."""
-
-    status: str
-    objective: float | None
-    bound: float | None
-    gap: float | None
-    seconds: float
-    seed: int
-    time_limit: float
-    workers: int
-    value_served: int = 0
-    value_total: int = 0
-    stopped_by: str = "budget"
-
-    def __post_init__(self) -> None:
-        _check(self.status in STATUSES, f"unknown solver status {self.status!r}")
-        _check(self.stopped_by in STOPPED_BY,
-               f"solver stopped_by {self.stopped_by!r} is neither 'budget' nor 'clock'")
-        if self.gap is not None:
-            _check(not math.isnan(self.gap), "gap is not a number")
-
-    @property
-    def proven_optimal(self) -> bool:
-        return self.status == "optimal"
-
-
-@dataclass(frozen=True, slots=True)
-class Plan:
-    """A solved agenda with the problem it solves, so it stands on its own."""
-
-    problem: Problem
-    engagements: tuple[Engagement, ...]
-    travel: tuple[TravelLeg, ...]
-    breaks: tuple[Break, ...]
-    unscheduled: tuple[Unscheduled, ...]
-    solver: SolverReport
-    created: datetime | None = None
-    history: tuple[Mapping, ...] = ()
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "engagements",
-                           tuple(sorted(self.engagements, key=lambda e: (utc(e.start), e.request_id))))
-        object.__setattr__(self, "travel", tuple(sorted(self.travel, key=lambda t: utc(t.depart))))
-        object.__setattr__(self, "breaks", tuple(sorted(self.breaks, key=lambda b: utc(b.start))))
-        object.__setattr__(self, "unscheduled", tuple(sorted(self.unscheduled, key=lambda u: u.request_id)))
-        object.__setattr__(self, "history", tuple(MappingProxyType(dict(h)) for h in self.history))
-
-    def engagements_on(self, day: date) -> tuple[Engagement, ...]:
-        return tuple(e for e in self.engagements if e.day == day)
-
-    def engagement(self, request_id: str) -> Engagement | None:
-        for engagement in self.engagements:
-            if engagement.request_id == request_id:
-                return engagement
-        return None
-
-    @property
-    def value_served(self) -> int:
-        served = {e.request_id for e in self.engagements}
-        return sum(r.value for r in self.problem.requests if r.id in served)
-
-    @property
-    def travel_minutes(self) -> int:
-        return sum(leg.minutes for leg in self.travel)
-
-
-def day_of(days: Iterable[Day], moment: datetime) -> Day | None:
-    """The day whose hours contain ``moment``, or ``None``."""
-    for day in days:
-        if utc(day.start) <= utc(moment) < utc(day.end):
-            return day
-    return None
