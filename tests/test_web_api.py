@@ -10,13 +10,10 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("starlette")
-pytest.importorskip("httpx")
+from icalendar import Calendar
+from starlette.testclient import TestClient
 
-from icalendar import Calendar  # noqa: E402
-from starlette.testclient import TestClient  # noqa: E402
-
-from scheduler.web import WebSettings, create_app  # noqa: E402
+from scheduler.web import WebSettings, create_app
 
 TOKEN = "test-token-0123456789"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

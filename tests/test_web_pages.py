@@ -6,13 +6,10 @@ import re
 
 import pytest
 
-pytest.importorskip("starlette")
-pytest.importorskip("httpx")
+from starlette.testclient import TestClient
 
-from starlette.testclient import TestClient  # noqa: E402
-
-from scheduler.web import WebSettings, create_app  # noqa: E402
-from scheduler.web.security import SESSION_COOKIE  # noqa: E402
+from scheduler.web import WebSettings, create_app
+from scheduler.web.security import SESSION_COOKIE
 
 TOKEN = "pages-token"
 
@@ -82,3 +79,42 @@ def test_add_a_request_and_see_it_sorted_in_the_table(client, tmp_path):
     bad = dict(fields, version=fresh["version"], id="bbb", duration="soon")
     refused = test_client.post("/tours/spain-2018/requests/new", data=bad)
     assert refused.status_code == 422 and "duration" in refused.text
+
+
+def test_a_new_tour_takes_its_requests_from_an_excel_workbook(client, tmp_path):
+    """The new-tour form takes an .xlsx requests spreadsheet as organizers keep them; the tour
+    gets it as requests.csv, which the requests table then edits."""
+    import io
+
+    import openpyxl
+
+    test_client, csrf = client
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "requests"
+    sheet.append(["id", "title", "counterpart", "location", "remote", "duration", "priority", "windows"])
+    sheet.append(["radio", "Radio interview", "Radio", None, "phone", 30, 3, "Tue 10:00-12:00"])
+    data = io.BytesIO()
+    book.save(data)
+    response = test_client.post(
+        "/tours", data={"how": "form", "name": "Workbook visit", "id": "workbook",
+                        "first_day": "2019-03-05", "last_day": "2019-03-06",
+                        "timezone": "Europe/Madrid", "csrf_token": csrf},
+        files={"requests": ("requests.xlsx", data.getvalue(),
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")},
+        follow_redirects=False)
+    assert response.status_code == 303, response.text
+    text = (tmp_path / "workbook" / "requests.csv").read_text(encoding="utf-8")
+    assert text.splitlines()[0].startswith("id,title")
+    assert "radio,Radio interview,Radio,,phone,30,3,Tue 10:00-12:00" in text
+
+
+def test_an_unreadable_workbook_is_refused_with_its_problem(client, tmp_path):
+    test_client, csrf = client
+    response = test_client.post(
+        "/tours", data={"how": "form", "name": "Broken", "id": "broken", "first_day": "2019-03-05",
+                        "last_day": "2019-03-06", "csrf_token": csrf},
+        files={"requests": ("requests.xlsx", b"not a workbook", "application/octet-stream")})
+    assert response.status_code == 422
+    assert "requests.xlsx" in response.text
+    assert not (tmp_path / "broken").exists()

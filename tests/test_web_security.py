@@ -10,13 +10,10 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("starlette")
-pytest.importorskip("httpx")
+from starlette.testclient import TestClient
 
-from starlette.testclient import TestClient  # noqa: E402
-
-from scheduler.web import BindRefused, WebSettings, add_user, create_app, read_users, serve  # noqa: E402
-from scheduler.web.security import CSP, SESSION_COOKIE  # noqa: E402
+from scheduler.web import BindRefused, WebSettings, add_user, create_app, read_users, serve
+from scheduler.web.security import CSP, SESSION_COOKIE
 
 TOKEN = "secret-token-abcdef"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

@@ -16,7 +16,8 @@ from .replanning import changes_text, compute_replan, read_replan_changes, repla
 from .results import CheckOutcome, PlanOutcome, ReplanOutcome, Written
 from .tour_editing import (REQUEST_COLUMNS, TOUR_FILES, EditConflict, FrameText, RequestTable,
                            check_candidate, file_version, frame_text, new_tour_folder, read_frame,
-                           read_requests, requests_csv_text, save_frame, save_requests)
+                           read_requests, requests_csv_from_upload, requests_csv_text, save_frame,
+                           save_requests)
 from .versions import PlanVersion, plan_versions, restore_version
 from ..solve import Progress, SolveParams
 
@@ -51,6 +52,7 @@ __all__ = [
     "read_replan_changes",
     "read_requests",
     "replan_plan",
+    "requests_csv_from_upload",
     "requests_csv_text",
     "restore_version",
     "save_frame",

@@ -24,6 +24,9 @@ from typing import Any
 
 from ..errors import InputError, InputIssue, SchedulerError
 from ..fsio import write_atomic
+from ..io.issues import IssueLog
+from ..io.requests import REQUEST_SCHEMA
+from ..io.workbook import WORKBOOK_SUFFIXES, read_workbook
 from .planning import check_tour
 
 __all__ = [
@@ -247,6 +250,40 @@ def new_tour_folder(folder: str | Path, frame: Mapping[str, Any], requests_csv: 
     body = requests_csv if requests_csv is not None else (",".join(REQUEST_COLUMNS) + "\n").encode()
     write_atomic(folder / "requests.csv", body, private=True, keep_previous=False)
     return folder
+
+
+def requests_csv_from_upload(name: str, data: bytes) -> bytes:
+    """An uploaded requests spreadsheet as the bytes of ``requests.csv``.
+
+    A CSV is kept as it came; an ``.xlsx`` or ``.ods`` workbook is read as ``scheduler check``
+    reads one (the sheet named ``requests``, else the first) and written as CSV, so the
+    requests table of the web app can edit it.
+
+    Raises
+    ------
+    InputError
+        When the workbook cannot be read or has no requests header (sheet, row and column
+        named).
+    """
+    suffix = Path(name).suffix.lower()
+    if suffix not in WORKBOOK_SUFFIXES:
+        return data
+    log = IssueLog()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"requests{suffix}"
+        path.write_bytes(data)
+        table = read_workbook(path, name, REQUEST_SCHEMA, log)
+    log.raise_if_any()
+    if table is None:
+        raise InputError([InputIssue(name, None, None, "the workbook cannot be read")])
+    columns = [c for c in REQUEST_COLUMNS if table.has(c)] + \
+        sorted(c for c in table.columns if c not in REQUEST_COLUMNS)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in table.rows:
+        writer.writerow([row.get(column) for column in columns])
+    return buffer.getvalue().encode("utf-8")
 
 
 # --------------------------------------------------------------------------- the requests

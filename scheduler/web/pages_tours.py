@@ -9,6 +9,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from .. import app
+from ..errors import InputError
 from .common import form_text, redirect, render, settings, workspace
 from .security import LOGIN_COOKIE, SESSION_COOKIE, session_cookie
 from .settings import verify_password
@@ -71,8 +73,13 @@ async def create_tour(request: Request) -> Response:
                 return render(request, "tours.html", {"tours": space.tours(), "problems": problems},
                               status_code=422)
             upload = form.get("requests")
-            requests_csv = await upload.read() if upload is not None and not isinstance(upload, str) \
-                and upload.filename else None
+            requests_csv = None
+            if upload is not None and not isinstance(upload, str) and upload.filename:
+                try:
+                    requests_csv = app.requests_csv_from_upload(upload.filename, await upload.read())
+                except InputError as error:
+                    return render(request, "tours.html", {"tours": space.tours(),
+                                  "problems": [str(p) for p in error.problems]}, status_code=422)
             tour_id = space.add_from_frame(wanted, frame, requests_csv)
             if places:
                 (space.tour_dir(tour_id) / "locations.csv").write_bytes(places)
