@@ -18,7 +18,7 @@ from .tour_editing import (REQUEST_COLUMNS, TOUR_FILES, EditConflict, FrameText,
                            check_candidate, file_version, frame_text, new_tour_folder, read_frame,
                            read_requests, requests_csv_from_upload, requests_csv_text, save_frame,
                            save_requests)
-from .versions import PlanVersion, plan_versions, restore_version
+from .versions import PlanVersion, adopt_plan, plan_versions, restore_version
 from ..solve import Progress, SolveParams
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "Written",
     "changes_text",
     "check_candidate",
+    "adopt_plan",
     "check_tour",
     "compute_replan",
     "demo_tour",

@@ -6,11 +6,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .planning import write_plan_outputs
-from .plans import load_plan
-from .results import Written
+from datetime import datetime
 
-__all__ = ["PlanVersion", "plan_versions", "restore_version"]
+from ..domain import Plan
+from ..replan import new_version
+from .plans import load_plan
+from .replanning import write_replan
+from .results import ReplanOutcome, Written
+
+__all__ = ["PlanVersion", "adopt_plan", "plan_versions", "restore_version"]
 
 _VERSION_FILE = re.compile(r"^plan-v(\d+)\.json$")
 
@@ -33,11 +37,32 @@ def plan_versions(out_dir: str | Path) -> tuple[PlanVersion, ...]:
     return tuple(sorted(found, key=lambda version: version.number))
 
 
-def restore_version(out_dir: str | Path, number: int) -> Written:
-    """Make version ``number`` the current plan of ``out_dir`` again, with every export.
+def adopt_plan(out_dir: str | Path, plan: Plan, *, note: str, now: datetime | None = None,
+               pdf: bool = True) -> ReplanOutcome:
+    """Make ``plan`` the next version of the current plan in ``out_dir`` (an accepted what-if,
+    an earlier version brought back), in one commit.
 
-    The versions folder is left as it is, so the way forward stays open too; the replaced
-    ``plan.json`` is kept as ``plan.json.~N~``.
+    It is recorded like a re-plan: a new ``versions/plan-v<N>.json``, the history entry with
+    ``note``, calendar SEQUENCEs raised for what moved, cancellations for what dropped, and
+    invitations only for the counterparts whose slot changed, so the guest's phone and the
+    counterparts follow it.
+
+    Raises
+    ------
+    PlanFileError
+        When the current ``plan.json`` cannot be read or breaks a rule.
+    """
+    current = load_plan(Path(out_dir) / "plan.json")
+    moment = (now or datetime.now(current.problem.tour.zone)).astimezone(current.problem.tour.zone)
+    result = new_version(current, plan, now=moment, warnings=(note,))
+    return ReplanOutcome(result, write_replan(result, out_dir, pdf=pdf))
+
+
+def restore_version(out_dir: str | Path, number: int) -> Written:
+    """Bring version ``number`` back as the next version of the plan in ``out_dir``.
+
+    The earlier versions stay as they are, so the way forward stays open too; see
+    :func:`adopt_plan`.
 
     Raises
     ------
@@ -49,4 +74,5 @@ def restore_version(out_dir: str | Path, number: int) -> Written:
     versions = {version.number: version.path for version in plan_versions(out_dir)}
     if number not in versions:
         raise KeyError(number)
-    return write_plan_outputs(load_plan(versions[number]), out_dir)
+    outcome = adopt_plan(out_dir, load_plan(versions[number]), note=f"Back to version {number}.")
+    return outcome.written

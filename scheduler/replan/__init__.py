@@ -26,7 +26,7 @@ writing a re-plan's files (changes.md, calendar updates, invitations) is
 from .changes import MAX_DELAY_MINUTES, Changes
 from .costs import change_costs_for
 from .diff import Dropped, Moved, PlanDiff, diff_plans
-from .engine import replan
+from .engine import new_version, replan
 from .history import current_sequences, plan_version
 from .result import ReplanResult
 
@@ -41,5 +41,6 @@ __all__ = [
     "current_sequences",
     "diff_plans",
     "plan_version",
+    "new_version",
     "replan",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from collections.abc import Sequence
 from datetime import datetime
 
 from ..domain import DomainError, Plan
@@ -20,7 +21,7 @@ from .solve_remainder import solve_remaining
 
 log = logging.getLogger(__name__)
 
-__all__ = ["replan"]
+__all__ = ["new_version", "replan"]
 
 
 def replan(plan: Plan, changes: Changes, *, now: datetime, params: SolveParams) -> ReplanResult:
@@ -71,15 +72,42 @@ def replan(plan: Plan, changes: Changes, *, now: datetime, params: SolveParams) 
     remaining = remaining_problem(problem, cuts)
     sub = solve_remaining(plan, problem, cuts, remaining, changes, now, params)
     merged = merge_plans(plan, problem, cuts, remaining, sub, now)
-    diff = diff_plans(plan, merged, cancelled=changes.cancel)
-    sequences, gone = new_sequences(plan, merged, diff)
-    warnings = remaining.warnings + sub.warnings
+    log.info("re-plan from %s", now.isoformat())
+    return new_version(plan, merged, now=now, changes=changes,
+                       warnings=remaining.warnings + sub.warnings)
+
+
+def new_version(plan: Plan, new: Plan, *, now: datetime, changes: Changes | None = None,
+                warnings: Sequence[str] = ()) -> ReplanResult:
+    """Record ``new`` as the next version of ``plan``: the diff, the calendar sequences, the
+    history entry and what is now cancelled.
+
+    A re-plan ends here, and so does any other way a team replaces the agenda (an accepted
+    what-if, going back to an earlier version), so that calendars and invitations follow
+    every version the same way.
+
+    Parameters
+    ----------
+    plan
+        The current plan.
+    new
+        The agenda that replaces it (its own history is replaced by ``plan``'s, extended).
+    now
+        When the new version is made.
+    changes
+        What changed, when a re-plan made it (nothing by default).
+    warnings
+        Sentences for the history and the team (what had to bend, or what was done).
+    """
+    changes = changes or Changes()
+    diff = diff_plans(plan, new, cancelled=changes.cancel)
+    sequences, gone = new_sequences(plan, new, diff)
     history = list(plan.history) or [first_entry(plan)]
-    history.append(history_entry(plan, merged, changes, diff, now, sequences, gone, warnings))
-    merged = replace(merged, history=tuple(history))
-    dropped = cancellations(merged)
+    history.append(history_entry(plan, new, changes, diff, now, sequences, gone, tuple(warnings)))
+    new = replace(new, history=tuple(history), created=now)
+    dropped = cancellations(new)
     withdrawn = tuple(r for r in plan.problem.requests if r.id in changes.cancel)
-    log.info("re-plan from %s: %s", now.isoformat(), diff.summary())
-    return ReplanResult(plan=merged, previous=plan, diff=diff, sequences=current_sequences(merged),
+    log.info("new version at %s: %s", now.isoformat(), diff.summary())
+    return ReplanResult(plan=new, previous=plan, diff=diff, sequences=current_sequences(new),
                         cancelled=dropped.engagements, cancelled_requests=withdrawn,
                         cancelled_legs=dropped.legs, warnings=tuple(warnings), now=now)

@@ -93,7 +93,8 @@ async def accept_what_if(request: Request) -> Response:
     if what_if is None or not what_if.fits or what_if.plan is None:
         return redirect(f"/tours/{tour_id}/why")
     _, started = jobs.start(tour_id, "write-plan", {
-        "plan": what_if.plan, "out_dir": str(workspace(request).out_dir(tour_id))})
+        "plan": what_if.plan, "out_dir": str(workspace(request).out_dir(tour_id)),
+        "note": f"What-if accepted: {what_if.request_id} made mandatory and fitted in."})
     if not started:
         return redirect(f"/tours/{tour_id}/why", "busy")
     jobs.forget(tour_id, "explain")

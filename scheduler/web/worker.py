@@ -103,10 +103,10 @@ def explain(plan_path: str, request_id: str, time_limit: float, progress: Report
     return app.explain_request_in(current, request_id, params=_params(time_limit, progress))
 
 
-def write_plan(plan, out_dir: str, progress: Report) -> dict[str, Any]:
-    """Write a plan (an accepted what-if) as the tour's current plan."""
-    written = app.write_plan_outputs(plan, out_dir)
-    return {**plan_summary(plan), "skipped": list(written.skipped)}
+def write_plan(plan, out_dir: str, progress: Report, note: str = "What-if accepted.") -> dict[str, Any]:
+    """Make a plan (an accepted what-if) the tour's next version."""
+    outcome = app.adopt_plan(out_dir, plan, note=note)
+    return {**plan_summary(outcome.plan), "skipped": list(outcome.written.skipped)}
 
 
 def restore(out_dir: str, number: int, progress: Report) -> dict[str, Any]:
