@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from .domain import Plan, utc
 from .formatting import format_date, place_name
 from .formatting import format_time_marked as _hm
@@ -30,8 +32,13 @@ def summary_text(plan: Plan) -> str:
         for leg in plan.travel:
             if leg.day == day.date:
                 mark = " (estimate)" if leg.estimated else ""
+                what = "travel"
+                if leg.fixed:
+                    what = " ".join(part for part in (leg.mode or "leg", leg.ref) if part)
+                    mark = f" (booked; be there by {_hm(leg.depart - timedelta(minutes=leg.checkin_minutes), zone)})" \
+                        if leg.checkin_minutes else " (booked)"
                 items.append((utc(leg.depart), 0, f"  {_hm(leg.depart, zone)}–{_hm(leg.arrive, zone)}  "
-                              f"travel {_place(plan, leg.origin, None)} → "
+                              f"{what} {_place(plan, leg.origin, None)} → "
                               f"{_place(plan, leg.destination, None)}, {leg.minutes} min{mark}"))
         for meal in plan.breaks:
             if meal.day == day.date:

@@ -174,3 +174,12 @@ def test_a_call_just_before_check_in_keeps_its_buffer(tmp_path, window, served):
         assert utc(engagement.end) + timedelta(minutes=10) <= utc(checkin)
     else:
         assert plan.engagements == ()
+
+
+def test_the_summary_names_the_booked_train(train_plan):
+    """The terminal summary shows a booked leg by its mode and reference, with the time to be
+    at the station."""
+    from scheduler.report import summary_text
+
+    text = summary_text(train_plan)
+    assert "train AVE 03111" in text and "(booked; be there by 11:15)" in text
