@@ -42,6 +42,7 @@ def problem_to_dict(problem: Problem, breaks: tuple[Break, ...] = ()) -> dict[st
                     "minutes": day.meal_minutes}
         days.append({
             "date": day.date.isoformat(),
+            "timezone": tour.day_zone(day).key,
             "start": _iso(day.start, zone),
             "end": _iso(day.end, zone),
             "start_location": day.start_location,
@@ -69,13 +70,14 @@ def problem_to_dict(problem: Problem, breaks: tuple[Break, ...] = ()) -> dict[st
             "fixed_start": _iso(r.fixed_start, zone),
             "windows": [[_iso(w.start, zone), _iso(w.end, zone)] for w in r.windows],
             "windows_text": _windows_text_to_dict(r, zone),
+            "timezone": r.windows_text.timezone or None if r.windows_text is not None else None,
             "notes": r.notes,
             "internal_notes": r.internal_notes,
         })
     locations = {
         loc.id: {"name": loc.name, "address": loc.address, "city": loc.city,
                  "latitude": loc.latitude, "longitude": loc.longitude,
-                 "approximate": loc.approximate}
+                 "approximate": loc.approximate, "timezone": loc.timezone or None}
         for loc in sorted(problem.locations.values(), key=lambda l: l.id)
     }
     travel: dict[str, dict[str, int]] = {}
