@@ -70,7 +70,7 @@ def problem_to_dict(problem: Problem, breaks: tuple[Break, ...] = ()) -> dict[st
             "fixed_start": _iso(r.fixed_start, zone),
             "windows": [[_iso(w.start, zone), _iso(w.end, zone)] for w in r.windows],
             "windows_text": _windows_text_to_dict(r, zone),
-            "timezone": r.windows_text.timezone or None if r.windows_text is not None else None,
+            "timezone": _request_zone(r, tour),
             "notes": r.notes,
             "internal_notes": r.internal_notes,
         })
@@ -117,6 +117,14 @@ def problem_to_dict(problem: Problem, breaks: tuple[Break, ...] = ()) -> dict[st
                    "then": list(rule.then), "requests": list(rule.requests),
                    "minutes": rule.minutes} for rule in problem.rules],
     }
+
+
+def _request_zone(request: Request, tour: Tour) -> str | None:
+    """The zone the request's windows text is read in: its own, ``None`` for each day's; the
+    tour's for absolute text, which :func:`absolute_windows_text` writes in the tour's zone."""
+    if request.windows_text is None:
+        return tour.timezone
+    return request.windows_text.timezone or None
 
 
 def _windows_text_to_dict(request: Request, zone: ZoneInfo) -> dict[str, Any]:

@@ -227,3 +227,20 @@ def test_the_summary_names_the_zone_of_every_day(planned):
     text = summary_text(plan)
     assert "Thu 16 May 2019 (Europe/London)  hours 09:00–21:30" in text
     assert "Fri 17 May 2019 (Europe/Dublin)  hours 09:00–18:25" in text
+
+
+def test_a_replan_keeps_the_zones_and_reads_changes_in_the_request_zone(planned):
+    """Re-planned on Wednesday morning with the Foreign Office no longer free on Wednesday
+    afternoon (London time), the days keep their zones and the checker accepts the plan."""
+    from scheduler.app.replanning import compute_replan, read_replan_changes
+    plan, _ = planned
+    changes, now = read_replan_changes(plan, unavailable=["fco=Wed 15:30-17:30"],
+                                       now="2019-05-15T08:00:00+02:00")
+    assert changes.unavailable["fco"][0].start == datetime(2019, 5, 15, 15, 30, tzinfo=LONDON)
+    result = compute_replan(plan, changes, now, PARAMS)
+    new = result.plan
+    assert [day.timezone for day in new.problem.tour.days] == [
+        day.timezone for day in plan.problem.tour.days]
+    fco = new.engagement("fco")
+    assert fco is not None and fco.day == date(2019, 5, 16)  # moved to Thursday morning
+    assert check_plan(plan_to_dict(new)) == []

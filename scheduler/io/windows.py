@@ -535,7 +535,8 @@ class WindowReader:
 
 def parse_windows(text: str, tour_days: Iterable[Day], zone: ZoneInfo | str, *,
                   duration_minutes: int | None = None, file: str = "windows",
-                  line: int | None = None, field: str | None = None) -> list[Window]:
+                  line: int | None = None, field: str | None = None,
+                  request_zone: str = "") -> list[Window]:
     """Read a windows cell (or a command-line value) over the days of a tour.
 
     Parameters
@@ -546,12 +547,16 @@ def parse_windows(text: str, tour_days: Iterable[Day], zone: ZoneInfo | str, *,
     tour_days
         The tour's working days: recurring and whole-day windows are expanded over them.
     zone
-        The tour's time zone: local times are read in it.
+        The tour's time zone: local times are read in it, unless the day of their date is
+        lived in another zone (a day's ``timezone``) or ``request_zone`` is given.
     duration_minutes
         The request's duration, needed only by a start time alone (``Wed 17:00``), which
         means the window ``[17:00, 17:00 + duration]``.
     file, line, field
         Where the text comes from, for the messages.
+    request_zone
+        The zone of the request the windows are for (its place's, or its own), ``""`` for
+        none: docs/input-format.md, "Several time zones".
 
     Returns
     -------
@@ -569,7 +574,8 @@ def parse_windows(text: str, tour_days: Iterable[Day], zone: ZoneInfo | str, *,
         tour_zone = zone if isinstance(zone, ZoneInfo) else ZoneInfo(zone)
     except (ValueError, KeyError, OSError):
         raise InputError([InputIssue(file, line, field, f"unknown time zone `{zone}`")]) from None
-    reader = WindowReader(TourCalendar.from_days(tour_days, tour_zone))
+    reader = WindowReader(TourCalendar.from_days(tour_days, tour_zone),
+                          ZoneInfo(request_zone) if request_zone else None)
     windows, problems = reader.read(text, duration_minutes)
     if problems:
         raise InputError([InputIssue(file, line, field, problem) for problem in problems])
