@@ -42,6 +42,7 @@ def problem_to_dict(problem: Problem, breaks: tuple[Break, ...] = ()) -> dict[st
                     "minutes": day.meal_minutes}
         days.append({
             "date": day.date.isoformat(),
+            "timezone": tour.day_zone(day).key,
             "start": _iso(day.start, zone),
             "end": _iso(day.end, zone),
             "start_location": day.start_location,
@@ -69,13 +70,14 @@ def problem_to_dict(problem: Problem, breaks: tuple[Break, ...] = ()) -> dict[st
             "fixed_start": _iso(r.fixed_start, zone),
             "windows": [[_iso(w.start, zone), _iso(w.end, zone)] for w in r.windows],
             "windows_text": _windows_text_to_dict(r, zone),
+            "timezone": _request_zone(r, tour),
             "notes": r.notes,
             "internal_notes": r.internal_notes,
         })
     locations = {
         loc.id: {"name": loc.name, "address": loc.address, "city": loc.city,
                  "latitude": loc.latitude, "longitude": loc.longitude,
-                 "approximate": loc.approximate}
+                 "approximate": loc.approximate, "timezone": loc.timezone or None}
         for loc in sorted(problem.locations.values(), key=lambda l: l.id)
     }
     travel: dict[str, dict[str, int]] = {}
@@ -115,6 +117,14 @@ def problem_to_dict(problem: Problem, breaks: tuple[Break, ...] = ()) -> dict[st
                    "then": list(rule.then), "requests": list(rule.requests),
                    "minutes": rule.minutes} for rule in problem.rules],
     }
+
+
+def _request_zone(request: Request, tour: Tour) -> str | None:
+    """The zone the request's windows text is read in: its own, ``None`` for each day's; the
+    tour's for absolute text, which :func:`absolute_windows_text` writes in the tour's zone."""
+    if request.windows_text is None:
+        return tour.timezone
+    return request.windows_text.timezone or None
 
 
 def _windows_text_to_dict(request: Request, zone: ZoneInfo) -> dict[str, Any]:

@@ -158,7 +158,13 @@ def _day(fields: _Fields) -> Day:
         meal_window=None if meal is None else _built(meal.path, lambda: Window(
             meal.instant("earliest"), meal.instant("latest"))),
         meal_minutes=0 if meal is None else meal.whole("minutes"),
+        timezone=_own_zone(fields.optional_text("timezone"), fields.zone),
     ))
+
+
+def _own_zone(name: str | None, tour_zone: ZoneInfo | None) -> str:
+    """A day's zone as the domain keeps it: ``""`` when absent or the tour's own."""
+    return "" if not name or (tour_zone is not None and name == tour_zone.key) else name
 
 
 def _breaks(fields: _Fields, day_date: date) -> list[Break]:
@@ -274,7 +280,8 @@ def _windows_text(fields: _Fields) -> WindowsText | None:
     for key in ("available", "unavailable"):
         cells[key] = tuple(_Fields({"cell": cell}, f"{text.at(key)}[{index}]").text("cell")
                            for index, cell in enumerate(text.items(key, [])))
-    return WindowsText(text.text("own", ""), cells["available"], cells["unavailable"])
+    return WindowsText(text.text("own", ""), cells["available"], cells["unavailable"],
+                       fields.optional_text("timezone") or "")
 
 
 def _request(fields: _Fields) -> Request:
@@ -316,7 +323,8 @@ def _location(location_id: str, fields: _Fields) -> Location:
     return _built(fields.path, lambda: Location(
         id=location_id, name=fields.text("name", location_id), address=fields.text("address", ""),
         city=fields.text("city", ""), latitude=fields.optional_number("latitude"),
-        longitude=fields.optional_number("longitude"), approximate=fields.flag("approximate", False)))
+        longitude=fields.optional_number("longitude"), approximate=fields.flag("approximate", False),
+        timezone=fields.optional_text("timezone") or ""))
 
 
 def _travel_table(data: _Fields) -> TravelTable:

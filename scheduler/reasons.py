@@ -7,7 +7,7 @@ whose names are importable from here too.
 
 from __future__ import annotations
 
-from .domain import Engagement, Problem, Request, Unscheduled
+from .domain import Engagement, Problem, Request, Tour, Unscheduled
 from .formatting import format_day, format_duration, place_name, when
 from .model.instance import Instance
 from .window_fit import (
@@ -43,10 +43,15 @@ __all__ = [
 ]
 
 
-def _windows_text(request: Request, zone) -> str:
+def _when(problem: Problem, span) -> str:
+    """``Tue 27 Nov 10:00–11:00`` of anything with a start and an end, in the guest's zone then."""
+    return when(span.start, span.end, problem.tour.zone_on(span.start))
+
+
+def _windows_text(request: Request, tour: Tour) -> str:
     if not request.windows:
         return "no window"
-    shown = [when(w.start, w.end, zone) for w in request.windows[:4]]
+    shown = [when(w.start, w.end, tour.zone_on(w.start)) for w in request.windows[:4]]
     more = len(request.windows) - len(shown)
     return "; ".join(shown) + (f" and {more} more" if more > 0 else "")
 
@@ -67,13 +72,12 @@ def pruned_reason(problem: Problem, request: Request, code: str,
         The problem's instance, when built; with it the sentence names, window by window,
         what rules it out (the day's hours, the travel from where the day starts).
     """
-    zone = problem.tour.zone
     first, last = problem.tour.days[0], problem.tour.days[-1]
     span = f"{format_day(first.date)} to {format_day(last.date)}"
     if code == "too_short":
         longest = max((w.minutes for w in request.windows), default=0)
         return (f"Every window is shorter than the {request.duration_minutes} min it needs "
-                f"(the longest lasts {longest} min): {_windows_text(request, zone)}.")
+                f"(the longest lasts {longest} min): {_windows_text(request, problem.tour)}.")
     details = ""
     if instance is not None and request.windows:
         verdicts = window_verdicts(TourMinutes(problem, instance), request, limit=3)
@@ -84,13 +88,13 @@ def pruned_reason(problem: Problem, request: Request, code: str,
         if details:
             return f"None of its windows falls within the guest's hours on the tour's days ({span}).{details}"
         return (f"None of its windows falls within the guest's hours on the tour's days "
-                f"({span}): {_windows_text(request, zone)}.")
+                f"({span}): {_windows_text(request, problem.tour)}.")
     if details:
         return ("Its windows fall within the guest's hours, but not with the travel from where "
                 f"the day starts or back to where it ends.{details}")
     return ("Its windows fall within the guest's hours, but not with the travel from where the "
             "day starts or back to where it ends: "
-            f"{_windows_text(request, zone)}.")
+            f"{_windows_text(request, problem.tour)}.")
 
 
 def _overlapping(problem: Problem, instance: Instance, request: Request,
@@ -142,7 +146,6 @@ def rule_reason(problem: Problem, instance: Instance, data, engagements) -> str 
     """Why a rule between requests (or the minute limit) keeps ``data`` out of the agenda, or
     ``None``: on every day it could take, a served request the rule ties it to (or the day's
     engagement minutes) leaves it no start."""
-    zone = problem.tour.zone
     grid = instance.grid
     placed = {e.request_id: e for e in engagements}
     day_index = {d.date: i for i, d in enumerate(problem.tour.days)}
@@ -170,7 +173,7 @@ def rule_reason(problem: Problem, instance: Instance, data, engagements) -> str 
             else tuple(i for i in rule.requests if i != data.id)
         served = [i for i in others if i in placed]
         if served and all(any(blocked_by(rule, i, d) for i in served) for d in data.starts):
-            named = ", ".join(f"{problem.request(i).title} ({when(placed[i].start, placed[i].end, zone)})"
+            named = ", ".join(f"{problem.request(i).title} ({_when(problem, placed[i])})"
                               for i in served[:3])
             what = {"apart": f"may not share a day with {named}",
                     "gap": f"must keep {format_duration(rule.minutes)} from {named}"}.get(rule.kind)
@@ -195,10 +198,9 @@ def _displaced_reason(problem: Problem, request: Request, rivals: list[Engagemen
 
     A mandatory request is placed whatever its value, so "more value" would be false for it.
     """
-    zone = problem.tour.zone
 
     def named(group: list[Engagement]) -> str:
-        return ", ".join(f"{problem.request(e.request_id).title} ({when(e.start, e.end, zone)}, "
+        return ", ".join(f"{problem.request(e.request_id).title} ({_when(problem, e)}, "
                          f"value {problem.request(e.request_id).value})" for e in group)
 
     forced = [e for e in rivals if problem.request(e.request_id).mandatory]
@@ -219,7 +221,6 @@ def _displaced_reason(problem: Problem, request: Request, rivals: list[Engagemen
 def explain_unscheduled(problem: Problem, instance: Instance,
                         engagements: tuple[Engagement, ...]) -> tuple[Unscheduled, ...]:
     """A reason for every request the agenda leaves out."""
-    zone = problem.tour.zone
     served = {e.request_id for e in engagements}
     pruned = {p.request_id: p.code for p in instance.pruned}
     per_day: dict = {}
@@ -253,19 +254,18 @@ def explain_unscheduled(problem: Problem, instance: Instance,
             continue
         neighbours = _neighbours(problem, instance, data, engagements)
         named = ", ".join(
-            f"{problem.request(e.request_id).title} ({when(e.start, e.end, zone)} at "
+            f"{problem.request(e.request_id).title} ({_when(problem, e)} at "
             f"{_place_name(problem, e.location)}, {minutes} min away)" for e, minutes in neighbours[:3])
         detail = f" next to {named}" if named else ""
         out.append(Unscheduled(request.id, (
             f"It cannot be reached in time from its neighbours{detail}: with the travel, the "
-            f"buffer and the meal break there is no room in {_windows_text(request, zone)}."),
+            f"buffer and the meal break there is no room in {_windows_text(request, problem.tour)}."),
             "unreachable"))
     return tuple(out)
 
 
 def infeasibility_reasons(problem: Problem, instance: Instance, request_ids: list[str]) -> tuple[str, ...]:
     """One line per mandatory request in a conflict, with what holds it in place."""
-    zone = problem.tour.zone
     pruned = {p.request_id: p.code for p in instance.pruned}
     lines = []
     for request_id in request_ids:
@@ -276,5 +276,5 @@ def infeasibility_reasons(problem: Problem, instance: Instance, request_ids: lis
         else:
             place = request.location_id or f"remote ({request.remote})"
             lines.append(f"{request.title} [{request_id}], {request.duration_minutes} min at "
-                         f"{place}, windows {_windows_text(request, zone)}")
+                         f"{place}, windows {_windows_text(request, problem.tour)}")
     return tuple(lines)

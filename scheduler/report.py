@@ -14,14 +14,22 @@ def _place(plan: Plan, location: str | None, remote: str | None) -> str:
 
 
 def summary_text(plan: Plan) -> str:
-    """A readable agenda: each day's engagements, travel and meal in time order, then totals."""
+    """A readable agenda: each day's engagements, travel and meal in time order, then totals.
+
+    Each day's times are in the zone it is lived in; a tour over several zones names it on
+    every day.
+    """
     problem = plan.problem
-    zone = problem.tour.zone
-    lines = [f"{problem.tour.name} — {problem.tour.guest.name} ({problem.tour.timezone})", ""]
-    for day in problem.tour.days:
+    tour = problem.tour
+    several_zones = len(tour.zones) > 1
+    heading = ", ".join(tour.zones) if several_zones else tour.timezone
+    lines = [f"{tour.name} — {tour.guest.name} ({heading})", ""]
+    for day in tour.days:
+        zone = tour.day_zone(day)
         start_name = _place(plan, day.start_location, None)
         end_name = _place(plan, day.end_location, None)
-        lines.append(f"{format_date(day.date)}  hours {_hm(day.start, zone)}–{_hm(day.end, zone)}, "
+        named = f" ({zone.key})" if several_zones else ""
+        lines.append(f"{format_date(day.date)}{named}  hours {_hm(day.start, zone)}–{_hm(day.end, zone)}, "
                      f"from {start_name} to {end_name}")
         items = []
         for e in plan.engagements_on(day.date):

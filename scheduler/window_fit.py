@@ -68,8 +68,9 @@ class TourMinutes:
         return self.grid.minutes_floor(moment)
 
     def moment(self, minute: int) -> datetime:
-        """The instant of a grid minute, in the tour's zone."""
-        return self.grid.moment(minute).astimezone(self.zone)
+        """The instant of a grid minute, in the zone of the day that holds it."""
+        instant = self.grid.moment(minute)
+        return instant.astimezone(self.tour.zone_on(instant))
 
     def hm(self, minute: int) -> str:
         """``09:45``: the local time of a grid minute."""
@@ -229,8 +230,9 @@ def days_touched(facts: TourMinutes, window: Window) -> list[int]:
     """The working days whose calendar date the window overlaps."""
     touched = []
     for index, day in enumerate(facts.tour.days):
-        start = local_midnight(day.date, facts.zone)
-        end = local_midnight(day.date + timedelta(days=1), facts.zone)
+        zone = facts.tour.day_zone(day)
+        start = local_midnight(day.date, zone)
+        end = local_midnight(day.date + timedelta(days=1), zone)
         if utc(window.start) < utc(end) and utc(start) < utc(window.end):
             touched.append(index)
     return touched
@@ -259,7 +261,7 @@ def window_verdicts(facts: TourMinutes, request: Request, limit: int = 8) -> lis
     verdicts = []
     for window in request.windows[:limit]:
         touched = days_touched(facts, window)
-        label = when(window.start, window.end, facts.zone)
+        label = when(window.start, window.end, facts.tour.zone_on(window.start))
         if not touched:
             verdicts.append((label, nowhere_note(facts, window)))
         elif len(touched) == 1:

@@ -51,6 +51,7 @@ class DayView:
     end_place: str
     meal: MealView | None
     breaks: tuple[BreakView, ...]
+    zone: ZoneInfo | None = None  # the day's own zone; None for the tour's
 
 
 @dataclass(frozen=True, slots=True)

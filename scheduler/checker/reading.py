@@ -41,7 +41,18 @@ def read_day(reader: FieldReader, raw: Any, path: str, places: Iterable[str]) ->
     return DayView(day_date, start, end,
                 known_place(required(raw, "start_location", path), f"{path}.start_location", places),
                 known_place(required(raw, "end_location", path), f"{path}.end_location", places),
-                meal, tuple(breaks))
+                meal, tuple(breaks), optional_zone(raw.get("timezone"), f"{path}.timezone"))
+
+
+def optional_zone(raw: Any, path: str) -> ZoneInfo | None:
+    """An optional IANA zone name (plans written before zones have none)."""
+    if raw is None:
+        return None
+    name = text_of(raw, path)
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise Malformed(f"{path}: {name!r} is not a known time zone") from None
 
 
 def read_request(reader: FieldReader, raw: Any, path: str, places: Iterable[str],
@@ -74,8 +85,10 @@ def read_request(reader: FieldReader, raw: Any, path: str, places: Iterable[str]
     fixed_start = reader.optional_instant(required(raw, "fixed_start", path), f"{path}.fixed_start",
                                           request_id)
     text = read_windows_text(raw.get("windows_text"), f"{path}.windows_text")
+    zone = optional_zone(raw.get("timezone"), f"{path}.timezone")
     if text is not None and calendar is not None:
-        windows = list(request_windows(text, calendar, duration, fixed_start, f"{path}.windows_text"))
+        windows = list(request_windows(text, replace(calendar, request_zone=zone), duration,
+                                       fixed_start, f"{path}.windows_text"))
     return RequestView(
         id=request_id,
         title=title,
@@ -196,7 +209,8 @@ def read_plan_dict(data: Any) -> tuple[PlanView | None, list[Violation]]:
     if len({day.date for day in days}) != len(days):
         reader.problems.append(Violation("schema", "two days of tour.days have the same date"))
     calendar = None if zone is None else Calendar(
-        zone, {date.fromisoformat(day.date): (day.start, day.end) for day in days})
+        zone, {date.fromisoformat(day.date): (day.start, day.end) for day in days},
+        {date.fromisoformat(day.date): day.zone for day in days if day.zone is not None})
 
     requests = reader.each(reader.guard(lambda: items_of(required(data, "requests", "the plan"), "requests"), []),
                            "requests", lambda raw, path, _: read_request(reader, raw, path, places, calendar))

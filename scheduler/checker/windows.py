@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -43,10 +43,21 @@ _DASHES = str.maketrans({"–": "-", "—": "-", "−": "-", "‐": "-", "‑": 
 
 @dataclass(frozen=True, slots=True)
 class Calendar:
-    """What windows are expanded over: the tour's zone and each working day's hours (UTC)."""
+    """What windows are expanded over: the tour's zone, each working day's hours (UTC) and its
+    zone where it is not the tour's, and the zone of the request being read, if it has one.
+
+    A local time is read in the request's zone, else in the zone of the day of its date, else
+    in the tour's (docs/input-format.md).
+    """
 
     zone: ZoneInfo
     hours: Mapping[date, Span]
+    day_zones: Mapping[date, ZoneInfo] = field(default_factory=dict)
+    request_zone: ZoneInfo | None = None
+
+    def zone_on(self, day: date) -> ZoneInfo:
+        """The zone local times of ``day`` are read in."""
+        return self.request_zone or self.day_zones.get(day) or self.zone
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,17 +118,19 @@ def _pieces(cell: str, calendar: Calendar, duration: timedelta, path: str,
 
 def _expand(text: str, calendar: Calendar, duration: timedelta, absolute: bool) -> list[Span]:
     """The spans of one piece; raises ValueError saying what is wrong with it."""
-    zone = calendar.zone
+    zone_on = calendar.zone_on
     if match := _ISO_PAIR.match(text):
-        return [_ordered(_iso(match[1], zone), _iso(match[2], zone))]
+        return [_ordered(_iso(match[1], calendar), _iso(match[2], calendar))]
     if _ISO_START.match(text):
-        start = _iso(text, zone)
+        start = _iso(text, calendar)
         return [(start, start + duration)]
     if match := _RANGE_OF_DATES.match(text):
-        return [_ordered(_local(_date(match[1]), _clock(match[2]), zone),
-                         _local(_date(match[3]), _clock(match[4], end=True), zone))]
+        first, last = _date(match[1]), _date(match[3])
+        return [_ordered(_local(first, _clock(match[2]), zone_on(first)),
+                         _local(last, _clock(match[4], end=True), zone_on(last)))]
     if match := _DATE_AND_CLOCKS.match(text):
         day = _date(match[1])
+        zone = zone_on(day)
         start = _local(day, _clock(match[2]), zone)
         if match[3] is None:
             return [(start, start + duration)]
@@ -137,11 +150,11 @@ def _expand(text: str, calendar: Calendar, duration: timedelta, absolute: bool) 
         if match[2] is None:
             spans.append(calendar.hours[day])
             continue
-        start = _local(day, _clock(match[2]), zone)
+        start = _local(day, _clock(match[2]), zone_on(day))
         if match[3] is None:
             spans.append((start, start + duration))
         else:
-            spans.append(_ordered(start, _local(day, _clock(match[3], end=True), zone)))
+            spans.append(_ordered(start, _local(day, _clock(match[3], end=True), zone_on(day))))
     return spans
 
 
@@ -151,10 +164,10 @@ def _ordered(start: datetime, end: datetime) -> Span:
     return start, end
 
 
-def _iso(text: str, zone: ZoneInfo) -> datetime:
+def _iso(text: str, calendar: Calendar) -> datetime:
     moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:
-        return _local(moment.date(), moment.hour * 60 + moment.minute, zone)
+        return _local(moment.date(), moment.hour * 60 + moment.minute, calendar.zone_on(moment.date()))
     return moment.astimezone(timezone.utc)
 
 
@@ -188,9 +201,9 @@ def _whole_day(day: date, calendar: Calendar) -> Span:
     """A working day's hours, or else the whole calendar day (a skipped midnight read leniently)."""
     if day in calendar.hours:
         return calendar.hours[day]
-    midnight = datetime.combine(day, time())
-    return (midnight.replace(tzinfo=calendar.zone).astimezone(timezone.utc),
-            (midnight + timedelta(days=1)).replace(tzinfo=calendar.zone).astimezone(timezone.utc))
+    midnight, zone = datetime.combine(day, time()), calendar.zone_on(day)
+    return (midnight.replace(tzinfo=zone).astimezone(timezone.utc),
+            (midnight + timedelta(days=1)).replace(tzinfo=zone).astimezone(timezone.utc))
 
 
 def _plain(name: str) -> str:

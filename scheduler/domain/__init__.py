@@ -26,6 +26,7 @@ from .base import (  # noqa: F401
     Window,
     WindowsText,
     _check,
+    _check_zone,
     minutes_between,
     utc,
 )

@@ -43,6 +43,14 @@ def _check(condition: bool, message: str) -> None:
         raise DomainError(message)
 
 
+def _check_zone(name: str, what: str) -> None:
+    """Raise :class:`DomainError` unless ``name`` is a known IANA time zone."""
+    try:
+        ZoneInfo(name)
+    except (KeyError, ValueError, OSError):  # zoneinfo raises several types for bad names
+        raise DomainError(f"{what}: unknown time zone {name!r}") from None
+
+
 @dataclass(frozen=True, slots=True)
 class Location:
     """A place the guest can be: a studio, a newsroom, a party headquarters, a hotel."""
@@ -54,9 +62,12 @@ class Location:
     latitude: float | None = None
     longitude: float | None = None
     approximate: bool = False
+    timezone: str = ""  # IANA name; "" when not known (the day's zone applies)
 
     def __post_init__(self) -> None:
         _check(bool(self.id), "a location needs an id")
+        if self.timezone:
+            _check_zone(self.timezone, f"location {self.id}")
         if (self.latitude is None) != (self.longitude is None):
             raise DomainError(f"location {self.id}: give both latitude and longitude or neither")
         if self.latitude is not None:
@@ -105,12 +116,15 @@ class WindowsText:
 
     ``own`` is the request's ``windows`` cell in requests.csv (empty when blank);
     ``available`` and ``unavailable`` are the ``windows`` cells of the availability.csv rows
-    that apply to the request, in file order. The plan file keeps them so that the
-    independent checker can expand them itself (docs/plan-format.md).
+    that apply to the request, in file order. ``timezone`` is the zone their local times
+    were read in (the request's place's or its own ``timezone`` cell), ``""`` when each day's
+    zone was used. The plan file keeps them so that the independent checker can expand them
+    itself (docs/plan-format.md).
     """
 
     own: str = ""
     available: tuple[str, ...] = ()
     unavailable: tuple[str, ...] = ()
+    timezone: str = ""
 
 

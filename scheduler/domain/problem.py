@@ -10,7 +10,7 @@ from types import MappingProxyType
 from typing import Iterable, Mapping
 from zoneinfo import ZoneInfo
 
-from .base import (Contact, KINDS, LEG_MODES, Location, REMOTE_MODES, RULE_KINDS, VALUE_BASES, Window, WindowsText, _check, minutes_between, utc)
+from .base import (Contact, KINDS, LEG_MODES, Location, REMOTE_MODES, RULE_KINDS, VALUE_BASES, Window, WindowsText, _check, _check_zone, minutes_between, utc)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +126,8 @@ class Day:
     no later than ``end``. ``meal_window`` (or ``None``) is where a meal break of
     ``meal_minutes`` must be placed. ``legs`` are the fixed legs inside the day's hours, in
     time order: the day goes to each leg's origin by its check-in and resumes at its
-    destination on arrival.
+    destination on arrival. ``timezone`` is the zone the day is lived in (that of its start
+    place), ``""`` for the tour's: see :meth:`Tour.day_zone`.
     """
 
     date: date
@@ -137,9 +138,12 @@ class Day:
     meal_window: Window | None = None
     meal_minutes: int = 0
     legs: tuple[FixedLeg, ...] = ()
+    timezone: str = ""
 
     def __post_init__(self) -> None:
         _check(utc(self.end) > utc(self.start), f"day {self.date}: hours end before they start")
+        if self.timezone:
+            _check_zone(self.timezone, f"day {self.date}")
         legs = tuple(sorted(self.legs, key=lambda leg: utc(leg.depart)))
         free_from = utc(self.start)
         for leg in legs:
@@ -308,6 +312,26 @@ class Tour:
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    def day_zone(self, day: Day) -> ZoneInfo:
+        """The zone ``day`` is lived in: its own, else the tour's."""
+        return ZoneInfo(day.timezone or self.timezone)
+
+    def zone_on(self, moment: datetime) -> ZoneInfo:
+        """The zone of the working day that holds ``moment`` (the last one begun by then),
+        else the tour's: where the guest's clock is at that moment."""
+        zone = None
+        for day in self.days:
+            if utc(day.start) > utc(moment):
+                break
+            zone = day.timezone or None
+        return ZoneInfo(zone or self.timezone)
+
+    @property
+    def zones(self) -> tuple[str, ...]:
+        """Every zone the days are lived in, the tour's first, in the order first met."""
+        return tuple(dict.fromkeys((self.timezone,) + tuple(day.timezone for day in self.days
+                                                            if day.timezone)))
+
 
 @dataclass(frozen=True, slots=True)
 class TravelTable:
@@ -417,6 +441,14 @@ class Problem:
             ids.add(day.end_location)
             ids.update(place for leg in day.legs for place in (leg.origin, leg.destination))
         return tuple(sorted(ids))
+
+    def place_zone(self, location_id: str | None, moment: datetime) -> ZoneInfo:
+        """The zone of a place (its ``timezone``); for a place without one, or no place (a
+        remote engagement), the zone of the day that holds ``moment``."""
+        location = self.locations.get(location_id) if location_id is not None else None
+        if location is not None and location.timezone:
+            return ZoneInfo(location.timezone)
+        return self.tour.zone_on(moment)
 
     def request(self, request_id: str) -> Request:
         """The request with this id; raises ``KeyError``."""

@@ -98,7 +98,7 @@ def render_view(view: PlanView, *, created_iso: str = "") -> str:
     str
         A complete HTML5 document.
     """
-    days = [(day, day_drawing(day, view.zone_name), _table_rows(day)) for day in view.days]
+    days = [(day, day_drawing(day, day.zone_name or view.zone_name), _table_rows(day)) for day in view.days]
     return render_template("run_sheet.html", view=view, days=days, cards=_cards(view),
                            is_team=view.is_team, created_iso=created_iso, colors=COLORS,
                            font_stack=FONT_STACK)

@@ -32,6 +32,7 @@ __all__ = [
     "add_place",
     "add_times",
     "add_timezones",
+    "engagement_zone",
     "calendar_bytes",
     "contact_text",
     "dtstamp",
@@ -147,15 +148,19 @@ def in_zone(moment: datetime, zone_name: str) -> datetime:
     return moment.astimezone(ZoneInfo(zone_name))
 
 
-def add_times(event: Event, start: datetime, end: datetime, zone_name: str) -> None:
-    """DTSTART and DTEND in ``zone_name`` with its TZID; in UTC where a local time repeats.
+def add_times(event: Event, start: datetime, end: datetime, zone_name: str,
+              end_zone_name: str | None = None) -> None:
+    """DTSTART in ``zone_name`` and DTEND in ``end_zone_name`` (default the same), each with
+    its TZID; in UTC where a local time repeats.
 
-    RFC 5545 reads a local time of the hour the clocks go back over as its first pass, so a
-    time in the second pass written as local time would be read an hour early. An event that
-    starts or ends in a repeated hour is written in UTC (both times, so they keep one form),
-    which every reader places at the right instant.
+    A flight or train between zones departs in the zone of its origin and arrives in that
+    of its destination, as its ticket says. RFC 5545 reads a local time of the hour the
+    clocks go back over as its first pass, so a time in the second pass written as local
+    time would be read an hour early. An event that starts or ends in a repeated hour is
+    written in UTC (both times, so they keep one form), which every reader places at the
+    right instant.
     """
-    local_start, local_end = in_zone(start, zone_name), in_zone(end, zone_name)
+    local_start, local_end = in_zone(start, zone_name), in_zone(end, end_zone_name or zone_name)
     if repeated_hour_pass(local_start) is not None or repeated_hour_pass(local_end) is not None:
         local_start, local_end = start.astimezone(timezone.utc), end.astimezone(timezone.utc)
     event.add("DTSTART", local_start)
@@ -193,8 +198,14 @@ def nights(plan: Plan) -> tuple[tuple[date, str], ...]:
     return tuple(result)
 
 
-def _local_time_line(start: datetime, end: datetime, zone_name: str) -> str:
-    local_start, local_end = in_zone(start, zone_name), in_zone(end, zone_name)
+def _local_time_line(start: datetime, end: datetime, zone_name: str,
+                     end_zone_name: str | None = None) -> str:
+    local_start = in_zone(start, zone_name)
+    if end_zone_name is not None and end_zone_name != zone_name:
+        local_end = in_zone(end, end_zone_name)
+        return (f"Local time: {local_start:%Y-%m-%d} {format_time_marked(local_start)} ({zone_name})"
+                f" to {format_time_marked(local_end)} ({end_zone_name})")
+    local_end = in_zone(end, zone_name)
     return (f"Local time: {local_start:%Y-%m-%d} {format_time_marked(local_start)}-"
             f"{format_time_marked(local_end)} ({zone_name})")
 
@@ -220,9 +231,14 @@ def _location_name(plan: Plan, location_id: str) -> str:
     return location.name if location is not None and location.name else location_id
 
 
+def engagement_zone(plan: Plan, engagement: Engagement) -> str:
+    """The zone an engagement's calendar event carries: its place's, else the day's."""
+    return plan.problem.place_zone(engagement.location, engagement.start).key
+
+
 def _engagement_description(plan: Plan, request: Request | None, engagement: Engagement,
                             audience: str, calendar_zone: str) -> str:
-    zone_name = plan.problem.tour.timezone
+    zone_name = engagement_zone(plan, engagement)
     lines: list[str] = []
     if request is not None:
         if request.counterpart:
@@ -258,7 +274,7 @@ def _engagement_description(plan: Plan, request: Request | None, engagement: Eng
 def _engagement_event(plan: Plan, engagement: Engagement, *, audience: str, alarm_minutes: int,
                       calendar_zone: str, sequence: int, cancelled: bool) -> Event:
     problem = plan.problem
-    zone_name = problem.tour.timezone
+    zone_name = engagement_zone(plan, engagement)
     request = next((r for r in problem.requests if r.id == engagement.request_id), None)
     title = (request.title if request is not None else "") or engagement.request_id
     event = Event()
@@ -296,7 +312,8 @@ def _engagement_event(plan: Plan, engagement: Engagement, *, audience: str, alar
 def _travel_event(plan: Plan, leg: TravelLeg, uid: str, *, calendar_zone: str,
                   sequence: int) -> Event:
     problem = plan.problem
-    zone_name = problem.tour.timezone
+    zone_name = problem.place_zone(leg.origin, leg.depart).key
+    end_zone_name = problem.place_zone(leg.destination, leg.arrive).key
     origin = problem.locations.get(leg.origin)
     destination = problem.locations.get(leg.destination)
     event = Event()
@@ -306,7 +323,7 @@ def _travel_event(plan: Plan, leg: TravelLeg, uid: str, *, calendar_zone: str,
     label = f"{leg.mode.capitalize()} {leg.ref}".strip() if leg.fixed else "Travel"
     event.add("SUMMARY", f"{label}: {_location_name(plan, leg.origin)} → "
                          f"{_location_name(plan, leg.destination)}")
-    add_times(event, leg.depart, leg.arrive, zone_name)
+    add_times(event, leg.depart, leg.arrive, zone_name, end_zone_name)
     event.add("LOCATION", place_text(origin, None) if origin else leg.origin)
     lines = [f"From: {place_text(origin, None) if origin else leg.origin}",
              f"To: {place_text(destination, None) if destination else leg.destination}",
@@ -318,8 +335,8 @@ def _travel_event(plan: Plan, leg: TravelLeg, uid: str, *, calendar_zone: str,
             lines.append(f"Be there by {be_there:%H:%M} ({leg.checkin_minutes} minutes before departure)")
         if leg.notes:
             lines.append(f"Notes: {leg.notes}")
-    if calendar_zone != zone_name:
-        lines.append(_local_time_line(leg.depart, leg.arrive, zone_name))
+    if calendar_zone != zone_name or end_zone_name != zone_name:
+        lines.append(_local_time_line(leg.depart, leg.arrive, zone_name, end_zone_name))
     event.add("DESCRIPTION", "\n".join(lines))
     event.add("CATEGORIES", ["travel"])
     event.add("STATUS", "CONFIRMED")

@@ -31,6 +31,7 @@ from .ics import (
     contact_text,
     dtstamp,
     engagement_uid,
+    engagement_zone,
     new_calendar,
     safe_file_name,
 )
@@ -112,7 +113,6 @@ def _description(request: Request) -> str:
 def _slot_event(plan: Plan, request: Request, engagement: Engagement | None, *, sequence: int,
                 status: str) -> Event:
     """The VEVENT of one slot, built from that request and engagement alone."""
-    zone_name = plan.problem.tour.timezone
     event = Event()
     event.add("UID", engagement_uid(plan.problem.tour.id, request.id))
     # Without a creation time, the slot's own start: the first day's would tell the
@@ -122,7 +122,8 @@ def _slot_event(plan: Plan, request: Request, engagement: Engagement | None, *, 
     event.add("SEQUENCE", sequence)
     event.add("SUMMARY", request.title or request.id)
     if engagement is not None:
-        add_times(event, engagement.start, engagement.end, zone_name)
+        # The counterpart's clock: the zone of the place, else of the day.
+        add_times(event, engagement.start, engagement.end, engagement_zone(plan, engagement))
         location = (plan.problem.locations.get(engagement.location)
                     if engagement.location is not None else None)
         add_place(event, location, request.remote)

@@ -68,7 +68,7 @@ def _cover(view: PlanView) -> list[str]:
              "organizing team; do not forward it.", "",
              f"- Guest: {_md(view.guest_name)}",
              f"- Dates: {view.dates_text} ({len(view.days)} day{'s' if len(view.days) != 1 else ''})",
-             f"- Times: local time in {_md(view.zone_name)}; each day gives its zone"]
+             f"- Times: local time in {_md(view.zones_text)}; each day gives its zone"]
     if view.guest_timezone and view.guest_timezone != view.zone_name:
         lines.append(f"- Guest's home zone: {_md(view.guest_timezone)} (a phone still set to it shows other times)")
     if view.organizer_name or view.organizer_email:

@@ -25,10 +25,10 @@ def passage_events(plan: Plan, stamp: datetime, sequences: Mapping[str, int]) ->
     """
     tour = plan.problem.tour
     events: list[Event] = []
-    zone = tour.zone
     first, last = tour.days[0], tour.days[-1]
     if tour.arrival is not None:
         arrival = tour.arrival
+        zone = plan.problem.place_zone(arrival.location, arrival.at)
         free = arrival.at + timedelta(minutes=arrival.buffer_minutes)
         events.append(_event(plan, "arrival", f"Arrival{_label(arrival)} at {_name(plan, arrival.location)}",
                              arrival.at, free, arrival.location, arrival, sequences,
@@ -41,6 +41,7 @@ def passage_events(plan: Plan, stamp: datetime, sequences: Mapping[str, int]) ->
                                         free, minutes, sequences, stamp))
     if tour.departure is not None:
         departure = tour.departure
+        zone = plan.problem.place_zone(departure.location, departure.at)
         be_there = departure.at - timedelta(minutes=departure.buffer_minutes)
         events.append(_event(plan, "departure", f"Departure{_label(departure)} from "
                              f"{_name(plan, departure.location)}", be_there, departure.at,
@@ -75,8 +76,10 @@ def _uid(plan: Plan, name: str) -> str:
 
 
 def _base(plan: Plan, name: str, summary: str, start: datetime, end: datetime,
-          sequences: Mapping[str, int], stamp: datetime) -> Event:
-    zone = plan.problem.tour.zone
+          sequences: Mapping[str, int], stamp: datetime, place: str | None = None,
+          end_place: str | None = None) -> Event:
+    problem = plan.problem
+    zone, end_zone = problem.place_zone(place, start), problem.place_zone(end_place or place, end)
     uid = _uid(plan, name)
     event = Event()
     event.add("UID", uid)
@@ -84,7 +87,7 @@ def _base(plan: Plan, name: str, summary: str, start: datetime, end: datetime,
     event.add("SEQUENCE", sequences.get(uid, 0))
     event.add("SUMMARY", summary)
     event.add("DTSTART", start.astimezone(zone))
-    event.add("DTEND", end.astimezone(zone))
+    event.add("DTEND", end.astimezone(end_zone))
     event.add("CATEGORIES", ["travel"])
     event.add("STATUS", "CONFIRMED")
     event.add("TRANSP", "OPAQUE")
@@ -94,7 +97,7 @@ def _base(plan: Plan, name: str, summary: str, start: datetime, end: datetime,
 
 def _event(plan: Plan, name: str, summary: str, start: datetime, end: datetime, location_id: str,
            passage: Endpoint, sequences: Mapping[str, int], lines: list[str], stamp: datetime) -> Event:
-    event = _base(plan, name, summary, start, end, sequences, stamp)
+    event = _base(plan, name, summary, start, end, sequences, stamp, location_id)
     location = plan.problem.locations.get(location_id)
     event.add("LOCATION", place_text(location, None) if location else location_id)
     details = [*([f"Mode: {passage.mode}"] if passage.mode else []),
@@ -107,7 +110,7 @@ def _transfer(plan: Plan, name: str, origin: str, destination: str, start: datet
               sequences: Mapping[str, int], stamp: datetime) -> Event:
     end = start + timedelta(minutes=minutes)
     event = _base(plan, name, f"Travel: {_name(plan, origin)} → {_name(plan, destination)}",
-                  start, end, sequences, stamp)
+                  start, end, sequences, stamp, origin, destination)
     event.add("LOCATION", _name(plan, origin))
     event.add("DESCRIPTION", f"From: {_name(plan, origin)}\nTo: {_name(plan, destination)}\n"
                              f"{minutes} minutes")

@@ -67,15 +67,16 @@ def cancelled_leg_event(plan: Plan, uid: str, leg: TravelLeg, sequence: int) -> 
     sequence
         The event's SEQUENCE after this version.
     """
-    zone_name = plan.problem.tour.timezone
-    locations = plan.problem.locations
+    problem = plan.problem
+    locations = problem.locations
     event = Event()
     event.add("UID", uid)
     event.add("DTSTAMP", dtstamp(plan))
     event.add("SEQUENCE", sequence)
     event.add("SUMMARY", f"Cancelled: Travel: {place_name(locations, leg.origin)} → "
                          f"{place_name(locations, leg.destination)}")
-    add_times(event, leg.depart, leg.arrive, zone_name)
+    add_times(event, leg.depart, leg.arrive, problem.place_zone(leg.origin, leg.depart).key,
+              problem.place_zone(leg.destination, leg.arrive).key)
     event.add("CATEGORIES", ["travel"])
     event.add("STATUS", "CANCELLED")
     event.add("TRANSP", "TRANSPARENT")

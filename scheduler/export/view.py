@@ -94,6 +94,9 @@ class DayView:
     zone_abbreviation, zone_label
         ``CEST`` and ``Europe/Madrid, CEST (UTC+02:00)``; both name two readings on a day with
         a daylight-saving change.
+    zone_name
+        The zone the day is lived in (that of where it starts); every time of the day is
+        local to it.
     items
         Travel, engagements and breaks in time order.
     closing_travel
@@ -114,6 +117,7 @@ class DayView:
     zone_label: str
     items: tuple[Item, ...]
     closing_travel: tuple[TravelItem, ...]
+    zone_name: str = ""
 
     @property
     def engagements(self) -> tuple[EngagementItem, ...]:
@@ -169,7 +173,9 @@ class PlanView:
     tour_id, tour_name, guest_name, guest_timezone, organizer_name, organizer_email
         Who and what.
     zone_name
-        The tour's zone (``Europe/Madrid``); every time in the view is local to it.
+        The tour's zone (``Europe/Madrid``); each day's times are local to that day's zone.
+    zone_names
+        Every zone a day is lived in, the tour's first (one name for a tour in one zone).
     dates_text
         The tour's dates: ``Fri 26 Oct 2018 – Mon 29 Oct 2018``.
     created_text
@@ -205,6 +211,13 @@ class PlanView:
     gap: float | None
     unscheduled: tuple[UnscheduledItem, ...]
     unscheduled_count: int
+    zone_names: tuple[str, ...] = ()
+
+    @property
+    def zones_text(self) -> str:
+        """``Europe/Madrid``, or ``Europe/Brussels, Europe/London and Europe/Dublin``."""
+        names = self.zone_names or (self.zone_name,)
+        return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
     @property
     def is_team(self) -> bool:
@@ -334,7 +347,7 @@ def _engagement_item(plan: Plan, engagement: Engagement, number: int, zone: Zone
 
 def _day_view(plan: Plan, day: Day, number: int, count: int, audience: str) -> DayView:
     tour = plan.problem.tour
-    zone = tour.zone
+    zone = tour.day_zone(day)
     engagements = plan.engagements_on(day.date)
     legs = [leg for leg in plan.travel if leg.day == day.date]
     breaks = [b for b in plan.breaks if b.day == day.date]
@@ -367,7 +380,7 @@ def _day_view(plan: Plan, day: Day, number: int, count: int, audience: str) -> D
 
     moments = [day.start, day.end] + [entry[2].start for entry in items] + [entry[2].end for entry in items]
     moments.sort(key=utc)
-    abbreviation, label = _zone_label(tour.timezone, moments, zone)
+    abbreviation, label = _zone_label(zone.key, moments, zone)
     return DayView(
         number=number,
         count=count,
@@ -383,6 +396,7 @@ def _day_view(plan: Plan, day: Day, number: int, count: int, audience: str) -> D
         zone_label=label,
         items=tuple(entry[2] for entry in items),
         closing_travel=closing,
+        zone_name=zone.key,
     )
 
 
@@ -399,7 +413,7 @@ def build_view(plan: Plan, *, audience: str = "team") -> PlanView:
     Returns
     -------
     PlanView
-        Every time in it is local to the tour's zone.
+        Every time of a day is local to the zone that day is lived in.
 
     Raises
     ------
@@ -455,4 +469,5 @@ def build_view(plan: Plan, *, audience: str = "team") -> PlanView:
         gap=solver.gap,
         unscheduled=unscheduled,
         unscheduled_count=len(plan.unscheduled),
+        zone_names=tour.zones,
     )

@@ -1,11 +1,14 @@
-"""Reading single spreadsheet cells: whole numbers, decimals, yes/no, ids."""
+"""Reading single spreadsheet cells: whole numbers, decimals, yes/no, ids, time zones."""
 
 from __future__ import annotations
 
 import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from scheduler.suggest import did_you_mean
 
 __all__ = ["CellError", "EMAIL_HINT", "MAX_ID_LENGTH", "id_problem", "is_email", "is_valid_id",
-           "parse_decimal", "parse_flag", "parse_whole"]
+           "parse_decimal", "parse_flag", "parse_whole", "parse_zone"]
 
 MAX_ID_LENGTH = 64
 """The longest id, in characters. Ids name files (``invites/<id>.ics``, where a name may have
@@ -26,6 +29,24 @@ _NO = frozenset({"no", "false", "0"})
 
 class CellError(ValueError):
     """A cell whose text is not a value of the expected type; the message says what to write."""
+
+
+def parse_zone(text: str) -> ZoneInfo:
+    """An IANA time zone (``Europe/London``).
+
+    Raises
+    ------
+    CellError
+        When no zone has that name; the message suggests the closest one.
+    """
+    name = text.strip()
+    try:
+        if name and not name.startswith(("/", ".")):
+            return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        pass
+    raise CellError(f"unknown time zone `{name}`{did_you_mean(name, available_timezones())}; "
+                    "use an IANA name like Europe/Madrid")
 
 
 def parse_whole(text: str, *, minimum: int = 0, maximum: int | None = None) -> int:

@@ -164,7 +164,7 @@ def read_changes(plan: Plan, *, cancel: Iterable[str] = (), unavailable: Iterabl
             continue
         try:
             found = parse_windows(text, tour.days, tour.zone, duration_minutes=request.duration_minutes,
-                                  file=source, field=rid)
+                                  file=source, field=rid, request_zone=_request_zone(request))
         except InputError as error:
             issues += error.problems
             continue
@@ -177,6 +177,11 @@ def read_changes(plan: Plan, *, cancel: Iterable[str] = (), unavailable: Iterabl
     if issues:
         raise InputError(unique_issues(issues))
     return changes, moment
+
+
+def _request_zone(request: Request) -> str:
+    """The zone a request's windows were read in (``""``: each day's)."""
+    return request.windows_text.timezone if request.windows_text is not None else ""
 
 
 def _read_changes_file(path: Path, issues: list[InputIssue]) -> dict[str, Any] | None:

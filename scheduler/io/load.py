@@ -60,10 +60,13 @@ def load_tour(folder: str | Path) -> Problem:
     _check_file_names(root, log)
     detour_factor, modes = read_travel_modes(data_dir() / "travel_modes.toml",
                                              str(data_dir() / "travel_modes.toml"), log)
-    tour_file = read_tour_file(root / TOUR_FILE, log, detour_factor=detour_factor, modes=modes)
+    places = _known_places(root, log)
+    place_zones = {place_id: entry.location.timezone for place_id, entry in places.items()
+                   if entry.location.timezone}
+    tour_file = read_tour_file(root / TOUR_FILE, log, detour_factor=detour_factor, modes=modes,
+                               place_zones=place_zones)
     frame = tour_file.frame if tour_file is not None else None
     days = build_days(frame, log) if frame is not None else None
-    places = _known_places(root, log)
     if tour_file is not None:
         _check_tour_places(tour_file, places, log)
     travel_path = find_table(root, "travel", log)

@@ -10,7 +10,7 @@ from types import MappingProxyType
 import numpy as np
 
 from scheduler.domain import Location, TravelRules, TravelTable
-from scheduler.io.cells import CellError, parse_decimal, parse_flag, parse_whole
+from scheduler.io.cells import CellError, parse_decimal, parse_flag, parse_whole, parse_zone
 from scheduler.io.csvfile import CsvRow, CsvSchema
 from scheduler.io.issues import IssueLog, Suggester
 from scheduler.io.tomlfile import TomlLines, TomlTable, load_toml
@@ -35,7 +35,7 @@ __all__ = [
 
 EARTH_RADIUS_KM = 6371.0
 LOCATION_SCHEMA = CsvSchema(("id",), ("name", "address", "city", "latitude", "longitude",
-                                      "approximate"), table="locations")
+                                      "approximate", "timezone"), table="locations")
 TRAVEL_SCHEMA = CsvSchema(("from", "to", "minutes"), ("mode",), table="travel")
 # A float product such as 14.000000000000002 must not cost a whole extra minute.
 _CEIL_TOLERANCE = 1e-9
@@ -207,6 +207,8 @@ def _location_row(row: CsvRow, file: str, log: IssueLog, seen: Mapping[str, Plac
         except CellError as error:
             log.add(file, row.line_of("approximate"), "approximate", f"{error}; write yes or no")
             cells_ok = False
+    zone = read_zone_cell(row, file, log)
+    cells_ok = cells_ok and zone is not None
     if not ok:
         return None
     if not cells_ok:
@@ -214,8 +216,21 @@ def _location_row(row: CsvRow, file: str, log: IssueLog, seen: Mapping[str, Plac
         return PlaceEntry(Location(place_id, row.get("name") or place_id, row.get("address"),
                                    row.get("city")), file, row.line, complete=False)
     location = Location(place_id, row.get("name") or place_id, row.get("address"),
-                        row.get("city"), latitude, longitude, approximate)
+                        row.get("city"), latitude, longitude, approximate, zone)
     return PlaceEntry(location, file, row.line)
+
+
+def read_zone_cell(row: CsvRow, file: str, log: IssueLog) -> str | None:
+    """The ``timezone`` cell of a row: an IANA name, ``""`` when empty, ``None`` when wrong
+    (the problem is in ``log``)."""
+    text = row.get("timezone")
+    if not text:
+        return ""
+    try:
+        return parse_zone(text).key
+    except CellError as error:
+        log.add(file, row.line_of("timezone"), "timezone", str(error))
+        return None
 
 
 def read_travel(path: Path, file: str, log: IssueLog, known: Mapping[str, object]) -> GivenTravel:

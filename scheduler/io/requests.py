@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
+from zoneinfo import ZoneInfo
 
 from scheduler.domain import (KINDS, REMOTE_MODES, VALUE_BASES, Contact, DomainError, Location, Request, Tour,
                               ValueRule, Window, WindowsText, utc)
@@ -20,7 +21,7 @@ from scheduler.io.cells import (
 )
 from scheduler.io.csvfile import CsvRow, CsvSchema, CsvTable
 from scheduler.io.issues import IssueLog, Suggester
-from scheduler.io.places import coordinates
+from scheduler.io.places import PlaceEntry, coordinates, read_zone_cell
 from scheduler.io.workbook import read_table
 from scheduler.io.windows import (TourCalendar, WindowReader, WindowSyntaxError, parse_window_spec,
                                   parse_window_specs)
@@ -40,7 +41,7 @@ REQUEST_SCHEMA = CsvSchema(
     optional=("kind", "counterpart", "contact_name", "contact_email", "contact_phone",
               "location", "address", "latitude", "longitude", "remote", "priority", "audience",
               "value", "mandatory", "windows", "fixed_start", "setup_minutes", "notes",
-              "internal_notes"),
+              "internal_notes", "timezone"),
     table="requests",
 )
 AVAILABILITY_SCHEMA = CsvSchema(required=("windows",), optional=("request_id", "counterpart", "type"),
@@ -87,6 +88,7 @@ class _Draft:
     setup_minutes: int = 0
     notes: str = ""
     internal_notes: str = ""
+    timezone: str = ""  # the zone of the windows' local times; "" for each day's
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,10 +219,21 @@ class _RowReader:
                          f"{self.suggester.hint(location_id)}; add it to locations.csv")
         draft.location_id = location_id or None
         draft.remote = remote
+        zone = read_zone_cell(row, self.file, self.log)
+        if zone is None:
+            draft.ok = False
+        # Windows are in the zone of the request's place, unless the row names its own.
+        draft.timezone = zone or (_place_zone(self.locations.get(location_id)) if location_id else "")
         if inline and draft.id:
             draft.inline = Location(f"@{draft.id}", draft.counterpart or draft.title or draft.id,
-                                    address, "", latitude, longitude)
+                                    address, "", latitude, longitude, timezone=zone or "")
             draft.location_id = draft.inline.id
+
+
+def _place_zone(place: object) -> str:
+    """The ``timezone`` of a known place (a location or where it was read), ``""`` if none."""
+    location = place.location if isinstance(place, PlaceEntry) else place
+    return location.timezone if isinstance(location, Location) else ""
 
 
 def _availability_rows(table: CsvTable, log: IssueLog, drafts: Sequence[_Draft]) -> list[_Availability]:
@@ -297,6 +310,7 @@ class _Assembler:
         self.availability_file = availability_file
         self.log = log
         self.reader = reader
+        self.readers: dict[str, WindowReader] = {"": reader}
         self.value_rule = value_rule
         self.by_request: dict[str, list[_Availability]] = {}
         self.by_counterpart: dict[str, list[_Availability]] = {}
@@ -306,8 +320,14 @@ class _Assembler:
             else:
                 self.by_counterpart.setdefault(row.counterpart, []).append(row)
         self.reported_rows: set[int] = set()
-        self.merged: dict[tuple[str, int], tuple[tuple[Window, ...], tuple[str, ...]]] = {}
+        self.merged: dict[tuple[str, int, str], tuple[tuple[Window, ...], tuple[str, ...]]] = {}
         self.any_time = _merge(Window(day.start, day.end) for day in reader.calendar.days)
+
+    def _reader(self, draft: _Draft) -> WindowReader:
+        """The reader of the draft's zone, one kept per zone (each remembers what it read)."""
+        if draft.timezone not in self.readers:
+            self.readers[draft.timezone] = WindowReader(self.reader.calendar, ZoneInfo(draft.timezone))
+        return self.readers[draft.timezone]
 
     def build(self, draft: _Draft) -> Request | None:
         """The request of a draft, or ``None`` after recording why not."""
@@ -332,7 +352,8 @@ class _Assembler:
                 notes=draft.notes, internal_notes=draft.internal_notes,
                 windows_text=WindowsText(draft.windows_text,
                                          tuple(row.text for row in rows if row.available),
-                                         tuple(row.text for row in rows if not row.available)))
+                                         tuple(row.text for row in rows if not row.available),
+                                         draft.timezone))
         except DomainError as error:
             self.log.add(self.file, draft.line, None, str(error))
             return None
@@ -344,14 +365,14 @@ class _Assembler:
         if not rows:
             return self._own_only(draft, duration)
         if draft.windows_text:
-            own, problems = self.reader.read(draft.windows_text, duration)
+            own, problems = self._reader(draft).read(draft.windows_text, duration)
             for problem in problems:
                 self.log.add(self.file, draft.windows_line, "windows", problem)
             ok = not problems
         available: list[Window] = []
         unavailable: list[Window] = []
         for row in rows:
-            windows, problems = self.reader.read(row.text, duration)
+            windows, problems = self._reader(draft).read(row.text, duration)
             if problems:
                 ok = False
                 if row.line not in self.reported_rows:
@@ -374,9 +395,9 @@ class _Assembler:
         """The windows of a request that availability.csv does not mention, remembered."""
         if not draft.windows_text:
             return self.any_time
-        key = (draft.windows_text, duration)
+        key = (draft.windows_text, duration, draft.timezone)
         if key not in self.merged:
-            own, problems = self.reader.read(draft.windows_text, duration)
+            own, problems = self._reader(draft).read(draft.windows_text, duration)
             self.merged[key] = (_merge(own), problems)
         windows, problems = self.merged[key]
         if problems:
@@ -390,7 +411,7 @@ class _Assembler:
                duration: int) -> tuple[tuple[Window, ...], datetime] | None:
         """The single window ``[start, start + duration]`` of a fixed start, and the start."""
         try:
-            start = self.reader.start_of(draft.fixed_text)
+            start = self._reader(draft).start_of(draft.fixed_text)
         except WindowSyntaxError as error:
             draft.ok = False
             self.log.add(self.file, draft.fixed_line, "fixed_start", str(error))

@@ -103,10 +103,20 @@ class DayFrame:
     departure: Endpoint | None
     lodging: tuple[Lodging, ...]
     legs: tuple[LegEntry, ...] = ()
+    place_zones: Mapping[str, str] = field(default_factory=dict)
 
     def line(self, name: str) -> int | None:
         """The line of a dotted key (``hours.start``)."""
         return self.lines.line_of(name)
+
+    def zone_of(self, place: str) -> ZoneInfo:
+        """The zone of a place: its own ``timezone``, else the tour's."""
+        return _zone_of(place, self.place_zones, self.zone)
+
+
+def _zone_of(place: str, place_zones: Mapping[str, str], tour_zone: ZoneInfo) -> ZoneInfo:
+    name = place_zones.get(place)
+    return ZoneInfo(name) if name else tour_zone
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +144,8 @@ class TourFile:
 
 
 def read_tour_file(path: Path, log: IssueLog, *, detour_factor: float,
-                   modes: Mapping[str, TravelMode]) -> TourFile | None:
+                   modes: Mapping[str, TravelMode],
+                   place_zones: Mapping[str, str] | None = None) -> TourFile | None:
     """Read tour.toml, recording every problem in ``log``.
 
     Parameters
@@ -145,6 +156,11 @@ def read_tour_file(path: Path, log: IssueLog, *, detour_factor: float,
         Where problems go.
     detour_factor, modes
         The bundled travel defaults (travel_modes.toml) that ``[travel]`` overrides.
+    place_zones
+        The time zone of each known place that has one (locations.csv ``timezone``): a
+        day is lived in its start place's zone, and the times of the arrival, the departure
+        and the legs without an offset are read in their place's zone. Without it, every
+        place is in the tour's zone.
 
     Returns
     -------
@@ -168,14 +184,16 @@ def read_tour_file(path: Path, log: IssueLog, *, detour_factor: float,
     lines = TomlLines(text)
     top = TomlTable(data, "", FILE, lines, log)
     top.check_keys(_TOP_KEYS)
-    return _TourReader(top, detour_factor, modes).read()
+    return _TourReader(top, detour_factor, modes, place_zones or {}).read()
 
 
 class _TourReader:
     """Reads the tables of tour.toml one by one."""
 
-    def __init__(self, top: TomlTable, detour_factor: float, modes: Mapping[str, TravelMode]):
+    def __init__(self, top: TomlTable, detour_factor: float, modes: Mapping[str, TravelMode],
+                 place_zones: Mapping[str, str]):
         self.top = top
+        self.place_zones = place_zones
         self.detour_factor = detour_factor
         self.modes = modes
         self.refs: list[LocationRef] = []
@@ -227,7 +245,7 @@ class _TourReader:
                 or hours_end is None):
             return None
         return DayFrame(self.top.lines, zone, first_day, last_day, hours_start, hours_end,
-                        overrides, meal, arrival, departure, lodging, self._legs())
+                        overrides, meal, arrival, departure, lodging, self._legs(), self.place_zones)
 
     def _legs(self) -> tuple[LegEntry, ...]:
         tables = self.top.tables("legs")
@@ -261,6 +279,7 @@ class _TourReader:
             self.refs.append(LocationRef(location, table.line("location"), table.name("location")))
         if moment is None or location is None or buffer_minutes is None or zone is None:
             return None
+        zone = _zone_of(location, self.place_zones, zone)
         try:
             at = moment.astimezone(zone) if moment.tzinfo else local_instant(moment, zone)
         except LocalTimeError as error:
@@ -451,15 +470,17 @@ class _DayBuilder:
         self.frame = frame
         self.legs = legs
         self.leg_lines = leg_lines or {}
-        self.zone = frame.zone
+        self.zone = frame.zone  # the zone of the day being built
         self.nights = nights
         self.log = log
         self.unlodged: dict[date, list[date]] = {}
 
     def day(self, day: date) -> Day | None:
-        hours = self._hours(day, self.frame.overrides.get(day))
         start_location = self._start_location(day)
         end_location = self._end_location(day)
+        # The day is lived in the zone of where the guest wakes up (or lands).
+        self.zone = self.frame.zone_of(start_location) if start_location else self.frame.zone
+        hours = self._hours(day, self.frame.overrides.get(day))
         if hours is None or start_location is None or end_location is None:
             return None
         start, end = hours
@@ -477,7 +498,9 @@ class _DayBuilder:
         meal_window = self._meal(day, start, end, meal) if meal is not None else None
         meal_minutes = meal.minutes if meal is not None and meal_window is not None else 0
         legs = legs_of_day(day, start, end, self.legs, self.leg_lines, self.log)
-        return Day(day, start, end, start_location, end_location, meal_window, meal_minutes, legs)
+        timezone = "" if self.zone.key == self.frame.zone.key else self.zone.key
+        return Day(day, start, end, start_location, end_location, meal_window, meal_minutes, legs,
+                   timezone)
 
     def _hours(self, day: date, override: HoursOverride | None) -> tuple[datetime, datetime] | None:
         start_minute, end_minute = self.frame.hours_start, self.frame.hours_end
@@ -564,7 +587,7 @@ def build_days(frame: DayFrame, log: IssueLog) -> tuple[Day, ...] | None:
     _check_overrides(frame, log)
     if not _check_endpoints(frame, log):
         return None
-    resolved = resolve_legs(list(frame.legs), lambda place: frame.zone, log)
+    resolved = resolve_legs(list(frame.legs), frame.zone_of, log)
     if resolved is None:
         return None
     legs = tuple(leg for leg, _ in resolved)
@@ -592,7 +615,7 @@ def build_tour(tour: TourFile, days: tuple[Day, ...]) -> Tour | None:
     if tour.id is None or tour.zone is None:
         return None
     frame = tour.frame
-    resolved = resolve_legs(list(frame.legs), lambda place: frame.zone, IssueLog()) if frame else None
+    resolved = resolve_legs(list(frame.legs), frame.zone_of, IssueLog()) if frame else None
     legs = tuple(leg for leg, _ in resolved or ())
     rule = tour.value_rule
     return Tour(

@@ -136,11 +136,12 @@ WindowSpec = Span | StartAt | WholeDate | Weekly
 
 @dataclass(frozen=True, slots=True)
 class DayHours:
-    """The guest's hours on one working day."""
+    """The guest's hours on one working day, and its zone when not the tour's."""
 
     date: date
     start: datetime
     end: datetime
+    zone: ZoneInfo | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,13 +158,19 @@ class TourCalendar:
     @classmethod
     def from_days(cls, days: Iterable[Day], zone: ZoneInfo) -> TourCalendar:
         """The calendar of domain :class:`~scheduler.domain.Day` objects."""
-        hours = sorted((DayHours(day.date, day.start, day.end) for day in days),
+        hours = sorted((DayHours(day.date, day.start, day.end,
+                                 ZoneInfo(day.timezone) if day.timezone else None) for day in days),
                        key=lambda day: day.date)
         return cls(zone, tuple(hours))
 
     def hours_on(self, day: date) -> DayHours | None:
         """The guest's hours on ``day``, or ``None`` when it is not a working day."""
         return self._by_date.get(day)
+
+    def zone_on(self, day: date) -> ZoneInfo:
+        """The zone ``day`` is lived in: a working day's own, else the tour's."""
+        hours = self._by_date.get(day)
+        return hours.zone if hours is not None and hours.zone is not None else self.zone
 
     def dates_on(self, weekdays: frozenset[int] | None) -> tuple[date, ...]:
         """The working days that fall on ``weekdays`` (all of them for ``None``), by rrule."""
@@ -398,11 +405,13 @@ class WindowReader:
     """Turns windows cells into :class:`~scheduler.domain.Window` objects over one tour.
 
     It remembers what it has read (keyed by the cell text and the duration), because large
-    request files repeat the same windows on many rows.
+    request files repeat the same windows on many rows. Local times are read in ``zone``
+    (the request's place's) or, without it, in the zone of the day of their date.
     """
 
-    def __init__(self, calendar: TourCalendar) -> None:
+    def __init__(self, calendar: TourCalendar, zone: ZoneInfo | None = None) -> None:
         self.calendar = calendar
+        self.zone = zone
         self._read: dict[tuple[str, int | None], tuple[tuple[Window, ...], tuple[str, ...]]] = {}
         self._dates: dict[frozenset[int] | None, tuple[date, ...]] = {}
 
@@ -428,6 +437,10 @@ class WindowReader:
                 problems.append(f"`{spec.text}`: {error}")
         return windows, problems
 
+    def zone_on(self, day: date) -> ZoneInfo:
+        """The zone local times of ``day`` are read in."""
+        return self.zone or self.calendar.zone_on(day)
+
     def dates_on(self, weekdays: frozenset[int] | None) -> tuple[date, ...]:
         """The working days on ``weekdays`` (see :meth:`TourCalendar.dates_on`), remembered."""
         if weekdays not in self._dates:
@@ -444,12 +457,12 @@ class WindowReader:
             tour, or the local time is skipped or repeated by a daylight-saving change.
         """
         spec = parse_window_spec(text)
-        zone = self.calendar.zone
         try:
             if isinstance(spec, StartAt):
-                return resolve_moment(spec.at, zone)
+                return self._moment(spec.at)
             if isinstance(spec, Weekly) and spec.start_minute is not None and spec.end_minute is None:
-                return local_instant(_at(self._single_date(spec), spec.start_minute), zone)
+                day = self._single_date(spec)
+                return local_instant(_at(day, spec.start_minute), self.zone_on(day))
         except LocalTimeError as error:
             raise WindowSyntaxError(f"`{text}`: {error}") from None
         raise WindowSyntaxError(f"`{text}` is not one moment; write the start like "
@@ -466,17 +479,19 @@ class WindowReader:
         raise WindowSyntaxError(f"`{spec.text}` matches {len(dates)} days of the tour ({listed}); "
                                 "give the date, like `2018-11-27 08:30`")
 
+    def _moment(self, moment: datetime) -> datetime:
+        return resolve_moment(moment, self.zone_on(moment.date()))
+
     def _expand_one(self, spec: WindowSpec, duration_minutes: int | None,
                     problems: list[str]) -> list[Window]:
-        zone = self.calendar.zone
         if isinstance(spec, Span):
-            start, end = resolve_moment(spec.start, zone), resolve_moment(spec.end, zone)
+            start, end = self._moment(spec.start), self._moment(spec.end)
             if utc(end) <= utc(start):
                 problems.append(f"`{spec.text}` ends before it starts")
                 return []
             return [Window(start, end)]
         if isinstance(spec, StartAt):
-            return self._starting(resolve_moment(spec.at, zone), spec, duration_minutes, problems)
+            return self._starting(self._moment(spec.at), spec, duration_minutes, problems)
         if isinstance(spec, WholeDate):
             return [self._whole_date(spec.date)]
         windows: list[Window] = []
@@ -489,7 +504,7 @@ class WindowReader:
 
     def _weekly_on(self, spec: Weekly, day: date, duration_minutes: int | None,
                    problems: list[str]) -> list[Window]:
-        zone = self.calendar.zone
+        zone = self.zone_on(day)
         if spec.start_minute is None:
             return [self._whole_date(day)]
         start = local_instant(_at(day, spec.start_minute), zone)
@@ -507,20 +522,21 @@ class WindowReader:
             problems.append(f"`{spec.text}` is a start time alone, which needs the request's "
                             "duration; give a range instead, like `Wed 17:00-18:00`")
             return []
-        end = (utc(start) + timedelta(minutes=duration_minutes)).astimezone(self.calendar.zone)
+        end = (utc(start) + timedelta(minutes=duration_minutes)).astimezone(start.tzinfo)
         return [Window(start, end)]
 
     def _whole_date(self, day: date) -> Window:
         hours = self.calendar.hours_on(day)
         if hours is not None:
             return Window(hours.start, hours.end)
-        zone = self.calendar.zone
+        zone = self.zone_on(day)
         return Window(_lenient_instant(_at(day, 0), zone), _lenient_instant(_at(day, 1440), zone))
 
 
 def parse_windows(text: str, tour_days: Iterable[Day], zone: ZoneInfo | str, *,
                   duration_minutes: int | None = None, file: str = "windows",
-                  line: int | None = None, field: str | None = None) -> list[Window]:
+                  line: int | None = None, field: str | None = None,
+                  request_zone: str = "") -> list[Window]:
     """Read a windows cell (or a command-line value) over the days of a tour.
 
     Parameters
@@ -531,12 +547,16 @@ def parse_windows(text: str, tour_days: Iterable[Day], zone: ZoneInfo | str, *,
     tour_days
         The tour's working days: recurring and whole-day windows are expanded over them.
     zone
-        The tour's time zone: local times are read in it.
+        The tour's time zone: local times are read in it, unless the day of their date is
+        lived in another zone (a day's ``timezone``) or ``request_zone`` is given.
     duration_minutes
         The request's duration, needed only by a start time alone (``Wed 17:00``), which
         means the window ``[17:00, 17:00 + duration]``.
     file, line, field
         Where the text comes from, for the messages.
+    request_zone
+        The zone of the request the windows are for (its place's, or its own), ``""`` for
+        none: docs/input-format.md, "Several time zones".
 
     Returns
     -------
@@ -554,7 +574,8 @@ def parse_windows(text: str, tour_days: Iterable[Day], zone: ZoneInfo | str, *,
         tour_zone = zone if isinstance(zone, ZoneInfo) else ZoneInfo(zone)
     except (ValueError, KeyError, OSError):
         raise InputError([InputIssue(file, line, field, f"unknown time zone `{zone}`")]) from None
-    reader = WindowReader(TourCalendar.from_days(tour_days, tour_zone))
+    reader = WindowReader(TourCalendar.from_days(tour_days, tour_zone),
+                          ZoneInfo(request_zone) if request_zone else None)
     windows, problems = reader.read(text, duration_minutes)
     if problems:
         raise InputError([InputIssue(file, line, field, problem) for problem in problems])

@@ -102,7 +102,7 @@ def remaining_problem(problem: Problem, cuts: list[DayCut]) -> Remaining:
         legs = tuple(leg for leg in day.legs if utc(leg.checkin_start) >= start)
         sub_days.append(Day(day.date, start.astimezone(zone), end.astimezone(zone), cut.position,
                             day.end_location, meal_window, day.meal_minutes if meal_window else 0,
-                            legs))
+                            legs, day.timezone))
     if not sub_days:
         return Remaining(None, day_of, tuple(merged), tuple(warnings))
     done = {e.request_id for cut in cuts for e in cut.engagements}
