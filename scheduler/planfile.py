@@ -71,6 +71,7 @@ def problem_to_dict(problem: Problem, breaks: tuple[Break, ...] = ()) -> dict[st
             "windows_text": _windows_text_to_dict(r, zone),
             "notes": r.notes,
             "internal_notes": r.internal_notes,
+            **({"needs": list(r.needs)} if r.needs else {}),
         })
     locations = {
         loc.id: {"name": loc.name, "address": loc.address, "city": loc.city,
@@ -114,7 +115,18 @@ def problem_to_dict(problem: Problem, breaks: tuple[Break, ...] = ()) -> dict[st
         "rules": [{"kind": rule.kind, "number": rule.number, "first": list(rule.first),
                    "then": list(rule.then), "requests": list(rule.requests),
                    "minutes": rule.minutes} for rule in problem.rules],
+        **_resources_to_dict(problem, zone),
     }
+
+
+def _resources_to_dict(problem: Problem, zone: ZoneInfo) -> dict[str, Any]:
+    """The shared resources (``resources``), only when the tour has some."""
+    if not problem.resources:
+        return {}
+    return {"resources": [{"id": r.id, "name": r.name, "kind": r.kind, "travels": r.travels,
+                           "location": r.location,
+                           "hours": [[_iso(w.start, zone), _iso(w.end, zone)] for w in r.hours]}
+                          for r in problem.resources]}
 
 
 def _windows_text_to_dict(request: Request, zone: ZoneInfo) -> dict[str, Any]:
@@ -220,7 +232,8 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "engagements": [
             {"request_id": e.request_id, "title": titles.get(e.request_id, ""),
              "day": e.day.isoformat(), "start": _iso(e.start, zone), "end": _iso(e.end, zone),
-             "location": e.location}
+             "location": e.location,
+             **({"resources": list(e.resources)} if problem.resources else {})}
             for e in plan.engagements
         ],
         "travel": [_leg_to_dict(leg, zone) for leg in plan.travel],
