@@ -108,8 +108,11 @@ def resource_reason(problem: Problem, request: Request) -> str:
             continue
         for resource in candidates:
             hours = [h for h in resource.hours if h.start.astimezone(zone).date() in dates]
-            shown = "; ".join(when(h.start, h.end, zone) for h in hours) or "off on those days"
-            parts.append(f"{resource.label} ({resource.kind}) is off then: hours {shown}")
+            off = sorted(day for day in dates
+                         if not any(h.start.astimezone(zone).date() == day for h in resource.hours))
+            shown = "; ".join([when(h.start, h.end, zone) for h in hours]
+                              + [f"off on {format_day(day)}" for day in off])
+            parts.append(f"{resource.label} is off then: hours {shown}")
     if not parts:
         names = ", ".join(c.label for need in request.needs for c in problem.candidates(request, need))
         return (f"It fits the guest's day, but never within the hours of what it needs ({names}) "

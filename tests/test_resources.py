@@ -162,7 +162,7 @@ def test_a_resource_that_is_never_there_leaves_the_request_out_and_says_who():
     result = solve_checked(prob)
     (left_out,) = result.plan.unscheduled
     assert left_out.code == "no_resource"
-    assert "Interpreter escort (escort) is off then: hours Tue 27 Nov 10:00–14:00" in left_out.reason
+    assert "Interpreter escort is off then: hours Tue 27 Nov 10:00–14:00" in left_out.reason
     assert pruned_reason(prob, prob.requests[0], "no_resource") == left_out.reason
 
 
@@ -203,3 +203,36 @@ def test_a_room_used_twice_at_once_is_reported():
                              "absolute": False}
     assert {v.rule for v in check_plan(data)} >= {"resource_overlap", "overlap"}
     assert "resource_overlap" in {v.rule for v in check_plan(data)}
+
+
+# ------------------------------------------------------------------ exports
+
+def test_each_resource_gets_its_own_calendar_with_its_engagements_only(tmp_path):
+    from scheduler.export import write_all
+
+    needs = request("a", [window("15:00", "17:00")], needs=("kind:interpreter",),
+                    internal_notes="secret", notes="bring the report")
+    other = request("b", [window("09:00", "11:00")], place="B")
+    resources = [interpreter("ana", "09:00", "13:00"), interpreter("ben", "14:00", "18:00")]
+    plan = solve_checked(with_resources([needs, other], resources)).plan
+    files = write_all(plan, tmp_path).files
+    assert {p.name for p in files if p.parent.name == "resources"} == {"ana.ics", "ben.ics"}
+    ben = (tmp_path / "resources" / "ben.ics").read_text(encoding="utf-8")
+    assert "SUMMARY:Request a" in ben and "Place A" in ben
+    assert "Request b" not in ben and "secret" not in ben
+    assert "BEGIN:VEVENT" not in (tmp_path / "resources" / "ana.ics").read_text(encoding="utf-8")
+    assert "Interpreter ben" in (tmp_path / "invites" / "a.ics").read_text(encoding="utf-8")
+    assert "With the team: Interpreter ben" in (tmp_path / "agenda.md").read_text(encoding="utf-8")
+
+
+def test_explain_names_the_resource_when_it_is_the_reason():
+    """Window by window: the guest is free, but the escort is off then, and her hours are given."""
+    from scheduler.reasons import TourMinutes, window_verdicts
+
+    needs = request("a", [window("15:00", "17:00")], needs=("escort",))
+    prob = with_resources([needs], [interpreter("escort", "10:00", "14:00", kind="escort")])
+    ((_, text),) = window_verdicts(TourMinutes(prob), prob.requests[0])
+    assert "Interpreter escort is off then: hours 10:00–14:00" in text
+    near = with_resources([needs], [interpreter("escort", "10:00", "16:00", kind="escort")])
+    ((_, text),) = window_verdicts(TourMinutes(near), near.requests[0])
+    assert "it fits there alone, starting at 15:00" in text
