@@ -236,3 +236,24 @@ def test_explain_names_the_resource_when_it_is_the_reason():
     near = with_resources([needs], [interpreter("escort", "10:00", "16:00", kind="escort")])
     ((_, text),) = window_verdicts(TourMinutes(near), near.requests[0])
     assert "it fits there alone, starting at 15:00" in text
+
+
+# ------------------------------------------------------------------ re-planning
+
+def test_new_requests_of_a_replan_are_checked_against_the_plans_resources(tmp_path):
+    from scheduler.io.changes import read_changes
+
+    needs = request("a", [window("15:00", "17:00")], needs=("kind:interpreter",))
+    resources = [interpreter("ana", "09:00", "13:00"), interpreter("ben", "14:00", "18:00")]
+    plan = solve_checked(with_resources([needs], resources)).plan
+    header = "id,title,duration,location,windows,needs\n"
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text(header + "b,New,30,B,2018-11-27 10:00-12:00,bem\n", encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        read_changes(plan, requests_csv=wrong, now="2018-11-27T08:00:00")
+    (issue,) = raised.value.problems
+    assert (issue.field, issue.line) == ("needs", 2) and "ben" in issue.message
+    right = tmp_path / "right.csv"
+    right.write_text(header + "b,New,30,B,2018-11-27 10:00-12:00,kind:interpreter\n", encoding="utf-8")
+    changes, now = read_changes(plan, requests_csv=right, now="2018-11-27T08:00:00")
+    assert [r.needs for r in changes.requests] == [("kind:interpreter",)]

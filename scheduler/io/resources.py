@@ -206,7 +206,8 @@ def check_needs(requests: Iterable[Request], lines: Mapping[str, int], resources
     lines
         The line of each request's ``needs`` cell, by request id.
     resources
-        The ``[[resources]]`` entries of tour.toml.
+        The ``[[resources]]`` entries of tour.toml, or the resources of a plan (anything with
+        ``id``, ``name``, ``kind``, ``travels`` and ``location``).
     file, log
         Where problems go, under the requests file's name.
     """

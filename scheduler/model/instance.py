@@ -11,6 +11,11 @@ Each part is a day of the model. The first part of tour day ``i`` keeps index ``
 day indices elsewhere (re-planning, explanations) still name tour days; the later parts
 follow after the last tour day, each knowing its ``tour_day``. The cap on engagements counts
 a tour day's parts together; its meal goes to the part with the most room for it.
+
+A request that needs shared resources keeps only the starts at which each need has a
+candidate resource whose hours hold the engagement, set-up included; each candidate's own
+starts are kept for the solver's choice (:mod:`.cp_resources`). A request that fits the
+guest's day but never a needed resource's hours is pruned as ``no_resource``.
 """
 
 from __future__ import annotations
@@ -263,7 +268,11 @@ def build_instance(problem: Problem) -> Instance:
         place = None if request.is_remote else place_index[request.location_id]
         starts: dict[int, Ranges] = {}
         needs: list[dict[int, dict[int, Ranges]]] = [{} for _ in request.needs]
-        touches_hours = without_resources = False
+        touches_hours = fits_without_resources = False
+        fixed = request.fixed_start is not None
+
+        def snap(ranges: Ranges) -> Ranges:
+            return _on_step(ranges, tour.time_step_minutes, fixed)
         for day in days:
             hour_low = day.start + request.setup_minutes
             hour_high = day.end - request.duration_minutes
@@ -274,20 +283,19 @@ def build_instance(problem: Problem) -> Instance:
                 low += travel[day.start_place][place]
                 back = travel[place][day.end_place]
                 high -= (back + buffer) if back else 0
-            def snap(ranges: Ranges) -> Ranges:
-                return _on_step(ranges, tour.time_step_minutes, request.fixed_start is not None)
-            ranges = snap(_merge(_intersect(window_ranges, low, high)))
+            possible = _merge(_intersect(window_ranges, low, high))
+            ranges = snap(possible)
             if ranges and request.needs:
-                without_resources = True
+                fits_without_resources = True
                 ranges = _with_resources(request, problem, bounds, resource_index, day.index,
-                                         _merge(_intersect(window_ranges, low, high)), snap, needs)
+                                         possible, snap, needs)
             if ranges:
                 starts[day.index] = ranges
         if starts:
             requests.append(RequestData(len(requests), request.id, request.duration_minutes,
                                         request.setup_minutes, request.value, request.mandatory,
                                         place, starts, _need_data(needs, starts)))
-        elif without_resources:
+        elif fits_without_resources:
             pruned.append(Pruned(request.id, "no_resource"))
         elif not long_enough:
             pruned.append(Pruned(request.id, "too_short" if request.windows else "no_window"))
