@@ -73,6 +73,7 @@ def problem_to_dict(problem: Problem, breaks: tuple[Break, ...] = ()) -> dict[st
             "timezone": _request_zone(r, tour),
             "notes": r.notes,
             "internal_notes": r.internal_notes,
+            **({"needs": list(r.needs)} if r.needs else {}),
         })
     locations = {
         loc.id: {"name": loc.name, "address": loc.address, "city": loc.city,
@@ -116,6 +117,7 @@ def problem_to_dict(problem: Problem, breaks: tuple[Break, ...] = ()) -> dict[st
         "rules": [{"kind": rule.kind, "number": rule.number, "first": list(rule.first),
                    "then": list(rule.then), "requests": list(rule.requests),
                    "minutes": rule.minutes} for rule in problem.rules],
+        **_resources_to_dict(problem, zone),
     }
 
 
@@ -125,6 +127,16 @@ def _request_zone(request: Request, tour: Tour) -> str | None:
     if request.windows_text is None:
         return tour.timezone
     return request.windows_text.timezone or None
+
+
+def _resources_to_dict(problem: Problem, zone: ZoneInfo) -> dict[str, Any]:
+    """The shared resources (``resources``), only when the tour has some."""
+    if not problem.resources:
+        return {}
+    return {"resources": [{"id": r.id, "name": r.name, "kind": r.kind, "travels": r.travels,
+                           "location": r.location,
+                           "hours": [[_iso(w.start, zone), _iso(w.end, zone)] for w in r.hours]}
+                          for r in problem.resources]}
 
 
 def _windows_text_to_dict(request: Request, zone: ZoneInfo) -> dict[str, Any]:
@@ -230,7 +242,8 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "engagements": [
             {"request_id": e.request_id, "title": titles.get(e.request_id, ""),
              "day": e.day.isoformat(), "start": _iso(e.start, zone), "end": _iso(e.end, zone),
-             "location": e.location}
+             "location": e.location,
+             **({"resources": list(e.resources)} if problem.resources else {})}
             for e in plan.engagements
         ],
         "travel": [_leg_to_dict(leg, zone) for leg in plan.travel],

@@ -27,6 +27,7 @@ from .domain import (
     Plan,
     Problem,
     Request,
+    Resource,
     SolverReport,
     Tour,
     TourRule,
@@ -307,7 +308,22 @@ def _request(fields: _Fields) -> Request:
         notes=fields.text("notes", ""),
         internal_notes=fields.text("internal_notes", ""),
         windows_text=_windows_text(fields),
+        needs=_texts(fields, "needs"),
     ))
+
+
+def _texts(fields: _Fields, key: str) -> tuple[str, ...]:
+    """A list of texts (``[]`` when absent), each named by its path when it is not one."""
+    return tuple(_Fields({"text": item}, f"{fields.at(key)}[{index}]").text("text")
+                 for index, item in enumerate(fields.items(key, [])))
+
+
+def _resource(fields: _Fields, zone: ZoneInfo) -> Resource:
+    return _built(fields.path, lambda: Resource(
+        id=fields.text("id"), name=fields.text("name", ""), kind=fields.text("kind"),
+        hours=tuple(_window(pair, f"{fields.at('hours')}[{index}]", zone)
+                    for index, pair in enumerate(fields.items("hours"))),
+        travels=fields.flag("travels", True), location=fields.optional_text("location")))
 
 
 def _rule(fields: _Fields) -> TourRule:
@@ -364,8 +380,10 @@ def problem_from_dict(data: Mapping[str, Any]) -> tuple[Problem, tuple[Break, ..
                  for location_id, raw in fields.child("locations").raw.items()}
     requests = tuple(_request(item) for item in fields.each("requests"))
     rules = tuple(_rule(item) for item in fields.each("rules", []))
+    resources = tuple(_resource(item, tour.zone) for item in fields.each("resources", []))
     problem = _built("the plan", lambda: Problem(tour=tour, requests=requests, locations=locations,
-                                                 travel=_travel_table(fields), rules=rules))
+                                                 travel=_travel_table(fields), rules=rules,
+                                                 resources=resources))
     return problem, breaks
 
 
@@ -397,7 +415,7 @@ def plan_from_dict(data: Mapping[str, Any]) -> Plan:
     engagements = tuple(
         _built(item.path, lambda item=item: Engagement(
             item.text("request_id"), item.day("day"), item.instant("start"), item.instant("end"),
-            item.optional_text("location")))
+            item.optional_text("location"), _texts(item, "resources")))
         for item in fields.each("engagements"))
     travel = tuple(
         _built(item.path, lambda item=item: TravelLeg(

@@ -67,7 +67,7 @@ def pruned_reason(problem: Problem, request: Request, code: str,
     request
         The request the engine pruned.
     code
-        ``too_short``, ``no_window`` or ``unreachable``.
+        ``too_short``, ``no_window``, ``unreachable`` or ``no_resource``.
     instance
         The problem's instance, when built; with it the sentence names, window by window,
         what rules it out (the day's hours, the travel from where the day starts).
@@ -78,6 +78,8 @@ def pruned_reason(problem: Problem, request: Request, code: str,
         longest = max((w.minutes for w in request.windows), default=0)
         return (f"Every window is shorter than the {request.duration_minutes} min it needs "
                 f"(the longest lasts {longest} min): {_windows_text(request, problem.tour)}.")
+    if code == "no_resource":
+        return resource_reason(problem, request)
     details = ""
     if instance is not None and request.windows:
         verdicts = window_verdicts(TourMinutes(problem, instance), request, limit=3)
@@ -95,6 +97,36 @@ def pruned_reason(problem: Problem, request: Request, code: str,
     return ("Its windows fall within the guest's hours, but not with the travel from where the "
             "day starts or back to where it ends: "
             f"{_windows_text(request, problem.tour)}.")
+
+
+def resource_reason(problem: Problem, request: Request) -> str:
+    """Why a request fits the guest's day but no resource it needs can be there: each need
+    whose candidates are all off, with their hours on the days of the request's windows."""
+    zone = problem.tour.zone
+    dates = {w.start.astimezone(zone).date() for w in request.windows}
+    parts = []
+    for need in request.needs:
+        candidates = problem.candidates(request, need)
+        if any(c.holds(w.start, w.end) or _overlaps_hours(c, w) for c in candidates
+               for w in request.windows):
+            continue
+        for resource in candidates:
+            hours = [h for h in resource.hours if h.start.astimezone(zone).date() in dates]
+            off = sorted(day for day in dates
+                         if not any(h.start.astimezone(zone).date() == day for h in resource.hours))
+            shown = "; ".join([when(h.start, h.end, zone) for h in hours]
+                              + [f"off on {format_day(day)}" for day in off])
+            parts.append(f"{resource.label} is off then: hours {shown}")
+    if not parts:
+        names = ", ".join(c.label for need in request.needs for c in problem.candidates(request, need))
+        return (f"It fits the guest's day, but never within the hours of what it needs ({names}) "
+                f"as well, set-up included: {_windows_text(request, problem.tour)}.")
+    return (f"It needs {', '.join(request.needs)}, and " + "; ".join(parts)
+            + f". Its windows: {_windows_text(request, problem.tour)}.")
+
+
+def _overlaps_hours(resource, window) -> bool:
+    return any(h.overlaps(window) for h in resource.hours)
 
 
 def _overlapping(problem: Problem, instance: Instance, request: Request,

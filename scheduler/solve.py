@@ -243,7 +243,8 @@ def read_solution(solver: cp_model.CpSolver, planner: PlannerModel) -> tuple[lis
     for (day, index), literal in planner.present.items():
         if solver.boolean_value(literal):
             request = planner.instance.requests[index]
-            placements.append(Placement(request.id, day, solver.value(planner.start[(day, index)])))
+            placements.append(Placement(request.id, day, solver.value(planner.start[(day, index)]),
+                                        planner.chosen_resources(solver.boolean_value, day, index)))
     meals = {v.day.index: solver.value(v.meal_start) for v in planner.days if v.meal_start is not None}
     return placements, meals
 

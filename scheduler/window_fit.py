@@ -124,8 +124,8 @@ class WindowFit:
     Attributes
     ----------
     verdict
-        ``fits``, ``too_short``, ``outside_hours``, ``unreachable``, ``off_grid`` or
-        ``not_fixed``.
+        ``fits``, ``too_short``, ``outside_hours``, ``unreachable``, ``off_grid``,
+        ``not_fixed`` or ``no_resource`` (a resource it needs is off then).
     low, high
         The earliest and latest start minute when it fits, else ``None``.
     text
@@ -217,6 +217,10 @@ def fit_alone(facts: TourMinutes, request: Request, window: Window, index: int) 
         if travel_low > travel_high:
             return WindowFit("off_grid", None, None,
                           f"no start on the tour's {facts.step}-minute grid fits in it")
+    needed = _resources_hold(facts, request, index, travel_low, travel_high)
+    if isinstance(needed, str):
+        return WindowFit("no_resource", None, None, needed)
+    travel_low, travel_high = needed
     if travel_low == travel_high:
         text = f"it fits there alone, starting at {facts.hm(travel_low)}"
     else:
@@ -224,6 +228,38 @@ def fit_alone(facts: TourMinutes, request: Request, window: Window, index: int) 
     if out and place is not None:
         text += f" ({out} min from {facts.place_name(tour_day.start_location)})"
     return WindowFit("fits", travel_low, travel_high, text)
+
+
+def _resources_hold(facts: TourMinutes, request: Request, index: int, low: int, high: int
+                    ) -> tuple[int, int] | str:
+    """The starts from ``low`` to ``high`` at which every need of ``request`` has a resource
+    whose hours hold it (set-up included), as (earliest, latest); or, when a need has none,
+    why in words: ``Irene Navarro (escort) is off then: hours 09:00–10:00``."""
+    setup, duration = request.setup_minutes, request.duration_minutes
+    day = facts.tour.days[index]
+    for need in request.needs:
+        starts = []
+        candidates = facts.problem.candidates(request, need)
+        for resource in candidates:
+            for window in resource.hours:
+                first = max(low, facts.grid.minutes_ceil(window.start) + setup)
+                last = min(high, facts.grid.minutes_floor(window.end) - duration)
+                if first <= last:
+                    starts.append((first, last))
+        if not starts:
+            return "it fits the guest's day alone, but " + "; ".join(
+                _off_text(facts, resource, day.date) for resource in candidates)
+        low, high = max(low, min(a for a, _ in starts)), min(high, max(b for _, b in starts))
+    return low, high
+
+
+def _off_text(facts: TourMinutes, resource, day) -> str:
+    hours = [w for w in resource.hours if w.start.astimezone(facts.zone).date() == day]
+    if not hours:
+        return f"{resource.label} is off that day"
+    shown = ", ".join(f"{facts.hm(facts.grid.minutes_ceil(w.start))}–{facts.hm(facts.grid.minutes_floor(w.end))}"
+                      for w in hours)
+    return f"{resource.label} is off then: hours {shown}"
 
 
 def days_touched(facts: TourMinutes, window: Window) -> list[int]:

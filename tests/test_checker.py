@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from checker_resource_cases import RESOURCE_CASES
 from factories import small_plan
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -684,7 +685,7 @@ CASES = (
          ninety_engagement_minutes_a_day),
     Case("rest_too_short", rest_a_minute_longer_than_the_weekend, rest_as_long_as_the_weekend),
     Case("schema", rule_naming_an_unknown_request, psoe_and_tv_apart),
-)
+) + tuple(Case(*case) for case in RESOURCE_CASES)
 
 
 # --------------------------------------------------------------------------------------------
@@ -712,8 +713,9 @@ def test_near_miss_keeps_every_rule(case: Case) -> None:
 
 
 def test_every_rule_is_broken_by_some_case() -> None:
-    """Each rule the checker knows has a case that breaks it alone."""
-    assert {case.rule for case in CASES} == set(RULES)
+    """Each rule the checker knows has a case that breaks it alone; with one guest, a room
+    used twice at once is also the guest in two places (test_resources.py breaks it)."""
+    assert {case.rule for case in CASES} == set(RULES) - {"resource_overlap"}
 
 
 def test_violations_name_the_request_the_day_and_the_times() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -66,6 +66,7 @@ class RequestView:
     setup: timedelta
     fixed_start: datetime | None
     windows: tuple[tuple[datetime, datetime], ...]
+    needs: tuple[str, ...] = ()  # resource ids and kind:<kind>
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +80,7 @@ class EngagementView:
     end: datetime
     place: str | None
     home: str | None  # the tour day it belongs to (see home_day), None when on no day
+    resources: tuple[str, ...] | None = None  # None: the plan does not say
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +149,17 @@ class RuleView:
 
 
 @dataclass(frozen=True, slots=True)
+class ResourceView:
+    """A shared resource (``resources``): a room stays at ``location``, others travel."""
+
+    id: str
+    kind: str
+    travels: bool
+    location: str | None
+    hours: tuple[tuple[datetime, datetime], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class PlanView:
     """The plan read from the dictionary: instants in UTC, with helpers for the rules' messages."""
 
@@ -167,6 +180,7 @@ class PlanView:
     minutes_cap: timedelta | None = None  # max_engagement_minutes_per_day
     rest: timedelta = timedelta(0)  # min_rest_minutes
     fixed_legs: tuple[FixedLegView, ...] = ()  # tour.legs
+    resources: Mapping[str, ResourceView] = field(default_factory=dict)  # by id
 
     def fixed_legs_on(self, day: DayView) -> list[FixedLegView]:
         return [leg for leg in self.fixed_legs if leg.home == day.date]

@@ -12,6 +12,7 @@ from .fields import (FieldReader, Malformed, calendar_date, flag, items_of, know
                      text_of, whole_number)
 from .plan_view import (BreakView, DayView, EngagementView, FixedLegView, LegView, MealView, PlanView,
                         RequestView, RuleView, UnscheduledView, home_day)
+from .reading_resources import read_resource, read_texts
 from .violations import SCHEMA_VERSION, Violation
 from .windows import Calendar, WindowsText, request_windows
 
@@ -98,6 +99,7 @@ def read_request(reader: FieldReader, raw: Any, path: str, places: Iterable[str]
         setup=timedelta(minutes=whole_number(required(raw, "setup_minutes", path), f"{path}.setup_minutes", 0)),
         fixed_start=fixed_start,
         windows=tuple(windows),
+        needs=read_texts(raw, "needs", path) or (),
     )
 
 
@@ -237,7 +239,7 @@ def read_plan_dict(data: Any) -> tuple[PlanView | None, list[Violation]]:
             reader.instant(required(raw, "start", path), f"{path}.start", request_id, label),
             reader.instant(required(raw, "end", path), f"{path}.end", request_id, label),
             None if place is None else known_place(place, f"{path}.location", places),
-            None)
+            None, read_texts(raw, "resources", path))
 
     def read_leg(raw: Any, path: str, index: int) -> LegView:
         label = calendar_date(required(raw, "day", path), f"{path}.day")
@@ -279,6 +281,8 @@ def read_plan_dict(data: Any) -> tuple[PlanView | None, list[Violation]]:
         "unscheduled", read_unscheduled)
     fixed_legs = reader.each(reader.guard(lambda: items_of(tour.get("legs", []), "tour.legs"), []),
                              "tour.legs", read_fixed_leg) if isinstance(tour, Mapping) else []
+    resources = reader.each(reader.guard(lambda: items_of(data.get("resources", []), "resources"), []),
+                            "resources", lambda raw, path, _: read_resource(reader, raw, path, places))
     if reader.problems or zone is None:
         return None, list(dict.fromkeys(reader.problems))  # one report per distinct problem
 
@@ -294,6 +298,7 @@ def read_plan_dict(data: Any) -> tuple[PlanView | None, list[Violation]]:
         engagements=tuple(engagements), legs=tuple(legs), unscheduled=tuple(unscheduled),
         stamps=tuple(reader.stamps), replanned=replanned, rules=tuple(rules),
         minutes_cap=None if minutes_cap is None else timedelta(minutes=minutes_cap),
-        rest=timedelta(minutes=rest), fixed_legs=tuple(fixed_legs))
+        rest=timedelta(minutes=rest), fixed_legs=tuple(fixed_legs),
+        resources={resource.id: resource for resource in resources})
     return plan, []
 

@@ -14,6 +14,7 @@ from .rules_engagements import (not_fixed_start, outside_hours, outside_window, 
                                 wrong_location)
 from .rules_requests import (duplicate, mandatory_missing, unknown_request, unscheduled_inconsistent,
                              wrong_code, wrong_offset)
+from .rules_resources import resource_hours, resource_needs, resource_overlap
 from .rules_tour import rest_too_short, rule_apart, rule_before, rule_gap, too_many_minutes_per_day
 from .rules_travel import (fixed_leg, leg_misplaced, leg_missing, leg_overlap, leg_unexpected,
                            leg_wrong_minutes, overlap, travel_too_short)
@@ -52,6 +53,9 @@ CHECKS: tuple[Callable[[PlanView], Iterator[Violation]], ...] = (
     rule_gap,
     too_many_minutes_per_day,
     rest_too_short,
+    resource_needs,
+    resource_hours,
+    resource_overlap,
 )
 
 

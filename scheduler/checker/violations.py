@@ -41,9 +41,13 @@ RULES: Mapping[str, str] = {
     "rule_gap": "two requests of a gap rule less than its minutes apart (end to start)",
     "too_many_minutes_per_day": "more engagement minutes on a day than max_engagement_minutes_per_day",
     "rest_too_short": "less than min_rest_minutes from a day's last engagement to the next day's first",
+    "resource_needs": "an engagement not listing one resource per need of its request, of the id or "
+                      "kind needed (a resource that does not travel only at its place or remote)",
+    "resource_hours": "an engagement (with its set-up) using a resource outside the resource's hours",
+    "resource_overlap": "two engagements using a resource that does not travel (a room) at once",
 }
 
-UNSCHEDULED_CODES = ("no_window", "too_short", "unreachable", "displaced", "not_reached")
+UNSCHEDULED_CODES = ("no_window", "too_short", "unreachable", "no_resource", "displaced", "not_reached")
 
 
 

@@ -77,7 +77,10 @@ def report_written(written) -> None:
     out_dir: Path = written.out_dir
     top = sorted({str(p.relative_to(out_dir)).split("/")[0] for p in written.files})
     invites = sum(1 for p in written.files if p.parent.name == "invites")
-    names = [name for name in top if name != "invites"]
+    calendars = sum(1 for p in written.files if p.parent.name == "resources")
+    names = [name for name in top if name not in ("invites", "resources")]
+    if calendars:
+        names.append(f"resources/ ({calendars} calendar{'s' if calendars != 1 else ''} of the team)")
     if invites:
         names.append(f"invites/ ({invites} invitation{'s' if invites != 1 else ''})")
     click.echo(f"Wrote to {out_dir}: " + ", ".join(names))

@@ -136,7 +136,7 @@ def relaxed_problem(problem: Problem, ids: Sequence[str], relaxed: Iterable[str]
     if "rest" in relaxed:
         tour = replace(tour, min_rest_minutes=0)
     kept_rules = tuple(rule for rule in problem.rules if f"rule@{rule.label}" not in relaxed)
-    return Problem(tour, requests, problem.locations, travel, kept_rules)
+    return Problem(tour, requests, problem.locations, travel, kept_rules, problem.resources)
 
 
 def problem_fits(problem: Problem, params: SolveParams) -> bool:

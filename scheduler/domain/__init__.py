@@ -5,7 +5,8 @@ through UTC (:func:`utc`), because Python compares two datetimes that share a ``
 their wall-clock reading, which is wrong across a daylight-saving change.
 
 The package is split by what a thing is: ``base`` (errors, UTC, places, windows), ``problem``
-(requests, days, the tour, its rules, travel, the objective) and ``plan`` (the agenda and the
+(requests, days, the tour, its rules, travel, the objective), ``resources`` (the
+shared resources and what a request needs of them) and ``plan`` (the agenda and the
 solver's account); every name is imported from here.
 """
 
@@ -46,6 +47,7 @@ from .problem import (  # noqa: F401
     ValueRule,
     _round_half_up,
 )
+from .resources import KIND_PREFIX, Resource, need_candidates, need_kind  # noqa: F401
 from .plan import (  # noqa: F401
     Break,
     Engagement,
@@ -76,6 +78,10 @@ __all__ = [
     "Plan",
     "Problem",
     "Request",
+    "Resource",
+    "KIND_PREFIX",
+    "need_candidates",
+    "need_kind",
     "RULE_KINDS",
     "SolverReport",
     "Tour",

@@ -16,16 +16,22 @@ from .problem import Day, FixedLeg, Problem
 
 @dataclass(frozen=True, slots=True)
 class Engagement:
-    """A request placed in the agenda. ``location`` is ``None`` for a remote engagement."""
+    """A request placed in the agenda. ``location`` is ``None`` for a remote engagement.
+
+    ``resources`` holds the id of the resource that meets each of the request's needs, in
+    the order of the needs (empty when it needs none).
+    """
 
     request_id: str
     day: date
     start: datetime
     end: datetime
     location: str | None
+    resources: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         _check(utc(self.end) > utc(self.start), f"engagement {self.request_id} ends before it starts")
+        object.__setattr__(self, "resources", tuple(self.resources))
 
 
 @dataclass(frozen=True, slots=True)

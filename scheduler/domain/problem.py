@@ -11,6 +11,7 @@ from typing import Iterable, Mapping
 from zoneinfo import ZoneInfo
 
 from .base import (Contact, KINDS, LEG_MODES, Location, REMOTE_MODES, RULE_KINDS, VALUE_BASES, Window, WindowsText, _check, _check_zone, minutes_between, utc)
+from .resources import Resource, check_need, need_candidates
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +23,8 @@ class Request:
     make-up); it may lie outside the window. ``location_id`` is ``None`` exactly when the
     request is remote (``remote`` is ``"phone"`` or ``"video"``). ``windows_text`` is the text
     the windows were read from, or ``None`` for a request built in code or whose windows were
-    changed after reading: whoever replaces ``windows`` must drop it.
+    changed after reading: whoever replaces ``windows`` must drop it. ``needs`` are the
+    shared resources it needs, each a resource id or ``kind:<kind>`` (any one of the kind).
     """
 
     id: str
@@ -43,9 +45,14 @@ class Request:
     notes: str = ""
     internal_notes: str = ""
     windows_text: WindowsText | None = None
+    needs: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         _check(bool(self.id), "a request needs an id")
+        object.__setattr__(self, "needs", tuple(self.needs))
+        for need in self.needs:
+            check_need(need)
+        _check(len(set(self.needs)) == len(self.needs), f"request {self.id}: names a need twice")
         _check(self.duration_minutes > 0, f"request {self.id}: duration must be above 0")
         _check(self.value >= 0, f"request {self.id}: value must be 0 or more")
         _check(self.setup_minutes >= 0, f"request {self.id}: set-up minutes must be 0 or more")
@@ -407,10 +414,12 @@ class Problem:
     locations: Mapping[str, Location]
     travel: TravelTable
     rules: tuple[TourRule, ...] = ()
+    resources: tuple[Resource, ...] = ()
     _by_id: Mapping[str, Request] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "requests", tuple(self.requests))
+        self._check_resources()
         object.__setattr__(self, "rules", tuple(self.rules))
         labels = [rule.label for rule in self.rules]
         _check(len(set(labels)) == len(labels), "two rules have the same kind and number")
@@ -432,6 +441,31 @@ class Problem:
                 if origin != destination:
                     _check((origin, destination) in self.travel.minutes,
                            f"no travel time from {origin} to {destination}")
+
+    def _check_resources(self) -> None:
+        object.__setattr__(self, "resources", tuple(self.resources))
+        ids = [resource.id for resource in self.resources]
+        _check(len(set(ids)) == len(ids), "two resources have the same id")
+        for resource in self.resources:
+            _check(resource.location is None or resource.location in self.locations,
+                   f"resource {resource.id}: unknown location {resource.location}")
+        for request in self.requests:
+            for need in request.needs:
+                _check(bool(need_candidates(need, self.resources, None)),
+                       f"request {request.id}: no resource meets the need {need}")
+                _check(bool(need_candidates(need, self.resources, request.location_id)),
+                       f"request {request.id}: no resource of {need} can be at {request.location_id}")
+
+    def candidates(self, request: Request, need: str) -> tuple[Resource, ...]:
+        """The resources that can meet one of ``request``'s needs, in the tour's order."""
+        return need_candidates(need, self.resources, request.location_id)
+
+    def resource(self, resource_id: str) -> Resource:
+        """The resource with this id; raises ``KeyError``."""
+        for resource in self.resources:
+            if resource.id == resource_id:
+                return resource
+        raise KeyError(resource_id)
 
     def used_locations(self) -> tuple[str, ...]:
         """The ids of the places the days and the requests use, sorted."""

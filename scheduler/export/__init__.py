@@ -27,12 +27,13 @@ FORMATS = {
     "pdf": "pdf",
     "ics": "ics",
     "invites": "invites",
+    "resources": "resource_calendars",
 }
 # What `plan` and `demo` write: (format, audience). The guest's phone gets agenda.ics.
 DEFAULT_OUTPUTS = (
     ("csv", "team"), ("xlsx", "team"), ("md", "team"), ("html", "team"), ("pdf", "team"),
     ("md", "guest"), ("html", "guest"), ("pdf", "guest"),
-    ("ics", "guest"), ("ics", "team"), ("invites", "team"),
+    ("ics", "guest"), ("ics", "team"), ("invites", "team"), ("resources", "team"),
 )
 
 

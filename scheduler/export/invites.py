@@ -100,13 +100,16 @@ def _effective_method(wanted: str, organizer: vCalAddress | None,
     return wanted
 
 
-def _description(request: Request) -> str:
+def _description(plan: Plan, request: Request, engagement: Engagement | None) -> str:
     lines = []
     if request.counterpart:
         lines.append(f"With: {request.counterpart}")
     contact = contact_text(request)
     if contact:
         lines.append(f"Contact: {contact}")
+    if engagement is not None and engagement.resources:
+        names = ", ".join(plan.problem.resource(r).label for r in engagement.resources)
+        lines.append(f"Attending with the guest: {names}")
     return "\n".join(lines)
 
 
@@ -127,7 +130,7 @@ def _slot_event(plan: Plan, request: Request, engagement: Engagement | None, *, 
         location = (plan.problem.locations.get(engagement.location)
                     if engagement.location is not None else None)
         add_place(event, location, request.remote)
-    description = _description(request)
+    description = _description(plan, request, engagement)
     if description:
         event.add("DESCRIPTION", description)
     event.add("STATUS", status)

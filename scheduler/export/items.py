@@ -130,6 +130,8 @@ class EngagementItem:
         Notes for the team only; always ``""`` in the guest's view.
     audience, value, mandatory
         How much it matters.
+    team
+        Who of the team attends (the names of the shared resources it uses), ``""`` for none.
     """
 
     number: int
@@ -158,6 +160,7 @@ class EngagementItem:
     audience: int | None
     value: int
     mandatory: bool
+    team: str = ""
 
     @property
     def is_remote(self) -> bool:

@@ -130,6 +130,8 @@ def _engagement_lines(item: EngagementItem, is_team: bool) -> list[str]:
     lines.append(f"  - Where: {where}")
     if item.contact_text:
         lines.append(f"  - Contact: {_md(item.contact_text)}")
+    if item.team:
+        lines.append(f"  - With the team: {_md(item.team)}")
     if item.notes:
         lines.append(f"  - Notes: {_md(item.notes, indent)}")
     if is_team and item.internal_notes:

@@ -342,7 +342,13 @@ def _engagement_item(plan: Plan, engagement: Engagement, number: int, zone: Zone
         audience=request.audience,
         value=request.value,
         mandatory=request.mandatory,
+        team=team_text(plan, engagement),
     )
+
+
+def team_text(plan: Plan, engagement) -> str:
+    """Who of the team attends an engagement: the names of the resources it uses, joined."""
+    return ", ".join(plan.problem.resource(resource_id).label for resource_id in engagement.resources)
 
 
 def _day_view(plan: Plan, day: Day, number: int, count: int, audience: str) -> DayView:

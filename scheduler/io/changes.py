@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 
 from scheduler.domain import Location, Plan, Request, TravelTable, Window
 from scheduler.errors import InputError, InputIssue
-from scheduler.io.issues import did_you_mean
+from scheduler.io.issues import IssueLog, did_you_mean
 from scheduler.io.load import load_locations, load_travel_settings
 from scheduler.io.places import TravelSettings, extend_travel
 from scheduler.io.requests import ValueRule, read_requests_csv
+from scheduler.io.resources import check_needs
 from scheduler.io.windows import LocalTimeError, local_instant, parse_windows
 from scheduler.replan.changes import (
     MAX_DELAY_MINUTES, Changes, check_ids, unique_issues, unknown_request,
@@ -238,6 +239,11 @@ def _read_requests(plan: Plan, path: Path, source: str, issues: list[InputIssue]
         read = read_requests_csv(path, tour, known, value_rule=ValueRule.from_objective(tour.objective))
     except InputError as error:
         issues += error.problems
+        return (), {}
+    log = IssueLog()
+    check_needs(read.requests, read.need_lines, plan.problem.resources, path.name, log)
+    if len(log):
+        issues += log.issues
         return (), {}
     places = {**known, **read.locations}
     needed = {r.location_id for r in read.requests if r.location_id is not None}

@@ -13,6 +13,7 @@ from scheduler.io.legs import check_leg_reach
 from scheduler.io.places import (PlaceEntry, TravelSettings, default_travel_settings, read_locations,
                                  read_travel, read_travel_modes, travel_table)
 from scheduler.io.requests import RequestsRead, ValueRule, read_requests
+from scheduler.io.resources import build_resources, check_needs
 from scheduler.io.tour_rules import check_rule_ids
 from scheduler.io.tourfile import FILE as TOUR_FILE, TourFile, build_days, build_tour, read_tour_file
 from scheduler.io.windows import TourCalendar, WindowReader
@@ -79,6 +80,8 @@ def load_tour(folder: str | Path) -> Problem:
     if tour_file is not None and tour_file.rules and len(log) == requests_issues:
         # With a row of requests.csv wrong, its id may be named rightly: say nothing then.
         check_rule_ids(tour_file.rules, {r.id for r in read.requests}, TOUR_FILE, log)
+    if tour_file is not None and len(log) == requests_issues:
+        check_needs(read.requests, read.need_lines, tour_file.resources, _requests_name(root), log)
     problem = None
     if tour_file is not None and days is not None:
         # Built even when other files have problems, so that missing coordinates are
@@ -157,6 +160,11 @@ def _check_tour_places(tour_file: TourFile, places: Mapping[str, PlaceEntry], lo
                     f"{suggester.hint(ref.location_id)}; add it to locations.csv")
 
 
+def _requests_name(root: Path) -> str:
+    path = find_table(root, "requests", IssueLog())
+    return path.name if path is not None else "requests.csv"
+
+
 def _read_requests(root: Path, log: IssueLog, places: Mapping[str, PlaceEntry],
                    reader: WindowReader | None, tour_file: TourFile | None) -> RequestsRead:
     path = find_table(root, "requests", log)
@@ -172,8 +180,9 @@ def _read_requests(root: Path, log: IssueLog, places: Mapping[str, PlaceEntry],
                          availability=(availability, availability.name) if availability else None)
 
 
-def _used_ids(tour: Tour, requests: tuple[Request, ...]) -> list[str]:
+def _used_ids(tour: Tour, requests: tuple[Request, ...], tour_file: TourFile) -> list[str]:
     ids = {request.location_id for request in requests if request.location_id is not None}
+    ids.update(entry.location for entry in tour_file.resources if entry.location is not None)
     for day in tour.days:
         ids.update((day.start_location, day.end_location))
         ids.update(place for leg in day.legs for place in (leg.origin, leg.destination))
@@ -195,7 +204,7 @@ def _problem(days: tuple[Day, ...], read: RequestsRead, places: Mapping[str, Pla
         return None
     locations = {place_id: entry.location for place_id, entry in places.items()}
     locations.update(read.locations)
-    used = [place for place in _used_ids(tour, read.requests) if place in locations]
+    used = [place for place in _used_ids(tour, read.requests, tour_file) if place in locations]
     table, missing = travel_table(used, locations, given, tour_file.travel)
     for place_id, others in sorted(missing.items()):
         entry = places.get(place_id)
@@ -212,9 +221,13 @@ def _problem(days: tuple[Day, ...], read: RequestsRead, places: Mapping[str, Pla
     check_leg_reach(tour.days, table, log)
     if len(log):
         return None
+    resources = build_resources(tour_file.resources, tour.days, tour.zone, TOUR_FILE, log)
+    if len(log):
+        return None
     try:
         return Problem(tour, read.requests, {place: locations[place] for place in used}, table,
-                       tuple(entry.rule for entry in tour_file.rules if entry.rule is not None))
+                       tuple(entry.rule for entry in tour_file.rules if entry.rule is not None),
+                       resources)
     except DomainError as error:
         log.add(TOUR_FILE, None, None, f"the tour does not hold together: {error}")
         return None

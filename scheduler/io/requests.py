@@ -23,6 +23,7 @@ from scheduler.io.csvfile import CsvRow, CsvSchema, CsvTable
 from scheduler.io.issues import IssueLog, Suggester
 from scheduler.io.places import PlaceEntry, coordinates, read_zone_cell
 from scheduler.io.workbook import read_table
+from scheduler.io.resources import read_needs
 from scheduler.io.windows import (TourCalendar, WindowReader, WindowSyntaxError, parse_window_spec,
                                   parse_window_specs)
 
@@ -41,7 +42,7 @@ REQUEST_SCHEMA = CsvSchema(
     optional=("kind", "counterpart", "contact_name", "contact_email", "contact_phone",
               "location", "address", "latitude", "longitude", "remote", "priority", "audience",
               "value", "mandatory", "windows", "fixed_start", "setup_minutes", "notes",
-              "internal_notes", "timezone"),
+              "internal_notes", "timezone", "needs"),
     table="requests",
 )
 AVAILABILITY_SCHEMA = CsvSchema(required=("windows",), optional=("request_id", "counterpart", "type"),
@@ -60,6 +61,7 @@ class RequestsRead:
 
     requests: tuple[Request, ...]
     locations: Mapping[str, Location] = field(default_factory=dict)
+    need_lines: Mapping[str, int] = field(default_factory=dict)  # request id -> line of `needs`
 
 
 @dataclass(slots=True)
@@ -89,6 +91,7 @@ class _Draft:
     notes: str = ""
     internal_notes: str = ""
     timezone: str = ""  # the zone of the windows' local times; "" for each day's
+    needs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +137,9 @@ class _RowReader:
         draft.notes, draft.internal_notes = row.get("notes"), row.get("internal_notes")
         draft.windows_text, draft.windows_line = row.get("windows"), row.line_of("windows")
         draft.fixed_text, draft.fixed_line = row.get("fixed_start"), row.line_of("fixed_start")
+        draft.needs, wrong = read_needs(row.get("needs"))
+        if wrong is not None:
+            self.problem(draft, row, "needs", wrong)
         return draft
 
     def _identity(self, draft: _Draft, row: CsvRow) -> None:
@@ -349,7 +355,7 @@ class _Assembler:
                 contact=draft.contact, location_id=draft.location_id, remote=draft.remote,
                 priority=draft.priority, audience=draft.audience, mandatory=draft.mandatory,
                 fixed_start=fixed_start, setup_minutes=draft.setup_minutes,
-                notes=draft.notes, internal_notes=draft.internal_notes,
+                notes=draft.notes, internal_notes=draft.internal_notes, needs=draft.needs,
                 windows_text=WindowsText(draft.windows_text,
                                          tuple(row.text for row in rows if row.available),
                                          tuple(row.text for row in rows if not row.available),
@@ -488,7 +494,8 @@ def read_requests(path: Path, file: str, log: IssueLog, *, locations: Mapping[st
     assembler = _Assembler(file, availability_file, log, reader, value_rule, availability_rows)
     requests = [request for draft in drafts if (request := assembler.build(draft)) is not None]
     places = {draft.inline.id: draft.inline for draft in drafts if draft.ok and draft.inline}
-    return RequestsRead(tuple(requests), places)
+    need_lines = {row.get("id"): row.line_of("needs") for row in table.rows if row.get("needs")}
+    return RequestsRead(tuple(requests), places, need_lines)
 
 
 def read_requests_csv(path: str | Path, tour: Tour, locations: Mapping[str, Location], *,

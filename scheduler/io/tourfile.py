@@ -15,6 +15,7 @@ from scheduler.io.cells import EMAIL_HINT, id_problem, is_email
 from scheduler.io.issues import IssueLog, did_you_mean
 from scheduler.io.legs import LegEntry, legs_of_day, read_legs, read_mode, resolve_legs
 from scheduler.io.places import TravelMode, TravelSettings
+from scheduler.io.resources import ResourceEntry, read_resources
 from scheduler.domain import VALUE_BASES, ValueRule
 from scheduler.io.tomlfile import TomlLines, TomlTable, load_toml
 from scheduler.io.tour_rules import RuleEntry, read_rules
@@ -40,7 +41,7 @@ MINUTES_PER_DAY = 24 * 60
 MAX_SPEED_KMH = 2000.0
 _TOUR_ID = re.compile(r"^[A-Za-z0-9_\-]+$")
 _TOP_KEYS = ("tour", "guest", "organizer", "arrival", "departure", "lodging", "hours", "meal",
-             "limits", "travel", "objective", "rules", "legs")
+             "limits", "travel", "objective", "rules", "legs", "resources")
 _LIMIT_KEYS = ("max_engagements_per_day", "min_buffer_minutes", "time_step_minutes",
                "max_engagement_minutes_per_day", "min_rest_hours")
 MAX_REST_HOURS = 24.0
@@ -141,6 +142,7 @@ class TourFile:
     max_engagement_minutes_per_day: int | None = None
     min_rest_minutes: int = 0
     rules: tuple[RuleEntry, ...] = ()
+    resources: tuple[ResourceEntry, ...] = ()
 
 
 def read_tour_file(path: Path, log: IssueLog, *, detour_factor: float,
@@ -228,7 +230,14 @@ class _TourReader:
             max_engagement_minutes_per_day=limits.whole("max_engagement_minutes_per_day",
                                                         maximum=MINUTES_PER_DAY),
             min_rest_minutes=round(rest_hours * 60), rules=read_rules(self.top),
+            resources=self._resources(),
         )
+
+    def _resources(self) -> tuple[ResourceEntry, ...]:
+        entries = read_resources(self.top)
+        self.refs.extend(LocationRef(entry.location, entry.line, "resources.location")
+                         for entry in entries if entry.location is not None)
+        return entries
 
     def _frame(self, tour: TomlTable, zone: ZoneInfo | None) -> DayFrame | None:
         """What the days are built from; ``None`` when any of it is missing or wrong."""

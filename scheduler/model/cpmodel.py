@@ -6,9 +6,10 @@ at ``arrive``); the arc 1 → 0 closes the circuit. A skipped node carries a sel
 Remote engagements are not in the circuit: they sit on the guest's timeline beside the
 in-person engagements, the travel legs and the meal, in a no-overlap constraint.
 
-Hard rules (constraints) come first, those of tour.toml ``[[rules]]`` and the daily limits
-last (:mod:`.cp_tour_rules`); the objective holds the soft part: value served, travel, the
-span of each working day, and (when weighted) the balance of the load over the days.
+Hard rules (constraints) come first, those of tour.toml ``[[rules]]``, the daily limits and
+the choice of shared resources last (:mod:`.cp_tour_rules`, :mod:`.cp_resources`); the
+objective holds the soft part: value served, travel, the span of each working day, and
+(when weighted) the balance of the load over the days.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Callable, Mapping
 import numpy as np
 from ortools.sat.python import cp_model
 
+from .cp_resources import ResourceConstraints
 from .cp_tour_rules import TourRuleConstraints
 from .instance import DayData, Instance, RequestData
 
@@ -114,7 +116,7 @@ def exclusive_pairs(instance: Instance, day: int, requests: list[RequestData],
     return pairs
 
 
-class PlannerModel(TourRuleConstraints):
+class PlannerModel(TourRuleConstraints, ResourceConstraints):
     """Builds the CP-SAT model for an :class:`Instance`; ``solve.py`` runs it."""
 
     def __init__(self, instance: Instance, *, pinned: Mapping[str, tuple[int, int]] | None = None,
@@ -214,6 +216,7 @@ class PlannerModel(TourRuleConstraints):
             self._requests_that_exclude_each_other(v)
         self._each_request_at_most_once()
         self._add_tour_rules()
+        self._add_resource_choices()
 
     def _route_is_one_circuit(self, v: DayVariables) -> None:
         """Forbids anything but one route start → engagements → end; skipped nodes loop."""
@@ -509,6 +512,7 @@ class PlannerModel(TourRuleConstraints):
         served_keys = {key for key in self.present
                        if by_day.get(key[0]) is not None and key[1] in by_day[key[0]].starts}
         self._hint_tour_rules(start_of, served_keys)
+        self._hint_resources(start_of, served_keys)
         for index, (stays, shifted, key) in self.change_vars.items():
             same = start_of[key] == self.previous[inst.requests[index].id][1]
             served = by_day.get(key[0]) is not None and index in by_day[key[0]].starts

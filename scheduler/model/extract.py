@@ -12,16 +12,37 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from ..domain import Break, Day, Engagement, FixedLeg, Problem, TravelLeg
-from .instance import Instance
+from .instance import Instance, RequestData
 
 
 @dataclass(frozen=True, slots=True)
 class Placement:
-    """A request placed by the solver: its day index and start minute."""
+    """A request placed by the solver: its day index and start minute, and the resource it
+    chose for each need (``None``: the first candidate whose hours hold it, see
+    :func:`assign_resources`)."""
 
     request_id: str
     day: int
     start: int
+    resources: tuple[str, ...] | None = None
+
+
+def assign_resources(instance: Instance, request: RequestData, day: int, start: int) -> tuple[str, ...]:
+    """For each need of ``request``, the first resource in the tour's order whose hours hold it
+    started at ``start`` on ``day`` (set-up included).
+
+    With one guest that choice is always sound: a travelling resource goes with the guest, and
+    a room stays where the engagement is, so only the hours can rule a resource out.
+    """
+    chosen = []
+    for candidates in request.needs:
+        for resource, by_day in candidates:
+            if any(low <= start <= high for low, high in by_day.get(day, ())):
+                chosen.append(instance.resources[resource])
+                break
+        else:
+            raise RuntimeError(f"no resource holds {request.id} at minute {start} of day {day}")
+    return tuple(chosen)
 
 
 def free_stretches(low: int, high: int, busy: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -71,8 +92,9 @@ def build_agenda(problem: Problem, instance: Instance, placements: list[Placemen
             data = by_id[p.request_id]
             busy.append((p.start - data.setup, p.start + data.duration + buffer))
             location = requests[p.request_id].location_id
+            used = p.resources if p.resources is not None else assign_resources(instance, data, p.day, p.start)
             engagements.append(Engagement(p.request_id, date, grid.moment(p.start),
-                                          grid.moment(p.start + data.duration), location))
+                                          grid.moment(p.start + data.duration), location, used))
         if day.index in meals:
             start = meals[day.index]
             busy.append((start, start + day.meal_minutes))

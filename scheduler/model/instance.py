@@ -11,6 +11,11 @@ Each part is a day of the model. The first part of tour day ``i`` keeps index ``
 day indices elsewhere (re-planning, explanations) still name tour days; the later parts
 follow after the last tour day, each knowing its ``tour_day``. The cap on engagements counts
 a tour day's parts together; its meal goes to the part with the most room for it.
+
+A request that needs shared resources keeps only the starts at which each need has a
+candidate resource whose hours hold the engagement, set-up included; each candidate's own
+starts are kept for the solver's choice (:mod:`.cp_resources`). A request that fits the
+guest's day but never a needed resource's hours is pruned as ``no_resource``.
 """
 
 from __future__ import annotations
@@ -61,6 +66,9 @@ class RequestData:
     mandatory: bool
     place: int | None
     starts: dict[int, Ranges] = field(default_factory=dict)  # day index -> start ranges
+    # One entry per need: each candidate resource (index into Instance.resources) with the
+    # start ranges its hours allow, by day; a start in ``starts`` has a candidate for every need.
+    needs: tuple[tuple[tuple[int, dict[int, Ranges]], ...], ...] = ()
 
     @property
     def remote(self) -> bool:
@@ -78,7 +86,7 @@ class Pruned:
     """Why a request never enters the model: a code and the facts behind it."""
 
     request_id: str
-    code: str  # no_window | too_short | unreachable
+    code: str  # no_window | too_short | unreachable | no_resource
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +109,7 @@ class Instance:
     minutes_cap: int | None = None  # engagement minutes a day (durations), None: no limit
     rest: int = 0  # minutes from one day's last engagement end to the next day's first set-up
     balance_weight: int = 0  # objective units per engagement squared, per day
+    resources: tuple[str, ...] = ()  # the ids of the problem's resources, in its order
 
     @property
     def has_tour_rules(self) -> bool:
@@ -192,6 +201,34 @@ def _parts(day: Day, grid: TimeGrid, place_index: Mapping[str, int],
     return parts
 
 
+def _resource_bounds(problem: Problem, grid: TimeGrid) -> dict[str, list[tuple[int, int]]]:
+    """Each resource's hours in minutes: (first minute, last minute) stretches."""
+    return {resource.id: [(grid.minutes_ceil(window.start), grid.minutes_floor(window.end))
+                          for window in resource.hours]
+            for resource in problem.resources}
+
+
+def _with_resources(request: Request, problem: Problem, bounds, resource_index, day: int,
+                    window_ranges: Ranges, snap, needs: list) -> Ranges:
+    """The starts of ``window_ranges`` at which every need of ``request`` has a resource whose
+    hours hold the engagement, set-up included; each candidate's own starts go into ``needs``."""
+    allowed = list(window_ranges)
+    for position, need in enumerate(request.needs):
+        union: list[tuple[int, int]] = []
+        for resource in problem.candidates(request, need):
+            own: list[tuple[int, int]] = []
+            for low, high in bounds[resource.id]:
+                own += _intersect(list(window_ranges), low + request.setup_minutes,
+                                  high - request.duration_minutes)
+            own_ranges = snap(_merge(own))
+            if own_ranges:
+                needs[position].setdefault(resource_index[resource.id], {})[day] = own_ranges
+                union += own_ranges
+        merged = _merge(union)
+        allowed = [piece for low, high in merged for piece in _intersect(allowed, low, high)]
+    return snap(_merge(allowed))
+
+
 def build_instance(problem: Problem) -> Instance:
     """Turn a :class:`Problem` into integers and prune what cannot be feasible."""
     tour = problem.tour
@@ -224,11 +261,18 @@ def build_instance(problem: Problem) -> Instance:
 
     requests: list[RequestData] = []
     pruned: list[Pruned] = []
+    bounds = _resource_bounds(problem, grid)
+    resource_index = {resource.id: i for i, resource in enumerate(problem.resources)}
     for request in problem.requests:
         window_ranges, long_enough = _start_ranges(request, grid)
         place = None if request.is_remote else place_index[request.location_id]
         starts: dict[int, Ranges] = {}
-        touches_hours = False
+        needs: list[dict[int, dict[int, Ranges]]] = [{} for _ in request.needs]
+        touches_hours = fits_without_resources = False
+        fixed = request.fixed_start is not None
+
+        def snap(ranges: Ranges) -> Ranges:
+            return _on_step(ranges, tour.time_step_minutes, fixed)
         for day in days:
             hour_low = day.start + request.setup_minutes
             hour_high = day.end - request.duration_minutes
@@ -239,14 +283,20 @@ def build_instance(problem: Problem) -> Instance:
                 low += travel[day.start_place][place]
                 back = travel[place][day.end_place]
                 high -= (back + buffer) if back else 0
-            ranges = _on_step(_merge(_intersect(window_ranges, low, high)), tour.time_step_minutes,
-                              request.fixed_start is not None)
+            possible = _merge(_intersect(window_ranges, low, high))
+            ranges = snap(possible)
+            if ranges and request.needs:
+                fits_without_resources = True
+                ranges = _with_resources(request, problem, bounds, resource_index, day.index,
+                                         possible, snap, needs)
             if ranges:
                 starts[day.index] = ranges
         if starts:
             requests.append(RequestData(len(requests), request.id, request.duration_minutes,
                                         request.setup_minutes, request.value, request.mandatory,
-                                        place, starts))
+                                        place, starts, _need_data(needs, starts)))
+        elif fits_without_resources:
+            pruned.append(Pruned(request.id, "no_resource"))
         elif not long_enough:
             pruned.append(Pruned(request.id, "too_short" if request.windows else "no_window"))
         elif not touches_hours:
@@ -259,4 +309,11 @@ def build_instance(problem: Problem) -> Instance:
                     tour.time_step_minutes, tour.max_engagements_per_day, objective.value_weight,
                     objective.travel_weight, objective.span_weight, tuple(pruned),
                     problem.rules, tour.max_engagement_minutes_per_day, tour.min_rest_minutes,
-                    objective.balance_weight)
+                    objective.balance_weight, tuple(resource.id for resource in problem.resources))
+
+
+def _need_data(needs: list[dict[int, dict[int, Ranges]]], starts: dict[int, Ranges]):
+    """The candidates of each need on the days the request keeps, in the tour's order."""
+    return tuple(tuple((resource, {day: ranges for day, ranges in by_day.items() if day in starts})
+                       for resource, by_day in sorted(need.items()))
+                 for need in needs)

@@ -184,7 +184,7 @@ def apply_changes(problem: Problem, changes: Changes) -> Problem:
                                          "with scheduler.io.changes.read_changes, which estimates them")])
         travel = changes.travel
     return Problem(problem.tour, tuple(requests), locations, travel,
-                   rules_among(problem.rules, {r.id for r in requests}))
+                   rules_among(problem.rules, {r.id for r in requests}), problem.resources)
 
 
 def rules_among(rules, kept: set[str]) -> tuple:

@@ -107,7 +107,8 @@ def remaining_problem(problem: Problem, cuts: list[DayCut]) -> Remaining:
         return Remaining(None, day_of, tuple(merged), tuple(warnings))
     done = {e.request_id for cut in cuts for e in cut.engagements}
     requests = tuple(r for r in problem.requests if r.id not in done)
-    sub = Problem(replace(tour, days=tuple(sub_days)), requests, problem.locations, problem.travel)
+    sub = Problem(replace(tour, days=tuple(sub_days)), requests, problem.locations, problem.travel,
+                  resources=problem.resources)
     return Remaining(sub, day_of, tuple(merged), tuple(warnings))
 
 

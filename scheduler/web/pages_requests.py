@@ -22,7 +22,8 @@ _LABELS = {"id": "Id", "title": "Title", "kind": "Kind", "counterpart": "Counter
            "location": "Place id", "remote": "Remote (phone or video)", "duration": "Minutes",
            "priority": "Priority", "audience": "Audience", "mandatory": "Mandatory",
            "windows": "Windows", "fixed_start": "Fixed start", "setup_minutes": "Set-up minutes",
-           "notes": "Notes", "internal_notes": "Internal notes (team only)", "value": "Value"}
+           "notes": "Notes", "internal_notes": "Internal notes (team only)", "value": "Value",
+           "needs": "Needs (resource ids, or kind:<kind>)"}
 _NUMERIC = {"duration", "priority", "audience", "value", "setup_minutes"}
 
 
