@@ -8,7 +8,8 @@ The format is described in ``docs/plan-format.md``. ``plan_to_dict`` and ``plan_
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,8 +19,10 @@ from .domain import Break, Plan, Problem, Request, Tour, TravelLeg, TravelRules,
 from .errors import PlanFileError
 from .fsio import write_atomic
 from .planfile_read import SCHEMA_VERSION, plan_from_dict, problem_from_dict
+from .travel_estimates import estimate_matrix
 
-__all__ = ["SCHEMA_VERSION", "absolute_windows_text", "dumps", "plan_from_dict", "plan_to_dict",
+__all__ = ["SCHEMA_VERSION", "absolute_windows_text", "agenda_places", "agenda_travel", "dumps",
+           "plan_from_dict", "plan_to_dict",
            "problem_from_dict", "problem_to_dict", "read_plan", "write_plan"]
 
 
@@ -29,8 +32,14 @@ def _iso(moment: datetime | None, zone: ZoneInfo) -> str | None:
     return moment.astimezone(zone).isoformat()
 
 
-def problem_to_dict(problem: Problem, breaks: tuple[Break, ...] = ()) -> dict[str, Any]:
-    """The ``tour``, ``locations``, ``requests`` and travel parts of a plan file."""
+def problem_to_dict(problem: Problem, breaks: tuple[Break, ...] = (),
+                    travel_kept: Mapping[tuple[str, str], int] | None = None) -> dict[str, Any]:
+    """The ``tour``, ``locations``, ``requests`` and travel parts of a plan file.
+
+    ``travel_kept`` is the travel written (:func:`agenda_travel`); ``None`` writes the whole
+    table. When it leaves pairs out, ``travel_places`` lists the places the whole table
+    covers, so that reading the file estimates the missing pairs again.
+    """
     tour = problem.tour
     zone = tour.zone
     days = []
@@ -83,10 +92,14 @@ def problem_to_dict(problem: Problem, breaks: tuple[Break, ...] = ()) -> dict[st
     }
     travel: dict[str, dict[str, int]] = {}
     estimated: dict[str, list[str]] = {}
-    for (origin, destination), minutes in sorted(problem.travel.minutes.items()):
+    kept = problem.travel.minutes if travel_kept is None else travel_kept
+    for (origin, destination), minutes in sorted(kept.items()):
         travel.setdefault(origin, {})[destination] = minutes
         if (origin, destination) in problem.travel.estimated:
             estimated.setdefault(origin, []).append(destination)
+    sparse = {}
+    if len(kept) < len(problem.travel.minutes):
+        sparse["travel_places"] = sorted({place for pair in problem.travel.minutes for place in pair})
     return {
         "tour": {
             "id": tour.id,
@@ -114,6 +127,7 @@ def problem_to_dict(problem: Problem, breaks: tuple[Break, ...] = ()) -> dict[st
         "requests": requests,
         "travel_minutes": travel,
         "travel_estimated": estimated,
+        **sparse,
         "rules": [{"kind": rule.kind, "number": rule.number, "first": list(rule.first),
                    "then": list(rule.then), "requests": list(rule.requests),
                    "minutes": rule.minutes} for rule in problem.rules],
@@ -228,12 +242,60 @@ def _travel_rules_to_dict(rules: TravelRules | None) -> dict[str, Any] | None:
                       for name in sorted(rules.speeds_kmh)}}
 
 
+def agenda_places(plan: Plan) -> set[tuple[str, str]]:
+    """Every ordered pair of different places one day of the agenda holds: its start and end,
+    its engagements' places and its legs' ends. The guest moves only between such pairs."""
+    problem = plan.problem
+    place_of = {request.id: request.location_id for request in problem.requests}
+    places_of: dict[date, set[str]] = {}
+    for day in problem.tour.days:
+        places_of[day.date] = {day.start_location, day.end_location}
+        places_of[day.date].update(place for leg in day.legs for place in (leg.origin, leg.destination))
+    for engagement in plan.engagements:
+        places = {engagement.location, place_of.get(engagement.request_id)} - {None}
+        places_of.setdefault(engagement.day, set()).update(places)
+    for leg in plan.travel:
+        places_of.setdefault(leg.day, set()).update((leg.origin, leg.destination))
+    return {(origin, destination) for places in places_of.values()
+            for origin in places for destination in places if origin != destination}
+
+
+def agenda_travel(plan: Plan) -> Mapping[tuple[str, str], int]:
+    """The travel a plan file keeps: every time given, and the estimates between places one day
+    of the agenda holds (:func:`agenda_places`).
+
+    The other estimates are left out when the tour recorded its travel rules, the table holds
+    every pair of its places and estimating again from the coordinates gives the same
+    minutes, so that reading the file fills them in exactly
+    (:func:`~scheduler.planfile_read.problem_from_dict`); a 2,000-request tour's file keeps a
+    few hundred pairs instead of 390,000.
+    """
+    problem = plan.problem
+    table, rules = problem.travel, problem.tour.travel_rules
+    places = {place for pair in table.minutes for place in pair}
+    if rules is None or not table.estimated or len(table.minutes) != len(places) * (len(places) - 1):
+        return table.minutes
+    located = sorted(place for place in places
+                     if place in problem.locations and problem.locations[place].has_coordinates)
+    position = {place: index for index, place in enumerate(located)}
+    again = estimate_matrix(located, problem.locations, rules)
+    needed = agenda_places(plan)
+    kept = {}
+    for pair, minutes in table.minutes.items():
+        if pair in table.estimated and pair not in needed:
+            origin, destination = position.get(pair[0]), position.get(pair[1])
+            if origin is not None and destination is not None and again[origin][destination] == minutes:
+                continue  # reading the file estimates it again, the same
+        kept[pair] = minutes
+    return kept
+
+
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
     """The whole plan file as a JSON-ready dictionary."""
     problem = plan.problem
     zone = problem.tour.zone
     titles = {r.id: r.title for r in problem.requests}
-    body = problem_to_dict(problem, plan.breaks)
+    body = problem_to_dict(problem, plan.breaks, agenda_travel(plan))
     solver = plan.solver
     return {
         "schema_version": SCHEMA_VERSION,

@@ -41,6 +41,7 @@ from .domain import (
     utc,
 )
 from .errors import PlanFileError
+from .travel_estimates import estimate_between
 
 SCHEMA_VERSION = 1
 
@@ -343,7 +344,14 @@ def _location(location_id: str, fields: _Fields) -> Location:
         timezone=fields.optional_text("timezone") or ""))
 
 
-def _travel_table(data: _Fields) -> TravelTable:
+def _travel_table(data: _Fields, tour: Tour, locations: Mapping[str, Location]) -> TravelTable:
+    """The file's travel, with the estimates it leaves out made again.
+
+    A plan file keeps the times given and the estimates its agenda uses; ``travel_places``
+    (absent in a file that keeps every pair) lists the places the whole table covers, and
+    the pairs of them the file leaves out are estimated from the coordinates with the travel
+    rules the tour recorded, as when the tour was read.
+    """
     minutes = {}
     for origin, row in data.child("travel_minutes").raw.items():
         row_fields = _Fields(row, f"travel_minutes.{origin}")
@@ -352,6 +360,15 @@ def _travel_table(data: _Fields) -> TravelTable:
     estimated = {(origin, destination)
                  for origin in data.child("travel_estimated", {}).raw
                  for destination in data.child("travel_estimated").items(origin)}
+    places = data.items("travel_places", [])
+    for index, place in enumerate(places):
+        if not isinstance(place, str) or place not in locations:
+            raise PlanFileError(f"travel_places[{index}]: not a place of locations")
+    if places and tour.travel_rules is not None:
+        located = sorted(place for place in set(places) if locations[place].has_coordinates)
+        again = estimate_between(located, locations, tour.travel_rules, known=minutes)
+        minutes.update(again)
+        estimated.update(again)
     return _built("travel_minutes", lambda: TravelTable(minutes, frozenset(estimated)))
 
 
@@ -381,9 +398,9 @@ def problem_from_dict(data: Mapping[str, Any]) -> tuple[Problem, tuple[Break, ..
     requests = tuple(_request(item) for item in fields.each("requests"))
     rules = tuple(_rule(item) for item in fields.each("rules", []))
     resources = tuple(_resource(item, tour.zone) for item in fields.each("resources", []))
+    travel = _travel_table(fields, tour, locations)
     problem = _built("the plan", lambda: Problem(tour=tour, requests=requests, locations=locations,
-                                                 travel=_travel_table(fields), rules=rules,
-                                                 resources=resources))
+                                                 travel=travel, rules=rules, resources=resources))
     return problem, breaks
 
 

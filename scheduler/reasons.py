@@ -129,12 +129,9 @@ def _overlaps_hours(resource, window) -> bool:
     return any(h.overlaps(window) for h in resource.hours)
 
 
-def _overlapping(problem: Problem, instance: Instance, request: Request,
+def _overlapping(problem: Problem, instance: Instance, data,
                  engagements: tuple[Engagement, ...]) -> list[Engagement]:
     """Scheduled engagements on the request's candidate days that overlap its possible times."""
-    data = next((r for r in instance.requests if r.id == request.id), None)
-    if data is None:
-        return []
     grid = instance.grid
     found = []
     for e in engagements:
@@ -156,9 +153,10 @@ def _neighbours(problem: Problem, instance: Instance, data, engagements) -> list
     """Engagements on the request's days close enough in time that travel decides, nearest first."""
     grid = instance.grid
     index = {place: i for i, place in enumerate(instance.places)}
+    day_of = {d.date: i for i, d in enumerate(problem.tour.days)}
     found = []
     for e in engagements:
-        day_index = next((i for i, d in enumerate(problem.tour.days) if d.date == e.day), None)
+        day_index = day_of.get(e.day)
         if day_index not in data.starts:
             continue
         other = problem.request(e.request_id)
@@ -255,6 +253,7 @@ def explain_unscheduled(problem: Problem, instance: Instance,
     """A reason for every request the agenda leaves out."""
     served = {e.request_id for e in engagements}
     pruned = {p.request_id: p.code for p in instance.pruned}
+    data_of = {data.id: data for data in instance.requests}
     per_day: dict = {}
     for e in engagements:
         per_day[e.day] = per_day.get(e.day, 0) + 1
@@ -266,7 +265,7 @@ def explain_unscheduled(problem: Problem, instance: Instance,
             code = pruned[request.id]
             out.append(Unscheduled(request.id, pruned_reason(problem, request, code, instance), code))
             continue
-        data = next(r for r in instance.requests if r.id == request.id)
+        data = data_of[request.id]
         by_rule = rule_reason(problem, instance, data, engagements)
         if by_rule is not None:
             out.append(Unscheduled(request.id, by_rule, "displaced"))
@@ -279,7 +278,7 @@ def explain_unscheduled(problem: Problem, instance: Instance,
                                    f"{problem.tour.max_engagements_per_day} engagements, the "
                                    "daily cap.", "displaced"))
             continue
-        rivals = _overlapping(problem, instance, request, engagements)
+        rivals = _overlapping(problem, instance, data, engagements)
         if rivals:
             out.append(Unscheduled(request.id, _displaced_reason(problem, request, rivals[:4]),
                                    "displaced"))

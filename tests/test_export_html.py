@@ -43,6 +43,7 @@ from scheduler.domain import (
 )
 from scheduler.export import html as html_export
 from scheduler.export.timeline import day_timeline_svg
+from scheduler.export.items import UnscheduledItem
 from scheduler.export.view import AudienceError, build_view
 from scheduler.planfile import plan_to_dict
 
@@ -383,6 +384,21 @@ def test_team_version_ends_with_unscheduled_requests(team_html: str) -> None:
     assert "Shangay interview" in last and "outside the tour" in last and "no_window" in last
     assert team_html.rstrip().endswith("</html>")
     assert team_html.index("Shangay interview") > team_html.index("day-2018-10-29")
+
+
+def test_a_capped_list_keeps_the_most_valuable_in_order_and_says_where_the_rest_are() -> None:
+    """With a cap, the requests of highest value (mandatory first) stay, in their order, and a
+    line names the files that list them all; without one, every request is listed."""
+    def item(request_id: str, value: int, mandatory: bool = False) -> UnscheduledItem:
+        return UnscheduledItem(request_id, request_id, "", "", value, mandatory, "why", "displaced")
+
+    items = (item("a", 5), item("b", 50), item("c", 1, mandatory=True), item("d", 20), item("e", 50))
+    assert [i.request_id for i in html_export.most_valuable(items, 3)] == ["b", "c", "e"]
+    assert html_export.most_valuable(items, None) == items == html_export.most_valuable(items, 5)
+    capped = sections(html_export.render(small_plan(), unscheduled_rows=0))["unscheduled"]
+    assert "Shangay interview" not in capped and "Not scheduled (1)" in capped
+    assert "The 0 of highest value are listed here" in capped and "agenda.md" in capped
+    assert "listed here" not in sections(html_export.render(small_plan()))["unscheduled"]
 
 
 def test_guest_version_leaves_out_internal_notes_and_unscheduled(guest_html: str) -> None:

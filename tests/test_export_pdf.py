@@ -62,6 +62,17 @@ def test_cover_then_one_page_per_day_then_unscheduled(team_pdf: bytes) -> None:
     assert "Notscheduled" in _squeeze(pages[3]) and "Shangayinterview" in _squeeze(pages[3])
 
 
+def test_the_pdf_lists_at_most_its_cap_of_requests_left_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The team's PDF is laid out from the run sheet with the list of requests left out cut
+    at ``PDF_UNSCHEDULED_ROWS`` (the HTML run sheet keeps them all)."""
+    laid_out = []
+    monkeypatch.setattr(pdf, "render_html", lambda document, epoch=0: laid_out.append(document) or b"")
+    monkeypatch.setattr(pdf, "PDF_UNSCHEDULED_ROWS", 0)
+    pdf.render(small_plan(), audience="team")
+    assert "Not scheduled (1)" in laid_out[0] and "Shangay interview" not in laid_out[0]
+    assert "The 0 of highest value are listed here" in laid_out[0]
+
+
 def test_guest_pdf_is_cover_and_days_only() -> None:
     """The guest's PDF has no unscheduled page and no internal note."""
     pages = _pages(pdf.render(small_plan(), audience="guest"))

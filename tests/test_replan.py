@@ -22,7 +22,7 @@ from scheduler.domain import Objective, Plan, TravelRules, utc
 from scheduler.errors import InfeasibleError, InputError
 from scheduler.export.ics import engagement_uid
 from scheduler.io import load_tour
-from scheduler.planfile import plan_from_dict, plan_to_dict, read_plan
+from scheduler.planfile import agenda_places, plan_from_dict, plan_to_dict, problem_to_dict, read_plan
 from scheduler.export.changes_md import changes_markdown
 from scheduler.export.updates import write_replan_outputs
 from scheduler.io.changes import parse_now, read_changes
@@ -97,9 +97,47 @@ def test_plan_file_round_trip_keeps_value_rule_and_travel_rules(demo_plan):
     assert again == demo_plan
 
 
+def test_plan_file_keeps_only_the_travel_its_agenda_uses(demo_plan):
+    """plan.json holds every time given and the estimates between places one day of the agenda
+    holds (every leg among them), and passes the checker; reading it estimates the rest again,
+    the same."""
+    data = plan_to_dict(demo_plan)
+    table = demo_plan.problem.travel
+    written = {(origin, destination) for origin, row in data["travel_minutes"].items() for destination in row}
+    assert len(written) < len(table.minutes)
+    assert {pair for pair in written if pair in table.estimated} <= agenda_places(demo_plan)
+    assert {pair for pair in table.minutes if pair not in table.estimated} <= written
+    assert {(leg.origin, leg.destination) for leg in demo_plan.travel if leg.origin != leg.destination} <= written
+    assert set(data["travel_places"]) == {place for pair in table.minutes for place in pair}
+    assert check_plan(data) == []
+    assert plan_from_dict(json.loads(json.dumps(data))).problem.travel == table
+
+
+def test_a_plan_file_with_travel_left_out_re_plans_with_a_new_place(demo_plan, tmp_path):
+    """A plan read from a file that keeps only its agenda's travel re-plans: a new request at a
+    place the plan never used is estimated, planned, and the new plan passes the checker and
+    is written the same way."""
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan_to_dict(demo_plan)), encoding="utf-8")
+    again = read_plan(path)
+    assert again == demo_plan
+    csv = tmp_path / "new.csv"
+    csv.write_text("id,title,kind,counterpart,location,duration,priority,audience,windows\n"
+                   "ser-friday,Cadena SER: studio interview,radio,Cadena SER,MAD-SER,30,3,1200000,"
+                   "Wed 16:45-18:00\n", encoding="utf-8")
+    changes, _ = read_changes(again, requests_csv=csv)
+    result = run(again, TUESDAY_NOON, **vars(changes))
+    assert [e.request_id for e in result.diff.added] == ["ser-friday"]
+    data = plan_to_dict(result.plan)
+    assert "travel_places" in data and plan_from_dict(json.loads(json.dumps(data))) == result.plan
+
+
 def test_old_plan_file_without_the_new_fields_loads_with_defaults(demo_plan):
     """A plan file written before these fields existed still loads: defaults, no travel rules."""
     data = plan_to_dict(demo_plan)
+    whole = problem_to_dict(demo_plan.problem)  # such a file held every pair of travel
+    data.update(travel_minutes=whole["travel_minutes"], travel_estimated=whole["travel_estimated"])
+    del data["travel_places"]
     del data["tour"]["travel_rules"]
     for key in ("value_basis", "priority_points", "audience_points"):
         del data["tour"]["objective"][key]

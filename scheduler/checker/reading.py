@@ -13,6 +13,7 @@ from .fields import (FieldReader, Malformed, calendar_date, flag, items_of, know
 from .plan_view import (BreakView, DayView, EngagementView, FixedLegView, LegView, MealView, PlanView,
                         RequestView, RuleView, UnscheduledView, home_day)
 from .reading_resources import read_resource, read_texts
+from .timeline import anchors_of
 from .violations import SCHEMA_VERSION, Violation
 from .windows import Calendar, WindowsText, request_windows
 
@@ -123,7 +124,9 @@ def read_windows_text(raw: Any, path: str) -> WindowsText | None:
     return WindowsText(own, cells["available"], cells["unavailable"], absolute)
 
 
-def read_travel_table(raw: Any, places: Iterable[str]) -> dict[tuple[str, str], int]:
+def read_travel_table(raw: Any) -> dict[tuple[str, str], int]:
+    """``travel_minutes`` by ordered pair; which pairs it must hold is judged on the agenda
+    (:func:`missing_travel`)."""
     if not isinstance(raw, Mapping):
         raise Malformed("travel_minutes is not an object")
     table = {}
@@ -132,12 +135,26 @@ def read_travel_table(raw: Any, places: Iterable[str]) -> dict[tuple[str, str], 
             raise Malformed(f"travel_minutes.{origin}: not an object")
         for destination, minutes in row.items():
             table[(origin, destination)] = whole_number(minutes, f"travel_minutes[{origin!r}][{destination!r}]", 0)
-    places = sorted(set(places))
-    for origin in places:
-        for destination in places:
-            if origin != destination and (origin, destination) not in table:
-                raise Malformed(f"travel_minutes has no time from {origin!r} to {destination!r}")
     return table
+
+
+def missing_travel(plan: PlanView, used: Iterable[str]) -> list[Violation]:
+    """A ``schema`` problem for each pair of used places the agenda moves between (two
+    consecutive anchors of a day, or a leg that is not fixed) without a time in
+    ``travel_minutes``. A plan file keeps only the travel its agenda uses."""
+    used = frozenset(used)
+    moves = set()
+    for day in plan.days:
+        anchors = anchors_of(plan, day)
+        for left, reached in zip(anchors, anchors[1:], strict=False):
+            if left.fixed_leg is None or left.fixed_leg != reached.fixed_leg:
+                moves.add((left.place, reached.place))
+    moves.update((leg.origin, leg.destination) for leg in plan.legs if not leg.fixed)
+    return [Violation("schema", f"travel_minutes has no time from {origin!r} to {destination!r}, "
+                                "which the agenda moves between")
+            for origin, destination in sorted(moves)
+            if origin != destination and origin in used and destination in used
+            and (origin, destination) not in plan.travel]
 
 
 def replan_moment(reader: FieldReader, raw: Any) -> datetime | None:
@@ -220,7 +237,7 @@ def read_plan_dict(data: Any) -> tuple[PlanView | None, list[Violation]]:
         reader.problems.append(Violation("schema", "two requests have the same id"))
     used = {request.place for request in requests if request.place is not None}
     used |= {place for day in days for place in (day.start_place, day.end_place)}
-    travel = reader.guard(lambda: read_travel_table(required(data, "travel_minutes", "the plan"), used), {})
+    travel = reader.guard(lambda: read_travel_table(required(data, "travel_minutes", "the plan")), {})
     request_ids = frozenset(request.id for request in requests)
     rules = reader.each(reader.guard(lambda: items_of(data.get("rules", []), "rules"), []), "rules",
                         lambda raw, path, _: read_rule(raw, path, request_ids))
@@ -300,5 +317,8 @@ def read_plan_dict(data: Any) -> tuple[PlanView | None, list[Violation]]:
         minutes_cap=None if minutes_cap is None else timedelta(minutes=minutes_cap),
         rest=timedelta(minutes=rest), fixed_legs=tuple(fixed_legs),
         resources={resource.id: resource for resource in resources})
+    missing = missing_travel(plan, used)
+    if missing:
+        return None, missing
     return plan, []
 

@@ -349,7 +349,8 @@ class TravelTable:
 
     def __post_init__(self) -> None:
         for pair, value in self.minutes.items():
-            _check(isinstance(value, int) and value >= 0, f"travel {pair}: minutes must be 0 or more")
+            if not (isinstance(value, int) and value >= 0):  # the message only when needed: n² pairs
+                _check(False, f"travel {pair}: minutes must be 0 or more")
         object.__setattr__(self, "minutes", MappingProxyType(dict(self.minutes)))
         object.__setattr__(self, "estimated", frozenset(self.estimated))
 
@@ -436,11 +437,11 @@ class Problem:
         for day in self.tour.days:
             for loc in (day.start_location, day.end_location):
                 _check(loc in self.locations, f"day {day.date}: unknown location {loc}")
+        minutes = self.travel.minutes
         for origin in places:
             for destination in places:
-                if origin != destination:
-                    _check((origin, destination) in self.travel.minutes,
-                           f"no travel time from {origin} to {destination}")
+                if origin != destination and (origin, destination) not in minutes:
+                    _check(False, f"no travel time from {origin} to {destination}")
 
     def _check_resources(self) -> None:
         object.__setattr__(self, "resources", tuple(self.resources))

@@ -18,12 +18,12 @@ from pathlib import Path
 
 from ..domain import Plan
 from ..formatting import format_duration, format_number
-from .items import BreakItem, EngagementItem, Item
+from .items import BreakItem, EngagementItem, Item, UnscheduledItem
 from .rendering import render_template
 from .timeline import COLORS, FONT_STACK, day_drawing
 from .view import DayView, PlanView, build_view, write_copy
 
-__all__ = ["render", "render_view", "write"]
+__all__ = ["most_valuable", "render", "render_view", "write"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +82,16 @@ def _table_rows(day: DayView) -> list[tuple[str, MarkerRow | Item]]:
     return rows
 
 
-def render_view(view: PlanView, *, created_iso: str = "") -> str:
+def most_valuable(items: tuple[UnscheduledItem, ...], limit: int | None) -> tuple[UnscheduledItem, ...]:
+    """The ``limit`` requests of ``items`` of highest value (mandatory ones first), in their
+    order; all of them when ``limit`` is ``None`` or not below their number."""
+    if limit is None or len(items) <= limit:
+        return items
+    ranked = sorted(range(len(items)), key=lambda i: (not items[i].mandatory, -items[i].value, i))
+    return tuple(items[i] for i in sorted(ranked[:max(limit, 0)]))
+
+
+def render_view(view: PlanView, *, created_iso: str = "", unscheduled_rows: int | None = None) -> str:
     """The HTML document of a prepared :class:`~scheduler.export.view.PlanView`.
 
     Parameters
@@ -92,6 +101,9 @@ def render_view(view: PlanView, *, created_iso: str = "") -> str:
     created_iso
         The plan's creation time as ISO 8601, written as document metadata (WeasyPrint
         copies it into the PDF); ``""`` for none.
+    unscheduled_rows
+        At most this many requests left out are listed (those of highest value), with a line
+        saying which files list them all; ``None`` (the default) lists every one.
 
     Returns
     -------
@@ -101,10 +113,11 @@ def render_view(view: PlanView, *, created_iso: str = "") -> str:
     days = [(day, day_drawing(day, day.zone_name or view.zone_name), _table_rows(day)) for day in view.days]
     return render_template("run_sheet.html", view=view, days=days, cards=_cards(view),
                            is_team=view.is_team, created_iso=created_iso, colors=COLORS,
-                           font_stack=FONT_STACK)
+                           font_stack=FONT_STACK,
+                           unscheduled_rows=most_valuable(view.unscheduled, unscheduled_rows))
 
 
-def render(plan: Plan, *, audience: str = "team") -> str:
+def render(plan: Plan, *, audience: str = "team", unscheduled_rows: int | None = None) -> str:
     """The run sheet of ``plan`` as one self-contained HTML document.
 
     Parameters
@@ -113,6 +126,8 @@ def render(plan: Plan, *, audience: str = "team") -> str:
         A solved plan.
     audience
         ``"team"`` (internal notes and unscheduled requests included) or ``"guest"``.
+    unscheduled_rows
+        At most this many requests left out are listed; ``None`` (the default) lists all.
 
     Returns
     -------
@@ -126,7 +141,7 @@ def render(plan: Plan, *, audience: str = "team") -> str:
     """
     view = build_view(plan, audience=audience)
     created = plan.created.astimezone(plan.problem.tour.zone).isoformat() if plan.created else ""
-    return render_view(view, created_iso=created)
+    return render_view(view, created_iso=created, unscheduled_rows=unscheduled_rows)
 
 
 def write(plan: Plan, out_dir: Path, *, audience: str = "team") -> list[Path]:

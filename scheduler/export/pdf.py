@@ -20,9 +20,14 @@ from ..errors import SchedulerError
 from . import html
 from .view import write_copy
 
-__all__ = ["PdfError", "refusing_url_fetcher", "render", "render_html", "write"]
+__all__ = ["PDF_UNSCHEDULED_ROWS", "PdfError", "refusing_url_fetcher", "render", "render_html", "write"]
 
 logger = logging.getLogger(__name__)
+
+#: The team's PDF lists at most this many requests left out (those of highest value), about
+#: seven pages: laying out the whole list of a 2,000-request tour took WeasyPrint 16 s for
+#: 120 pages nobody prints (BENCHMARKS.md); agenda.html and agenda.md list every one.
+PDF_UNSCHEDULED_ROWS = 100
 
 
 class PdfError(SchedulerError):
@@ -109,7 +114,8 @@ def render(plan: Plan, *, audience: str = "team") -> bytes:
     plan
         A solved plan.
     audience
-        ``"team"`` (internal notes and a last page of unscheduled requests) or ``"guest"``.
+        ``"team"`` (internal notes and a last page of unscheduled requests, at most
+        :data:`PDF_UNSCHEDULED_ROWS` of them) or ``"guest"``.
 
     Returns
     -------
@@ -124,7 +130,8 @@ def render(plan: Plan, *, audience: str = "team") -> bytes:
         For an unknown audience.
     """
     epoch = int(plan.created.timestamp()) if plan.created is not None else 0
-    return render_html(html.render(plan, audience=audience), epoch=epoch)
+    document = html.render(plan, audience=audience, unscheduled_rows=PDF_UNSCHEDULED_ROWS)
+    return render_html(document, epoch=epoch)
 
 
 def write(plan: Plan, out_dir: Path, *, audience: str = "team") -> list[Path]:

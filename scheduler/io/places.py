@@ -7,14 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-import numpy as np
-
 from scheduler.domain import Location, TravelRules, TravelTable
 from scheduler.io.cells import CellError, parse_decimal, parse_flag, parse_whole, parse_zone
 from scheduler.io.csvfile import CsvRow, CsvSchema
 from scheduler.io.issues import IssueLog, Suggester
 from scheduler.io.tomlfile import TomlLines, TomlTable, load_toml
 from scheduler.io.workbook import read_table
+from scheduler.travel_estimates import EARTH_RADIUS_KM, estimate_between, great_circle_km
 
 __all__ = [
     "EARTH_RADIUS_KM",
@@ -33,12 +32,9 @@ __all__ = [
     "travel_table",
 ]
 
-EARTH_RADIUS_KM = 6371.0
 LOCATION_SCHEMA = CsvSchema(("id",), ("name", "address", "city", "latitude", "longitude",
                                       "approximate", "timezone"), table="locations")
 TRAVEL_SCHEMA = CsvSchema(("from", "to", "minutes"), ("mode",), table="travel")
-# A float product such as 14.000000000000002 must not cost a whole extra minute.
-_CEIL_TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,26 +267,6 @@ def read_travel(path: Path, file: str, log: IssueLog, known: Mapping[str, object
     return GivenTravel(minutes, lines)
 
 
-def great_circle_km(latitudes: np.ndarray, longitudes: np.ndarray) -> np.ndarray:
-    """The haversine distance in km between every two points, as an ``n × n`` matrix."""
-    phi = np.radians(latitudes)[:, None]
-    lam = np.radians(longitudes)[:, None]
-    half_dphi = (phi - phi.T) / 2.0
-    half_dlam = (lam - lam.T) / 2.0
-    a = np.sin(half_dphi) ** 2 + np.cos(phi) * np.cos(phi.T) * np.sin(half_dlam) ** 2
-    return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-
-
-def _estimated_minutes(km: np.ndarray, settings: TravelSettings) -> np.ndarray:
-    near = settings.modes[settings.mode]
-    far = settings.modes[settings.long_distance_mode]
-    long_distance = km > settings.long_distance_km
-    speed = np.where(long_distance, far.speed_kmh, near.speed_kmh)
-    overhead = np.where(long_distance, far.overhead_minutes, near.overhead_minutes)
-    riding = np.ceil(km * settings.detour_factor / speed * 60.0 - _CEIL_TOLERANCE)
-    return np.maximum(riding, 0).astype(np.int64) + overhead
-
-
 def travel_table(used: Sequence[str], locations: Mapping[str, Location],
                  given: Mapping[tuple[str, str], int], settings: TravelSettings
                  ) -> tuple[TravelTable, dict[str, list[str]]]:
@@ -347,16 +323,7 @@ def _estimate(located: list[str], locations: Mapping[str, Location],
               ) -> dict[tuple[str, str], int]:
     if len(located) < 2:
         return {}
-    latitudes = np.array([locations[place].latitude for place in located], dtype=float)
-    longitudes = np.array([locations[place].longitude for place in located], dtype=float)
-    matrix = _estimated_minutes(great_circle_km(latitudes, longitudes), settings)
-    estimates: dict[tuple[str, str], int] = {}
-    for i, origin in enumerate(located):
-        row = matrix[i].tolist()
-        for j, destination in enumerate(located):
-            if i != j and (origin, destination) not in known:
-                estimates[(origin, destination)] = int(row[j])
-    return estimates
+    return estimate_between(located, locations, settings.to_rules(), known)
 
 
 def default_travel_settings(modes_path: Path) -> TravelSettings:
