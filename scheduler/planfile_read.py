@@ -43,7 +43,10 @@ from .domain import (
 from .errors import PlanFileError
 from .travel_estimates import estimate_between
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: Plan files this version reads: 1 (every travel pair written) and 2 (only the travel the
+#: agenda needs; the rest re-estimated from the recorded rules when read).
+READABLE_VERSIONS = (1, 2)
 
 _MISSING: Any = object()
 _Built = TypeVar("_Built")
@@ -425,8 +428,9 @@ def plan_from_dict(data: Mapping[str, Any]) -> Plan:
     """
     fields = _Fields(data, "")
     version = fields.value("schema_version", None)
-    if version != SCHEMA_VERSION:
-        raise PlanFileError(f"plan file has schema_version {version!r}; this version reads {SCHEMA_VERSION}")
+    if version not in READABLE_VERSIONS:
+        raise PlanFileError(f"plan file has schema_version {version!r}; this version reads "
+                            f"{' and '.join(str(v) for v in READABLE_VERSIONS)}")
     problem, breaks = problem_from_dict(data)
     fields.zone = problem.tour.zone
     engagements = tuple(

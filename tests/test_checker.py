@@ -505,7 +505,7 @@ def test_travel_the_agenda_does_not_use_may_be_left_out() -> None:
 
 def newer_schema_version(data: dict[str, Any]) -> None:
     """A plan of schema version 2."""
-    data["schema_version"] = 2
+    data["schema_version"] = 3
 
 
 def fields_the_checker_does_not_know(data: dict[str, Any]) -> None:

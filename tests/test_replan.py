@@ -135,8 +135,10 @@ def test_a_plan_file_with_travel_left_out_re_plans_with_a_new_place(demo_plan, t
 def test_old_plan_file_without_the_new_fields_loads_with_defaults(demo_plan):
     """A plan file written before these fields existed still loads: defaults, no travel rules."""
     data = plan_to_dict(demo_plan)
+    assert data["schema_version"] == 2
     whole = problem_to_dict(demo_plan.problem)  # such a file held every pair of travel
-    data.update(travel_minutes=whole["travel_minutes"], travel_estimated=whole["travel_estimated"])
+    data.update(travel_minutes=whole["travel_minutes"], travel_estimated=whole["travel_estimated"],
+                schema_version=1)
     del data["travel_places"]
     del data["tour"]["travel_rules"]
     for key in ("value_basis", "priority_points", "audience_points"):

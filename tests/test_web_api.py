@@ -62,7 +62,7 @@ def test_plan_file_follows_the_plan_format(planned):
     """GET .../plan gives the plan file, with the tour and its engagements."""
     client, tour_id, workspace = planned
     plan = client.get(f"/api/tours/{tour_id}/plan", headers=AUTH).json()
-    assert plan["schema_version"] == 1 and plan["tour"]["id"] == "spain-2018"
+    assert plan["schema_version"] == 2 and plan["tour"]["id"] == "spain-2018"
     assert plan["engagements"]
     assert (workspace / tour_id / "out" / "plan.json").is_file()  # where the CLI finds it
 

@@ -14,7 +14,7 @@ from .plan_view import (BreakView, DayView, EngagementView, FixedLegView, LegVie
                         RequestView, RuleView, UnscheduledView, home_day)
 from .reading_resources import read_resource, read_texts
 from .timeline import anchors_of
-from .violations import SCHEMA_VERSION, Violation
+from .violations import READABLE_VERSIONS, SCHEMA_VERSION, Violation
 from .windows import Calendar, WindowsText, request_windows
 
 
@@ -194,9 +194,10 @@ def read_plan_dict(data: Any) -> tuple[PlanView | None, list[Violation]]:
     if not isinstance(data, Mapping):
         return None, [Violation("schema", "the plan is not a JSON object")]
     version = data.get("schema_version")
-    if version != SCHEMA_VERSION:
+    if version not in READABLE_VERSIONS:
         reader.problems.append(Violation(
-            "schema", f"schema_version is {version!r}; this checker knows version {SCHEMA_VERSION}"))
+            "schema", f"schema_version is {version!r}; this checker knows versions "
+            f"{' and '.join(str(v) for v in READABLE_VERSIONS)} (writes {SCHEMA_VERSION})"))
     tour = reader.guard(lambda: required(data, "tour", "the plan"), {})
     zone_name = reader.guard(lambda: text_of(required(tour, "timezone", "tour"), "tour.timezone"), None)
     zone = None

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+READABLE_VERSIONS = (1, 2)  # version 1 wrote every travel pair; 2 only those the agenda needs
 
 #: Every rule the checker knows, in the order it reports them, with what each forbids.
 RULES: Mapping[str, str] = {
