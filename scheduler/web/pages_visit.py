@@ -23,9 +23,9 @@ NEW_REQUEST_COLUMNS = ("id", "title", "duration", "location", "remote", "windows
 
 
 def _engagement_cards(plan) -> list[dict]:
-    zone = plan.problem.tour.zone
     cards = []
     for day in plan.problem.tour.days:
+        zone = plan.problem.tour.day_zone(day)  # each day in the zone it is lived in
         for engagement in plan.engagements_on(day.date):
             request = plan.problem.request(engagement.request_id)
             cards.append({"id": request.id, "title": request.title, "day": format_date(day.date),

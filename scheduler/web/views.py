@@ -60,15 +60,17 @@ def _minute_of_day(moment: datetime, zone) -> int:
 def agenda_view(plan) -> AgendaView:
     """The plan's days on one shared axis (the earliest hour to the latest of the tour)."""
     problem, tour = plan.problem, plan.problem.tour
-    zone = tour.zone
-    first = min((_minute_of_day(day.start, zone) for day in tour.days), default=8 * 60)
-    last = max((_minute_of_day(day.end, zone) if day.end.astimezone(zone).date() == day.date
-                else 24 * 60 for day in tour.days), default=20 * 60)
+    several_zones = len(tour.zones) > 1
+    # Each day is shown in the zone it is lived in (the run sheets do the same).
+    first = min((_minute_of_day(day.start, tour.day_zone(day)) for day in tour.days), default=8 * 60)
+    last = max((_minute_of_day(day.end, tour.day_zone(day))
+                if day.end.astimezone(tour.day_zone(day)).date() == day.date else 24 * 60
+                for day in tour.days), default=20 * 60)
     axis_start, axis_end = (first // 60) * 60, min(24 * 60, -(-last // 60) * 60)
     span = max(60, axis_end - axis_start)
 
     def place(start: datetime, end: datetime) -> tuple[float, float]:
-        left = (_minute_of_day(start, zone) - axis_start) / span * 100
+        left = (_minute_of_day(start, zone) - axis_start) / span * 100  # the day's zone
         minutes = (end - start).total_seconds() / 60
         return round(max(0.0, left), 2), round(max(0.4, min(100 - left, minutes / span * 100)), 2)
 
@@ -77,6 +79,7 @@ def agenda_view(plan) -> AgendaView:
 
     days = []
     for day in tour.days:
+        zone = tour.day_zone(day)
         items, rows = [], []
         for engagement in plan.engagements_on(day.date):
             request = problem.request(engagement.request_id)
@@ -108,7 +111,8 @@ def agenda_view(plan) -> AgendaView:
                                   left, width))
         hours_left, hours_width = place(day.start, day.end)
         days.append(DayView(format_date(day.date), day.date.isoformat(),
-                            f"{format_time(day.start, zone)}–{format_time(day.end, zone)}, from "
+                            f"{format_time(day.start, zone)}–{format_time(day.end, zone)}"
+                            f"{f' ({zone.key})' if several_zones else ''}, from "
                             f"{where(day.start_location)} to {where(day.end_location)}",
                             hours_left, hours_width, tuple(sorted(items, key=lambda i: i.start)),
                             tuple(rows)))
@@ -124,12 +128,13 @@ def agenda_view(plan) -> AgendaView:
               "travel": format_duration(plan.travel_minutes), "status": solver.status,
               "gap": None if solver.gap is None else f"{solver.gap:.2%}",
               "seconds": f"{solver.seconds:.1f}"}
-    return AgendaView(tour.name, tour.guest.name, tour.timezone, tuple(days), ticks, left_out, totals)
+    zones = tour.timezone if not several_zones else "each day's zone (" + ", ".join(tour.zones) + ")"
+    return AgendaView(tour.name, tour.guest.name, zones, tuple(days), ticks, left_out, totals)
 
 
 def diff_view(result) -> dict[str, list[str]]:
     """A re-plan's kept / moved / dropped / added engagements, one line each, for people."""
-    problem, zone = result.plan.problem, result.plan.problem.tour.zone
+    problem = result.plan.problem
     old_problem = result.previous.problem
 
     def title(request_id: str, source=problem) -> str:
@@ -139,8 +144,9 @@ def diff_view(result) -> dict[str, list[str]]:
             return old_problem.request(request_id).title
 
     def slot(engagement) -> str:
-        return (f"{format_date(engagement.day)} {format_time(engagement.start, zone)}–"
-                f"{format_time(engagement.end, zone)}")
+        here = problem.tour.zone_on(engagement.start)  # the zone of the day it falls on
+        return (f"{format_date(engagement.day)} {format_time(engagement.start, here)}–"
+                f"{format_time(engagement.end, here)}")
 
     diff = result.diff
     return {
