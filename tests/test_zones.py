@@ -244,3 +244,21 @@ def test_a_replan_keeps_the_zones_and_reads_changes_in_the_request_zone(planned)
     fco = new.engagement("fco")
     assert fco is not None and fco.day == date(2019, 5, 16)  # moved to Thursday morning
     assert check_plan(plan_to_dict(new)) == []
+
+
+def test_now_without_an_offset_is_read_on_the_clock_of_that_day():
+    """`--now 2019-05-16 12:00` on a day lived in London means 12:00 in London, not in the
+    tour's zone (Brussels); a moment with an offset is taken as it is."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from scheduler.io import load_tour
+    from scheduler.io.changes import parse_now
+
+    tour = load_tour(Path(__file__).resolve().parent.parent / "examples" / "brussels-london-dublin-2019").tour
+    london_day = next(day for day in tour.days if tour.day_zone(day).key == "Europe/London")
+    text = f"{london_day.date.isoformat()} 12:00"
+    moment = parse_now(text, tour.zone, tour=tour)
+    assert moment == datetime.fromisoformat(text).replace(tzinfo=ZoneInfo("Europe/London"))
+    assert parse_now(f"{text}+02:00", tour.zone, tour=tour).utcoffset() is not None
+    assert parse_now(text, tour.zone) == datetime.fromisoformat(text).replace(tzinfo=tour.zone)

@@ -19,8 +19,8 @@ __all__ = ["replan"]
               required=True, help="Folder for the new plan.json, versions/, changes.md, calendars, "
                                   "changed invitations and run sheets.")
 @click.option("--now", "now_text", metavar="DATETIME", default=None,
-              help="The moment of the re-plan, like '2018-11-27 12:00' (the tour's zone when it has "
-                   "no UTC offset). Default: the current time.")
+              help="The moment of the re-plan, like '2018-11-27 12:00' (without a UTC offset, on "
+                   "the clock of that day of the tour). Default: the current time.")
 @click.option("--cancel", multiple=True, metavar="ID",
               help="A request withdrawn by its counterpart (repeat for several).")
 @click.option("--unavailable", multiple=True, metavar="ID=WINDOWS",

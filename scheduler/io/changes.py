@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
-from scheduler.domain import Location, Plan, Request, TravelTable, Window
+from scheduler.domain import Location, Plan, Request, Tour, TravelTable, Window
 from scheduler.errors import InputError, InputIssue
 from scheduler.io.issues import IssueLog, did_you_mean
 from scheduler.io.load import load_locations, load_travel_settings
@@ -25,11 +25,13 @@ __all__ = ["CHANGES_KEYS", "parse_now", "read_changes"]
 CHANGES_KEYS = ("now", "delay_minutes", "cancel", "pin", "requests", "unavailable")
 
 
-def parse_now(text: str, zone: ZoneInfo | str, *, source: str = "--now") -> datetime:
+def parse_now(text: str, zone: ZoneInfo | str, *, source: str = "--now", tour: Tour | None = None
+              ) -> datetime:
     """Read a moment such as ``2018-11-27 12:00`` or ``2018-11-27T12:00+01:00``.
 
-    A moment without a UTC offset is in ``zone`` (the tour's); a local time that a
-    daylight-saving change skips or repeats is refused.
+    A moment without a UTC offset is in ``zone`` (the tour's) or, given the ``tour``, in the
+    zone of the tour day of that date (the clock where the guest is that day); a local time
+    that a daylight-saving change skips or repeats is refused.
 
     Raises
     ------
@@ -42,6 +44,8 @@ def parse_now(text: str, zone: ZoneInfo | str, *, source: str = "--now") -> date
     except ValueError:
         raise InputError([InputIssue(source, None, None, f"`{text}` is not a date and time; write "
                                      "it like 2018-11-27 12:00 or 2018-11-27T12:00+01:00")]) from None
+    if moment.tzinfo is None and tour is not None:
+        zone = next((tour.day_zone(day) for day in tour.days if day.date == moment.date()), zone)
     return _aware(moment, zone, source)
 
 
@@ -140,10 +144,10 @@ def read_changes(plan: Plan, *, cancel: Iterable[str] = (), unavailable: Iterabl
                     csv_path = Path(changes_file).parent / data["requests"]
                     csv_source = name
             if now is None and "now" in data:
-                moment = _file_now(data["now"], tour.zone, name, issues)
+                moment = _file_now(data["now"], tour, name, issues)
     if now is not None:
         try:
-            moment = parse_now(now, tour.zone)
+            moment = parse_now(now, tour.zone, tour=tour)
         except InputError as error:
             issues += error.problems
     delay = 0 if delay is None else delay
@@ -215,12 +219,12 @@ def _id_list(data: Mapping[str, Any], key: str, name: str, issues: list[InputIss
     return list(value)
 
 
-def _file_now(value: Any, zone: ZoneInfo, name: str, issues: list[InputIssue]) -> datetime | None:
+def _file_now(value: Any, tour: Tour, name: str, issues: list[InputIssue]) -> datetime | None:
     try:
         if isinstance(value, datetime):
-            return _aware(value, zone, name)
+            return parse_now(value.isoformat(), tour.zone, source=name, tour=tour)
         if isinstance(value, str):
-            return parse_now(value, zone, source=name)
+            return parse_now(value, tour.zone, source=name, tour=tour)
     except InputError as error:
         issues += error.problems
         return None
