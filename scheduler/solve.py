@@ -24,7 +24,7 @@ import logging
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Callable, Collection, Mapping
+from typing import Callable, Collection, Mapping, Sequence
 
 from ortools.sat.python import cp_model
 
@@ -33,9 +33,29 @@ from .errors import InfeasibleError
 from .model.cpmodel import ChangeCosts, ModelOutOfTime, PlannerModel
 from .model.extract import Placement, build_agenda
 from .model.heuristic import WORK_PER_SECOND, HeuristicResult, solve_heuristic
-from .model.heuristic.clock import Deadline
 from .model.instance import Instance, build_instance
 from .reasons import explain_unscheduled, infeasibility_reasons
+from .solve_budget import (  # noqa: F401  (the budget's names stay importable from here)
+    CP_MODEL_PAIRS_PER_SECOND,
+    CP_SAT_MIN_SHARE,
+    HEURISTIC_CLOCK_RESERVE,
+    HEURISTIC_SHARE,
+    HEURISTIC_SHARE_LARGE,
+    HEURISTIC_STALL_MAX,
+    HEURISTIC_STALL_MIN,
+    ISLANDS_MAX,
+    ISLANDS_MIN_MODEL,
+    ISLANDS_MIN_SECONDS,
+    LARGE_MODEL,
+    LARGE_MODEL_IGNORED_SUBSOLVERS,
+    LARGE_MODEL_PROBING,
+    SolveClock,
+    WALL_SLACK,
+    cp_model_fits,
+    heuristic_islands,
+    model_size,
+    promised_seconds,
+)
 
 log = logging.getLogger(__name__)
 
@@ -426,99 +446,6 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
                    value_total, clock_stop, heuristic_warnings(heuristic))
 
 
-#: Share of the time limit the heuristic may use at most; it stops earlier when it stalls.
-HEURISTIC_SHARE = 0.6
-#: A model is large when its days hold more than this many (candidate, candidate) pairs
-#: (the sum over days of the square of the day's candidates; one day of a 100-customer
-#: Solomon instance is 10,000). CP-SAT spends seconds only loading such a model and rarely
-#: improves the heuristic's agenda in the time left, so there the heuristic takes
-#: ``HEURISTIC_SHARE_LARGE`` of the budget and does not stop when it stalls.
-LARGE_MODEL = 12_000
-HEURISTIC_SHARE_LARGE = 0.8
-#: CP-SAT's probing level on a large model. Its default (2) spent three rounds of about 4 s of
-#: wall clock probing the 300-request tour's model before the search began (about one
-#: deterministic second each); without probing the first bound came after 1.5 s instead of
-#: 19 s and was tighter at every budget. On small models probing pays (the 60-request tour:
-#: gap 2.3 % with it, 5.9 % without), so they keep the default.
-LARGE_MODEL_PROBING = 0
-#: CP-SAT's full-model workers left out on a large model, where its share of the budget
-#: gives the bound (the heuristic's agenda stands): each keeps its own copy of the model and
-#: its search state. Without them the 300-request tour's solve peaked at 590 MiB instead of
-#: 1,033 MiB, with the same agenda and a slightly tighter bound (the LP workers ``default_lp``
-#: and ``max_lp`` and the neighbourhood searches stay).
-LARGE_MODEL_IGNORED_SUBSOLVERS = ("core", "no_lp", "pseudo_costs", "quick_restart",
-                                  "quick_restart_no_lp", "reduced_costs")
-#: Seconds of wall clock allowed beyond the time limit before CP-SAT is stopped. Kept for
-#: callers; the clock now aims at the limit itself and the promise (:func:`promised_seconds`)
-#: leaves the rest for turning the solution into a plan.
-WALL_SLACK = 1.0
-#: The heuristic's clock stops this share of the limit before the limit, leaving it to
-#: build the CP-SAT model and let CP-SAT load the heuristic's agenda and tighten the bound.
-#: Its work budget (at most ``HEURISTIC_SHARE_LARGE``) normally ends it well before.
-HEURISTIC_CLOCK_RESERVE = 0.1
-#: (candidate, candidate) pairs of the CP-SAT model built per second of the time limit at
-#: most: building costs about 20 microseconds a pair in Python (48 s for the 2.7 million
-#: pairs of a 2,000-request, 14-day tour on a loaded 2-core machine), so above this the
-#: model is not built and the heuristic's agenda is the answer, without a bound. The limit
-#: is a property of the input and the limit, never of the machine, so the agenda stays
-#: repeatable.
-CP_MODEL_PAIRS_PER_SECOND = 20_000
-#: Iterations without a better agenda after which the heuristic hands over to CP-SAT: half
-#: the square of the number of candidate requests, within these bounds (small tours are
-#: settled fast and CP-SAT can prove them; large ones need the heuristic's whole share).
-HEURISTIC_STALL_MIN = 200
-HEURISTIC_STALL_MAX = 5000
-#: Share of the time limit CP-SAT always keeps (to load the hint and try to prove it).
-CP_SAT_MIN_SHARE = 0.2
-
-
-def promised_seconds(time_limit: float) -> float:
-    """When a solve with ``time_limit`` ends at the latest, whatever the load:
-    ``limit + max(0.5 s, 5 % of the limit)``."""
-    return float(time_limit) + max(0.5, 0.05 * float(time_limit))
-
-
-def cp_model_fits(size: int, time_limit: float) -> bool:
-    """Whether the CP-SAT model of ``size`` pairs (:func:`model_size`) is built at all for
-    ``time_limit`` seconds (see ``CP_MODEL_PAIRS_PER_SECOND``)."""
-    return size <= CP_MODEL_PAIRS_PER_SECOND * float(time_limit)
-
-
-class SolveClock:
-    """The solve's wall clock: the heuristic and the building of the CP-SAT model work to
-    the limit itself, CP-SAT to the limit plus half the promise's margin
-    (:func:`promised_seconds`); the other half pays for turning the solution into a plan.
-
-    Parameters
-    ----------
-    time_limit
-        The limit in seconds.
-    now
-        The monotonic clock (tests pass a fake one).
-    """
-
-    def __init__(self, time_limit: float, now: Callable[[], float] = time.monotonic) -> None:
-        self.now = now
-        self.started = now()
-        self.limit = float(time_limit)
-        self.end = self.started + self.limit
-        self.solver_end = self.started + (self.limit + promised_seconds(self.limit)) / 2
-
-    def left(self) -> float:
-        """Seconds left until the limit (negative once it passed)."""
-        return self.end - self.now()
-
-    def solver_left(self) -> float:
-        """Seconds left for CP-SAT."""
-        return self.solver_end - self.now()
-
-    def heuristic_deadline(self, use_all: bool) -> Deadline:
-        """The heuristic's stop: the limit when no CP-SAT model follows (``use_all``), else
-        ``HEURISTIC_CLOCK_RESERVE`` of it earlier."""
-        reserve = 0.0 if use_all else HEURISTIC_CLOCK_RESERVE * self.limit
-        return Deadline(self.end - reserve, self.now)
-
-
 def _run_heuristic(instance: Instance, params: SolveParams, baseline: Baseline, started: float,
                    size: int, clock: SolveClock | None = None) -> tuple[HeuristicResult | None, float]:
     """Run the heuristic on its share of the budget (``size``: :func:`model_size`) and up to
@@ -558,32 +485,6 @@ def _run_heuristic(instance: Instance, params: SolveParams, baseline: Baseline, 
     log.info("heuristic: objective %s, value %s, %s iterations, %.2f nominal s, %s island(s)",
              result.objective, result.value, result.iterations, used, islands)
     return result, max((1.0 - share) * limit if large else CP_SAT_MIN_SHARE * limit, limit - used)
-
-
-#: The heuristic runs one search per worker (each in its own process, see
-#: ``solve_heuristic``) when its budget is at least ``ISLANDS_MIN_SECONDS`` nominal seconds
-#: and the model has at least ``ISLANDS_MIN_MODEL`` candidate pairs; below, one search settles
-#: the agenda in a fraction of a second (CP-SAT then proves it) and starting a process costs
-#: more than the second search brings (the demo tour, 406 pairs: 1 s slower with two).
-ISLANDS_MIN_SECONDS = 1.5
-ISLANDS_MIN_MODEL = 2_000
-#: At most this many heuristic searches side by side.
-ISLANDS_MAX = 8
-
-
-def heuristic_islands(workers: int, work: int, size: int) -> int:
-    """How many heuristic searches run side by side for ``work`` operations on a model of
-    ``size`` pairs: one per worker, on a large enough budget and model. It depends only on the
-    parameters and the input, never on the machine, so that the same input, seed, limit and
-    workers give the same agenda everywhere."""
-    if work < ISLANDS_MIN_SECONDS * WORK_PER_SECOND or size < ISLANDS_MIN_MODEL:
-        return 1
-    return max(1, min(int(workers), ISLANDS_MAX))
-
-
-def model_size(instance: Instance) -> int:
-    """The number of (candidate, candidate) pairs over the days: what the arcs grow with."""
-    return sum(len(instance.candidates(day.index)) ** 2 for day in instance.days)
 
 
 def heuristic_solution(instance: Instance, result: HeuristicResult) -> tuple[list[Placement], dict[int, int]]:
