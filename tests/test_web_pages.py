@@ -118,3 +118,18 @@ def test_an_unreadable_workbook_is_refused_with_its_problem(client, tmp_path):
     assert response.status_code == 422
     assert "requests.xlsx" in response.text
     assert not (tmp_path / "broken").exists()
+
+
+def test_a_requests_file_with_stray_bytes_is_shown_as_a_problem_not_mangled(client, tmp_path):
+    """A UTF-8 requests.csv with one Windows-1252 byte is refused at its line, as `scheduler
+    check` refuses it, instead of being read (and saved back) with every accent broken."""
+    test_client, _ = client
+    path = tmp_path / "spain-2018" / "requests.csv"
+    original = path.read_bytes()
+    lines = original.split(b"\n")
+    lines[2] = lines[2] + b" caf\xe9"  # one Windows-1252 byte in a UTF-8 file with accents
+    path.write_bytes(b"\n".join(lines))
+    response = test_client.get("/tours/spain-2018/requests")
+    assert response.status_code == 422
+    assert "requests.csv:3" in response.text and "UTF-8" in response.text
+    assert "Ã" not in response.text

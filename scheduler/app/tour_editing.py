@@ -24,6 +24,7 @@ from typing import Any
 
 from ..errors import InputError, InputIssue, SchedulerError
 from ..fsio import write_atomic
+from ..io.csvfile import StrayBytesError, decode_spreadsheet_text, stray_bytes_message
 from ..io.issues import IssueLog
 from ..io.requests import REQUEST_SCHEMA
 from ..io.workbook import WORKBOOK_SUFFIXES, read_workbook
@@ -305,13 +306,17 @@ class RequestTable:
         return tuple(starts)
 
 
-def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
+def _decode(data: bytes, file: str = "requests.csv") -> str:
+    """The text of a table, decoded by the readers' rule (:func:`decode_spreadsheet_text`):
+    a UTF-8 file with stray bytes of another encoding is refused where they are, never read
+    as Windows-1252 (which would turn every accent into two wrong characters, and a save
+    would write them back)."""
+    try:
+        return decode_spreadsheet_text(data)[0]
+    except StrayBytesError as error:
+        raise InputError([InputIssue(file, error.line, None, stray_bytes_message(error))]) from None
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
 
 
 def read_requests(tour_dir: str | Path) -> RequestTable:

@@ -249,7 +249,7 @@ def read_csv(path: Path, file: str, schema: CsvSchema, log: IssueLog) -> CsvTabl
     try:
         text, encoding = decode_spreadsheet_text(data)
     except StrayBytesError as error:
-        log.add(file, error.line, None, _stray_bytes_message(error))
+        log.add(file, error.line, None, stray_bytes_message(error))
         return None
     except UnicodeDecodeError:
         log.add(file, None, None, "the file is neither UTF-8 nor Windows-1252 text; "
@@ -258,7 +258,8 @@ def read_csv(path: Path, file: str, schema: CsvSchema, log: IssueLog) -> CsvTabl
     return read_csv_text(text, file, schema, log, encoding=encoding)
 
 
-def _stray_bytes_message(error: StrayBytesError) -> str:
+def stray_bytes_message(error: StrayBytesError) -> str:
+    """Where the stray bytes are, what they would be, and how to save the file instead."""
     later = ""
     if error.later_lines:
         shown = ", ".join(str(line) for line in error.later_lines[:5])

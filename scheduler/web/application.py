@@ -9,10 +9,13 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.responses import JSONResponse
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
+from ..errors import InputError
 from . import api, pages_agenda, pages_frame, pages_requests, pages_send, pages_tours, pages_visit
+from .common import render
 from .jobs import JobRunner
 from .security import SecurityMiddleware, Sessions
 from .settings import LOOPBACK_HOSTS, WebSettings
@@ -52,12 +55,23 @@ def create_app(settings: WebSettings, runner: JobRunner | None = None) -> Starle
               *pages_visit.ROUTES, *pages_send.ROUTES,
               Mount("/static", StaticFiles(directory=STATIC), name="static")]
     web = Starlette(routes=routes, lifespan=lifespan,
-                    middleware=[Middleware(SecurityMiddleware, settings=settings, sessions=sessions)])
+                    middleware=[Middleware(SecurityMiddleware, settings=settings, sessions=sessions)],
+                    exception_handlers={InputError: _input_problem})
     web.state.settings = settings
     web.state.workspace = Workspace(settings.workspace)
     web.state.runner = runner
     web.state.sessions = sessions
     return web
+
+
+async def _input_problem(request, error: InputError):
+    """A use case refused its input (a file of the tour it cannot read as it is): say what and
+    where, instead of a server error."""
+    details = [str(problem) for problem in error.problems]
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": "input", "problems": details}, status_code=422)
+    return render(request, "problem.html", {"error": {"message": "A file of this tour needs fixing first.",
+                                                      "details": details}}, status_code=422)
 
 
 def free_port(host: str = "127.0.0.1") -> int:
