@@ -31,6 +31,7 @@ from .base import (  # noqa: F401
     minutes_between,
     utc,
 )
+from .days import GUEST_ID  # noqa: F401
 from .problem import (  # noqa: F401
     Day,
     Endpoint,

@@ -19,7 +19,8 @@ class Engagement:
     """A request placed in the agenda. ``location`` is ``None`` for a remote engagement.
 
     ``resources`` holds the id of the resource that meets each of the request's needs, in
-    the order of the needs (empty when it needs none).
+    the order of the needs (empty when it needs none). ``guests`` are the delegation's members
+    who attend, in the tour's order (empty in a tour of one guest).
     """
 
     request_id: str
@@ -28,10 +29,12 @@ class Engagement:
     end: datetime
     location: str | None
     resources: tuple[str, ...] = ()
+    guests: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         _check(utc(self.end) > utc(self.start), f"engagement {self.request_id} ends before it starts")
         object.__setattr__(self, "resources", tuple(self.resources))
+        object.__setattr__(self, "guests", tuple(self.guests))
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +58,7 @@ class TravelLeg:
     ref: str = ""
     notes: str = ""
     checkin_minutes: int = 0
+    guest: str = ""  # the delegation member who travels; "" for a tour of one guest
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +69,7 @@ class Break:
     start: datetime
     end: datetime
     kind: str = "meal"
+    guest: str = ""  # the delegation member who takes it; "" for a tour of one guest
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,13 +130,25 @@ class Plan:
     def __post_init__(self) -> None:
         object.__setattr__(self, "engagements",
                            tuple(sorted(self.engagements, key=lambda e: (utc(e.start), e.request_id))))
-        object.__setattr__(self, "travel", tuple(sorted(self.travel, key=lambda t: utc(t.depart))))
-        object.__setattr__(self, "breaks", tuple(sorted(self.breaks, key=lambda b: utc(b.start))))
+        object.__setattr__(self, "travel", tuple(sorted(self.travel, key=lambda t: (utc(t.depart), t.guest))))
+        object.__setattr__(self, "breaks", tuple(sorted(self.breaks, key=lambda b: (utc(b.start), b.guest))))
         object.__setattr__(self, "unscheduled", tuple(sorted(self.unscheduled, key=lambda u: u.request_id)))
         object.__setattr__(self, "history", tuple(MappingProxyType(dict(h)) for h in self.history))
 
     def engagements_on(self, day: date) -> tuple[Engagement, ...]:
         return tuple(e for e in self.engagements if e.day == day)
+
+    def engagements_of(self, guest_id: str) -> tuple[Engagement, ...]:
+        """The engagements a delegation member attends (every one for ``""``)."""
+        return tuple(e for e in self.engagements if not guest_id or guest_id in e.guests)
+
+    def travel_of(self, guest_id: str) -> tuple[TravelLeg, ...]:
+        """A member's travel (every leg for ``""``)."""
+        return tuple(t for t in self.travel if not guest_id or t.guest == guest_id)
+
+    def breaks_of(self, guest_id: str) -> tuple[Break, ...]:
+        """A member's breaks (every break for ``""``)."""
+        return tuple(b for b in self.breaks if not guest_id or b.guest == guest_id)
 
     def engagement(self, request_id: str) -> Engagement | None:
         for engagement in self.engagements:

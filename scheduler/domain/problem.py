@@ -11,6 +11,7 @@ from typing import Iterable, Mapping
 from zoneinfo import ZoneInfo
 
 from .base import (Contact, KINDS, LEG_MODES, Location, REMOTE_MODES, RULE_KINDS, VALUE_BASES, Window, WindowsText, _check, _check_zone, minutes_between, utc)
+from .days import GUEST_ID, Day, Endpoint, FixedLeg, Guest  # noqa: F401 (imported from here too)
 from .resources import Resource, check_need, need_candidates
 
 
@@ -25,6 +26,9 @@ class Request:
     the windows were read from, or ``None`` for a request built in code or whose windows were
     changed after reading: whoever replaces ``windows`` must drop it. ``needs`` are the
     shared resources it needs, each a resource id or ``kind:<kind>`` (any one of the kind).
+    In a delegation ``guests`` says who goes: all of them together (a joint engagement, at the
+    same instant and place) or, with ``guests_any``, any one of them, chosen by the planner.
+    It is empty in a tour of one guest.
     """
 
     id: str
@@ -46,9 +50,17 @@ class Request:
     internal_notes: str = ""
     windows_text: WindowsText | None = None
     needs: tuple[str, ...] = ()
+    guests: tuple[str, ...] = ()
+    guests_any: bool = False
 
     def __post_init__(self) -> None:
         _check(bool(self.id), "a request needs an id")
+        object.__setattr__(self, "guests", tuple(self.guests))
+        for guest in self.guests:
+            _check(bool(GUEST_ID.match(guest)), f"request {self.id}: guest {guest!r} is not an id")
+        _check(len(set(self.guests)) == len(self.guests), f"request {self.id}: names a guest twice")
+        _check(not self.guests_any or len(self.guests) >= 2,
+               f"request {self.id}: 'any one of' needs two guests or more")
         object.__setattr__(self, "needs", tuple(self.needs))
         for need in self.needs:
             check_need(need)
@@ -70,109 +82,15 @@ class Request:
     def is_remote(self) -> bool:
         return self.remote is not None
 
-
-@dataclass(frozen=True, slots=True)
-class FixedLeg:
-    """A booked train, flight, bus, car or ferry: fixed in time, nothing else happens on it.
-
-    The guest is at ``origin`` from ``checkin_start`` (``depart`` − ``checkin_minutes``) and
-    at ``destination`` from ``arrive``; in between the guest is checking in or travelling.
-    """
-
-    origin: str
-    destination: str
-    depart: datetime
-    arrive: datetime
-    mode: str
-    ref: str = ""
-    notes: str = ""
-    checkin_minutes: int = 0
-
-    def __post_init__(self) -> None:
-        _check(self.mode in LEG_MODES, f"leg {self.ref or self.origin}: unknown mode {self.mode!r}")
-        _check(utc(self.arrive) > utc(self.depart),
-               f"leg {self.ref or self.origin}: arrives before it departs")
-        _check(self.checkin_minutes >= 0, f"leg {self.ref or self.origin}: check-in must be 0 or more")
+    @property
+    def joint(self) -> bool:
+        """Whether several guests attend together (``anna;boris``)."""
+        return len(self.guests) > 1 and not self.guests_any
 
     @property
-    def checkin_start(self) -> datetime:
-        """When the guest must be at ``origin``: departure less the check-in minutes."""
-        return (utc(self.depart) - timedelta(minutes=self.checkin_minutes)).astimezone(self.depart.tzinfo)
-
-    @property
-    def ride_minutes(self) -> int:
-        return minutes_between(self.depart, self.arrive)
-
-    @property
-    def label(self) -> str:
-        """``Train AVE 03071`` (``Train`` without a reference)."""
-        return f"{self.mode.capitalize()} {self.ref}".rstrip()
-
-
-@dataclass(frozen=True, slots=True)
-class Endpoint:
-    """The guest's arrival or departure: when, where, the buffer around it, and how."""
-
-    at: datetime
-    location: str
-    buffer_minutes: int
-    mode: str = ""
-    ref: str = ""
-
-    @property
-    def label(self) -> str:
-        """``Flight IB 3167``; ``""`` when neither mode nor reference is known."""
-        return f"{self.mode.capitalize()} {self.ref}".strip()
-
-
-@dataclass(frozen=True, slots=True)
-class Day:
-    """One working day: when the guest is out, where the day starts and ends, the meal rule.
-
-    The guest leaves ``start_location`` no earlier than ``start`` and is at ``end_location``
-    no later than ``end``. ``meal_window`` (or ``None``) is where a meal break of
-    ``meal_minutes`` must be placed. ``legs`` are the fixed legs inside the day's hours, in
-    time order: the day goes to each leg's origin by its check-in and resumes at its
-    destination on arrival. ``timezone`` is the zone the day is lived in (that of its start
-    place), ``""`` for the tour's: see :meth:`Tour.day_zone`.
-    """
-
-    date: date
-    start: datetime
-    end: datetime
-    start_location: str
-    end_location: str
-    meal_window: Window | None = None
-    meal_minutes: int = 0
-    legs: tuple[FixedLeg, ...] = ()
-    timezone: str = ""
-
-    def __post_init__(self) -> None:
-        _check(utc(self.end) > utc(self.start), f"day {self.date}: hours end before they start")
-        if self.timezone:
-            _check_zone(self.timezone, f"day {self.date}")
-        legs = tuple(sorted(self.legs, key=lambda leg: utc(leg.depart)))
-        free_from = utc(self.start)
-        for leg in legs:
-            _check(utc(leg.checkin_start) >= free_from and utc(leg.arrive) <= utc(self.end),
-                   f"day {self.date}: the {leg.label} does not lie inside the day's hours "
-                   "after what comes before it")
-            free_from = utc(leg.arrive)
-        object.__setattr__(self, "legs", legs)
-        if self.meal_window is not None:
-            _check(self.meal_minutes > 0, f"day {self.date}: a meal window needs minutes above 0")
-            _check(self.meal_window.minutes >= self.meal_minutes,
-                   f"day {self.date}: the meal window is shorter than the meal")
-
-    @property
-    def hours(self) -> Window:
-        return Window(self.start, self.end)
-
-
-@dataclass(frozen=True, slots=True)
-class Guest:
-    name: str
-    timezone: str
+    def guests_text(self) -> str:
+        """The ``guests`` cell as written: ``anna;boris`` (all) or ``anna|boris`` (any one)."""
+        return ("|" if self.guests_any else ";").join(self.guests)
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,9 +214,11 @@ class Tour:
     legs: tuple[FixedLeg, ...] = ()  # every fixed leg, on working days or not
     arrival: Endpoint | None = None
     departure: Endpoint | None = None
+    delegation: tuple[Guest, ...] = ()  # the members of a delegation; () for one guest
 
     def __post_init__(self) -> None:
         _check(bool(self.id), "a tour needs an id")
+        self._check_delegation()
         _check(self.max_engagement_minutes_per_day is None or self.max_engagement_minutes_per_day >= 0,
                "max engagement minutes per day must be 0 or more")
         _check(self.min_rest_minutes >= 0, "min rest must be 0 or more")
@@ -314,6 +234,44 @@ class Tour:
                    f"days {before.date} and {after.date} overlap")
         object.__setattr__(self, "days", ordered)
         object.__setattr__(self, "legs", tuple(sorted(self.legs, key=lambda leg: utc(leg.depart))))
+
+    def _check_delegation(self) -> None:
+        object.__setattr__(self, "delegation", tuple(self.delegation))
+        ids = [guest.id for guest in self.delegation]
+        _check(all(ids), "every guest of a delegation needs an id")
+        _check(len(set(ids)) == len(ids), "two guests have the same id")
+        dates = {day.date for day in self.days}
+        for guest in self.delegation:
+            for day in guest.days:
+                _check(day.date in dates, f"guest {guest.id}: {day.date} is not a day of the tour")
+
+    @property
+    def is_delegation(self) -> bool:
+        """Whether ``[[guests]]`` declared a delegation (even of one member)."""
+        return bool(self.delegation)
+
+    @property
+    def members(self) -> tuple[Guest, ...]:
+        """Who visits: the delegation's members, or the one guest."""
+        return self.delegation or (self.guest,)
+
+    @property
+    def guest_ids(self) -> tuple[str, ...]:
+        """The members' ids in the order of tour.toml (``()`` for one guest)."""
+        return tuple(guest.id for guest in self.delegation)
+
+    def member(self, guest_id: str) -> Guest:
+        """The delegation member with this id; raises ``KeyError``."""
+        for guest in self.delegation:
+            if guest.id == guest_id:
+                return guest
+        raise KeyError(guest_id)
+
+    def days_of(self, guest_id: str = "") -> tuple[Day, ...]:
+        """A member's working days (their own, else the tour's); the tour's for ``""``."""
+        if not guest_id:
+            return self.days
+        return self.member(guest_id).days or self.days
 
     @property
     def zone(self) -> ZoneInfo:
@@ -421,6 +379,7 @@ class Problem:
     def __post_init__(self) -> None:
         object.__setattr__(self, "requests", tuple(self.requests))
         self._check_resources()
+        self._check_guests()
         object.__setattr__(self, "rules", tuple(self.rules))
         labels = [rule.label for rule in self.rules]
         _check(len(set(labels)) == len(labels), "two rules have the same kind and number")
@@ -434,7 +393,7 @@ class Problem:
                 _check(request.location_id in self.locations,
                        f"request {request.id}: unknown location {request.location_id}")
         places = self.used_locations()
-        for day in self.tour.days:
+        for day in self.tour.days + tuple(d for g in self.tour.delegation for d in g.days):
             for loc in (day.start_location, day.end_location):
                 _check(loc in self.locations, f"day {day.date}: unknown location {loc}")
         minutes = self.travel.minutes
@@ -442,6 +401,17 @@ class Problem:
             for destination in places:
                 if origin != destination and (origin, destination) not in minutes:
                     _check(False, f"no travel time from {origin} to {destination}")
+
+    def _check_guests(self) -> None:
+        members = set(self.tour.guest_ids)
+        for request in self.requests:
+            if not members:
+                _check(not request.guests,
+                       f"request {request.id}: names guests, but the tour has no [[guests]]")
+                continue
+            _check(bool(request.guests), f"request {request.id}: a delegation's request says who goes")
+            for guest in request.guests:
+                _check(guest in members, f"request {request.id}: unknown guest {guest}")
 
     def _check_resources(self) -> None:
         object.__setattr__(self, "resources", tuple(self.resources))
@@ -471,7 +441,7 @@ class Problem:
     def used_locations(self) -> tuple[str, ...]:
         """The ids of the places the days and the requests use, sorted."""
         ids = {r.location_id for r in self.requests if r.location_id is not None}
-        for day in self.tour.days:
+        for day in self.tour.days + tuple(d for g in self.tour.delegation for d in g.days):
             ids.add(day.start_location)
             ids.add(day.end_location)
             ids.update(place for leg in day.legs for place in (leg.origin, leg.destination))
