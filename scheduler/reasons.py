@@ -253,7 +253,7 @@ def explain_unscheduled(problem: Problem, instance: Instance,
     """A reason for every request the agenda leaves out."""
     served = {e.request_id for e in engagements}
     pruned = {p.request_id: p.code for p in instance.pruned}
-    data_of = {data.id: data for data in instance.requests}
+    data_of = instance.primaries()
     per_day: dict = {}
     for e in engagements:
         per_day[e.day] = per_day.get(e.day, 0) + 1

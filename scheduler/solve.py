@@ -205,8 +205,9 @@ class _ProgressCallback(cp_model.CpSolverSolutionCallback):
 
     def on_solution_callback(self) -> None:
         if self._best is None or self.objective_value >= self._best.objective:
+            requests = self._planner.instance.requests
             served = [index for (_, index), literal in self._planner.present.items()
-                      if self.boolean_value(literal)]
+                      if not requests[index].is_shadow and self.boolean_value(literal)]
             requests = self._planner.instance.requests
             self._best = Progress(self.objective_value, self.best_objective_bound, 0.0,
                                   sum(requests[i].value for i in served), self._value_total,
@@ -295,7 +296,9 @@ def requests_fit(instance: Instance, request_ids: Collection[str], params: Solve
         found answers).
     """
     subset = [r for r in instance.requests if r.id in request_ids]
-    reduced = replace(instance, requests=tuple(replace(r, index=i) for i, r in enumerate(subset)))
+    new_index = {r.index: i for i, r in enumerate(subset)}
+    reduced = replace(instance, requests=tuple(
+        replace(r, index=i, joint_of=new_index.get(r.joint_of, -1)) for i, r in enumerate(subset)))
     model = PlannerModel(reduced).model
     model.clear_objective()
     solver = solver_parameters(replace(params, time_limit=min(params.time_limit, CHECK_SECONDS)))
@@ -489,8 +492,8 @@ def _run_heuristic(instance: Instance, params: SolveParams, baseline: Baseline, 
 
 def heuristic_solution(instance: Instance, result: HeuristicResult) -> tuple[list[Placement], dict[int, int]]:
     """Placements and meal starts of the heuristic's agenda."""
-    placements = [Placement(request_id, day, start)
-                  for request_id, (day, start) in result.placements(instance).items()]
+    placements = [Placement(instance.requests[index].id, plan.day, start)
+                  for plan in result.days for index, start in plan.starts.items()]
     meals = {plan.day: plan.meal for plan in result.days if plan.meal is not None}
     return placements, meals
 

@@ -4,6 +4,11 @@ Mixed into :class:`~scheduler.model.cpmodel.PlannerModel`, which holds ``present
 request index → literal), ``start`` (→ start minute) and ``model``. The rules name requests
 by id; a request the instance does not hold (pruned, or done before a re-plan) is never
 served, so the rules about it hold by themselves.
+
+In a delegation the rules ``before`` and ``gap`` are about time, whoever attends (days of
+two guests on one date overlap in time); ``apart`` allows one of its requests per tour date
+across the delegation; the minute limit, the rest and the balance hold per guest (each model
+day is one guest's). A joint request counts once, by its primary.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ class TourRuleConstraints:
             self._rest_between_days()
 
     def _rule_requests(self, ids) -> list[RequestData]:
-        by_id = {request.id: request for request in self.instance.requests}
+        by_id = self.instance.primaries()
         return [by_id[request_id] for request_id in ids if request_id in by_id]
 
     def _first_ends_before_then_starts(self, rule: TourRule) -> None:
@@ -50,22 +55,40 @@ class TourRuleConstraints:
                     for then_day in then.starts:
                         both = [self.present[(first_day, first.index)],
                                 self.present[(then_day, then.index)]]
-                        if first_day > then_day:
+                        order = self._day_order(first_day, then_day)
+                        if order > 0:
                             m.add_bool_or([literal.Not() for literal in both])
-                        elif first_day == then_day and \
+                        elif order == 0 and \
                                 first.earliest(first_day) + first.duration > then.latest(then_day):
                             m.add_bool_or([literal.Not() for literal in both])
-                        elif first_day == then_day and \
+                        elif order == 0 and \
                                 then.earliest(then_day) < first.latest(first_day) + first.duration:
                             m.add(self.start[(then_day, then.index)]
                                   >= self.start[(first_day, first.index)] + first.duration) \
                                 .only_enforce_if(both)
 
+    def _day_order(self, a: int, b: int) -> int:
+        """-1 when day ``a`` comes before day ``b``, 1 after, 0 for one day or two guests'
+        days that overlap in time (days of one guest never overlap)."""
+        if a == b:
+            return 0
+        if not self.instance.is_delegation:
+            return -1 if a < b else 1
+        first, second = self.instance.days[a], self.instance.days[b]
+        if first.end <= second.start:
+            return -1
+        return 1 if second.end <= first.start else 0
+
     def _at_most_one_a_day(self, rule: TourRule) -> None:
-        """Forbids serving two requests of an ``apart`` rule on one day."""
+        """Forbids serving two requests of an ``apart`` rule on one day (in a delegation, on one
+        tour date, whoever attends)."""
         members = self._rule_requests(rule.requests)
+        groups: dict[int, list] = {}
         for day in self.instance.days:
-            literals = [self.present[(day.index, r.index)] for r in members if day.index in r.starts]
+            group = day.date_index if self.instance.is_delegation else day.index
+            groups.setdefault(group, []).extend(
+                self.present[(day.index, r.index)] for r in members if day.index in r.starts)
+        for literals in groups.values():
             if len(literals) > 1:
                 self.model.add_at_most_one(literals)
 
@@ -76,6 +99,13 @@ class TourRuleConstraints:
         """
         m = self.model
         members = self._rule_requests(rule.requests)
+        if self.instance.is_delegation:
+            # Times are absolute and two guests' days may overlap: one no-overlap over every
+            # day says exactly the rule.
+            m.add_no_overlap([m.new_optional_fixed_size_interval_var(
+                self.start[(d, r.index)], r.duration + rule.minutes, self.present[(d, r.index)],
+                f"gap{rule.number}_{r.id}_d{d}") for r in members for d in r.starts])
+            return
         for day in self.instance.days:
             d = day.index
             stretches = [m.new_optional_fixed_size_interval_var(
@@ -116,14 +146,26 @@ class TourRuleConstraints:
         """
         days = self.instance.days
         rest = self.instance.rest
-        for early in days:
-            for late in days[early.index + 1:]:
-                if late.start - early.end >= rest:
-                    continue
-                if not self.instance.candidates(early.index) or not self.instance.candidates(late.index):
-                    continue
-                self.model.add(self._first_of(late.index) - self._last_of(early.index) >= rest) \
-                    .only_enforce_if([self._busy(early.index), self._busy(late.index)])
+        for early, late in self._day_pairs():
+            if late.start - early.end >= rest:
+                continue
+            if not self.instance.candidates(early.index) or not self.instance.candidates(late.index):
+                continue
+            self.model.add(self._first_of(late.index) - self._last_of(early.index) >= rest) \
+                .only_enforce_if([self._busy(early.index), self._busy(late.index)])
+
+    def _day_pairs(self):
+        """Each earlier and later day of one guest: in index order for one guest (as ever), in
+        time order per guest and on two different dates in a delegation."""
+        days = self.instance.days
+        if not self.instance.is_delegation:
+            return [(early, late) for early in days for late in days[early.index + 1:]]
+        pairs = []
+        for guest in range(len(self.instance.guests)):
+            own = sorted((day for day in days if day.guest == guest), key=lambda day: day.start)
+            pairs += [(early, late) for position, early in enumerate(own) for late in own[position + 1:]
+                      if late.date_index != early.date_index]
+        return pairs
 
     def _busy(self, d: int) -> cp_model.IntVar:
         """True when the day has an engagement (it may be true on an empty day: only needed one way)."""

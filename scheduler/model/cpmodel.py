@@ -7,7 +7,8 @@ Remote engagements are not in the circuit: they sit on the guest's timeline besi
 in-person engagements, the travel legs and the meal, in a no-overlap constraint.
 
 Hard rules (constraints) come first, those of tour.toml ``[[rules]]``, the daily limits and
-the choice of shared resources last (:mod:`.cp_tour_rules`, :mod:`.cp_resources`); the
+the choice of shared resources and what ties a delegation's guests together last
+(:mod:`.cp_tour_rules`, :mod:`.cp_resources`, :mod:`.cp_delegation`); the
 objective holds the soft part: value served, travel, the span of each working day, and
 (when weighted) the balance of the load over the days.
 """
@@ -20,6 +21,7 @@ from typing import Callable, Mapping
 import numpy as np
 from ortools.sat.python import cp_model
 
+from .cp_delegation import DelegationConstraints
 from .cp_resources import ResourceConstraints
 from .cp_tour_rules import TourRuleConstraints
 from .instance import DayData, Instance, RequestData
@@ -116,7 +118,7 @@ def exclusive_pairs(instance: Instance, day: int, requests: list[RequestData],
     return pairs
 
 
-class PlannerModel(TourRuleConstraints, ResourceConstraints):
+class PlannerModel(TourRuleConstraints, ResourceConstraints, DelegationConstraints):
     """Builds the CP-SAT model for an :class:`Instance`; ``solve.py`` runs it."""
 
     def __init__(self, instance: Instance, *, pinned: Mapping[str, tuple[int, int]] | None = None,
@@ -217,6 +219,7 @@ class PlannerModel(TourRuleConstraints, ResourceConstraints):
         self._each_request_at_most_once()
         self._add_tour_rules()
         self._add_resource_choices()
+        self._add_delegation_rules()
 
     def _route_is_one_circuit(self, v: DayVariables) -> None:
         """Forbids anything but one route start → engagements → end; skipped nodes loop."""
@@ -323,10 +326,12 @@ class PlannerModel(TourRuleConstraints, ResourceConstraints):
         return m.new_optional_interval_var(start, size, end, presence, f"leg_{name}_d{d}")
 
     def _cap_per_day(self, v: DayVariables) -> None:
-        """Forbids more engagements on a day than the tour's cap (a split day's parts together)."""
-        if v.day.index != v.day.date_index:
+        """Forbids more engagements on a day than the tour's cap (a split day's parts together;
+        each guest of a delegation has their own cap)."""
+        siblings = self.instance.siblings(v.day.index)
+        if v.day.index != siblings[0]:
             return  # counted with the day's first part
-        parts = [w for w in self.days if w.day.date_index == v.day.index]
+        parts = [self.days[d] for d in siblings]
         served = [self.present[(w.day.index, r.index)] for w in parts for r in w.nodes + w.remotes]
         if len(served) > self.instance.cap:
             self.model.add(sum(served) <= self.instance.cap)
@@ -397,7 +402,7 @@ class PlannerModel(TourRuleConstraints, ResourceConstraints):
 
     def _keep_pinned_engagements(self) -> None:
         """Forbids moving a pinned engagement: it is served on its day at its start minute."""
-        by_id = {r.id: r for r in self.instance.requests}
+        by_id = self.instance.primaries()
         for request_id, (day, start) in self.pinned.items():
             request = by_id.get(request_id)
             key = (day, request.index) if request is not None else None
@@ -413,7 +418,7 @@ class PlannerModel(TourRuleConstraints, ResourceConstraints):
         ``shift``; moving it to another day ``move_day``; dropping it ``drop``.
         """
         costs = self.change_costs
-        by_id = {r.id: r for r in self.instance.requests}
+        by_id = self.instance.primaries()
         for request_id, (old_day, old_start) in self.previous.items():
             request = by_id.get(request_id)
             if request is None or request_id in self.pinned:
@@ -513,6 +518,7 @@ class PlannerModel(TourRuleConstraints, ResourceConstraints):
                        if by_day.get(key[0]) is not None and key[1] in by_day[key[0]].starts}
         self._hint_tour_rules(start_of, served_keys)
         self._hint_resources(start_of, served_keys)
+        self._hint_delegation(start_of)
         for index, (stays, shifted, key) in self.change_vars.items():
             same = start_of[key] == self.previous[inst.requests[index].id][1]
             served = by_day.get(key[0]) is not None and index in by_day[key[0]].starts

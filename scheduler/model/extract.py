@@ -4,6 +4,10 @@ Travel legs are placed here, after the solve, by one deterministic rule: the fir
 day leaves the start place as late as it can; every other leg leaves as soon as the guest is
 free (and the guest waits at the next place). The model guarantees that a free stretch long
 enough for each leg exists.
+
+In a delegation each guest's day is laid out alike, its legs and meal marked with the guest;
+a joint request is one engagement that every guest attends (its shadows on the other
+guests' days place their travel but are not engagements of their own).
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from ..domain import Break, Day, Engagement, FixedLeg, Problem, TravelLeg
-from .instance import Instance, RequestData
+from .instance import DayData, Instance, RequestData
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +82,8 @@ def build_agenda(problem: Problem, instance: Instance, placements: list[Placemen
     """The engagements, breaks and travel legs of a solution."""
     grid = instance.grid
     requests = {r.id: r for r in problem.requests}
-    by_id = {r.id: r for r in instance.requests}
+    # A joint request's primary and shadows share the id; each is on its own guest's days.
+    at_day = {(r.id, d): r for r in instance.requests for d in r.starts}
     tour_days = problem.tour.days
     buffer = instance.buffer
     engagements = []
@@ -86,22 +91,27 @@ def build_agenda(problem: Problem, instance: Instance, placements: list[Placemen
     legs = []
     for day in instance.days:
         date = tour_days[day.date_index].date
+        guest = instance.guest_id(day.index)
         todays = sorted((p for p in placements if p.day == day.index), key=lambda p: (p.start, p.request_id))
         busy: list[tuple[int, int]] = []
         for p in todays:
-            data = by_id[p.request_id]
+            data = at_day[(p.request_id, p.day)]
             busy.append((p.start - data.setup, p.start + data.duration + buffer))
+            if data.is_shadow:
+                continue  # the primary's engagement names every guest
             location = requests[p.request_id].location_id
             used = p.resources if p.resources is not None else assign_resources(instance, data, p.day, p.start)
             engagements.append(Engagement(p.request_id, date, grid.moment(p.start),
-                                          grid.moment(p.start + data.duration), location, used))
+                                          grid.moment(p.start + data.duration), location, used,
+                                          attendees(problem, instance, day, p.request_id)))
         if day.index in meals:
             start = meals[day.index]
             busy.append((start, start + day.meal_minutes))
-            breaks.append(Break(date, grid.moment(start), grid.moment(start + day.meal_minutes)))
+            breaks.append(Break(date, grid.moment(start), grid.moment(start + day.meal_minutes),
+                                guest=guest))
         anchors = [(day.start_place, day.start, None)]
         for p in todays:
-            data = by_id[p.request_id]
+            data = at_day[(p.request_id, p.day)]
             if data.place is not None:
                 anchors.append((data.place, p.start - data.setup, p.start + data.duration + buffer))
         anchors.append((day.end_place, day.end, None))
@@ -117,7 +127,7 @@ def build_agenda(problem: Problem, instance: Instance, placements: list[Placemen
                 origin_id, place_id = instance.places[origin], instance.places[place]
                 legs.append(TravelLeg(date, origin_id, place_id, grid.moment(depart),
                                       grid.moment(depart + minutes), minutes,
-                                      problem.travel.is_estimate(origin_id, place_id)))
+                                      problem.travel.is_estimate(origin_id, place_id), guest=guest))
                 busy.append((depart, depart + minutes))
             if free_after is not None:
                 free_from = free_after
@@ -125,14 +135,27 @@ def build_agenda(problem: Problem, instance: Instance, placements: list[Placemen
     return tuple(engagements), tuple(breaks), tuple(legs)
 
 
+def attendees(problem: Problem, instance: Instance, day: DayData, request_id: str) -> tuple[str, ...]:
+    """Who of a delegation attends ``request_id`` served on ``day``: every guest of a joint
+    request (tour order), else the guest whose day it is; ``()`` for one guest."""
+    if not instance.guests:
+        return ()
+    request = problem.request(request_id)
+    if request.joint:
+        return tuple(guest for guest in instance.guests if guest in request.guests)
+    return (instance.guests[day.guest],)
+
+
 def fixed_legs(problem: Problem) -> list[TravelLeg]:
-    """The tour's fixed legs on its working days, as the agenda's travel legs."""
-    return [leg for day in problem.tour.days for leg in fixed_legs_of(day, day.legs)]
+    """The fixed legs on the working days (of each guest of a delegation), as travel legs."""
+    tour = problem.tour
+    return [leg for guest in (tour.guest_ids or ("",)) for day in tour.days_of(guest)
+            for leg in fixed_legs_of(day, day.legs, guest)]
 
 
-def fixed_legs_of(day: Day, legs: Iterable[FixedLeg]) -> list[TravelLeg]:
-    """``legs`` (fixed legs of ``day``) as the agenda's travel legs."""
+def fixed_legs_of(day: Day, legs: Iterable[FixedLeg], guest: str = "") -> list[TravelLeg]:
+    """``legs`` (fixed legs of ``day``) as the agenda's travel legs (of ``guest`` in a delegation)."""
     return [TravelLeg(day.date, leg.origin, leg.destination, leg.depart, leg.arrive, leg.ride_minutes,
                       fixed=True, mode=leg.mode, ref=leg.ref, notes=leg.notes,
-                      checkin_minutes=leg.checkin_minutes)
+                      checkin_minutes=leg.checkin_minutes, guest=guest)
             for leg in legs]

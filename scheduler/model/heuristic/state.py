@@ -18,7 +18,8 @@ own terms (:mod:`scheduler.model.cpmodel`):
   (:mod:`.routes`);
 - the cap per day, each request at most once, pinned requests fixed on their day and minute;
 - the rules between requests, the engagement minutes a day and the rest between days
-  (:mod:`.tour_rules`), checked on the day's laid-out starts against the other days.
+  (:mod:`.tour_rules`), checked on the day's laid-out starts against the other days;
+- in a delegation, what ties the guests' days together (:mod:`.delegation`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import numpy as np
 from ..instance import Instance
 from .clock import NO_DEADLINE
 from .compaction import Compaction
+from .delegation import DelegationChecks
 from .insertion import Insertion
 from .meal import MEAL, meal_range
 from .routes import RouteDays
@@ -39,7 +41,8 @@ from .timeline import TimelineDays, TracedLayout
 from .tour_rules import TourRuleChecks
 
 
-class SearchState(RouteDays, TimelineDays, Insertion, Ruin, Compaction, TourRuleChecks):
+class SearchState(RouteDays, TimelineDays, Insertion, Ruin, Compaction, TourRuleChecks,
+                  DelegationChecks):
     """The state and moves of one search. Lists of ints, numpy for the vectorised checks.
 
     The moves live in the mixins, one file each: route and timeline days, insertion
@@ -80,6 +83,7 @@ class SearchState(RouteDays, TimelineDays, Insertion, Ruin, Compaction, TourRule
                 self.start_ranges[d][request.index] = tuple(ranges)
                 on_grid = all(low % step == 0 and high % step == 0 for low, high in ranges)
                 self.start_step[d][request.index] = step if (step > 1 and on_grid) else 1
+        self.prepare_delegation()
         self._pin(pinned)
         self._price(pinned, previous, change_costs)
         self._classify_days()
@@ -94,7 +98,7 @@ class SearchState(RouteDays, TimelineDays, Insertion, Ruin, Compaction, TourRule
         self.day_of = [-1] * request_count  # the day serving each request, -1 when unserved
         self.engagement_count = [0] * day_count
         # The model days sharing a tour day (fixed legs split a day), for the cap per day.
-        self.siblings = [instance.parts_of(day.date_index) for day in instance.days]
+        self.siblings = [instance.siblings(day.index) for day in instance.days]
         self.earliest: list[list[int]] = [[] for _ in range(day_count)]  # per route position
         self.latest: list[list[int]] = [[] for _ in range(day_count)]  # per route position
         self.route: list[list[int]] = [[] for _ in range(day_count)]  # in-person order
@@ -117,7 +121,8 @@ class SearchState(RouteDays, TimelineDays, Insertion, Ruin, Compaction, TourRule
 
     def _pin(self, pinned: Mapping[str, tuple[int, int]] | None) -> None:
         """Pinned requests: one allowed start on one day, never removed."""
-        self.index_of = {request.id: request.index for request in self.instance.requests}
+        self.index_of = {request_id: request.index
+                         for request_id, request in self.instance.primaries().items()}
         self.pinned = [False] * self.request_count
         for request_id, (pinned_day, pinned_start) in (pinned or {}).items():
             r = self.index_of.get(request_id)
@@ -295,7 +300,8 @@ class SearchState(RouteDays, TimelineDays, Insertion, Ruin, Compaction, TourRule
             self.unblock()
 
     def day_is_full(self, d: int) -> bool:
-        """Whether the tour day of model day ``d`` holds the cap's number of engagements."""
+        """Whether the tour day of model day ``d`` holds the cap's number of engagements (the
+        guest's, in a delegation)."""
         parts = self.siblings[d]
         if len(parts) == 1:
             return self.engagement_count[d] >= self.cap

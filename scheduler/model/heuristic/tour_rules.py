@@ -20,11 +20,11 @@ class TourRuleChecks:
         """Per request, the others each rule ties it to; the caches the checks read."""
         instance = self.instance
         request_count, day_count = self.request_count, self.day_count
-        self.rules_active = instance.has_tour_rules
+        self.rules_active = instance.has_tour_rules or self.delegation_rules_needed()
         self.minutes_cap = instance.minutes_cap
         self.rest = instance.rest
         self.balance_weight = instance.balance_weight
-        index_of = {request.id: request.index for request in instance.requests}
+        index_of = {request_id: request.index for request_id, request in instance.primaries().items()}
         self.apart_partners: list[set[int]] = [set() for _ in range(request_count)]
         self.follows: list[set[int]] = [set() for _ in range(request_count)]  # firsts of a then
         self.precedes: list[set[int]] = [set() for _ in range(request_count)]  # thens of a first
@@ -73,6 +73,8 @@ class TourRuleChecks:
                 max(start + self.duration[r] for r, start in starts.items()))
 
     def _day_keeps_rules(self, d: int, starts: dict[int, int]) -> bool:
+        if self.delegation:
+            return self.delegation_keeps_rules(d, starts)
         duration, day_of = self.duration, self.day_of
         if self.minutes_cap is not None and sum(duration[r] for r in starts) > self.minutes_cap:
             return False
@@ -115,6 +117,8 @@ class TourRuleChecks:
     def excluded_on(self, d: int) -> set[int]:
         """Requests an insertion on day ``d`` would surely break a rule with (or that broke one
         there already: ``blocked``), so that the search does not try them again."""
+        if self.delegation:
+            return self.delegation_excluded_on(d)
         excluded = set(self.blocked[d])
         if not self.rules_active:
             return excluded
