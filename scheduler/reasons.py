@@ -10,6 +10,7 @@ from __future__ import annotations
 from .domain import Engagement, Problem, Request, Tour, Unscheduled
 from .formatting import format_day, format_duration, place_name, when
 from .model.instance import Instance
+from .reasons_delegation import busy_reason, busy_rivals, full_days_reason
 from .window_fit import (
     TourMinutes,
     WindowFit,
@@ -215,9 +216,12 @@ def rule_reason(problem: Problem, instance: Instance, data, engagements) -> str 
     if cap is not None:
         minutes: dict = {}
         for e in engagements:
-            minutes[e.day] = minutes.get(e.day, 0) + problem.request(e.request_id).duration_minutes
-        days = [problem.tour.days[i] for i in sorted({instance.days[d].date_index for d in data.starts})]
-        if all(minutes.get(d.date, 0) + data.duration > cap for d in days):
+            for guest in e.guests or ("",):  # each guest of a delegation has their own limit
+                key = (guest, e.day)
+                minutes[key] = minutes.get(key, 0) + problem.request(e.request_id).duration_minutes
+        days = [(instance.guest_id(d), problem.tour.days[instance.days[d].date_index].date)
+                for d in data.starts]
+        if all(minutes.get(key, 0) + data.duration > cap for key in days):
             return (f"Its days hold too many engagement minutes for {format_duration(data.duration)} "
                     f"more: at most {format_duration(cap)} a day (max_engagement_minutes_per_day).")
     return None
@@ -270,6 +274,9 @@ def explain_unscheduled(problem: Problem, instance: Instance,
         if by_rule is not None:
             out.append(Unscheduled(request.id, by_rule, "displaced"))
             continue
+        if instance.guests:
+            out.append(_delegation_reason(problem, instance, request, data, engagements))
+            continue
         days = [problem.tour.days[i] for i in sorted({instance.days[d].date_index for d in data.starts})]
         full = [d for d in days if per_day.get(d.date, 0) >= problem.tour.max_engagements_per_day]
         if full and len(full) == len(days):
@@ -293,6 +300,20 @@ def explain_unscheduled(problem: Problem, instance: Instance,
             f"buffer and the meal break there is no room in {_windows_text(request, problem.tour)}."),
             "unreachable"))
     return tuple(out)
+
+
+def _delegation_reason(problem: Problem, instance: Instance, request: Request, data,
+                       engagements: tuple[Engagement, ...]) -> Unscheduled:
+    """Why a delegation's request is left out: full days, a busy guest or resource, travel."""
+    full = full_days_reason(problem, instance, data, engagements)
+    if full is not None:
+        return Unscheduled(request.id, full, "displaced")
+    rivals = busy_rivals(problem, instance, data, engagements)
+    if rivals:
+        return Unscheduled(request.id, busy_reason(problem, request, rivals), "displaced")
+    return Unscheduled(request.id, (
+        "It cannot be reached in time by who could go: with the travel, the buffer and the meal "
+        f"break there is no room in {_windows_text(request, problem.tour)}."), "unreachable")
 
 
 def infeasibility_reasons(problem: Problem, instance: Instance, request_ids: list[str]) -> tuple[str, ...]:

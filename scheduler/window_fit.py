@@ -54,7 +54,7 @@ class TourMinutes:
         self.step = self.instance.step
         self.places = {place: index for index, place in enumerate(self.instance.places)}
         self.pruned = {p.request_id: p.code for p in self.instance.pruned}
-        self.data = {r.id: r for r in self.instance.requests}
+        self.data = self.instance.primaries()
         self.day_index = {day.date: index for index, day in enumerate(self.tour.days)}
 
     def travel(self, origin: str | None, destination: str | None) -> int:
@@ -93,6 +93,14 @@ class TourMinutes:
         data = self.data.get(request_id)
         if data is None:
             return {}
+        if self.instance.guests:
+            # A delegation's model days are its guests' days: by tour day, over every guest.
+            by_tour_day: dict[int, tuple[int, int]] = {}
+            for day, ranges in data.starts.items():
+                index = self.instance.days[day].date_index
+                low, high = by_tour_day.get(index, (ranges[0][0], ranges[-1][1]))
+                by_tour_day[index] = (min(low, ranges[0][0]), max(high, ranges[-1][1]))
+            return by_tour_day
         return {day: (ranges[0][0], ranges[-1][1]) for day, ranges in data.starts.items()}
 
     def possible_text(self, request: Request) -> str:

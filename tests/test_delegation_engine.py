@@ -251,8 +251,24 @@ def _larger_delegation():
                       buffer=10, cap=4, days=[day(meal=("12:30", "14:30", 45))])
 
 
-def test_the_heuristic_gives_a_valid_complete_hint_in_a_delegation():
+def _with_rules(prob):
+    """Two days, rules between requests of different guests, and a rest of 14 hours."""
+    second = DAY.replace(day=28)
+    more = [replace(r, id=f"{r.id}-2", windows=tuple(Window(w.start.replace(day=28), w.end.replace(day=28))
+                                                     for w in r.windows)) for r in prob.requests]
+    rules = (TourRule("apart", 1, requests=("r1", "r2", "r4")),
+             TourRule("before", 1, first=("r3", "r6-2"), then=("r0", "r7")),
+             TourRule("gap", 1, requests=("r8", "r9", "r10"), minutes=60))
+    tour = replace(prob.tour, days=prob.tour.days + (day(second, meal=("12:30", "14:30", 45)),),
+                   min_rest_minutes=14 * 60)
+    return replace(prob, tour=tour, requests=prob.requests + tuple(more), rules=rules)
+
+
+@pytest.mark.parametrize("rules", [False, True])
+def test_the_heuristic_gives_a_valid_complete_hint_in_a_delegation(rules):
     prob = _larger_delegation()
+    if rules:
+        prob = _with_rules(prob)
     instance = build_instance(prob)
     result = solve_heuristic(instance, seed=3, work=2_000_000)
     assert result is not None and result.complete
@@ -276,3 +292,71 @@ def test_a_delegation_plans_the_same_with_the_same_seed():
     assert first.plan.engagements == second.plan.engagements
     assert first.plan.travel == second.plan.travel
     assert "joint" in attended(first)
+
+
+# ------------------------------------------------------------------ reasons
+
+def test_the_reason_names_the_busy_guest():
+    prob = delegation([fixed("a", "10:00", "11:00", "A", "anna", value=20, title="El País"),
+                       fixed("b", "10:00", "11:00", "B", "anna", value=5)])
+    result = solved(prob)
+    (left,) = result.plan.unscheduled
+    assert left.request_id == "b" and left.code == "displaced"
+    assert "Anna Kowalska is at Place A then" in left.reason and "El País" in left.reason
+
+
+def test_the_reason_names_the_busy_resource_and_who_has_it():
+    prob = delegation([fixed("a", "10:00", "11:00", "A", "anna", value=10, needs=("interp",)),
+                       fixed("b", "10:00", "11:00", "B", "boris", value=8, needs=("interp",))],
+                      resources=[interpreter(travels=True)], buffer=10)
+    (left,) = solved(prob).plan.unscheduled
+    assert "Interpreter interp is with Anna Kowalska at Place A then" in left.reason
+
+
+def test_the_reason_for_full_days_names_the_guest():
+    prob = delegation([fixed("a1", "10:00", "11:00", "A", "anna", value=10),
+                       fixed("a2", "14:00", "15:00", "A", "anna", value=5)], cap=1)
+    (left,) = solved(prob).plan.unscheduled
+    assert left.reason.startswith("Its days are full: Tue 27 Nov (Anna Kowalska)")
+
+
+def test_rules_and_rest_hold_across_the_guests():
+    result = solved(_with_rules(_larger_delegation()), SolveParams(time_limit=4.0, seed=1, workers=2))
+    plan = result.plan
+    ends = {e.request_id: e for e in plan.engagements}
+    for first in ("r3", "r6-2"):
+        for then in ("r0", "r7"):
+            if first in ends and then in ends:
+                assert ends[then].start >= ends[first].end
+    gap = [ends[r] for r in ("r8", "r9", "r10") if r in ends]
+    for a in gap:
+        for b in gap:
+            if a is not b and a.start <= b.start:
+                assert (b.start - a.end).total_seconds() >= 3600
+    for guest in ("anna", "boris", "chen"):
+        mine = plan.engagements_of(guest)
+        days = sorted({e.day for e in mine})
+        for early, late in zip(days, days[1:]):
+            last = max(e.end for e in mine if e.day == early)
+            first = min(e.start - __import__("datetime").timedelta(
+                minutes=plan.problem.request(e.request_id).setup_minutes) for e in mine if e.day == late)
+            assert (first - last).total_seconds() >= 14 * 3600
+
+
+def test_placements_by_tour_day_go_to_the_guest_named_or_who_can():
+    prob = delegation([fixed("a", "10:00", "11:00", "A", "anna|boris")],
+                      own_days={"anna": [day(end="10:30")]})
+    instance = build_instance(prob)
+    minute = instance.grid.minutes(t("10:00"))
+    assert instance.on_parts({"a": (0, minute)}) == {"a": (1, minute)}  # Anna's day ends first
+    assert instance.on_parts({"a": (0, minute, "anna")}) == {"a": (0, minute)}
+
+
+def test_explain_answers_in_a_delegation():
+    """The explanation of each request, served or not, is given without error; a request left
+    out keeps the reason that names the busy guest."""
+    from scheduler.diagnose import explain_request
+    result = solved(_larger_delegation(), SolveParams(time_limit=2.0, seed=0, workers=2))
+    for request in result.plan.problem.requests:
+        explanation = explain_request(result.plan, request.id, what_if=False)
+        assert explanation.scheduled == (result.plan.engagement(request.id) is not None)
