@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from scheduler.domain import Day, Endpoint, Guest, Objective, Organizer, Tour
+from scheduler.domain import Day, Endpoint, Guest, Objective, Organizer, Tour, utc
 from scheduler.domain import VALUE_BASES, ValueRule
 from scheduler.io.cells import EMAIL_HINT, id_problem, is_email
 from scheduler.io.day_settings import (HoursOverride, LocationRef, Lodging, MealRule, read_endpoint,
                                        read_hours, read_lodging, read_meal)
+from scheduler.io.delegation import GuestEntry, check_leg_guests, delegation_name, read_guests
 from scheduler.io.issues import IssueLog, did_you_mean
 from scheduler.io.legs import LegEntry, read_legs, resolve_legs
 from scheduler.io.places import TravelMode, TravelSettings
@@ -45,7 +46,7 @@ MAX_TOUR_DAYS = 366
 MINUTES_PER_DAY = 24 * 60
 MAX_SPEED_KMH = 2000.0
 _TOUR_ID = re.compile(r"^[A-Za-z0-9_\-]+$")
-_TOP_KEYS = ("tour", "guest", "organizer", "arrival", "departure", "lodging", "hours", "meal",
+_TOP_KEYS = ("tour", "guest", "guests", "organizer", "arrival", "departure", "lodging", "hours", "meal",
              "limits", "travel", "objective", "rules", "legs", "resources")
 _LIMIT_KEYS = ("max_engagements_per_day", "min_buffer_minutes", "time_step_minutes",
                "max_engagement_minutes_per_day", "min_rest_hours")
@@ -75,6 +76,9 @@ class TourFile:
     min_rest_minutes: int = 0
     rules: tuple[RuleEntry, ...] = ()
     resources: tuple[ResourceEntry, ...] = ()
+    guests: tuple[GuestEntry, ...] = ()  # the [[guests]] entries read correctly
+    guest_ids: tuple[str, ...] = ()  # every id [[guests]] declares, even in an entry with a problem
+    legs: tuple[LegEntry, ...] = ()  # every [[legs]] entry, whoever takes it
 
 
 def read_tour_file(path: Path, log: IssueLog, *, detour_factor: float,
@@ -148,7 +152,11 @@ class _TourReader:
         rest_hours = limits.number("min_rest_hours", default=0.0, maximum=MAX_REST_HOURS)
         before = len(self.top.log)
         zone = _zone(tour, "timezone", required=True)
-        frame = self._frame(tour, zone)
+        guest_ids = tuple(table.data["id"] for table in self.top.tables("guests")
+                          if isinstance(table.data.get("id"), str))
+        legs = self._legs(guest_ids)
+        frame = self._frame(tour, zone, tuple(leg for leg in legs if not leg.guests))
+        guests = read_guests(self.top, zone, self.place_zones, self.refs)
         guest_zone = _zone(guest, "timezone") if guest.has("timezone") else zone
         return TourFile(
             id=tour_id, name=tour.text("name") or tour_id or "", zone=zone,
@@ -162,7 +170,7 @@ class _TourReader:
             max_engagement_minutes_per_day=limits.whole("max_engagement_minutes_per_day",
                                                         maximum=MINUTES_PER_DAY),
             min_rest_minutes=round(rest_hours * 60), rules=read_rules(self.top),
-            resources=self._resources(),
+            resources=self._resources(), guests=guests, guest_ids=guest_ids, legs=legs,
         )
 
     def _resources(self) -> tuple[ResourceEntry, ...]:
@@ -171,8 +179,10 @@ class _TourReader:
                          for entry in entries if entry.location is not None)
         return entries
 
-    def _frame(self, tour: TomlTable, zone: ZoneInfo | None) -> DayFrame | None:
-        """What the days are built from; ``None`` when any of it is missing or wrong."""
+    def _frame(self, tour: TomlTable, zone: ZoneInfo | None, legs: tuple[LegEntry, ...]
+               ) -> DayFrame | None:
+        """What the tour's days are built from (with the legs everyone takes); ``None`` when
+        any of it is missing or wrong."""
         first_day, last_day = tour.day("first_day", required=True), tour.day("last_day", required=True)
         if first_day and last_day and last_day < first_day:
             tour.problem("last_day", f"last_day {last_day} is before first_day {first_day}")
@@ -190,10 +200,11 @@ class _TourReader:
                 or hours_end is None):
             return None
         return DayFrame(self.top.lines, zone, first_day, last_day, hours_start, hours_end,
-                        overrides, meal, arrival, departure, lodging, self._legs(), self.place_zones)
+                        overrides, meal, arrival, departure, lodging, legs, self.place_zones)
 
-    def _legs(self) -> tuple[LegEntry, ...]:
+    def _legs(self, guest_ids: tuple[str, ...]) -> tuple[LegEntry, ...]:
         tables = self.top.tables("legs")
+        check_leg_guests(tables, guest_ids)
         for table in tables:
             for key in ("from", "to"):
                 if isinstance(table.data.get(key), str):
@@ -283,17 +294,25 @@ def _zone(table: TomlTable, key: str, *, required: bool = False) -> ZoneInfo | N
         return None
 
 
-def build_tour(tour: TourFile, days: tuple[Day, ...]) -> Tour | None:
-    """The domain :class:`~scheduler.domain.Tour`, or ``None`` when its id or zone is wrong."""
+def build_tour(tour: TourFile, days: tuple[Day, ...], members: tuple[Guest, ...] = ()) -> Tour | None:
+    """The domain :class:`~scheduler.domain.Tour`, or ``None`` when its id or zone is wrong.
+
+    ``members`` are a delegation's guests (:func:`~scheduler.io.delegation.build_delegation`);
+    the tour's legs are then every leg some member takes.
+    """
     if tour.id is None or tour.zone is None:
         return None
     frame = tour.frame
-    resolved = resolve_legs(list(frame.legs), frame.zone_of, IssueLog()) if frame else None
-    legs = tuple(leg for leg, _ in resolved or ())
+    if members:
+        legs = tuple(sorted({leg for guest in members for leg in guest.legs}, key=lambda leg: utc(leg.depart)))
+    else:
+        resolved = resolve_legs(list(frame.legs), frame.zone_of, IssueLog()) if frame else None
+        legs = tuple(leg for leg, _ in resolved or ())
     rule = tour.value_rule
     return Tour(
         id=tour.id, name=tour.name or tour.id, timezone=tour.zone.key,
-        guest=Guest(tour.guest_name, tour.guest_zone or tour.zone.key), days=days,
+        guest=Guest(delegation_name(tour.guest_name, tour.guests), tour.guest_zone or tour.zone.key),
+        days=days,
         organizer=tour.organizer, max_engagements_per_day=tour.max_engagements_per_day,
         min_buffer_minutes=tour.min_buffer_minutes,
         objective=replace(tour.objective, value_basis=rule.basis,
@@ -303,5 +322,5 @@ def build_tour(tour: TourFile, days: tuple[Day, ...]) -> Tour | None:
         max_engagement_minutes_per_day=tour.max_engagement_minutes_per_day,
         min_rest_minutes=tour.min_rest_minutes,
         legs=legs or (), arrival=frame.arrival if frame else None,
-        departure=frame.departure if frame else None,
+        departure=frame.departure if frame else None, delegation=members,
     )
