@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from .checker import check_plan, describe
-from .domain import Break, Plan, Problem, Request, Tour, TravelLeg, TravelRules, Window
+from .domain import Break, Day, Guest, Plan, Problem, Request, Tour, TravelLeg, TravelRules, Window, utc
 from .errors import PlanFileError
 from .fsio import write_atomic
 from .planfile_read import SCHEMA_VERSION, plan_from_dict, problem_from_dict
@@ -42,24 +42,7 @@ def problem_to_dict(problem: Problem, breaks: tuple[Break, ...] = (),
     """
     tour = problem.tour
     zone = tour.zone
-    days = []
-    for day in tour.days:
-        meal = None
-        if day.meal_window is not None:
-            meal = {"earliest": _iso(day.meal_window.start, zone),
-                    "latest": _iso(day.meal_window.end, zone),
-                    "minutes": day.meal_minutes}
-        days.append({
-            "date": day.date.isoformat(),
-            "timezone": tour.day_zone(day).key,
-            "start": _iso(day.start, zone),
-            "end": _iso(day.end, zone),
-            "start_location": day.start_location,
-            "end_location": day.end_location,
-            "meal": meal,
-            "breaks": [{"start": _iso(b.start, zone), "end": _iso(b.end, zone), "kind": b.kind}
-                       for b in breaks if b.day == day.date],
-        })
+    days = _days_to_dict(tour, tour.days, [b for b in breaks if not b.guest])
     requests = []
     for r in problem.requests:
         requests.append({
@@ -83,6 +66,7 @@ def problem_to_dict(problem: Problem, breaks: tuple[Break, ...] = (),
             "notes": r.notes,
             "internal_notes": r.internal_notes,
             **({"needs": list(r.needs)} if r.needs else {}),
+            **({"guests": r.guests_text} if r.guests else {}),
         })
     locations = {
         loc.id: {"name": loc.name, "address": loc.address, "city": loc.city,
@@ -122,6 +106,7 @@ def problem_to_dict(problem: Problem, breaks: tuple[Break, ...] = (),
             "travel_rules": _travel_rules_to_dict(tour.travel_rules),
             "days": days,
             **_passages_to_dict(tour, zone),
+            **_guests_to_dict(tour, breaks),
         },
         "locations": locations,
         "requests": requests,
@@ -133,6 +118,50 @@ def problem_to_dict(problem: Problem, breaks: tuple[Break, ...] = (),
                    "minutes": rule.minutes} for rule in problem.rules],
         **_resources_to_dict(problem, zone),
     }
+
+
+def _days_to_dict(tour: Tour, days: tuple[Day, ...], breaks: list[Break]) -> list[dict[str, Any]]:
+    """Working days (the tour's or a member's) with the breaks placed on them; a break of a
+    delegation member says whose it is (``guest``)."""
+    zone = tour.zone
+    written = []
+    for day in days:
+        meal = None
+        if day.meal_window is not None:
+            meal = {"earliest": _iso(day.meal_window.start, zone),
+                    "latest": _iso(day.meal_window.end, zone),
+                    "minutes": day.meal_minutes}
+        written.append({
+            "date": day.date.isoformat(),
+            "timezone": tour.day_zone(day).key,
+            "start": _iso(day.start, zone),
+            "end": _iso(day.end, zone),
+            "start_location": day.start_location,
+            "end_location": day.end_location,
+            "meal": meal,
+            "breaks": [{"start": _iso(b.start, zone), "end": _iso(b.end, zone), "kind": b.kind,
+                        **({"guest": b.guest} if b.guest else {})}
+                       for b in breaks if b.day == day.date],
+        })
+    return written
+
+
+def _guests_to_dict(tour: Tour, breaks: tuple[Break, ...]) -> dict[str, Any]:
+    """The members of a delegation (``guests``), only when the tour has ``[[guests]]``: each
+    with their own days (holding their breaks), legs, arrival and departure."""
+    if not tour.is_delegation:
+        return {}
+    zone = tour.zone
+    members = []
+    for guest in tour.delegation:
+        passages = _passages_to_dict(guest, zone)
+        members.append({
+            "id": guest.id, "name": guest.name, "timezone": guest.timezone,
+            "days": _days_to_dict(tour, tour.days_of(guest.id), [b for b in breaks if b.guest == guest.id]),
+            "legs": passages.get("legs", []),
+            "arrival": passages.get("arrival"), "departure": passages.get("departure"),
+        })
+    return {"guests": members}
 
 
 def _request_zone(request: Request, tour: Tour) -> str | None:
@@ -206,8 +235,9 @@ def _plain_reading(moment: datetime, zone: ZoneInfo) -> bool:
     return first.utcoffset() == second.utcoffset() == moment.utcoffset()
 
 
-def _passages_to_dict(tour: Tour, zone: ZoneInfo) -> dict[str, Any]:
-    """The fixed legs, the arrival and the departure; each key only when the tour has it."""
+def _passages_to_dict(tour: Tour | Guest, zone: ZoneInfo) -> dict[str, Any]:
+    """The fixed legs, the arrival and the departure of the tour (or of a delegation member);
+    each key only when there is one."""
     body: dict[str, Any] = {}
     if tour.legs:
         body["legs"] = [{"from": leg.origin, "to": leg.destination, "depart": _iso(leg.depart, zone),
@@ -224,7 +254,8 @@ def _passages_to_dict(tour: Tour, zone: ZoneInfo) -> dict[str, Any]:
 def _leg_to_dict(leg: TravelLeg, zone: ZoneInfo) -> dict[str, Any]:
     body = {"day": leg.day.isoformat(), "from": leg.origin, "to": leg.destination,
             "depart": _iso(leg.depart, zone), "arrive": _iso(leg.arrive, zone),
-            "minutes": leg.minutes, "estimated": leg.estimated}
+            "minutes": leg.minutes, "estimated": leg.estimated,
+            **({"guest": leg.guest} if leg.guest else {})}
     if leg.fixed:
         body.update(fixed=True, mode=leg.mode, ref=leg.ref, notes=leg.notes,
                     checkin_minutes=leg.checkin_minutes)
@@ -248,16 +279,36 @@ def agenda_places(plan: Plan) -> set[tuple[str, str]]:
     problem = plan.problem
     place_of = {request.id: request.location_id for request in problem.requests}
     places_of: dict[date, set[str]] = {}
-    for day in problem.tour.days:
-        places_of[day.date] = {day.start_location, day.end_location}
+    tour = problem.tour
+    for day in tour.days + tuple(day for guest in tour.delegation for day in guest.days):
+        places_of.setdefault(day.date, set()).update((day.start_location, day.end_location))
         places_of[day.date].update(place for leg in day.legs for place in (leg.origin, leg.destination))
     for engagement in plan.engagements:
         places = {engagement.location, place_of.get(engagement.request_id)} - {None}
         places_of.setdefault(engagement.day, set()).update(places)
     for leg in plan.travel:
         places_of.setdefault(leg.day, set()).update((leg.origin, leg.destination))
-    return {(origin, destination) for places in places_of.values()
-            for origin in places for destination in places if origin != destination}
+    pairs = {(origin, destination) for places in places_of.values()
+             for origin in places for destination in places if origin != destination}
+    if tour.is_delegation:
+        pairs |= _resource_moves(plan)
+    return pairs
+
+
+def _resource_moves(plan: Plan) -> set[tuple[str, str]]:
+    """The places a travelling resource goes between in a delegation: from one in-person
+    engagement using it to the next, whoever attends them (the checker judges that travel)."""
+    problem = plan.problem
+    setup = {request.id: request.setup_minutes for request in problem.requests}
+    moves = set()
+    for resource in problem.resources:
+        if not resource.travels:
+            continue
+        uses = sorted((e for e in plan.engagements if resource.id in e.resources and e.location is not None),
+                      key=lambda e: (utc(e.start) - timedelta(minutes=setup.get(e.request_id, 0)), e.request_id))
+        moves.update((first.location, second.location) for first, second in zip(uses, uses[1:])
+                     if first.location != second.location)
+    return moves
 
 
 def agenda_travel(plan: Plan) -> Mapping[tuple[str, str], int]:
@@ -305,7 +356,8 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             {"request_id": e.request_id, "title": titles.get(e.request_id, ""),
              "day": e.day.isoformat(), "start": _iso(e.start, zone), "end": _iso(e.end, zone),
              "location": e.location,
-             **({"resources": list(e.resources)} if problem.resources else {})}
+             **({"resources": list(e.resources)} if problem.resources else {}),
+             **({"guests": list(e.guests)} if problem.tour.is_delegation else {})}
             for e in plan.engagements
         ],
         "travel": [_leg_to_dict(leg, zone) for leg in plan.travel],

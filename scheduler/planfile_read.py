@@ -172,10 +172,36 @@ def _own_zone(name: str | None, tour_zone: ZoneInfo | None) -> str:
     return "" if not name or (tour_zone is not None and name == tour_zone.key) else name
 
 
-def _breaks(fields: _Fields, day_date: date) -> list[Break]:
+def _breaks(fields: _Fields, day_date: date, guest: str = "") -> list[Break]:
     return [_built(item.path, lambda item=item: Break(day_date, item.instant("start"), item.instant("end"),
-                                                      item.text("kind", "meal")))
+                                                      item.text("kind", "meal"), item.text("guest", guest)))
             for item in fields.each("breaks", [])]
+
+
+def _days(fields: _Fields, legs: tuple[FixedLeg, ...], guest: str = "") -> tuple[list[Day], list[Break]]:
+    """The ``days`` of the tour or of a delegation member, with the legs on them and the breaks
+    placed on them."""
+    days, breaks = [], []
+    for day_fields in fields.each("days"):
+        day = _day(day_fields)
+        day = _built(day_fields.path, lambda: _with_legs(day, legs))
+        days.append(day)
+        breaks += _breaks(day_fields, day.date, guest)
+    return days, breaks
+
+
+def _members(fields: _Fields) -> tuple[tuple[Guest, ...], list[Break]]:
+    """A delegation's members (``tour.guests``, absent for one guest) and their breaks."""
+    members, breaks = [], []
+    for item in fields.each("guests", []):
+        guest_id = item.text("id")
+        legs = _fixed_legs(item)
+        days, theirs = _days(item, legs, guest_id)
+        breaks += theirs
+        members.append(_built(item.path, lambda item=item, guest_id=guest_id, legs=legs, days=days: Guest(
+            item.text("name", ""), item.text("timezone", fields.zone.key if fields.zone else "UTC"),
+            guest_id, tuple(days), legs, _endpoint(item, "arrival"), _endpoint(item, "departure"))))
+    return tuple(members), breaks
 
 
 def _travel_rules(fields: _Fields) -> TravelRules | None:
@@ -213,13 +239,9 @@ def _tour(data: _Fields) -> tuple[Tour, tuple[Break, ...]]:
     except Exception as error:  # zoneinfo raises several types for bad names
         raise PlanFileError(f"tour.timezone: unknown time zone {zone_name!r}") from error
     fields.zone = zone
-    days, breaks = [], []
     legs = _fixed_legs(fields)
-    for day_fields in fields.each("days"):
-        day = _day(day_fields)
-        day = _built(day_fields.path, lambda: _with_legs(day, legs))
-        days.append(day)
-        breaks += _breaks(day_fields, day.date)
+    days, breaks = _days(fields, legs)
+    members, member_breaks = _members(fields)
     guest, organizer = fields.child("guest", {}), fields.child("organizer", {})
     tour_id = fields.text("id")
     tour = _built("tour", lambda: Tour(
@@ -239,8 +261,9 @@ def _tour(data: _Fields) -> tuple[Tour, tuple[Break, ...]]:
         legs=legs,
         arrival=_endpoint(fields, "arrival"),
         departure=_endpoint(fields, "departure"),
+        delegation=members,
     ))
-    return tour, tuple(breaks)
+    return tour, tuple(breaks + member_breaks)
 
 
 def _fixed_legs(tour: _Fields) -> tuple[FixedLeg, ...]:
@@ -313,7 +336,14 @@ def _request(fields: _Fields) -> Request:
         internal_notes=fields.text("internal_notes", ""),
         windows_text=_windows_text(fields),
         needs=_texts(fields, "needs"),
+        guests=_guest_ids(fields.optional_text("guests") or ""),
+        guests_any="|" in (fields.optional_text("guests") or ""),
     ))
+
+
+def _guest_ids(text: str) -> tuple[str, ...]:
+    """The ids of a request's ``guests`` text (``anna;boris`` or ``anna|boris``)."""
+    return tuple(part.strip() for part in text.replace("|", ";").split(";") if part.strip())
 
 
 def _texts(fields: _Fields, key: str) -> tuple[str, ...]:
@@ -436,14 +466,14 @@ def plan_from_dict(data: Mapping[str, Any]) -> Plan:
     engagements = tuple(
         _built(item.path, lambda item=item: Engagement(
             item.text("request_id"), item.day("day"), item.instant("start"), item.instant("end"),
-            item.optional_text("location"), _texts(item, "resources")))
+            item.optional_text("location"), _texts(item, "resources"), _texts(item, "guests")))
         for item in fields.each("engagements"))
     travel = tuple(
         _built(item.path, lambda item=item: TravelLeg(
             item.day("day"), item.text("from"), item.text("to"), item.instant("depart"),
             item.instant("arrive"), item.whole("minutes"), item.flag("estimated", False),
             item.flag("fixed", False), item.text("mode", ""), item.text("ref", ""),
-            item.text("notes", ""), item.whole("checkin_minutes", 0)))
+            item.text("notes", ""), item.whole("checkin_minutes", 0), item.text("guest", "")))
         for item in fields.each("travel", []))
     unscheduled = tuple(
         _built(item.path, lambda item=item: Unscheduled(

@@ -723,7 +723,8 @@ def test_near_miss_keeps_every_rule(case: Case) -> None:
 def test_every_rule_is_broken_by_some_case() -> None:
     """Each rule the checker knows has a case that breaks it alone; with one guest, a room
     used twice at once is also the guest in two places (test_resources.py breaks it)."""
-    assert {case.rule for case in CASES} == set(RULES) - {"resource_overlap"}
+    # The rules between the members of a delegation are broken in test_checker_delegations.py.
+    assert {case.rule for case in CASES} == set(RULES) - {"resource_overlap", "wrong_guests", "resource_travel"}
 
 
 def test_violations_name_the_request_the_day_and_the_times() -> None:

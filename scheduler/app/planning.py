@@ -20,6 +20,7 @@ from ..planfile import read_plan, write_plan
 from ..resources import demo_tour as _bundled_demo
 from ..solve import SolveParams, solve
 from ..staging import Stage, staged_output
+from .delegation_warnings import delegation_warnings
 from .results import CheckOutcome, PlanOutcome, Written
 
 
@@ -28,7 +29,8 @@ def check_tour(tour_dir: str | Path) -> CheckOutcome:
 
     Beyond the files' own problems it looks, without solving, for mandatory requests that no
     agenda could serve (every window outside the tour's days or hours, too short, or out of
-    reach): ``plan`` would stop on them, so they come back as warnings.
+    reach): ``plan`` would stop on them, so they come back as warnings. In a delegation it
+    also warns of a guest no request names and of a request its guests can never attend.
 
     Raises
     ------
@@ -36,7 +38,7 @@ def check_tour(tour_dir: str | Path) -> CheckOutcome:
         With every problem of the folder's files (file, line, field).
     """
     problem = load_tour(Path(tour_dir))
-    return CheckOutcome(problem, mandatory_warnings(problem))
+    return CheckOutcome(problem, delegation_warnings(problem) + mandatory_warnings(problem))
 
 
 def mandatory_warnings(problem: Problem) -> tuple[str, ...]:

@@ -54,13 +54,17 @@ class CheckOutcome:
 
     def to_dict(self) -> dict[str, Any]:
         tour = self.problem.tour
-        return {"ok": True, "tour": tour.id, "name": tour.name, "days": len(tour.days),
+        data = {"ok": True, "tour": tour.id, "name": tour.name, "days": len(tour.days),
                 "requests": len(self.problem.requests),
                 "places": len(self.problem.used_locations()), "warnings": list(self.warnings)}
+        if tour.is_delegation:
+            data["guests"] = {guest.id: len(guest.days) for guest in tour.delegation}
+        return data
 
     def summary(self) -> str:
         tour = self.problem.tour
-        return (f"{tour.name}: {len(tour.days)} days, {len(self.problem.requests)} requests, "
+        guests = f"{len(tour.delegation)} guests, " if tour.is_delegation else ""
+        return (f"{tour.name}: {guests}{len(tour.days)} days, {len(self.problem.requests)} requests, "
                 f"{len(self.problem.used_locations())} places.")
 
 

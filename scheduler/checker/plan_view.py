@@ -67,6 +67,8 @@ class RequestView:
     fixed_start: datetime | None
     windows: tuple[tuple[datetime, datetime], ...]
     needs: tuple[str, ...] = ()  # resource ids and kind:<kind>
+    guests: tuple[str, ...] = ()  # who of a delegation goes: all of them, or with guests_any one
+    guests_any: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +83,7 @@ class EngagementView:
     place: str | None
     home: str | None  # the tour day it belongs to (see home_day), None when on no day
     resources: tuple[str, ...] | None = None  # None: the plan does not say
+    guests: tuple[str, ...] | None = None  # who of a delegation attends; None: the plan does not say
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +100,7 @@ class LegView:
     home: str | None
     fixed: bool = False
     checkin: timedelta = timedelta(0)
+    guest: str = ""  # the delegation member who travels; "" for a tour of one guest
 
     @property
     def busy_start(self) -> datetime:
@@ -160,6 +164,15 @@ class ResourceView:
 
 
 @dataclass(frozen=True, slots=True)
+class GuestView:
+    """A member of a delegation (``tour.guests``): their own days and booked legs."""
+
+    id: str
+    days: tuple[DayView, ...]
+    fixed_legs: tuple[FixedLegView, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class PlanView:
     """The plan read from the dictionary: instants in UTC, with helpers for the rules' messages."""
 
@@ -181,6 +194,7 @@ class PlanView:
     rest: timedelta = timedelta(0)  # min_rest_minutes
     fixed_legs: tuple[FixedLegView, ...] = ()  # tour.legs
     resources: Mapping[str, ResourceView] = field(default_factory=dict)  # by id
+    guests: tuple[GuestView, ...] = ()  # the members of a delegation; () for one guest
 
     def fixed_legs_on(self, day: DayView) -> list[FixedLegView]:
         return [leg for leg in self.fixed_legs if leg.home == day.date]

@@ -12,6 +12,7 @@ from .fields import (FieldReader, Malformed, calendar_date, flag, items_of, know
                      text_of, whole_number)
 from .plan_view import (BreakView, DayView, EngagementView, FixedLegView, LegView, MealView, PlanView,
                         RequestView, RuleView, UnscheduledView, home_day)
+from .delegation import check_members, guest_view, read_guest, read_guests_text, resource_moves, widened_days
 from .reading_resources import read_resource, read_texts
 from .timeline import anchors_of
 from .violations import READABLE_VERSIONS, SCHEMA_VERSION, Violation
@@ -86,6 +87,7 @@ def read_request(reader: FieldReader, raw: Any, path: str, places: Iterable[str]
                                               f"{path}.duration_minutes", 1))
     fixed_start = reader.optional_instant(required(raw, "fixed_start", path), f"{path}.fixed_start",
                                           request_id)
+    guests = read_guests_text(raw, path)
     text = read_windows_text(raw.get("windows_text"), f"{path}.windows_text")
     zone = optional_zone(raw.get("timezone"), f"{path}.timezone")
     if text is not None and calendar is not None:
@@ -101,6 +103,7 @@ def read_request(reader: FieldReader, raw: Any, path: str, places: Iterable[str]
         fixed_start=fixed_start,
         windows=tuple(windows),
         needs=read_texts(raw, "needs", path) or (),
+        guests=guests[0], guests_any=guests[1],
     )
 
 
@@ -136,6 +139,24 @@ def read_travel_table(raw: Any) -> dict[tuple[str, str], int]:
         for destination, minutes in row.items():
             table[(origin, destination)] = whole_number(minutes, f"travel_minutes[{origin!r}][{destination!r}]", 0)
     return table
+
+
+def _delegation_plan(plan: PlanView, used: set[str]) -> tuple[PlanView | None, list[Violation]]:
+    """A delegation's plan, or its ``schema`` problems: those of its members, and the travel
+    each member's agenda and each travelling resource moves along that the file lacks."""
+    problems = check_members(plan)
+    if problems:
+        return None, problems
+    used = used | {place for guest in plan.guests for day in guest.days
+                   for place in (day.start_place, day.end_place)}
+    missing = [violation for guest in plan.guests
+               for violation in missing_travel(guest_view(plan, guest), used)]
+    missing += [Violation("schema", f"travel_minutes has no time from {origin!r} to {destination!r}, "
+                                    "which a shared resource moves between")
+                for origin, destination in sorted(resource_moves(plan))
+                if (origin, destination) not in plan.travel]
+    missing = list(dict.fromkeys(missing))
+    return (None, missing) if missing else (plan, [])
 
 
 def missing_travel(plan: PlanView, used: Iterable[str]) -> list[Violation]:
@@ -188,6 +209,20 @@ def read_rule(raw: Any, path: str, request_ids: Iterable[str]) -> RuleView:
                     timedelta(minutes=whole_number(raw.get("minutes", 0), f"{path}.minutes", 0)))
 
 
+def read_fixed_leg(reader: FieldReader, raw: Any, path: str, index: int, places: Iterable[str]) -> FixedLegView:
+    """A booked leg (``tour.legs``, or a member's ``legs``); its day is found later."""
+    depart = reader.instant(required(raw, "depart", path), f"{path}.depart")
+    arrive = reader.instant(required(raw, "arrive", path), f"{path}.arrive")
+    if arrive <= depart:
+        raise Malformed(f"{path}: the leg arrives before it departs")
+    checkin = timedelta(minutes=whole_number(raw.get("checkin_minutes", 0), f"{path}.checkin_minutes", 0))
+    mode, ref = text_of(required(raw, "mode", path), f"{path}.mode"), raw.get("ref", "")
+    return FixedLegView(index, known_place(required(raw, "from", path), f"{path}.from", places),
+                        known_place(required(raw, "to", path), f"{path}.to", places),
+                        depart, arrive, checkin, f"{mode} {ref}".strip() if isinstance(ref, str) else mode,
+                        None)
+
+
 def read_plan_dict(data: Any) -> tuple[PlanView | None, list[Violation]]:
     """The plan as the checker sees it, or ``None`` with the schema problems found."""
     reader = FieldReader()
@@ -228,6 +263,15 @@ def read_plan_dict(data: Any) -> tuple[PlanView | None, list[Violation]]:
             reader.problems.append(Violation("schema", f"days {before.date} and {after.date} overlap"))
     if len({day.date for day in days}) != len(days):
         reader.problems.append(Violation("schema", "two days of tour.days have the same date"))
+    members = reader.each(
+        reader.guard(lambda: items_of(tour.get("guests", []), "tour.guests"), [])
+        if isinstance(tour, Mapping) else [], "tour.guests",
+        lambda raw, path, _: read_guest(reader, raw, path, lambda item, where: read_day(reader, item, where, places),
+                                        lambda item, where, index: read_fixed_leg(reader, item, where, index, places)))
+    if members:
+        # The windows of a delegation's requests are read over every member's hours.
+        days = list(widened_days(days, members))
+        by_start = sorted(days, key=lambda day: day.start)
     calendar = None if zone is None else Calendar(
         zone, {date.fromisoformat(day.date): (day.start, day.end) for day in days},
         {date.fromisoformat(day.date): day.zone for day in days if day.zone is not None})
@@ -257,7 +301,7 @@ def read_plan_dict(data: Any) -> tuple[PlanView | None, list[Violation]]:
             reader.instant(required(raw, "start", path), f"{path}.start", request_id, label),
             reader.instant(required(raw, "end", path), f"{path}.end", request_id, label),
             None if place is None else known_place(place, f"{path}.location", places),
-            None, read_texts(raw, "resources", path))
+            None, read_texts(raw, "resources", path), read_texts(raw, "guests", path))
 
     def read_leg(raw: Any, path: str, index: int) -> LegView:
         label = calendar_date(required(raw, "day", path), f"{path}.day")
@@ -269,19 +313,8 @@ def read_plan_dict(data: Any) -> tuple[PlanView | None, list[Violation]]:
             reader.instant(required(raw, "arrive", path), f"{path}.arrive", day=label),
             whole_number(required(raw, "minutes", path), f"{path}.minutes", 0),
             None, flag(raw.get("fixed", False), f"{path}.fixed"),
-            timedelta(minutes=whole_number(raw.get("checkin_minutes", 0), f"{path}.checkin_minutes", 0)))
-
-    def read_fixed_leg(raw: Any, path: str, index: int) -> FixedLegView:
-        depart = reader.instant(required(raw, "depart", path), f"{path}.depart")
-        arrive = reader.instant(required(raw, "arrive", path), f"{path}.arrive")
-        if arrive <= depart:
-            raise Malformed(f"{path}: the leg arrives before it departs")
-        checkin = timedelta(minutes=whole_number(raw.get("checkin_minutes", 0), f"{path}.checkin_minutes", 0))
-        mode, ref = text_of(required(raw, "mode", path), f"{path}.mode"), raw.get("ref", "")
-        return FixedLegView(index, known_place(required(raw, "from", path), f"{path}.from", places),
-                            known_place(required(raw, "to", path), f"{path}.to", places),
-                            depart, arrive, checkin, f"{mode} {ref}".strip() if isinstance(ref, str) else mode,
-                            None)
+            timedelta(minutes=whole_number(raw.get("checkin_minutes", 0), f"{path}.checkin_minutes", 0)),
+            text_of(raw["guest"], f"{path}.guest") if isinstance(raw, Mapping) and "guest" in raw else "")
 
     def read_unscheduled(raw: Any, path: str, index: int) -> UnscheduledView:
         request_id = text_of(required(raw, "request_id", path), f"{path}.request_id")
@@ -298,7 +331,8 @@ def read_plan_dict(data: Any) -> tuple[PlanView | None, list[Violation]]:
         reader.guard(lambda: items_of(required(data, "unscheduled", "the plan"), "unscheduled"), []),
         "unscheduled", read_unscheduled)
     fixed_legs = reader.each(reader.guard(lambda: items_of(tour.get("legs", []), "tour.legs"), []),
-                             "tour.legs", read_fixed_leg) if isinstance(tour, Mapping) else []
+                             "tour.legs", lambda raw, path, index: read_fixed_leg(reader, raw, path, index, places)
+                             ) if isinstance(tour, Mapping) else []
     resources = reader.each(reader.guard(lambda: items_of(data.get("resources", []), "resources"), []),
                             "resources", lambda raw, path, _: read_resource(reader, raw, path, places))
     if reader.problems or zone is None:
@@ -317,7 +351,10 @@ def read_plan_dict(data: Any) -> tuple[PlanView | None, list[Violation]]:
         stamps=tuple(reader.stamps), replanned=replanned, rules=tuple(rules),
         minutes_cap=None if minutes_cap is None else timedelta(minutes=minutes_cap),
         rest=timedelta(minutes=rest), fixed_legs=tuple(fixed_legs),
-        resources={resource.id: resource for resource in resources})
+        resources={resource.id: resource for resource in resources},
+        guests=tuple(members))
+    if members:
+        return _delegation_plan(plan, used)
     missing = missing_travel(plan, used)
     if missing:
         return None, missing

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from .delegation import about_guest, guest_view, resource_travel, wrong_guests
 from .plan_view import PlanView
 from .reading import read_plan_dict
 from .rules_days import meal_missing, meal_outside_window, meal_wrong_length, too_many_per_day, unexpected_break
@@ -56,7 +57,18 @@ CHECKS: tuple[Callable[[PlanView], Iterator[Violation]], ...] = (
     resource_needs,
     resource_hours,
     resource_overlap,
+    wrong_guests,
+    resource_travel,
 )
+
+#: The rules about one guest's timeline: in a delegation each runs once per member, on the
+#: member's own days, engagements, travel and breaks (:func:`guest_view`).
+GUEST_CHECKS = frozenset({
+    wrong_day, outside_hours, overlap, leg_overlap, travel_too_short, leg_missing, leg_misplaced,
+    leg_unexpected, leg_wrong_minutes, fixed_leg, too_many_per_day, meal_missing,
+    meal_outside_window, meal_wrong_length, unexpected_break, too_many_minutes_per_day,
+    rest_too_short,
+})
 
 
 def check_plan(data: Mapping[str, Any]) -> list[Violation]:
@@ -71,12 +83,23 @@ def check_plan(data: Mapping[str, Any]) -> list[Violation]:
     -------
     list[Violation]
         Every broken rule, in the order of :data:`RULES`; empty when the plan is valid. When
-        the file's shape is wrong only ``schema`` violations are returned.
+        the file's shape is wrong only ``schema`` violations are returned. In a delegation the
+        rules of a guest's timeline are judged for each member, and say whom they are about.
     """
     plan, problems = read_plan_dict(data)
     if plan is None:
         return problems
-    return [violation for check in CHECKS for violation in check(plan)]
+    if not plan.guests:
+        return [violation for check in CHECKS for violation in check(plan)]
+    views = [(guest.id, guest_view(plan, guest)) for guest in plan.guests]
+    violations = []
+    for check in CHECKS:
+        if check in GUEST_CHECKS:
+            for guest_id, view in views:
+                violations.extend(about_guest(guest_id, check(view)))
+        else:
+            violations.extend(check(plan))
+    return violations
 
 
 def check_plan_file(path: str | Path) -> list[Violation]:

@@ -46,6 +46,10 @@ RULES: Mapping[str, str] = {
                       "kind needed (a resource that does not travel only at its place or remote)",
     "resource_hours": "an engagement (with its set-up) using a resource outside the resource's hours",
     "resource_overlap": "two engagements using a resource that does not travel (a room) at once",
+    "wrong_guests": "a delegation's engagement not attended by its request's guests (all of them "
+                    "for a joint request, exactly one for an any-of request)",
+    "resource_travel": "a travelling resource used by two engagements at once, or without the "
+                       "travel time between their places, across a delegation",
 }
 
 UNSCHEDULED_CODES = ("no_window", "too_short", "unreachable", "no_resource", "displaced", "not_reached")

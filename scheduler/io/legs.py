@@ -16,7 +16,7 @@ __all__ = ["LegEntry", "ENDPOINT_MODES", "check_leg_reach", "legs_of_day", "read
 
 FILE = "tour.toml"
 MINUTES_PER_DAY = 24 * 60
-_KEYS = ("from", "to", "depart", "arrive", "mode", "ref", "notes", "checkin_minutes")
+_KEYS = ("from", "to", "depart", "arrive", "mode", "ref", "notes", "checkin_minutes", "guests")
 #: The modes ``[arrival]`` and ``[departure]`` accept: those of a leg.
 ENDPOINT_MODES = LEG_MODES
 
@@ -34,6 +34,7 @@ class LegEntry:
     notes: str
     checkin_minutes: int
     line: int | None
+    guests: tuple[str, ...] = ()  # who of a delegation takes it; () for everyone
 
 
 def read_legs(tables: list[TomlTable]) -> list[LegEntry]:
@@ -54,8 +55,15 @@ def read_legs(tables: list[TomlTable]) -> list[LegEntry]:
             continue
         entries.append(LegEntry(origin, destination, depart, arrive, mode, table.text("ref") or "",
                                 table.text("notes") or "",
-                                LEG_CHECKIN_MINUTES[mode] if checkin is None else checkin, table.line()))
+                                LEG_CHECKIN_MINUTES[mode] if checkin is None else checkin, table.line(),
+                                _leg_guests(table)))
     return entries
+
+
+def _leg_guests(table: TomlTable) -> tuple[str, ...]:
+    """The ``guests`` of a leg as written (checked against ``[[guests]]`` by the tour's reader)."""
+    names = table.data.get("guests")
+    return tuple(n for n in names if isinstance(n, str)) if isinstance(names, list) else ()
 
 
 def read_mode(table: TomlTable, *, required: bool = False) -> str | None:
@@ -132,21 +140,23 @@ def _clock(moment: datetime) -> str:
     return f"{moment:%H:%M}"
 
 
-def check_leg_reach(days: tuple[Day, ...], travel: TravelTable, log: IssueLog) -> None:
-    """Report a fixed leg the guest cannot reach: the day's start, an earlier leg's arrival and
-    the day's end must leave the travel time to and from each leg."""
+def check_leg_reach(days: tuple[Day, ...], travel: TravelTable, log: IssueLog, *,
+                    who: str = "the guest") -> None:
+    """Report a fixed leg the guest (``who``: a delegation member) cannot reach: the day's
+    start, an earlier leg's arrival and the day's end must leave the travel time to and from
+    each leg."""
     for day in days:
         place, free_from = day.start_location, day.start
         for leg in day.legs:
             minutes = travel.between(place, leg.origin)
             if utc(free_from) + timedelta(minutes=minutes) > utc(leg.checkin_start):
                 log.add(FILE, None, "legs.depart",
-                        f"on {day.date} the guest cannot reach {leg.origin} for the {leg.label} "
+                        f"on {day.date} {who} cannot reach {leg.origin} for the {leg.label} "
                         f"by {_clock(leg.checkin_start)}: it is {minutes} min from {place}, free from "
                         f"{_clock(free_from)}; start that day earlier or book a later one")
             place, free_from = leg.destination, leg.arrive
         minutes = travel.between(place, day.end_location)
         if day.legs and utc(free_from) + timedelta(minutes=minutes) > utc(day.end):
             log.add(FILE, None, "legs.arrive",
-                    f"on {day.date} the guest cannot reach {day.end_location} by the day's end "
+                    f"on {day.date} {who} cannot reach {day.end_location} by the day's end "
                     f"({_clock(day.end)}) after the {day.legs[-1].label}: it is {minutes} min away")

@@ -6,8 +6,9 @@ import difflib
 from collections.abc import Mapping
 from pathlib import Path
 
-from scheduler.domain import Day, DomainError, Location, Problem, Request, Tour
+from scheduler.domain import Day, DomainError, Guest, Location, Problem, Request, Tour
 from scheduler.errors import InputError, InputIssue
+from scheduler.io.delegation import build_delegation, widened_days
 from scheduler.io.issues import IssueLog, Suggester
 from scheduler.io.legs import check_leg_reach
 from scheduler.io.places import (PlaceEntry, TravelSettings, default_travel_settings, read_locations,
@@ -68,13 +69,16 @@ def load_tour(folder: str | Path) -> Problem:
                                place_zones=place_zones)
     frame = tour_file.frame if tour_file is not None else None
     days = build_days(frame, log) if frame is not None else None
+    members: tuple[Guest, ...] | None = ()
+    if tour_file is not None and tour_file.guests and frame is not None and days is not None:
+        members = build_delegation(frame, tour_file.guests, tour_file.legs, days, log)
     if tour_file is not None:
         _check_tour_places(tour_file, places, log)
     travel_path = find_table(root, "travel", log)
     given = read_travel(travel_path, travel_path.name, log, places) if travel_path else None
     reader = None
-    if frame is not None and days is not None:
-        reader = WindowReader(TourCalendar.from_days(days, frame.zone))
+    if frame is not None and days is not None and members is not None:
+        reader = WindowReader(TourCalendar.from_days(widened_days(days, members), frame.zone))
     requests_issues = len(log)
     read = _read_requests(root, log, places, reader, tour_file)
     if tour_file is not None and tour_file.rules and len(log) == requests_issues:
@@ -83,10 +87,10 @@ def load_tour(folder: str | Path) -> Problem:
     if tour_file is not None and len(log) == requests_issues:
         check_needs(read.requests, read.need_lines, tour_file.resources, _requests_name(root), log)
     problem = None
-    if tour_file is not None and days is not None:
+    if tour_file is not None and days is not None and members is not None:
         # Built even when other files have problems, so that missing coordinates are
         # reported in the same round.
-        problem = _problem(days, read, places, given.minutes if given else {}, tour_file, log)
+        problem = _problem(days, members, read, places, given.minutes if given else {}, tour_file, log)
     log.raise_if_any(_FILE_ORDER)
     if problem is None:
         raise InputError([InputIssue(TOUR_FILE, None, None, "the tour could not be built")])
@@ -177,26 +181,30 @@ def _read_requests(root: Path, log: IssueLog, places: Mapping[str, PlaceEntry],
     value_rule = tour_file.value_rule if tour_file is not None else ValueRule()
     return read_requests(path, path.name, log, locations=places, reader=reader,
                          value_rule=value_rule,
-                         availability=(availability, availability.name) if availability else None)
+                         availability=(availability, availability.name) if availability else None,
+                         guest_ids=tour_file.guest_ids if tour_file is not None else None)
 
 
 def _used_ids(tour: Tour, requests: tuple[Request, ...], tour_file: TourFile) -> list[str]:
     ids = {request.location_id for request in requests if request.location_id is not None}
     ids.update(entry.location for entry in tour_file.resources if entry.location is not None)
-    for day in tour.days:
+    for day in tour.days + tuple(day for guest in tour.delegation for day in guest.days):
         ids.update((day.start_location, day.end_location))
         ids.update(place for leg in day.legs for place in (leg.origin, leg.destination))
     # The arrival and the departure, for the transfer to or from the lodging in the calendar.
-    ids.update(end.location for end in (tour.arrival, tour.departure) if end is not None)
+    ends = (tour.arrival, tour.departure) + tuple(end for guest in tour.delegation
+                                                   for end in (guest.arrival, guest.departure))
+    ids.update(end.location for end in ends if end is not None)
     return sorted(ids)
 
 
-def _problem(days: tuple[Day, ...], read: RequestsRead, places: Mapping[str, PlaceEntry],
-             given: Mapping[tuple[str, str], int], tour_file: TourFile, log: IssueLog) -> Problem | None:
+def _problem(days: tuple[Day, ...], members: tuple[Guest, ...], read: RequestsRead,
+             places: Mapping[str, PlaceEntry], given: Mapping[tuple[str, str], int],
+             tour_file: TourFile, log: IssueLog) -> Problem | None:
     if tour_file.travel is None:
         return None
     try:
-        tour = build_tour(tour_file, days)
+        tour = build_tour(tour_file, days, members)
     except DomainError as error:
         log.add(TOUR_FILE, None, None, f"the tour does not hold together: {error}")
         return None
@@ -219,9 +227,13 @@ def _problem(days: tuple[Day, ...], read: RequestsRead, places: Mapping[str, Pla
     if len(log):
         return None  # a problem already reported (an unknown place, say) would only repeat here
     check_leg_reach(tour.days, table, log)
+    for guest in tour.delegation:
+        check_leg_reach(guest.days, table, log, who=f"guest `{guest.id}`")
     if len(log):
         return None
-    resources = build_resources(tour_file.resources, tour.days, tour.zone, TOUR_FILE, log)
+    # A resource without hours keeps the hours of whoever works that day.
+    resources = build_resources(tour_file.resources, widened_days(tour.days, tour.delegation),
+                                tour.zone, TOUR_FILE, log)
     if len(log):
         return None
     try:

@@ -20,6 +20,7 @@ from scheduler.io.cells import (
     EMAIL_HINT, CellError, id_problem, is_email, is_valid_id, parse_flag, parse_whole,
 )
 from scheduler.io.csvfile import CsvRow, CsvSchema, CsvTable
+from scheduler.io.delegation import read_guests_cell
 from scheduler.io.issues import IssueLog, Suggester
 from scheduler.io.places import PlaceEntry, coordinates, read_zone_cell
 from scheduler.io.workbook import read_table
@@ -42,7 +43,7 @@ REQUEST_SCHEMA = CsvSchema(
     optional=("kind", "counterpart", "contact_name", "contact_email", "contact_phone",
               "location", "address", "latitude", "longitude", "remote", "priority", "audience",
               "value", "mandatory", "windows", "fixed_start", "setup_minutes", "notes",
-              "internal_notes", "timezone", "needs"),
+              "internal_notes", "timezone", "needs", "guests"),
     table="requests",
 )
 AVAILABILITY_SCHEMA = CsvSchema(required=("windows",), optional=("request_id", "counterpart", "type"),
@@ -92,6 +93,8 @@ class _Draft:
     internal_notes: str = ""
     timezone: str = ""  # the zone of the windows' local times; "" for each day's
     needs: tuple[str, ...] = ()
+    guests: tuple[str, ...] = ()
+    guests_any: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +112,7 @@ class _RowReader:
     """Reads the cells of requests.csv rows, recording every problem."""
 
     def __init__(self, table: CsvTable, log: IssueLog, locations: Mapping[str, object],
-                 taken_ids: Iterable[str]) -> None:
+                 taken_ids: Iterable[str], guest_ids: Sequence[str] | None) -> None:
         self.table = table
         self.file = table.file
         self.log = log
@@ -118,6 +121,7 @@ class _RowReader:
         self.kind_hints = Suggester(KINDS)
         self.seen: dict[str, int] = {}
         self.taken = frozenset(taken_ids)
+        self.guest_ids = guest_ids
 
     def problem(self, draft: _Draft, row: CsvRow, column: str | None, message: str) -> None:
         draft.ok = False
@@ -140,6 +144,12 @@ class _RowReader:
         draft.needs, wrong = read_needs(row.get("needs"))
         if wrong is not None:
             self.problem(draft, row, "needs", wrong)
+        if self.table.has("guests") or not self.guest_ids:
+            draft.guests, draft.guests_any, wrong = read_guests_cell(row.get("guests"), self.guest_ids)
+            if wrong is not None:
+                self.problem(draft, row, "guests", wrong)
+        else:
+            draft.ok = False  # the missing column is reported once, at the header
         return draft
 
     def _identity(self, draft: _Draft, row: CsvRow) -> None:
@@ -356,6 +366,7 @@ class _Assembler:
                 priority=draft.priority, audience=draft.audience, mandatory=draft.mandatory,
                 fixed_start=fixed_start, setup_minutes=draft.setup_minutes,
                 notes=draft.notes, internal_notes=draft.internal_notes, needs=draft.needs,
+                guests=draft.guests, guests_any=draft.guests_any,
                 windows_text=WindowsText(draft.windows_text,
                                          tuple(row.text for row in rows if row.available),
                                          tuple(row.text for row in rows if not row.available),
@@ -446,7 +457,7 @@ def _check_syntax(draft: _Draft, file: str, log: IssueLog) -> None:
 def read_requests(path: Path, file: str, log: IssueLog, *, locations: Mapping[str, object],
                   reader: WindowReader | None, value_rule: ValueRule,
                   availability: tuple[Path, str] | None = None,
-                  taken_ids: Iterable[str] = ()) -> RequestsRead:
+                  taken_ids: Iterable[str] = (), guest_ids: Sequence[str] | None = ()) -> RequestsRead:
     """Read requests.csv (and availability.csv), recording every problem in ``log``.
 
     Parameters
@@ -466,6 +477,10 @@ def read_requests(path: Path, file: str, log: IssueLog, *, locations: Mapping[st
         The availability file and its name in messages, if any.
     taken_ids
         Ids already used (re-planning): a row may not reuse them.
+    guest_ids
+        The members of a delegation (``[[guests]]``), whom the ``guests`` column names;
+        ``()`` for a tour of one guest (the column must then be empty), ``None`` when
+        tour.toml could not be read (only the cells' syntax is checked).
 
     Returns
     -------
@@ -478,7 +493,10 @@ def read_requests(path: Path, file: str, log: IssueLog, *, locations: Mapping[st
     if not table.rows and table.complete:
         log.add(file, table.header_line + 1, None, "there are no requests: the "
                 f"{'file' if table.sheet is None else 'sheet'} has only a header")
-    rows = _RowReader(table, log, locations, taken_ids)
+    if guest_ids and table.complete and not table.has("guests"):
+        log.add(file, table.header_line, "guests", "a delegation's requests say who goes: add a "
+                "`guests` column (anna;boris: all of them together; anna|boris: any one of them)")
+    rows = _RowReader(table, log, locations, taken_ids, guest_ids)
     drafts = [rows.read(row) for row in table.rows]
     availability_rows: list[_Availability] = []
     availability_file = ""
@@ -540,6 +558,6 @@ def read_requests_csv(path: str | Path, tour: Tour, locations: Mapping[str, Loca
         extra = (Path(availability), Path(availability).name)
     result = read_requests(source, source.name, log, locations=locations, reader=reader,
                            value_rule=value_rule or ValueRule(), availability=extra,
-                           taken_ids=taken_ids)
+                           taken_ids=taken_ids, guest_ids=tour.guest_ids)
     log.raise_if_any()
     return result
