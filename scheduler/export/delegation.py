@@ -6,7 +6,8 @@ from dataclasses import replace
 
 from ..domain import Engagement, Plan, Tour
 
-__all__ = ["attendance", "attendee_names", "attends", "focus_member", "member_plan", "short_names", "titled",
+__all__ = ["attendance", "attendee_names", "attends", "focus_member", "member_plan", "names_in_words",
+           "short_names", "titled",
            "who_line", "whose"]
 
 
@@ -34,8 +35,23 @@ def attendee_names(tour: Tour, guest_ids: tuple[str, ...], *, short: bool = Fals
                    leave_out: str = "") -> str:
     """``Anna Kowalska, Boris Ivanov`` (or ``Anna, Boris`` when ``short``): the members of
     ``guest_ids`` in the tour's order, without ``leave_out``; ``""`` for none."""
+    return ", ".join(_names(tour, guest_ids, short=short, leave_out=leave_out))
+
+
+def _names(tour: Tour, guest_ids: tuple[str, ...], *, short: bool = False, leave_out: str = "") -> list[str]:
     names = short_names(tour) if short else {guest.id: guest.label for guest in tour.delegation}
-    return ", ".join(names.get(guest_id, guest_id) for guest_id in guest_ids if guest_id != leave_out)
+    order = {guest_id: position for position, guest_id in enumerate(tour.guest_ids)}
+    ids = sorted((g for g in guest_ids if g != leave_out), key=lambda g: order.get(g, len(order)))
+    return [names.get(guest_id, guest_id) for guest_id in ids]
+
+
+def names_in_words(tour: Tour, guest_ids: tuple[str, ...]) -> str:
+    """``Anna Kowalska``, ``Anna Kowalska and Boris Ivanov``, ``Anna Kowalska, Boris Ivanov
+    and Chen Wei``: the members of ``guest_ids`` in the tour's order, for a sentence."""
+    names = _names(tour, guest_ids)
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def member_plan(plan: Plan, guest_id: str) -> Plan:
