@@ -10,7 +10,7 @@ from datetime import date
 
 from .domain import TravelLeg
 
-__all__ = ["UID_SUFFIX", "engagement_uid", "night_uid", "travel_uid"]
+__all__ = ["UID_SUFFIX", "engagement_uid", "night_uid", "travel_uid", "trip_key"]
 
 UID_SUFFIX = "scheduler"
 
@@ -25,13 +25,23 @@ def engagement_uid(tour_id: str, request_id: str) -> str:
 
 
 def travel_uid(tour_id: str, leg: TravelLeg, occurrence: int = 1) -> str:
-    """The UID of a travel leg: day, origin and destination, and a count from the second leg
-    that repeats the same trip on the same day."""
+    """The UID of a travel leg: day, who travels (in a delegation), origin and destination,
+    and a count from the second leg that repeats the same trip on the same day (counted per
+    traveller: see :func:`trip_key`)."""
     repeat = f".{occurrence}" if occurrence > 1 else ""
-    return (f"{leg.day.isoformat()}.{leg.origin}.{leg.destination}{repeat}"
+    who = f"{leg.guest}." if leg.guest else ""
+    return (f"{leg.day.isoformat()}.{who}{leg.origin}.{leg.destination}{repeat}"
             f"@travel.{tour_id}.{UID_SUFFIX}")
 
 
-def night_uid(tour_id: str, night: date) -> str:
-    """The UID of the lodging event of the night that starts on ``night``."""
-    return f"{night.isoformat()}@night.{tour_id}.{UID_SUFFIX}"
+def trip_key(leg: TravelLeg) -> tuple[date, str, str, str]:
+    """What makes two legs the same trip for :func:`travel_uid`'s count: day, traveller,
+    origin and destination."""
+    return leg.day, leg.guest, leg.origin, leg.destination
+
+
+def night_uid(tour_id: str, night: date, location_id: str = "") -> str:
+    """The UID of the lodging event of the night that starts on ``night``; a delegation whose
+    members sleep in several places adds the place to tell the events apart."""
+    where = f".{location_id}" if location_id else ""
+    return f"{night.isoformat()}{where}@night.{tour_id}.{UID_SUFFIX}"

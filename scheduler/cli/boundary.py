@@ -78,7 +78,10 @@ def report_written(written) -> None:
     top = sorted({str(p.relative_to(out_dir)).split("/")[0] for p in written.files})
     invites = sum(1 for p in written.files if p.parent.name == "invites")
     calendars = sum(1 for p in written.files if p.parent.name == "resources")
-    names = [name for name in top if name not in ("invites", "resources")]
+    members = len({p.stem for p in written.files if p.parent.name == "guests"})
+    names = [name for name in top if name not in ("invites", "resources", "guests")]
+    if members:
+        names.append(f"guests/ (a calendar and run sheet for each of {members} guests)")
     if calendars:
         names.append(f"resources/ ({calendars} calendar{'s' if calendars != 1 else ''} of the team)")
     if invites:

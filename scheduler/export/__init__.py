@@ -2,7 +2,8 @@
 
 Every exporter module has ``write(plan, out_dir, *, audience) -> list[Path]``. The team's
 copies hold everything; the guest's leave out internal notes and the unscheduled requests;
-invitations hold one counterpart's own slot only.
+invitations hold one counterpart's own slot only. In a delegation each member also gets their
+own calendar and run sheet (``guests/``), and the team an overview of everyone's days.
 """
 
 from __future__ import annotations
@@ -28,13 +29,18 @@ FORMATS = {
     "ics": "ics",
     "invites": "invites",
     "resources": "resource_calendars",
+    "guests": "member_files",
+    "overview": "overview",
 }
 # What `plan` and `demo` write: (format, audience). The guest's phone gets agenda.ics.
 DEFAULT_OUTPUTS = (
     ("csv", "team"), ("xlsx", "team"), ("md", "team"), ("html", "team"), ("pdf", "team"),
     ("md", "guest"), ("html", "guest"), ("pdf", "guest"),
     ("ics", "guest"), ("ics", "team"), ("invites", "team"), ("resources", "team"),
+    ("guests", "guest"), ("overview", "team"),
 )
+# ``guests`` (each member's calendar and run sheet) and ``overview`` (delegation.html) write
+# nothing for a tour of one guest.
 
 
 @dataclass

@@ -15,13 +15,14 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event, Timezone
 
-from ..calendar_uids import UID_SUFFIX, engagement_uid, night_uid, travel_uid
-from ..domain import Engagement, Location, Plan, Request, TravelLeg, utc
+from ..calendar_uids import UID_SUFFIX, engagement_uid, night_uid, travel_uid, trip_key
+from ..domain import Day, Engagement, Location, Plan, Request, TravelLeg, utc
 from ..errors import SchedulerError
 from ..formatting import REMOTE_LABELS, format_time_marked, place_text
 from ..fsio import write_atomic
 from ..timegrid import repeated_hour_pass
 from .audience import AUDIENCES
+from .delegation import attendee_names, attends, focus_member, titled, who_line, whose
 from .passages import passage_events
 
 __all__ = [
@@ -40,8 +41,10 @@ __all__ = [
     "guest_calendar",
     "in_zone",
     "new_calendar",
+    "lodging_nights",
     "night_uid",
     "nights",
+    "nights_of_days",
     "owns_uid",
     "place_text",  # re-exported from scheduler.formatting, where it lives
     "safe_file_name",
@@ -179,7 +182,11 @@ def nights(plan: Plan) -> tuple[tuple[date, str], ...]:
     when the first day starts, or the last ends, at one of them (not at an airport). A
     one-day tour that starts and ends at the same place sleeps there both nights.
     """
-    days = plan.problem.tour.days
+    return nights_of_days(plan.problem.tour.days)
+
+
+def nights_of_days(days: tuple[Day, ...]) -> tuple[tuple[date, str], ...]:
+    """:func:`nights` of a sequence of working days (a delegation member's own days)."""
     result: list[tuple[date, str]] = []
     lodgings: set[str] = set()
     for before, after in zip(days, days[1:], strict=False):
@@ -198,6 +205,25 @@ def nights(plan: Plan) -> tuple[tuple[date, str], ...]:
     return tuple(result)
 
 
+def lodging_nights(plan: Plan) -> tuple[tuple[date, str, tuple[str, ...]], ...]:
+    """The nights and who sleeps where: ``(night, place id, guest ids)``, the ids ``()`` when
+    everyone of the tour sleeps there (always in a tour of one guest and in a member's plan).
+
+    Members of a delegation with their own lodging sleep elsewhere than the others: each
+    place of a night then gets its own event, naming who sleeps there.
+    """
+    tour = plan.problem.tour
+    if not tour.is_delegation or focus_member(tour):
+        return tuple((night, place, ()) for night, place in nights(plan))
+    sleepers: dict[tuple[date, str], list[str]] = {}
+    for guest_id in tour.guest_ids:
+        for night, place in nights_of_days(tour.days_of(guest_id)):
+            sleepers.setdefault((night, place), []).append(guest_id)
+    everyone = list(tour.guest_ids)
+    return tuple((night, place, () if ids == everyone else tuple(ids))
+                 for (night, place), ids in sorted(sleepers.items()))
+
+
 def _local_time_line(start: datetime, end: datetime, zone_name: str,
                      end_zone_name: str | None = None) -> str:
     local_start = in_zone(start, zone_name)
@@ -213,7 +239,9 @@ def _local_time_line(start: datetime, end: datetime, zone_name: str,
 def _arrival_leg(plan: Plan, engagement: Engagement) -> TravelLeg | None:
     """The leg that brings the guest to the engagement, or ``None`` when they are already
     there (the last move of the day ended here before an earlier engagement)."""
-    before = [leg for leg in plan.travel
+    # In a delegation, the first attendee's way there (each member travels on their own).
+    guest = engagement.guests[0] if engagement.guests else ""
+    before = [leg for leg in plan.travel_of(guest)
               if leg.day == engagement.day and utc(leg.arrive) <= utc(engagement.start)]
     if not before:
         return None
@@ -221,7 +249,7 @@ def _arrival_leg(plan: Plan, engagement: Engagement) -> TravelLeg | None:
     if leg.destination != engagement.location:
         return None
     for other in plan.engagements_on(engagement.day):
-        if utc(leg.arrive) <= utc(other.start) < utc(engagement.start):
+        if attends(other, guest) and utc(leg.arrive) <= utc(other.start) < utc(engagement.start):
             return None
     return leg
 
@@ -240,6 +268,9 @@ def _engagement_description(plan: Plan, request: Request | None, engagement: Eng
                             audience: str, calendar_zone: str) -> str:
     zone_name = engagement_zone(plan, engagement)
     lines: list[str] = []
+    who = who_line(plan.problem.tour, engagement)
+    if who:
+        lines.append(who)
     if request is not None:
         if request.counterpart:
             lines.append(f"With: {request.counterpart}")
@@ -259,7 +290,8 @@ def _engagement_description(plan: Plan, request: Request | None, engagement: Eng
         leg = _arrival_leg(plan, engagement)
         if leg is not None:
             estimate = ", estimated" if leg.estimated else ""
-            lines.append(f"Getting there: from {_location_name(plan, leg.origin)}, "
+            lines.append(f"Getting there{whose(plan.problem.tour, leg.guest)}: from "
+                         f"{_location_name(plan, leg.origin)}, "
                          f"{leg.minutes} minutes{estimate}; leave at "
                          f"{format_time_marked(leg.depart, ZoneInfo(zone_name))}.")
     if request is not None and request.notes:
@@ -281,6 +313,7 @@ def _engagement_event(plan: Plan, engagement: Engagement, *, audience: str, alar
     event.add("UID", engagement_uid(problem.tour.id, engagement.request_id))
     event.add("DTSTAMP", dtstamp(plan))
     event.add("SEQUENCE", sequence)
+    title = titled(problem.tour, engagement.guests, title)
     event.add("SUMMARY", f"Cancelled: {title}" if cancelled else title)
     add_times(event, engagement.start, engagement.end, zone_name)
     location = (problem.locations.get(engagement.location)
@@ -321,6 +354,7 @@ def _travel_event(plan: Plan, leg: TravelLeg, uid: str, *, calendar_zone: str,
     event.add("DTSTAMP", dtstamp(plan))
     event.add("SEQUENCE", sequence)
     label = f"{leg.mode.capitalize()} {leg.ref}".strip() if leg.fixed else "Travel"
+    label += whose(problem.tour, leg.guest)
     event.add("SUMMARY", f"{label}: {_location_name(plan, leg.origin)} → "
                          f"{_location_name(plan, leg.destination)}")
     add_times(event, leg.depart, leg.arrive, zone_name, end_zone_name)
@@ -345,13 +379,15 @@ def _travel_event(plan: Plan, leg: TravelLeg, uid: str, *, calendar_zone: str,
     return event
 
 
-def _night_event(plan: Plan, night: date, location_id: str, *, sequence: int) -> Event:
+def _night_event(plan: Plan, night: date, location_id: str, *, sequence: int,
+                 guests: tuple[str, ...] = ()) -> Event:
     location = plan.problem.locations.get(location_id)
     event = Event()
-    event.add("UID", night_uid(plan.problem.tour.id, night))
+    event.add("UID", night_uid(plan.problem.tour.id, night, location_id if guests else ""))
     event.add("DTSTAMP", dtstamp(plan))
     event.add("SEQUENCE", sequence)
-    event.add("SUMMARY", f"Night: {_location_name(plan, location_id)}")
+    who = f" ({attendee_names(plan.problem.tour, guests, short=True)})" if guests else ""
+    event.add("SUMMARY", f"Night{who}: {_location_name(plan, location_id)}")
     event.add("DTSTART", night)
     event.add("DTEND", night + timedelta(days=1))
     add_place(event, location, None)
@@ -443,16 +479,17 @@ def guest_calendar(plan: Plan, *, audience: str = "guest", alarm_minutes: int = 
         events.append(_engagement_event(
             plan, engagement, audience=audience, alarm_minutes=alarm_minutes,
             calendar_zone=calendar_zone, sequence=sequences.get(uid, 0), cancelled=is_cancelled))
-    seen: dict[tuple[date, str, str], int] = {}
+    seen: dict[tuple[date, str, str, str], int] = {}
     for leg in plan.travel:
-        key = (leg.day, leg.origin, leg.destination)
+        key = trip_key(leg)
         seen[key] = seen.get(key, 0) + 1
         uid = travel_uid(tour.id, leg, seen[key])
         events.append(_travel_event(plan, leg, uid, calendar_zone=calendar_zone,
                                     sequence=sequences.get(uid, 0)))
-    for night, location_id in nights(plan):
-        events.append(_night_event(plan, night, location_id,
-                                   sequence=sequences.get(night_uid(tour.id, night), 0)))
+    for night, location_id, guests in lodging_nights(plan):
+        uid = night_uid(tour.id, night, location_id if guests else "")
+        events.append(_night_event(plan, night, location_id, sequence=sequences.get(uid, 0),
+                                   guests=guests))
     events += passage_events(plan, dtstamp(plan), sequences)
     events.sort(key=lambda event: _event_order(event, tour.timezone))
 

@@ -22,6 +22,7 @@ from icalendar import Calendar, Event, vCalAddress
 
 from ..domain import Engagement, Plan, Request
 from ..fsio import write_atomic
+from .delegation import names_in_words
 from .ics import (
     CalendarError,
     add_place,
@@ -107,9 +108,12 @@ def _description(plan: Plan, request: Request, engagement: Engagement | None) ->
     contact = contact_text(request)
     if contact:
         lines.append(f"Contact: {contact}")
+    if engagement is not None and engagement.guests:
+        # Who of the delegation comes, and nothing of the other members' slots.
+        lines.append(f"{names_in_words(plan.problem.tour, engagement.guests)} of the delegation will attend.")
     if engagement is not None and engagement.resources:
         names = ", ".join(plan.problem.resource(r).label for r in engagement.resources)
-        lines.append(f"Attending with the guest: {names}")
+        lines.append(f"Attending with {'them' if engagement.guests else 'the guest'}: {names}")
     return "\n".join(lines)
 
 

@@ -32,6 +32,8 @@ class TravelItem:
     fixed, mode, ref, notes, checkin_minutes
         A booked leg of the tour (a train, a flight): its own row in the run sheet, with its
         mode, reference, notes and the minutes the guest must be there before it departs.
+    guest
+        Who of a delegation travels (a short name) in the delegation's copy; ``""`` otherwise.
     """
 
     start: datetime
@@ -50,6 +52,7 @@ class TravelItem:
     notes: str = ""
     checkin_minutes: int = 0
     checkin_text: str = ""
+    guest: str = ""
 
     kind = "travel"
 
@@ -80,6 +83,8 @@ class BreakItem:
         As for :class:`TravelItem`.
     break_kind
         The break's kind as in the plan (``"meal"``).
+    guest
+        Who of a delegation takes it (a short name) in the delegation's copy; ``""`` otherwise.
     """
 
     start: datetime
@@ -87,6 +92,7 @@ class BreakItem:
     start_text: str
     end_text: str
     break_kind: str
+    guest: str = ""
 
     kind = "break"
 
@@ -132,6 +138,10 @@ class EngagementItem:
         How much it matters.
     team
         Who of the team attends (the names of the shared resources it uses), ``""`` for none.
+    guests, guests_label
+        Who of a delegation attends (``Anna Kowalska, Boris Ivanov``) and the label to show
+        before it (``Attending``; ``Together with`` in a member's own copy, which names the
+        others of a joint engagement only); both ``""`` in a tour of one guest.
     """
 
     number: int
@@ -161,6 +171,8 @@ class EngagementItem:
     value: int
     mandatory: bool
     team: str = ""
+    guests: str = ""
+    guests_label: str = ""
 
     @property
     def is_remote(self) -> bool:
@@ -200,7 +212,8 @@ class EngagementItem:
         parts = []
         for leg in self.travel_before:
             route = f"from {leg.origin}" if leg.destination_id == self.place_id else leg.title
-            parts.append(f"{route}, {leg.minutes_text}, leave {leg.start_text}")
+            who = f"{leg.guest}: " if leg.guest else ""
+            parts.append(f"{who}{route}, {leg.minutes_text}, leave {leg.start_text}")
         return "; ".join(parts)
 
 

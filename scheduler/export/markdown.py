@@ -101,13 +101,14 @@ def _cover(view: PlanView) -> list[str]:
 
 
 def _travel_line(leg: TravelItem) -> str:
+    who = f" ({_md(leg.guest)})" if leg.guest else ""  # whose leg, in the delegation's copy
     if leg.fixed:
         checkin = f"; be there {leg.checkin_text}" if leg.checkin_text else ""
         notes = f". {_md(leg.notes)}" if leg.notes else ""
-        return (f"- **{leg.start_text}\u2013{leg.end_text} {_md(leg.label)}**: {_md(leg.origin)} \u2192 "
+        return (f"- **{leg.start_text}\u2013{leg.end_text} {_md(leg.label)}{who}**: {_md(leg.origin)} \u2192 "
                 f"{_md(leg.destination)} ({format_duration(leg.minutes)}{checkin}){notes}")
     estimated = ", estimated" if leg.estimated else ""
-    return (f"- {leg.start_text}\u2013{leg.end_text} Travel: {_md(leg.origin)} \u2192 "
+    return (f"- {leg.start_text}\u2013{leg.end_text} Travel{who}: {_md(leg.origin)} \u2192 "
             f"{_md(leg.destination)} ({format_duration(leg.minutes)}{estimated})")
 
 
@@ -130,6 +131,8 @@ def _engagement_lines(item: EngagementItem, is_team: bool) -> list[str]:
     lines.append(f"  - Where: {where}")
     if item.contact_text:
         lines.append(f"  - Contact: {_md(item.contact_text)}")
+    if item.guests:
+        lines.append(f"  - {item.guests_label}: {_md(item.guests)}")
     if item.team:
         lines.append(f"  - With the team: {_md(item.team)}")
     if item.notes:
@@ -152,7 +155,8 @@ def _day(day: DayView, view: PlanView) -> list[str]:
         elif isinstance(item, TravelItem):
             lines.append(_travel_line(item))
         elif isinstance(item, BreakItem):
-            lines.append(f"- {item.start_text}\u2013{item.end_text} {item.title} "
+            who = f" ({_md(item.guest)})" if item.guest else ""
+            lines.append(f"- {item.start_text}\u2013{item.end_text} {item.title}{who} "
                          f"({format_duration(item.minutes)})")
     lines.append(f"- {day.programme_end_text} Day ends at {_md(day.end_place)}")
     return lines

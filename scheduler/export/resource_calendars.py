@@ -12,6 +12,7 @@ from ..calendar_uids import engagement_uid
 from ..domain import Plan, Resource, utc
 from ..formatting import format_time_marked
 from ..fsio import write_atomic
+from .delegation import attendee_names, names_in_words
 from .ics import add_place, add_times, add_timezones, calendar_bytes, dtstamp, new_calendar, safe_file_name
 
 __all__ = ["RESOURCES_DIR", "resource_calendar", "write"]
@@ -23,7 +24,9 @@ def resource_calendar(plan: Plan, resource: Resource) -> Calendar:
     """The calendar of one resource: each engagement that uses it, and nothing else.
 
     Each event has the engagement's title, times and place, who it is with and, when there is
-    set-up, when to be there. It leaves out the notes (internal or not), the contacts and the
+    set-up, when to be there. In a delegation the title starts with the short names of the
+    members it is with (``Anna, Boris: Meeting with the Commissioner``) and the description
+    names them in full. It leaves out the notes (internal or not), the contacts and the
     engagements the resource does not attend, so that it can go to an interpreter or an
     escort from outside the team.
 
@@ -53,11 +56,18 @@ def resource_calendar(plan: Plan, resource: Resource) -> Calendar:
         event = Event()
         event.add("UID", f"{resource.id}.{engagement_uid(tour.id, engagement.request_id)}")
         event.add("DTSTAMP", dtstamp(plan))
-        event.add("SUMMARY", request.title or request.id)
+        title = request.title or request.id
+        if engagement.guests:  # the interpreter's day: whom each engagement is with, first
+            title = f"{attendee_names(tour, engagement.guests, short=True)}: {title}"
+        event.add("SUMMARY", title)
         add_times(event, engagement.start, engagement.end, tour.timezone)
         add_place(event, problem.locations.get(engagement.location) if engagement.location else None,
                   request.remote)
-        lines = [f"With: {tour.guest.name}" + (f" and {request.counterpart}" if request.counterpart else "")]
+        if engagement.guests:
+            lines = [f"With: {names_in_words(tour, engagement.guests)}"
+                     + (f"; {request.counterpart}" if request.counterpart else "")]
+        else:
+            lines = [f"With: {tour.guest.name}" + (f" and {request.counterpart}" if request.counterpart else "")]
         if request.setup_minutes:
             arrive_by = utc(engagement.start) - timedelta(minutes=request.setup_minutes)
             lines.append(f"Be there by {format_time_marked(arrive_by, zone)} "

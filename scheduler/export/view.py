@@ -20,6 +20,7 @@ from ..formatting import (
     format_date, format_duration, format_number, format_offset, format_time, format_time_marked,
 )
 from .audience import AUDIENCES, AudienceError, check_audience, output_path, write_copy
+from .delegation import attendance, focus_member, short_names
 from .items import BreakItem, EngagementItem, Item, TravelItem, UnscheduledItem
 
 __all__ = [
@@ -147,8 +148,8 @@ class DayView:
     @property
     def arrival_text(self) -> str:
         """The way to the day's end place: ``from Telemadrid, 35 min, leave 16:55``; ``""`` when none."""
-        return "; ".join(f"from {leg.origin}, {leg.minutes_text}, leave {leg.start_text}"
-                         for leg in self.closing_travel)
+        return "; ".join(f"{leg.guest + ': ' if leg.guest else ''}from {leg.origin}, "
+                         f"{leg.minutes_text}, leave {leg.start_text}" for leg in self.closing_travel)
 
     @property
     def programme_end(self) -> datetime:
@@ -280,7 +281,7 @@ def _place(locations: Mapping[str, Location], place_id: str) -> Location:
     return location if location is not None else Location(place_id, place_id)
 
 
-def _travel_item(plan: Plan, leg: TravelLeg, zone: ZoneInfo) -> TravelItem:
+def _travel_item(plan: Plan, leg: TravelLeg, zone: ZoneInfo, guest: str = "") -> TravelItem:
     locations = plan.problem.locations
     return TravelItem(
         start=leg.depart.astimezone(zone),
@@ -300,6 +301,7 @@ def _travel_item(plan: Plan, leg: TravelLeg, zone: ZoneInfo) -> TravelItem:
         checkin_minutes=leg.checkin_minutes,
         checkin_text=format_time(leg.depart - timedelta(minutes=leg.checkin_minutes), zone)
         if leg.fixed and leg.checkin_minutes else "",
+        guest=guest,
     )
 
 
@@ -315,6 +317,7 @@ def _engagement_item(plan: Plan, engagement: Engagement, number: int, zone: Zone
     # Through UTC: wall-clock arithmetic would be an hour off across a clock change.
     arrive_text = (format_time_marked(utc(engagement.start) - timedelta(minutes=setup), zone)
                    if setup else "")
+    guests_label, guests = attendance(plan.problem.tour, engagement)
     return EngagementItem(
         number=number,
         request_id=request.id,
@@ -343,6 +346,8 @@ def _engagement_item(plan: Plan, engagement: Engagement, number: int, zone: Zone
         value=request.value,
         mandatory=request.mandatory,
         team=team_text(plan, engagement),
+        guests=guests,
+        guests_label=guests_label,
     )
 
 
@@ -351,37 +356,66 @@ def team_text(plan: Plan, engagement) -> str:
     return ", ".join(plan.problem.resource(resource_id).label for resource_id in engagement.resources)
 
 
+def _tracks(plan: Plan, day: Day) -> list[tuple[str, str, tuple[Engagement, ...], list[TravelLeg]]]:
+    """Who moves through the day: (guest id, start place, engagements, legs) per member of a
+    delegation, one track of every engagement and leg for one guest."""
+    tour = plan.problem.tour
+    engagements = plan.engagements_on(day.date)
+    legs = [leg for leg in plan.travel if leg.day == day.date]
+    if not tour.is_delegation:
+        return [("", day.start_location, engagements, legs)]
+    tracks = []
+    for guest_id in tour.guest_ids:
+        own_day = next((d for d in tour.days_of(guest_id) if d.date == day.date), day)
+        tracks.append((guest_id, own_day.start_location,
+                       tuple(e for e in engagements if guest_id in e.guests),
+                       [leg for leg in legs if leg.guest == guest_id]))
+    return tracks
+
+
 def _day_view(plan: Plan, day: Day, number: int, count: int, audience: str) -> DayView:
     tour = plan.problem.tour
     zone = tour.day_zone(day)
     engagements = plan.engagements_on(day.date)
     legs = [leg for leg in plan.travel if leg.day == day.date]
     breaks = [b for b in plan.breaks if b.day == day.date]
+    # The delegation's copy says whose each leg and break is; a member's own copy needs not.
+    names = short_names(tour) if tour.is_delegation and not focus_member(tour) else {}
+
+    before: dict[str, list[TravelItem]] = {}
+    guest_place: dict[str, str] = {}
+    closing: list[TravelItem] = []
+    for guest_id, place_id, own_engagements, own_legs in _tracks(plan, day):
+        leg_index = 0
+        for engagement in own_engagements:
+            # A leg belongs to the first engagement that starts after it arrives; a fixed leg
+            # (a booked train) has a row of its own.
+            while leg_index < len(own_legs) and utc(own_legs[leg_index].arrive) <= utc(engagement.start):
+                if not own_legs[leg_index].fixed:
+                    before.setdefault(engagement.request_id, []).append(
+                        _travel_item(plan, own_legs[leg_index], zone, names.get(guest_id, "")))
+                place_id = own_legs[leg_index].destination
+                leg_index += 1
+            guest_place.setdefault(engagement.request_id, place_id)
+            if engagement.location is not None:
+                place_id = engagement.location
+        closing += [_travel_item(plan, leg, zone, names.get(guest_id, ""))
+                    for leg in own_legs[leg_index:] if not leg.fixed]
+    closing.sort(key=lambda leg: utc(leg.start))
 
     items: list[tuple[datetime, int, Item]] = []
-    leg_index = 0
-    guest_place_id = day.start_location
     for position, engagement in enumerate(engagements, start=1):
-        before: list[TravelItem] = []
-        # A leg belongs to the first engagement that starts after it arrives; a fixed leg
-        # (a booked train) has a row of its own.
-        while leg_index < len(legs) and utc(legs[leg_index].arrive) <= utc(engagement.start):
-            if not legs[leg_index].fixed:
-                before.append(_travel_item(plan, legs[leg_index], zone))
-            guest_place_id = legs[leg_index].destination
-            leg_index += 1
-        item = _engagement_item(plan, engagement, position, zone, tuple(before), guest_place_id, audience)
-        if engagement.location is not None:
-            guest_place_id = engagement.location
+        item = _engagement_item(plan, engagement, position, zone,
+                                tuple(before.get(engagement.request_id, ())),
+                                guest_place[engagement.request_id], audience)
         items.append((utc(item.setup_start), 1, item))
-    closing = tuple(_travel_item(plan, leg, zone) for leg in legs[leg_index:] if not leg.fixed)
     for leg in legs:
-        items.append((utc(leg.depart), 0, _travel_item(plan, leg, zone)))
+        items.append((utc(leg.depart), 0, _travel_item(plan, leg, zone, names.get(leg.guest, ""))))
     for placed in breaks:
         items.append((utc(placed.start), 2, BreakItem(
             start=placed.start.astimezone(zone), end=placed.end.astimezone(zone),
             start_text=format_time_marked(placed.start, zone), end_text=format_time_marked(placed.end, zone),
-            break_kind=placed.kind)))
+            break_kind=placed.kind, guest=names.get(placed.guest, ""))))
     items.sort(key=lambda entry: (entry[0], entry[1]))
 
     moments = [day.start, day.end] + [entry[2].start for entry in items] + [entry[2].end for entry in items]
@@ -401,7 +435,7 @@ def _day_view(plan: Plan, day: Day, number: int, count: int, audience: str) -> D
         zone_abbreviation=abbreviation,
         zone_label=label,
         items=tuple(entry[2] for entry in items),
-        closing_travel=closing,
+        closing_travel=tuple(closing),
         zone_name=zone.key,
     )
 

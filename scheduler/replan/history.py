@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
-from ..calendar_uids import engagement_uid, travel_uid
+from ..calendar_uids import engagement_uid, travel_uid, trip_key
 from ..domain import Engagement, Plan, TravelLeg, utc
 from .changes import Changes
 from .diff import PlanDiff
@@ -46,10 +46,10 @@ def current_sequences(plan: Plan) -> dict[str, int]:
 
 def leg_uids(plan: Plan) -> dict[str, TravelLeg]:
     """The plan's travel legs by calendar UID (a repeated trip on a day counts up)."""
-    seen: dict[tuple[date, str, str], int] = {}
+    seen: dict[tuple[date, str, str, str], int] = {}
     uids = {}
     for leg in plan.travel:
-        key = (leg.day, leg.origin, leg.destination)
+        key = trip_key(leg)
         seen[key] = seen.get(key, 0) + 1
         uids[travel_uid(plan.problem.tour.id, leg, seen[key])] = leg
     return uids

@@ -21,7 +21,8 @@ from pathlib import Path
 
 from .application import free_port
 
-__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "launch_chromium", "running_server", "take_screenshots"]
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "launch_chromium", "overview_screenshots", "running_server",
+           "take_screenshots"]
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -106,7 +107,34 @@ def take_screenshots(out_dir: Path) -> list[Path]:
     return saved
 
 
+def overview_screenshots(overview_html: Path, out_dir: Path) -> list[Path]:
+    """Save a delegation overview page (``delegation.html`` of a plan's output folder) as
+    ``delegation-overview.png`` (a wide screen, the first day) and
+    ``delegation-overview-phone.png`` (390 px wide) in ``out_dir``, for docs/delegations.md."""
+    from playwright.sync_api import sync_playwright
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    saved = []
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        for name, width, height in (("delegation-overview.png", 1200, 1000),
+                                    ("delegation-overview-phone.png", 390, 844)):
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.goto(Path(overview_html).resolve().as_uri())
+            page.screenshot(path=str(out_dir / name), full_page=False)
+            saved.append(out_dir / name)
+        browser.close()
+    return saved
+
+
 if __name__ == "__main__":
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/images")
-    for path in take_screenshots(target):
+    # python -m scheduler.web.screenshots [OUT_DIR]: the web app's pages;
+    # python -m scheduler.web.screenshots --overview OUT/delegation.html [OUT_DIR]: the overview.
+    arguments = sys.argv[1:]
+    if arguments[:1] == ["--overview"]:
+        target = Path(arguments[2]) if len(arguments) > 2 else Path("docs/images")
+        shots = overview_screenshots(Path(arguments[1]), target)
+    else:
+        shots = take_screenshots(Path(arguments[0]) if arguments else Path("docs/images"))
+    for path in shots:
         print(path)
