@@ -289,9 +289,14 @@ def test_a_delegation_plans_the_same_with_the_same_seed():
     prob = _larger_delegation()
     params = SolveParams(time_limit=3.0, seed=7, workers=2)
     first, second = solved(prob, params), solved(prob, params)
-    assert first.plan.engagements == second.plan.engagements
-    assert first.plan.travel == second.plan.travel
     assert "joint" in attended(first)
+    # The promise holds whenever the work budget, not the clock, ended both runs (a loaded
+    # machine may make the clock end one; the plan then says so).
+    for run in (first, second):
+        assert run.plan.solver.stopped_by == ("clock" if run.stopped_by_clock else "budget")
+    if not first.stopped_by_clock and not second.stopped_by_clock:
+        assert first.plan.engagements == second.plan.engagements
+        assert first.plan.travel == second.plan.travel
 
 
 # ------------------------------------------------------------------ reasons
