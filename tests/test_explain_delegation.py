@@ -71,3 +71,50 @@ def test_the_command_adds_a_resource_and_refuses_an_unknown_one(shared, tmp_path
     result = CliRunner().invoke(main, ["explain", plan_json, "abc", "--add-resource", "interp-9"])
     assert result.exit_code == 2
     assert "no resource `interp-9` (did you mean `interp-1`?)" in result.output
+
+
+# ------------------------------------------------------------------ each guest's own time
+
+@pytest.fixture(scope="module")
+def two_days():
+    """On one date Anna works 09:00-20:00, Boris 12:00-20:00. Both are busy 13:00-14:00 (Anna
+    at A, Boris at B); Boris's cheaper meeting at C then is left out; one early request of
+    Boris's falls before his day starts; one joint meeting in the afternoon."""
+    from builders import day
+    prob = delegation([fixed("anna-a", "13:00", "14:00", "A", "anna", value=10),
+                       fixed("boris-b", "13:00", "14:00", "B", "boris", value=10),
+                       fixed("boris-x", "13:00", "14:00", "C", "boris", value=2),
+                       fixed("boris-early", "09:00", "10:00", "A", "boris", value=2),
+                       fixed("joint", "16:00", "17:00", "C", "anna;boris", value=10)],
+                      own_days={"boris": (day(start="12:00"),)})
+    plan = solve(prob, FAST).plan
+    assert {e.request_id for e in plan.engagements} == {"anna-a", "boris-b", "joint"}
+    return plan
+
+
+def test_what_occupies_the_time_is_the_attending_guests(two_days):
+    explanation = explain_request(two_days, "boris-x", what_if=False)
+    [report] = explanation.windows
+    [fit] = report.days
+    assert fit.text.startswith("Boris Ivanov: it fits there alone")
+    occupied = [o.request_id for o in fit.occupants if o.kind == "engagement"]
+    assert occupied == ["boris-b"]  # not Anna's meeting at A
+    assert all(o.text.startswith("Boris Ivanov") for o in fit.occupants)
+    assert fit.room == "occupied" and fit.room_text.startswith("Boris Ivanov: ")
+
+
+def test_the_free_time_is_read_in_the_guests_own_hours(two_days):
+    [report] = explain_request(two_days, "boris-early", what_if=False).windows
+    [fit] = report.days
+    assert fit.verdict == "outside_hours"
+    assert "Boris Ivanov: it lies outside the guest's hours that day (12:00–20:00)" in fit.text
+
+
+def test_the_placement_of_a_joint_meeting_reads_every_guests_day(two_days):
+    placement = explain_request(two_days, "joint", what_if=False).placement
+    text = "\n".join(placement.text)
+    assert "Anna Kowalska's hours that day: 09:00–20:00" in text
+    assert "Boris Ivanov's hours that day: 12:00–20:00" in text
+    boris = explain_request(two_days, "boris-b", what_if=False).placement
+    assert "Boris Ivanov's hours that day: 12:00–20:00" in "\n".join(boris.text)
+    assert "Anna Kowalska" not in "\n".join(boris.text)

@@ -23,7 +23,8 @@ Arithmetic is in whole minutes on the tour's :class:`~scheduler.timegrid.TimeGri
 as the engine's, so a time shown here is a time the engine could use.
 
 The parts: :mod:`.records` (the results), :mod:`.explain` with :mod:`.windows`,
-:mod:`.free_time`, :mod:`.pairs` and :mod:`.placement` (why or why not), :mod:`.what_if`,
+:mod:`.free_time`, :mod:`.pairs` and :mod:`.placement` (why or why not; in a delegation
+each reads the days of who attends or may go, :mod:`.guest_days`), :mod:`.what_if`,
 :mod:`.what_if_resource`, :mod:`.conflicts` with :mod:`.rules` (no plan), :mod:`.text` (the words of an explanation).
 """
 
