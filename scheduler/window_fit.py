@@ -152,20 +152,27 @@ def hours_text(facts: TourMinutes, index: int) -> str:
     return f"{facts.hm(day.start)}–{facts.hm(day.end)}"
 
 
-def fit_alone(facts: TourMinutes, request: Request, window: Window, index: int) -> WindowFit:
+def fit_alone(facts: TourMinutes, request: Request, window: Window, index: int,
+              guest: str = "") -> WindowFit:
     """Whether ``request`` fits ``window`` on day ``index`` with nothing else in the agenda.
 
     The rules are the engine's (:mod:`scheduler.model.instance`): the whole engagement in the
     window, its set-up and the engagement within the guest's hours, the travel from where the
     day starts and back to where it ends (with the buffer), starts on the tour's time step.
+    In a delegation ``guest`` says whose day of that date it is read against (their hours,
+    start and end places); the caller makes sure they have one.
 
     Returns
     -------
     WindowFit
         The verdict, the start range when it fits, and the reason in words.
     """
-    day = facts.instance.days[index]
+    model = index
     tour_day = facts.tour.days[index]
+    if guest:
+        model = facts.instance.parts_of(index, facts.instance.guests.index(guest))[0]
+        tour_day = next(day for day in facts.tour.days_of(guest) if day.date == tour_day.date)
+    day = facts.instance.days[model]
     duration, setup = request.duration_minutes, request.setup_minutes
     window_low = facts.grid.minutes_ceil(window.start)
     window_high = facts.grid.minutes_floor(window.end) - duration
@@ -189,12 +196,12 @@ def fit_alone(facts: TourMinutes, request: Request, window: Window, index: int) 
         if fixed:
             setup_from = f" (set-up from {facts.hm(window_low - setup)})" if setup else ""
             text = (f"its fixed start {facts.hm(window_low)}{setup_from} is not within the "
-                    f"guest's hours that day ({hours_text(facts, index)})")
+                    f"guest's hours that day ({hours_text(facts, model)})")
         elif inside <= 0:
-            text = f"it lies outside the guest's hours that day ({hours_text(facts, index)})"
+            text = f"it lies outside the guest's hours that day ({hours_text(facts, model)})"
         else:
             text = (f"only {inside} min of it lie within the guest's hours that day "
-                    f"({hours_text(facts, index)}); it needs {duration} min{setup_text}")
+                    f"({hours_text(facts, model)}); it needs {duration} min{setup_text}")
         return WindowFit("outside_hours", None, None, text)
     place = request.location_id
     out = facts.travel(tour_day.start_location, place)

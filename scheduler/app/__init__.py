@@ -8,7 +8,7 @@ layer and never the engine, the readers or the writers directly.
 
 from __future__ import annotations
 
-from .explaining import explain_request_in, unknown_request_message
+from .explaining import explain_request_in, unknown_request_message, unknown_resource_message
 from .exporting import export_plan, publish_plan
 from .planning import check_tour, demo_tour, plan_tour, solve_tour, write_plan_outputs
 from .plans import load_plan
@@ -60,6 +60,7 @@ __all__ = [
     "save_requests",
     "solve_tour",
     "unknown_request_message",
+    "unknown_resource_message",
     "write_plan_outputs",
     "write_replan",
 ]

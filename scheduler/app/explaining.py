@@ -23,17 +23,32 @@ def unknown_request_message(plan: Plan, request_id: str, source: str) -> str | N
             f"its requests are: {shown}")
 
 
+def unknown_resource_message(plan: Plan, resource_id: str, source: str) -> str | None:
+    """A message for a resource id the plan does not have (with a suggestion), else None."""
+    ids = [resource.id for resource in plan.problem.resources]
+    if resource_id in ids:
+        return None
+    known = f"its resources are: {', '.join(ids)}" if ids else "it has no shared resources"
+    return f"{source} has no resource `{resource_id}`{did_you_mean(resource_id, ids)}; {known}"
+
+
 def explain_request_in(plan: Plan | str | Path, request_id: str, *, what_if: bool = True,
-                       params: SolveParams | None = None) -> Explanation:
+                       params: SolveParams | None = None, add_resource: str | None = None
+                       ) -> Explanation:
     """Explain ``request_id`` in a plan (or a plan file); nothing is written.
+
+    ``add_resource`` names a resource: the what-if then adds a second one like it (the id
+    ``<id>-2``) and says what the agenda would gain.
 
     Raises
     ------
     PlanFileError
         The plan file cannot be read or breaks a rule.
     KeyError
-        The plan has no such request (see :func:`unknown_request_message`).
+        The plan has no such request or resource (see :func:`unknown_request_message`,
+        :func:`unknown_resource_message`).
     """
     if not isinstance(plan, Plan):
         plan = load_plan(plan)
-    return explain_request(plan, request_id, what_if=what_if, params=params or SolveParams())
+    return explain_request(plan, request_id, what_if=what_if, params=params or SolveParams(),
+                           add_resource=add_resource)

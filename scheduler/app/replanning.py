@@ -20,12 +20,13 @@ from .results import ReplanOutcome, Written
 def read_replan_changes(plan: Plan, *, cancel: Iterable[str] = (), unavailable: Iterable[str] = (),
                         delay_minutes: int | None = None, requests_csv: str | Path | None = None,
                         changes_file: str | Path | None = None, pin: Iterable[str] = (),
-                        now: str | None = None, clock: datetime | None = None
-                        ) -> tuple[Changes, datetime]:
+                        now: str | None = None, clock: datetime | None = None,
+                        absent: Iterable[str] = ()) -> tuple[Changes, datetime]:
     """Read what changed (the texts a user gives) against ``plan``, and the moment of the re-plan.
 
     ``now`` (text) or the changes file give the moment; otherwise ``clock`` (default: the
-    current time), in the tour's zone.
+    current time), in the tour's zone. ``absent`` names delegation members absent from that
+    moment to the end of the tour (the changes file's ``[[absent]]`` says more).
 
     Raises
     ------
@@ -34,7 +35,7 @@ def read_replan_changes(plan: Plan, *, cancel: Iterable[str] = (), unavailable: 
     """
     changes, given = read_changes(plan, cancel=cancel, unavailable=unavailable,
                                   delay_minutes=delay_minutes, requests_csv=requests_csv,
-                                  changes_file=changes_file, pin=pin, now=now)
+                                  changes_file=changes_file, pin=pin, now=now, absent=absent)
     zone = plan.problem.tour.zone
     moment = given or (clock.astimezone(zone) if clock is not None else datetime.now(zone))
     return changes, moment
@@ -70,7 +71,8 @@ def replan_plan(plan_json: str | Path, out_dir: str | Path, *, cancel: Iterable[
                 unavailable: Iterable[str] = (), delay_minutes: int | None = None,
                 requests_csv: str | Path | None = None, changes_file: str | Path | None = None,
                 pin: Iterable[str] = (), now: str | None = None, clock: datetime | None = None,
-                params: SolveParams | None = None, pdf: bool = True) -> ReplanOutcome:
+                params: SolveParams | None = None, pdf: bool = True,
+                absent: Iterable[str] = ()) -> ReplanOutcome:
     """Read a plan file and what changed, plan again from now, and write the new version.
 
     See :func:`read_replan_changes`, :func:`compute_replan` and :func:`write_replan`; bad
@@ -79,7 +81,8 @@ def replan_plan(plan_json: str | Path, out_dir: str | Path, *, cancel: Iterable[
     plan = load_plan(plan_json)
     changes, moment = read_replan_changes(plan, cancel=cancel, unavailable=unavailable,
                                           delay_minutes=delay_minutes, requests_csv=requests_csv,
-                                          changes_file=changes_file, pin=pin, now=now, clock=clock)
+                                          changes_file=changes_file, pin=pin, now=now, clock=clock,
+                                          absent=absent)
     result = compute_replan(plan, changes, moment, params)
     return ReplanOutcome(result, write_replan(result, out_dir, pdf=pdf))
 

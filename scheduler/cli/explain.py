@@ -17,10 +17,14 @@ from .boundary import EXIT_INPUT, Fail, guard, solve_options
 @click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON, for machines.")
 @click.option("--no-what-if", is_flag=True,
               help="Skip the what-if for a request left out (no solver run, answers at once).")
+@click.option("--add-resource", "add_resource", metavar="RESOURCE_ID", default=None,
+              help="What if there were a second resource like this one (same kind, hours and "
+                   "travel; id RESOURCE_ID-2): which requests it would serve and the value gained. "
+                   "Replaces the what-if above.")
 @solve_options
 @guard
-def explain(plan_json: Path, request_id: str, as_json: bool, no_what_if: bool, time_limit: float,
-            seed: int, workers: int) -> None:
+def explain(plan_json: Path, request_id: str, as_json: bool, no_what_if: bool,
+            add_resource: str | None, time_limit: float, seed: int, workers: int) -> None:
     """Explain why a request is, or is not, in the agenda of a plan file.
 
     \b
@@ -31,18 +35,26 @@ def explain(plan_json: Path, request_id: str, as_json: bool, no_what_if: bool, t
     drop or move and the value lost or gained, or, when it cannot fit even then, why.
     For a scheduled request: its window, the engagements before and after it with their
     travel, the meal and the day's hours, and how far it could move.
+    With --add-resource, the what-if is a second resource like the one named (a second
+    interpreter, say): what it would serve, and the value gained.
     Nothing is written.
     \b
     Example:
       scheduler explain out/plan.json pp
       scheduler explain out/plan.json pp --json --time-limit 20
+      scheduler explain out/plan.json elpais --add-resource interp-1
     """
     plan = app.load_plan(plan_json)
     unknown = app.unknown_request_message(plan, request_id, str(plan_json))
     if unknown is not None:
         raise Fail(f"error: {unknown}", EXIT_INPUT)
+    if add_resource is not None:
+        unknown = app.unknown_resource_message(plan, add_resource, str(plan_json))
+        if unknown is not None:
+            raise Fail(f"error: {unknown}", EXIT_INPUT)
     params = app.SolveParams(time_limit=time_limit, seed=seed, workers=workers)
-    explanation = app.explain_request_in(plan, request_id, what_if=not no_what_if, params=params)
+    explanation = app.explain_request_in(plan, request_id, what_if=not no_what_if, params=params,
+                                         add_resource=add_resource)
     if as_json:
         click.echo(json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False))
     else:

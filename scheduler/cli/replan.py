@@ -34,6 +34,11 @@ __all__ = ["replan"]
 @click.option("--changes", "changes_file", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="A TOML file with many changes at once (see docs/replanning.md); "
                                  "the options above add to it.")
+@click.option("--absent", multiple=True, metavar="GUEST",
+              help="A member of the delegation who can attend nothing more from --now (ill, called "
+                   "away): their engagements not begun drop, joint meetings go on with the others "
+                   "(repeat for several; a changes file's [[absent]] can give an end and drop "
+                   "joint meetings instead).")
 @click.option("--pin", multiple=True, metavar="ID",
               help="A scheduled engagement that must stay exactly where it is (repeat for several).")
 @click.option("--no-pdf", is_flag=True,
@@ -47,8 +52,8 @@ __all__ = ["replan"]
 @guard
 def replan(plan_json: Path, out_dir: Path, now_text: str | None, cancel: tuple[str, ...],
            unavailable: tuple[str, ...], delay_minutes: int | None, requests_csv: Path | None,
-           changes_file: Path | None, pin: tuple[str, ...], no_pdf: bool, time_limit: float,
-           seed: int, workers: int) -> None:
+           changes_file: Path | None, absent: tuple[str, ...], pin: tuple[str, ...], no_pdf: bool,
+           time_limit: float, seed: int, workers: int) -> None:
     """Re-plan during the visit: keep what is done, move as little as possible, fill freed time.
 
     \b
@@ -64,6 +69,7 @@ def replan(plan_json: Path, out_dir: Path, now_text: str | None, cancel: tuple[s
     Example:
       scheduler replan demo-out/plan.json -o demo-v2 --now "2018-11-27 12:00" --cancel podemos
       scheduler replan out/plan.json -o out --delay 40 --unavailable "elpais=Wed 10:00-12:00"
+      scheduler replan out/plan.json -o out --now "2019-03-12 08:00" --absent anna
     """
     with ProgressLine() as line:
         params = app.SolveParams(time_limit=time_limit, seed=seed, workers=workers,
@@ -71,7 +77,7 @@ def replan(plan_json: Path, out_dir: Path, now_text: str | None, cancel: tuple[s
         outcome = app.replan_plan(plan_json, out_dir, cancel=cancel, unavailable=unavailable,
                                   delay_minutes=delay_minutes, requests_csv=requests_csv,
                                   changes_file=changes_file, pin=pin, now=now_text, params=params,
-                                  pdf=not no_pdf)
+                                  pdf=not no_pdf, absent=absent)
     result = outcome.result
     click.echo(app.changes_text(result))
     click.echo(f"Plan {result.summary()}; solver {result.plan.solver.status} in "

@@ -5,7 +5,8 @@ Three questions, one engine. :func:`explain_request` answers "why isn't X in the
 makes it unreachable) and "why is X where it is?" (the window, the neighbours and travel
 around it, the meal, the day's hours). :func:`what_if_mandatory` answers "what would it
 cost to fit X?" by solving the plan's own problem again with X made mandatory, through
-:func:`scheduler.solve.solve`. :func:`diagnose_infeasible` answers "why is there no plan?":
+:func:`scheduler.solve.solve`; :func:`what_if_resource` answers "what would a second
+interpreter (a copy of one resource) gain?" the same way. :func:`diagnose_infeasible` answers "why is there no plan?":
 a minimal set of mandatory requests (the engine's deletion filter, run once: the error of
 ``solve`` carries the set it found) and a minimal set of the tour's rules behind it, found by
 relaxing rule groups one at a time on the engine's own model, then put in words such as "PSOE
@@ -22,8 +23,9 @@ Arithmetic is in whole minutes on the tour's :class:`~scheduler.timegrid.TimeGri
 as the engine's, so a time shown here is a time the engine could use.
 
 The parts: :mod:`.records` (the results), :mod:`.explain` with :mod:`.windows`,
-:mod:`.free_time`, :mod:`.pairs` and :mod:`.placement` (why or why not), :mod:`.what_if`,
-:mod:`.conflicts` with :mod:`.rules` (no plan), :mod:`.text` (the words of an explanation).
+:mod:`.free_time`, :mod:`.pairs` and :mod:`.placement` (why or why not; in a delegation
+each reads the days of who attends or may go, :mod:`.guest_days`), :mod:`.what_if`,
+:mod:`.what_if_resource`, :mod:`.conflicts` with :mod:`.rules` (no plan), :mod:`.text` (the words of an explanation).
 """
 
 from __future__ import annotations
@@ -38,11 +40,13 @@ from .records import (
     Neighbour,
     Occupant,
     Placement,
+    ResourceWhatIf,
     Rule,
     WhatIf,
     WindowReport,
 )
 from .what_if import TIE_BREAK_COSTS, what_if_mandatory
+from .what_if_resource import what_if_resource
 
 __all__ = [
     "TIE_BREAK_COSTS",
@@ -53,6 +57,7 @@ __all__ = [
     "Neighbour",
     "Occupant",
     "Placement",
+    "ResourceWhatIf",
     "Rule",
     "WhatIf",
     "WindowReport",
@@ -60,4 +65,5 @@ __all__ = [
     "explain_request",
     "infeasible_error",
     "what_if_mandatory",
+    "what_if_resource",
 ]

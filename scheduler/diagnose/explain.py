@@ -8,13 +8,14 @@ from ..window_fit import TourMinutes
 from .placement import placement_of
 from .records import Explanation
 from .what_if import what_if_mandatory
+from .what_if_resource import what_if_resource
 from .windows import window_reports
 
 __all__ = ["explain_request"]
 
 
 def explain_request(plan: Plan, request_id: str, *, what_if: bool = True,
-                    params: SolveParams | None = None) -> Explanation:
+                    params: SolveParams | None = None, add_resource: str | None = None) -> Explanation:
     """Why ``request_id`` is, or is not, in the agenda of ``plan``.
 
     Parameters
@@ -28,6 +29,9 @@ def explain_request(plan: Plan, request_id: str, *, what_if: bool = True,
         (:func:`what_if_mandatory`); this runs the solver.
     params
         Time limit, seed and workers of that solve.
+    add_resource
+        A resource id: instead of the what-if above, solve with a second resource like it
+        (:func:`~scheduler.diagnose.what_if_resource.what_if_resource`) and say what it gains.
 
     Returns
     -------
@@ -39,7 +43,7 @@ def explain_request(plan: Plan, request_id: str, *, what_if: bool = True,
     Raises
     ------
     KeyError
-        When the plan has no request ``request_id``.
+        When the plan has no request ``request_id`` (or no resource ``add_resource``).
     """
     problem = plan.problem
     request = problem.request(request_id)
@@ -48,8 +52,10 @@ def explain_request(plan: Plan, request_id: str, *, what_if: bool = True,
     unscheduled = next((u for u in plan.unscheduled if u.request_id == request_id), None)
     windows = window_reports(facts, request, plan)
     placement = placement_of(facts, plan, request, engagement) if engagement is not None else None
-    trial = None
-    if engagement is None and what_if:
+    trial = second = None
+    if add_resource is not None:
+        second = what_if_resource(plan, add_resource, request_id, params)
+    elif engagement is None and what_if:
         trial = what_if_mandatory(plan, request_id, params)
     return Explanation(
         request_id=request.id, title=request.title, value=request.value,
@@ -58,4 +64,4 @@ def explain_request(plan: Plan, request_id: str, *, what_if: bool = True,
         scheduled=engagement is not None,
         code=unscheduled.code if unscheduled else None,
         reason=unscheduled.reason if unscheduled else None,
-        windows=windows, placement=placement, what_if=trial)
+        windows=windows, placement=placement, what_if=trial, resource_what_if=second)

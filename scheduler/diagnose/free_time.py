@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ..domain import Plan, Request
 from ..model.extract import free_stretches
 from ..window_fit import TourMinutes
+from .guest_days import model_day, working_day
 
 __all__ = [
     "Anchor",
@@ -31,8 +32,8 @@ class Anchor:
     title: str
 
 
-def day_agenda(facts: TourMinutes, plan: Plan, index: int, skip: str | None = None
-               ) -> tuple[list[Anchor], list[tuple[int, int, str]]]:
+def day_agenda(facts: TourMinutes, plan: Plan, index: int, skip: str | None = None,
+               guest: str = "") -> tuple[list[Anchor], list[tuple[int, int, str]]]:
     """The anchors of a day in time order, and the busy intervals of remote calls and meals.
 
     Parameters
@@ -45,6 +46,9 @@ def day_agenda(facts: TourMinutes, plan: Plan, index: int, skip: str | None = No
         The day's index in the tour.
     skip
         A request whose engagement is left out (the one being explained).
+    guest
+        In a delegation, whose day it is: their hours, places, engagements and meal (they
+        must have a working day that date).
 
     Returns
     -------
@@ -52,12 +56,14 @@ def day_agenda(facts: TourMinutes, plan: Plan, index: int, skip: str | None = No
         The day's start place, the in-person engagements and the day's end place; then the
         remote calls and the meal break as (start minute, end minute, name).
     """
-    day = facts.instance.days[index]
-    tour_day = facts.tour.days[index]
+    day = facts.instance.days[model_day(facts, index, guest)]
+    tour_day = working_day(facts, index, guest)
     anchors = [Anchor("day_start", tour_day.start_location, day.start, day.start, None,
                        facts.place_name(tour_day.start_location))]
     blockers: list[tuple[int, int, str]] = []
-    for engagement in plan.engagements_on(tour_day.date):
+    for engagement in plan.engagements_of(guest):
+        if engagement.day != tour_day.date:
+            continue
         if engagement.request_id == skip:
             continue
         request = facts.problem.request(engagement.request_id)
@@ -67,7 +73,7 @@ def day_agenda(facts: TourMinutes, plan: Plan, index: int, skip: str | None = No
         else:
             anchors.append(Anchor("engagement", engagement.location, start - request.setup_minutes,
                                    end + facts.buffer, request.id, request.title))
-    for meal in plan.breaks:
+    for meal in plan.breaks_of(guest):
         if meal.day == tour_day.date:
             blockers.append((facts.minute(meal.start), facts.minute(meal.end), "the meal break"))
     anchors.append(Anchor("day_end", tour_day.end_location, day.end, day.end, None,
@@ -223,7 +229,7 @@ def _anchor_words(facts: TourMinutes, anchor: Anchor, leaving: bool) -> str:
 
 
 def room_in_agenda(facts: TourMinutes, plan: Plan, request: Request, span: tuple[int, int],
-                   index: int) -> tuple[str, str]:
+                   index: int, guest: str = "") -> tuple[str, str]:
     """Whether the current agenda of day ``index`` has room for ``request``.
 
     Parameters
@@ -238,6 +244,8 @@ def room_in_agenda(facts: TourMinutes, plan: Plan, request: Request, span: tuple
         Its earliest and latest start minutes that day, alone.
     index
         The day's index in the tour.
+    guest
+        In a delegation, whose agenda it is read against.
 
     Returns
     -------
@@ -246,16 +254,16 @@ def room_in_agenda(facts: TourMinutes, plan: Plan, request: Request, span: tuple
         ``full`` (the daily cap), and the same in plain words.
     """
     tour_day = facts.tour.days[index]
-    count = len(plan.engagements_on(tour_day.date))
+    count = len([e for e in plan.engagements_of(guest) if e.day == tour_day.date])
     if count >= facts.tour.max_engagements_per_day:
         return "full", (f"the day already holds {count} engagements, the daily cap of "
                         f"{facts.tour.max_engagements_per_day}")
-    anchors, blockers = day_agenda(facts, plan, index, skip=request.id)
+    anchors, blockers = day_agenda(facts, plan, index, skip=request.id, guest=guest)
     setup, duration = request.setup_minutes, request.duration_minutes
     if request.location_id is None:
         busy = list(blockers) + [(a.ready, a.free, a.title) for a in anchors if a.kind == "engagement"]
         busy += [(facts.minute(leg.depart), facts.minute(leg.arrive), "travel")
-                 for leg in plan.travel if leg.day == tour_day.date]
+                 for leg in plan.travel_of(guest) if leg.day == tour_day.date]
         need = setup + duration + facts.buffer
         for low, high in _free_stretches(span[0] - setup, span[1] + duration + facts.buffer, busy):
             if high - low >= need:

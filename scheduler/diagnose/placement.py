@@ -9,6 +9,7 @@ from ..domain import Engagement, Plan, Request
 from ..formatting import when
 from ..window_fit import TourMinutes, hours_text
 from .free_time import Anchor, day_agenda, earliest_start_after, latest_start_before, snap_to_step
+from .guest_days import guests_of, model_day, working_day
 from .records import Neighbour, Placement
 from .text import at_place
 
@@ -40,23 +41,33 @@ def placement_of(facts: TourMinutes, plan: Plan, request: Request, engagement: E
         could move with everything else staying put, what pins it, and all that in words.
     """
     index = facts.day_index[engagement.day]
-    day = facts.instance.days[index]
-    tour_day = facts.tour.days[index]
+    guests = guests_of(facts, request, engagement)
+    first_guest = guests[0]
+    tour_day = working_day(facts, index, first_guest)
     start = facts.minute(engagement.start)
     setup, duration = request.setup_minutes, request.duration_minutes
     window = next((w for w in request.windows if w.contains(engagement.start, engagement.end)), None)
-    anchors, blockers = day_agenda(facts, plan, index, skip=request.id)
-    lows: list[_Bound] = [(day.start + setup, f"the guest's day starts at {facts.hm(day.start)}")]
-    highs: list[_Bound] = [(day.end - duration, f"the guest's day ends at {facts.hm(day.end)}")]
+    lows: list[_Bound] = []
+    highs: list[_Bound] = []
+    # A joint engagement is bound by every guest's day: each one's hours and neighbours count.
+    for guest in guests:
+        own = facts.instance.days[model_day(facts, index, guest)]
+        whose = "the guest's" if not guest else f"{facts.tour.member(guest).label}'s"
+        lows.append((own.start + setup, f"{whose} day starts at {facts.hm(own.start)}"))
+        highs.append((own.end - duration, f"{whose} day ends at {facts.hm(own.end)}"))
     if window is not None:
         opens, closes = facts.grid.minutes_ceil(window.start), facts.minute(window.end)
         lows.append((opens, f"its window opens at {facts.hm(opens)}"))
         highs.append((closes - duration, f"its window closes at {facts.hm(closes)}"))
     before = after = None
-    if request.location_id is not None:
-        before, after = _neighbours(facts, request, start, anchors, blockers, lows, highs)
-    else:
-        _calls_around(facts, plan, request, engagement, anchors, blockers, lows, highs)
+    for guest in guests:
+        anchors, blockers = day_agenda(facts, plan, index, skip=request.id, guest=guest)
+        if request.location_id is not None:
+            found = _neighbours(facts, request, start, anchors, blockers, lows, highs)
+            if guest == first_guest:
+                before, after = found
+        else:
+            _calls_around(facts, plan, request, engagement, anchors, blockers, lows, highs, guest)
     earliest_start = max(value for value, _ in lows)
     latest_start = min(value for value, _ in highs)
     earliest_start, latest_start = snap_to_step(earliest_start, latest_start, facts.step,
@@ -70,13 +81,13 @@ def placement_of(facts: TourMinutes, plan: Plan, request: Request, engagement: E
             binding += [why for value, why in lows if start - facts.step < value <= start]
         if start == latest_start:
             binding += [why for value, why in highs if start <= value < start + facts.step]
-    meal = next(((b.start, b.end) for b in plan.breaks if b.day == tour_day.date), None)
+    meal = next(((b.start, b.end) for b in plan.breaks_of(first_guest) if b.day == tour_day.date), None)
     placement = Placement(engagement.start, engagement.end,
                           (window.start, window.end) if window is not None else None,
                           tour_day.start, tour_day.end, before, after, meal,
                           facts.moment(earliest_start), facts.moment(latest_start),
                           tuple(binding), ())
-    text = _placement_text(facts, request, engagement, index, placement, earliest_start,
+    text = _placement_text(facts, request, engagement, index, guests, placement, earliest_start,
                            latest_start)
     return replace(placement, text=text)
 
@@ -123,15 +134,15 @@ def _neighbours(facts: TourMinutes, request: Request, start: int, anchors: list[
 
 def _calls_around(facts: TourMinutes, plan: Plan, request: Request, engagement: Engagement,
                   anchors: list[Anchor], blockers: list[tuple[int, int, str]],
-                  lows: list[_Bound], highs: list[_Bound]) -> None:
-    """The nearest busy items before and after a remote call, as bounds added to ``lows`` and
-    ``highs``."""
+                  lows: list[_Bound], highs: list[_Bound], guest: str = "") -> None:
+    """The nearest busy items before and after a remote call (in ``guest``'s day), as bounds
+    added to ``lows`` and ``highs``."""
     tour_day_date = engagement.day
     setup, duration, buffer = request.setup_minutes, request.duration_minutes, facts.buffer
     start, end = facts.minute(engagement.start), facts.minute(engagement.end)
     busy = list(blockers) + [(a.ready, a.free, a.title) for a in anchors if a.kind == "engagement"]
     busy += [(facts.minute(leg.depart), facts.minute(leg.arrive), "travel")
-             for leg in plan.travel if leg.day == tour_day_date]
+             for leg in plan.travel_of(guest) if leg.day == tour_day_date]
     prior = [b for b in busy if b[1] <= start - setup]
     later = [b for b in busy if b[0] >= end + buffer]
     if prior:
@@ -143,19 +154,21 @@ def _calls_around(facts: TourMinutes, plan: Plan, request: Request, engagement: 
 
 
 def _placement_text(facts: TourMinutes, request: Request, engagement: Engagement, index: int,
-                    placement: Placement, earliest_start: int, latest_start: int
-                    ) -> tuple[str, ...]:
+                    guests: tuple[str, ...], placement: Placement, earliest_start: int,
+                    latest_start: int) -> tuple[str, ...]:
     """The lines of :attr:`Placement.text`."""
-    tour_day = facts.tour.days[index]
     start, end = facts.minute(engagement.start), facts.minute(engagement.end)
     setup = request.setup_minutes
     window: tuple[datetime, datetime] | None = placement.window
     text = [f"Scheduled {facts.day_name(index)} {facts.hm(start)}–{facts.hm(end)} "
             f"{at_place(facts.place_name(engagement.location, request.remote))}"
             + (f", inside its window {when(window[0], window[1], facts.zone)}." if window else ".")]
-    text.append(f"The guest's hours that day: {hours_text(facts, index)}, from "
-                f"{facts.place_name(tour_day.start_location)} to "
-                f"{facts.place_name(tour_day.end_location)}.")
+    for guest in guests:
+        tour_day = working_day(facts, index, guest)
+        whose = "The guest's" if not guest else f"{facts.tour.member(guest).label}'s"
+        text.append(f"{whose} hours that day: {hours_text(facts, model_day(facts, index, guest))}, "
+                    f"from {facts.place_name(tour_day.start_location)} to "
+                    f"{facts.place_name(tour_day.end_location)}.")
     if setup:
         text.append(f"The guest must be there {setup} min early, from {facts.hm(start - setup)}.")
     for neighbour in (placement.before, placement.after):

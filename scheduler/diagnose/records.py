@@ -8,7 +8,7 @@ from typing import Any
 
 from ..domain import Plan
 from ..errors import InfeasibleError
-from .text import explanation_text
+from .text import explanation_text, resource_what_if_lines
 
 __all__ = [
     "Change",
@@ -18,6 +18,7 @@ __all__ = [
     "Neighbour",
     "Occupant",
     "Placement",
+    "ResourceWhatIf",
     "Rule",
     "WhatIf",
     "WindowReport",
@@ -270,6 +271,66 @@ class WhatIf:
 
 
 @dataclass(frozen=True, slots=True)
+class ResourceWhatIf:
+    """The best agenda with a second resource like one of the tour's, against the current one.
+
+    Attributes
+    ----------
+    resource_id
+        The resource copied.
+    copy_id, copy_name
+        The copy's id (``interp-1-2``) and name.
+    request_id
+        The request being explained (``None`` when none).
+    request_served
+        Whether that request would be served.
+    served, dropped, moved
+        Requests newly served, engagements left out, and engagements moved.
+    uses
+        The requests the copy would serve, in time order.
+    value_before, value_after
+        Value served now and with the copy.
+    solver_status
+        ``optimal`` when proven best, ``feasible`` when the time limit stopped the search.
+    plan
+        The agenda with the copy (not part of :meth:`to_dict`).
+    """
+
+    resource_id: str
+    copy_id: str
+    copy_name: str
+    request_id: str | None
+    request_served: bool
+    served: tuple[Change, ...]
+    dropped: tuple[Change, ...]
+    moved: tuple[Change, ...]
+    uses: tuple[str, ...]
+    value_before: int
+    value_after: int
+    solver_status: str
+    plan: Plan | None = None
+
+    @property
+    def value_change(self) -> int:
+        """Value gained (positive) or lost (negative) against the current agenda."""
+        return self.value_after - self.value_before
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dictionary."""
+        return {"resource_id": self.resource_id, "copy_id": self.copy_id, "copy_name": self.copy_name,
+                "request_id": self.request_id, "request_served": self.request_served,
+                "served": [c.to_dict() for c in self.served],
+                "dropped": [c.to_dict() for c in self.dropped],
+                "moved": [c.to_dict() for c in self.moved], "uses": list(self.uses),
+                "value_before": self.value_before, "value_after": self.value_after,
+                "value_change": self.value_change, "solver_status": self.solver_status}
+
+    def text(self) -> str:
+        """The what-if for people."""
+        return "\n".join(resource_what_if_lines(self))
+
+
+@dataclass(frozen=True, slots=True)
 class Neighbour:
     """What comes just before or after a scheduled engagement, and what it imposes.
 
@@ -379,6 +440,9 @@ class Explanation:
     what_if
         For a request left out, the best agenda with it made mandatory (``None`` when not
         asked for).
+    resource_what_if
+        The best agenda with a second resource like one of the tour's (``None`` when not
+        asked for).
     """
 
     request_id: str
@@ -393,15 +457,19 @@ class Explanation:
     windows: tuple[WindowReport, ...]
     placement: Placement | None
     what_if: WhatIf | None
+    resource_what_if: ResourceWhatIf | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dictionary (the ``--json`` output of ``scheduler explain``)."""
-        return {"request_id": self.request_id, "title": self.title, "value": self.value,
-                "duration_minutes": self.duration_minutes, "mandatory": self.mandatory,
-                "place": self.place, "scheduled": self.scheduled, "code": self.code,
-                "reason": self.reason, "windows": [w.to_dict() for w in self.windows],
-                "placement": self.placement.to_dict() if self.placement else None,
-                "what_if": self.what_if.to_dict() if self.what_if else None}
+        out = {"request_id": self.request_id, "title": self.title, "value": self.value,
+               "duration_minutes": self.duration_minutes, "mandatory": self.mandatory,
+               "place": self.place, "scheduled": self.scheduled, "code": self.code,
+               "reason": self.reason, "windows": [w.to_dict() for w in self.windows],
+               "placement": self.placement.to_dict() if self.placement else None,
+               "what_if": self.what_if.to_dict() if self.what_if else None}
+        if self.resource_what_if is not None:
+            out["resource_what_if"] = self.resource_what_if.to_dict()
+        return out
 
     def text(self) -> str:
         """The explanation for people, as ``scheduler explain`` prints it."""

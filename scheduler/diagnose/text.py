@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 from ..formatting import format_day, when
 
 if TYPE_CHECKING:
-    from .records import Change, Explanation, WhatIf, WindowReport
+    from .records import Change, Explanation, ResourceWhatIf, WhatIf, WindowReport
 
-__all__ = ["at_place", "explanation_text"]
+__all__ = ["at_place", "explanation_text", "resource_what_if_lines"]
 
 
 def at_place(place: str) -> str:
@@ -73,6 +73,9 @@ def explanation_text(explanation: Explanation) -> str:
     if e.what_if is not None:
         lines.append("")
         lines += _what_if_lines(e.what_if)
+    if e.resource_what_if is not None:
+        lines.append("")
+        lines += resource_what_if_lines(e.resource_what_if)
     return "\n".join(lines)
 
 
@@ -118,6 +121,37 @@ def _what_if_lines(what_if: WhatIf) -> list[str]:
     verdict = "gained" if change > 0 else ("lost" if change < 0 else "unchanged")
     lines.append(f"  Value served: {w.value_before} → {w.value_after} "
                  f"({sign}{abs(change)}, {verdict}).")
+    if w.solver_status != "optimal":
+        lines.append("  (The search stopped at its time limit: a better agenda may exist; "
+                     "try a longer --time-limit.)")
+    return lines
+
+
+def resource_what_if_lines(what_if: ResourceWhatIf) -> list[str]:
+    """The what-if with a second resource: the explained request, what joins, drops or moves,
+    what the copy would take, and the value."""
+    w = what_if
+    lines = [f"What if there were a second {w.copy_name.removesuffix(' (second)')} "
+             f"({w.copy_id}: the same kind, hours and travel as {w.resource_id}):"]
+    if w.request_id is not None:
+        placed = next((c for c in w.served if c.request_id == w.request_id), None)
+        if placed is not None:
+            lines.append(f"  [{w.request_id}] would be served {_span(placed.after)}.")
+        elif not w.request_served:
+            lines.append(f"  [{w.request_id}] would still be left out.")
+    for kind, items in (("newly served", w.served), ("dropped", w.dropped), ("moved", w.moved)):
+        if items:
+            lines.append(f"  {kind[0].upper()}{kind[1:]}:")
+            lines += [f"    - {_change_line(item, 'added' if kind == 'newly served' else kind)}"
+                      for item in items]
+    if not (w.served or w.dropped or w.moved):
+        lines.append("  Nothing would change: the agenda gains nothing from it.")
+    if w.uses:
+        lines.append(f"  {w.copy_id} would take: {', '.join(w.uses)}.")
+    change = w.value_change
+    sign = "+" if change > 0 else ("−" if change < 0 else "±")
+    verdict = "gained" if change > 0 else ("lost" if change < 0 else "unchanged")
+    lines.append(f"  Value served: {w.value_before} → {w.value_after} ({sign}{abs(change)}, {verdict}).")
     if w.solver_status != "optimal":
         lines.append("  (The search stopped at its time limit: a better agenda may exist; "
                      "try a longer --time-limit.)")

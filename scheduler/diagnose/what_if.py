@@ -13,7 +13,7 @@ from ..window_fit import TourMinutes
 from .conflicts import diagnose_infeasible
 from .records import Change, Conflict, WhatIf
 
-__all__ = ["TIE_BREAK_COSTS", "what_if_mandatory"]
+__all__ = ["TIE_BREAK_COSTS", "current_placements", "what_if_mandatory"]
 
 log = logging.getLogger(__name__)
 
@@ -24,10 +24,21 @@ favour of the current one (and never costs value); dropping is not priced, so th
 reported is the best the engine can serve."""
 
 
-def _placements(problem: Problem, plan: Plan) -> dict[str, tuple[int, int]]:
+def current_placements(problem: Problem, plan: Plan) -> dict[str, tuple]:
+    """The agenda of ``plan`` as placements by (tour day, start) for hints and the previous
+    agenda; in a delegation each names its guest (a joint one its first guest, whose day
+    holds it in the model)."""
     grid_facts = TourMinutes(problem)
-    return {e.request_id: (grid_facts.day_index[e.day], grid_facts.minute(e.start))
-            for e in plan.engagements if e.day in grid_facts.day_index}
+    out: dict[str, tuple] = {}
+    for e in plan.engagements:
+        if e.day not in grid_facts.day_index:
+            continue
+        placement: tuple = (grid_facts.day_index[e.day], grid_facts.minute(e.start))
+        if e.guests:
+            request = problem.request(e.request_id)
+            placement += (request.guests[0] if request.joint else e.guests[0],)
+        out[e.request_id] = placement
+    return out
 
 
 def what_if_mandatory(plan: Plan, request_id: str, params: SolveParams | None = None) -> WhatIf:
@@ -62,7 +73,7 @@ def what_if_mandatory(plan: Plan, request_id: str, params: SolveParams | None = 
     request = problem.request(request_id)
     forced = replace(problem, requests=tuple(replace(r, mandatory=True) if r.id == request_id else r
                                              for r in problem.requests))
-    current = _placements(problem, plan)
+    current = current_placements(problem, plan)
     params = params or SolveParams()
     trial = replace(params, on_progress=None)
     baseline = Baseline(hints=current, previous=current, change_costs=TIE_BREAK_COSTS)

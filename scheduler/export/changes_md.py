@@ -6,6 +6,7 @@ from datetime import datetime
 
 from ..domain import utc
 from ..formatting import format_date, format_time, place_name, when
+from ..replan.absence import absence_notes, member_name
 from ..replan.history import plan_version
 from ..replan.result import ReplanResult
 from ..replan.diff import request_or_none
@@ -63,6 +64,8 @@ def _asked(result: ReplanResult) -> list[str]:
         told.append(f"the guest is {asked['delay_minutes']} minutes late")
     if asked.get("pin"):
         told.append("pinned " + ", ".join(asked["pin"]))
+    for absence in asked.get("absent") or ():
+        told.append(f"{member_name(result.previous.problem, absence['guest'])} absent")
     return told
 
 
@@ -95,6 +98,9 @@ def changes_markdown(result: ReplanResult) -> str:
     lines += [f"Changes: {'; '.join(told) if told else 'none'}.", "",
               f"Result: {diff.summary()}. Value served {old.value_served} → {plan.value_served} "
               f"of {plan.problem.total_value}.", ""]
+    absent = absence_notes(result)
+    if absent:
+        lines += ["## Absent", ""] + [f"- {note}" for note in absent] + [""]
     if diff.dropped:
         lines += ["## Dropped", ""]
         for item in sorted(diff.dropped, key=lambda d: utc(d.old.start)):

@@ -16,13 +16,15 @@ from scheduler.io.places import TravelSettings, extend_travel
 from scheduler.io.requests import ValueRule, read_requests_csv
 from scheduler.io.resources import check_needs
 from scheduler.io.windows import LocalTimeError, local_instant, parse_windows
+from scheduler.replan.absence import Absence, check_absences
 from scheduler.replan.changes import (
     MAX_DELAY_MINUTES, Changes, check_ids, unique_issues, unknown_request,
 )
 
 __all__ = ["CHANGES_KEYS", "parse_now", "read_changes"]
 
-CHANGES_KEYS = ("now", "delay_minutes", "cancel", "pin", "requests", "unavailable")
+CHANGES_KEYS = ("now", "delay_minutes", "cancel", "pin", "requests", "unavailable", "absent")
+ABSENT_KEYS = ("guest", "from", "until", "joint")
 
 
 def parse_now(text: str, zone: ZoneInfo | str, *, source: str = "--now", tour: Tour | None = None
@@ -61,7 +63,8 @@ def _aware(moment: datetime, zone: ZoneInfo, source: str) -> datetime:
 def read_changes(plan: Plan, *, cancel: Iterable[str] = (), unavailable: Iterable[str] = (),
                  delay_minutes: int | None = None, requests_csv: str | Path | None = None,
                  changes_file: str | Path | None = None, pin: Iterable[str] = (),
-                 now: str | None = None) -> tuple[Changes, datetime | None]:
+                 now: str | None = None, absent: Iterable[str] = ()
+                 ) -> tuple[Changes, datetime | None]:
     """Read the changes given on the command line and in a changes file, checking them all.
 
     Parameters
@@ -81,9 +84,14 @@ def read_changes(plan: Plan, *, cancel: Iterable[str] = (), unavailable: Iterabl
         places they add is estimated the way the plan's was (its recorded travel rules).
     changes_file
         A TOML file with any of ``now``, ``delay_minutes``, ``cancel``, ``pin``, ``requests``
-        (a CSV path relative to the file) and an ``[unavailable]`` table (id = windows).
+        (a CSV path relative to the file), an ``[unavailable]`` table (id = windows) and
+        ``[[absent]]`` tables (``guest``, ``from``, ``until``, ``joint``) for members of a
+        delegation who cannot attend for a time.
     now
         The moment of the re-plan as text (overrides the changes file's).
+    absent
+        Ids of delegation members absent from ``now`` to the end of the tour (joint meetings
+        continue with the others).
 
     Returns
     -------
@@ -101,6 +109,7 @@ def read_changes(plan: Plan, *, cancel: Iterable[str] = (), unavailable: Iterabl
     issues: list[InputIssue] = []
     cancel_ids = list(cancel)
     pin_ids = list(pin)
+    absences = [Absence(guest) for guest in absent]
     specs: list[tuple[str, str, str]] = []  # (source, id, windows text)
     for text in unavailable:
         rid, sep, windows = text.partition("=")
@@ -145,6 +154,7 @@ def read_changes(plan: Plan, *, cancel: Iterable[str] = (), unavailable: Iterabl
                     csv_source = name
             if now is None and "now" in data:
                 moment = _file_now(data["now"], tour, name, issues)
+            absences = _absences(data, Path(changes_file), tour, issues) + absences
     if now is not None:
         try:
             moment = parse_now(now, tour.zone, tour=tour)
@@ -177,8 +187,9 @@ def read_changes(plan: Plan, *, cancel: Iterable[str] = (), unavailable: Iterabl
     changes = Changes(cancel=tuple(dict.fromkeys(cancel_ids)), unavailable=windows,
                       requests=requests, locations=locations, delay_minutes=delay,
                       pin=tuple(dict.fromkeys(pin_ids)),
-                      requests_file=csv_path.name if csv_path is not None else None, travel=travel)
-    issues += check_ids(plan, changes)
+                      requests_file=csv_path.name if csv_path is not None else None, travel=travel,
+                      absent=tuple(absences))
+    issues += check_ids(plan, changes) + check_absences(plan, absences, moment)
     if issues:
         raise InputError(unique_issues(issues))
     return changes, moment
@@ -187,6 +198,65 @@ def read_changes(plan: Plan, *, cancel: Iterable[str] = (), unavailable: Iterabl
 def _request_zone(request: Request) -> str:
     """The zone a request's windows were read in (``""``: each day's)."""
     return request.windows_text.timezone if request.windows_text is not None else ""
+
+
+def _absences(data: Mapping[str, Any], path: Path, tour: Tour, issues: list[InputIssue]) -> list[Absence]:
+    """The ``[[absent]]`` tables of a changes file, each with the line it starts on."""
+    tables = data.get("absent", [])
+    name = path.name
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        issues.append(InputIssue(name, None, "absent", "write each absence as an [[absent]] table "
+                                 "with guest = \"…\" (and from, until, joint)"))
+        return []
+    lines = _table_lines(path, "absent")
+    out = []
+    for index, table in enumerate(tables):
+        keys = lines[index] if index < len(lines) else {}
+        line = keys.get("", None)
+        for key in table:
+            if key not in ABSENT_KEYS:
+                issues.append(InputIssue(name, keys.get(key, line), f"absent.{key}",
+                                         f"unknown key `{key}`{did_you_mean(key, ABSENT_KEYS)}; the keys "
+                                         f"are: {', '.join(ABSENT_KEYS)}"))
+        guest = table.get("guest")
+        if not isinstance(guest, str) or not guest.strip():
+            issues.append(InputIssue(name, keys.get("guest", line), "guest",
+                                     "say who is absent: guest = \"anna\" (a member's id)"))
+            continue
+        moments = {}
+        for key in ("from", "until"):
+            if key in table:
+                found = len(issues)
+                moments[key] = _file_now(table[key], tour, name, issues)
+                for k in range(found, len(issues)):
+                    issues[k] = InputIssue(name, keys.get(key, line), key, issues[k].message)
+        joint = table.get("joint", "continue")
+        if not isinstance(joint, str):
+            joint = str(joint)
+        out.append(Absence(guest.strip(), moments.get("from"), moments.get("until"), joint,
+                           source=name, line=keys.get("guest", line)))
+    return out
+
+
+def _table_lines(path: Path, table: str) -> list[dict[str, int]]:
+    """For each ``[[table]]`` of a TOML file, in order: the line of its header (key ``""``)
+    and of each of its keys (TOML readers keep no lines; messages name them)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return []
+    out: list[dict[str, int]] = []
+    inside = False
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if line.startswith("["):
+            inside = line.replace(" ", "") == f"[[{table}]]"
+            if inside:
+                out.append({"": number})
+            continue
+        if inside and "=" in line and not line.startswith("#"):
+            out[-1].setdefault(line.split("=", 1)[0].strip().strip('"'), number)
+    return out
 
 
 def _read_changes_file(path: Path, issues: list[InputIssue]) -> dict[str, Any] | None:

@@ -12,7 +12,10 @@ writing a re-plan's files (changes.md, calendar updates, invitations) is
 :mod:`scheduler.export.updates`.
 
 - ``changes.py``: the :class:`Changes` record, its checks, the problem with it applied
-- ``cut.py``: each day cut at ``now``: what stays, where and when the guest is free
+- ``absence.py``: a delegation member absent for a time (:class:`Absence`): their days cut,
+  joint meetings going on without them, what changes.md says of it
+- ``cut.py``: each day (each member's, in a delegation) cut at ``now``: what stays, where
+  and when the guest is free
 - ``remainder.py``: the remaining problem over the time left
 - ``costs.py``: the price of each change (:func:`change_costs_for`)
 - ``solve_remainder.py``: solving the remainder with the old agenda as the baseline
@@ -23,6 +26,7 @@ writing a re-plan's files (changes.md, calendar updates, invitations) is
 - ``engine.py``: :func:`replan`, the steps in order
 """
 
+from .absence import Absence
 from .changes import MAX_DELAY_MINUTES, Changes
 from .costs import change_costs_for
 from .diff import Dropped, Moved, PlanDiff, diff_plans
@@ -32,6 +36,7 @@ from .result import ReplanResult
 
 __all__ = [
     "MAX_DELAY_MINUTES",
+    "Absence",
     "Changes",
     "Dropped",
     "Moved",

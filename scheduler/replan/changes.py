@@ -8,6 +8,7 @@ from typing import Any, Iterable, Mapping
 from ..domain import Location, Plan, Problem, Request, TravelTable, Window, utc
 from ..errors import InputError, InputIssue
 from ..suggest import did_you_mean
+from .absence import Absence
 
 __all__ = ["MAX_DELAY_MINUTES", "Changes", "apply_changes", "check_ids", "subtract_windows",
            "unique_issues", "unknown_request"]
@@ -39,6 +40,8 @@ class Changes:
         The plan's travel table completed for the places of ``requests`` that the plan does
         not use yet (:func:`scheduler.io.changes.read_changes` estimates it from their
         coordinates); ``None`` when the requests bring no new place.
+    absent
+        Members of a delegation absent for a time (:class:`~scheduler.replan.absence.Absence`).
     """
 
     cancel: tuple[str, ...] = ()
@@ -49,18 +52,19 @@ class Changes:
     pin: tuple[str, ...] = ()
     requests_file: str | None = None
     travel: TravelTable | None = None
+    absent: tuple[Absence, ...] = ()
 
     @property
     def is_empty(self) -> bool:
         """Whether nothing at all changed (a re-plan then keeps the agenda as it is)."""
         return not (self.cancel or self.unavailable or self.requests or self.delay_minutes
-                    or self.pin)
+                    or self.pin or self.absent)
 
     def to_dict(self, plan: Plan) -> dict[str, Any]:
         """The changes as the history records them (JSON-ready; times in the tour's zone)."""
         zone = plan.problem.tour.zone
         known = {r.id for r in plan.problem.requests}
-        return {
+        out = {
             "cancel": list(self.cancel),
             "unavailable": {rid: [[w.start.astimezone(zone).isoformat(), w.end.astimezone(zone).isoformat()]
                                   for w in windows] for rid, windows in sorted(self.unavailable.items())},
@@ -70,6 +74,9 @@ class Changes:
             "delay_minutes": self.delay_minutes,
             "pin": list(self.pin),
         }
+        if self.absent:  # only then, so that a plan without absences writes what it wrote
+            out["absent"] = [absence.to_dict(zone) for absence in self.absent]
+        return out
 
 
 def unique_issues(issues: Iterable[InputIssue]) -> list[InputIssue]:

@@ -40,6 +40,14 @@ class DayCut:
     heading: bool = False
     released: datetime | None = None
     """When the guest is done with what is kept (UTC), before any delay."""
+    guest: str = ""
+    """The delegation member whose day this is (``""`` for a tour of one guest); ``index``
+    counts that member's days (:meth:`~scheduler.domain.Tour.days_of`)."""
+
+    @property
+    def key(self) -> tuple[str, int]:
+        """(guest, index): which member's which day."""
+        return (self.guest, self.index)
 
     @property
     def left_start(self) -> bool:
@@ -62,18 +70,30 @@ def cut_days(plan: Plan, now: datetime, delay: int) -> list[DayCut]:
     Returns
     -------
     list[DayCut]
-        One per tour day, in order; a day that ended before ``now`` is ``past`` and kept whole.
+        One per tour day, in order (in a delegation, one per day of each member, member after
+        member: each with that member's engagements, breaks and legs); a day that ended before
+        ``now`` is ``past`` and kept whole.
     """
+    problem = plan.problem
+    cuts = []
+    for guest in problem.tour.guest_ids or ("",):
+        cuts += _cut_days_of(plan, guest, now, delay)
+    return cuts
+
+
+def _cut_days_of(plan: Plan, guest: str, now: datetime, delay: int) -> list[DayCut]:
+    """One guest's days cut at ``now`` (every day's for ``""``, a tour of one guest)."""
     problem = plan.problem
     buffer = problem.tour.min_buffer_minutes
     cuts = []
     now_utc = utc(now)
-    for index, day in enumerate(problem.tour.days):
-        engagements = plan.engagements_on(day.date)
-        breaks = tuple(b for b in plan.breaks if b.day == day.date)
-        legs = tuple(leg for leg in plan.travel if leg.day == day.date)
+    mine = plan.engagements_of(guest)
+    for index, day in enumerate(problem.tour.days_of(guest)):
+        engagements = tuple(e for e in mine if e.day == day.date)
+        breaks = tuple(b for b in plan.breaks_of(guest) if b.day == day.date)
+        legs = tuple(leg for leg in plan.travel_of(guest) if leg.day == day.date)
         if utc(day.end) <= now_utc:
-            cuts.append(DayCut(index, day, True, engagements, breaks, legs))
+            cuts.append(DayCut(index, day, True, engagements, breaks, legs, guest=guest))
             continue
         kept_engagements = tuple(e for e in engagements if occupancy(problem, e, buffer)[0] < now_utc)
         kept_breaks = tuple(b for b in breaks if utc(b.start) < now_utc)
@@ -99,7 +119,7 @@ def cut_days(plan: Plan, now: datetime, delay: int) -> list[DayCut]:
         position = moves[-1][1] if moves else day.start_location
         heading = bool(moves) and moves[-1][2]
         cuts.append(DayCut(index, day, False, kept_engagements, kept_breaks, kept_legs,
-                           ceil_minute(free), position, heading, ceil_minute(released)))
+                           ceil_minute(free), position, heading, ceil_minute(released), guest))
     return cuts
 
 

@@ -48,7 +48,7 @@ class PlanDiff:
     """What re-planning did to the agenda, engagement by engagement.
 
     ``kept`` are at the same time and place; ``updated`` too, but their request's details
-    changed (title, contact, notes); ``moved`` changed time, day or place; ``dropped`` left
+    changed (title, contact, notes) or who of a delegation attends; ``moved`` changed time, day or place; ``dropped`` left
     the agenda; ``added`` joined it.
     """
 
@@ -128,7 +128,8 @@ def diff_plans(old: Plan, new: Plan, *, cancelled: Iterable[str] = ()) -> PlanDi
             dropped.append(Dropped(engagement, rid in cancelled, reason))
         elif not _same_slot(engagement, now):
             moved.append(Moved(engagement, now))
-        elif _details(new_requests.get(rid)) != _details(request_or_none(old.problem, rid)):
+        elif _details(new_requests.get(rid)) != _details(request_or_none(old.problem, rid)) \
+                or now.guests != engagement.guests:
             updated.append(now)
         else:
             kept.append(now)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from ..domain import Problem, Window, utc
+from ..domain import Day, Problem, Window, utc
 from .cut import DayCut
 
 __all__ = ["done_rule_holes"]
@@ -33,8 +33,10 @@ def done_rule_holes(problem: Problem, cuts: list[DayCut]) -> dict[str, tuple[Win
     """
     done = {e.request_id: (cut, e) for cut in cuts for e in cut.engagements}
     holes: dict[str, list[Window]] = {}
-    days = problem.tour.days
-    whole_tour = Window(days[0].start, days[-1].end)
+    whole_tour = Window(min((d for g in problem.tour.guest_ids or ("",) for d in problem.tour.days_of(g)),
+                            key=lambda d: utc(d.start)).start,
+                        max((d for g in problem.tour.guest_ids or ("",) for d in problem.tour.days_of(g)),
+                            key=lambda d: utc(d.end)).end)
 
     def cut_out(request_id: str, span: Window) -> None:
         if request_id not in done:
@@ -51,7 +53,7 @@ def done_rule_holes(problem: Problem, cuts: list[DayCut]) -> dict[str, tuple[Win
                 continue
             cut, engagement = done[member]
             if rule.kind == "apart":
-                span = Window(cut.day.start, cut.day.end)
+                span = _date_span(problem, cut.day)
             else:
                 span = Window(engagement.start, engagement.end + timedelta(minutes=rule.minutes))
             for other in rule.requests:
@@ -62,9 +64,19 @@ def done_rule_holes(problem: Problem, cuts: list[DayCut]) -> dict[str, tuple[Win
             if not cut.engagements:
                 continue
             last_end = max(utc(e.end) for e in cut.engagements)
-            for later in days[cut.index + 1:]:
+            for later in problem.tour.days_of(cut.guest)[cut.index + 1:]:
                 if utc(later.start) < last_end + rest:
                     span = Window(later.start, min(utc(later.end), last_end + rest))
                     for request in problem.requests:
-                        cut_out(request.id, span)
+                        # In a delegation the rest is the member's: it keeps off what they surely attend.
+                        if not cut.guest or (cut.guest in request.guests and not request.guests_any):
+                            cut_out(request.id, span)
     return {request_id: tuple(spans) for request_id, spans in holes.items()}
+
+
+def _date_span(problem: Problem, day: Day) -> Window:
+    """The hours of ``day``'s date: across a delegation, from the first member's start to the
+    last one's end (``apart`` allows one of its requests per date, whoever attends)."""
+    days = [d for guest in problem.tour.guest_ids or ("",) for d in problem.tour.days_of(guest)
+            if d.date == day.date] or [day]
+    return Window(min(days, key=lambda d: utc(d.start)).start, max(days, key=lambda d: utc(d.end)).end)

@@ -10,6 +10,7 @@ from datetime import datetime
 from ..domain import DomainError, Plan
 from ..errors import InputError, InputIssue
 from ..solve import SolveParams
+from .absence import absent_from_their_slot, check_absences, continue_without
 from .changes import Changes, apply_changes, check_ids, unique_issues
 from .cut import ceil_minute, check_past, cut_days
 from .diff import diff_plans
@@ -51,7 +52,8 @@ def replan(plan: Plan, changes: Changes, *, now: datetime, params: SolveParams) 
     Raises
     ------
     InputError
-        When a change names an unknown request or rewrites what is done or under way.
+        When a change names an unknown request or guest, or rewrites what is done or under
+        way.
     InfeasibleError
         When a mandatory engagement, or a pinned one, can no longer be kept; the message and
         ``conflicts`` name it.
@@ -60,7 +62,7 @@ def replan(plan: Plan, changes: Changes, *, now: datetime, params: SolveParams) 
         raise InputError([InputIssue("now", None, None, "the moment of the re-plan needs a time zone")])
     zone = plan.problem.tour.zone
     now = ceil_minute(now).astimezone(zone)
-    issues = check_ids(plan, changes)
+    issues = check_ids(plan, changes) + check_absences(plan, changes.absent, now)
     cuts = cut_days(plan, now, changes.delay_minutes)
     issues += check_past(plan, changes, cuts)
     if issues:
@@ -69,7 +71,13 @@ def replan(plan: Plan, changes: Changes, *, now: datetime, params: SolveParams) 
         problem = apply_changes(plan.problem, changes)
     except DomainError as error:
         raise InputError([InputIssue(changes.requests_file or "changes", None, None, str(error))]) from None
-    remaining = remaining_problem(problem, cuts)
+    if changes.absent:
+        done = {e.request_id for cut in cuts for e in cut.engagements}
+        problem, _ = continue_without(plan, problem, changes.absent, now, done)
+    remaining = remaining_problem(problem, cuts, changes.absent, now)
+    if changes.absent:
+        remaining = replace(remaining, left_out={
+            **absent_from_their_slot(plan, problem, changes.absent, now), **remaining.left_out})
     sub = solve_remaining(plan, problem, cuts, remaining, changes, now, params)
     merged = merge_plans(plan, problem, cuts, remaining, sub, now)
     log.info("re-plan from %s", now.isoformat())
@@ -110,4 +118,5 @@ def new_version(plan: Plan, new: Plan, *, now: datetime, changes: Changes | None
     log.info("new version at %s: %s", now.isoformat(), diff.summary())
     return ReplanResult(plan=new, previous=plan, diff=diff, sequences=current_sequences(new),
                         cancelled=dropped.engagements, cancelled_requests=withdrawn,
-                        cancelled_legs=dropped.legs, warnings=tuple(warnings), now=now)
+                        cancelled_legs=dropped.legs, warnings=tuple(warnings), now=now,
+                        absent=changes.absent)

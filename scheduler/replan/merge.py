@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import Mapping
 
 from ..domain import Break, Day, Engagement, Plan, Problem, TravelLeg, Unscheduled, Window, utc
 from ..formatting import when
@@ -69,7 +70,7 @@ def _legs_after_cut(problem: Problem, day: Day, cut: DayCut, engagements: tuple[
             busy.append((depart, depart + minutes))
         if free_after is not None:
             cursor = free_after
-    return legs
+    return [replace(leg, guest=cut.guest) for leg in legs] if cut.guest else legs
 
 
 def _keep_old_meal(problem: Problem, day: Day, cut: DayCut, sub_day: Day | None,
@@ -97,7 +98,8 @@ def _keep_old_meal(problem: Problem, day: Day, cut: DayCut, sub_day: Day | None,
 
 
 def _unscheduled(problem: Problem, engagements: tuple[Engagement, ...], sub: SubPlan,
-                 free: datetime | None, before: tuple[Unscheduled, ...]) -> tuple[Unscheduled, ...]:
+                 free: datetime | None, before: tuple[Unscheduled, ...],
+                 absent: Mapping[str, str]) -> tuple[Unscheduled, ...]:
     """A reason for every request the merged agenda leaves out, with codes true of the whole tour.
 
     ``no_window`` and ``too_short`` come from the whole tour (the checker verifies them on
@@ -121,6 +123,8 @@ def _unscheduled(problem: Problem, engagements: tuple[Engagement, ...], sub: Sub
             out.append(sub_reasons[request.id])
         elif request.id in sub_reasons and sub_reasons[request.id].code == "unreachable":
             out.append(sub_reasons[request.id])
+        elif absent.get(request.id):
+            out.append(Unscheduled(request.id, absent[request.id], "displaced"))
         elif request.id in old:
             out.append(old[request.id])
         else:
@@ -155,31 +159,36 @@ def merge_plans(plan: Plan, problem: Problem, cuts: list[DayCut], remaining: Rem
         left out, and the solver report of the last solve with the merged value served.
     """
     tour = replace(problem.tour, days=remaining.merged_days)
+    if tour.is_delegation:
+        tour = replace(tour, delegation=tuple(
+            replace(member, days=remaining.member_days[member.id])
+            if remaining.member_days.get(member.id, tour.days_of(member.id)) != tour.days_of(member.id)
+            else member for member in tour.delegation))
     merged_problem = replace(problem, tour=tour)
-    if tour.days != problem.tour.days:
+    if tour.days != problem.tour.days or tour.delegation != problem.tour.delegation:
         # The windows text means other windows over the new hours: keep the windows as read.
         merged_problem = replace(merged_problem, requests=tuple(
             replace(request, windows_text=None) for request in problem.requests))
-    engagements: list[Engagement] = []
+    engagements: dict[str, Engagement] = {}
     breaks: list[Break] = []
     legs: list[TravelLeg] = []
-    new_engagements = sub.plan.engagements if sub.plan is not None else ()
-    new_breaks = sub.plan.breaks if sub.plan is not None else ()
+    new_plan = sub.plan
     for cut in cuts:
-        day = tour.days[cut.index]
-        engagements += cut.engagements
+        day = tour.days_of(cut.guest)[cut.index]
+        engagements.update((e.request_id, e) for e in cut.engagements)
         breaks += cut.breaks
         legs += cut.legs
         if cut.past:
             continue
-        todays = tuple(e for e in new_engagements if e.day == day.date)
-        todays_breaks = tuple(b for b in new_breaks if b.day == day.date)
-        engagements += todays
+        todays = tuple(e for e in (new_plan.engagements_of(cut.guest) if new_plan else ())
+                       if e.day == day.date)
+        todays_breaks = tuple(b for b in (new_plan.breaks_of(cut.guest) if new_plan else ())
+                              if b.day == day.date)
+        engagements.update((e.request_id, e) for e in todays)
         start = cut.free
-        sub_day = None
-        if cut.index in remaining.day_of:
-            sub_day = sub.problem.tour.days[remaining.day_of[cut.index]]
-            start = utc(sub_day.start)
+        sub_day = remaining.sub_days.get(cut.key)
+        if sub_day is not None:
+            start = utc(sub_day.start) if cut.key in remaining.day_of else start
         elif start is not None and start >= utc(day.end) and cut.released is not None:
             # A delay took the rest of the day: the way back is travelled before it ends.
             start = min(cut.released, utc(day.end))
@@ -187,7 +196,8 @@ def merge_plans(plan: Plan, problem: Problem, cuts: list[DayCut], remaining: Rem
                                    cut.breaks + todays_breaks, start)
         if day_legs is None:  # cannot happen for what the solver placed; say so if it does
             raise RuntimeError(f"no room for the travel of {day.date} after the re-plan")
-        old_meal = next((b for b in plan.breaks if b.day == day.date and b not in cut.breaks), None)
+        old_meal = next((b for b in plan.breaks_of(cut.guest)
+                         if b.day == day.date and b not in cut.breaks), None)
         if len(todays_breaks) == 1:
             restored = _keep_old_meal(merged_problem, day, cut, sub_day, cut.engagements + todays,
                                       old_meal, todays_breaks[0], start)
@@ -196,11 +206,12 @@ def merge_plans(plan: Plan, problem: Problem, cuts: list[DayCut], remaining: Rem
         breaks += todays_breaks
         legs += day_legs
     first_free = next((cut.free for cut in cuts if not cut.past), None)
-    unscheduled = _unscheduled(merged_problem, tuple(engagements), sub, first_free, plan.unscheduled)
-    served = {e.request_id for e in engagements}
+    unscheduled = _unscheduled(merged_problem, tuple(engagements.values()), sub, first_free,
+                               plan.unscheduled, remaining.left_out)
+    served = set(engagements)
     value_served = sum(r.value for r in merged_problem.requests if r.id in served)
     base = sub.plan.solver if sub.plan is not None else plan.solver
     report = replace(base, value_served=value_served, value_total=merged_problem.total_value)
-    return Plan(problem=merged_problem, engagements=tuple(engagements), travel=tuple(legs),
+    return Plan(problem=merged_problem, engagements=tuple(engagements.values()), travel=tuple(legs),
                 breaks=tuple(breaks), unscheduled=unscheduled, solver=report, created=now,
                 history=plan.history)

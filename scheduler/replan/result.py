@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Mapping
 
 from ..domain import Engagement, Plan, Request, TravelLeg
+from .absence import Absence
 from .diff import PlanDiff
 from .history import plan_version
 
@@ -38,6 +39,8 @@ class ReplanResult:
         What the re-plan had to bend, in plain words (a day's end, a meal, a stop-over).
     now
         The moment of the re-plan.
+    absent
+        The members of a delegation absent in this version (empty for most re-plans).
     """
 
     plan: Plan
@@ -49,6 +52,7 @@ class ReplanResult:
     cancelled_legs: Mapping[str, TravelLeg]
     warnings: tuple[str, ...]
     now: datetime
+    absent: tuple[Absence, ...] = ()
 
     @property
     def version(self) -> int:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Iterable, Mapping
 
-from ..domain import Day, Engagement, Plan, Problem, Window, utc
+from ..domain import Day, Engagement, Plan, Problem, Request, Window, utc
 from ..errors import InfeasibleError
 from ..formatting import format_day, format_time, place_name, when
 from ..model.cpmodel import PinError
@@ -44,23 +44,49 @@ class SubPlan:
     warnings: tuple[str, ...]
 
 
-def _placements(sub: Problem, day_of: Mapping[int, int], tour_days: tuple[Day, ...],
-                engagements: Iterable[Engagement]) -> dict[str, tuple[int, int]]:
-    """Old engagements as (sub-problem day index, start minute); -1 for a day no longer planned."""
+def _placements(sub: Problem, remaining: Remaining, problem: Problem,
+                engagements: Iterable[Engagement]) -> dict[str, tuple]:
+    """Old engagements as (sub-problem day index, start minute); -1 for a day no longer planned.
+
+    In a delegation each placement names its guest, ``(day, start, guest id)``: who attended
+    it, or, when they can no longer go, the first of the request's guests who still can.
+    """
     grid = TimeGrid.for_tour(sub.tour)
-    index_of = {d.date: i for i, d in enumerate(tour_days)}
-    placed = {}
+    tour = problem.tour
+    present = set(sub.tour.guest_ids)
+    placed: dict[str, tuple] = {}
     for engagement in engagements:
-        sub_day = day_of.get(index_of[engagement.day], -1)
-        placed[engagement.request_id] = (sub_day, grid.minutes(engagement.start))
+        start = grid.minutes(engagement.start)
+        if not tour.is_delegation:
+            index = next(i for i, d in enumerate(tour.days) if d.date == engagement.day)
+            placed[engagement.request_id] = (remaining.day_of.get(("", index), -1), start)
+            continue
+        request = sub.request(engagement.request_id)
+        guest = next((g for g in engagement.guests if g in request.guests), None) or \
+            next((g for g in request.guests if g in present), None)
+        if guest is None or guest not in present:
+            placed[engagement.request_id] = (-1, start)
+            continue
+        index = next((i for i, d in enumerate(tour.days_of(guest)) if d.date == engagement.day), None)
+        day = remaining.day_of.get((guest, index), -1) if index is not None else -1
+        placed[engagement.request_id] = (day, start, guest) if day >= 0 else (-1, start)
     return placed
 
 
-def _fits(instance: Instance, request_id: str, day: int, minute: int) -> bool:
+def _fits(instance: Instance, request_id: str, placement: tuple) -> bool:
+    """Whether the request can start at ``placement`` (tour day, minute[, guest]) in the instance."""
     data = next((r for r in instance.requests if r.id == request_id), None)
-    if data is None or day not in data.starts:
+    if data is None or placement[0] < 0:
+        return False
+    day, minute = instance.on_parts({request_id: placement})[request_id]
+    if day not in data.starts:
         return False
     return any(low <= minute <= high for low, high in data.starts[day])
+
+
+def _goes_to(request: Request, guest: str) -> bool:
+    """Whether ``guest`` attends ``request`` wherever it is placed (always, for one guest)."""
+    return not guest or (guest in request.guests and not request.guests_any)
 
 
 def solve_remaining(plan: Plan, problem: Problem, cuts: list[DayCut], remaining: Remaining,
@@ -100,47 +126,48 @@ def solve_remaining(plan: Plan, problem: Problem, cuts: list[DayCut], remaining:
     sub_ids = {r.id for r in sub.requests}
     done = {e.request_id for cut in cuts for e in cut.engagements}
     future = [e for e in plan.engagements if e.request_id not in done and e.request_id in sub_ids]
-    previous = _placements(sub, remaining.day_of, problem.tour.days, future)
+    previous = _placements(sub, remaining, problem, future)
     hints = {rid: placed for rid, placed in previous.items() if placed[0] >= 0}
     rules: dict[str, tuple[Window, ...]] = {}
     commit: dict[str, tuple[int, int]] = {}
-    cap_days: dict[int, int] = {}  # sub day index -> engagements still allowed that day
-    minutes_days: dict[int, int] = {}  # sub day index -> engagement minutes still allowed
+    cap_days: dict[tuple[str, int], int] = {}  # cut key -> engagements still allowed that day
+    minutes_days: dict[tuple[str, int], int] = {}  # cut key -> engagement minutes still allowed
     minutes_cap = problem.tour.max_engagement_minutes_per_day
     for rid, holes in done_rule_holes(problem, cuts).items():
         if rid in sub_ids:
             rules[rid] = rules.get(rid, ()) + holes
     for cut in cuts:
-        if cut.past or cut.index not in remaining.day_of:
+        if cut.past or cut.key not in remaining.day_of:
             continue
-        sub_index = remaining.day_of[cut.index]
-        sub_day = sub.tour.days[sub_index]
+        sub_index = remaining.day_of[cut.key]
+        sub_day = remaining.sub_days.get(cut.key) or sub.tour.days[sub_index]
         if cut.engagements:
-            cap_days[sub_index] = problem.tour.max_engagements_per_day - len(cut.engagements)
+            cap_days[cut.key] = problem.tour.max_engagements_per_day - len(cut.engagements)
             if minutes_cap is not None:
-                minutes_days[sub_index] = minutes_cap - sum(
+                minutes_days[cut.key] = minutes_cap - sum(
                     problem.request(e.request_id).duration_minutes for e in cut.engagements)
         if cut.heading:
             _hold_course(plan, problem, sub, cut, sub_index, sub_day, previous, commit, rules, warnings)
-    for sub_index, allowed in cap_days.items():
+    sub_day_of = {cut.key: remaining.sub_days.get(cut.key) for cut in cuts if cut.key in remaining.day_of}
+    for key, allowed in cap_days.items():
         if allowed <= 0:
-            day = sub.tour.days[sub_index]
+            day = sub_day_of[key] or sub.tour.days[remaining.day_of[key]]
             for request in sub.requests:
-                rules[request.id] = rules.get(request.id, ()) + (Window(day.start, day.end),)
+                if _goes_to(request, key[0]):
+                    rules[request.id] = rules.get(request.id, ()) + (Window(day.start, day.end),)
     restricted = restrict(sub, rules)
     instance = build_instance(restricted)
     pinned = dict(commit)
     for rid in changes.pin:
         if rid in done or rid not in previous:
             continue  # already done or under way: it cannot move anyway
-        day, minute = previous[rid]
-        if day < 0 or not _fits(instance, rid, day, minute):
+        if not _fits(instance, rid, previous[rid]):
             engagement = plan.engagement(rid)
             raise InfeasibleError(
                 f"The pinned engagement cannot stay where it is after the re-plan from {when(now, zone=zone)}:",
                 (f"{problem.request(rid).title} [{rid}] at {when(engagement.start, engagement.end, zone)}: "
                  "the guest cannot be there then any more (delay, travel or changed windows).",))
-        pinned[rid] = (day, minute)
+        pinned[rid] = previous[rid]
     # Nothing changed: the old agenda for what is left is still feasible and was chosen for
     # the whole tour, so it stays exactly as it is. On a large tour the change costs alone do
     # not guarantee that: a time-limited search from the old agenda can end elsewhere. Only
@@ -165,37 +192,38 @@ def solve_remaining(plan: Plan, problem: Problem, cuts: list[DayCut], remaining:
         # elsewhere): plan the rest as after any change, with the change costs.
         baseline = replace(baseline, pinned=pinned or None)
         result = _solve(restricted, run, baseline, changes, problem, now)
-    over = _over_the_day(result.plan, sub, problem, cap_days, minutes_days)
+    over = _over_the_day(result.plan, sub_day_of, problem, cap_days, minutes_days)
     if over:
         # The engine has one cap for every day, and a day already under way holds engagements
         # that count against it. Keep on such a day only the best of what the solve put there
         # (pinned and mandatory first, then value) and solve once more.
-        for sub_index in over:
-            day = sub.tour.days[sub_index]
-            there = sorted((problem.request(e.request_id) for e in result.plan.engagements
+        for key in over:
+            day = sub_day_of[key]
+            there = sorted((problem.request(e.request_id) for e in result.plan.engagements_of(key[0])
                             if e.day == day.date),
                            key=lambda r: (r.id not in pinned, not r.mandatory, -r.value, r.id))
-            chosen = _best_within(there, cap_days.get(sub_index), minutes_days.get(sub_index))
+            chosen = _best_within(there, cap_days.get(key), minutes_days.get(key))
             for request in restricted.requests:
-                if request.id not in chosen:
+                if request.id not in chosen and _goes_to(request, key[0]):
                     rules[request.id] = rules.get(request.id, ()) + (Window(day.start, day.end),)
         restricted = restrict(sub, rules)
         result = _solve(restricted, run, baseline, changes, problem, now)
     return SubPlan(result.plan, result.instance, restricted, tuple(warnings))
 
 
-def _over_the_day(plan: Plan, sub: Problem, problem: Problem, cap_days: Mapping[int, int],
-                  minutes_days: Mapping[int, int]) -> list[int]:
-    """The sub days under way where the solve placed more than the engagements done there
-    leave room for (the engine's cap and minute limit are the same for every day)."""
+def _over_the_day(plan: Plan, sub_days: Mapping[tuple[str, int], Day], problem: Problem,
+                  cap_days: Mapping[tuple[str, int], int],
+                  minutes_days: Mapping[tuple[str, int], int]) -> list[tuple[str, int]]:
+    """The days under way (by cut key) where the solve placed more than the engagements done
+    there leave room for (the engine's cap and minute limit are the same for every day)."""
     over = []
-    for index in sorted(set(cap_days) | set(minutes_days)):
-        there = [e for e in plan.engagements if e.day == sub.tour.days[index].date]
+    for key in sorted(set(cap_days) | set(minutes_days)):
+        there = [e for e in plan.engagements_of(key[0]) if e.day == sub_days[key].date]
         count = len(there)
         minutes = sum(problem.request(e.request_id).duration_minutes for e in there)
-        if (index in cap_days and 0 < cap_days[index] < count) or \
-                (index in minutes_days and minutes > max(minutes_days[index], 0)):
-            over.append(index)
+        if (key in cap_days and 0 < cap_days[key] < count) or \
+                (key in minutes_days and minutes > max(minutes_days[key], 0)):
+            over.append(key)
     return over
 
 
@@ -213,11 +241,11 @@ def _best_within(ranked, count: int | None, minutes: int | None) -> set[str]:
     return chosen
 
 
-def _unchanged(instance: Instance, previous: Mapping[str, tuple[int, int]],
-               done: set[str]) -> dict[str, tuple[int, int]]:
+def _unchanged(instance: Instance, previous: Mapping[str, tuple],
+               done: set[str]) -> dict[str, tuple]:
     """The old placements of what is left that still fit where they are, to be pinned."""
-    return {rid: (day, minute) for rid, (day, minute) in previous.items()
-            if rid not in done and day >= 0 and _fits(instance, rid, day, minute)}
+    return {rid: placement for rid, placement in previous.items()
+            if rid not in done and placement[0] >= 0 and _fits(instance, rid, placement)}
 
 
 def _hold_course(plan: Plan, problem: Problem, sub: Problem, cut: DayCut, sub_index: int,
@@ -230,24 +258,26 @@ def _hold_course(plan: Plan, problem: Problem, sub: Problem, cut: DayCut, sub_in
     to no other place that day (remote calls stay possible).
     """
     zone = problem.tour.zone
-    ahead = sorted((e for e in plan.engagements_on(cut.day.date)
-                    if e.location is not None and e not in cut.engagements),
+    ahead = sorted((e for e in plan.engagements_of(cut.guest)
+                    if e.day == cut.day.date and e.location is not None and e not in cut.engagements),
                    key=lambda e: utc(e.start))
     target = ahead[0] if ahead and ahead[0].location == cut.position else None
     if target is None and cut.position == cut.day.end_location:
         hole = (Window(sub_day.start, sub_day.end),)
         for request in sub.requests:
-            if request.location_id is not None and request.location_id != cut.position:
+            if request.location_id is not None and request.location_id != cut.position \
+                    and _goes_to(request, cut.guest):
                 rules[request.id] = rules.get(request.id, ()) + hole
         return
     placed = previous.get(target.request_id) if target is not None else None
     if target is not None and placed is not None and placed[0] == sub_index:
         instance = build_instance(sub)
-        if _fits(instance, target.request_id, sub_index, placed[1]):
+        if _fits(instance, target.request_id, placed):
             commit[target.request_id] = placed
             hole = (Window(sub_day.start, target.end),)
             for request in sub.requests:
-                if request.location_id is not None and request.location_id != cut.position:
+                if request.location_id is not None and request.location_id != cut.position \
+                        and _goes_to(request, cut.guest):
                     rules[request.id] = rules.get(request.id, ()) + hole
             return
     what = (f"{plan.problem.request(target.request_id).title} [{target.request_id}]"
