@@ -53,7 +53,7 @@ def construct(instance: Instance, pinned: Mapping[str, tuple[int, int]],
             r = search.index_of.get(request_id)
             if r is not None and r in search.joint_members and 0 <= d < search.day_count \
                     and search.day_of[r] < 0:
-                search.insert_joint(r, [search.days[d].date_index], start)
+                search.insert_joint(r, [search.days[d].date_index], start, force=True)
                 continue
             if r is None or search.day_of[r] >= 0 or not (0 <= d < search.day_count) or \
                     search.start_ranges[d][r] is None or search.day_is_full(d):
@@ -70,7 +70,7 @@ def insert_anywhere(search: SearchState, d: int, r: int) -> bool:
     """Insert ``r`` on day ``d`` at the last position that fits (construction only); a pinned
     joint meeting at its pinned date and start."""
     if r in search.joint_members:
-        return search.insert_joint(r)
+        return search.insert_joint(r, force=True)
     items = search.items[d]
     for position in range(len(items), -1, -1):
         items.insert(position, r)

@@ -81,12 +81,13 @@ class JointMeetings:
 
     def pin_joint(self, primary: int, day: int, start: int) -> bool:
         """Pin a unit at ``start`` on the date of its primary's ``day``; False if it cannot be."""
-        date = self.days[day].date_index
+        days = self.instance.days  # the state's own ``days`` is not set yet when pinning
+        date = days[day].date_index
         if not self._allowed(primary, day, start):
             return False
         for r in self.joint_members[primary]:
             kept = {d: ((start, start),) for d in self.joint_ranges[r]
-                    if self.days[d].date_index == date and self._allowed(r, d, start)}
+                    if days[d].date_index == date and self._allowed(r, d, start)}
             if r == primary:
                 kept = {day: ((start, start),)}
             if not kept:
@@ -223,11 +224,12 @@ class JointMeetings:
             self.joint_start.pop(self.unit_of[done[0][1]], None)
 
     def insert_joint(self, primary: int, dates: list[int] | None = None,
-                     first_start: int | None = None, noise: float = 0.0) -> bool:
+                     first_start: int | None = None, noise: float = 0.0, force: bool = False) -> bool:
         """Serve the unit of ``primary`` at the date and common start that improve the
         objective most (with ``noise``, each date's gain times a random factor in
         [1 - noise, 1 + noise] and its starts tried in random order); False when it fits
-        nowhere. ``dates`` limits the dates; ``first_start`` is tried first on each."""
+        nowhere, or (unless ``force``: a hint, a pin) when it would lower the objective.
+        ``dates`` limits the dates; ``first_start`` is tried first on each."""
         if self.day_of[primary] >= 0:
             return True
         if primary in self.pinned_joint:
@@ -252,7 +254,7 @@ class JointMeetings:
                 if best is None or gain > best[0]:
                     best = (gain, date, start)
                 break
-        if best is None or (best[0] + self.bonus[primary] <= 0 and not self.pinned[primary]):
+        if best is None or (best[0] + self.bonus[primary] <= 0 and not force):
             return False
         done = self._place_unit(primary, best[1], best[2])
         if done is None:
