@@ -19,8 +19,6 @@ Outside a placement a member has no start ranges in the search (its own are kept
 
 from __future__ import annotations
 
-from .meal import MEAL
-
 #: Starts tried per interval of common free time, and per date, when inserting a unit.
 STARTS_PER_INTERVAL = 3
 STARTS_PER_DATE = 8
@@ -241,8 +239,8 @@ class JointMeetings:
                 self.random.shuffle(starts)
             if first_start is not None:
                 starts = [first_start] + [s for s in starts if s != first_start]
+            days = {d for r in self.joint_members[primary] for d in self._parts(r, date)}
             for start in starts:
-                days = {d for r in self.joint_members[primary] for d in self._parts(r, date)}
                 before = sum(self.day_objective[d] for d in days)
                 done = self._place_unit(primary, date, start)
                 if done is None:
@@ -334,7 +332,3 @@ class JointMeetings:
                     self.start_ranges[d][r] = ((starts[primary], starts[primary]),)
                     self.start_step[d][r] = 1
         self.joint_start = dict(starts)
-
-    def is_joint_item(self, item: int) -> bool:
-        """Whether ``item`` (of a day's items) is a member of a joint unit."""
-        return item != MEAL and self.unit_of[item] >= 0
