@@ -10,7 +10,7 @@ from __future__ import annotations
 from .domain import Engagement, Problem, Request, Tour, Unscheduled
 from .formatting import format_day, format_duration, place_name, when
 from .model.instance import Instance
-from .reasons_delegation import busy_reason, busy_rivals, full_days_reason
+from .reasons_delegation import busy_reason, busy_rivals, full_days_reason, hours_of
 from .window_fit import (
     TourMinutes,
     WindowFit,
@@ -85,13 +85,22 @@ def pruned_reason(problem: Problem, request: Request, code: str,
     if instance is not None and request.windows:
         verdicts = window_verdicts(TourMinutes(problem, instance), request, limit=3)
         details = " " + "; ".join(f"{label}: {text}" for label, text in verdicts) + "."
+    whose = hours_of(problem, request)
     if code == "no_window":
         if not request.windows:
             return "It has no window at all: every time it offered was removed."
         if details:
-            return f"None of its windows falls within the guest's hours on the tour's days ({span}).{details}"
-        return (f"None of its windows falls within the guest's hours on the tour's days "
+            return f"None of its windows falls within {whose} on the tour's days ({span}).{details}"
+        return (f"None of its windows falls within {whose} on the tour's days "
                 f"({span}): {_windows_text(request, problem.tour)}.")
+    if problem.tour.is_delegation and request.joint:
+        return ("Its windows never leave a time at which all its guests can be there, each "
+                "from where their day starts and back to where it ends"
+                + (f".{details}" if details else f": {_windows_text(request, problem.tour)}."))
+    if problem.tour.is_delegation and request.guests:
+        return (f"Its windows fall within {whose}, but not with the travel from where the day "
+                "starts or back to where it ends"
+                + (f".{details}" if details else f": {_windows_text(request, problem.tour)}."))
     if details:
         return ("Its windows fall within the guest's hours, but not with the travel from where "
                 f"the day starts or back to where it ends.{details}")

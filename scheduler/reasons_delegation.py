@@ -21,6 +21,17 @@ def _guest_name(problem: Problem, guest_id: str) -> str:
     return problem.tour.member(guest_id).label
 
 
+def hours_of(problem: Problem, request: Request) -> str:
+    """Whose hours a request's windows are judged in: ``the guest's hours``, ``Boris Ivanov's
+    hours``, or for several guests ``the hours of Anna Kowalska or Boris Ivanov``."""
+    if not problem.tour.is_delegation or not request.guests:
+        return "the guest's hours"
+    names = [_guest_name(problem, guest_id) for guest_id in request.guests]
+    if len(names) == 1:
+        return f"{names[0]}'s hours"
+    return f"the hours of {', '.join(names[:-1])} or {names[-1]}"
+
+
 def candidate_days(instance: Instance, data: RequestData) -> list[tuple[str, int]]:
     """(guest id, tour day index) of each day the request could take, in order, without repeats."""
     return list(dict.fromkeys((instance.guest_id(d), instance.days[d].date_index)

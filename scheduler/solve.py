@@ -35,6 +35,7 @@ from .model.extract import Placement, build_agenda
 from .model.heuristic import WORK_PER_SECOND, HeuristicResult, solve_heuristic
 from .model.instance import Instance, build_instance
 from .reasons import explain_unscheduled, infeasibility_reasons
+from .solve_feasibility import first_agenda, hint_served
 from .solve_budget import (  # noqa: F401  (the budget's names stay importable from here)
     CP_MODEL_PAIRS_PER_SECOND,
     CP_SAT_MIN_SHARE,
@@ -387,6 +388,15 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
         planner.add_complete_hints(heuristic.days)
     elif baseline.hints:
         planner.add_hints(baseline.hints)
+    elif heuristic is not None:
+        hint_served(planner, heuristic.days)
+    first = None
+    if heuristic is not None and not heuristic.complete:
+        # No complete hint (a mandatory request left out): first any agenda, then better ones.
+        first = first_agenda(planner, solver_parameters(
+            replace(params, time_limit=cp_limit), wall_seconds=max(0.01, clock.solver_left()),
+            large=size > LARGE_MODEL))
+        cp_limit = max(0.01, cp_limit - first.deterministic_time)
     wall_left = max(0.01, clock.solver_left())
     solver = solver_parameters(replace(params, time_limit=cp_limit), wall_seconds=wall_left,
                                large=size > LARGE_MODEL)
@@ -429,6 +439,12 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
         return _result(problem, instance, params, created, placements, meals, status, objective, bound,
                        seconds, value_total, clock_stop, heuristic_warnings(heuristic))
 
+    if status == "unknown" and first is not None and first.found:
+        # The usual solve ended before it returned even the hinted agenda: the first one.
+        placements, meals = read_solution(first.solver, planner)
+        return _result(problem, instance, params, created, placements, meals, "feasible",
+                       first.objective, None, seconds, value_total, clock_stop,
+                       heuristic_warnings(heuristic))
     if status == "infeasible":
         conflict = minimal_conflict(instance, params)
         # The search leaves pinned engagements out: with pins, the pins may be the cause, so

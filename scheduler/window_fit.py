@@ -8,13 +8,13 @@ where the day starts and back, and the time step. The plan's reasons
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from .domain import Problem, Request, Window, utc
 from .formatting import format_day, format_time, place_name, when
-from .model.instance import Instance, build_instance
+from .model.instance import DayData, Instance, build_instance
 
 __all__ = [
     "TourMinutes",
@@ -133,7 +133,8 @@ class WindowFit:
     ----------
     verdict
         ``fits``, ``too_short``, ``outside_hours``, ``unreachable``, ``off_grid``,
-        ``not_fixed`` or ``no_resource`` (a resource it needs is off then).
+        ``not_fixed``, ``no_resource`` (a resource it needs is off then) or, for a joint
+        request of a delegation, ``not_together`` (each guest could start it, never all at once).
     low, high
         The earliest and latest start minute when it fits, else ``None``.
     text
@@ -148,7 +149,10 @@ class WindowFit:
 
 def hours_text(facts: TourMinutes, index: int) -> str:
     """``09:00–20:30``: the guest's hours on day ``index``."""
-    day = facts.instance.days[index]
+    return _hours(facts, facts.instance.days[index])
+
+
+def _hours(facts: TourMinutes, day: DayData) -> str:
     return f"{facts.hm(day.start)}–{facts.hm(day.end)}"
 
 
@@ -159,20 +163,32 @@ def fit_alone(facts: TourMinutes, request: Request, window: Window, index: int,
     The rules are the engine's (:mod:`scheduler.model.instance`): the whole engagement in the
     window, its set-up and the engagement within the guest's hours, the travel from where the
     day starts and back to where it ends (with the buffer), starts on the tour's time step.
-    In a delegation ``guest`` says whose day of that date it is read against (their hours,
-    start and end places); the caller makes sure they have one.
+    In a delegation it is judged on the days of the request's guests, who are named: any one
+    of them for one or "any one of", all of them at one start for a joint request; ``guest``
+    names one of them to judge it on that guest's day alone (the caller makes sure they have
+    one that date).
 
     Returns
     -------
     WindowFit
         The verdict, the start range when it fits, and the reason in words.
     """
-    model = index
+    if facts.instance.guests and guest:
+        day = facts.instance.days[facts.instance.parts_of(index, facts.instance.guests.index(guest))[0]]
+        return _fit_on_day(facts, request, window, index, day, facts.instance.places[day.start_place],
+                           facts.instance.places[day.end_place], facts.tour.member(guest).label)
+    if facts.instance.guests and request.guests:
+        return _fit_delegation(facts, request, window, index)
     tour_day = facts.tour.days[index]
-    if guest:
-        model = facts.instance.parts_of(index, facts.instance.guests.index(guest))[0]
-        tour_day = next(day for day in facts.tour.days_of(guest) if day.date == tour_day.date)
-    day = facts.instance.days[model]
+    return _fit_on_day(facts, request, window, index, facts.instance.days[index],
+                       tour_day.start_location, tour_day.end_location)
+
+
+def _fit_on_day(facts: TourMinutes, request: Request, window: Window, index: int, day: DayData,
+                start_location: str, end_location: str, who: str | None = None) -> WindowFit:
+    """:func:`fit_alone` on one model day (``index`` its tour day), whose hours are
+    ``who``'s (``None``: the guest's) and which starts and ends at those places."""
+    whose = f"{who}'s" if who else "the guest's"
     duration, setup = request.duration_minutes, request.setup_minutes
     window_low = facts.grid.minutes_ceil(window.start)
     window_high = facts.grid.minutes_floor(window.end) - duration
@@ -195,33 +211,33 @@ def fit_alone(facts: TourMinutes, request: Request, window: Window, index: int,
                   - max(facts.grid.minutes_ceil(window.start), day.start))
         if fixed:
             setup_from = f" (set-up from {facts.hm(window_low - setup)})" if setup else ""
-            text = (f"its fixed start {facts.hm(window_low)}{setup_from} is not within the "
-                    f"guest's hours that day ({hours_text(facts, model)})")
+            text = (f"its fixed start {facts.hm(window_low)}{setup_from} is not within "
+                    f"{whose} hours that day ({_hours(facts, day)})")
         elif inside <= 0:
-            text = f"it lies outside the guest's hours that day ({hours_text(facts, model)})"
+            text = f"it lies outside {whose} hours that day ({_hours(facts, day)})"
         else:
-            text = (f"only {inside} min of it lie within the guest's hours that day "
-                    f"({hours_text(facts, model)}); it needs {duration} min{setup_text}")
+            text = (f"only {inside} min of it lie within {whose} hours that day "
+                    f"({_hours(facts, day)}); it needs {duration} min{setup_text}")
         return WindowFit("outside_hours", None, None, text)
     place = request.location_id
-    out = facts.travel(tour_day.start_location, place)
-    back = facts.travel(place, tour_day.end_location)
+    out = facts.travel(start_location, place)
+    back = facts.travel(place, end_location)
     tail = back + facts.buffer if back else 0
     reach_low = day.start + out + setup
     reach_high = day.end - duration - tail
     travel_low, travel_high = max(low, reach_low), min(high, reach_high)
     if travel_low > travel_high:
-        start_place = facts.place_name(tour_day.start_location)
-        end_place = facts.place_name(tour_day.end_location)
+        start_place = facts.place_name(start_location)
+        end_place = facts.place_name(end_location)
         if reach_low > high:
-            text = (f"the guest leaves {start_place} at {facts.hm(day.start)} at the earliest; "
+            text = (f"{who or 'the guest'} leaves {start_place} at {facts.hm(day.start)} at the earliest; "
                     f"{out} min of travel{setup_text} make {facts.hm(reach_low)} its earliest "
                     f"start, but it must start by {facts.hm(high)}")
         elif reach_high < low:
             buffer_text = f"{facts.buffer} min of buffer and " if facts.buffer else ""
             text = (f"it ends at {facts.hm(low + duration)} at the earliest; then "
-                    f"{buffer_text}{back} min of travel to {end_place} pass the end of the "
-                    f"guest's day ({facts.hm(day.end)})")
+                    f"{buffer_text}{back} min of travel to {end_place} pass the end of "
+                    f"{whose} day ({facts.hm(day.end)})")
         else:
             text = (f"with {out} min of travel from {start_place} and {back} min back to "
                     f"{end_place} there is no time left in it")
@@ -232,7 +248,7 @@ def fit_alone(facts: TourMinutes, request: Request, window: Window, index: int,
         if travel_low > travel_high:
             return WindowFit("off_grid", None, None,
                           f"no start on the tour's {facts.step}-minute grid fits in it")
-    needed = _resources_hold(facts, request, index, travel_low, travel_high)
+    needed = _resources_hold(facts, request, index, travel_low, travel_high, whose)
     if isinstance(needed, str):
         return WindowFit("no_resource", None, None, needed)
     travel_low, travel_high = needed
@@ -241,12 +257,52 @@ def fit_alone(facts: TourMinutes, request: Request, window: Window, index: int,
     else:
         text = f"it fits there alone, starting between {facts.hm(travel_low)} and {facts.hm(travel_high)}"
     if out and place is not None:
-        text += f" ({out} min from {facts.place_name(tour_day.start_location)})"
+        text += f" ({out} min from {facts.place_name(start_location)})"
     return WindowFit("fits", travel_low, travel_high, text)
 
 
-def _resources_hold(facts: TourMinutes, request: Request, index: int, low: int, high: int
-                    ) -> tuple[int, int] | str:
+def _fit_delegation(facts: TourMinutes, request: Request, window: Window, index: int) -> WindowFit:
+    """:func:`fit_alone` in a delegation: on each of the request's guests' own days of tour day
+    ``index`` (the first part whose hours hold it, else the first part), each named."""
+    instance = facts.instance
+    fits: list[tuple[str, WindowFit]] = []
+    for guest_id in request.guests:
+        name = facts.tour.member(guest_id).label
+        parts = instance.parts_of(index, instance.guests.index(guest_id))
+        if not parts:
+            fits.append((name, WindowFit("outside_hours", None, None,
+                                         f"{name} does not work that day")))
+            continue
+        verdicts = [_fit_on_day(facts, request, window, index, instance.days[d],
+                                instance.places[instance.days[d].start_place],
+                                instance.places[instance.days[d].end_place], name)
+                    for d in parts]
+        fits.append((name, next((fit for fit in verdicts if fit.verdict == "fits"), verdicts[0])))
+    failing = [fit for _, fit in fits if fit.verdict != "fits"]
+    if not request.joint:
+        fitting = [(name, fit) for name, fit in fits if fit.verdict == "fits"]
+        if not fitting:
+            return WindowFit(failing[0].verdict, None, None, "; ".join(fit.text for fit in failing))
+        name, fit = fitting[0]
+        return fit if len(fits) == 1 else replace(fit, text=f"{name} can go: {fit.text}")
+    if failing:
+        return WindowFit(failing[0].verdict, None, None, "; ".join(fit.text for fit in failing))
+    low, high = max(fit.low for _, fit in fits), min(fit.high for _, fit in fits)
+    if low > high:
+        alone = "; ".join(f"{name} from {facts.hm(fit.low)} to {facts.hm(fit.high)}"
+                          for name, fit in fits)
+        return WindowFit("not_together", None, None,
+                         f"each of its guests can start it alone, but never all at one time "
+                         f"({alone})")
+    if low == high:
+        return WindowFit("fits", low, high, f"it fits there alone for all its guests, starting "
+                         f"at {facts.hm(low)}")
+    return WindowFit("fits", low, high, f"it fits there alone for all its guests, starting "
+                     f"between {facts.hm(low)} and {facts.hm(high)}")
+
+
+def _resources_hold(facts: TourMinutes, request: Request, index: int, low: int, high: int,
+                    whose: str = "the guest's") -> tuple[int, int] | str:
     """The starts from ``low`` to ``high`` at which every need of ``request`` has a resource
     whose hours hold it (set-up included), as (earliest, latest); or, when a need has none,
     why in words: ``Irene Navarro (escort) is off then: hours 09:00–10:00``."""
@@ -262,7 +318,7 @@ def _resources_hold(facts: TourMinutes, request: Request, index: int, low: int, 
                 if first <= last:
                     starts.append((first, last))
         if not starts:
-            return "it fits the guest's day alone, but " + "; ".join(
+            return f"it fits {whose} day alone, but " + "; ".join(
                 _off_text(facts, resource, day.date) for resource in candidates)
         low, high = max(low, min(a for a, _ in starts)), min(high, max(b for _, b in starts))
     return low, high

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
+from .delegation import guest_view
 from .plan_view import DayView, EngagementView, PlanView, RequestView
 from .timeline import minutes_text, offset_text
 from .violations import UNSCHEDULED_CODES, Violation
@@ -82,8 +83,9 @@ def wrong_code(plan: PlanView) -> Iterator[Violation]:
 
     ``too_short`` is false when some window is at least as long as the duration;
     ``no_window`` is false when some window leaves room for the engagement, with its set-up,
-    inside a day's hours (at its fixed start when it has one). The other codes depend on the
-    solver's search and are not judged.
+    inside a day's hours (at its fixed start when it has one); in a delegation, inside the
+    hours of a day of one of the request's guests, their own days. The other codes depend on
+    the solver's search and are not judged.
     """
     for entry in plan.unscheduled:
         request = plan.request(entry.request_id)
@@ -102,13 +104,25 @@ def wrong_code(plan: PlanView) -> Iterator[Violation]:
                                     request.id)
                     break
         elif entry.code == "no_window":
-            for day in plan.days:
-                if has_room(request, day, _free_hours(plan, day)):
+            for view, day in _days_of(plan, request):
+                if has_room(request, day, _free_hours(view, day)):
                     yield Violation("wrong_code",
                                     f"{plan.who(request.id)} is unscheduled as no_window, but one of its "
                                     f"windows has room for it within the hours of {day.date}",
                                     request.id, day.date)
                     break
+
+
+def _days_of(plan: PlanView, request: RequestView) -> Iterator[tuple[PlanView, DayView]]:
+    """The days a request could be on, each with the view of the plan it is judged in: the
+    tour's days, or in a delegation each of its guests' own days in that guest's view."""
+    if not plan.guests or not request.guests:
+        yield from ((plan, day) for day in plan.days)
+        return
+    for guest in plan.guests:
+        if guest.id in request.guests:
+            view = guest_view(plan, guest)
+            yield from ((view, day) for day in view.days)
 
 
 def _free_hours(plan: PlanView, day: DayView) -> list[tuple[datetime, datetime]]:

@@ -1,4 +1,5 @@
-"""The first agenda: pinned requests, then the given or previous agenda, then greedy insertion."""
+"""The first agenda: pinned requests, then the given or previous agenda, then greedy insertion
+(joint meetings first, mandatory ones before the others)."""
 
 from __future__ import annotations
 
@@ -48,8 +49,12 @@ def construct(instance: Instance, pinned: Mapping[str, tuple[int, int]],
     for source in (initial, previous):
         if not source:
             continue
-        for request_id, (d, _) in sorted(source.items(), key=lambda entry: (entry[1], entry[0])):
+        for request_id, (d, start) in sorted(source.items(), key=lambda entry: (entry[1], entry[0])):
             r = search.index_of.get(request_id)
+            if r is not None and r in search.joint_members and 0 <= d < search.day_count \
+                    and search.day_of[r] < 0:
+                search.insert_joint(r, [search.days[d].date_index], start, force=True)
+                continue
             if r is None or search.day_of[r] >= 0 or not (0 <= d < search.day_count) or \
                     search.start_ranges[d][r] is None or search.day_is_full(d):
                 continue
@@ -62,7 +67,10 @@ def construct(instance: Instance, pinned: Mapping[str, tuple[int, int]],
 
 
 def insert_anywhere(search: SearchState, d: int, r: int) -> bool:
-    """Insert ``r`` on day ``d`` at the last position that fits (construction only)."""
+    """Insert ``r`` on day ``d`` at the last position that fits (construction only); a pinned
+    joint meeting at its pinned date and start."""
+    if r in search.joint_members:
+        return search.insert_joint(r, force=True)
     items = search.items[d]
     for position in range(len(items), -1, -1):
         items.insert(position, r)

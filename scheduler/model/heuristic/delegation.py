@@ -4,8 +4,8 @@ Every guest's day is a day of the search like any other (its route, meal and cal
 moves need nothing new. What this mixin adds, in the model's terms
 (:mod:`scheduler.model.cp_delegation`, :mod:`scheduler.model.cp_tour_rules`):
 
-- joint requests (their primary and its shadows) are left to CP-SAT: the search never
-  serves them, so its agenda is always a valid hint (CP-SAT may add them);
+- joint requests (their primary and its shadows) are placed, moved and removed as one unit,
+  on one date at one start minute for every guest (:mod:`.joint`);
 - a shared resource is in one place at a time: two engagements of different guests that
   use it (the resource each would get: the first candidate whose hours hold it, as the
   hint and the agenda take) leave it the buffer and the travel between them;
@@ -26,18 +26,13 @@ class DelegationChecks:
     """Checks across a delegation's guests (mixed into :class:`~.state.SearchState`)."""
 
     def prepare_delegation(self) -> None:
-        """Leave joint requests out of the search; the caches the checks read."""
+        """Joint units apart from the greedy insertion (:mod:`.joint`); the caches the checks read."""
         instance = self.instance
         self.delegation = instance.is_delegation
+        self.prepare_joint()
         if not self.delegation:
             return
-        joint = {r.joint_of for r in instance.requests if r.is_shadow}
-        for request in instance.requests:
-            if request.is_shadow or request.index in joint:
-                for d in range(self.day_count):
-                    self.start_ranges[d][request.index] = None
-        self.need_requests = [r.index for r in instance.requests if r.needs and not r.is_shadow
-                              and r.index not in joint]
+        self.need_requests = [r.index for r in instance.requests if r.needs and not r.is_shadow]
         days = instance.days
         # Each guest's days in time order, for the rest between one guest's days.
         self.guest_days = {}

@@ -307,8 +307,11 @@ class Insertion:
 
         The score is gain^``a`` / (share of the day used)^``b``; ``noise`` multiplies each
         score by a random factor in [1 - noise, 1 + noise], ``blink`` skips each candidate at
-        each step with that probability (only while another one remains).
+        each step with that probability (only while another one remains). Joint meetings go
+        first, each as a unit (:meth:`~.joint.JointMeetings.insert_joint_units`).
         """
+        if self.joint_members:
+            self.insert_joint_units(noise, blink)
         for d in range(self.day_count):
             # A cached day stays valid unless the day changed, the scoring rule changed, or
             # (timeline days: only unserved candidates are checked) requests were freed.

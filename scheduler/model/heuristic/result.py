@@ -66,11 +66,13 @@ class HeuristicResult:
     stopped_by_clock: bool = False  # the wall-clock deadline ended the search, not its budget
 
     def placements(self, instance: Instance) -> dict[str, tuple[int, int]]:
-        """Request id -> (day index, start minute), as a baseline's ``hints``."""
+        """Request id -> (day index, start minute), as a baseline's ``hints`` (a joint
+        meeting on its primary's day)."""
         out = {}
         for plan in self.days:
             for index, start in plan.starts.items():
-                out[instance.requests[index].id] = (plan.day, start)
+                if not instance.requests[index].is_shadow:
+                    out[instance.requests[index].id] = (plan.day, start)
         return out
 
 

@@ -10,7 +10,10 @@ class Ruin:
 
     def remove(self, r: int) -> bool:
         """Take ``r`` out of its day; kept when that would break the day (travel times need
-        not obey the triangle inequality, and the meal or a call may depend on it)."""
+        not obey the triangle inequality, and the meal or a call may depend on it). A member
+        of a joint meeting takes its whole unit out (:mod:`.joint`)."""
+        if self.unit_of[r] >= 0:
+            return self.remove_joint(r)
         d = self.day_of[r]
         items = self.items[d]
         position = items.index(r)
@@ -27,9 +30,10 @@ class Ruin:
         return True
 
     def removable(self) -> list[int]:
-        """The served requests that are not pinned, day by day in day order."""
+        """The served requests that are not pinned, day by day in day order (a joint meeting
+        once, by its primary)."""
         return [item for d in range(self.day_count) for item in self.items[d]
-                if item != MEAL and not self.pinned[item]]
+                if item != MEAL and not self.pinned[item] and self.unit_of[item] in (-1, item)]
 
     def ruin(self, count: int) -> None:
         """Remove about ``count`` engagements, chosen by one of four rules drawn at random."""

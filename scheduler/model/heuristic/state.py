@@ -34,6 +34,7 @@ from .clock import NO_DEADLINE
 from .compaction import Compaction
 from .delegation import DelegationChecks
 from .insertion import Insertion
+from .joint import JointMeetings
 from .meal import MEAL, meal_range
 from .routes import RouteDays
 from .ruin import Ruin
@@ -42,7 +43,7 @@ from .tour_rules import TourRuleChecks
 
 
 class SearchState(RouteDays, TimelineDays, Insertion, Ruin, Compaction, TourRuleChecks,
-                  DelegationChecks):
+                  DelegationChecks, JointMeetings):
     """The state and moves of one search. Lists of ints, numpy for the vectorised checks.
 
     The moves live in the mixins, one file each: route and timeline days, insertion
@@ -126,6 +127,9 @@ class SearchState(RouteDays, TimelineDays, Insertion, Ruin, Compaction, TourRule
         self.pinned = [False] * self.request_count
         for request_id, (pinned_day, pinned_start) in (pinned or {}).items():
             r = self.index_of.get(request_id)
+            if r is not None and r in self.joint_members and 0 <= pinned_day < self.day_count:
+                self.feasible = self.pin_joint(r, pinned_day, pinned_start) and self.feasible
+                continue
             if r is None or not (0 <= pinned_day < self.day_count) or \
                     self.start_ranges[pinned_day][r] is None or \
                     not self.allowed_start(pinned_day, r, pinned_start):
@@ -151,7 +155,7 @@ class SearchState(RouteDays, TimelineDays, Insertion, Ruin, Compaction, TourRule
         self.previous_placement: dict[int, tuple[int, int]] = previous_placement
         for r in range(request_count):
             for d in range(day_count):
-                if self.start_ranges[d][r] is None:
+                if self.start_ranges[d][r] is None and d not in self.joint_ranges.get(r, ()):
                     continue
                 gain = self.value_weight * self.value[r]
                 if r in previous_placement and change_costs is not None:
@@ -269,13 +273,17 @@ class SearchState(RouteDays, TimelineDays, Insertion, Ruin, Compaction, TourRule
         bonus = sum(self.bonus[r] for r in range(self.request_count) if self.day_of[r] >= 0)
         return self.objective() + bonus, -sum(self.day_length)
 
-    def snapshot(self) -> list[list[int]]:
-        """The items of every day: enough to restore this agenda."""
-        return [list(items) for items in self.items]
+    def snapshot(self) -> list:
+        """The items of every day, then (with joint requests) the start of each joint unit
+        served: enough to restore this agenda."""
+        days = [list(items) for items in self.items]
+        return days + [dict(self.joint_start)] if self.joint_members else days
 
-    def restore(self, snapshot: list[list[int]]) -> None:
+    def restore(self, snapshot: list) -> None:
         """Go back to the agenda of ``snapshot``, refreshing only the days that differ."""
-        changed = [d for d in range(self.day_count) if snapshot[d] != self.items[d]]
+        joint_starts = snapshot[self.day_count] if self.joint_members else {}
+        moved = self.joint_days_changed(joint_starts) if self.joint_members else set()
+        changed = [d for d in range(self.day_count) if snapshot[d] != self.items[d] or d in moved]
         for d in changed:
             for item in self.items[d]:
                 if item != MEAL:
@@ -287,6 +295,8 @@ class SearchState(RouteDays, TimelineDays, Insertion, Ruin, Compaction, TourRule
                 if item != MEAL:
                     self.day_of[item] = d
                     self.unserved[item] = False
+        if self.joint_members:
+            self.set_joint_starts(joint_starts)
         # The snapshot kept every rule; checked day by day against days not yet restored
         # it might not seem to.
         self.check_tour_rules = False
