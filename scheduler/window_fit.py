@@ -176,7 +176,7 @@ def fit_alone(facts: TourMinutes, request: Request, window: Window, index: int,
     if facts.instance.guests and guest:
         day = facts.instance.days[facts.instance.parts_of(index, facts.instance.guests.index(guest))[0]]
         return _fit_on_day(facts, request, window, index, day, facts.instance.places[day.start_place],
-                           facts.instance.places[day.end_place], facts.tour.member(guest).label)
+                           facts.instance.places[day.end_place])  # the caller names the guest
     if facts.instance.guests and request.guests:
         return _fit_delegation(facts, request, window, index)
     tour_day = facts.tour.days[index]
