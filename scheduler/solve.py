@@ -21,6 +21,7 @@ the CP-SAT model, CP-SAT), so that the whole solve ends by ``limit + max(0.5 s, 
 from __future__ import annotations
 
 import logging
+import math
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -30,6 +31,7 @@ from ortools.sat.python import cp_model
 
 from .domain import Plan, Problem, SolverReport
 from .errors import InfeasibleError
+from .model.bound import EXTENSIONS_PER_SECOND, RouteBound, plan_routes, route_bound
 from .model.cpmodel import ChangeCosts, ModelOutOfTime, PlannerModel
 from .model.extract import Placement, build_agenda
 from .model.heuristic import WORK_PER_SECOND, HeuristicResult, solve_heuristic
@@ -49,6 +51,7 @@ from .solve_budget import (  # noqa: F401  (the budget's names stay importable f
     LARGE_MODEL,
     LARGE_MODEL_IGNORED_SUBSOLVERS,
     LARGE_MODEL_PROBING,
+    ROUTE_BOUND_SHARE,
     SolveClock,
     WALL_SLACK,
     cp_model_fits,
@@ -359,6 +362,17 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
     size = model_size(instance)
     heuristic, cp_limit = _run_heuristic(instance, params, baseline, started, size, clock)
     clock_stop = heuristic is not None and heuristic.stopped_by_clock
+    routes = _route_bound(instance, params, baseline, heuristic, clock)
+    if routes is not None:
+        clock_stop = clock_stop or routes.stopped_by_clock
+        cp_limit = max(0.5 * CP_SAT_MIN_SHARE * float(params.time_limit),
+                       cp_limit - routes.work / EXTENSIONS_PER_SECOND)
+        if routes.bound is not None and heuristic.complete and heuristic.objective >= routes.bound:
+            placements, meals = heuristic_solution(instance, heuristic)
+            return _result(problem, instance, params, created, placements, meals, "optimal",
+                           float(heuristic.objective), float(routes.bound),
+                           time.perf_counter() - started, value_total, clock_stop,
+                           heuristic_warnings(heuristic))
     planner = None
     if cp_model_fits(size, float(params.time_limit)) and clock.left() > 0:
         try:
@@ -423,6 +437,7 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
             else None
         if bound is not None and bound < objective:
             bound = None
+        bound, status = _tighter(objective, bound, routes, status)
         return _result(problem, instance, params, created, placements, meals, status, objective, bound,
                        seconds, value_total, clock_stop, heuristic_warnings(heuristic))
 
@@ -441,9 +456,37 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
             "try a longer --time-limit.")
 
     placements, meals = read_solution(solver, planner)
+    bound, status = _tighter(float(solver.objective_value), float(solver.best_objective_bound),
+                             routes, status)
     return _result(problem, instance, params, created, placements, meals, status,
-                   float(solver.objective_value), float(solver.best_objective_bound), seconds,
+                   float(solver.objective_value), bound, seconds,
                    value_total, clock_stop, heuristic_warnings(heuristic))
+
+
+def _route_bound(instance: Instance, params: SolveParams, baseline: Baseline,
+                 heuristic: HeuristicResult | None, clock: SolveClock) -> RouteBound | None:
+    """The route relaxation's bound on ``ROUTE_BOUND_SHARE`` of the limit, from the
+    heuristic's days; ``None`` when it is left out (no share, a re-plan, no agenda)."""
+    if ROUTE_BOUND_SHARE <= 0 or baseline.previous or heuristic is None or not heuristic.complete:
+        return None
+    work = int(ROUTE_BOUND_SHARE * float(params.time_limit) * EXTENSIONS_PER_SECOND)
+    result = route_bound(instance, work=work, out_of_time=lambda: clock.left() <= 0,
+                         routes=plan_routes(heuristic.days))
+    log.info("route bound: %s (relaxation %s, converged %s, %s extensions, %s rounds)",
+             result.bound, result.relaxation, result.converged, result.work, result.rounds)
+    return result
+
+
+def _tighter(objective: float, bound: float | None, routes: RouteBound | None,
+             status: str) -> tuple[float | None, str]:
+    """The lower of CP-SAT's bound and the route relaxation's, and the status it gives: an
+    agenda that reaches the bound (the objective is whole) is proven optimal."""
+    if routes is None or routes.bound is None:
+        return bound, status
+    bound = float(routes.bound) if bound is None else min(bound, float(routes.bound))
+    if status == "feasible" and objective >= math.floor(bound):
+        status = "optimal"
+    return bound, status
 
 
 def _run_heuristic(instance: Instance, params: SolveParams, baseline: Baseline, started: float,
