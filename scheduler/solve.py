@@ -31,7 +31,7 @@ from ortools.sat.python import cp_model
 
 from .domain import Plan, Problem, SolverReport
 from .errors import InfeasibleError
-from .model.bound import EXTENSIONS_PER_SECOND, RouteBound, plan_routes, route_bound
+from .model.bound import LABEL_WORK_PER_SECOND, RouteBound, plan_routes, route_bound
 from .model.cpmodel import ChangeCosts, ModelOutOfTime, PlannerModel
 from .model.extract import Placement, build_agenda
 from .model.heuristic import WORK_PER_SECOND, HeuristicResult, solve_heuristic
@@ -53,6 +53,7 @@ from .solve_budget import (  # noqa: F401  (the budget's names stay importable f
     LARGE_MODEL_PROBING,
     ROUTE_BOUND_SHARE,
     SolveClock,
+    route_bound_seconds,
     WALL_SLACK,
     cp_model_fits,
     heuristic_islands,
@@ -362,11 +363,11 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
     size = model_size(instance)
     heuristic, cp_limit = _run_heuristic(instance, params, baseline, started, size, clock)
     clock_stop = heuristic is not None and heuristic.stopped_by_clock
-    routes = _route_bound(instance, params, baseline, heuristic, clock)
+    routes = _route_bound(instance, params, baseline, heuristic, clock,
+                          route_bound_seconds(float(params.time_limit), cp_limit))
     if routes is not None:
         clock_stop = clock_stop or routes.stopped_by_clock
-        cp_limit = max(0.5 * CP_SAT_MIN_SHARE * float(params.time_limit),
-                       cp_limit - routes.work / EXTENSIONS_PER_SECOND)
+        cp_limit -= routes.work / LABEL_WORK_PER_SECOND
         if routes.bound is not None and heuristic.complete and heuristic.objective >= routes.bound:
             placements, meals = heuristic_solution(instance, heuristic)
             return _result(problem, instance, params, created, placements, meals, "optimal",
@@ -464,15 +465,17 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
 
 
 def _route_bound(instance: Instance, params: SolveParams, baseline: Baseline,
-                 heuristic: HeuristicResult | None, clock: SolveClock) -> RouteBound | None:
-    """The route relaxation's bound on ``ROUTE_BOUND_SHARE`` of the limit, from the
+                 heuristic: HeuristicResult | None, clock: SolveClock,
+                 seconds: float) -> RouteBound | None:
+    """The route relaxation's bound on ``seconds`` nominal seconds of work, from the
     heuristic's days; ``None`` when it is left out (no share, a re-plan, no agenda)."""
-    if ROUTE_BOUND_SHARE <= 0 or baseline.previous or heuristic is None or not heuristic.complete:
+    if seconds <= 0 or baseline.previous or heuristic is None or not heuristic.complete \
+            or not instance.requests:
         return None
-    work = int(ROUTE_BOUND_SHARE * float(params.time_limit) * EXTENSIONS_PER_SECOND)
+    work = int(seconds * LABEL_WORK_PER_SECOND)
     result = route_bound(instance, work=work, out_of_time=lambda: clock.left() <= 0,
                          routes=plan_routes(heuristic.days))
-    log.info("route bound: %s (relaxation %s, converged %s, %s extensions, %s rounds)",
+    log.info("route bound: %s (relaxation %s, converged %s, %s work, %s rounds)",
              result.bound, result.relaxation, result.converged, result.work, result.rounds)
     return result
 

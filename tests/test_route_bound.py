@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from ortools.sat.python import cp_model
 
-import scheduler.solve as solve_module
+import scheduler.solve_budget as solve_budget
 from builders import day, problem, request, window
 from scheduler.domain import Objective
 from scheduler.model.bound import plan_routes, route_bound
@@ -113,10 +113,16 @@ def test_the_bound_is_never_below_the_heuristics_agenda(prob):
 
 
 def test_the_solve_uses_the_route_bound_when_it_has_a_share(monkeypatch):
-    monkeypatch.setattr(solve_module, "ROUTE_BOUND_SHARE", 0.5)
+    monkeypatch.setattr(solve_budget, "ROUTE_BOUND_SHARE", 0.5)
     prob = problem([request("r1", [window("10:00", "12:00")], value=10, place="A"),
                     request("r2", [window("12:00", "15:00")], value=10, place="B"),
                     request("r3", [window("10:00", "11:00")], value=3, place="C")])
     result = solve(prob, SolveParams(time_limit=3, seed=1, workers=1))
     assert result.status == "optimal"
     assert result.bound is not None and result.bound >= result.objective
+
+
+def test_the_route_bound_leaves_cp_sat_its_floor():
+    assert solve_budget.route_bound_seconds(10.0, 4.0) == 10.0 * solve_budget.ROUTE_BOUND_SHARE
+    assert solve_budget.route_bound_seconds(10.0, 2.0) == 1.0
+    assert solve_budget.route_bound_seconds(10.0, 0.5) == 0.0

@@ -7,7 +7,7 @@ gives a Lagrangian bound whatever the duals are,
     bound = Σ_i π_i + cap · Σ_t ν_t + Σ_d max over routes r of day d (c_r − Σ_{i∈r} π_i − ν n_r),
 
 so the bound is valid at every exact round, not only when the generation converges (then it
-equals the master's value). The work is counted in label extensions, so that a run the
+equals the master's value). The work is counted in label extensions and comparisons, so that a run the
 budget stops is repeatable; the clock stops it too.
 """
 
@@ -25,9 +25,10 @@ from .master import Column, Master
 
 log = logging.getLogger(__name__)
 
-#: Label extensions per nominal second of the budget (measured on the generated tours on the
-#: 2-core machines we test on; see BENCHMARKS.md, "Proofs").
-EXTENSIONS_PER_SECOND = 1_500_000
+#: Work (label extensions tried and labels compared) per nominal second of the budget,
+#: measured on the generated tours on the 2-core machines we test on while other work loaded
+#: them: 3.1 million a second on the 120-request tour (BENCHMARKS.md, "Proofs").
+LABEL_WORK_PER_SECOND = 4_000_000
 #: A bound this close above an integer is taken as that integer (floating point in the duals'
 #: sums; far below one objective unit).
 ROUNDING = 1e-3
@@ -47,7 +48,7 @@ class RouteBound:
     converged
         No route with a positive reduced cost is left: ``bound`` is the relaxation's optimum.
     work
-        Label extensions used.
+        Work used (extensions and dominance comparisons).
     rounds
         Master solves.
     stopped_by_clock
@@ -77,7 +78,8 @@ def route_bound(instance: Instance, *, work: int,
         The problem in integers. Change costs of a re-plan and pinned engagements are not
         seen: the bound is that of the plain problem.
     work
-        Budget in label extensions (``seconds × EXTENSIONS_PER_SECOND``).
+        Budget in work (``seconds × LABEL_WORK_PER_SECOND``): label extensions tried and labels
+        compared for dominance.
     out_of_time
         The clock: asked between and within pricings.
     routes
@@ -173,5 +175,5 @@ def plan_routes(plans) -> list[tuple[int, list[int]]]:
     return routes
 
 
-__all__ = ["EXTENSIONS_PER_SECOND", "MEAL", "PricingDay", "RouteBound", "plan_routes",
+__all__ = ["LABEL_WORK_PER_SECOND", "MEAL", "PricingDay", "RouteBound", "plan_routes",
            "route_bound"]

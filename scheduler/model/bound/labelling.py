@@ -88,7 +88,8 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
     exact
         Full dominance (a proof that no better route exists) or the fast heuristic one.
     work_left
-        Extensions allowed; beyond it :class:`OutOfWork` is raised.
+        Work allowed (extensions tried plus labels compared for dominance); beyond it
+        :class:`OutOfWork` is raised.
     routes_wanted
         At most this many routes are returned, best first.
     threshold
@@ -203,6 +204,7 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
             else:
                 new[MEMORY] = memory
             bucket = buckets[target]
+            work += len(bucket)
             if any(_dominates(old, new, credit, exact) for old in bucket):
                 continue
             kept = []
