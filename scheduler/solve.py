@@ -473,7 +473,10 @@ def _route_bound(instance: Instance, params: SolveParams, baseline: Baseline,
             or not instance.requests:
         return None
     work = int(seconds * LABEL_WORK_PER_SECOND)
-    result = route_bound(instance, work=work, out_of_time=lambda: clock.left() <= 0,
+    # On the clock it stops at half again its share, and always leaves CP-SAT its floor.
+    stop = min(clock.end - 0.5 * CP_SAT_MIN_SHARE * float(params.time_limit),
+               clock.now() + 1.5 * seconds)
+    result = route_bound(instance, work=work, out_of_time=lambda: clock.now() >= stop,
                          routes=plan_routes(heuristic.days))
     log.info("route bound: %s (relaxation %s, converged %s, %s work, %s rounds)",
              result.bound, result.relaxation, result.converged, result.work, result.rounds)
