@@ -21,7 +21,6 @@ the CP-SAT model, CP-SAT), so that the whole solve ends by ``limit + max(0.5 s, 
 from __future__ import annotations
 
 import logging
-import math
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -31,7 +30,6 @@ from ortools.sat.python import cp_model
 
 from .domain import Plan, Problem, SolverReport
 from .errors import InfeasibleError
-from .model.bound import LABEL_WORK_PER_SECOND, RouteBound, plan_routes, route_bound
 from .model.cpmodel import ChangeCosts, ModelOutOfTime, PlannerModel
 from .model.extract import Placement, build_agenda
 from .model.heuristic import WORK_PER_SECOND, HeuristicResult, solve_heuristic
@@ -53,13 +51,13 @@ from .solve_budget import (  # noqa: F401  (the budget's names stay importable f
     LARGE_MODEL_PROBING,
     ROUTE_BOUND_SHARE,
     SolveClock,
-    route_bound_seconds,
     WALL_SLACK,
     cp_model_fits,
     heuristic_islands,
     model_size,
     promised_seconds,
 )
+from .solve_route_bound import route_bound_used, run_route_bound, tighter
 
 log = logging.getLogger(__name__)
 
@@ -363,16 +361,17 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
     size = model_size(instance)
     heuristic, cp_limit = _run_heuristic(instance, params, baseline, started, size, clock)
     clock_stop = heuristic is not None and heuristic.stopped_by_clock
-    routes = _route_bound(instance, params, baseline, heuristic, clock,
-                          route_bound_seconds(float(params.time_limit), cp_limit))
+    routes = run_route_bound(instance, float(params.time_limit), cp_limit, heuristic, clock,
+                             re_planning=bool(baseline.previous))
+    # The clock stopping the route bound changes CP-SAT's budget, which a proof makes moot.
+    route_clock = routes is not None and routes.stopped_by_clock
     if routes is not None:
-        clock_stop = clock_stop or routes.stopped_by_clock
-        cp_limit -= routes.work / LABEL_WORK_PER_SECOND
+        cp_limit -= route_bound_used(routes)
         if routes.bound is not None and heuristic.complete and heuristic.objective >= routes.bound:
             placements, meals = heuristic_solution(instance, heuristic)
             return _result(problem, instance, params, created, placements, meals, "optimal",
                            float(heuristic.objective), float(routes.bound),
-                           time.perf_counter() - started, value_total, clock_stop,
+                           time.perf_counter() - started, value_total, clock_stop or route_clock,
                            heuristic_warnings(heuristic))
     planner = None
     if cp_model_fits(size, float(params.time_limit)) and clock.left() > 0:
@@ -391,9 +390,10 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
                 f"The solver found no agenda within the limit ({params.time_limit:g} s); "
                 "try a longer --time-limit.")
         placements, meals = heuristic_solution(instance, heuristic)
-        return _result(problem, instance, params, created, placements, meals, "feasible",
-                       float(heuristic.objective), None, time.perf_counter() - started,
-                       value_total, clock_stop, heuristic_warnings(heuristic))
+        bound, status = tighter(float(heuristic.objective), None, routes, "feasible")
+        return _result(problem, instance, params, created, placements, meals, status,
+                       float(heuristic.objective), bound, time.perf_counter() - started,
+                       value_total, clock_stop or route_clock, heuristic_warnings(heuristic))
 
     if heuristic is not None and heuristic.complete:
         planner.add_complete_hints(heuristic.days)
@@ -418,7 +418,7 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
     cp_clock = code not in (cp_model.OPTIMAL, cp_model.INFEASIBLE) and \
         solver.response_proto.deterministic_time < 0.99 * cp_limit and \
         solver.wall_time >= 0.9 * wall_left
-    clock_stop = clock_stop or cp_clock
+    clock_stop = clock_stop or cp_clock or (route_clock and code != cp_model.OPTIMAL)
     log.info("solve: %s in %.2f s%s", status, seconds, " (stopped by the clock)" if clock_stop else "")
 
     use_heuristic = False
@@ -438,7 +438,7 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
             else None
         if bound is not None and bound < objective:
             bound = None
-        bound, status = _tighter(objective, bound, routes, status)
+        bound, status = tighter(objective, bound, routes, status)
         return _result(problem, instance, params, created, placements, meals, status, objective, bound,
                        seconds, value_total, clock_stop, heuristic_warnings(heuristic))
 
@@ -457,42 +457,11 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
             "try a longer --time-limit.")
 
     placements, meals = read_solution(solver, planner)
-    bound, status = _tighter(float(solver.objective_value), float(solver.best_objective_bound),
-                             routes, status)
+    bound, status = tighter(float(solver.objective_value), float(solver.best_objective_bound),
+                            routes, status)
     return _result(problem, instance, params, created, placements, meals, status,
                    float(solver.objective_value), bound, seconds,
                    value_total, clock_stop, heuristic_warnings(heuristic))
-
-
-def _route_bound(instance: Instance, params: SolveParams, baseline: Baseline,
-                 heuristic: HeuristicResult | None, clock: SolveClock,
-                 seconds: float) -> RouteBound | None:
-    """The route relaxation's bound on ``seconds`` nominal seconds of work, from the
-    heuristic's days; ``None`` when it is left out (no share, a re-plan, no agenda)."""
-    if seconds <= 0 or baseline.previous or heuristic is None or not heuristic.complete \
-            or not instance.requests:
-        return None
-    work = int(seconds * LABEL_WORK_PER_SECOND)
-    # On the clock it stops at half again its share, and always leaves CP-SAT its floor.
-    stop = min(clock.end - 0.5 * CP_SAT_MIN_SHARE * float(params.time_limit),
-               clock.now() + 1.5 * seconds)
-    result = route_bound(instance, work=work, out_of_time=lambda: clock.now() >= stop,
-                         routes=plan_routes(heuristic.days))
-    log.info("route bound: %s (relaxation %s, converged %s, %s work, %s rounds)",
-             result.bound, result.relaxation, result.converged, result.work, result.rounds)
-    return result
-
-
-def _tighter(objective: float, bound: float | None, routes: RouteBound | None,
-             status: str) -> tuple[float | None, str]:
-    """The lower of CP-SAT's bound and the route relaxation's, and the status it gives: an
-    agenda that reaches the bound (the objective is whole) is proven optimal."""
-    if routes is None or routes.bound is None:
-        return bound, status
-    bound = float(routes.bound) if bound is None else min(bound, float(routes.bound))
-    if status == "feasible" and objective >= math.floor(bound):
-        status = "optimal"
-    return bound, status
 
 
 def _run_heuristic(instance: Instance, params: SolveParams, baseline: Baseline, started: float,

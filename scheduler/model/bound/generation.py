@@ -26,9 +26,11 @@ from .master import Column, Master
 log = logging.getLogger(__name__)
 
 #: Work (label extensions tried and labels compared) per nominal second of the budget,
-#: measured on the generated tours on the 2-core machines we test on while other work loaded
-#: them: 3.1 million a second on the 120-request tour (BENCHMARKS.md, "Proofs").
-LABEL_WORK_PER_SECOND = 4_000_000
+#: measured on the 2-core machines we test on while other work loaded them: 3.1 million a
+#: second on the 120-request tour, 0.24-0.6 million on a 14-request test tour whose labels
+#: are costlier (BENCHMARKS.md, "Proofs"). Set low, so that the budget rather than the clock
+#: ends it on small tours.
+LABEL_WORK_PER_SECOND = 1_000_000
 #: A bound this close above an integer is taken as that integer (floating point in the duals'
 #: sums; far below one objective unit).
 ROUNDING = 1e-3
@@ -69,7 +71,7 @@ class RouteBound:
 def route_bound(instance: Instance, *, work: int,
                 out_of_time: Callable[[], bool] = lambda: False,
                 routes: Iterable[tuple[int, Sequence[int]]] = (),
-                ng_size: int = NG_SIZE) -> RouteBound:
+                target: int | None = None, ng_size: int = NG_SIZE) -> RouteBound:
     """Bound the instance's objective from above by column generation over day routes.
 
     Parameters
@@ -85,6 +87,9 @@ def route_bound(instance: Instance, *, work: int,
     routes
         Known day routes to start from, as (day index, request indices in visiting order),
         such as the heuristic's agenda.
+    target
+        The objective of a known agenda: the generation stops as soon as the bound reaches
+        it (the agenda is then proven optimal).
     ng_size
         Size of the ng-neighbourhoods (elementarity is relaxed outside them).
     """
@@ -143,7 +148,7 @@ def route_bound(instance: Instance, *, work: int,
                   total if exact else None, added, [bin(c).count("1") for c in critical])
         if exact:
             best = total if best is None else min(best, total)
-            if not added:
+            if not added or (target is not None and math.floor(best + ROUNDING) <= target):
                 converged = True
                 break
             exact = False
