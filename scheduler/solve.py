@@ -50,6 +50,7 @@ from .solve_budget import (  # noqa: F401  (the budget's names stay importable f
     LARGE_MODEL,
     LARGE_MODEL_IGNORED_SUBSOLVERS,
     LARGE_MODEL_PROBING,
+    ROUTE_BOUND_SHARE,
     SolveClock,
     WALL_SLACK,
     cp_model_fits,
@@ -57,6 +58,7 @@ from .solve_budget import (  # noqa: F401  (the budget's names stay importable f
     model_size,
     promised_seconds,
 )
+from .solve_route_bound import route_bound_used, run_route_bound, tighter
 
 log = logging.getLogger(__name__)
 
@@ -363,6 +365,18 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
     size = model_size(instance)
     heuristic, cp_limit = _run_heuristic(instance, params, baseline, started, size, clock)
     clock_stop = heuristic is not None and heuristic.stopped_by_clock
+    routes = run_route_bound(instance, float(params.time_limit), cp_limit, heuristic, clock,
+                             re_planning=bool(baseline.previous))
+    # The clock stopping the route bound changes CP-SAT's budget, which a proof makes moot.
+    route_clock = routes is not None and routes.stopped_by_clock
+    if routes is not None:
+        cp_limit -= route_bound_used(routes)
+        if routes.bound is not None and heuristic.complete and heuristic.objective >= routes.bound:
+            placements, meals = heuristic_solution(instance, heuristic)
+            return _result(problem, instance, params, created, placements, meals, "optimal",
+                           float(heuristic.objective), float(routes.bound),
+                           time.perf_counter() - started, value_total, clock_stop or route_clock,
+                           heuristic_warnings(heuristic))
     planner = None
     if cp_model_fits(size, float(params.time_limit)) and clock.left() > 0:
         try:
@@ -380,9 +394,10 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
                 f"The solver found no agenda within the limit ({params.time_limit:g} s); "
                 "try a longer --time-limit.")
         placements, meals = heuristic_solution(instance, heuristic)
-        return _result(problem, instance, params, created, placements, meals, "feasible",
-                       float(heuristic.objective), None, time.perf_counter() - started,
-                       value_total, clock_stop, heuristic_warnings(heuristic))
+        bound, status = tighter(float(heuristic.objective), None, routes, "feasible")
+        return _result(problem, instance, params, created, placements, meals, status,
+                       float(heuristic.objective), bound, time.perf_counter() - started,
+                       value_total, clock_stop or route_clock, heuristic_warnings(heuristic))
 
     if heuristic is not None and heuristic.complete:
         planner.add_complete_hints(heuristic.days)
@@ -416,7 +431,7 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
     cp_clock = code not in (cp_model.OPTIMAL, cp_model.INFEASIBLE) and \
         solver.response_proto.deterministic_time < 0.99 * cp_limit and \
         solver.wall_time >= 0.9 * wall_left
-    clock_stop = clock_stop or cp_clock
+    clock_stop = clock_stop or cp_clock or (route_clock and code != cp_model.OPTIMAL)
     log.info("solve: %s in %.2f s%s", status, seconds, " (stopped by the clock)" if clock_stop else "")
 
     use_heuristic = False
@@ -436,6 +451,7 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
             else None
         if bound is not None and bound < objective:
             bound = None
+        bound, status = tighter(objective, bound, routes, status)
         return _result(problem, instance, params, created, placements, meals, status, objective, bound,
                        seconds, value_total, clock_stop, heuristic_warnings(heuristic))
 
@@ -460,8 +476,10 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
             "try a longer --time-limit.")
 
     placements, meals = read_solution(solver, planner)
+    bound, status = tighter(float(solver.objective_value), float(solver.best_objective_bound),
+                            routes, status)
     return _result(problem, instance, params, created, placements, meals, status,
-                   float(solver.objective_value), float(solver.best_objective_bound), seconds,
+                   float(solver.objective_value), bound, seconds,
                    value_total, clock_stop, heuristic_warnings(heuristic))
 
 

@@ -1,0 +1,184 @@
+"""Column generation over day routes: the bound of the route relaxation within a budget.
+
+Each round solves the master program (:mod:`.master`), then prices every day: first with the
+fast heuristic dominance, and when that finds nothing with the exact one. An exact round
+gives a Lagrangian bound whatever the duals are,
+
+    bound = Σ_i π_i + cap · Σ_t ν_t + Σ_d max over routes r of day d (c_r − Σ_{i∈r} π_i − ν n_r),
+
+so the bound is valid at every exact round, not only when the generation converges (then it
+equals the master's value). The work is counted in label extensions and comparisons, so that a run the
+budget stops is repeatable; the clock stops it too.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Sequence
+
+from ..instance import Instance
+from .days import MEAL, NG_SIZE, PricingDay, pricing_day
+from .labelling import OutOfTime, OutOfWork, price_day
+from .master import Column, Master
+
+log = logging.getLogger(__name__)
+
+#: Work (label extensions tried and labels compared) per nominal second of the budget,
+#: measured on the 2-core machines we test on while other work loaded them: 3.1 million a
+#: second on the 120-request tour, 0.24-0.6 million on a 14-request test tour whose labels
+#: are costlier (BENCHMARKS.md, "Proofs"). Set low, so that the budget rather than the clock
+#: ends it on small tours.
+LABEL_WORK_PER_SECOND = 1_000_000
+#: A bound this close above an integer is taken as that integer (floating point in the duals'
+#: sums; far below one objective unit).
+ROUNDING = 1e-3
+
+
+@dataclass
+class RouteBound:
+    """What the route relaxation gave.
+
+    Attributes
+    ----------
+    bound
+        The best bound of an exact round, rounded down to the objective's integers; ``None``
+        when no exact round ended within the budget.
+    relaxation
+        The master's last value (a bound only once ``converged``).
+    converged
+        No route with a positive reduced cost is left: ``bound`` is the relaxation's optimum.
+    work
+        Work used (extensions and dominance comparisons).
+    rounds
+        Master solves.
+    stopped_by_clock
+        The clock, not the work budget, ended it.
+    columns
+        Every route the master holds.
+    """
+
+    bound: int | None
+    relaxation: float | None
+    converged: bool
+    work: int
+    rounds: int
+    stopped_by_clock: bool = False
+    columns: list[Column] = field(default_factory=list)
+
+
+def route_bound(instance: Instance, *, work: int,
+                out_of_time: Callable[[], bool] = lambda: False,
+                routes: Iterable[tuple[int, Sequence[int]]] = (),
+                target: int | None = None, ng_size: int = NG_SIZE) -> RouteBound:
+    """Bound the instance's objective from above by column generation over day routes.
+
+    Parameters
+    ----------
+    instance
+        The problem in integers. Change costs of a re-plan and pinned engagements are not
+        seen: the bound is that of the plain problem.
+    work
+        Budget in work (``seconds × LABEL_WORK_PER_SECOND``): label extensions tried and labels
+        compared for dominance.
+    out_of_time
+        The clock: asked between and within pricings.
+    routes
+        Known day routes to start from, as (day index, request indices in visiting order),
+        such as the heuristic's agenda.
+    target
+        The objective of a known agenda: the generation stops as soon as the bound reaches
+        it (the agenda is then proven optimal).
+    ng_size
+        Size of the ng-neighbourhoods (elementarity is relaxed outside them).
+    """
+    days = [pricing_day(instance, day.index, ng_size) for day in instance.days]
+    parts: dict[int, list[int]] = {}
+    for day in instance.days:
+        parts.setdefault(day.date_index, []).append(day.index)
+    split = {tour_day: members for tour_day, members in parts.items() if len(members) > 1}
+    penalty = 2.0 * instance.value_weight * sum(r.value for r in instance.requests) + 1e6
+    master = Master(days, [r.mandatory for r in instance.requests], instance.cap, split, penalty)
+    node_of = [{request: node for node, request in enumerate(day.requests) if request >= 0}
+               for day in days]
+    for day in days:
+        master.add(day, ())
+    for day_index, requests in routes:
+        nodes = [node_of[day_index].get(r) for r in requests]
+        if all(n is not None for n in nodes) and nodes:
+            master.add(days[day_index], tuple(nodes))
+
+    critical = [0] * len(days)
+    used = rounds = 0
+    best: float | None = None
+    converged = clock = False
+    exact = False
+    while True:
+        if out_of_time():
+            clock = True
+            break
+        request_duals, day_duals, cap_duals = master.solve()
+        rounds += 1
+        total = sum(request_duals) + master.cap_term(cap_duals)
+        added = 0
+        try:
+            for day in days:
+                duals = [request_duals[r] if r >= 0 else 0.0 for r in day.requests]
+                while True:
+                    priced = price_day(day, duals, cap_duals.get(day.day.index, 0.0), exact,
+                                       work - used, threshold=day_duals[day.day.index] + 1e-6,
+                                       out_of_time=out_of_time, critical=critical[day.day.index])
+                    used += priced.work
+                    repeated = _repeated(priced.routes)
+                    if not repeated:
+                        break
+                    critical[day.day.index] |= repeated
+                if exact:
+                    total += priced.best
+                for _, nodes in priced.routes:
+                    added += master.add(day, nodes)
+        except OutOfWork:
+            break
+        except OutOfTime:
+            clock = True
+            break
+        log.debug("route bound: round %s, %s extensions, master %.0f, exact %s, bound %s, "
+                  "added %s, critical %s", rounds, used, master.value, exact,
+                  total if exact else None, added, [bin(c).count("1") for c in critical])
+        if exact:
+            best = total if best is None else min(best, total)
+            if not added or (target is not None and math.floor(best + ROUNDING) <= target):
+                converged = True
+                break
+            exact = False
+        elif not added:
+            exact = True
+    bound = None if best is None else math.floor(best + ROUNDING)
+    return RouteBound(bound, master.value, converged, used, rounds, clock, list(master.columns))
+
+
+def _repeated(routes) -> int:
+    """Bit mask of the nodes some route visits more than once."""
+    mask = 0
+    for _, nodes in routes:
+        seen = 0
+        for node in nodes:
+            if seen >> node & 1:
+                mask |= 1 << node
+            seen |= 1 << node
+    return mask
+
+
+def plan_routes(plans) -> list[tuple[int, list[int]]]:
+    """The heuristic's day plans as routes: in-person engagements in their order, remote ones
+    at their start."""
+    routes = []
+    for plan in plans:
+        ordered = sorted(plan.starts.items(), key=lambda item: (item[1], item[0]))
+        routes.append((plan.day, [index for index, _ in ordered]))
+    return routes
+
+
+__all__ = ["LABEL_WORK_PER_SECOND", "MEAL", "PricingDay", "RouteBound", "plan_routes",
+           "route_bound"]

@@ -1,0 +1,239 @@
+"""Pricing by labelling: the routes of one day with the highest reduced cost.
+
+A label is a partial route from the day's start place: its reduced cost so far, the minute
+the guest is free again, the last place an engagement was at and when a leg from it could
+start at the earliest (remote calls and the meal in between delay the leg, never the other
+way round), how many engagements and engagement minutes it holds, its ng-memory (the nodes
+it may not visit again), whether it had the meal and whether it has an in-person engagement.
+Extending a label follows the model's rules in time (set-up, buffer, travel, start ranges,
+the time step) and the day's cap and minute limit; the meal, when modelled, is a node every
+finished route holds. Labels are processed in order of the minute they are free, and a label
+another one dominates (better or equal in every resource) is dropped.
+
+``exact=False`` prices heuristically: dominance on cost and time alone, which loses routes
+but finds good ones fast. Only ``exact=True`` runs prove that no better route exists, and
+only they give a bound.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+from typing import Callable
+
+from .days import IN_PERSON, MEAL, PricingDay
+
+# The fields of a label (a list, for speed).
+COST, FREE, LEG_READY, PLACE, COUNT, MINUTES, MEMORY, ATE, WORKED, NODE, PREVIOUS, DEAD = range(12)
+
+
+@dataclass(frozen=True, slots=True)
+class Priced:
+    """The result of pricing one day: its best routes and the best reduced cost of any route
+    (``None`` when the pricing was not exact, or stopped on its budget)."""
+
+    routes: list[tuple[float, tuple[int, ...]]]  # (reduced cost, nodes in order), best first
+    best: float | None
+    work: int
+
+
+class OutOfWork(Exception):
+    """The pricing ran out of its budget of extensions."""
+
+
+class OutOfTime(Exception):
+    """The pricing was stopped by the clock."""
+
+
+#: Extensions between two looks at the clock.
+CLOCK_EVERY = 20_000
+
+
+def earliest_start(ranges, on_grid: bool, step: int, minute: int) -> int | None:
+    """The first start in ``ranges`` at or after ``minute`` (on the step when ``on_grid``)."""
+    if on_grid and minute % step:
+        minute += step - minute % step
+    for low, high in ranges:
+        if minute <= high:
+            return low if minute < low else minute
+    return None
+
+
+def _dominates(first: list, second: list, credit: float, exact: bool) -> bool:
+    cost = first[COST]
+    if first[WORKED] and not second[WORKED]:
+        cost -= credit
+    if cost < second[COST] - 1e-9 or first[FREE] > second[FREE] or first[ATE] < second[ATE]:
+        return False
+    if not exact:
+        return True
+    return (first[LEG_READY] <= second[LEG_READY] and first[PLACE] == second[PLACE]
+            and first[COUNT] <= second[COUNT] and first[MINUTES] <= second[MINUTES]
+            and first[MEMORY] & ~second[MEMORY] == 0)
+
+
+def price_day(day: PricingDay, duals: list[float], item_price: float, exact: bool,
+              work_left: int, routes_wanted: int = 12, threshold: float = 1e-6,
+              out_of_time: Callable[[], bool] = lambda: False, critical: int = 0) -> Priced:
+    """Routes of ``day`` whose reduced cost is above ``threshold``.
+
+    Parameters
+    ----------
+    day
+        The day's pricing data.
+    duals
+        By node: the master's price of serving that request (0 for the meal).
+    item_price
+        The master's price of one more engagement on this day (the cap of a split day).
+    exact
+        Full dominance (a proof that no better route exists) or the fast heuristic one.
+    work_left
+        Work allowed (extensions tried plus labels compared for dominance); beyond it
+        :class:`OutOfWork` is raised.
+    routes_wanted
+        At most this many routes are returned, best first.
+    threshold
+        Only routes with a reduced cost above it are returned.
+    out_of_time
+        Asked every few thousand extensions; when it answers True, :class:`OutOfTime` is raised.
+    critical
+        Bit mask of nodes a route never visits twice, beside the ng-memory (nodes found on
+        cycles of earlier pricings: the decremental relaxation of elementarity).
+    """
+    size = day.size
+    profit = [day.profit[n] - duals[n] - (item_price if day.kind[n] != MEAL else 0.0)
+              for n in range(size)]
+    kind, place, setup, duration = day.kind, day.place, day.setup, day.duration
+    occupancy, ranges, on_grid, ng = day.occupancy, day.ranges, day.on_grid, day.ng
+    successors, travel = day.successors, day.travel
+    arc_cost, credit, buffer, step = day.arc_cost, day.buffer_credit, day.buffer, day.step
+    cap = day.cap
+    minutes_cap = day.minutes_cap if day.minutes_cap is not None else 1 << 30
+    balance = day.balance_weight
+    start_place, end_place = day.day.start_place, day.day.end_place
+    need_meal = 1 if day.has_meal else 0
+    # What the rest of a route can add at most: the best positive profits of nodes it may
+    # still visit (not in its memory, latest start not passed), as many as the cap and the
+    # shortest engagement leave room for. A label that cannot beat the best route so far is
+    # dropped.
+    ranked = sorted((n for n in range(size) if profit[n] > balance and kind[n] != MEAL),
+                    key=lambda n: -profit[n])
+    latest = [ranges[n][-1][1] - setup[n] for n in range(size)]
+    shortest = min((occupancy[n] for n in ranked), default=1) or 1
+    day_end = day.day.end
+    floor_cost = threshold
+    start = [0.0, day.day.start, day.day.start, start_place, 0, 0, 0, 0, False, size, None, False]
+    buckets: list[list[list]] = [[] for _ in range(size + 1)]
+    buckets[size].append(start)
+    queue = [(day.day.start, 0, start)]
+    serial = 1
+    work = 0
+    next_check = CLOCK_EVERY
+    finished: list[tuple[float, list]] = []
+    while queue:
+        _, _, label = heapq.heappop(queue)
+        if label[DEAD]:
+            continue
+        node = label[NODE]
+        if label[ATE] >= need_meal:
+            final = label[COST] - arc_cost * travel[label[PLACE]][end_place]
+            finished.append((final, label))
+            if final > floor_cost:
+                floor_cost = final
+        room = min(cap - label[COUNT], (day_end - label[FREE]) // shortest + 1)
+        hope = label[COST] + credit
+        if room > 0:
+            free_now, memory_now = label[FREE], label[MEMORY]
+            for n in ranked:
+                if latest[n] >= free_now and not memory_now >> n & 1:
+                    hope += profit[n] - balance
+                    room -= 1
+                    if not room:
+                        break
+        if hope <= floor_cost:
+            continue
+        free, leg_ready, at = label[FREE], label[LEG_READY], label[PLACE]
+        count, minutes, memory, ate, worked = label[COUNT], label[MINUTES], label[MEMORY], \
+            label[ATE], label[WORKED]
+        work += len(successors[node])
+        if work > work_left:
+            raise OutOfWork
+        if work > next_check:
+            next_check = work + CLOCK_EVERY
+            if out_of_time():
+                raise OutOfTime
+        for target in successors[node]:
+            if memory >> target & 1:
+                continue
+            target_kind = kind[target]
+            if target_kind == MEAL:
+                if ate:
+                    continue
+                begin = earliest_start(ranges[target], False, step, free)
+                if begin is None:
+                    continue
+                new = [label[COST], begin + duration[target], leg_ready + occupancy[target], at,
+                       count, minutes, memory, 1, worked, target, label, False]
+            else:
+                if count >= cap or minutes + duration[target] > minutes_cap:
+                    continue
+                gain = profit[target] - balance * (2 * count + 1)
+                if target_kind == IN_PERSON:
+                    moving = travel[at][place[target]]
+                    ready = leg_ready + moving
+                    begin = earliest_start(ranges[target], on_grid[target], step,
+                                           (ready if ready > free else free) + setup[target])
+                    if begin is None:
+                        continue
+                    gain -= arc_cost * moving
+                    if not worked:
+                        gain += credit
+                    end = begin + duration[target] + buffer
+                    new = [label[COST] + gain, end, end, place[target], count + 1,
+                           minutes + duration[target], 0, ate, True, target, label, False]
+                else:
+                    begin = earliest_start(ranges[target], on_grid[target], step,
+                                           free + setup[target])
+                    if begin is None:
+                        continue
+                    new = [label[COST] + gain, begin + duration[target] + buffer,
+                           leg_ready + occupancy[target], at, count + 1,
+                           minutes + duration[target], 0, ate, worked, target, label, False]
+            if target_kind != MEAL:
+                new[MEMORY] = (memory & (ng[target] | critical)) | (1 << target)
+            else:
+                new[MEMORY] = memory
+            bucket = buckets[target]
+            work += len(bucket)
+            if any(_dominates(old, new, credit, exact) for old in bucket):
+                continue
+            kept = []
+            for old in bucket:
+                if _dominates(new, old, credit, exact):
+                    old[DEAD] = True
+                else:
+                    kept.append(old)
+            kept.append(new)
+            buckets[target] = kept
+            heapq.heappush(queue, (new[FREE], serial, new))
+            serial += 1
+    finished.sort(key=lambda item: -item[0])
+    # Labels at or below the threshold were dropped: the best route is then known only to
+    # lie at or below it, which is what a bound needs.
+    best = max(finished[0][0], threshold) if finished else threshold
+    routes = []
+    seen = set()
+    for cost, label in finished:
+        if cost <= threshold or len(routes) >= routes_wanted:
+            break
+        nodes = []
+        while label[NODE] != size:
+            nodes.append(label[NODE])
+            label = label[PREVIOUS]
+        nodes.reverse()
+        key = tuple(sorted(nodes))
+        if key in seen:
+            continue
+        seen.add(key)
+        routes.append((cost, tuple(nodes)))
+    return Priced(routes, best if exact else None, work)

@@ -1,0 +1,54 @@
+"""The route relaxation's bound inside a solve: its share of the limit, its clock, and how it
+tightens the bound and the status of the result."""
+
+from __future__ import annotations
+
+import logging
+import math
+
+from .model.bound import LABEL_WORK_PER_SECOND, RouteBound, plan_routes, route_bound
+from .model.heuristic import HeuristicResult
+from .model.instance import Instance
+from .solve_budget import CP_SAT_MIN_SHARE, SolveClock, route_bound_seconds
+
+log = logging.getLogger(__name__)
+
+
+def run_route_bound(instance: Instance, time_limit: float, cp_seconds: float,
+                    heuristic: HeuristicResult | None, clock: SolveClock,
+                    re_planning: bool) -> RouteBound | None:
+    """The route relaxation's bound from the heuristic's days, on the work of
+    :func:`route_bound_seconds` (``cp_seconds``: CP-SAT's budget before it).
+
+    Returns ``None`` when it is left out: no share, a re-plan (its change costs are not
+    in the relaxation), or no complete agenda to start from. On the clock it stops at half
+    again its share, and always leaves CP-SAT half of ``CP_SAT_MIN_SHARE``.
+    """
+    seconds = route_bound_seconds(time_limit, cp_seconds)
+    if seconds <= 0 or re_planning or heuristic is None or not heuristic.complete \
+            or not instance.requests:
+        return None
+    stop = min(clock.end - 0.5 * CP_SAT_MIN_SHARE * float(time_limit), clock.now() + 1.5 * seconds)
+    result = route_bound(instance, work=int(seconds * LABEL_WORK_PER_SECOND),
+                         out_of_time=lambda: clock.now() >= stop,
+                         routes=plan_routes(heuristic.days), target=heuristic.objective)
+    log.info("route bound: %s (relaxation %s, converged %s, %s work, %s rounds)",
+             result.bound, result.relaxation, result.converged, result.work, result.rounds)
+    return result
+
+
+def route_bound_used(routes: RouteBound | None) -> float:
+    """Nominal seconds of work the route bound used (to come off CP-SAT's budget)."""
+    return 0.0 if routes is None else routes.work / LABEL_WORK_PER_SECOND
+
+
+def tighter(objective: float, bound: float | None, routes: RouteBound | None,
+            status: str) -> tuple[float | None, str]:
+    """The lower of CP-SAT's bound and the route relaxation's, and the status it gives: an
+    agenda that reaches the bound (the objective is whole) is proven optimal."""
+    if routes is None or routes.bound is None:
+        return bound, status
+    bound = float(routes.bound) if bound is None else min(bound, float(routes.bound))
+    if status == "feasible" and objective >= math.floor(bound):
+        status = "optimal"
+    return bound, status

@@ -1,0 +1,128 @@
+"""The route relaxation's bound: labelling on hand-made days, and never below an agenda."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from ortools.sat.python import cp_model
+
+import scheduler.solve_budget as solve_budget
+from builders import day, problem, request, window
+from scheduler.domain import Objective
+from scheduler.model.bound import plan_routes, route_bound
+from scheduler.model.bound.days import MEAL, pricing_day
+from scheduler.model.bound.labelling import earliest_start, price_day
+from scheduler.model.cpmodel import PlannerModel
+from scheduler.model.heuristic import WORK_PER_SECOND, solve_heuristic
+from scheduler.model.instance import build_instance
+from scheduler.solve import SolveParams, solve
+from test_properties import tours
+
+VALUE_ONLY = Objective(value_weight=1, travel_weight=0, span_weight=0)
+
+
+def _best_route(prob, **kw):
+    instance = build_instance(prob)
+    pricing = pricing_day(instance, 0)
+    priced = price_day(pricing, [0.0] * pricing.size, 0.0, True, 10**7, **kw)
+    ids = [[instance.requests[pricing.requests[n]].id if pricing.kind[n] != MEAL else "meal"
+            for n in nodes] for _, nodes in priced.routes]
+    return priced, ids
+
+
+def test_earliest_start_keeps_ranges_and_the_step():
+    assert earliest_start(((600, 620), (700, 800)), False, 5, 590) == 600
+    assert earliest_start(((600, 620), (700, 800)), False, 5, 621) == 700
+    assert earliest_start(((600, 620), (700, 800)), True, 5, 703) == 705
+    assert earliest_start(((600, 620),), False, 5, 621) is None
+
+
+def test_two_requests_that_do_not_fit_together_are_never_one_route():
+    # r1 fills 10:00-11:00 at A; r2 must end by 12:00 at B, 20 minutes away: 11:20-12:20 is late.
+    prob = problem([request("r1", [window("10:00", "11:00")], value=10, place="A"),
+                    request("r2", [window("10:30", "12:00")], value=7, place="B")],
+                   objective=VALUE_ONLY)
+    priced, ids = _best_route(prob)
+    assert priced.best == 10
+    assert ids[0] == ["r1"]
+    assert all(set(route) != {"r1", "r2"} for route in ids)
+
+
+def test_travel_and_span_are_charged_on_the_arcs():
+    # Value 10 each (10,000 units), 20 minutes each way: H -> A -> B -> H is 60 minutes of
+    # travel (600 units) and a span of at least 60 + 60 + 60 minutes less one buffer of 0.
+    prob = problem([request("r1", [window("10:00", "12:00")], value=10, place="A"),
+                    request("r2", [window("12:00", "15:00")], value=10, place="B")])
+    priced, ids = _best_route(prob)
+    assert ids[0] == ["r1", "r2"]
+    assert priced.best == 20_000 - 10 * 60 - (60 + 60 + 60)
+
+
+def test_the_meal_and_remote_calls_take_their_time():
+    # A 60-minute meal between 12:00 and 13:00 leaves no room for a call fixed at 12:30.
+    prob = problem([request("call", [window("12:30", "13:00")], duration=30, value=5,
+                            remote="phone")],
+                   days=[day(meal=("12:00", "13:00", 60))], objective=VALUE_ONLY)
+    priced, ids = _best_route(prob, threshold=-1.0)
+    assert priced.best == 0  # only the meal: the call cannot be placed
+    assert ids == [["meal"]]
+
+
+def test_the_cap_limits_a_route():
+    requests = [request(f"r{i}", [window("09:00", "19:00")], duration=20, value=5, place="A")
+                for i in range(5)]
+    priced, ids = _best_route(problem(requests, cap=3, objective=VALUE_ONLY))
+    assert priced.best == 15 and len(ids[0]) == 3
+
+
+def _cp_optimum(instance):
+    planner = PlannerModel(instance)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 20
+    solver.parameters.num_workers = 1
+    code = solver.solve(planner.model)
+    if code == cp_model.OPTIMAL:
+        return solver.objective_value
+    return None
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(tours())
+def test_the_bound_is_never_below_the_proven_optimum(prob):
+    instance = build_instance(prob)
+    if not instance.requests:
+        return
+    optimum = _cp_optimum(instance)
+    result = route_bound(instance, work=5_000_000)
+    assert result.bound is not None and result.converged
+    if optimum is not None:
+        assert result.bound >= optimum
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(tours())
+def test_the_bound_is_never_below_the_heuristics_agenda(prob):
+    instance = build_instance(prob)
+    if not instance.requests:
+        return
+    found = solve_heuristic(instance, seed=1, work=WORK_PER_SECOND // 10)
+    if found is None or not found.complete:
+        return
+    result = route_bound(instance, work=5_000_000, routes=plan_routes(found.days))
+    assert result.bound is not None
+    assert result.bound >= found.objective
+
+
+def test_the_solve_uses_the_route_bound_when_it_has_a_share(monkeypatch):
+    monkeypatch.setattr(solve_budget, "ROUTE_BOUND_SHARE", 0.5)
+    prob = problem([request("r1", [window("10:00", "12:00")], value=10, place="A"),
+                    request("r2", [window("12:00", "15:00")], value=10, place="B"),
+                    request("r3", [window("10:00", "11:00")], value=3, place="C")])
+    result = solve(prob, SolveParams(time_limit=3, seed=1, workers=1))
+    assert result.status == "optimal"
+    assert result.bound is not None and result.bound >= result.objective
+
+
+def test_the_route_bound_leaves_cp_sat_its_floor():
+    assert solve_budget.route_bound_seconds(10.0, 4.0) == 10.0 * solve_budget.ROUTE_BOUND_SHARE
+    assert solve_budget.route_bound_seconds(10.0, 2.0) == 1.0
+    assert solve_budget.route_bound_seconds(10.0, 0.5) == 0.0
