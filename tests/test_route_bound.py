@@ -126,3 +126,18 @@ def test_the_route_bound_leaves_cp_sat_its_floor():
     assert solve_budget.route_bound_seconds(10.0, 4.0) == 10.0 * solve_budget.ROUTE_BOUND_SHARE
     assert solve_budget.route_bound_seconds(10.0, 2.0) == 1.0
     assert solve_budget.route_bound_seconds(10.0, 0.5) == 0.0
+
+
+def test_a_delegations_guests_each_have_their_own_cap_in_the_bound():
+    """Two guests on one date, a cap of one engagement a day: each serves one, so the bound
+    must allow two on that date (a cap shared across guests would cut it below the agenda)."""
+    from delegation_cases import delegation
+
+    reqs = [request(f"r{i}", [window("09:00", "17:00")], place="A", value=10, guests=(guest,))
+            for i, guest in enumerate(("anna", "boris"))]
+    prob = delegation(reqs, cap=1)
+    instance = build_instance(prob)
+    found = solve(prob, SolveParams(time_limit=2.0, seed=0, workers=1))
+    assert len(found.plan.engagements) == 2
+    result = route_bound(instance, work=5_000_000)
+    assert result.bound is not None and result.bound >= found.objective

@@ -94,10 +94,9 @@ def route_bound(instance: Instance, *, work: int,
         Size of the ng-neighbourhoods (elementarity is relaxed outside them).
     """
     days = [pricing_day(instance, day.index, ng_size) for day in instance.days]
-    parts: dict[int, list[int]] = {}
-    for day in instance.days:
-        parts.setdefault(day.date_index, []).append(day.index)
-    split = {tour_day: members for tour_day, members in parts.items() if len(members) > 1}
+    # The parts of one guest's day share its cap (a delegation's guests each have their own).
+    parts = {tuple(instance.siblings(day.index)) for day in instance.days}
+    split = {members[0]: list(members) for members in sorted(parts) if len(members) > 1}
     penalty = 2.0 * instance.value_weight * sum(r.value for r in instance.requests) + 1e6
     master = Master(days, [r.mandatory for r in instance.requests], instance.cap, split, penalty)
     node_of = [{request: node for node, request in enumerate(day.requests) if request >= 0}
