@@ -155,7 +155,7 @@ def report(runs: Sequence[dict[str, Any]], peers_from: Sequence[dict[str, Any]] 
                 peer = peers.get(name, {})
                 cells += [_cell(peer.get("score")), _cell(peer.get("seconds"))]
             best = max((s for s in scores if s is not None), default=None)
-            cells += [_cell(best), "–" if gap is None else f"{-gap:+.2f}",
+            cells += [_cell(best), "–" if gap is None else f"{0.0 - gap:+.2f}",
                       f"{d.get('load_before', '–')}–{d.get('load_after', '–')}"]
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
