@@ -9,10 +9,10 @@ layer and never the engine, the readers or the writers directly.
 from __future__ import annotations
 
 from .explaining import explain_request_in, unknown_request_message, unknown_resource_message
-from .exporting import export_plan, publish_plan
-from .planning import check_tour, demo_tour, plan_tour, solve_tour, write_plan_outputs
+from .exporting import delegation_lanes, export_plan, publish_plan
+from .planning import check_tour, delegation_example, demo_tour, plan_tour, solve_tour, write_plan_outputs
 from .plans import load_plan
-from .replanning import changes_text, compute_replan, read_replan_changes, replan_plan, write_replan
+from .replanning import absence_notes, changes_text, compute_replan, read_replan_changes, replan_plan, write_replan
 from .results import CheckOutcome, PlanOutcome, ReplanOutcome, Written
 from .tour_editing import (REQUEST_COLUMNS, TOUR_FILES, EditConflict, FrameText, RequestTable,
                            check_candidate, file_version, frame_text, new_tour_folder, read_frame,
@@ -34,11 +34,14 @@ __all__ = [
     "RequestTable",
     "SolveParams",
     "Written",
+    "absence_notes",
     "changes_text",
     "check_candidate",
     "adopt_plan",
     "check_tour",
     "compute_replan",
+    "delegation_example",
+    "delegation_lanes",
     "demo_tour",
     "explain_request_in",
     "export_plan",

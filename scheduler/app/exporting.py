@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..export import DEFAULT_OUTPUTS, FORMATS, write_all
+from ..domain import Plan
+from ..export.overview import LaneDay, lane_days
 from ..export.publish import PublishReport, publish
 from ..staging import staged_output
 from .plans import load_plan
@@ -64,3 +66,12 @@ def publish_plan(plan_json: str | Path, url: str, *, username: str | None = None
     """
     plan = load_plan(plan_json)
     return publish(plan, url, username=username, password=password, calendar_name=calendar_name)
+
+
+def delegation_lanes(plan: Plan) -> tuple[LaneDay, ...]:
+    """The days of a delegation's plan as the overview page (``delegation.html``) draws them:
+    a lane per guest and per resource, each block placed in percent of its day's frame.
+
+    Empty for a tour of one guest.
+    """
+    return lane_days(plan) if plan.problem.tour.is_delegation else ()

@@ -18,6 +18,7 @@ from ..model.instance import build_instance
 from ..reasons import infeasibility_reasons
 from ..planfile import read_plan, write_plan
 from ..resources import demo_tour as _bundled_demo
+from ..resources import examples_dir
 from ..solve import SolveParams, solve
 from ..staging import Stage, staged_output
 from .delegation_warnings import delegation_warnings
@@ -55,6 +56,11 @@ def mandatory_warnings(problem: Problem) -> tuple[str, ...]:
 def demo_tour() -> Path:
     """The bundled example tour folder (a week in Madrid and Barcelona)."""
     return _bundled_demo()
+
+
+def delegation_example() -> Path:
+    """The bundled example of a delegation (three guests in Brussels, an interpreter and a car)."""
+    return examples_dir() / "brussels-delegation-2019"
 
 
 def solve_tour(problem: Problem, params: SolveParams | None = None) -> PlanOutcome:

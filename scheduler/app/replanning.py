@@ -11,6 +11,7 @@ from ..export.changes_md import changes_markdown
 from ..export.updates import write_replan_outputs
 from ..io.changes import read_changes
 from ..replan import Changes, ReplanResult, replan
+from ..replan.absence import absence_notes as _absence_notes
 from ..solve import SolveParams
 from ..staging import staged_output
 from .plans import load_plan
@@ -90,3 +91,9 @@ def replan_plan(plan_json: str | Path, out_dir: str | Path, *, cancel: Iterable[
 def changes_text(result: ReplanResult) -> str:
     """What a re-plan changed, for people (the text of ``changes.md``)."""
     return changes_markdown(result)
+
+
+def absence_notes(result: ReplanResult) -> list[str]:
+    """Who a re-plan counts absent and what became of each meeting they shared, one sentence
+    each (the "Absent" part of ``changes.md``; empty when nobody is absent)."""
+    return _absence_notes(result)

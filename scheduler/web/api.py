@@ -63,10 +63,12 @@ async def create_tour(request: Request) -> Response:
         upload = form.get("tour")
         wanted = form.get("id") if isinstance(form.get("id"), str) else None
         if form.get("example"):
-            tour_id = workspace(request).add_example()
+            which = "delegation" if form.get("example") == "delegation" else "spain"
+            tour_id = workspace(request).add_example(which)
         elif upload is None or isinstance(upload, str):
             return _error(400, "bad-request", "send a zip of a tour folder in the field `tour`, "
-                                              "or `example=1` for the bundled example")
+                                              "or `example=1` for the bundled example "
+                                              "(`example=delegation`: the delegation's)")
         else:
             tour_id = workspace(request).add_from_zip(await upload.read(), wanted or None)
     except UnsafeUpload as error:
@@ -121,6 +123,7 @@ async def start_replan(request: Request) -> Response:
     if not plan_path.exists():
         return _error(409, "not-planned", "this tour has no plan to re-plan yet")
     lists = {name: body.get(name, []) for name in ("cancel", "pin", "unavailable")}
+    absent = _absences(body.get("absent", []))
     delay = body.get("delay_minutes")
     time_limit = body.get("time_limit", settings(request).replan_time_limit)
     now = body.get("now")
@@ -128,15 +131,33 @@ async def start_replan(request: Request) -> Response:
                                      for v in lists.values())
             or (now is not None and not isinstance(now, str))
             or (delay is not None and not isinstance(delay, int))
-            or not isinstance(time_limit, (int, float))):
+            or absent is None or not isinstance(time_limit, (int, float))):
         return _error(400, "bad-request", 'send {"now": "YYYY-MM-DD HH:MM", "cancel": [ids], '
-                                          '"pin": [ids], "delay_minutes": N, "time_limit": S}')
+                                          '"pin": [ids], "delay_minutes": N, "time_limit": S, '
+                                          '"absent": [id or {"guest", "from", "until", "joint"}]}')
     job, started = start_job(request, tour_id, "replan", {
         "plan_path": str(plan_path), "out_dir": str(plan_path.parent), "time_limit": float(time_limit),
-        "now": now, "delay_minutes": delay, **lists})
+        "now": now, "delay_minutes": delay, "absent": absent, **lists})
     if not started:
         return _error(409, "busy", f"the tour is busy ({job.kind}); try again when it ends")
     return JSONResponse({"status": "solving", **job.status()}, status_code=202)
+
+
+def _absences(value: Any) -> list[dict[str, str]] | None:
+    """The ``absent`` of a re-plan: member ids, or ``{"guest", "from", "until", "joint"}``
+    (the changes file's ``[[absent]]``); None when it is neither."""
+    if not isinstance(value, list):
+        return None
+    absences = []
+    for item in value:
+        if isinstance(item, str):
+            item = {"guest": item}
+        if (not isinstance(item, dict) or not isinstance(item.get("guest"), str)
+                or set(item) - {"guest", "from", "until", "joint"}
+                or not all(isinstance(v, str) for v in item.values())):
+            return None
+        absences.append(dict(item))
+    return absences
 
 
 async def events(request: Request) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from datetime import date, datetime
 from typing import Any
 
@@ -163,12 +164,64 @@ def _place_problems(problems, text: app.FrameText | None) -> tuple[dict[str, lis
     return by_field, general
 
 
+#: Labels that read differently for a delegation (``[[guests]]``): key → (label, hint).
+_DELEGATION_LABELS = {
+    "guest.name": ("Name of the delegation", "empty: the members' names"),
+    "guest.timezone": ("Time zone of the delegation's calendars", "empty: the tour's; each member has their own"),
+}
+#: What the form cannot edit and a save must keep exactly as it is.
+_KEPT_AS_WRITTEN = ("guests", "resources", "legs")
+
+
+def _members(frame: dict) -> list[dict[str, str]]:
+    """The ``[[guests]]`` of a frame as the read-only table shows them."""
+    members = []
+    for entry in frame.get("guests") or []:
+        if not isinstance(entry, dict):
+            continue
+        hours = entry.get("hours") if isinstance(entry.get("hours"), dict) else {}
+        own = []
+        if hours.get("start") or hours.get("end"):
+            own.append(f"hours {_shown(hours.get('start'), 'time') or '…'}–{_shown(hours.get('end'), 'time') or '…'}")
+        if hours.get("day"):
+            own.append(f"{len(hours['day'])} day(s) of their own hours")
+        for key, word in (("arrival", "arrives"), ("departure", "leaves")):
+            moment = entry.get(key) if isinstance(entry.get(key), dict) else {}
+            if moment.get("at"):
+                own.append(f"{word} {_shown(moment['at'], 'datetime-local').replace('T', ' ')}"
+                           f"{' at ' + str(moment['location']) if moment.get('location') else ''}")
+        if entry.get("lodging"):
+            places = ", ".join(dict.fromkeys(str(night.get("location", "")) for night in entry["lodging"]
+                                             if isinstance(night, dict)))
+            own.append(f"sleeps at {places}")
+        members.append({"id": str(entry.get("id", "")), "name": str(entry.get("name", "")),
+                        "timezone": str(entry.get("timezone", "") or "the tour's"),
+                        "own": "; ".join(own) or "the tour's days, hours and lodging"})
+    return members
+
+
+def _keeps_what_it_cannot_edit(original: dict, edited: dict) -> bool:
+    """Whether ``tour.toml`` written from ``edited`` reads back with the members, resources
+    and legs of ``original`` unchanged (the form shows them, it does not edit them)."""
+    try:
+        again = tomllib.loads(app.frame_text(edited).text)
+    except (TypeError, ValueError, tomllib.TOMLDecodeError):
+        return False
+    return all(again.get(key) == original.get(key) for key in _KEPT_AS_WRITTEN)
+
+
 def _context(frame: dict, version: str, by_field: dict[str, list[str]], general: list[str]) -> dict:
+    delegation = bool(frame.get("guests"))
     sections = []
     for title, prefixes in SECTIONS:
-        fields = [{"name": key, "label": label, "type": kind, "hint": hint,
-                   "value": _shown(_get(frame, key), kind), "problems": by_field.get(key, [])}
-                  for key, label, kind, hint in FIELDS if key.startswith(prefixes)]
+        fields = []
+        for key, label, kind, hint in FIELDS:
+            if not key.startswith(prefixes):
+                continue
+            if delegation and key in _DELEGATION_LABELS:
+                label, hint = _DELEGATION_LABELS[key]
+            fields.append({"name": key, "label": label, "type": kind, "hint": hint,
+                           "value": _shown(_get(frame, key), kind), "problems": by_field.get(key, [])})
         sections.append({"title": title, "fields": fields})
     arrays = []
     for array, columns in ARRAYS.items():
@@ -180,7 +233,10 @@ def _context(frame: dict, version: str, by_field: dict[str, list[str]], general:
                                    "value": _shown(row.get(column) if isinstance(row, dict) else None, kind),
                                    "problems": by_field.get(f"{array}.{i}.{column}", [])}
                                   for column, label, kind in columns] for i, row in enumerate(rows)]})
-    return {"sections": sections, "arrays": arrays, "version": version, "general": general}
+    return {"sections": sections, "arrays": arrays, "version": version, "general": general,
+            "members": _members(frame) if delegation else [],
+            "resources": [str(r.get("name") or r.get("id", "")) for r in frame.get("resources") or []
+                          if isinstance(r, dict)]}
 
 
 async def frame_page(request: Request):
@@ -201,6 +257,12 @@ async def frame_page(request: Request):
     if local:
         context = _context(edited, given_version, local, ["Some values are not of the right kind; "
                                                           "nothing was saved."])
+        return render(request, "frame.html", {**base, **context}, status_code=422)
+    if not _keeps_what_it_cannot_edit(frame, edited):
+        context = _context(edited, given_version, {}, [
+            "Nothing was saved: the form cannot write the delegation's members, the shared "
+            "resources or the booked legs of this tour.toml back as they are. Edit tour.toml "
+            "itself (or upload the tour folder again)."])
         return render(request, "frame.html", {**base, **context}, status_code=422)
     try:
         new_version, problems = app.save_frame(folder, edited, given_version)

@@ -10,12 +10,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from .. import app
+from ..errors import InputError
 from .common import form_text, redirect, render, settings, tour_dir, workspace
 
 __all__ = ["ROUTES", "SHOWN_COLUMNS"]
 
 #: The columns the table shows; the edit form has every column of the file.
-SHOWN_COLUMNS = ("id", "title", "counterpart", "location", "remote", "duration", "priority",
+SHOWN_COLUMNS = ("id", "title", "guests", "counterpart", "location", "remote", "duration", "priority",
                  "mandatory", "windows")
 _LABELS = {"id": "Id", "title": "Title", "kind": "Kind", "counterpart": "Counterpart",
            "contact_name": "Contact", "contact_email": "Contact email", "contact_phone": "Contact phone",
@@ -23,7 +24,9 @@ _LABELS = {"id": "Id", "title": "Title", "kind": "Kind", "counterpart": "Counter
            "priority": "Priority", "audience": "Audience", "mandatory": "Mandatory",
            "windows": "Windows", "fixed_start": "Fixed start", "setup_minutes": "Set-up minutes",
            "notes": "Notes", "internal_notes": "Internal notes (team only)", "value": "Value",
-           "needs": "Needs (resource ids, or kind:<kind>)"}
+           "needs": "Needs (resource ids, or kind:<kind>)", "guests": "Who goes"}
+#: How the ``guests`` cell is written (docs/delegations.md).
+GUESTS_HINT = "anna;boris: all of them, together; anna|boris: any one of them, the planner chooses"
 _NUMERIC = {"duration", "priority", "audience", "value", "setup_minutes"}
 
 
@@ -38,6 +41,16 @@ def _sort_key(column: str):
         return (0, 0.0, text.lower())
 
     return key
+
+
+def delegation_members(folder) -> list[tuple[str, str]]:
+    """The (id, name) of each ``[[guests]]`` member of the tour (none for one guest)."""
+    try:
+        frame, _ = app.read_frame(folder)
+    except InputError:
+        return []
+    return [(str(entry.get("id", "")), str(entry.get("name", ""))) for entry in frame.get("guests") or []
+            if isinstance(entry, dict)]
 
 
 def _table_context(request: Request, tour_id: str, table: app.RequestTable, problems=(),
@@ -62,7 +75,8 @@ def _table_context(request: Request, tour_id: str, table: app.RequestTable, prob
             "section": "requests", "columns": [c for c in SHOWN_COLUMNS if c in table.columns],
             "labels": _LABELS, "rows": rows, "version": table.version, "q": query, "sort": sort,
             "order": "desc" if descending else "asc", "row_problems": by_row, "general": general,
-            **extra}
+            "members": delegation_members(workspace(request).tour_dir(tour_id)),
+            "guests_hint": GUESTS_HINT, **extra}
 
 
 async def requests_page(request: Request) -> Response:
@@ -74,8 +88,12 @@ async def requests_page(request: Request) -> Response:
 
 def _edit_context(tour_id: str, request: Request, columns, row: dict, index: int | None,
                   version: str, problems: list[str]) -> dict:
+    members = delegation_members(workspace(request).tour_dir(tour_id))
+    guests_hint = (GUESTS_HINT + ". Members: " + ", ".join(f"{member_id} ({name})" for member_id, name in members)
+                   if members else GUESTS_HINT)
     fields = [{"name": c, "label": _LABELS.get(c, c), "value": row.get(c, ""),
-               "long": c in {"notes", "internal_notes", "windows", "title"}} for c in columns]
+               "long": c in {"notes", "internal_notes", "windows", "title"},
+               "hint": guests_hint if c == "guests" else ""} for c in columns]
     return {"tour_id": tour_id, "tour_name": workspace(request).info(tour_id).name,
             "section": "requests", "fields": fields, "index": index, "version": version,
             "problems": problems}
@@ -89,6 +107,8 @@ async def edit_page(request: Request) -> Response:
     for column in app.REQUEST_COLUMNS:
         if column not in columns:
             columns.append(column)
+    if "guests" not in columns and delegation_members(folder):
+        columns.insert(2, "guests")  # every request of a delegation says who goes
     which = request.path_params["index"]
     index = None if which == "new" else int(which) if which.isdigit() else -1
     if index is not None and not 0 <= index < len(table.rows):

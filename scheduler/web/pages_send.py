@@ -13,8 +13,9 @@ from starlette.routing import Route
 from .. import app
 from ..errors import PlanFileError, SchedulerError
 from .common import form_text, render, tour_dir, workspace
+from .pages_agenda import current_plan
 
-__all__ = ["DOWNLOADS", "ROUTES"]
+__all__ = ["DOWNLOADS", "MEMBER_DOWNLOADS", "ROUTES"]
 
 #: The files offered for download, with what each is for.
 DOWNLOADS = (
@@ -29,14 +30,45 @@ DOWNLOADS = (
 )
 
 
+#: Labels that read differently for a delegation: there every member is in these files.
+DELEGATION_LABELS = {
+    "agenda.ics": "The delegation's calendar (every member)",
+    "agenda-guest.pdf": "The delegation's run sheet (PDF, without internal notes)",
+    "agenda-guest.html": "The delegation's run sheet (web page, without internal notes)",
+}
+#: A delegation's files for each member, with what each is for.
+MEMBER_DOWNLOADS = (("ics", "calendar"), ("pdf", "run sheet (PDF)"), ("html", "run sheet (web page)"))
+#: The delegation's overview page (a lane per guest and per resource).
+OVERVIEW = "delegation.html"
+
+
+def _delegation_files(request: Request, tour_id: str, out) -> tuple[list[dict], list[dict]]:
+    """Each member's files and each shared resource's calendar, for a delegation's plan."""
+    plan = current_plan(request, tour_id)
+    if plan is None or not plan.problem.tour.is_delegation:
+        return [], []
+    members = []
+    for guest in plan.problem.tour.delegation:
+        files = [{"name": f"guests/{guest.id}.{suffix}", "label": label, "suffix": suffix}
+                 for suffix, label in MEMBER_DOWNLOADS if (out / "guests" / f"{guest.id}.{suffix}").is_file()]
+        members.append({"id": guest.id, "name": guest.name, "files": files})
+    resources = [{"name": f"resources/{resource.id}.ics", "label": resource.label}
+                 for resource in plan.problem.resources if (out / "resources" / f"{resource.id}.ics").is_file()]
+    return members, resources
+
+
 def _send_context(request: Request, tour_id: str, **extra) -> dict:
     out = workspace(request).out_dir(tour_id)
     files = [{"name": name, "label": label} for name, label in DOWNLOADS if (out / name).is_file()]
+    members, resources = _delegation_files(request, tour_id, out)
+    if members:
+        files = [{**file, "label": DELEGATION_LABELS.get(file["name"], file["label"])} for file in files]
     invites_dir = out / "invites"
     invites = sorted(path.name for path in invites_dir.glob("*.ics")) if invites_dir.is_dir() else []
     return {"tour_id": tour_id, "tour_name": workspace(request).info(tour_id).name, "section": "send",
             "files": files, "invites": invites, "planned": (out / "plan.json").is_file(),
-            "published": None, "problem": None, **extra}
+            "published": None, "problem": None, "members": members, "resources": resources,
+            "overview": OVERVIEW if members and (out / OVERVIEW).is_file() else None, **extra}
 
 
 async def send_page(request: Request) -> Response:

@@ -62,6 +62,8 @@ async def create_tour(request: Request) -> Response:
         how = form_text(form, "how")
         if how == "example":
             tour_id = space.add_example()
+        elif how == "delegation-example":
+            tour_id = space.add_example("delegation")
         elif how == "zip":
             upload = form.get("tour")
             if upload is None or isinstance(upload, str) or not upload.filename:
@@ -88,7 +90,7 @@ async def create_tour(request: Request) -> Response:
                       status_code=400)
     finally:
         await form.close()
-    return redirect(f"/tours/{tour_id}" if how in {"example", "zip"} else f"/tours/{tour_id}/frame",
+    return redirect(f"/tours/{tour_id}" if how in {"example", "delegation-example", "zip"} else f"/tours/{tour_id}/frame",
                     "created")
 
 

@@ -24,14 +24,26 @@ NEW_REQUEST_COLUMNS = ("id", "title", "duration", "location", "remote", "windows
 
 def _engagement_cards(plan) -> list[dict]:
     cards = []
-    for day in plan.problem.tour.days:
-        zone = plan.problem.tour.day_zone(day)  # each day in the zone it is lived in
+    tour = plan.problem.tour
+    for day in tour.days:
+        zone = tour.day_zone(day)  # each day in the zone it is lived in
         for engagement in plan.engagements_on(day.date):
             request = plan.problem.request(engagement.request_id)
             cards.append({"id": request.id, "title": request.title, "day": format_date(day.date),
                           "when": f"{format_time(engagement.start, zone)}–{format_time(engagement.end, zone)}",
-                          "place": place_name(plan.problem.locations, engagement.location, request.remote)})
+                          "place": place_name(plan.problem.locations, engagement.location, request.remote),
+                          "who": ", ".join(tour.member(g).name for g in engagement.guests)})
     return cards
+
+
+def _absent_from_form(form) -> list[dict[str, str]]:
+    """The "a member is absent" part of the form, as the changes file's ``[[absent]]``."""
+    guest = form_text(form, "absent_guest")
+    if not guest:
+        return []
+    moments = {key: form_text(form, f"absent_{key}").replace("T", " ") for key in ("from", "until")}
+    joint = "drop" if form_text(form, "absent_joint") == "drop" else "continue"
+    return [{"guest": guest, **{key: value for key, value in moments.items() if value}, "joint": joint}]
 
 
 def _versions(request: Request, tour_id: str) -> list[dict]:
@@ -49,7 +61,9 @@ async def visit_page(request: Request) -> Response:
     job = runner(request).last(tour_id, "replan-preview")
     running = runner(request).running(tour_id)
     preview = job.result if job is not None and job.state == "done" else None
+    members = [(guest.id, guest.name) for guest in plan.problem.tour.delegation] if plan is not None else []
     return render(request, "visit.html", {
+        "members": members, "absence": app.absence_notes(preview) if preview is not None else [],
         "tour_id": tour_id, "tour_name": info.name, "section": "visit", "plan": plan,
         "cards": _engagement_cards(plan) if plan is not None else [],
         "job": job, "running": running, "preview": preview,
@@ -60,12 +74,13 @@ async def visit_page(request: Request) -> Response:
 
 
 def _new_request_csv(form) -> str | None:
-    row = {column: form_text(form, f"new_{column}") for column in NEW_REQUEST_COLUMNS}
+    columns = NEW_REQUEST_COLUMNS + (("guests",) if form_text(form, "new_guests") else ())
+    row = {column: form_text(form, f"new_{column}") for column in columns}
     if not row["id"] and not row["title"]:
         return None
     row["mandatory"] = "yes" if row["mandatory"] else ""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=NEW_REQUEST_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     writer.writerow(row)
     return out.getvalue()
@@ -88,7 +103,8 @@ async def start_replan(request: Request) -> Response:
     _, started = runner(request).start(tour_id, "replan-preview", {
         "plan_path": str(plan_path), "time_limit": time_limit, "now": now or None,
         "cancel": form.getlist("cancel"), "pin": form.getlist("pin"),
-        "delay_minutes": delay_minutes, "new_requests_csv": _new_request_csv(form)})
+        "delay_minutes": delay_minutes, "new_requests_csv": _new_request_csv(form),
+        "absent": _absent_from_form(form)})
     return redirect(f"/tours/{tour_id}/visit", None if started else "busy")
 
 

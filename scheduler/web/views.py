@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from .. import app
 from ..formatting import format_date, format_duration, format_time, place_name
 
 __all__ = ["AgendaView", "DayView", "Item", "agenda_view", "diff_view"]
@@ -37,6 +38,7 @@ class DayView:
     hours_width: float
     items: tuple[Item, ...]
     engagements: tuple[dict[str, Any], ...]
+    lanes: Any = None  # a delegation's day: the overview's lanes (app.delegation_lanes)
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class AgendaView:
     ticks: tuple[tuple[str, float], ...]
     left_out: tuple[dict[str, Any], ...]
     totals: dict[str, Any] = field(default_factory=dict)
+    members: tuple[tuple[str, str], ...] = ()  # a delegation's (id, name), in the tour's order
 
 
 def _minute_of_day(moment: datetime, zone) -> int:
@@ -77,6 +80,11 @@ def agenda_view(plan) -> AgendaView:
     def where(location: str | None, remote: str | None = None) -> str:
         return place_name(problem.locations, location, remote)
 
+    def who(guest_ids) -> str:
+        return ", ".join(tour.member(guest_id).name for guest_id in guest_ids)
+
+    lanes = {lane_day.date: lane_day for lane_day in app.delegation_lanes(plan)}
+
     days = []
     for day in tour.days:
         zone = tour.day_zone(day)
@@ -93,7 +101,7 @@ def agenda_view(plan) -> AgendaView:
                          "place": where(engagement.location, request.remote),
                          "counterpart": request.counterpart, "value": request.value,
                          "mandatory": request.mandatory, "kind": request.kind,
-                         "start": engagement.start.isoformat()})
+                         "start": engagement.start.isoformat(), "who": who(engagement.guests)})
         for leg in plan.travel:
             if leg.day == day.date:
                 left, width = place(leg.depart, leg.arrive)
@@ -115,7 +123,7 @@ def agenda_view(plan) -> AgendaView:
                             f"{f' ({zone.key})' if several_zones else ''}, from "
                             f"{where(day.start_location)} to {where(day.end_location)}",
                             hours_left, hours_width, tuple(sorted(items, key=lambda i: i.start)),
-                            tuple(rows)))
+                            tuple(rows), lanes.get(day.date)))
     ticks = tuple((f"{minute // 60:02d}:00", round((minute - axis_start) / span * 100, 2))
                   for minute in range(axis_start, axis_end + 1, 120))
     left_out = tuple({"id": item.request_id, "title": problem.request(item.request_id).title,
@@ -129,7 +137,8 @@ def agenda_view(plan) -> AgendaView:
               "gap": None if solver.gap is None else f"{solver.gap:.2%}",
               "seconds": f"{solver.seconds:.1f}"}
     zones = tour.timezone if not several_zones else "each day's zone (" + ", ".join(tour.zones) + ")"
-    return AgendaView(tour.name, tour.guest.name, zones, tuple(days), ticks, left_out, totals)
+    members = tuple((guest.id, guest.name) for guest in tour.delegation)
+    return AgendaView(tour.name, tour.guest.name, zones, tuple(days), ticks, left_out, totals, members)
 
 
 def diff_view(result) -> dict[str, list[str]]:

@@ -8,6 +8,7 @@ dictionary with the message a page shows.
 from __future__ import annotations
 
 import copyreg
+import json
 import pickle
 import tempfile
 import traceback
@@ -52,29 +53,49 @@ def plan(tour_dir: str, out_dir: str, time_limit: float, progress: Report) -> di
             "skipped": list(outcome.written.skipped if outcome.written else ())}
 
 
+def absence_tables(absent) -> str:
+    """Members absent as the ``[[absent]]`` tables of a changes file (docs/replanning.md).
+
+    Each item is a dictionary with ``guest`` and optionally ``from``, ``until`` (moments as
+    ``YYYY-MM-DD HH:MM``) and ``joint`` (``continue`` or ``drop``); the changes file is how
+    the command line says the same, so both are read and checked by one function.
+    """
+    lines = []
+    for item in absent:
+        lines.append("[[absent]]")
+        for key in ("guest", "from", "until", "joint"):
+            if item.get(key):
+                lines.append(f"{key} = {json.dumps(str(item[key]), ensure_ascii=False)}")
+        lines.append("")
+    return "\n".join(lines)
+
+
 def _changes(plan_path: str, now: str | None, cancel, pin, delay_minutes, unavailable,
-             new_requests_csv: str | None):
+             new_requests_csv: str | None, absent=()):
     current = app.load_plan(plan_path)
-    if new_requests_csv:
-        with tempfile.TemporaryDirectory(prefix="scheduler-new-") as scratch:
-            path = Path(scratch) / "requests.csv"
-            path.write_text(new_requests_csv, encoding="utf-8")
-            changes, moment = app.read_replan_changes(
-                current, cancel=cancel, pin=pin, delay_minutes=delay_minutes,
-                unavailable=unavailable, requests_csv=path, now=now)
-    else:
-        changes, moment = app.read_replan_changes(current, cancel=cancel, pin=pin,
-                                                  delay_minutes=delay_minutes,
-                                                  unavailable=unavailable, now=now)
+    with tempfile.TemporaryDirectory(prefix="scheduler-new-") as scratch:
+        requests_csv = changes_file = None
+        if new_requests_csv:
+            requests_csv = Path(scratch) / "requests.csv"
+            requests_csv.write_text(new_requests_csv, encoding="utf-8")
+        if absent:
+            changes_file = Path(scratch) / "changes.toml"
+            changes_file.write_text(absence_tables(absent), encoding="utf-8")
+        changes, moment = app.read_replan_changes(
+            current, cancel=cancel, pin=pin, delay_minutes=delay_minutes, unavailable=unavailable,
+            requests_csv=requests_csv, changes_file=changes_file, now=now)
     return current, changes, moment
 
 
 def replan_preview(plan_path: str, time_limit: float, progress: Report, now: str | None = None,
                    cancel=(), pin=(), delay_minutes: int | None = None, unavailable=(),
-                   new_requests_csv: str | None = None):
-    """Plan again from ``now`` without writing: the re-plan to show before accepting."""
+                   new_requests_csv: str | None = None, absent=()):
+    """Plan again from ``now`` without writing: the re-plan to show before accepting.
+
+    ``absent`` lists a delegation's members absent (see :func:`absence_tables`).
+    """
     current, changes, moment = _changes(plan_path, now, cancel, pin, delay_minutes, unavailable,
-                                        new_requests_csv)
+                                        new_requests_csv, absent)
     return app.compute_replan(current, changes, moment, _params(time_limit, progress))
 
 
@@ -86,11 +107,11 @@ def replan_accept(result, out_dir: str, progress: Report) -> dict[str, Any]:
 
 def replan(plan_path: str, out_dir: str, time_limit: float, progress: Report, now: str | None = None,
            cancel=(), pin=(), delay_minutes: int | None = None, unavailable=(),
-           new_requests_csv: str | None = None) -> dict[str, Any]:
+           new_requests_csv: str | None = None, absent=()) -> dict[str, Any]:
     """Plan again from ``now`` and write the new version at once (the API's re-plan)."""
     result = replan_preview(plan_path, time_limit, progress, now=now, cancel=cancel, pin=pin,
                             delay_minutes=delay_minutes, unavailable=unavailable,
-                            new_requests_csv=new_requests_csv)
+                            new_requests_csv=new_requests_csv, absent=absent)
     return replan_accept(result, out_dir, progress)
 
 

@@ -128,10 +128,15 @@ class Workspace:
             candidate, number = f"{base}-{number}", number + 1
         return candidate
 
-    def add_example(self) -> str:
-        """Copy the bundled example tour into the workspace; its new id."""
-        tour_id = self.unique_id("spain-2018")
-        shutil.copytree(app.demo_tour(), self.root / tour_id,
+    def add_example(self, which: str = "spain") -> str:
+        """Copy a bundled example tour into the workspace; its new id.
+
+        ``which`` is ``spain`` (one guest in Madrid and Barcelona) or ``delegation`` (three
+        guests in Brussels with an interpreter and a car).
+        """
+        source = app.delegation_example() if which == "delegation" else app.demo_tour()
+        tour_id = self.unique_id(source.name)
+        shutil.copytree(source, self.root / tour_id,
                         ignore=shutil.ignore_patterns("out", "README.md", ".*"))
         return tour_id
 
