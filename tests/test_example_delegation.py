@@ -70,3 +70,23 @@ def test_explain_answers_on_a_request_left_out(planned, plan_data):
     assert result.exit_code == 0, result.output
     assert f"[{request_id}] is not in the agenda." in result.output
     assert "Traceback" not in result.output
+
+
+def test_replan_with_a_member_falling_ill_keeps_every_rule(planned, plan_data, tmp_path):
+    """Anna falls ill on Tuesday at noon: nothing of hers from then on, the joint meetings
+    after noon go on with the others, the new plan is valid and the earlier one untouched."""
+    now = "2019-03-19 12:00"
+    out = tmp_path / "v2"
+    result = CliRunner().invoke(main, ["replan", str(planned / "plan.json"), "-o", str(out),
+                                       "--now", now, "--absent", "anna", "--time-limit", "5"])
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    new = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    assert check_plan(new) == []
+    later = [e for e in new["engagements"] if e["start"] >= "2019-03-19T12:00"]
+    assert later and all("anna" not in e["guests"] for e in later)
+    joint_before = {e["request_id"] for e in plan_data["engagements"]
+                    if len(e["guests"]) > 1 and e["start"] >= "2019-03-19T12:00"}
+    kept = {e["request_id"]: e["guests"] for e in later}
+    assert any(request_id in kept for request_id in joint_before), "no joint meeting went on"
+    assert "Anna Kowalska absent" in (out / "changes.md").read_text(encoding="utf-8")
