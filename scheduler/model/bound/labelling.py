@@ -7,8 +7,9 @@ way round), how many engagements and engagement minutes it holds, its ng-memory 
 it may not visit again), whether it had the meal and whether it has an in-person engagement.
 Extending a label follows the model's rules in time (set-up, buffer, travel, start ranges,
 the time step) and the day's cap and minute limit; the meal, when modelled, is a node every
-finished route holds. Labels are processed in order of the minute they are free, and a label
-another one dominates (better or equal in every resource) is dropped.
+finished route holds. Labels are processed in order of the minute they are free; a label
+another one dominates (better or equal in every resource) is dropped, and so is one whose
+cost plus its completion bound (:mod:`.completion`) cannot beat a route already found.
 
 ``exact=False`` prices heuristically: dominance on cost and time alone, which loses routes
 but finds good ones fast. Only ``exact=True`` runs prove that no better route exists, and
