@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
 import scheduler.solve_budget as solve_budget
 from builders import day, problem, request, window
 from scheduler.domain import Objective
 from scheduler.model.bound import plan_routes, route_bound
+from scheduler.model.bound.completion import Completion
 from scheduler.model.bound.days import MEAL, pricing_day
 from scheduler.model.bound.labelling import earliest_start, price_day
+from scheduler.model.bound import labelling
 from scheduler.model.cpmodel import PlannerModel
 from scheduler.model.heuristic import WORK_PER_SECOND, solve_heuristic
 from scheduler.model.instance import build_instance
@@ -72,6 +75,62 @@ def test_the_cap_limits_a_route():
                 for i in range(5)]
     priced, ids = _best_route(problem(requests, cap=3, objective=VALUE_ONLY))
     assert priced.best == 15 and len(ids[0]) == 3
+
+
+def _start_label(pricing, free, count=0, memory=0, ate=0, worked=False):
+    label = [None] * 13
+    label[labelling.FREE], label[labelling.COUNT], label[labelling.MEMORY] = free, count, memory
+    label[labelling.ATE], label[labelling.WORKED] = ate, worked
+    return label
+
+
+def test_the_completion_bound_takes_the_smaller_of_the_cap_and_the_time_left():
+    # Three one-hour calls that may all start 09:00-10:00 on a day that ends at 11:00: the cap
+    # (3) allows 30 more, the time left (two hours) only 20; the best route has two.
+    requests = [request(f"c{i}", [window("09:00", "11:00")], duration=60, value=10,
+                        remote="phone") for i in range(3)]
+    prob = problem(requests, days=[day(end="11:00")], cap=3, objective=VALUE_ONLY)
+    pricing = pricing_day(build_instance(prob), 0)
+    profit = list(pricing.profit)
+    bounds = Completion(pricing, profit)
+    assert bounds.still(_start_label(pricing, pricing.day.start, worked=True)) == 20
+    # By 09:30 only 1.5 hours are left: at most 15 (the fractional knapsack).
+    assert bounds.still(_start_label(pricing, pricing.day.start + 30, worked=True)) == 15
+    # After the last start nothing is open; a node in the memory is not counted.
+    assert bounds.still(_start_label(pricing, pricing.day.start + 61, worked=True)) == 0
+    assert bounds.still(_start_label(pricing, pricing.day.start, memory=0b011, worked=True)) \
+        == 10
+    # One engagement left under the cap.
+    assert bounds.still(_start_label(pricing, pricing.day.start, count=2, worked=True)) == 10
+    priced = price_day(pricing, [0.0] * pricing.size, 0.0, True, 10**6, threshold=-1.0)
+    assert priced.best == 20
+
+
+@st.composite
+def _priced_tours(draw):
+    prob = draw(tours())
+    duals = draw(st.lists(st.integers(-20_000, 60_000), min_size=8, max_size=8))
+    return prob, duals
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_priced_tours())
+def test_pruning_by_the_completion_bound_loses_no_better_route(case):
+    """Elementary pricing with and without the completion bound finds the same best route
+    under any duals: a label it drops could not have led to a better one."""
+    prob, drawn = case
+    instance = build_instance(prob)
+    for day_index in range(len(instance.days)):
+        pricing = pricing_day(instance, day_index)
+        if not pricing.size:
+            continue
+        duals = [float(drawn[r % len(drawn)]) if r >= 0 else 0.0 for r in pricing.requests]
+        every = (1 << pricing.size) - 1
+        results = [price_day(pricing, duals, 0.0, True, 10**8, threshold=-1e12, critical=every,
+                             prune=prune) for prune in (True, False)]
+        assert abs(results[0].best - results[1].best) < 1e-6
+        if results[1].routes:
+            assert results[0].routes[0][0] == results[1].routes[0][0]
 
 
 def _cp_optimum(instance):

@@ -7,8 +7,9 @@ way round), how many engagements and engagement minutes it holds, its ng-memory 
 it may not visit again), whether it had the meal and whether it has an in-person engagement.
 Extending a label follows the model's rules in time (set-up, buffer, travel, start ranges,
 the time step) and the day's cap and minute limit; the meal, when modelled, is a node every
-finished route holds. Labels are processed in order of the minute they are free, and a label
-another one dominates (better or equal in every resource) is dropped.
+finished route holds. Labels are processed in order of the minute they are free; a label
+another one dominates (better or equal in every resource) is dropped, and so is one whose
+cost plus its completion bound (:mod:`.completion`) cannot beat a route already found.
 
 ``exact=False`` prices heuristically: dominance on cost and time alone, which loses routes
 but finds good ones fast. Only ``exact=True`` runs prove that no better route exists, and
@@ -18,13 +19,17 @@ only they give a bound.
 from __future__ import annotations
 
 import heapq
+import math
 from dataclasses import dataclass
 from typing import Callable
 
+from .completion import Completion
 from .days import IN_PERSON, MEAL, PricingDay
 
 # The fields of a label (a list, for speed).
-COST, FREE, LEG_READY, PLACE, COUNT, MINUTES, MEMORY, ATE, WORKED, NODE, PREVIOUS, DEAD = range(12)
+# HOPE is its cost plus its completion bound (:class:`.completion.Completion`).
+COST, FREE, LEG_READY, PLACE, COUNT, MINUTES, MEMORY, ATE, WORKED, NODE, PREVIOUS, DEAD, HOPE = \
+    range(13)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,22 +64,10 @@ def earliest_start(ranges, on_grid: bool, step: int, minute: int) -> int | None:
     return None
 
 
-def _dominates(first: list, second: list, credit: float, exact: bool) -> bool:
-    cost = first[COST]
-    if first[WORKED] and not second[WORKED]:
-        cost -= credit
-    if cost < second[COST] - 1e-9 or first[FREE] > second[FREE] or first[ATE] < second[ATE]:
-        return False
-    if not exact:
-        return True
-    return (first[LEG_READY] <= second[LEG_READY] and first[PLACE] == second[PLACE]
-            and first[COUNT] <= second[COUNT] and first[MINUTES] <= second[MINUTES]
-            and first[MEMORY] & ~second[MEMORY] == 0)
-
-
 def price_day(day: PricingDay, duals: list[float], item_price: float, exact: bool,
               work_left: int, routes_wanted: int = 12, threshold: float = 1e-6,
-              out_of_time: Callable[[], bool] = lambda: False, critical: int = 0) -> Priced:
+              out_of_time: Callable[[], bool] = lambda: False, critical: int = 0,
+              prune: bool = True) -> Priced:
     """Routes of ``day`` whose reduced cost is above ``threshold``.
 
     Parameters
@@ -99,6 +92,9 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
     critical
         Bit mask of nodes a route never visits twice, beside the ng-memory (nodes found on
         cycles of earlier pricings: the decremental relaxation of elementarity).
+    prune
+        Drop labels whose completion bound cannot beat a route already found (off only to
+        test that the pruning loses no better route).
     """
     size = day.size
     profit = [day.profit[n] - duals[n] - (item_price if day.kind[n] != MEAL else 0.0)
@@ -106,52 +102,31 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
     kind, place, setup, duration = day.kind, day.place, day.setup, day.duration
     occupancy, ranges, on_grid, ng = day.occupancy, day.ranges, day.on_grid, day.ng
     successors, travel = day.successors, day.travel
+    stride = len(travel)  # bucket keys: node and place
     arc_cost, credit, buffer, step = day.arc_cost, day.buffer_credit, day.buffer, day.step
     cap = day.cap
     minutes_cap = day.minutes_cap if day.minutes_cap is not None else 1 << 30
     balance = day.balance_weight
     start_place, end_place = day.day.start_place, day.day.end_place
     need_meal = 1 if day.has_meal else 0
-    # What the rest of a route can add at most: the best positive profits of nodes it may
-    # still visit (not in its memory, latest start not passed), as many as the cap and the
-    # shortest engagement leave room for. A label that cannot beat the best route so far is
-    # dropped.
-    ranked = sorted((n for n in range(size) if profit[n] > balance and kind[n] != MEAL),
-                    key=lambda n: -profit[n])
-    latest = [ranges[n][-1][1] - setup[n] for n in range(size)]
-    shortest = min((occupancy[n] for n in ranked), default=1) or 1
-    day_end = day.day.end
+    bounds = Completion(day, profit) if prune else None
     floor_cost = threshold
-    start = [0.0, day.day.start, day.day.start, start_place, 0, 0, 0, 0, False, size, None, False]
-    buckets: list[list[list]] = [[] for _ in range(size + 1)]
-    buckets[size].append(start)
+    start = [0.0, day.day.start, day.day.start, start_place, 0, 0, 0, 0, False, size, None,
+             False, math.inf]
+    buckets: dict[int, list[list]] = {size: [start]}
     queue = [(day.day.start, 0, start)]
     serial = 1
     work = 0
     next_check = CLOCK_EVERY
     finished: list[tuple[float, list]] = []
+    if not need_meal:
+        finished.append((-arc_cost * travel[start_place][end_place], start))
+        floor_cost = max(floor_cost, finished[0][0])
     while queue:
         _, _, label = heapq.heappop(queue)
-        if label[DEAD]:
+        if label[DEAD] or label[HOPE] <= floor_cost:
             continue
         node = label[NODE]
-        if label[ATE] >= need_meal:
-            final = label[COST] - arc_cost * travel[label[PLACE]][end_place]
-            finished.append((final, label))
-            if final > floor_cost:
-                floor_cost = final
-        room = min(cap - label[COUNT], (day_end - label[FREE]) // shortest + 1)
-        hope = label[COST] + credit
-        if room > 0:
-            free_now, memory_now = label[FREE], label[MEMORY]
-            for n in ranked:
-                if latest[n] >= free_now and not memory_now >> n & 1:
-                    hope += profit[n] - balance
-                    room -= 1
-                    if not room:
-                        break
-        if hope <= floor_cost:
-            continue
         free, leg_ready, at = label[FREE], label[LEG_READY], label[PLACE]
         count, minutes, memory, ate, worked = label[COUNT], label[MINUTES], label[MEMORY], \
             label[ATE], label[WORKED]
@@ -173,7 +148,7 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
                 if begin is None:
                     continue
                 new = [label[COST], begin + duration[target], leg_ready + occupancy[target], at,
-                       count, minutes, memory, 1, worked, target, label, False]
+                       count, minutes, memory, 1, worked, target, label, False, 0.0]
             else:
                 if count >= cap or minutes + duration[target] > minutes_cap:
                     continue
@@ -190,7 +165,7 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
                         gain += credit
                     end = begin + duration[target] + buffer
                     new = [label[COST] + gain, end, end, place[target], count + 1,
-                           minutes + duration[target], 0, ate, True, target, label, False]
+                           minutes + duration[target], 0, ate, True, target, label, False, 0.0]
                 else:
                     begin = earliest_start(ranges[target], on_grid[target], step,
                                            free + setup[target])
@@ -198,23 +173,31 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
                         continue
                     new = [label[COST] + gain, begin + duration[target] + buffer,
                            leg_ready + occupancy[target], at, count + 1,
-                           minutes + duration[target], 0, ate, worked, target, label, False]
-            if target_kind != MEAL:
+                           minutes + duration[target], 0, ate, worked, target, label, False,
+                           0.0]
                 new[MEMORY] = (memory & (ng[target] | critical)) | (1 << target)
-            else:
-                new[MEMORY] = memory
-            bucket = buckets[target]
-            work += len(bucket)
-            if any(_dominates(old, new, credit, exact) for old in bucket):
+            cost = new[COST]
+            if new[ATE] >= need_meal:
+                # A finished route is kept even if a label dominates it later: the floor
+                # below which labels are dropped is always the cost of a route in the list.
+                final = cost - arc_cost * travel[new[PLACE]][end_place]
+                finished.append((final, new))
+                if final > floor_cost:
+                    floor_cost = final
+            work += 1
+            hope = cost + bounds.still(new) if bounds is not None else math.inf
+            if hope <= floor_cost:
                 continue
-            kept = []
-            for old in bucket:
-                if _dominates(new, old, credit, exact):
-                    old[DEAD] = True
-                else:
-                    kept.append(old)
-            kept.append(new)
-            buckets[target] = kept
+            new[HOPE] = hope
+            key = target if not exact else target * stride + new[PLACE]
+            bucket = buckets.get(key)
+            if bucket is None:
+                buckets[key] = [new]
+            else:
+                work += len(bucket)
+                if _dominated(new, bucket, credit, exact):
+                    continue
+                buckets[key] = _survivors(new, bucket, credit, exact)
             heapq.heappush(queue, (new[FREE], serial, new))
             serial += 1
     finished.sort(key=lambda item: -item[0])
@@ -237,3 +220,40 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
         seen.add(key)
         routes.append((cost, tuple(nodes)))
     return Priced(routes, best if exact else None, work)
+
+
+def _dominated(new: list, bucket: list[list], credit: float, exact: bool) -> bool:
+    """Whether a label of ``bucket`` (same node, and same place when ``exact``) is at least
+    as good as ``new`` in every resource (in cost and time alone when not ``exact``)."""
+    cost, free, ate, worked = new[COST] - 1e-9, new[FREE], new[ATE], new[WORKED]
+    if not exact:
+        for old in bucket:
+            if old[FREE] <= free and old[ATE] >= ate and \
+                    (old[COST] - credit if old[WORKED] and not worked else old[COST]) >= cost:
+                return True
+        return False
+    leg_ready, count, minutes, memory = new[LEG_READY], new[COUNT], new[MINUTES], new[MEMORY]
+    for old in bucket:
+        if old[FREE] <= free and old[ATE] >= ate and old[COUNT] <= count \
+                and (old[COST] - credit if old[WORKED] and not worked else old[COST]) >= cost \
+                and old[LEG_READY] <= leg_ready and old[MINUTES] <= minutes \
+                and not old[MEMORY] & ~memory:
+            return True
+    return False
+
+
+def _survivors(new: list, bucket: list[list], credit: float, exact: bool) -> list[list]:
+    """``bucket`` without the labels ``new`` dominates (marked dead), and ``new``."""
+    cost, free, ate, worked = new[COST] + 1e-9, new[FREE], new[ATE], new[WORKED]
+    leg_ready, count, minutes, memory = new[LEG_READY], new[COUNT], new[MINUTES], new[MEMORY]
+    kept = []
+    for old in bucket:
+        if free <= old[FREE] and ate >= old[ATE] \
+                and (cost - credit if worked and not old[WORKED] else cost) >= old[COST] \
+                and (not exact or (count <= old[COUNT] and leg_ready <= old[LEG_READY]
+                                   and minutes <= old[MINUTES] and not memory & ~old[MEMORY])):
+            old[DEAD] = True
+        else:
+            kept.append(old)
+    kept.append(new)
+    return kept

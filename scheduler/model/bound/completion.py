@@ -1,0 +1,88 @@
+"""Completion bounds: the most a partial route (a label) can still add to its reduced cost."""
+
+from __future__ import annotations
+
+from .days import MEAL, PricingDay
+
+# The fields of a label the bound reads (see :mod:`.labelling`).
+FREE, COUNT, MEMORY, ATE, WORKED = 1, 4, 6, 7, 8
+
+
+class Completion:
+    """Bounds what any completion of a label can add, for one day and one set of duals.
+
+    A completion is a sequence of further nodes, each visited once and none in the label's
+    memory, that the day's rules allow after the label. Each such node starts no later than
+    its last start and takes at least its occupancy (set-up, duration and buffer; the meal's
+    minutes) of the time between the label's free minute and the latest minute any node can
+    end. So the completion adds at most
+
+    - by the cap: the best reduced profits of the nodes still open, as many as the cap leaves
+      room for, the k-th further engagement less its balance cost;
+    - by the time left: the fractional knapsack of those profits over their occupancies
+      (the meal's minutes taken off when it is still to come);
+
+    plus the one buffer's span given back when the route has no in-person engagement yet.
+    Travel, waiting and negative profits only lower what a completion adds, so they are
+    left out. The smaller of the two is the bound; a label whose cost plus it cannot beat a
+    route already found is not extended.
+
+    Parameters
+    ----------
+    day
+        The day's pricing data.
+    profit
+        By node: its reduced profit under the duals (what visiting it adds before travel and
+        the balance term).
+    """
+
+    def __init__(self, day: PricingDay, profit: list[float]) -> None:
+        size = day.size
+        self.profit = profit
+        self.occupancy = day.occupancy
+        self.latest = [day.ranges[n][-1][1] - day.setup[n] for n in range(size)]
+        valuable = [n for n in range(size) if day.kind[n] != MEAL and profit[n] > 0]
+        self.by_profit = sorted(valuable, key=lambda n: -profit[n])
+        self.by_ratio = sorted(valuable, key=lambda n: -profit[n] / max(day.occupancy[n], 1e-9))
+        self.horizon = max((day.ranges[n][-1][1] + day.duration[n]
+                            + (day.buffer if day.kind[n] != MEAL else 0) for n in range(size)),
+                           default=day.day.end)
+        self.meal_minutes = sum(day.duration[n] for n in range(size) if day.kind[n] == MEAL)
+        self.cap = day.cap
+        self.balance = day.balance_weight
+        self.credit = day.buffer_credit
+
+    def still(self, label: list) -> float:
+        """At least what any completion of ``label`` adds to its reduced cost."""
+        extra = 0.0 if label[WORKED] else float(self.credit)
+        count = label[COUNT]
+        if count >= self.cap:
+            return extra
+        free, memory = label[FREE], label[MEMORY]
+        profit, latest, balance = self.profit, self.latest, self.balance
+        by_count = 0.0
+        for node in self.by_profit:
+            if latest[node] >= free and not memory >> node & 1:
+                gain = profit[node] - balance * (2 * count + 1)
+                if gain <= 0:
+                    break
+                by_count += gain
+                count += 1
+                if count >= self.cap:
+                    break
+        if by_count <= 0:
+            return extra
+        time_left = self.horizon - free - (0 if label[ATE] else self.meal_minutes)
+        by_time = 0.0
+        occupancy = self.occupancy
+        for node in self.by_ratio:
+            if time_left <= 0:
+                break
+            if latest[node] >= free and not memory >> node & 1:
+                if occupancy[node] <= time_left:
+                    by_time += profit[node]
+                    time_left -= occupancy[node]
+                else:
+                    by_time += profit[node] * time_left / occupancy[node]
+                    break
+        return extra + min(by_count, by_time)
