@@ -74,6 +74,7 @@ def test_absent_member_replanned_and_accepted_then_the_phone_view(browser_and_se
     external: list[str] = []
     context, page = new_page(browser, base, external)
     page.click("#create-delegation-example")
+    tour = page.url.split("/tours/", 1)[1].split("?", 1)[0]
     app.write_plan_outputs(delegation_plan(), workspace / tour / "out")
     page.goto(f"{base}/tours/{tour}")
     assert_lanes_of_the_members(page)
