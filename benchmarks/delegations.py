@@ -3,7 +3,7 @@
 Usage::
 
     python benchmarks/delegations.py [--guests G ...] [--requests N ...] [--limit S ...]
-        [--seed N ...] [--engine default|cp-sat] [--results RUNS.jsonl] [--out TABLE.md] [--json]
+        [--seed N ...] [--engine default|cp-sat] [--no-mandatory] [--results RUNS.jsonl] [--out TABLE.md] [--json]
 
 For each size (guests x requests), seed and time limit, the delegation is generated
 (:mod:`benchmarks.generate_delegation`: 5 days for 100 requests, 7 for 200, two cities),
@@ -20,6 +20,8 @@ model's size (variables, constraints, the order literals of resource pairs).
 
 ``--engine cp-sat`` runs CP-SAT alone on the whole budget (``SolveParams(heuristic=False)``),
 to compare with the engine's default of the primal heuristic first.
+
+``--no-mandatory`` plans the same delegations with their mandatory joint meetings optional.
 
 ``--results`` keeps one JSON object per run and skips the runs already in it, so that an
 interrupted sweep resumes where it stopped (a run that crashed is run again); the table is
@@ -64,6 +66,7 @@ class Run:
     seed: int
     time_limit: float
     engine: str = "default"
+    mandatory: bool = True
 
     @property
     def days(self) -> int:
@@ -72,12 +75,13 @@ class Run:
 
     @property
     def key(self) -> str:
-        tail = "" if self.engine == "default" else f"-{self.engine}"
+        tail = ("" if self.engine == "default" else f"-{self.engine}") + ("" if self.mandatory else "-optional")
         return f"g{self.guests}-r{self.requests}-s{self.seed}-t{self.time_limit:g}{tail}"
 
     def as_dict(self) -> dict[str, Any]:
         return {"key": self.key, "guests": self.guests, "requests": self.requests, "days": self.days,
-                "cities": CITIES, "seed": self.seed, "time_limit": self.time_limit, "engine": self.engine}
+                "cities": CITIES, "seed": self.seed, "time_limit": self.time_limit, "engine": self.engine,
+                "mandatory": self.mandatory}
 
 
 def load_generated(run: Run) -> tuple[Any, float]:
@@ -86,7 +90,8 @@ def load_generated(run: Run) -> tuple[Any, float]:
     from scheduler.io import load_tour
 
     with tempfile.TemporaryDirectory(prefix="bench-deleg-") as folder:
-        tour = generate_delegation(run.guests, run.requests, run.days, run.seed, cities=CITIES)
+        tour = generate_delegation(run.guests, run.requests, run.days, run.seed, cities=CITIES,
+                                   mandatory=run.mandatory)
         write_tour(tour, Path(folder) / "tour")
         started = time.perf_counter()
         problem = load_tour(Path(folder) / "tour")
@@ -146,7 +151,7 @@ def run_one(run: Run) -> dict[str, Any]:
     row.update(load_seconds=round(load_seconds, 3), value_total=problem.total_value,
                joint_requests=sum(1 for r in problem.requests if len(r.guests) > 1 and not r.guests_any),
                any_requests=sum(1 for r in problem.requests if r.guests_any),
-               mandatory=sum(1 for r in problem.requests if r.mandatory))
+               mandatory_requests=sum(1 for r in problem.requests if r.mandatory))
     started = time.perf_counter()
     try:
         result = solve(problem, SolveParams(time_limit=run.time_limit, seed=run.seed, workers=2,
@@ -203,9 +208,9 @@ def markdown_table(rows: Iterable[dict[str, Any]]) -> str:
              "| ---: | ---: | ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: "
              "| ---: | ---: | ---: | --- |"]
     for row in sorted(rows, key=lambda r: (r["requests"], r["guests"], r.get("engine", "default"),
-                                           r["time_limit"], r["seed"])):
+                                           not r.get("mandatory", True), r["time_limit"], r["seed"])):
         head = (f"| {row['guests']} | {row['requests']} | {row['seed']} | {row['time_limit']:g} | "
-                f"{row.get('engine', 'default')} |")
+                f"{row.get('engine', 'default')}{'' if row.get('mandatory', True) else ', musts optional'} |")
         model = (f"{_fmt(row.get('model_seconds'), '.2f')} | {_fmt(row.get('delegation_seconds'), '.2f')} | "
                  f"{_fmt(row.get('variables'), ',')} | {_fmt(row.get('constraints'), ',')} |")
         load = f"{row.get('load_before', '–')}–{row.get('load_after', '–')}"
@@ -244,6 +249,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, action="append", help="seed (repeatable; default 1 2)")
     parser.add_argument("--engine", choices=ENGINES, default="default",
                         help="default: the heuristic, then CP-SAT; cp-sat: CP-SAT alone")
+    parser.add_argument("--mandatory", action=argparse.BooleanOptionalAction, default=True,
+                        help="keep the generated mandatory joint meetings mandatory (default: yes)")
     parser.add_argument("--results", type=Path, help="JSON lines file: runs in it are skipped, new ones appended")
     parser.add_argument("--out", type=Path, help="write the markdown table here")
     parser.add_argument("--json", action="store_true", help="print one JSON object per run")
@@ -252,7 +259,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.child:
         spec = json.loads(args.child)
         print(json.dumps(run_one(Run(spec["guests"], spec["requests"], spec["seed"], spec["time_limit"],
-                                     spec.get("engine", "default")))))
+                                     spec.get("engine", "default"), spec.get("mandatory", True)))))
         return 0
     # A run that crashed is run again; every other outcome (no agenda included) is a result.
     done = [row for row in read_results(args.results) if not row.get("error", "").startswith("crash")]
@@ -262,7 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for guests in args.guests or GUESTS:
             for limit in args.limit or LIMITS:
                 for seed in args.seed or SEEDS:
-                    run = Run(guests, requests, seed, limit, args.engine)
+                    run = Run(guests, requests, seed, limit, args.engine, args.mandatory)
                     if run.key in known:
                         continue
                     row = run_in_child(run)

@@ -82,8 +82,9 @@ class _DelegationBuilder(_Builder):
     """The one-guest builder with members: who goes to each request, and what it needs."""
 
     def __init__(self, requests: int, days: int, cities: int, seed: int, region: str | None,
-                 guests: int):
+                 guests: int, mandatory: bool = True):
         super().__init__(requests, days, cities, seed, region)
+        self.mandatory = mandatory
         self.members = MEMBERS[:guests]
         self.home: _Place | None = None
 
@@ -144,6 +145,8 @@ class _DelegationBuilder(_Builder):
             row = maker(number, city, days)
             if row["mandatory"] and whole_delegation:
                 who, kind = list(self.members), "joint"
+                if not self.mandatory:  # the same tour, its musts made optional
+                    row["mandatory"] = ""
             elif row["mandatory"]:
                 row["mandatory"] = ""  # a must is a meeting of the whole delegation
             row["guests"] = (";" if kind == "joint" else "|").join(m.id for m in who)
@@ -206,7 +209,7 @@ class _DelegationBuilder(_Builder):
 
 
 def generate_delegation(guests: int, requests: int, days: int, seed: int, *, cities: int = 1,
-                        region: str | None = None) -> GeneratedTour:
+                        region: str | None = None, mandatory: bool = True) -> GeneratedTour:
     """Generate a delegation tour folder's files.
 
     Parameters
@@ -223,6 +226,9 @@ def generate_delegation(guests: int, requests: int, days: int, seed: int, *, cit
         Cities visited one after the other, 1 to 4 and at most ``days``.
     region
         ``"spain"`` or ``"europe"``; by default chosen by the seed.
+    mandatory
+        Keep the mandatory joint meetings mandatory (default); ``False`` gives the same tour
+        with them optional.
 
     Raises
     ------
@@ -239,11 +245,12 @@ def generate_delegation(guests: int, requests: int, days: int, seed: int, *, cit
         raise GeneratorError(f"cities must be between 1 and {MAX_CITIES}, and at most the days")
     if region is not None and region not in REGIONS:
         raise GeneratorError(f"unknown region {region!r}; choose from {', '.join(sorted(REGIONS))}")
-    builder = _DelegationBuilder(requests, days, cities, seed, region, guests)
+    builder = _DelegationBuilder(requests, days, cities, seed, region, guests, mandatory)
     builder._rest_days()
     builder._make_places()
     rows = builder.requests()
-    tour_id = f"deleg-{builder.region_name}-g{guests}-r{requests}-d{days}-c{cities}-s{seed}"
+    tour_id = f"deleg-{builder.region_name}-g{guests}-r{requests}-d{days}-c{cities}-s{seed}" + \
+        ("" if mandatory else "-optional")
     files = {
         "tour.toml": builder.tour_toml(tour_id).encode("utf-8"),
         "requests.csv": _csv_bytes(COLUMNS, rows, False),
@@ -275,11 +282,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cities", type=int, default=1, help=f"cities, 1 to {MAX_CITIES} (default 1)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument("--region", choices=sorted(REGIONS), help="default: chosen by the seed")
+    parser.add_argument("--mandatory", action=argparse.BooleanOptionalAction, default=True,
+                        help="keep the mandatory joint meetings mandatory (default: yes)")
     parser.add_argument("--force", action="store_true", help="overwrite a non-empty folder")
     args = parser.parse_args(argv)
     try:
         tour = generate_delegation(args.guests, args.requests, args.days, args.seed, cities=args.cities,
-                                   region=args.region)
+                                   region=args.region, mandatory=args.mandatory)
         folder = write_tour(tour, args.out_dir, force=args.force)
     except GeneratorError as error:
         print(f"generate_delegation: {error}", file=sys.stderr)

@@ -96,3 +96,12 @@ def test_a_tiny_run_of_the_harness_gives_a_checked_row(tmp_path):
     assert "| 2 | 12 | 3 | 2 | default |" in table.read_text(encoding="utf-8")
     assert delegations.main(arguments) == 0
     assert len(results.read_text(encoding="utf-8").splitlines()) == 1
+
+
+def test_musts_made_optional_leave_the_tour_otherwise_the_same():
+    """``mandatory=False`` gives the same requests, each joint meeting still joint, none a must."""
+    with_musts = rows_of(generate_delegation.generate_delegation(3, 100, 5, 2, cities=2))
+    without = rows_of(generate_delegation.generate_delegation(3, 100, 5, 2, cities=2, mandatory=False))
+    assert any(r["mandatory"] == "yes" for r in with_musts)
+    assert not any(r["mandatory"] == "yes" for r in without)
+    assert [{**r, "mandatory": ""} for r in with_musts] == without
