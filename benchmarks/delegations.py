@@ -201,30 +201,36 @@ def _verdict(row: dict[str, Any]) -> str:
 
 
 def markdown_table(rows: Iterable[dict[str, Any]]) -> str:
-    """One line per run, sorted by size, limit and seed."""
-    lines = ["| guests | requests | seed | limit s | engine | status | value served | objective | bound | gap | "
-             "stopped by | wall s | model build s | of it, between guests s | variables | constraints | "
-             "peak MiB | load | plan valid |",
-             "| ---: | ---: | ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: "
+    """One line per run, by requests, guests, engine, musts, limit and seed: what was asked
+    (``musts``: the mandatory requests, or "optional" when made optional), what the engine
+    gave (value, joint meetings served of those asked, objective, bound, gap, what stopped
+    it), what it cost (wall seconds, the model's build and size, peak memory), the machine's
+    load (1-minute average before and after) and the checker's verdict."""
+    lines = ["| guests | requests | seed | limit s | engine | musts | status | value served | joint served | "
+             "objective | bound | gap | stopped by | wall s | model build s (between guests) | "
+             "variables / constraints | peak MiB | load | plan valid |",
+             "| ---: | ---: | ---: | ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: "
              "| ---: | ---: | ---: | --- |"]
-    for row in sorted(rows, key=lambda r: (r["requests"], r["guests"], r.get("engine", "default"),
+    engines = {engine: rank for rank, engine in enumerate(ENGINES)}
+    for row in sorted(rows, key=lambda r: (r["requests"], r["guests"], engines.get(r.get("engine"), 9),
                                            not r.get("mandatory", True), r["time_limit"], r["seed"])):
+        musts = row.get("mandatory_requests", "–") if row.get("mandatory", True) else "optional"
         head = (f"| {row['guests']} | {row['requests']} | {row['seed']} | {row['time_limit']:g} | "
-                f"{row.get('engine', 'default')}{'' if row.get('mandatory', True) else ', musts optional'} |")
-        model = (f"{_fmt(row.get('model_seconds'), '.2f')} | {_fmt(row.get('delegation_seconds'), '.2f')} | "
-                 f"{_fmt(row.get('variables'), ',')} | {_fmt(row.get('constraints'), ',')} |")
-        load = f"{row.get('load_before', '–')}–{row.get('load_after', '–')}"
+                f"{row.get('engine', 'default')} | {musts} |")
+        tail = (f"{_fmt(row.get('wall_seconds'), '.1f')} | {_fmt(row.get('model_seconds'), '.2f')} "
+                f"({_fmt(row.get('delegation_seconds'), '.2f')}) | {_fmt(row.get('variables'), ',')} / "
+                f"{_fmt(row.get('constraints'), ',')} | {_fmt(row.get('peak_mib'), '.0f')} | "
+                f"{row.get('load_before', '–')}–{row.get('load_after', '–')} |")
+        joint_total = row.get("joint_requests", "–")
         if "error" in row:
-            lines.append(f"{head} {row['error'].split(':')[0]} | – / {row.get('value_total', '–')} | – | – | – | – | "
-                         f"{_fmt(row.get('wall_seconds'), '.2f')} | {model} {_fmt(row.get('peak_mib'), '.0f')} | "
-                         f"{load} | – |")
+            lines.append(f"{head} {row['error'].split(':')[0]} | – / {row.get('value_total', '–')} | "
+                         f"– / {joint_total} | – | – | – | – | {tail} – |")
             continue
-        gap = "–" if row["gap"] is None else f"{100 * row['gap']:.2f} %"
+        gap = "–" if row["gap"] is None else f"{100 * row['gap']:.1f} %"
         lines.append(
             f"{head} {row['status']} | {row['value_served']} / {row['value_total']} | "
-            f"{_fmt(row['objective'], ',.0f')} | {_fmt(row['bound'], ',.0f')} | {gap} | {row['stopped_by']} | "
-            f"{row['wall_seconds']:.2f} | {model} {row['peak_mib']:.0f} | {load} | "
-            f"{_verdict(row)} |")
+            f"{row.get('joint_served', '–')} / {joint_total} | {_fmt(row['objective'], ',.0f')} | "
+            f"{_fmt(row['bound'], ',.0f')} | {gap} | {row['stopped_by']} | {tail} {_verdict(row)} |")
     return "\n".join(lines) + "\n"
 
 
