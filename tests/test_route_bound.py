@@ -200,3 +200,20 @@ def test_a_delegations_guests_each_have_their_own_cap_in_the_bound():
     assert len(found.plan.engagements) == 2
     result = route_bound(instance, work=5_000_000)
     assert result.bound is not None and result.bound >= found.objective
+
+
+def test_the_route_bound_gives_up_at_its_first_bound_work_without_an_exact_round():
+    """With too little work for one exact round, it stops at ``first_bound_work`` (not later,
+    and the same way every time) and gives no bound; with enough it gives one."""
+    prob = problem([request(f"r{i}", [window("09:00", "18:00")], place="AB"[i % 2], value=5 + i)
+                    for i in range(8)])
+    instance = build_instance(prob)
+    full = route_bound(instance, work=5_000_000)
+    assert full.bound is not None
+    starved = [route_bound(instance, work=5_000_000, first_bound_work=full.work // 4)
+               for _ in range(2)]
+    assert starved[0].bound is None and not starved[0].stopped_by_clock
+    assert starved[0].work <= full.work // 4 + 1
+    assert starved[0] == starved[1]
+    generous = route_bound(instance, work=5_000_000, first_bound_work=full.work)
+    assert generous.bound == full.bound

@@ -71,7 +71,8 @@ class RouteBound:
 def route_bound(instance: Instance, *, work: int,
                 out_of_time: Callable[[], bool] = lambda: False,
                 routes: Iterable[tuple[int, Sequence[int]]] = (),
-                target: int | None = None, ng_size: int = NG_SIZE) -> RouteBound:
+                target: int | None = None, ng_size: int = NG_SIZE,
+                first_bound_work: int | None = None) -> RouteBound:
     """Bound the instance's objective from above by column generation over day routes.
 
     Parameters
@@ -92,6 +93,10 @@ def route_bound(instance: Instance, *, work: int,
         it (the agenda is then proven optimal).
     ng_size
         Size of the ng-neighbourhoods (elementarity is relaxed outside them).
+    first_bound_work
+        Work after which the generation gives up when no exact round has given a bound yet
+        (``None``: all of ``work``): a relaxation too slow to price exactly returns the rest
+        of its share to CP-SAT. Counted in work, so the same input gives up at the same point.
     """
     days = [pricing_day(instance, day.index, ng_size) for day in instance.days]
     # The parts of one guest's day share its cap (a delegation's guests each have their own).
@@ -125,8 +130,10 @@ def route_bound(instance: Instance, *, work: int,
             for day in days:
                 duals = [request_duals[r] if r >= 0 else 0.0 for r in day.requests]
                 while True:
+                    budget = work if best is not None or first_bound_work is None \
+                        else min(work, first_bound_work)
                     priced = price_day(day, duals, cap_duals.get(day.day.index, 0.0), exact,
-                                       work - used, threshold=day_duals[day.day.index] + 1e-6,
+                                       budget - used, threshold=day_duals[day.day.index] + 1e-6,
                                        out_of_time=out_of_time, critical=critical[day.day.index])
                     used += priced.work
                     repeated = _repeated(priced.routes)
