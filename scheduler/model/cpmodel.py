@@ -541,8 +541,8 @@ class PlannerModel(TourRuleConstraints, ResourceConstraints, DelegationConstrain
                 inst.travel[v.day.start_place][v.day.end_place]
             m.add_hint(v.arrive, arrive)
             used = set(zip([START] + order, order + [END]))
-            # In one go: the same hint as add_hint arc by arc, five times faster on the
-            # 90,000 arcs of one day of 300 candidates.
+            # In one go: the same hint as add_hint arc by arc, four times faster or more on the
+            # 90,000 arcs of one day of 300 candidates (the same hint).
             arcs = [(literal.index, int((a, b) in used)) for (a, b), literal in v.arcs.items()
                     if (a, b) != (END, START)]
             m.proto.solution_hint.vars.extend(index for index, _ in arcs)
