@@ -12,9 +12,11 @@ The time limit is a promise and a budget at once. The heuristic counts its work 
 operations, not seconds, and CP-SAT stops on a *deterministic* time budget (its own count of
 work), with a fixed seed and a fixed number of workers: a run that these budgets end is
 repeatable (the same input, seed, limit and workers give the same agenda on the same library
-version). The clock stops every stage too (the heuristic and its worker processes, building
-the CP-SAT model, CP-SAT), so that the whole solve ends by ``limit + max(0.5 s, 5 %)``
-(:func:`promised_seconds`) whatever the machine's load; a run the clock stopped says so
+version). The clock stops every stage too (the heuristic and its worker processes, the
+route bound, building and hinting the CP-SAT model, CP-SAT), each on its deadline before the
+limit, or leaves out a stage that cannot fit, so that the whole solve ends by ``limit +
+max(0.5 s, 5 %)`` (:func:`promised_seconds`) whatever the machine's load; ``Result.phases``
+records each stage against its deadline. A run the clock stopped says so
 (``SolverReport.stopped_by == "clock"``) and may differ from one run to the next.
 """
 
@@ -30,12 +32,12 @@ from ortools.sat.python import cp_model
 
 from .domain import Plan, Problem, SolverReport
 from .errors import InfeasibleError
-from .model.cpmodel import ChangeCosts, ModelOutOfTime, PlannerModel
+from .model.cpmodel import ChangeCosts, PlannerModel
 from .model.extract import Placement, build_agenda
 from .model.heuristic import WORK_PER_SECOND, HeuristicResult, solve_heuristic
 from .model.instance import Instance, build_instance
 from .reasons import explain_unscheduled, infeasibility_reasons
-from .solve_feasibility import first_agenda, hint_served
+from .solve_feasibility import first_agenda
 from .solve_budget import (  # noqa: F401  (the budget's names stay importable from here)
     CP_MODEL_PAIRS_PER_SECOND,
     CP_SAT_LOAD_FACTOR,
@@ -62,6 +64,7 @@ from .solve_budget import (  # noqa: F401  (the budget's names stay importable f
     model_size,
     promised_seconds,
 )
+from .solve_model import build_model
 from .solve_route_bound import route_bound_used, run_route_bound, tighter
 
 log = logging.getLogger(__name__)
@@ -387,7 +390,7 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
                            float(heuristic.objective), float(routes.bound),
                            time.perf_counter() - started, value_total, clock_stop or route_clock,
                            heuristic_warnings(heuristic), clock=clock)
-    planner, cp_load, model_clock = _build_model(instance, baseline, heuristic, size, limit, clock)
+    planner, cp_load, model_clock = build_model(instance, baseline, heuristic, size, limit, clock)
     clock_stop = clock_stop or model_clock
     if planner is None:
         if heuristic is None or not heuristic.complete:
@@ -404,7 +407,11 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
     large = size > LARGE_MODEL
     min_wall = CP_SAT_MIN_WALL_SHARE * limit
     first = None
-    if heuristic is not None and not heuristic.complete:
+    if heuristic is not None and not heuristic.complete \
+            and clock.solver_left() - cp_load < min_wall:
+        clock.skip("first agenda", clock.solver_end - cp_load)
+        clock_stop = True
+    elif heuristic is not None and not heuristic.complete:
         # No complete hint (a mandatory request left out): first any agenda, then better ones.
         with clock.phase("first agenda", clock.solver_end - cp_load) as phase:
             first = first_agenda(planner, solver_parameters(
@@ -495,50 +502,6 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
     return _result(problem, instance, params, created, placements, meals, status,
                    float(solver.objective_value), bound, seconds,
                    value_total, clock_stop, heuristic_warnings(heuristic), clock=clock)
-
-
-def _build_model(instance: Instance, baseline: Baseline, heuristic: HeuristicResult | None,
-                 size: int, limit: float, clock: SolveClock
-                 ) -> tuple[PlannerModel | None, float, bool]:
-    """Build and hint the CP-SAT model, when it fits the size (:func:`cp_model_fits`) and the
-    clock: it must leave CP-SAT ``CP_SAT_MIN_WALL_SHARE`` of the limit after hinting and
-    loading it, which take up to ``CP_SAT_LOAD_FACTOR`` times what the building took.
-
-    Returns the model (``None`` when it is left out), the seconds its hinting and loading are
-    expected to take still, and whether the clock left it out.
-    """
-    if not cp_model_fits(size, limit):
-        return None, 0.0, False
-    min_wall = CP_SAT_MIN_WALL_SHARE * limit
-    deadline = clock.solver_end - min_wall
-    if clock.now() >= deadline:
-        clock.skip("model", deadline)
-        return None, 0.0, True
-    with clock.phase("model", deadline) as phase:
-        try:
-            planner = PlannerModel(instance, pinned=baseline.pinned, previous=baseline.previous,
-                                   change_costs=baseline.change_costs,
-                                   out_of_time=lambda: clock.now() >= deadline)
-        except ModelOutOfTime:
-            log.info("solve: the time limit passed while building the CP-SAT model")
-            phase.ended_by = "clock"
-            return None, 0.0, True
-    built = clock.phases[-1].ended - clock.phases[-1].started
-    load = CP_SAT_LOAD_FACTOR * built
-    if clock.solver_left() < load + min_wall:
-        log.info("solve: no time left to hint and load the CP-SAT model (%.2f s left)",
-                 clock.solver_left())
-        clock.skip("hints", clock.solver_end - load - min_wall)
-        return None, 0.0, True
-    hinted = clock.now()
-    with clock.phase("hints"):
-        if heuristic is not None and heuristic.complete:
-            planner.add_complete_hints(heuristic.days)
-        elif baseline.hints:
-            planner.add_hints(baseline.hints)
-        elif heuristic is not None:
-            hint_served(planner, heuristic.days)
-    return planner, max(0.0, load - (clock.now() - hinted)), False
 
 
 def _run_heuristic(instance: Instance, params: SolveParams, baseline: Baseline, started: float,

@@ -12,6 +12,7 @@ import pytest
 from conftest import solve_checked
 from scheduler.model.cpmodel import PlannerModel
 import scheduler.solve as solve_module
+import scheduler.solve_model as solve_model_module
 import scheduler.solve_route_bound as route_bound_module
 from scheduler.solve import SolveParams, promised_seconds
 from test_time_limit import _tour
@@ -52,7 +53,7 @@ def _slow_model_build(monkeypatch, clock):
             return out_of_time()
         return PlannerModel(instance, out_of_time=late, **options)
 
-    monkeypatch.setattr(solve_module, "PlannerModel", slow)
+    monkeypatch.setattr(solve_model_module, "PlannerModel", slow)
 
 
 def _slow_route_bound(monkeypatch, clock):
