@@ -139,15 +139,19 @@ def _overlaps_hours(resource, window) -> bool:
     return any(h.overlaps(window) for h in resource.hours)
 
 
-def _overlapping(problem: Problem, instance: Instance, data,
-                 engagements: tuple[Engagement, ...]) -> list[Engagement]:
-    """Scheduled engagements on the request's candidate days that overlap its possible times."""
+def _occupancies(problem: Problem, instance: Instance,
+                 engagements: tuple[Engagement, ...]) -> list[tuple[Engagement, int, int]]:
+    """Each scheduled engagement with the minutes it keeps the guest (set-up to end plus
+    buffer), read once for every request left out."""
     grid = instance.grid
+    return [(e, grid.minutes(e.start) - problem.request(e.request_id).setup_minutes,
+             grid.minutes(e.end) + instance.buffer) for e in engagements]
+
+
+def _overlapping(data, occupancies: list[tuple[Engagement, int, int]]) -> list[Engagement]:
+    """Scheduled engagements on the request's candidate days that overlap its possible times."""
     found = []
-    for e in engagements:
-        s = grid.minutes(e.start)
-        other = problem.request(e.request_id)
-        e_low, e_high = s - other.setup_minutes, grid.minutes(e.end) + instance.buffer
+    for e, e_low, e_high in occupancies:
         for ranges in data.starts.values():
             if any(low - data.setup < e_high and e_low < high + data.duration for low, high in ranges):
                 found.append(e)
@@ -270,6 +274,7 @@ def explain_unscheduled(problem: Problem, instance: Instance,
     per_day: dict = {}
     for e in engagements:
         per_day[e.day] = per_day.get(e.day, 0) + 1
+    occupancies = None  # read when first needed
     out = []
     for request in problem.requests:
         if request.id in served:
@@ -294,7 +299,9 @@ def explain_unscheduled(problem: Problem, instance: Instance,
                                    f"{problem.tour.max_engagements_per_day} engagements, the "
                                    "daily cap.", "displaced"))
             continue
-        rivals = _overlapping(problem, instance, data, engagements)
+        if occupancies is None:
+            occupancies = _occupancies(problem, instance, engagements)
+        rivals = _overlapping(data, occupancies)
         if rivals:
             out.append(Unscheduled(request.id, _displaced_reason(problem, request, rivals[:4]),
                                    "displaced"))

@@ -12,9 +12,11 @@ The time limit is a promise and a budget at once. The heuristic counts its work 
 operations, not seconds, and CP-SAT stops on a *deterministic* time budget (its own count of
 work), with a fixed seed and a fixed number of workers: a run that these budgets end is
 repeatable (the same input, seed, limit and workers give the same agenda on the same library
-version). The clock stops every stage too (the heuristic and its worker processes, building
-the CP-SAT model, CP-SAT), so that the whole solve ends by ``limit + max(0.5 s, 5 %)``
-(:func:`promised_seconds`) whatever the machine's load; a run the clock stopped says so
+version). The clock stops every stage too (the heuristic and its worker processes, the
+route bound, building and hinting the CP-SAT model, CP-SAT), each on its deadline before the
+limit, or leaves out a stage that cannot fit, so that the whole solve ends by ``limit +
+max(0.5 s, 5 %)`` (:func:`promised_seconds`) whatever the machine's load; ``Result.phases``
+records each stage against its deadline. A run the clock stopped says so
 (``SolverReport.stopped_by == "clock"``) and may differ from one run to the next.
 """
 
@@ -30,15 +32,17 @@ from ortools.sat.python import cp_model
 
 from .domain import Plan, Problem, SolverReport
 from .errors import InfeasibleError
-from .model.cpmodel import ChangeCosts, ModelOutOfTime, PlannerModel
+from .model.cpmodel import ChangeCosts, PlannerModel
 from .model.extract import Placement, build_agenda
 from .model.heuristic import WORK_PER_SECOND, HeuristicResult, solve_heuristic
 from .model.instance import Instance, build_instance
 from .reasons import explain_unscheduled, infeasibility_reasons
-from .solve_feasibility import first_agenda, hint_served
+from .solve_feasibility import first_agenda
 from .solve_budget import (  # noqa: F401  (the budget's names stay importable from here)
     CP_MODEL_PAIRS_PER_SECOND,
+    CP_SAT_LOAD_FACTOR,
     CP_SAT_MIN_SHARE,
+    CP_SAT_MIN_WALL_SHARE,
     HEURISTIC_CLOCK_RESERVE,
     HEURISTIC_SHARE,
     HEURISTIC_SHARE_LARGE,
@@ -50,6 +54,8 @@ from .solve_budget import (  # noqa: F401  (the budget's names stay importable f
     LARGE_MODEL,
     LARGE_MODEL_IGNORED_SUBSOLVERS,
     LARGE_MODEL_PROBING,
+    Phase,
+    ROUTE_BOUND_MIN_SHARE,
     ROUTE_BOUND_SHARE,
     SolveClock,
     WALL_SLACK,
@@ -58,6 +64,7 @@ from .solve_budget import (  # noqa: F401  (the budget's names stay importable f
     model_size,
     promised_seconds,
 )
+from .solve_model import build_model
 from .solve_route_bound import route_bound_used, run_route_bound, tighter
 
 log = logging.getLogger(__name__)
@@ -174,6 +181,9 @@ class Result:
     ``solver.stopped_by`` says the same (``"clock"`` or ``"budget"``)."""
     warnings: tuple[str, ...] = ()
     """Plain sentences about what went less well than asked (fewer heuristic searches ran)."""
+    phases: tuple[Phase, ...] = ()
+    """Each stage of the solve on the wall clock, its deadline and what ended it
+    (:class:`~scheduler.solve_budget.Phase`): where the time went."""
 
     @property
     def proven_optimal(self) -> bool:
@@ -349,7 +359,8 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
     baseline = baseline or NO_BASELINE
     started = time.perf_counter()
     clock = SolveClock(float(params.time_limit))
-    instance = build_instance(problem)
+    with clock.phase("instance"):
+        instance = build_instance(problem)
     # Fixed legs split days into parts: placements name tour days, the model its parts.
     baseline = replace(baseline, hints=instance.on_parts(baseline.hints),
                        pinned=instance.on_parts(baseline.pinned),
@@ -363,12 +374,14 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
                               request_ids=tuple(pruned_ids))
 
     size = model_size(instance)
+    limit = float(params.time_limit)
     heuristic, cp_limit = _run_heuristic(instance, params, baseline, started, size, clock)
     clock_stop = heuristic is not None and heuristic.stopped_by_clock
-    routes = run_route_bound(instance, float(params.time_limit), cp_limit, heuristic, clock,
-                             re_planning=bool(baseline.previous))
-    # The clock stopping the route bound changes CP-SAT's budget, which a proof makes moot.
-    route_clock = routes is not None and routes.stopped_by_clock
+    routes, route_skipped = run_route_bound(instance, limit, cp_limit, heuristic, clock,
+                                            re_planning=bool(baseline.previous))
+    # The clock stopping (or leaving out) the route bound changes CP-SAT's budget, which a
+    # proof makes moot.
+    route_clock = route_skipped or (routes is not None and routes.stopped_by_clock)
     if routes is not None:
         cp_limit -= route_bound_used(routes)
         if routes.bound is not None and heuristic.complete and heuristic.objective >= routes.bound:
@@ -376,18 +389,9 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
             return _result(problem, instance, params, created, placements, meals, "optimal",
                            float(heuristic.objective), float(routes.bound),
                            time.perf_counter() - started, value_total, clock_stop or route_clock,
-                           heuristic_warnings(heuristic))
-    planner = None
-    if cp_model_fits(size, float(params.time_limit)) and clock.left() > 0:
-        try:
-            planner = PlannerModel(instance, pinned=baseline.pinned, previous=baseline.previous,
-                                   change_costs=baseline.change_costs,
-                                   out_of_time=lambda: clock.left() <= 0)
-        except ModelOutOfTime:
-            log.info("solve: the time limit passed while building the CP-SAT model")
-            clock_stop = True
-    elif size <= CP_MODEL_PAIRS_PER_SECOND * float(params.time_limit):
-        clock_stop = True  # the heuristic used the clock's whole share
+                           heuristic_warnings(heuristic), clock=clock)
+    planner, cp_load, model_clock = build_model(instance, baseline, heuristic, size, limit, clock)
+    clock_stop = clock_stop or model_clock
     if planner is None:
         if heuristic is None or not heuristic.complete:
             raise InfeasibleError(
@@ -397,41 +401,57 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
         bound, status = tighter(float(heuristic.objective), None, routes, "feasible")
         return _result(problem, instance, params, created, placements, meals, status,
                        float(heuristic.objective), bound, time.perf_counter() - started,
-                       value_total, clock_stop or route_clock, heuristic_warnings(heuristic))
+                       value_total, clock_stop or route_clock, heuristic_warnings(heuristic),
+                       clock=clock)
 
-    if heuristic is not None and heuristic.complete:
-        planner.add_complete_hints(heuristic.days)
-    elif baseline.hints:
-        planner.add_hints(baseline.hints)
-    elif heuristic is not None:
-        hint_served(planner, heuristic.days)
+    large = size > LARGE_MODEL
+    min_wall = CP_SAT_MIN_WALL_SHARE * limit
     first = None
-    if heuristic is not None and not heuristic.complete:
+    if heuristic is not None and not heuristic.complete \
+            and clock.solver_left() - cp_load < min_wall:
+        clock.skip("first agenda", clock.solver_end - cp_load)
+        clock_stop = True
+    elif heuristic is not None and not heuristic.complete:
         # No complete hint (a mandatory request left out): first any agenda, then better ones.
-        first = first_agenda(planner, solver_parameters(
-            replace(params, time_limit=cp_limit), wall_seconds=max(0.01, clock.solver_left()),
-            large=size > LARGE_MODEL))
+        with clock.phase("first agenda", clock.solver_end - cp_load) as phase:
+            first = first_agenda(planner, solver_parameters(
+                replace(params, time_limit=cp_limit),
+                wall_seconds=max(0.01, clock.solver_left() - cp_load), large=large))
+            if first.status == cp_model.UNKNOWN and first.deterministic_time < 0.99 * cp_limit:
+                phase.ended_by = "clock"
         cp_limit = max(0.01, cp_limit - first.deterministic_time)
-    wall_left = max(0.01, clock.solver_left())
-    solver = solver_parameters(replace(params, time_limit=cp_limit), wall_seconds=wall_left,
-                               large=size > LARGE_MODEL)
-    callback = None
-    if params.on_progress is not None:
-        known = None
-        if heuristic is not None and heuristic.complete:
-            served = heuristic.placements(instance)
-            known = Progress(float(heuristic.objective), float("inf"), 0.0,
-                             sum(r.value for r in instance.requests if r.id in served),
-                             sum(r.value for r in instance.requests), len(served))
-        callback = _ProgressCallback(params.on_progress, started, planner, known)
-        solver.best_bound_callback = callback.on_bound
-    code = solver.solve(planner.model, callback) if callback else solver.solve(planner.model)
+    wall_left = clock.solver_left() - cp_load
+    code, solver = cp_model.UNKNOWN, None
+    if wall_left < min_wall:
+        # Too late to load the model again: the first agenda, if any, is the plan.
+        clock.skip("cp-sat", clock.solver_end - cp_load)
+        clock_stop = True
+    else:
+        solver = solver_parameters(replace(params, time_limit=cp_limit), wall_seconds=wall_left,
+                                   large=large)
+        callback = None
+        if params.on_progress is not None:
+            known = None
+            if heuristic is not None and heuristic.complete:
+                served = heuristic.placements(instance)
+                known = Progress(float(heuristic.objective), float("inf"), 0.0,
+                                 sum(r.value for r in instance.requests if r.id in served),
+                                 sum(r.value for r in instance.requests), len(served))
+            callback = _ProgressCallback(params.on_progress, started, planner, known)
+            solver.best_bound_callback = callback.on_bound
+        with clock.phase("cp-sat", clock.solver_end - cp_load) as phase:
+            code = solver.solve(planner.model, callback) if callback else solver.solve(planner.model)
+            # Short of a proof and of its work budget, only its wall clock ends CP-SAT. (Its
+            # own wall_time leaves out part of the loading, so it is not compared with the
+            # wall clock it was given: that missed clock stops under load.)
+            cp_clock = code not in (cp_model.OPTIMAL, cp_model.INFEASIBLE) and \
+                solver.response_proto.deterministic_time < 0.99 * cp_limit
+            if cp_clock:
+                phase.ended_by = "clock"
+        clock_stop = clock_stop or cp_clock
     status = _STATUS.get(code, "unknown")
     seconds = time.perf_counter() - started
-    cp_clock = code not in (cp_model.OPTIMAL, cp_model.INFEASIBLE) and \
-        solver.response_proto.deterministic_time < 0.99 * cp_limit and \
-        solver.wall_time >= 0.9 * wall_left
-    clock_stop = clock_stop or cp_clock or (route_clock and code != cp_model.OPTIMAL)
+    clock_stop = clock_stop or (route_clock and code != cp_model.OPTIMAL)
     log.info("solve: %s in %.2f s%s", status, seconds, " (stopped by the clock)" if clock_stop else "")
 
     use_heuristic = False
@@ -453,14 +473,15 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
             bound = None
         bound, status = tighter(objective, bound, routes, status)
         return _result(problem, instance, params, created, placements, meals, status, objective, bound,
-                       seconds, value_total, clock_stop, heuristic_warnings(heuristic))
+                       seconds, value_total, clock_stop, heuristic_warnings(heuristic), clock=clock)
 
     if status == "unknown" and first is not None and first.found:
-        # The usual solve ended before it returned even the hinted agenda: the first one.
+        # The usual solve ended (or could not start) before it returned even the hinted
+        # agenda: the first one.
         placements, meals = read_solution(first.solver, planner)
         return _result(problem, instance, params, created, placements, meals, "feasible",
                        first.objective, None, seconds, value_total, clock_stop,
-                       heuristic_warnings(heuristic))
+                       heuristic_warnings(heuristic), clock=clock)
     if status == "infeasible":
         conflict = minimal_conflict(instance, params)
         # The search leaves pinned engagements out: with pins, the pins may be the cause, so
@@ -480,7 +501,7 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
                             routes, status)
     return _result(problem, instance, params, created, placements, meals, status,
                    float(solver.objective_value), bound, seconds,
-                   value_total, clock_stop, heuristic_warnings(heuristic))
+                   value_total, clock_stop, heuristic_warnings(heuristic), clock=clock)
 
 
 def _run_heuristic(instance: Instance, params: SolveParams, baseline: Baseline, started: float,
@@ -510,12 +531,17 @@ def _run_heuristic(instance: Instance, params: SolveParams, baseline: Baseline, 
                                    max(HEURISTIC_STALL_MIN, len(instance.requests) ** 2 // 2))
     work = int(share * limit * WORK_PER_SECOND)
     islands = heuristic_islands(params.workers, work, size)
-    result = solve_heuristic(instance, seed=params.seed, work=work, islands=islands,
-                             pinned=baseline.pinned, previous=baseline.previous,
-                             change_costs=(baseline.change_costs or ChangeCosts())
-                             if baseline.previous else None,
-                             initial=baseline.hints, on_improve=report, stall=stall,
-                             deadline=clock.heuristic_deadline(alone))
+    deadline = clock.heuristic_deadline(alone)
+    # The phase holds its worker processes' join: they stop on the same deadline.
+    with clock.phase("heuristic", deadline.at) as phase:
+        result = solve_heuristic(instance, seed=params.seed, work=work, islands=islands,
+                                 pinned=baseline.pinned, previous=baseline.previous,
+                                 change_costs=(baseline.change_costs or ChangeCosts())
+                                 if baseline.previous else None,
+                                 initial=baseline.hints, on_improve=report, stall=stall,
+                                 deadline=deadline)
+        if result is not None and result.stopped_by_clock:
+            phase.ended_by = "clock"
     if result is None:
         return None, limit
     used = result.work / WORK_PER_SECOND
@@ -547,19 +573,25 @@ def _result(problem: Problem, instance: Instance, params: SolveParams, created: 
             placements: list[Placement],
             meals: dict[int, int], status: str, objective: float, bound: float | None,
             seconds: float, value_total: int, stopped_by_clock: bool = False,
-            warnings: tuple[str, ...] = ()) -> Result:
+            warnings: tuple[str, ...] = (), clock: SolveClock | None = None) -> Result:
+    """The plan and the solver's account; with the solve's ``clock``, ``seconds`` runs to the
+    finished plan (the promise's end) and the result records its phases."""
+    began = clock.now() if clock is not None else None
     engagements, breaks, legs = build_agenda(problem, instance, placements, meals)
     served = {p.request_id for p in placements}
     value_served = sum(r.value for r in problem.requests if r.id in served)
+    unscheduled = explain_unscheduled(problem, instance, engagements)
+    if clock is not None:
+        seconds = clock.since_start()
+        clock.phases.append(Phase("result", clock.since_start(began), seconds, None))
     report = SolverReport(status=status, objective=objective, bound=bound,
                           gap=_gap(objective, bound), seconds=round(seconds, 3), seed=params.seed,
                           time_limit=float(params.time_limit), workers=params.workers,
                           value_served=value_served, value_total=value_total,
                           stopped_by="clock" if stopped_by_clock else "budget")
-    unscheduled = explain_unscheduled(problem, instance, engagements)
     plan = Plan(problem=problem, engagements=engagements, travel=legs, breaks=breaks,
                 unscheduled=unscheduled, solver=report, created=created)
     return Result(plan=plan, status=status, objective=objective, bound=bound,
                   gap=report.gap, seconds=seconds, value_served=value_served,
                   value_total=value_total, instance=instance, stopped_by_clock=stopped_by_clock,
-                  warnings=warnings)
+                  warnings=warnings, phases=tuple(clock.phases) if clock is not None else ())

@@ -8,7 +8,9 @@ Everything here depends only on the input and the settings, never on the machine
 from __future__ import annotations
 
 import time
-from typing import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Callable, Iterator
 
 from .model.heuristic import WORK_PER_SECOND
 from .model.heuristic.clock import Deadline
@@ -18,8 +20,9 @@ __all__ = [
     "CP_MODEL_PAIRS_PER_SECOND", "CP_SAT_MIN_SHARE", "HEURISTIC_CLOCK_RESERVE", "HEURISTIC_SHARE",
     "HEURISTIC_SHARE_LARGE", "HEURISTIC_STALL_MAX", "HEURISTIC_STALL_MIN", "ISLANDS_MAX",
     "ISLANDS_MIN_MODEL", "ISLANDS_MIN_SECONDS", "LARGE_MODEL", "LARGE_MODEL_IGNORED_SUBSOLVERS",
-    "LARGE_MODEL_PROBING", "ROUTE_BOUND_SHARE", "SolveClock", "route_bound_seconds", "WALL_SLACK", "cp_model_fits", "heuristic_islands",
-    "model_size", "promised_seconds",
+    "LARGE_MODEL_PROBING", "CP_SAT_LOAD_FACTOR", "CP_SAT_MIN_WALL_SHARE", "Phase",
+    "ROUTE_BOUND_MIN_SHARE", "ROUTE_BOUND_SHARE", "SolveClock", "route_bound_seconds", "WALL_SLACK",
+    "cp_model_fits", "heuristic_islands", "model_size", "promised_seconds",
 ]
 
 #: Share of the time limit the heuristic may use at most; it stops earlier when it stalls.
@@ -72,6 +75,19 @@ HEURISTIC_STALL_MAX = 5000
 ROUTE_BOUND_SHARE = 0.3
 #: Share of the time limit CP-SAT always keeps (to load the hint and try to prove it).
 CP_SAT_MIN_SHARE = 0.2
+#: On the clock, CP-SAT is started only when at least this share of the limit is left for it
+#: after its model is built and hinted: with less it cannot even load the hint, and starting
+#: it only makes the solve late (it does not stop while it copies and checks the model).
+CP_SAT_MIN_WALL_SHARE = 0.05
+#: Hinting the model and CP-SAT's loading of it (which its wall-clock limit does not stop)
+#: take up to this many times the wall clock that building the model took, under the same
+#: load (measured 0.2-0.3 at load 7 on 2 cores, one day of 300 candidates and two of 100);
+#: the solve predicts from it whether CP-SAT still fits before the limit.
+CP_SAT_LOAD_FACTOR = 1.0
+#: On the clock, the route bound is started only when at least this share of its seconds is
+#: left before its stop: its set-up (every day's pricing data and the first master) does not
+#: look at the clock, and took 0.9 s for 300 candidates at load 7.
+ROUTE_BOUND_MIN_SHARE = 0.25
 
 
 def promised_seconds(time_limit: float) -> float:
@@ -94,10 +110,46 @@ def cp_model_fits(size: int, time_limit: float) -> bool:
     return size <= CP_MODEL_PAIRS_PER_SECOND * float(time_limit)
 
 
+@dataclass(frozen=True)
+class Phase:
+    """One stage of a solve on the wall clock, in seconds from the solve's start.
+
+    Attributes
+    ----------
+    name
+        ``instance``, ``heuristic``, ``route bound``, ``model``, ``hints``, ``first agenda``,
+        ``cp-sat`` or ``result``.
+    started, ended
+        When it began and ended.
+    deadline
+        When the clock stops it (``None``: it has no stop of its own and is short).
+    ended_by
+        ``"work"`` (it ended on its own: done, or its work budget), ``"clock"`` (its deadline
+        stopped it) or ``"skipped"`` (the clock left it no room to start).
+    """
+
+    name: str
+    started: float
+    ended: float
+    deadline: float | None
+    ended_by: str = "work"
+
+
+class _PhaseRun:
+    """A phase under way: the code running it says when the clock stopped it."""
+
+    __slots__ = ("ended_by",)
+
+    def __init__(self) -> None:
+        self.ended_by = "work"
+
+
 class SolveClock:
-    """The solve's wall clock: the heuristic and the building of the CP-SAT model work to
-    the limit itself, CP-SAT to the limit plus half the promise's margin
-    (:func:`promised_seconds`); the other half pays for turning the solution into a plan.
+    """The solve's wall clock: every stage works to a deadline before the limit (the
+    heuristic to ``HEURISTIC_CLOCK_RESERVE`` of it earlier, the route bound earlier still,
+    building the model, hinting it and CP-SAT to the limit itself), so that the promise's
+    margin (:func:`promised_seconds`) is left for turning the solution into a plan. It
+    records each stage as a :class:`Phase` (``phases``).
 
     Parameters
     ----------
@@ -112,7 +164,8 @@ class SolveClock:
         self.started = now()
         self.limit = float(time_limit)
         self.end = self.started + self.limit
-        self.solver_end = self.started + (self.limit + promised_seconds(self.limit)) / 2
+        self.solver_end = self.end
+        self.phases: list[Phase] = []
 
     def left(self) -> float:
         """Seconds left until the limit (negative once it passed)."""
@@ -127,6 +180,30 @@ class SolveClock:
         ``HEURISTIC_CLOCK_RESERVE`` of it earlier."""
         reserve = 0.0 if use_all else HEURISTIC_CLOCK_RESERVE * self.limit
         return Deadline(self.end - reserve, self.now)
+
+    def since_start(self, moment: float | None = None) -> float:
+        """Seconds from the solve's start to ``moment`` (default: now)."""
+        return (self.now() if moment is None else moment) - self.started
+
+    @contextmanager
+    def phase(self, name: str, deadline: float | None = None) -> Iterator[_PhaseRun]:
+        """Record the stage run inside the ``with`` block as a :class:`Phase`; set
+        ``ended_by = "clock"`` on what it yields when its ``deadline`` stopped it."""
+        run = _PhaseRun()
+        began = self.now()
+        try:
+            yield run
+        finally:
+            self.phases.append(Phase(name, self.since_start(began), self.since_start(),
+                                     None if deadline is None else self.since_start(deadline),
+                                     run.ended_by))
+
+    def skip(self, name: str, deadline: float | None = None) -> None:
+        """Record that the clock left ``name`` no room to start."""
+        moment = self.since_start()
+        self.phases.append(Phase(name, moment, moment,
+                                 None if deadline is None else self.since_start(deadline),
+                                 "skipped"))
 
 
 #: The heuristic runs one search per worker (each in its own process, see

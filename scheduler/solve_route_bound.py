@@ -9,7 +9,7 @@ import math
 from .model.bound import LABEL_WORK_PER_SECOND, RouteBound, plan_routes, route_bound
 from .model.heuristic import HeuristicResult
 from .model.instance import Instance
-from .solve_budget import CP_SAT_MIN_SHARE, SolveClock, route_bound_seconds
+from .solve_budget import CP_SAT_MIN_SHARE, ROUTE_BOUND_MIN_SHARE, SolveClock, route_bound_seconds
 
 log = logging.getLogger(__name__)
 
@@ -24,26 +24,36 @@ tour the first exact bound comes well within half the share."""
 
 def run_route_bound(instance: Instance, time_limit: float, cp_seconds: float,
                     heuristic: HeuristicResult | None, clock: SolveClock,
-                    re_planning: bool) -> RouteBound | None:
+                    re_planning: bool) -> tuple[RouteBound | None, bool]:
     """The route relaxation's bound from the heuristic's days, on the work of
     :func:`route_bound_seconds` (``cp_seconds``: CP-SAT's budget before it).
 
-    Returns ``None`` when it is left out: no share, a re-plan (its change costs are not
-    in the relaxation), or no complete agenda to start from. On the clock it stops at half
-    again its share, and always leaves CP-SAT half of ``CP_SAT_MIN_SHARE``.
+    Returns the bound, or ``None`` when it is left out: no share, a re-plan (its change
+    costs are not in the relaxation), no complete agenda to start from, or the clock leaves
+    it less than ``ROUTE_BOUND_MIN_SHARE`` of its seconds; and whether the clock left it
+    out. On the clock it stops at half again its share, and always leaves CP-SAT half of
+    ``CP_SAT_MIN_SHARE``.
     """
     seconds = route_bound_seconds(time_limit, cp_seconds)
     if seconds <= 0 or re_planning or heuristic is None or not heuristic.complete \
             or not instance.requests:
-        return None
+        return None, False
     stop = min(clock.end - 0.5 * CP_SAT_MIN_SHARE * float(time_limit), clock.now() + 1.5 * seconds)
+    if stop - clock.now() < ROUTE_BOUND_MIN_SHARE * seconds:
+        # Its set-up does not look at the clock: started this late it would make CP-SAT late.
+        log.info("route bound: left out, %.2f s left before its stop", stop - clock.now())
+        clock.skip("route bound", stop)
+        return None, True
     work = int(seconds * LABEL_WORK_PER_SECOND)
-    result = route_bound(instance, work=work, out_of_time=lambda: clock.now() >= stop,
-                         routes=plan_routes(heuristic.days), target=heuristic.objective,
-                         first_bound_work=int(FIRST_BOUND_SHARE * work))
+    with clock.phase("route bound", stop) as phase:
+        result = route_bound(instance, work=work, out_of_time=lambda: clock.now() >= stop,
+                             routes=plan_routes(heuristic.days), target=heuristic.objective,
+                             first_bound_work=int(FIRST_BOUND_SHARE * work))
+        if result.stopped_by_clock:
+            phase.ended_by = "clock"
     log.info("route bound: %s (relaxation %s, converged %s, %s work, %s rounds)",
              result.bound, result.relaxation, result.converged, result.work, result.rounds)
-    return result
+    return result, False
 
 
 def route_bound_used(routes: RouteBound | None) -> float:

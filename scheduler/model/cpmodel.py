@@ -118,6 +118,10 @@ def exclusive_pairs(instance: Instance, day: int, requests: list[RequestData],
     return pairs
 
 
+#: Arcs between two looks at the clock while their rules are added (a few milliseconds).
+CLOCK_EVERY_ARCS = 500
+
+
 class PlannerModel(TourRuleConstraints, ResourceConstraints, DelegationConstraints):
     """Builds the CP-SAT model for an :class:`Instance`; ``solve.py`` runs it."""
 
@@ -125,8 +129,10 @@ class PlannerModel(TourRuleConstraints, ResourceConstraints, DelegationConstrain
                  previous: Mapping[str, tuple[int, int]] | None = None,
                  change_costs: ChangeCosts | None = None,
                  out_of_time: Callable[[], bool] | None = None):
-        # Checked once a day while building: a tour too large for the time left raises
-        # ModelOutOfTime instead of overrunning the time limit.
+        # Checked for each candidate while building the arcs, every few hundred arcs while
+        # adding their rules and between the rules of a day: a tour too large for the time
+        # left raises ModelOutOfTime instead of overrunning the time limit (one day of 300
+        # candidates took 1.7 s to build under load).
         self._out_of_time = out_of_time or (lambda: False)
         self.instance = instance
         self.pinned = dict(pinned or {})
@@ -198,6 +204,7 @@ class PlannerModel(TourRuleConstraints, ResourceConstraints, DelegationConstrain
         v.arcs[(END, START)] = m.new_constant(1)
         v.arcs[(START, END)] = m.new_bool_var(f"empty_d{d}")
         for k, request in enumerate(v.nodes, start=2):
+            self._check_time()
             v.arcs[(START, k)] = m.new_bool_var(f"first_{request.id}_d{d}")
             v.arcs[(k, END)] = m.new_bool_var(f"last_{request.id}_d{d}")
             for l, other in enumerate(v.nodes, start=2):
@@ -209,13 +216,11 @@ class PlannerModel(TourRuleConstraints, ResourceConstraints, DelegationConstrain
     # ----------------------------------------------------------------- hard rules
     def _add_hard_rules(self) -> None:
         for v in self.days:
-            self._check_time()
-            self._route_is_one_circuit(v)
-            self._travel_between_consecutive_places(v)
-            self._timeline_has_no_overlap(v)
-            self._cap_per_day(v)
-            self._day_time_budget(v)
-            self._requests_that_exclude_each_other(v)
+            for rule in (self._route_is_one_circuit, self._travel_between_consecutive_places,
+                         self._timeline_has_no_overlap, self._cap_per_day, self._day_time_budget,
+                         self._requests_that_exclude_each_other):
+                self._check_time()
+                rule(v)
         self._each_request_at_most_once()
         self._add_tour_rules()
         self._add_resource_choices()
@@ -240,7 +245,9 @@ class PlannerModel(TourRuleConstraints, ResourceConstraints, DelegationConstrain
             # The legs on the timeline carry these precedences (see _leg): with the
             # engagements' occupancy in the same no-overlap, each one below is implied.
             return
-        for (a, b), lit in v.arcs.items():
+        for count, ((a, b), lit) in enumerate(v.arcs.items()):
+            if count % CLOCK_EVERY_ARCS == 0:
+                self._check_time()
             if (a, b) in ((END, START), (START, END)):
                 continue
             travel = inst.travel[v.place_of(a)][v.place_of(b)]
@@ -534,9 +541,12 @@ class PlannerModel(TourRuleConstraints, ResourceConstraints, DelegationConstrain
                 inst.travel[v.day.start_place][v.day.end_place]
             m.add_hint(v.arrive, arrive)
             used = set(zip([START] + order, order + [END]))
-            for (a, b), literal in v.arcs.items():
-                if (a, b) != (END, START):
-                    m.add_hint(literal, (a, b) in used)
+            # In one go: the same hint as add_hint arc by arc, four times faster or more on the
+            # 90,000 arcs of one day of 300 candidates (the same hint).
+            arcs = [(literal.index, int((a, b) in used)) for (a, b), literal in v.arcs.items()
+                    if (a, b) != (END, START)]
+            m.proto.solution_hint.vars.extend(index for index, _ in arcs)
+            m.proto.solution_hint.values.extend(value for _, value in arcs)
             if v.meal_start is not None:
                 m.add_hint(v.meal_start, plan.meal if plan is not None and plan.meal is not None
                            else v.meal_start.proto.domain[0])
