@@ -222,3 +222,20 @@ def demo_plan_file(tmp_path_factory):
 def _plan_of(path):
     from scheduler.app import load_plan
     return load_plan(path)
+
+
+def test_a_member_taking_over_an_any_of_stays_within_the_cap_of_a_day_under_way():
+    """Chen's Tuesday is under way with one engagement done, the cap is two a day. Anna falls
+    ill: the request either can take could move to Chen, but Chen's own, worth more, takes
+    the one place left; the re-plan must not give Chen three engagements that day."""
+    prob = delegation([req("c1", "chen", "09:30", "11:30", "A", value=5),
+                       req("c2", "chen", "14:00", "15:00", "B", value=10),
+                       req("either", "anna|chen", "16:00", "17:00", "C", value=5)],
+                      guests=("anna", "chen"), cap=2)
+    plan = solve(prob, FAST).plan
+    assert {e.request_id: e.guests for e in plan.engagements} == {
+        "c1": ("chen",), "c2": ("chen",), "either": ("anna",)}
+    result = replan(plan, Changes(absent=(Absence("anna"),)), now=t("12:00"), params=FAST)
+    assert_delegation_valid(result.plan)
+    chen = [e.request_id for e in result.plan.engagements if "chen" in e.guests]
+    assert sorted(chen) == ["c1", "c2"]

@@ -89,6 +89,11 @@ def _goes_to(request: Request, guest: str) -> bool:
     return not guest or (guest in request.guests and not request.guests_any)
 
 
+def _may_go_to(request: Request, guest: str) -> bool:
+    """Whether ``guest`` may attend ``request`` (surely, or as one of "any one of")."""
+    return not guest or guest in request.guests
+
+
 def solve_remaining(plan: Plan, problem: Problem, cuts: list[DayCut], remaining: Remaining,
                     changes: Changes, now: datetime, params: SolveParams) -> SubPlan:
     """Solve what remains with the old agenda as previous placements, hints and pins.
@@ -153,7 +158,7 @@ def solve_remaining(plan: Plan, problem: Problem, cuts: list[DayCut], remaining:
         if allowed <= 0:
             day = sub_day_of[key] or sub.tour.days[remaining.day_of[key]]
             for request in sub.requests:
-                if _goes_to(request, key[0]):
+                if _may_go_to(request, key[0]):
                     rules[request.id] = rules.get(request.id, ()) + (Window(day.start, day.end),)
     restricted = restrict(sub, rules)
     instance = build_instance(restricted)
@@ -192,11 +197,15 @@ def solve_remaining(plan: Plan, problem: Problem, cuts: list[DayCut], remaining:
         # elsewhere): plan the rest as after any change, with the change costs.
         baseline = replace(baseline, pinned=pinned or None)
         result = _solve(restricted, run, baseline, changes, problem, now)
-    over = _over_the_day(result.plan, sub_day_of, problem, cap_days, minutes_days)
-    if over:
-        # The engine has one cap for every day, and a day already under way holds engagements
-        # that count against it. Keep on such a day only the best of what the solve put there
-        # (pinned and mandatory first, then value) and solve once more.
+    # The engine has one cap for every day, and a day already under way holds engagements
+    # that count against it. Keep on such a day only the best of what the solve put there
+    # (pinned and mandatory first, then value) and solve again, until no day is over: each
+    # round only forbids more (an "any one of" that may go to the member too, for the whole
+    # day, which is safe), so it ends within one round a day.
+    for _ in range(len(set(cap_days) | set(minutes_days)) + 1):
+        over = _over_the_day(result.plan, sub_day_of, problem, cap_days, minutes_days)
+        if not over:
+            break
         for key in over:
             day = sub_day_of[key]
             there = sorted((problem.request(e.request_id) for e in result.plan.engagements_of(key[0])
@@ -204,7 +213,7 @@ def solve_remaining(plan: Plan, problem: Problem, cuts: list[DayCut], remaining:
                            key=lambda r: (r.id not in pinned, not r.mandatory, -r.value, r.id))
             chosen = _best_within(there, cap_days.get(key), minutes_days.get(key))
             for request in restricted.requests:
-                if request.id not in chosen and _goes_to(request, key[0]):
+                if request.id not in chosen and _may_go_to(request, key[0]):
                     rules[request.id] = rules.get(request.id, ()) + (Window(day.start, day.end),)
         restricted = restrict(sub, rules)
         result = _solve(restricted, run, baseline, changes, problem, now)
