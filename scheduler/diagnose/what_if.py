@@ -41,6 +41,26 @@ def current_placements(problem: Problem, plan: Plan) -> dict[str, tuple]:
     return out
 
 
+def plan_changes(problem: Problem, before: Plan, after: Plan
+                 ) -> tuple[tuple[Change, ...], tuple[Change, ...], tuple[Change, ...]]:
+    """What a what-if's agenda changes against the plan: the requests it serves that the plan
+    did not, those it drops, and those it moves (another start or day), in agenda order."""
+    old = {e.request_id: e for e in before.engagements}
+    new = {e.request_id: e for e in after.engagements}
+
+    def change(rid: str) -> Change:
+        request = problem.request(rid)
+        was, now = old.get(rid), new.get(rid)
+        return Change(rid, request.title, request.value, (was.start, was.end) if was else None,
+                      (now.start, now.end) if now else None)
+
+    joined = tuple(change(rid) for rid in new if rid not in old)
+    dropped = tuple(change(rid) for rid in old if rid not in new)
+    moved = tuple(change(rid) for rid in old if rid in new and (
+        utc(old[rid].start) != utc(new[rid].start) or old[rid].day != new[rid].day))
+    return joined, dropped, moved
+
+
 def what_if_mandatory(plan: Plan, request_id: str, params: SolveParams | None = None) -> WhatIf:
     """The best agenda with ``request_id`` made mandatory, compared with ``plan``'s.
 
@@ -87,20 +107,13 @@ def what_if_mandatory(plan: Plan, request_id: str, params: SolveParams | None = 
     new_plan = result.plan
     if new_plan is None:  # solve returns a plan or raises; kept for the type checker
         raise InfeasibleError(f"no agenda with {request_id} made mandatory")
-    old = {e.request_id: e for e in plan.engagements}
-    new = {e.request_id: e for e in new_plan.engagements}
-
-    def change(rid: str) -> Change:
-        r = problem.request(rid)
-        before, after = old.get(rid), new.get(rid)
-        return Change(rid, r.title, r.value, (before.start, before.end) if before else None,
-                      (after.start, after.end) if after else None)
-
-    placed = change(request_id) if request_id in new else None
-    dropped = tuple(change(rid) for rid in old if rid not in new)
-    moved = tuple(change(rid) for rid in old if rid in new and (
-        utc(old[rid].start) != utc(new[rid].start) or old[rid].day != new[rid].day))
-    added = tuple(change(rid) for rid in new if rid not in old and rid != request_id)
+    joined, dropped, moved = plan_changes(problem, plan, new_plan)
+    placed = next((c for c in joined + moved if c.request_id == request_id), None)
+    if placed is None and new_plan.engagement(request_id) is not None:  # served and unmoved
+        engagement = new_plan.engagement(request_id)
+        placed = Change(request_id, request.title, request.value, (engagement.start, engagement.end),
+                        (engagement.start, engagement.end))
+    added = tuple(c for c in joined if c.request_id != request_id)
     log.info("what-if %s: %s", request.id, result.summary())
     return WhatIf(request_id, placed is not None, placed, dropped, moved, added,
                   plan.value_served, new_plan.value_served, result.status, None, new_plan)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from ..domain import Plan, utc
+from ..domain import Plan
 from ..solve import Baseline, SolveParams, solve
-from .records import Change, ResourceWhatIf
-from .what_if import TIE_BREAK_COSTS, current_placements
+from .records import ResourceWhatIf
+from .what_if import TIE_BREAK_COSTS, current_placements, plan_changes
 
 __all__ = ["second_resource_id", "what_if_resource"]
 
@@ -65,21 +65,9 @@ def what_if_resource(plan: Plan, resource_id: str, request_id: str | None = None
     result = solve(richer, trial, Baseline(hints=current, previous=current, change_costs=TIE_BREAK_COSTS),
                    created=plan.created)
     new_plan = result.plan
-    old = {e.request_id: e for e in plan.engagements}
-    new = {e.request_id: e for e in new_plan.engagements}
-
-    def change(rid: str) -> Change:
-        request = problem.request(rid)
-        before, after = old.get(rid), new.get(rid)
-        return Change(rid, request.title, request.value, (before.start, before.end) if before else None,
-                      (after.start, after.end) if after else None)
-
-    served = tuple(change(rid) for rid in new if rid not in old)
-    dropped = tuple(change(rid) for rid in old if rid not in new)
-    moved = tuple(change(rid) for rid in old if rid in new and (
-        utc(old[rid].start) != utc(new[rid].start) or old[rid].day != new[rid].day))
+    served, dropped, moved = plan_changes(problem, plan, new_plan)
     uses = tuple(e.request_id for e in new_plan.engagements if copy.id in e.resources)
     log.info("what-if second %s: %s", resource_id, result.summary())
     return ResourceWhatIf(resource_id, copy.id, copy.label, request_id,
-                          request_id is not None and request_id in new, served, dropped, moved, uses,
+                          request_id is not None and new_plan.engagement(request_id) is not None, served, dropped, moved, uses,
                           plan.value_served, new_plan.value_served, result.status, new_plan)
