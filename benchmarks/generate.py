@@ -549,9 +549,15 @@ def generate_tour(requests: int, days: int, cities: int, seed: int, *, region: s
     builder._make_places()
     rows = builder.requests()
     tour_id = f"gen-{builder.region_name}-r{requests}-d{days}-c{cities}-s{seed}"
+    return tour_files(builder, tour_id, REQUEST_COLUMNS, rows, excel, days=days, requests=requests)
+
+
+def tour_files(builder, tour_id: str, columns: Sequence[str], rows: list[dict], excel: bool, *,
+               days: int, requests: int) -> GeneratedTour:
+    """The files of a tour folder from a builder that has made its places and ``rows``."""
     files = {
         "tour.toml": builder.tour_toml(tour_id).encode("utf-8"),
-        "requests.csv": _csv_bytes(REQUEST_COLUMNS, rows, excel),
+        "requests.csv": _csv_bytes(columns, rows, excel),
         "locations.csv": _csv_bytes(
             ("id", "name", "address", "city", "latitude", "longitude", "approximate"),
             [{"id": p.id, "name": p.name, "address": p.address, "city": p.city,

@@ -31,17 +31,15 @@ import argparse
 import sys
 import tomllib
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
-from types import MappingProxyType
 from typing import Sequence
 
 if __package__ in (None, ""):  # run as a script: make the repository root importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.generate import (  # noqa: E402
-    MAX_CITIES, MAX_DAYS, REGIONS, REQUEST_COLUMNS, GeneratedTour, GeneratorError, _Builder, _csv_bytes,
-    _offset, _Place, _toml_string, write_tour,
+    MAX_CITIES, MAX_DAYS, REGIONS, REQUEST_COLUMNS, GeneratedTour, GeneratorError, _Builder,
+    _offset, _Place, _toml_string, tour_files, write_tour,
 )
 
 __all__ = ["MAX_GUESTS", "MEMBERS", "Member", "generate_delegation"]
@@ -251,20 +249,7 @@ def generate_delegation(guests: int, requests: int, days: int, seed: int, *, cit
     rows = builder.requests()
     tour_id = f"deleg-{builder.region_name}-g{guests}-r{requests}-d{days}-c{cities}-s{seed}" + \
         ("" if mandatory else "-optional")
-    files = {
-        "tour.toml": builder.tour_toml(tour_id).encode("utf-8"),
-        "requests.csv": _csv_bytes(COLUMNS, rows, False),
-        "locations.csv": _csv_bytes(
-            ("id", "name", "address", "city", "latitude", "longitude", "approximate"),
-            [{"id": p.id, "name": p.name, "address": p.address, "city": p.city,
-              "latitude": f"{p.latitude:.4f}", "longitude": f"{p.longitude:.4f}", "approximate": "yes"}
-             for p in builder.places], False),
-        "travel.csv": _csv_bytes(("from", "to", "minutes", "mode"), builder.travel_rows(), False),
-        "availability.csv": _csv_bytes(("request_id", "counterpart", "windows", "type"),
-                                       builder.availability(rows), False),
-    }
-    return GeneratedTour(files=MappingProxyType(files), days=days,
-                         cities=tuple(c.name for c in builder.cities), requests=requests)
+    return tour_files(builder, tour_id, COLUMNS, rows, False, days=days, requests=requests)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
