@@ -1,8 +1,8 @@
 """Delegations built in code for the engine's tests, and a check of their plans.
 
-Each guest's share of a plan is checked by the independent checker (a one-guest plan of that
-guest's engagements, travel, breaks and days); what it does not judge yet across guests -
-no resource in two places, joint engagements together, who attends - is checked here.
+The whole plan is checked by the independent checker, and so is each guest's share (a one-guest
+plan of that guest's engagements, travel, breaks and days); who attends, joint engagements
+together and a resource in one place at a time are also checked here, by a second hand.
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ def assert_delegation_valid(plan: Plan) -> None:
     between guests keep the contract."""
     problem = plan.problem
     tour = problem.tour
+    assert_valid(plan_to_dict(plan))  # the whole delegation, as the checker judges it
     for guest in tour.guest_ids:
         assert_valid(plan_to_dict(guest_share(plan, guest)))
     served = [e.request_id for e in plan.engagements]
