@@ -1,10 +1,12 @@
 """Pricing by labelling: the routes of one day with the highest reduced cost.
 
 A label is a partial route from the day's start place: its reduced cost so far, the minute
-the guest is free again, the last place an engagement was at and when a leg from it could
-start at the earliest (remote calls and the meal in between delay the leg, never the other
-way round), how many engagements and engagement minutes it holds, its ng-memory (the nodes
-it may not visit again), whether it had the meal and whether it has an in-person engagement.
+the guest is free again, the last place an engagement was at and the minute the guest was
+free after it, the remote calls and the meal since then (the leg to the next place is one
+interval between them, as in the CP-SAT model's timeline: before them, between two of them
+or after them), how many engagements and engagement minutes it holds, its ng-memory (the
+nodes it may not visit again), whether it had the meal and whether it has an in-person
+engagement.
 Extending a label follows the model's rules in time (set-up, buffer, travel, start ranges,
 the time step) and the day's cap and minute limit; the meal, when modelled, is a node every
 finished route holds. Labels are processed in order of the minute they are free; a label
@@ -27,9 +29,14 @@ from .completion import Completion
 from .days import IN_PERSON, MEAL, PricingDay
 
 # The fields of a label (a list, for speed).
+# LEG_READY is the minute the guest was free after the last in-person engagement (or the
+# day's start). ARRIVALS is None when no call or meal came since then; otherwise, for each leg
+# length from PLACE (:func:`_leg_lengths`), the earliest minute the guest can be at the leg's
+# other end and free of those calls and the meal, the leg being one interval before them,
+# between two of them or after them (as in the CP-SAT model's timeline).
 # HOPE is its cost plus its completion bound (:class:`.completion.Completion`).
-COST, FREE, LEG_READY, PLACE, COUNT, MINUTES, MEMORY, ATE, WORKED, NODE, PREVIOUS, DEAD, HOPE = \
-    range(13)
+COST, FREE, LEG_READY, PLACE, COUNT, MINUTES, MEMORY, ATE, WORKED, NODE, PREVIOUS, DEAD, HOPE, \
+    ARRIVALS = range(14)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +47,7 @@ class Priced:
     routes: list[tuple[float, tuple[int, ...]]]  # (reduced cost, nodes in order), best first
     best: float | None
     work: int
+    complete: bool = True  # False: an exact pricing cut short; ``best`` is then an upper bound
 
 
 class OutOfWork(Exception):
@@ -67,7 +75,8 @@ def earliest_start(ranges, on_grid: bool, step: int, minute: int) -> int | None:
 def price_day(day: PricingDay, duals: list[float], item_price: float, exact: bool,
               work_left: int, routes_wanted: int = 12, threshold: float = 1e-6,
               out_of_time: Callable[[], bool] = lambda: False, critical: int = 0,
-              prune: bool = True) -> Priced:
+              prune: bool = True, enough: int | None = None,
+              best_first: bool = False) -> Priced:
     """Routes of ``day`` whose reduced cost is above ``threshold``.
 
     Parameters
@@ -95,6 +104,14 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
     prune
         Drop labels whose completion bound cannot beat a route already found (off only to
         test that the pruning loses no better route).
+    enough
+        After this much work the pricing ends with the routes found so far. A heuristic one
+        then finds good routes sooner; an exact one returns as ``best`` the highest cost plus
+        completion bound of the labels still open (every route it did not reach extends one of
+        them), an upper bound on the best route, with ``complete`` False.
+    best_first
+        Process labels by their cost plus completion bound, highest first (the upper bound of
+        a pricing cut short falls fastest), rather than by the minute they are free.
     """
     size = day.size
     profit = [day.profit[n] - duals[n] - (item_price if day.kind[n] != MEAL else 0.0)
@@ -112,9 +129,10 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
     bounds = Completion(day, profit) if prune else None
     floor_cost = threshold
     start = [0.0, day.day.start, day.day.start, start_place, 0, 0, 0, 0, False, size, None,
-             False, math.inf]
+             False, math.inf, None]
     buckets: dict[int, list[list]] = {size: [start]}
-    queue = [(day.day.start, 0, start)]
+    legs: dict[int, tuple[tuple[int, ...], dict[int, int]]] = {}  # place -> leg lengths, index
+    queue = [(-math.inf if best_first else day.day.start, 0, start)]
     serial = 1
     work = 0
     next_check = CLOCK_EVERY
@@ -133,6 +151,9 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
         work += len(successors[node])
         if work > work_left:
             raise OutOfWork
+        if enough is not None and work > enough:
+            queue.append((0, 0, label))  # still open
+            break
         if work > next_check:
             next_check = work + CLOCK_EVERY
             if out_of_time():
@@ -147,17 +168,25 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
                 begin = earliest_start(ranges[target], False, step, free)
                 if begin is None:
                     continue
-                new = [label[COST], begin + duration[target], leg_ready + occupancy[target], at,
-                       count, minutes, memory, 1, worked, target, label, False, 0.0]
+                new = [label[COST], begin + duration[target], leg_ready, at,
+                       count, minutes, memory, 1, worked, target, label, False, 0.0, None]
+                new[ARRIVALS] = _arrivals(day, label, target, new[FREE], legs)
             else:
                 if count >= cap or minutes + duration[target] > minutes_cap:
                     continue
                 gain = profit[target] - balance * (2 * count + 1)
                 if target_kind == IN_PERSON:
                     moving = travel[at][place[target]]
-                    ready = leg_ready + moving
+                    if label[ARRIVALS] is None:
+                        ready = leg_ready + moving
+                        if ready < free:
+                            ready = free
+                    else:
+                        ready = label[ARRIVALS][legs[at][1][moving]]
+                        if ready == math.inf:
+                            continue
                     begin = earliest_start(ranges[target], on_grid[target], step,
-                                           (ready if ready > free else free) + setup[target])
+                                           ready + setup[target])
                     if begin is None:
                         continue
                     gain -= arc_cost * moving
@@ -165,19 +194,20 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
                         gain += credit
                     end = begin + duration[target] + buffer
                     new = [label[COST] + gain, end, end, place[target], count + 1,
-                           minutes + duration[target], 0, ate, True, target, label, False, 0.0]
+                           minutes + duration[target], 0, ate, True, target, label, False, 0.0,
+                           None]
                 else:
                     begin = earliest_start(ranges[target], on_grid[target], step,
                                            free + setup[target])
                     if begin is None:
                         continue
                     new = [label[COST] + gain, begin + duration[target] + buffer,
-                           leg_ready + occupancy[target], at, count + 1,
-                           minutes + duration[target], 0, ate, worked, target, label, False,
-                           0.0]
+                           leg_ready, at, count + 1, minutes + duration[target], 0, ate,
+                           worked, target, label, False, 0.0, None]
+                    new[ARRIVALS] = _arrivals(day, label, target, new[FREE], legs)
                 new[MEMORY] = (memory & (ng[target] | critical)) | (1 << target)
             cost = new[COST]
-            if new[ATE] >= need_meal:
+            if new[ATE] >= need_meal and _home_in_time(day, new, travel[new[PLACE]][end_place], legs):
                 # A finished route is kept even if a label dominates it later: the floor
                 # below which labels are dropped is always the cost of a route in the list.
                 final = cost - arc_cost * travel[new[PLACE]][end_place]
@@ -198,12 +228,16 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
                 if _dominated(new, bucket, credit, exact):
                     continue
                 buckets[key] = _survivors(new, bucket, credit, exact)
-            heapq.heappush(queue, (new[FREE], serial, new))
+            heapq.heappush(queue, (-hope if best_first else new[FREE], serial, new))
             serial += 1
     finished.sort(key=lambda item: -item[0])
     # Labels at or below the threshold were dropped: the best route is then known only to
     # lie at or below it, which is what a bound needs.
     best = max(finished[0][0], threshold) if finished else threshold
+    complete = True
+    if queue and enough is not None and work > enough:
+        complete = False
+        best = max([best] + [label[HOPE] for _, _, label in queue if not label[DEAD]])
     routes = []
     seen = set()
     for cost, label in finished:
@@ -219,7 +253,59 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
             continue
         seen.add(key)
         routes.append((cost, tuple(nodes)))
-    return Priced(routes, best if exact else None, work)
+    return Priced(routes, best if exact else None, work, complete)
+
+
+def _leg_lengths(day: PricingDay, place: int, legs: dict) -> tuple[tuple[int, ...], dict[int, int]]:
+    """The lengths of the legs that may leave ``place`` (to an in-person node or the day's
+    end place), and each one's position among them."""
+    known = legs.get(place)
+    if known is None:
+        row = day.travel[place]
+        lengths = tuple(sorted({row[day.place[n]] for n in range(day.size) if day.kind[n] == IN_PERSON}
+                               | {row[day.day.end_place]}))
+        known = legs[place] = (lengths, {length: i for i, length in enumerate(lengths)})
+    return known
+
+
+def _arrivals(day: PricingDay, label: list, node: int, free: int, legs: dict) -> tuple[float, ...]:
+    """The ARRIVALS of ``label`` extended by the call or meal ``node`` (free after it at
+    ``free``): for each leg length, the leg goes before the node (somewhere among the earlier
+    ones, then the node at its earliest after arriving) or after it.
+
+    The earliest start is monotone in the minute, so placing each call at its earliest in
+    its turn gives the earliest any schedule of that order reaches; two labels whose
+    ARRIVALS and free minute compare so keep comparing after any further call or meal."""
+    lengths, _ = _leg_lengths(day, label[PLACE], legs)
+    before = label[ARRIVALS]
+    if before is None:
+        before = [label[LEG_READY] + length for length in lengths]
+    return tuple(min(_after(day, node, arrival), free + length)
+                 for arrival, length in zip(before, lengths))
+
+
+def _home_in_time(day: PricingDay, label: list, moving: int, legs: dict) -> bool:
+    """Whether the leg back to the day's end place can arrive by the day's end. With calls
+    or the meal since the last place, the guest must be free of them by the day's end and
+    one buffer (a call ends by the day's end; its buffer may run past it)."""
+    if not moving:
+        return True
+    if label[ARRIVALS] is None:
+        return label[FREE] + moving <= day.day.end
+    lengths, index = _leg_lengths(day, label[PLACE], legs)
+    return label[ARRIVALS][index[moving]] <= day.day.end + day.buffer
+
+
+def _after(day: PricingDay, node: int, minute: float) -> float:
+    """When the guest is free again after the call or meal ``node`` placed at its earliest
+    from ``minute`` (infinity: its last start has passed)."""
+    if minute == math.inf:
+        return minute
+    if day.kind[node] == MEAL:
+        begin = earliest_start(day.ranges[node], False, day.step, minute)
+        return math.inf if begin is None else begin + day.duration[node]
+    begin = earliest_start(day.ranges[node], day.on_grid[node], day.step, minute + day.setup[node])
+    return math.inf if begin is None else begin + day.duration[node] + day.buffer
 
 
 def _dominated(new: list, bucket: list[list], credit: float, exact: bool) -> bool:
@@ -232,12 +318,11 @@ def _dominated(new: list, bucket: list[list], credit: float, exact: bool) -> boo
                     (old[COST] - credit if old[WORKED] and not worked else old[COST]) >= cost:
                 return True
         return False
-    leg_ready, count, minutes, memory = new[LEG_READY], new[COUNT], new[MINUTES], new[MEMORY]
+    count, minutes, memory = new[COUNT], new[MINUTES], new[MEMORY]
     for old in bucket:
         if old[FREE] <= free and old[ATE] >= ate and old[COUNT] <= count \
                 and (old[COST] - credit if old[WORKED] and not worked else old[COST]) >= cost \
-                and old[LEG_READY] <= leg_ready and old[MINUTES] <= minutes \
-                and not old[MEMORY] & ~memory:
+                and old[MINUTES] <= minutes and not old[MEMORY] & ~memory and _earlier(old[ARRIVALS], new[ARRIVALS]):
             return True
     return False
 
@@ -245,15 +330,24 @@ def _dominated(new: list, bucket: list[list], credit: float, exact: bool) -> boo
 def _survivors(new: list, bucket: list[list], credit: float, exact: bool) -> list[list]:
     """``bucket`` without the labels ``new`` dominates (marked dead), and ``new``."""
     cost, free, ate, worked = new[COST] + 1e-9, new[FREE], new[ATE], new[WORKED]
-    leg_ready, count, minutes, memory = new[LEG_READY], new[COUNT], new[MINUTES], new[MEMORY]
+    count, minutes, memory = new[COUNT], new[MINUTES], new[MEMORY]
     kept = []
     for old in bucket:
         if free <= old[FREE] and ate >= old[ATE] \
                 and (cost - credit if worked and not old[WORKED] else cost) >= old[COST] \
-                and (not exact or (count <= old[COUNT] and leg_ready <= old[LEG_READY]
-                                   and minutes <= old[MINUTES] and not memory & ~old[MEMORY])):
+                and (not exact or (count <= old[COUNT]
+                                   and minutes <= old[MINUTES] and not memory & ~old[MEMORY]
+                                   and _earlier(new[ARRIVALS], old[ARRIVALS]))):
             old[DEAD] = True
         else:
             kept.append(old)
     kept.append(new)
     return kept
+
+
+def _earlier(first, second) -> bool:
+    """Whether the ARRIVALS ``first`` are no later than ``second`` for every leg (labels of
+    one bucket share their place, so their legs are the same)."""
+    if first is None or second is None:
+        return first is None and second is None
+    return all(a <= b for a, b in zip(first, second))
