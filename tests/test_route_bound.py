@@ -217,3 +217,94 @@ def test_the_route_bound_gives_up_at_its_first_bound_work_without_an_exact_round
     assert starved[0] == starved[1]
     generous = route_bound(instance, work=5_000_000, first_bound_work=full.work)
     assert generous.bound == full.bound
+
+
+def _call(rid, start, end, value=5):
+    return request(rid, [window(start, end)], duration=30, value=value, remote="phone")
+
+
+def test_a_leg_is_never_split_around_a_call():
+    # r1 ends 11:00 at A, the call is fixed 11:10-11:40, r2 starts at B at 11:50: the 20-minute
+    # leg fits in neither gap (10 minutes each), though it would in both together.
+    prob = problem([request("r1", [window("10:00", "11:00")], value=10, place="A"),
+                    _call("call", "11:10", "11:40"),
+                    request("r2", [window("11:50", "12:50")], value=10, place="B")],
+                   objective=VALUE_ONLY)
+    priced, ids = _best_route(prob, best_first=True)
+    assert priced.best == 20
+    assert all(set(route) != {"r1", "call", "r2"} for route in ids)
+
+
+def test_a_leg_may_go_before_a_call_between_two_places():
+    # The call may start 11:15-11:30: first (11:15-11:45) it leaves no time for the leg to
+    # r2 at 11:50; after the leg (11:00-11:20) it fits 11:20-11:50.
+    prob = problem([request("r1", [window("10:00", "11:00")], value=10, place="A"),
+                    _call("call", "11:15", "12:00"),
+                    request("r2", [window("11:50", "12:50")], value=10, place="B")],
+                   objective=VALUE_ONLY)
+    for best_first in (False, True):
+        priced, ids = _best_route(prob, best_first=best_first)
+        assert priced.best == 25
+        assert sorted(ids[0]) == ["call", "r1", "r2"]
+
+
+def test_the_leg_home_ends_by_the_days_end():
+    # r1 at A ends at 19:40, 20 minutes from home, and the call must start at 19:40: home
+    # before the call or after it, the guest is home only after 20:00, the day's end.
+    prob = problem([request("r1", [window("19:00", "19:40")], duration=40, value=10, place="A"),
+                    request("call", [window("19:40", "20:00")], duration=20, value=5,
+                            remote="phone")],
+                   objective=VALUE_ONLY)
+    priced, ids = _best_route(prob, best_first=True)
+    assert priced.best == 10
+    assert all(set(route) != {"r1", "call"} for route in ids)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_priced_tours())
+def test_best_first_and_a_cut_short_pricing_bound_the_best_route(case):
+    """Processing labels best first finds the same best elementary route; a pricing cut
+    short returns at least it."""
+    prob, drawn = case
+    instance = build_instance(prob)
+    for day_index in range(len(instance.days)):
+        pricing = pricing_day(instance, day_index)
+        if not pricing.size:
+            continue
+        duals = [float(drawn[r % len(drawn)]) if r >= 0 else 0.0 for r in pricing.requests]
+        every = (1 << pricing.size) - 1
+        full = price_day(pricing, duals, 0.0, True, 10**8, threshold=-1e12, critical=every)
+        best_first = price_day(pricing, duals, 0.0, True, 10**8, threshold=-1e12,
+                               critical=every, best_first=True)
+        assert abs(full.best - best_first.best) < 1e-6
+        for enough in (1, 5, 50):
+            cut = price_day(pricing, duals, 0.0, True, 10**8, threshold=-1e12, critical=every,
+                            best_first=True, enough=enough)
+            assert cut.best >= full.best - 1e-6
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(tours())
+def test_the_best_choice_of_routes_and_its_agenda_are_within_the_bound(prob):
+    """One route a day chosen from the columns costs at most the bound, and the agenda CP-SAT
+    makes of it (each request's day fixed) is within the bound too; the assumptions are
+    cleared after."""
+    from scheduler.model.bound import select_routes
+    from scheduler.solve_route_bound import hint_pool_agenda
+
+    instance = build_instance(prob)
+    if not instance.requests:
+        return
+    result = route_bound(instance, work=5_000_000)
+    chosen = select_routes(instance, result.columns, deterministic_seconds=1.0, wall_seconds=5.0)
+    if chosen is None:
+        return
+    assert chosen.objective <= result.bound
+    planner = PlannerModel(instance)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 10
+    _, hinted = hint_pool_agenda(planner, chosen, -float("inf"), solver)
+    if hinted:
+        assert solver.objective_value <= result.bound
+        assert not planner.model.proto.assumptions

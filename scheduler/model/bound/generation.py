@@ -36,36 +36,6 @@ LABEL_WORK_PER_SECOND = 1_000_000
 ROUNDING = 1e-3
 
 
-@dataclass(frozen=True)
-class Settings:
-    """How the rounds of the generation run.
-
-    Attributes
-    ----------
-    heuristic_rounds
-        Fast (heuristic) pricing rounds in a row before an exact one (0: every round exact).
-    heuristic_day_work
-        Work after which a fast pricing of one day ends with the routes found so far.
-    exact_day_work
-        Work after which an exact pricing of one day ends with an upper bound on its best
-        route rather than the best route itself (still a valid bound, a weaker one); it is
-        multiplied by four each time an exact round so cut short finds no improving route.
-    idle_days
-        A day whose fast pricing found no route this many times in a row is left out of the
-        fast rounds until the next exact one.
-    smoothing
-        Wentges' dual smoothing: the pricing duals are this share of those of the best bound
-        so far and the rest the master's (0: the master's).
-    """
-
-    heuristic_rounds: int = 1_000_000
-    heuristic_day_work: int | None = None
-    idle_days: int = 1_000_000
-    smoothing: float = 0.0
-    best_first: bool = True
-    exact_day_work: int | None = None
-
-
 @dataclass
 class RouteBound:
     """What the route relaxation gave.
@@ -102,8 +72,7 @@ def route_bound(instance: Instance, *, work: int,
                 out_of_time: Callable[[], bool] = lambda: False,
                 routes: Iterable[tuple[int, Sequence[int]]] = (),
                 target: int | None = None, ng_size: int = NG_SIZE,
-                first_bound_work: int | None = None,
-                settings: Settings | None = None) -> RouteBound:
+                first_bound_work: int | None = None) -> RouteBound:
     """Bound the instance's objective from above by column generation over day routes.
 
     Parameters
@@ -128,10 +97,7 @@ def route_bound(instance: Instance, *, work: int,
         Work after which the generation gives up when no exact round has given a bound yet
         (``None``: all of ``work``): a relaxation too slow to price exactly returns the rest
         of its share to CP-SAT. Counted in work, so the same input gives up at the same point.
-    settings
-        How the rounds are run (:class:`Settings`; the defaults when ``None``).
     """
-    settings = settings or Settings()
     days = [pricing_day(instance, day.index, ng_size) for day in instance.days]
     # The parts of one guest's day share its cap (a delegation's guests each have their own).
     parts = {tuple(instance.siblings(day.index)) for day in instance.days}
@@ -148,51 +114,37 @@ def route_bound(instance: Instance, *, work: int,
             master.add(days[day_index], tuple(nodes))
 
     critical = [0] * len(days)
-    idle = [0] * len(days)  # heuristic pricings in a row that found no route, by day
-    promise = [math.inf] * len(days)  # the best reduced cost a pricing of the day last found
-    used = rounds = heuristic_rounds = 0
+    # The best reduced cost each day's last pricing found: the fast rounds price the most
+    # promising days first, so their routes come first in the master (measured: 52 M work
+    # instead of 83 M to converge on the 60-request tour, 1.36 M instead of 1.48 M on the
+    # 120-request one).
+    promise = [math.inf] * len(days)
+    used = rounds = 0
     best: float | None = None
-    centre: tuple[list[float], dict[int, float]] | None = None  # the duals of ``best``
-    smoothing = settings.smoothing
-    converged = clock = False
-    exact = settings.heuristic_rounds == 0
-    exact_work = settings.exact_day_work
+    converged = clock = exact = False
     while True:
         if out_of_time():
             clock = True
             break
         request_duals, day_duals, cap_duals = master.solve()
         rounds += 1
-        if centre is not None and smoothing > 0:
-            # Wentges: price at a point between the best bound's duals and the master's.
-            request_prices = [smoothing * c + (1 - smoothing) * m
-                              for c, m in zip(centre[0], request_duals)]
-            cap_prices = {d: smoothing * centre[1][d] + (1 - smoothing) * cap_duals[d]
-                          for d in cap_duals}
-        else:
-            request_prices, cap_prices = request_duals, cap_duals
-        total = sum(request_prices) + master.cap_term(cap_prices)
-        added = improving = 0
-        complete = True
-        if exact:
-            order = list(range(len(days)))
-        else:
-            order = sorted((d for d in range(len(days)) if idle[d] < settings.idle_days),
-                           key=lambda d: (-promise[d], d))
+        total = sum(request_duals) + master.cap_term(cap_duals)
+        improving = 0
         try:
-            for index in order:
-                day = days[index]
-                duals = [request_prices[r] if r >= 0 else 0.0 for r in day.requests]
-                item_price = cap_prices.get(index, 0.0)
-                floor = master.best_known(index, request_prices, item_price) + 1e-6
+            order = days if exact else sorted(days, key=lambda d: (-promise[d.day.index],
+                                                                   d.day.index))
+            for day in order:
+                index = day.day.index
+                duals = [request_duals[r] if r >= 0 else 0.0 for r in day.requests]
+                item_price = cap_duals.get(index, 0.0)
+                floor = day_duals[index] + 1e-6
                 while True:
                     budget = work if best is not None or first_bound_work is None \
                         else min(work, first_bound_work)
                     priced = price_day(day, duals, item_price, exact, budget - used,
-                                       threshold=floor, out_of_time=out_of_time,
-                                       critical=critical[index],
-                                       enough=exact_work if exact else settings.heuristic_day_work,
-                                       best_first=settings.best_first)
+                                       threshold=floor,
+                                       out_of_time=out_of_time, critical=critical[index],
+                                       best_first=True)
                     used += priced.work
                     repeated = _repeated(priced.routes)
                     if not repeated:
@@ -200,57 +152,32 @@ def route_bound(instance: Instance, *, work: int,
                     critical[index] |= repeated
                 if exact:
                     total += priced.best
-                    complete = complete and priced.complete
                 promise[index] = priced.routes[0][0] - floor if priced.routes else 0.0
-                idle[index] = 0 if priced.routes else idle[index] + 1
-                for _, nodes in priced.routes:
-                    added += master.add(day, nodes)
-                    improving += _improves(master, day, nodes, request_duals,
-                                           cap_duals.get(index, 0.0), day_duals[index])
+                for reduced, nodes in priced.routes:
+                    master.add(day, nodes)
+                    improving += reduced > floor
         except OutOfWork:
             break
         except OutOfTime:
             clock = True
             break
         log.debug("route bound: round %s, %s work, master %.0f, exact %s, bound %s, "
-                  "added %s, improving %s, smoothing %s, complete %s", rounds, used, master.value,
-                  exact, total if exact else None, added, improving,
-                  smoothing if centre else None, complete)
+                  "improving %s, critical %s", rounds, used, master.value, exact,
+                  total if exact else None, improving, [bin(c).count("1") for c in critical])
         if exact:
-            if best is None or total < best:
-                best, centre = total, (request_prices, cap_prices)
+            best = total if best is None else min(best, total)
             rounded = math.floor(best + ROUNDING)
-            if target is not None and rounded <= target or \
-                    rounded <= math.floor(master.value + ROUNDING) or \
-                    (not improving and complete and request_prices is request_duals):
+            # The master's value is at most the relaxation's: once the bound rounds down to
+            # it, no further round can lower the rounded bound.
+            if not improving or (target is not None and rounded <= target) \
+                    or rounded <= math.floor(master.value + ROUNDING):
                 converged = True
                 break
-            if not improving and not complete:
-                exact_work *= 4
-                continue
-            if not improving:
-                # Priced at smoothed duals, nothing improves the master: price at its own.
-                smoothing = 0.0
-                continue
-            smoothing = settings.smoothing
-            idle = [0] * len(days)
-            heuristic_rounds = 0
-            exact = settings.heuristic_rounds == 0
-        else:
-            heuristic_rounds += 1
-            if not improving or heuristic_rounds >= settings.heuristic_rounds:
-                exact = True
+            exact = False
+        elif not improving:
+            exact = True
     bound = None if best is None else math.floor(best + ROUNDING)
     return RouteBound(bound, master.value, converged, used, rounds, clock, list(master.columns))
-
-
-def _improves(master: Master, day: PricingDay, nodes, request_duals, item_price: float,
-              day_dual: float) -> bool:
-    """Whether the route has a positive reduced cost under the master's own duals."""
-    requests = [day.requests[n] for n in nodes if day.kind[n] != MEAL]
-    reduced = day.route_cost(list(nodes)) - sum(request_duals[r] for r in requests) \
-        - item_price * len(requests) - day_dual
-    return reduced > 1e-6
 
 
 def _repeated(routes) -> int:

@@ -69,7 +69,6 @@ class Master:
             for model_day in model_days:
                 self.cap_rows[model_day] = row
         self.columns: list[Column] = []
-        self._by_day: list[list[int]] = [[] for _ in days]
         self._variables = []
         self._known: dict[tuple[int, tuple[int, ...]], int] = {}
         self.value = None
@@ -88,7 +87,6 @@ class Master:
             self.objective.SetCoefficient(self._variables[known], float(cost))
             return True
         self._known[key] = len(self.columns)
-        self._by_day[day.day.index].append(len(self.columns))
         column = Column(day.day.index, requests, cost, len(requests))
         variable = self.solver.NumVar(0.0, self.solver.infinity(), f"route_{len(self.columns)}")
         self.objective.SetCoefficient(variable, float(column.cost))
@@ -120,13 +118,6 @@ class Master:
         for day, price in caps.items():
             seen[id(self.cap_rows[day])] = price
         return self.cap * sum(seen.values())
-
-    def best_known(self, day: int, request_duals: list[float], item_price: float) -> float:
-        """The highest reduced cost of the day's columns under these duals: the best route of
-        the day is at least this good, so a pricing need only look above it."""
-        columns = self.columns
-        return max(columns[c].cost - sum(request_duals[r] for r in columns[c].requests)
-                   - item_price * columns[c].count for c in self._by_day[day])
 
     def solution(self) -> list[tuple[Column, float]]:
         """The columns with a positive value in the last solution."""

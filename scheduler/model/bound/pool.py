@@ -1,0 +1,81 @@
+"""The best agenda the generated day routes make together: a set-partitioning program (CP-SAT)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from ..instance import Instance
+from .master import Column
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The routes chosen, one a model day: ``objective`` is the sum of their costs (at least
+    the objective of any agenda serving them so, since a route's cost leaves out waiting
+    time), ``days`` the requests of each model day (in visiting order)."""
+
+    objective: int
+    days: dict[int, tuple[int, ...]]
+
+
+def select_routes(instance: Instance, columns: list[Column], *, deterministic_seconds: float,
+                  wall_seconds: float, seed: int = 0) -> Selection | None:
+    """Choose one column a model day, each request at most once (exactly once when
+    mandatory) and a split tour day's parts within the cap, of highest total cost.
+
+    Parameters
+    ----------
+    instance
+        The problem the columns were generated for.
+    columns
+        The route relaxation's columns (:attr:`.RouteBound.columns`); every day has its
+        empty route among them.
+    deterministic_seconds
+        CP-SAT's work budget (one worker and a fixed seed: the same columns give the same
+        choice whenever the budget ends it).
+    wall_seconds
+        Its wall clock.
+    seed
+        CP-SAT's seed.
+
+    Returns
+    -------
+    Selection | None
+        The best choice found, ``None`` when none was found in time.
+    """
+    covered = {request for column in columns for request in column.requests}
+    if any(r.mandatory and r.index not in covered for r in instance.requests):
+        return None
+    model = cp_model.CpModel()
+    chosen = [model.new_bool_var(f"route_{i}") for i in range(len(columns))]
+    by_day: dict[int, list] = {}
+    by_request: dict[int, list] = {}
+    for variable, column in zip(chosen, columns):
+        by_day.setdefault(column.day, []).append(variable)
+        for request in column.requests:
+            by_request.setdefault(request, []).append(variable)
+    for variables in by_day.values():
+        model.add_exactly_one(variables)
+    for request, variables in by_request.items():
+        if instance.requests[request].mandatory:
+            model.add_exactly_one(variables)
+        else:
+            model.add_at_most_one(variables)
+    parts = {tuple(instance.siblings(day.index)) for day in instance.days}
+    for members in sorted(parts):
+        if len(members) > 1:
+            model.add(sum(column.count * variable for variable, column in zip(chosen, columns)
+                          if column.day in members) <= instance.cap)
+    model.maximize(sum(column.cost * variable for variable, column in zip(chosen, columns)))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    solver.parameters.max_deterministic_time = max(0.01, deterministic_seconds)
+    solver.parameters.max_time_in_seconds = max(0.01, wall_seconds)
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    days = {column.day: column.requests for variable, column in zip(chosen, columns)
+            if solver.value(variable)}
+    return Selection(round(solver.objective_value), days)
