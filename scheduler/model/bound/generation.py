@@ -157,6 +157,7 @@ def route_bound(instance: Instance, *, work: int,
                     master.add(day, nodes)
                     improving += reduced > floor
         except OutOfWork:
+            used = budget  # the pricing cut short used all it was allowed
             break
         except OutOfTime:
             clock = True
