@@ -392,8 +392,9 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
                            float(heuristic.objective), float(routes.bound),
                            time.perf_counter() - started, value_total, clock_stop or route_clock,
                            heuristic_warnings(heuristic), clock=clock)
-    chosen = None if size > LARGE_MODEL else pool_selection(instance, routes, heuristic, limit,
-                                                             clock)
+    chosen, used = (None, 0.0) if size > LARGE_MODEL else \
+        pool_selection(instance, routes, heuristic, limit, clock)
+    cp_limit = max(0.01, cp_limit - used)
     planner, cp_load, model_clock = build_model(instance, baseline, heuristic, size, limit, clock)
     clock_stop = clock_stop or model_clock
     wall = min(2.0 * POOL_AGENDA_SHARE * limit + 0.5,

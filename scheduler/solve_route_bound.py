@@ -74,23 +74,25 @@ wall clock on the 60-request tour)."""
 
 def pool_selection(instance: Instance, routes: RouteBound | None,
                    heuristic: HeuristicResult | None, time_limit: float,
-                   clock: SolveClock) -> Selection | None:
+                   clock: SolveClock) -> tuple[Selection | None, float]:
     """The best choice of one generated route a day when its cost beats the heuristic's
-    agenda (``None`` otherwise, or when there is no route bound or no time)."""
+    agenda (``None`` otherwise, or when there is no route bound or no time), and the
+    deterministic seconds the choice took."""
     if routes is None or heuristic is None or not heuristic.complete or not routes.columns:
-        return None
+        return None, 0.0
     seconds = POOL_SELECTION_SHARE * float(time_limit)
     wall = min(2.0 * seconds + 0.1, clock.solver_left() - CP_SAT_MIN_SHARE * float(time_limit))
     if wall <= 0:
-        return None
+        clock.skip("route selection", clock.now())
+        return None, 0.0
     with clock.phase("route selection", clock.now() + wall):
         chosen = select_routes(instance, routes.columns, deterministic_seconds=seconds,
                                wall_seconds=wall)
     log.info("route selection: %s (heuristic %s)", chosen and chosen.objective,
              heuristic.objective)
     if chosen is None or chosen.objective <= heuristic.objective:
-        return None
-    return chosen
+        return None, seconds if chosen is None else chosen.seconds
+    return chosen, chosen.seconds
 
 
 def hint_pool_agenda(planner, chosen: Selection, heuristic_objective: float,

@@ -6,12 +6,13 @@ free after it, the remote calls and the meal since then (the leg to the next pla
 interval between them, as in the CP-SAT model's timeline: before them, between two of them
 or after them), how many engagements and engagement minutes it holds, its ng-memory (the
 nodes it may not visit again), whether it had the meal and whether it has an in-person
-engagement.
-Extending a label follows the model's rules in time (set-up, buffer, travel, start ranges,
-the time step) and the day's cap and minute limit; the meal, when modelled, is a node every
-finished route holds. Labels are processed in order of the minute they are free; a label
-another one dominates (better or equal in every resource) is dropped, and so is one whose
-cost plus its completion bound (:mod:`.completion`) cannot beat a route already found.
+engagement. Extending a label follows the model's rules in time (set-up, buffer, travel,
+start ranges, the time step) and the day's cap and minute limit; the meal, when modelled, is
+a node every finished route holds. Labels are processed in order of the minute they are
+free, or best first (highest cost plus completion bound: the best routes come early and
+raise the floor the completion bound prunes against); a label another one dominates (better
+or equal in every resource) is dropped, and so is one whose cost plus its completion bound
+(:mod:`.completion`) cannot beat a route already found.
 
 ``exact=False`` prices heuristically: dominance on cost and time alone, which loses routes
 but finds good ones fast. Only ``exact=True`` runs prove that no better route exists, and

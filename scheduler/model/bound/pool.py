@@ -14,10 +14,12 @@ from .master import Column
 class Selection:
     """The routes chosen, one a model day: ``objective`` is the sum of their costs (at least
     the objective of any agenda serving them so, since a route's cost leaves out waiting
-    time), ``days`` the requests of each model day (in visiting order)."""
+    time), ``days`` the requests of each model day (in visiting order), ``seconds`` the
+    deterministic seconds CP-SAT took to choose."""
 
     objective: int
     days: dict[int, tuple[int, ...]]
+    seconds: float = 0.0
 
 
 def select_routes(instance: Instance, columns: list[Column], *, deterministic_seconds: float,
@@ -78,4 +80,4 @@ def select_routes(instance: Instance, columns: list[Column], *, deterministic_se
         return None
     days = {column.day: column.requests for variable, column in zip(chosen, columns)
             if solver.value(variable)}
-    return Selection(round(solver.objective_value), days)
+    return Selection(round(solver.objective_value), days, solver.deterministic_time)
