@@ -65,8 +65,8 @@ from .solve_budget import (  # noqa: F401  (the budget's names stay importable f
     promised_seconds,
 )
 from .solve_model import build_model
-from .solve_route_bound import POOL_AGENDA_SHARE, hint_pool_agenda, pool_selection, \
-    route_bound_used, run_route_bound, tighter
+from .solve_route_bound import pool_selection, route_agenda, route_bound_used, run_route_bound, \
+    tighter
 
 log = logging.getLogger(__name__)
 
@@ -392,20 +392,20 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
                            float(heuristic.objective), float(routes.bound),
                            time.perf_counter() - started, value_total, clock_stop or route_clock,
                            heuristic_warnings(heuristic), clock=clock)
-    chosen, used = (None, 0.0) if size > LARGE_MODEL else \
+    chosen, used, selection_clock = (None, 0.0, False) if size > LARGE_MODEL else \
         pool_selection(instance, routes, heuristic, limit, clock)
     cp_limit = max(0.01, cp_limit - used)
+    route_clock = route_clock or selection_clock
     planner, cp_load, model_clock = build_model(instance, baseline, heuristic, size, limit, clock)
     clock_stop = clock_stop or model_clock
-    wall = min(2.0 * POOL_AGENDA_SHARE * limit + 0.5,
-               clock.solver_left() - 2 * cp_load - 2 * CP_SAT_MIN_WALL_SHARE * limit)
-    if chosen is not None and planner is not None and wall > 0:
+    if chosen is not None and planner is not None:
         # The routes' best choice beats the heuristic's agenda in relaxed cost: made an agenda
         # by CP-SAT with each request's day fixed, it is CP-SAT's hint when it is better.
-        with clock.phase("route agenda", clock.now() + wall):
-            used, _ = hint_pool_agenda(planner, chosen, heuristic.objective, solver_parameters(
-                replace(params, time_limit=POOL_AGENDA_SHARE * limit), wall_seconds=wall))
+        used, agenda_clock = route_agenda(planner, chosen, heuristic.objective, cp_load, limit,
+                                          clock, lambda budget, wall: solver_parameters(
+                                              replace(params, time_limit=budget), wall))
         cp_limit = max(0.01, cp_limit - used)
+        route_clock = route_clock or agenda_clock
     if planner is None:
         if heuristic is None or not heuristic.complete:
             raise InfeasibleError(

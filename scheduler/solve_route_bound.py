@@ -13,7 +13,8 @@ from .model.bound import LABEL_WORK_PER_SECOND, RouteBound, Selection, plan_rout
     select_routes
 from .model.heuristic import HeuristicResult
 from .model.instance import Instance
-from .solve_budget import CP_SAT_MIN_SHARE, ROUTE_BOUND_MIN_SHARE, SolveClock, route_bound_seconds
+from .solve_budget import CP_SAT_MIN_SHARE, CP_SAT_MIN_WALL_SHARE, ROUTE_BOUND_MIN_SHARE, \
+    SolveClock, route_bound_seconds
 
 log = logging.getLogger(__name__)
 
@@ -74,33 +75,37 @@ wall clock on the 60-request tour)."""
 
 def pool_selection(instance: Instance, routes: RouteBound | None,
                    heuristic: HeuristicResult | None, time_limit: float,
-                   clock: SolveClock) -> tuple[Selection | None, float]:
+                   clock: SolveClock) -> tuple[Selection | None, float, bool]:
     """The best choice of one generated route a day when its cost beats the heuristic's
-    agenda (``None`` otherwise, or when there is no route bound or no time), and the
-    deterministic seconds the choice took."""
+    agenda (``None`` otherwise, or when there is no route bound or no time), the
+    deterministic seconds the choice took, and whether the clock ended or left it out."""
     if routes is None or heuristic is None or not heuristic.complete or not routes.columns:
-        return None, 0.0
+        return None, 0.0, False
     seconds = POOL_SELECTION_SHARE * float(time_limit)
     wall = min(2.0 * seconds + 0.1, clock.solver_left() - CP_SAT_MIN_SHARE * float(time_limit))
     if wall <= 0:
         clock.skip("route selection", clock.now())
-        return None, 0.0
-    with clock.phase("route selection", clock.now() + wall):
+        return None, 0.0, True
+    with clock.phase("route selection", clock.now() + wall) as phase:
         chosen = select_routes(instance, routes.columns, deterministic_seconds=seconds,
                                wall_seconds=wall)
+        by_clock = chosen is None or chosen.by_clock
+        if by_clock:
+            phase.ended_by = "clock"
     log.info("route selection: %s (heuristic %s)", chosen and chosen.objective,
              heuristic.objective)
     if chosen is None or chosen.objective <= heuristic.objective:
-        return None, seconds if chosen is None else chosen.seconds
-    return chosen, chosen.seconds
+        return None, seconds if chosen is None else chosen.seconds, by_clock
+    return chosen, chosen.seconds, by_clock
 
 
 def hint_pool_agenda(planner, chosen: Selection, heuristic_objective: float,
-                     solver: cp_model.CpSolver) -> tuple[float, bool]:
+                     solver: cp_model.CpSolver) -> tuple[float, bool, bool]:
     """Solve the model with each request on the day ``chosen`` gives it (assumptions on the
     presence literals), and when that agenda beats the heuristic's, hint it in full instead.
 
-    Returns the deterministic seconds it used and whether it was hinted."""
+    Returns the deterministic seconds it used, whether it was hinted, and whether its wall
+    clock rather than its budget or a proof ended it."""
     on = {(day, request) for day, requests in chosen.days.items() for request in requests}
     model = planner.model
     model.clear_assumptions()
@@ -109,10 +114,12 @@ def hint_pool_agenda(planner, chosen: Selection, heuristic_objective: float,
     code = solver.solve(model)
     model.clear_assumptions()
     used = solver.response_proto.deterministic_time
+    by_clock = code not in (cp_model.OPTIMAL, cp_model.INFEASIBLE) and \
+        used < 0.99 * solver.parameters.max_deterministic_time
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE) \
             or solver.objective_value <= heuristic_objective:
         log.info("route selection's agenda: %s, not hinted", solver.status_name(code))
-        return used, False
+        return used, False, by_clock
     values = [solver.value(model.get_int_var_from_proto_index(i))
               for i in range(len(model.proto.variables))]
     model.clear_hints()
@@ -120,7 +127,28 @@ def hint_pool_agenda(planner, chosen: Selection, heuristic_objective: float,
         model.add_hint(model.get_int_var_from_proto_index(i), value)
     log.info("route selection's agenda: %s hinted (heuristic %s)", solver.objective_value,
              heuristic_objective)
-    return used, True
+    return used, True, by_clock
+
+
+def route_agenda(planner, chosen: Selection, heuristic_objective: float, cp_load: float,
+                 time_limit: float, clock: SolveClock, make_solver) -> tuple[float, bool]:
+    """:func:`hint_pool_agenda` on ``POOL_AGENDA_SHARE`` of the limit in deterministic
+    seconds, started only when the wall clock leaves room for two loadings of the model
+    (``cp_load`` each: its own and CP-SAT's) and CP-SAT's floor. ``make_solver(budget,
+    wall)`` gives the configured solver. Returns the deterministic seconds used and whether
+    the clock ended it or left it out."""
+    limit = float(time_limit)
+    wall = min(2.0 * POOL_AGENDA_SHARE * limit + 0.5,
+               clock.solver_left() - 2 * cp_load - 2 * CP_SAT_MIN_WALL_SHARE * limit)
+    if wall <= 0:
+        clock.skip("route agenda", clock.now())
+        return 0.0, True
+    with clock.phase("route agenda", clock.now() + wall) as phase:
+        used, _, by_clock = hint_pool_agenda(planner, chosen, heuristic_objective,
+                                             make_solver(POOL_AGENDA_SHARE * limit, wall))
+        if by_clock:
+            phase.ended_by = "clock"
+    return used, by_clock
 
 
 def route_bound_used(routes: RouteBound | None) -> float:

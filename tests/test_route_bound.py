@@ -304,7 +304,7 @@ def test_the_best_choice_of_routes_and_its_agenda_are_within_the_bound(prob):
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = 10
-    _, hinted = hint_pool_agenda(planner, chosen, -float("inf"), solver)
+    _, hinted, _ = hint_pool_agenda(planner, chosen, -float("inf"), solver)
     if hinted:
         assert solver.objective_value <= result.bound
         assert not planner.model.proto.assumptions

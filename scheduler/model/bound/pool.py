@@ -15,11 +15,13 @@ class Selection:
     """The routes chosen, one a model day: ``objective`` is the sum of their costs (at least
     the objective of any agenda serving them so, since a route's cost leaves out waiting
     time), ``days`` the requests of each model day (in visiting order), ``seconds`` the
-    deterministic seconds CP-SAT took to choose."""
+    deterministic seconds CP-SAT took to choose, ``by_clock`` whether its wall clock rather
+    than its budget or a proof ended it."""
 
     objective: int
     days: dict[int, tuple[int, ...]]
     seconds: float = 0.0
+    by_clock: bool = False
 
 
 def select_routes(instance: Instance, columns: list[Column], *, deterministic_seconds: float,
@@ -76,8 +78,11 @@ def select_routes(instance: Instance, columns: list[Column], *, deterministic_se
     solver.parameters.random_seed = seed
     solver.parameters.max_deterministic_time = max(0.01, deterministic_seconds)
     solver.parameters.max_time_in_seconds = max(0.01, wall_seconds)
-    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    code = solver.solve(model)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     days = {column.day: column.requests for variable, column in zip(chosen, columns)
             if solver.value(variable)}
-    return Selection(round(solver.objective_value), days, solver.deterministic_time)
+    by_clock = code != cp_model.OPTIMAL and \
+        solver.deterministic_time < 0.99 * solver.parameters.max_deterministic_time
+    return Selection(round(solver.objective_value), days, solver.deterministic_time, by_clock)
