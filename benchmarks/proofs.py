@@ -2,14 +2,19 @@
 
 Usage::
 
-    python benchmarks/proofs.py [--preset NAME ...] [--seed N ...] [--seconds S] [--engine]
+    python benchmarks/proofs.py [--preset NAME ...] [--seed N ...] [--seconds S] [--work M]
+                                [--agenda] [--engine]
 
 For each preset and seed the tour is generated (:mod:`benchmarks.generate`), turned into the
 engine's integers, the heuristic runs on the share of the preset's limit it has in a solve,
 then column generation runs from its agenda for ``--seconds`` of wall clock (its work budget
 set far beyond). One line per exact pricing round is printed as it ends (the bound at that
 point), then a summary row: the agenda's objective, the best bound of an exact round, the
-master's last value, whether it converged, rounds, work and seconds. ``--engine`` also runs the
+master's last value, whether it converged, rounds, work and seconds. ``--work M`` ends the
+generation on M million units of work instead, and as soon as the bound reaches the agenda
+(repeatable whatever the load; the relaxation's CPU seconds are printed). ``--agenda`` also chooses the best
+route a day among the columns (``select_routes``) and makes an agenda of it with CP-SAT,
+each request's day fixed (``hint_pool_agenda``), as a solve does. ``--engine`` also runs the
 whole solve with the preset's limit and prints CP-SAT's bound beside it.
 """
 
@@ -27,7 +32,8 @@ if __package__ in (None, ""):  # run as a script: make the repository root impor
 from benchmarks.tours import PRESETS, load_generated  # noqa: E402
 
 
-def measure(preset, seed: int, seconds: float, engine: bool) -> dict:
+def measure(preset, seed: int, seconds: float, engine: bool, work: float | None = None,
+            agenda: bool = False) -> dict:
     """One preset and seed: the heuristic's agenda, the route bound and (``engine``) the solve."""
     from scheduler.model.bound import plan_routes, route_bound
     from scheduler.model.heuristic import WORK_PER_SECOND, solve_heuristic
@@ -42,19 +48,52 @@ def measure(preset, seed: int, seconds: float, engine: bool) -> dict:
     found = solve_heuristic(instance, seed=seed, work=int(share * preset.time_limit * WORK_PER_SECOND))
     heuristic_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    result = route_bound(instance, work=10**12, routes=plan_routes(found.days),
-                         out_of_time=lambda: time.perf_counter() - started > seconds)
+    cpu = time.process_time()
+    if work is None:
+        result = route_bound(instance, work=10**12, routes=plan_routes(found.days),
+                             out_of_time=lambda: time.perf_counter() - started > seconds)
+    else:
+        result = route_bound(instance, work=int(work * 1e6), routes=plan_routes(found.days),
+                             target=found.objective)
     row = {"preset": preset.name, "seed": seed, "agenda": found.objective,
            "heuristic s": round(heuristic_seconds, 1), "route bound": result.bound,
            "master": round(result.relaxation or 0), "converged": result.converged,
            "rounds": result.rounds, "work": result.work,
-           "bound s": round(time.perf_counter() - started, 1)}
+           "bound s": round(time.perf_counter() - started, 1),
+           "bound cpu s": round(time.process_time() - cpu, 1)}
     if result.bound:
         row["gap"] = f"{(result.bound - found.objective) / found.objective:.2%}"
+    if agenda:
+        row.update(_columns_agenda(instance, result, found.objective, preset.time_limit))
     if engine:
         solved = solve(problem, SolveParams(time_limit=preset.time_limit, seed=seed))
         row.update({"engine objective": solved.objective, "cp-sat bound": solved.bound,
                     "engine gap": f"{solved.gap:.2%}" if solved.gap is not None else None})
+    return row
+
+
+def _columns_agenda(instance, result, heuristic_objective: int, limit: float) -> dict:
+    """The best choice of the columns and the agenda CP-SAT makes of it, as in a solve."""
+    from ortools.sat.python import cp_model
+
+    from scheduler.model.bound import select_routes
+    from scheduler.model.cpmodel import PlannerModel
+    from scheduler.solve_route_bound import POOL_AGENDA_SHARE, POOL_SELECTION_SHARE, \
+        hint_pool_agenda
+
+    chosen = select_routes(instance, result.columns,
+                           deterministic_seconds=POOL_SELECTION_SHARE * limit, wall_seconds=60)
+    row = {"selection": chosen and chosen.objective}
+    if chosen is not None and chosen.objective > heuristic_objective:
+        planner = PlannerModel(instance)
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 2
+        solver.parameters.interleave_search = True
+        solver.parameters.random_seed = 1
+        solver.parameters.max_deterministic_time = POOL_AGENDA_SHARE * limit
+        used, hinted, _ = hint_pool_agenda(planner, chosen, heuristic_objective, solver)
+        row.update({"columns' agenda": solver.objective_value if hinted else None,
+                    "agenda det s": round(used, 2)})
     return row
 
 
@@ -63,6 +102,8 @@ def main(argv=None) -> None:
     parser.add_argument("--preset", action="append", choices=[p.name for p in PRESETS])
     parser.add_argument("--seed", type=int, action="append")
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--work", type=float, help="million units of work instead of --seconds")
+    parser.add_argument("--agenda", action="store_true")
     parser.add_argument("--engine", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG, format="%(relativeCreated)8.0f ms %(message)s")
@@ -71,7 +112,8 @@ def main(argv=None) -> None:
     for name in names:
         preset = next(p for p in PRESETS if p.name == name)
         for seed in args.seed or [1]:
-            print(measure(preset, seed, args.seconds, args.engine), flush=True)
+            print(measure(preset, seed, args.seconds, args.engine, args.work, args.agenda),
+                  flush=True)
 
 
 if __name__ == "__main__":
