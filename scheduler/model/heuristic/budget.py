@@ -9,9 +9,10 @@ Each kind of step is charged by a weight of its own, fitted to what it costs in 
 heuristic alone (one search, two nominal seconds) on the tuning part of the Solomon 100 and
 200 series and of the generated TOPTW instances (one to four tours) and on six generated tours
 with meals and remote calls, fitted by non-negative least squares on relative error. With
-these weights a nominal second lasts a median 0.90 CPU seconds of one core on each set
-(0.82-1.0 over the runs), where the weights before (checks of compaction charged for the
-whole rest of the day) made it 0.50 s on the 200 series and 0.82 s on the 100 series.
+these weights a nominal second lasted 0.82-0.97 CPU seconds of one core on every run of every
+set, tuning and held-out (medians 0.84-0.94), where with the weights before (compaction's
+checks charged for the whole rest of the day) it lasted 0.37-1.03 s: a median 0.5 s on the
+200 series, 0.68-0.84 s on the generated instances, 0.85-0.91 s on the 100 series.
 """
 
 #: Operations that make one nominal second; the budget of the search is
