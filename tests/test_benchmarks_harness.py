@@ -476,39 +476,3 @@ def test_tours_replan_step_cancels_the_first_engagement_after_noon_of_the_middle
     row = tours.replan_step(small_plan(), 0)
     assert row["replan_now"] == "2018-10-29T12:00:00+01:00" and row["replan_cancelled"] == "tv"
     assert row["replan_valid"] is True and row["replan_seconds"] >= 0
-
-
-# ------------------------------------------------------------------ calibration of the budget
-
-def test_calibration_suggests_the_work_that_makes_the_median_nominal_second_one_wall_second():
-    from benchmarks.calibrate import suggested_work_per_second
-
-    # A nominal second of 19 million operations lasting a median 0.87 s: 21.8 million make 1 s.
-    assert suggested_work_per_second(19_000_000, [0.75, 0.87, 0.91]) == 21_800_000
-    assert suggested_work_per_second(21_500_000, [1.0]) == 21_500_000
-    assert suggested_work_per_second(20_000_000, [2.0, 2.0, 0.5]) == 10_000_000  # median, not mean
-    with pytest.raises(ValueError):
-        suggested_work_per_second(20_000_000, [])
-
-
-def test_calibration_runs_the_heuristic_and_reports_each_kind_of_day():
-    """A real (tiny) run on route days and on a generated tour with a timeline: every run is
-    measured, the table has a row each and the summary the medians and the suggestion."""
-    from benchmarks import calibrate
-
-    measures = calibrate.measure(DATA, 0.02, 1, route_runs=[("c101", 1), ("r101", 2)], tour_runs=["r20-d1"])
-    assert [(m.run, m.kind) for m in measures] == [("c101 m=1", "route"), ("r101 m=2", "route"),
-                                                   ("r20-d1", "timeline")]
-    assert all(m.wall > 0 and m.iterations > 0 for m in measures)
-    text = calibrate.report(measures, 21_500_000)
-    assert text.count("\n| ") == 4  # header rule and three rows after the header
-    assert "- route days: a nominal second lasts a median" in text and "2 runs" in text
-    assert "- timeline days:" in text and "1 run)" in text
-    assert "WORK_PER_SECOND is 21,500,000; a median of one wall second would take" in text
-
-
-def test_calibration_refuses_a_folder_without_the_instances(tmp_path, capsys):
-    from benchmarks import calibrate
-
-    assert calibrate.main([str(tmp_path), "--no-tours"]) == 2
-    assert "lacks c101.txt" in capsys.readouterr().err

@@ -25,12 +25,15 @@ from .master import Column, Master
 
 log = logging.getLogger(__name__)
 
-#: Work (label extensions tried and labels compared) per nominal second of the budget,
-#: measured on the 2-core machines we test on while other work loaded them: 3.1 million a
-#: second on the 120-request tour, 0.24-0.6 million on a 14-request test tour whose labels
-#: are costlier (BENCHMARKS.md, "Proofs"). Set low, so that the budget rather than the clock
-#: ends it on small tours.
-LABEL_WORK_PER_SECOND = 1_000_000
+#: Work (label extensions tried and labels compared) per nominal second of the budget. Set
+#: so that a nominal second lasts a median of about 0.9 CPU seconds of one core over the
+#: tuning part of the Solomon 100 and 200 series and of the generated TOPTW instances (one to
+#: four tours, one nominal second from the heuristic's agenda; BENCHMARKS.md, "Calibrating
+#: the budget"): the earlier 1,000,000 made it last 1.3-3.6 s there and up to 7.4 s on the
+#: 300-request generated instances, so the route bound ran into its clock. What a unit of
+#: work costs differs twenty-fold between kinds of day (0.17 µs on the generated tours with
+#: meals and remote calls, up to 5 µs on 300-request instances), which no constant evens out.
+LABEL_WORK_PER_SECOND = 300_000
 #: A bound this close above an integer is taken as that integer (floating point in the duals'
 #: sums; far below one objective unit).
 ROUNDING = 1e-3

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Callable
 
+from .budget import ITERATION_WORK
 from .result import HeuristicResult, day_plans, plan_objective
 from .state import SearchState
 
@@ -80,7 +81,7 @@ class Annealing:
         deadline = search.deadline
         while self.used < until and not self.stalled and not deadline.passed():
             self.iterations += 1
-            search.work += 500
+            search.work += ITERATION_WORK
             self.since_best += 1
             progress = self.used / self.budget
             temperature = self.start_temperature * \

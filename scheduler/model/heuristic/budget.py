@@ -1,20 +1,60 @@
 """What the search's work costs, in operations: the budget is counted, never timed.
 
 The same instance, seed and budget give the same agenda on any machine because the search
-stops after a number of operations (candidate-position checks and their overhead), not after
-a number of seconds. ``WORK_PER_SECOND`` of them make one nominal second.
+stops after a number of operations, not after a number of seconds. ``WORK_PER_SECOND`` of
+them make one nominal second.
+
+Each kind of step is charged by a weight of its own, fitted to what it costs in CPU time
+(``benchmarks/work_weights.py``; BENCHMARKS.md, "Calibrating the budget"): 66 runs of the
+heuristic alone (one search, two nominal seconds) on the tuning part of the Solomon 100 and
+200 series and of the generated TOPTW instances (one to four tours) and on six generated tours
+with meals and remote calls, fitted by non-negative least squares on relative error. With
+these weights a nominal second lasted 0.82-0.97 CPU seconds of one core on every run of every
+set, tuning and held-out (medians 0.84-0.94), where with the weights before (compaction's
+checks charged for the whole rest of the day) it lasted 0.37-1.03 s: a median 0.5 s on the
+200 series, 0.68-0.84 s on the generated instances, 0.85-0.91 s on the 100 series.
 """
 
-#: Operations (candidate-position checks and their overhead) that make one nominal second
-#: on the machines this is tuned on; the budget of the search is ``seconds × WORK_PER_SECOND``.
-#: Measured on twelve Solomon runs (one to four tours, one search), the earlier 19 million
-#: made a nominal second last a median 0.87 s of wall clock (0.75-0.91).
+#: Operations that make one nominal second; the budget of the search is
+#: ``seconds × WORK_PER_SECOND``. With the weights below, about 0.9 s of one core of the
+#: 2-core machines we test on, leaving the rest of a solve its share of the clock.
 WORK_PER_SECOND = 21_500_000
-#: What laying out a timeline day costs, in those operations: a call, each item it passes,
-#: each (placeless item, leg position) pair of a gap. Measured on the generated 60-, 120- and
-#: 300-request tours, the earlier 40, 12 and 25 ran 1.6 to 2 times the clock (four nominal
-#: seconds took 2.5 s), so the heuristic used about half the share of the time limit it was
-#: given on tours with meals and calls. Scaled with ``WORK_PER_SECOND`` (from 22, 7 and 14).
-TIMELINE_WORK = 25
+
+#: One ruin and recreate of the annealing, beyond the steps charged below (snapshot, ruin,
+#: the keys compared).
+ITERATION_WORK = 520
+#: Evaluating a day's insertion options: a call, and one operation per this many score
+#: cells (in-person candidate rows times route positions).
+OPTIONS_WORK = 640
+OPTIONS_CELLS_PER_OPERATION = 5
+#: The remote candidates of a timeline day: a call, and each gap of the day.
+REMOTE_OPTIONS_WORK = 370
+REMOTE_GAP_WORK = 4
+#: One greedy choice among the candidate rows: a call, and one operation per this many rows.
+PICK_WORK = 290
+PICK_ROWS_PER_OPERATION = 7
+#: Recomputing a day's times after a change: a call, and each item of the day.
+REFRESH_WORK = 180
+REFRESH_ITEM_WORK = 17
+#: A move of compaction checked on a route day: the check, and each position it passes (it
+#: stops at the first engagement the move leaves no earlier; on days of 30-60 engagements
+#: most checks pass three or four).
+MOVE_WORK = 26
+MOVE_POSITION_WORK = 9
+#: Finding an engagement's nearest ones (once each): a call, and one operation per this many
+#: candidates. Not fitted (too rare in the runs to measure).
+NEAREST_WORK = 20
+NEAREST_CANDIDATES_PER_OPERATION = 4
+#: The room a joint meeting finds on a day: a call, and each position of the day's route.
+#: Not fitted (no joint meetings in the runs).
+JOINT_ROOM_WORK = 20
+JOINT_POSITION_WORK = 10
+#: Laying out a timeline day: a call (``TIMELINE_WORK``) and each item it passes
+#: (``TIMELINE_ITEM_WORK``); a gap of placeless items between two places (``GAP_CALL_WORK``)
+#: and each (placeless item, leg position) pair of it (``GAP_WORK``). Fitted on the generated
+#: tours of 40 to 300 requests (seeds 1 and 2), where the earlier 25, 8, 0 and 16 made a
+#: nominal second last from 0.50 s (300 requests, long gaps of remote calls) to 1.04 s.
+TIMELINE_WORK = 28
 TIMELINE_ITEM_WORK = 8
-GAP_WORK = 16
+GAP_CALL_WORK = 9
+GAP_WORK = 5

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .budget import MOVE_POSITION_WORK, MOVE_WORK, NEAREST_CANDIDATES_PER_OPERATION, NEAREST_WORK
 from .meal import MEAL
 
 #: Days longer than this many items move each engagement only near its neighbours.
@@ -101,7 +102,7 @@ class Compaction:
                 distance = travel[here, places] + travel[places, here] if others else places
                 order = np.argsort(distance, kind="stable")[:GRANULAR_NEIGHBOURS]
                 near = frozenset(others[k] for k in order.tolist())
-                self.work += 20 + len(others) // 4
+                self.work += NEAREST_WORK + len(others) // NEAREST_CANDIDATES_PER_OPERATION
             cache[item] = near
         return near
 
@@ -119,21 +120,26 @@ class Compaction:
             self.travel, self.place, self.setup, self.duration, self.buffer
         first, last = (i, j) if i < j else (j, i)
         length = len(trial)
-        self.work += 20 + 12 * (length - first)
         if first == 0:
             free, here = day.start, day.start_place
         else:
             before = trial[first - 1]
             free, here = earliest[first - 1] + duration[before] + buffer, place[before]
+        arrive = None
         for position in range(first, length):
             item = trial[position]
             start = self.earliest_start_from(d, item,
                                              free + travel[here][place[item]] + setup[item])
             if start is None or (position > last and
                                  (start > latest[position] or start >= earliest[position])):
-                return None
+                break
             free = start + duration[item] + buffer
             here = place[item]
-        back = travel[here][day.end_place]
-        arrive = free - buffer + (buffer + back if back else 0)
-        return arrive if arrive <= day.end else None
+        else:
+            back = travel[here][day.end_place]
+            arrive = free - buffer + (buffer + back if back else 0)
+            if arrive > day.end:
+                arrive = None
+        # Charged for the positions checked: on a long day most checks stop after a few.
+        self.work += MOVE_WORK + MOVE_POSITION_WORK * (position + 1 - first)
+        return arrive

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .budget import (OPTIONS_CELLS_PER_OPERATION, OPTIONS_WORK, PICK_ROWS_PER_OPERATION, PICK_WORK,
+                     REMOTE_GAP_WORK, REMOTE_OPTIONS_WORK)
 from .meal import MEAL
 
 #: The score of a row that cannot be inserted.
@@ -175,7 +177,7 @@ class Insertion:
             position = np.argmax(score, axis=0)
             columns = np.arange(in_person_count)
             best = score[position, columns]
-            self.work += 450 + score.size // 5
+            self.work += OPTIONS_WORK + score.size // OPTIONS_CELLS_PER_OPERATION
             if self.timeline_day[d]:
                 self.exact_timeline_options(d, score, gain, shift, best, offset, in_person_count,
                                             only)
@@ -243,7 +245,7 @@ class Insertion:
                      and call_start + self.duration[r] + (self.buffer if last < len(items) else 0)
                      <= high
                      for slot in range(first, last + 1)]
-            self.work += 4 * len(gaps)
+            self.work += REMOTE_OPTIONS_WORK + REMOTE_GAP_WORK * len(gaps)
             if not slots:
                 continue
             found = self.best_slot(d, r, slots)
@@ -345,7 +347,7 @@ class Insertion:
                 if np.isfinite(kept).any():
                     score = kept
             row = int(np.argmax(score))
-            self.work += 250 + len(score) // 8
+            self.work += PICK_WORK + len(score) // PICK_ROWS_PER_OPERATION
             if not np.isfinite(score[row]):
                 return
             d = int(self.row_day[row])

@@ -19,6 +19,8 @@ Outside a placement a member has no start ranges in the search (its own are kept
 
 from __future__ import annotations
 
+from .budget import JOINT_POSITION_WORK, JOINT_ROOM_WORK
+
 #: Starts tried per interval of common free time, and per date, when inserting a unit.
 STARTS_PER_INTERVAL = 3
 STARTS_PER_DATE = 8
@@ -132,7 +134,7 @@ class JointMeetings:
                 high = ranges[-1][1]
             if low <= high:
                 room.append((low, high))
-        self.work += 20 + 10 * len(route)
+        self.work += JOINT_ROOM_WORK + JOINT_POSITION_WORK * len(route)
         return _intersect(_merge(room), ranges)
 
     def _starts_to_try(self, primary: int, date: int) -> list[int]:

@@ -30,6 +30,7 @@ from typing import Mapping
 import numpy as np
 
 from ..instance import Instance
+from .budget import REFRESH_ITEM_WORK, REFRESH_WORK
 from .clock import NO_DEADLINE
 from .compaction import Compaction
 from .delegation import DelegationChecks
@@ -260,7 +261,7 @@ class SearchState(RouteDays, TimelineDays, Insertion, Ruin, Compaction, TourRule
         self.day_length[d] = arrive - self.days[d].start
         self.options_stale[d] = True
         self.compacted[d] = False
-        self.work += 150 + 20 * len(items)
+        self.work += REFRESH_WORK + REFRESH_ITEM_WORK * len(items)
         return True
 
     # ------------------------------------------------------------------ agenda as a whole

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from .budget import GAP_WORK, TIMELINE_ITEM_WORK, TIMELINE_WORK
+from .budget import GAP_CALL_WORK, GAP_WORK, TIMELINE_ITEM_WORK, TIMELINE_WORK
 from .meal import MEAL
 
 
@@ -130,7 +130,7 @@ class TimelineDays:
         best = None
         best_leg_position = 0
         leg_positions = range(len(pending) + 1) if minutes else (len(pending),)
-        self.work += GAP_WORK * len(pending) * len(leg_positions)
+        self.work += GAP_CALL_WORK + GAP_WORK * len(pending) * len(leg_positions)
         for leg_position in leg_positions:
             time = free
             leg_end = None
