@@ -221,14 +221,17 @@ class InterDayMoves:
         self.work += MOVE_WORK
         # A move that is not made leaves the days as they were, and the first one made ends
         # the loop: the positions listed stay valid throughout.
+        route_d = self.route[d]
+        i = route_d.index(r)
+        without = unknown = object()  # the arrival of d without r (None: it breaks the day)
         for n, e, j in list(self.served_neighbours(r, d, dirty)):
-            route_d, route_e = self.route[d], self.route[e]
-            i = route_d.index(r)
+            route_e = self.route[e]
             old_length = self.day_length[d] + self.day_length[e]
             start_d, start_e = self.days[d].start, self.days[e].start
             # Relocate r into e, before or after n.
             if self.start_ranges[e][r] is not None:
-                without = self.arrival_with(d, i, [], d, i + 1)
+                if without is unknown:
+                    without = self.arrival_with(d, i, [], d, i + 1)
                 if without is not None:
                     for at in (j, j + 1):
                         arrive = self.arrival_with(e, at, [r], e, at)
