@@ -107,7 +107,8 @@ class Annealing:
             if key > self.current_key:
                 for d in range(search.day_count):
                     search.compact_day(d)
-                if INTERDAY["local_search"]:
+                if INTERDAY["local_search"] and \
+                        (key > self.best_key or not INTERDAY["only_at_best"]):
                     search.interday_search()
                 search.recreate(0.0)
                 key = search.search_key()

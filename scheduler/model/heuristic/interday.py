@@ -13,9 +13,10 @@ moving engagements between days would otherwise need the checks of :mod:`.tour_r
 from __future__ import annotations
 
 #: Variants of the search (measured in BENCHMARKS.md, "Moves between days"): the local
-#: search between days at every better agenda (``local_search``) and the probability of
-#: the string removal replacing the ruin of an iteration (``string_ruin``).
-INTERDAY = {"local_search": True, "string_ruin": 0.0}
+#: search between days at every agenda better than the current one (``local_search``), or
+#: only at a new best one (``only_at_best`` too), and the probability of the string removal
+#: replacing the ruin of an iteration (``string_ruin``).
+INTERDAY = {"local_search": True, "only_at_best": False, "string_ruin": 0.0}
 #: Rounds of the local search over the changed days, at most, per call.
 INTERDAY_ROUNDS = 3
 #: What checking one position of a move costs, in operations (as compaction's 12 a position).
