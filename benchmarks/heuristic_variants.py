@@ -37,11 +37,12 @@ from benchmarks.to_domain import instance_to_problem  # noqa: E402
 
 #: Variant name -> the settings of ``INTERDAY`` it runs with.
 VARIANTS: dict[str, dict[str, Any]] = {
-    "base": {"local_search": False, "only_at_best": False, "string_ruin": 0.0},
-    "interday": {"local_search": True, "only_at_best": False, "string_ruin": 0.0},
-    "interday-best": {"local_search": True, "only_at_best": True, "string_ruin": 0.0},
-    "strings": {"local_search": False, "only_at_best": False, "string_ruin": 0.2},
-    "both": {"local_search": True, "only_at_best": False, "string_ruin": 0.2},
+    "base": {"local_search": False, "only_at_best": False, "eject": False, "string_ruin": 0.0},
+    "interday": {"local_search": True, "only_at_best": False, "eject": False, "string_ruin": 0.0},
+    "interday-best": {"local_search": True, "only_at_best": True, "eject": False, "string_ruin": 0.0},
+    "eject": {"local_search": True, "only_at_best": False, "eject": True, "string_ruin": 0.0},
+    "strings": {"local_search": False, "only_at_best": False, "eject": False, "string_ruin": 0.2},
+    "both": {"local_search": True, "only_at_best": False, "eject": False, "string_ruin": 0.2},
 }
 
 

@@ -25,6 +25,7 @@ def every_move(monkeypatch):
     """The local search between days and the string removal both on."""
     monkeypatch.setitem(interday.INTERDAY, "local_search", True)
     monkeypatch.setitem(interday.INTERDAY, "string_ruin", 0.3)
+    monkeypatch.setitem(interday.INTERDAY, "eject", True)
 
 
 def _route_tour(seed: int, same_days: bool, count: int = 18, days: int = 3):
@@ -168,6 +169,24 @@ def test_an_unserved_request_replaces_a_served_one_worth_less():
     assert search.interday_search()
     assert search.items[0] == [index["high"]] and search.unserved[index["low"]]
     assert search.search_key() > before
+
+
+def test_an_unserved_request_takes_the_place_of_one_that_moves_to_another_day(monkeypatch):
+    """With ejection on: the unserved request fits only where a served one worth more is,
+    and that one fits on the other day; both end up served."""
+    monkeypatch.setitem(interday.INTERDAY, "eject", True)
+    reqs = [request("low", [window("09:00", "20:00", date) for date in (DAY, next_day(DAY))],
+                    place="A", value=5),
+            request("only", [window("09:00", "20:00")], place="A", value=4)]
+    prob = problem(reqs, days=[day(DAY), day(next_day(DAY))], cap=1,
+                   objective=Objective(1, 0, 0))
+    search = construct(build_instance(prob), {}, {}, None, None, 0)
+    index = search.index_of
+    search.restore([[index["low"]], []])
+    search.recreate(0.0)  # nothing fits; the other day's insertion options are now known
+    assert search.unserved[index["only"]] and search.items[1] == []
+    assert search.interday_search()
+    assert search.items == [[index["only"]], [index["low"]]]
 
 
 #: Travel both ways (the builder's default of 20 minutes would otherwise stay on the way back).

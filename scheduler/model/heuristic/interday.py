@@ -12,11 +12,13 @@ moving engagements between days would otherwise need the checks of :mod:`.tour_r
 
 from __future__ import annotations
 
+from .insertion import NO_SCORE
+
 #: Variants of the search (measured in BENCHMARKS.md, "Moves between days"): the local
 #: search between days at every agenda better than the current one (``local_search``), or
 #: only at a new best one (``only_at_best`` too), and the probability of the string removal
 #: replacing the ruin of an iteration (``string_ruin``).
-INTERDAY = {"local_search": True, "only_at_best": False, "string_ruin": 0.0}
+INTERDAY = {"local_search": True, "only_at_best": False, "eject": False, "string_ruin": 0.0}
 #: Rounds of the local search over the changed days, at most, per call.
 INTERDAY_ROUNDS = 3
 #: What checking one position of a move costs, in operations (as compaction's 12 a position).
@@ -280,13 +282,38 @@ class InterDayMoves:
             if self.start_ranges[e][u] is None:
                 continue
             gain = self.gain_of(e, u) - self.gain_of(e, n)
-            if gain < 0:
+            eject = INTERDAY["eject"]
+            if gain < 0 and not eject:
                 continue
             route_e = self.route[e]
             arrive = self.arrival_with(e, j, [u], e, j + 1)
             if arrive is None:
                 continue
             change = arrive - self.days[e].start - self.day_length[e]
-            if self.try_move({e: route_e[:j] + [u] + route_e[j + 1:]}, gain, change):
+            replaced = route_e[:j] + [u] + route_e[j + 1:]
+            if gain >= 0 and self.try_move({e: replaced}, gain, change):
                 return True
+            if eject and self.reinsert_elsewhere(n, e, replaced, gain):
+                return True
+        return False
+
+    def reinsert_elsewhere(self, n: int, e: int, replaced: list[int], gain: int) -> bool:
+        """Serve ``n``, which an unserved request replaces on day ``e`` (its route then
+        ``replaced``), on another route day where the insertion's cache says it fits."""
+        for f in range(self.day_count):
+            if f == e or not self.interday_day[f] or self.options_stale[f]:
+                continue
+            offset = self.row_offsets[f]
+            for row in self.rows_of_request[f].get(n, ()):
+                if not self.row_score[offset + row] > NO_SCORE:
+                    continue
+                position = int(self.row_position[offset + row])
+                route_f = self.route[f]
+                arrive = self.arrival_with(f, position, [n], f, position)
+                if arrive is None:
+                    continue
+                total = gain + self.gain_of(f, n)
+                if total > 0 and self.try_move(
+                        {e: replaced, f: route_f[:position] + [n] + route_f[position:]}, total, 0):
+                    return True
         return False
