@@ -22,8 +22,10 @@ PLACES = ("H", "A", "B", "C", "D")
 
 @pytest.fixture
 def every_move(monkeypatch):
-    """The local search between days and the string removal both on."""
+    """The local search between days at every better agenda, the ejection and the string
+    removal all on."""
     monkeypatch.setitem(interday.INTERDAY, "local_search", True)
+    monkeypatch.setitem(interday.INTERDAY, "only_at_best", False)
     monkeypatch.setitem(interday.INTERDAY, "string_ruin", 0.3)
     monkeypatch.setitem(interday.INTERDAY, "eject", True)
 
