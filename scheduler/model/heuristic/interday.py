@@ -15,12 +15,11 @@ from __future__ import annotations
 from .insertion import NO_SCORE
 
 #: Variants of the search (measured in BENCHMARKS.md, "Moves between days"): the local
-#: search between days at every agenda better than the current one (``local_search``), or
-#: only at a new best one (``only_at_best`` too: kept, the others cost more iterations than
-#: they gained on the generated set), an unserved request taking a served one's place that
-#: moves to another day (``eject``), and the probability of the string removal replacing
-#: the ruin of an iteration (``string_ruin``).
-INTERDAY = {"local_search": True, "only_at_best": True, "eject": False, "string_ruin": 0.0}
+#: search between days at every agenda better than the current one (``local_search``:
+#: kept), or only at a new best one (``only_at_best`` too), an unserved request taking a
+#: served one's place that moves to another day (``eject``), and the probability of the
+#: string removal replacing the ruin of an iteration (``string_ruin``).
+INTERDAY = {"local_search": True, "only_at_best": False, "eject": False, "string_ruin": 0.0}
 #: Rounds of the local search over the changed days, at most, per call.
 INTERDAY_ROUNDS = 3
 #: What checking one position of a move costs, in operations (as compaction's 12 a position).
