@@ -56,6 +56,7 @@ class InterDayMoves:
                 else (self.start_step[d][r],
                       tuple((low - shift, high - shift) for low, high in self.start_ranges[d][r]))
                 for r in range(self.request_count))
+            # The hash before the ranges: two kinds that differ mostly differ there at once.
             self.day_kind[d] = (day.start_place, day.end_place, day.end - day.start,
                                 shift % step if step > 1 else 0, hash(ranges), ranges)
 
