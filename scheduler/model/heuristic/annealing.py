@@ -6,6 +6,7 @@ import math
 from typing import Callable
 
 from .budget import ITERATION_WORK
+from .interday import INTERDAY
 from .result import HeuristicResult, day_plans, plan_objective
 from .state import SearchState
 
@@ -89,7 +90,11 @@ class Annealing:
             snapshot = search.snapshot()
             served = len(search.removable())
             most = max(2, min(TUNING["qmax"], int(TUNING["qfrac"] * served) + 1))
-            search.ruin(rand.randint(1, most))
+            count = rand.randint(1, most)
+            if INTERDAY["string_ruin"] and rand.random() < INTERDAY["string_ruin"]:
+                search.string_ruin(count)
+            else:
+                search.ruin(count)
             rule = rand.random()
             if rule < 0.4:
                 search.recreate(0.2, 2.0, 1.0, 0.05)
@@ -103,6 +108,9 @@ class Annealing:
             if key > self.current_key:
                 for d in range(search.day_count):
                     search.compact_day(d)
+                if INTERDAY["local_search"] and \
+                        (key > self.best_key or not INTERDAY["only_at_best"]):
+                    search.interday_search()
                 search.recreate(0.0)
                 key = search.search_key()
             accept = key >= self.current_key or \

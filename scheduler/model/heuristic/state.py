@@ -35,20 +35,22 @@ from .clock import NO_DEADLINE
 from .compaction import Compaction
 from .delegation import DelegationChecks
 from .insertion import Insertion
+from .interday import InterDayMoves
 from .joint import JointMeetings
 from .meal import MEAL, meal_range
 from .routes import RouteDays
 from .ruin import Ruin
+from .string_removal import StringRemoval
 from .timeline import TimelineDays, TracedLayout
 from .tour_rules import TourRuleChecks
 
 
-class SearchState(RouteDays, TimelineDays, Insertion, Ruin, Compaction, TourRuleChecks,
-                  DelegationChecks, JointMeetings):
+class SearchState(RouteDays, TimelineDays, Insertion, Ruin, StringRemoval, Compaction,
+                  InterDayMoves, TourRuleChecks, DelegationChecks, JointMeetings):
     """The state and moves of one search. Lists of ints, numpy for the vectorised checks.
 
     The moves live in the mixins, one file each: route and timeline days, insertion
-    (recreate), removal (ruin) and compaction. ``feasible`` is False when the search cannot
+    (recreate), removal (ruin, string removal), compaction and the moves between days. ``feasible`` is False when the search cannot
     even start (a pinned request off its ranges, a meal or an empty day that cannot fit).
     """
 
@@ -117,6 +119,7 @@ class SearchState(RouteDays, TimelineDays, Insertion, Ruin, Compaction, TourRule
         # Timeline days: the day's last layout (see TracedLayout), to resume insertions from.
         self.traced: list[tuple | None] = [None] * day_count
         self.prepare_tour_rules()
+        self.prepare_interday()
         for d in range(day_count):
             if self.feasible and not self.refresh_day(d):
                 self.feasible = False  # even the empty day does not fit (meal window, travel)

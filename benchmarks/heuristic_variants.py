@@ -1,0 +1,163 @@
+"""Compares variants of the heuristic alone at equal CPU time, over instances, tours and seeds.
+
+Usage::
+
+    python benchmarks/heuristic_variants.py SET_FOLDER... [--tours 2,3,4] [--seeds 0,1,2]
+        [--cpu 6] [--split tune|held-out|all] [--every K] [--only c201,r202]
+        [--variants base,interday] [--jsonl RUNS.jsonl]
+    python benchmarks/heuristic_variants.py --report RUNS.jsonl... [--variants ...]
+
+Each run is one search (``islands=1``) stopped by a deadline on this process's CPU time
+(``time.process_time``), with a work budget too large to matter: variants that cost more per
+iteration are charged for it whatever their work counts say, and the machine's load does not
+move the comparison much (each run gets the CPU seconds it is given). The variants switch the
+moves between days and the string removal on and off (``INTERDAY`` in
+``scheduler/model/heuristic/interday.py``). Each run appends one JSON object a line to
+``--jsonl`` (a run already there is skipped, so an interrupted comparison resumes), and the
+table printed at the end has a row per instance, tour count and seed, a score per variant, and
+per set the sum of each variant's scores and its wins and losses against the first variant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Sequence
+
+if __package__ in (None, ""):  # run as a script: make the repository root importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.instances import read_instance  # noqa: E402
+from benchmarks.sweep import SPLITS, sweep_combos  # noqa: E402
+from benchmarks.to_domain import instance_to_problem  # noqa: E402
+
+#: Variant name -> the settings of ``INTERDAY`` it runs with.
+VARIANTS: dict[str, dict[str, Any]] = {
+    "base": {"local_search": False, "only_at_best": False, "eject": False, "string_ruin": 0.0},
+    "interday": {"local_search": True, "only_at_best": False, "eject": False, "string_ruin": 0.0},
+    "interday-best": {"local_search": True, "only_at_best": True, "eject": False, "string_ruin": 0.0},
+    "eject": {"local_search": True, "only_at_best": False, "eject": True, "string_ruin": 0.0},
+    "strings": {"local_search": False, "only_at_best": False, "eject": False, "string_ruin": 0.2},
+    "both": {"local_search": True, "only_at_best": False, "eject": False, "string_ruin": 0.2},
+}
+
+
+def run_variant(instance, variant: str, seed: int, cpu_seconds: float) -> dict[str, Any]:
+    """One search of ``variant`` on ``instance``: its value served, iterations, CPU seconds."""
+    from scheduler.model.heuristic import interday, solve_heuristic
+    from scheduler.model.heuristic.clock import Deadline
+
+    saved = dict(interday.INTERDAY)
+    interday.INTERDAY.update(VARIANTS[variant])
+    try:
+        started = time.process_time()
+        deadline = Deadline(started + cpu_seconds, now=time.process_time)
+        result = solve_heuristic(instance, seed=seed, work=10**15, islands=1, deadline=deadline)
+        used = time.process_time() - started
+    finally:
+        interday.INTERDAY.clear()
+        interday.INTERDAY.update(saved)
+    return {"value": result.value, "iterations": result.iterations, "cpu": round(used, 2)}
+
+
+def key_of(row: dict[str, Any]) -> tuple:
+    return row["set"], row["instance"], row["tours"], row["seed"], row["variant"]
+
+
+def compare(folders: Sequence[Path], tours: Sequence[int], seeds: Sequence[int], split: str,
+            every: int, only: Sequence[str], variants: Sequence[str], cpu_seconds: float,
+            jsonl: Path | None) -> list[dict[str, Any]]:
+    """Every (instance, tours, seed, variant) not yet in ``jsonl``; all rows, old and new."""
+    from scheduler.model.instance import build_instance
+
+    rows = read_rows([jsonl]) if jsonl is not None and jsonl.exists() else []
+    done = {key_of(row) for row in rows}
+    for set_name, path, m in sweep_combos(folders, tours, split, only, every):
+        instance = None
+        for seed in seeds:
+            for variant in variants:
+                key = (set_name, path.stem, m, seed, variant)
+                if key in done:
+                    continue
+                if instance is None:
+                    instance = build_instance(instance_to_problem(read_instance(path), m))
+                row = dict(zip(("set", "instance", "tours", "seed", "variant"), key))
+                row.update(run_variant(instance, variant, seed, cpu_seconds), cpu_limit=cpu_seconds)
+                rows.append(row)
+                print(json.dumps(row), file=sys.stderr, flush=True)
+                if jsonl is not None:
+                    with jsonl.open("a") as out:
+                        out.write(json.dumps(row) + "\n")
+    return rows
+
+
+def read_rows(paths: Sequence[Path]) -> list[dict[str, Any]]:
+    """The runs of JSON-lines files."""
+    return [json.loads(line) for path in paths for line in path.read_text().splitlines()
+            if line.strip()]
+
+
+def table(rows: Sequence[dict[str, Any]], variants: Sequence[str]) -> str:
+    """A markdown table (one row per instance, tours and seed) and a summary per set."""
+    scores: dict[tuple, dict[str, int]] = defaultdict(dict)
+    iterations: dict[tuple, dict[str, int]] = defaultdict(dict)
+    for row in rows:
+        if row["variant"] in variants:
+            run = (row["set"], row["instance"], row["tours"], row["seed"])
+            scores[run][row["variant"]] = row["value"]
+            iterations[run][row["variant"]] = row["iterations"]
+    complete = sorted(run for run, by in scores.items() if all(v in by for v in variants))
+    lines = ["| set | instance | tours | seed | " + " | ".join(variants) + " | iterations |",
+             "|---|---|---:|---:|" + "---:|" * len(variants) + "---|"]
+    for run in complete:
+        its = " / ".join(str(iterations[run][v]) for v in variants)
+        lines.append(f"| {run[0]} | {run[1]} | {run[2]} | {run[3]} | "
+                     + " | ".join(str(scores[run][v]) for v in variants) + f" | {its} |")
+    lines += ["", f"| set | runs | " + " | ".join(f"{v}: sum (better/worse than {variants[0]})"
+                                                   for v in variants) + " |",
+              "|---|---:|" + "---:|" * len(variants)]
+    for set_name in sorted({run[0] for run in complete}):
+        runs = [run for run in complete if run[0] == set_name]
+        cells = []
+        for v in variants:
+            total = sum(scores[run][v] for run in runs)
+            better = sum(scores[run][v] > scores[run][variants[0]] for run in runs)
+            worse = sum(scores[run][v] < scores[run][variants[0]] for run in runs)
+            cells.append(f"{total} ({better}/{worse})")
+        lines.append(f"| {set_name} | {len(runs)} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folders", nargs="*", type=Path)
+    parser.add_argument("--tours", default="2,3,4")
+    parser.add_argument("--seeds", default="0,1,2")
+    parser.add_argument("--cpu", type=float, default=6.0, help="CPU seconds a run")
+    parser.add_argument("--split", choices=SPLITS, default="tune")
+    parser.add_argument("--every", type=int, default=1)
+    parser.add_argument("--only", default="")
+    parser.add_argument("--variants", default="base,interday")
+    parser.add_argument("--jsonl", type=Path)
+    parser.add_argument("--report", nargs="+", type=Path, help="print the table of these files")
+    args = parser.parse_args(argv)
+    variants = [v for v in args.variants.split(",") if v]
+    unknown = [v for v in variants if v not in VARIANTS]
+    if unknown:
+        parser.error(f"unknown variants: {', '.join(unknown)} (known: {', '.join(VARIANTS)})")
+    if args.report:
+        print(table(read_rows(args.report), variants))
+        return 0
+    rows = compare(args.folders, [int(t) for t in args.tours.split(",")],
+                   [int(s) for s in args.seeds.split(",")], args.split, args.every,
+                   [o for o in args.only.split(",") if o], variants, args.cpu, args.jsonl)
+    print(table(rows, variants))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

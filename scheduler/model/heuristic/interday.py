@@ -1,0 +1,321 @@
+"""Moves between two route days: relocate, swap, 2-opt* and the served-for-unserved swap.
+
+Each move is first checked in O(1) per changed position from the days' cached earliest and
+latest starts (:mod:`.routes`), walking forward from the first changed position and stopping
+as soon as an engagement starts when it did before (the rest of the day is then unchanged);
+a move that passes is applied and both days refreshed (the exact check), and taken back
+unless the search key got better. Only on route days (no meal, no remote candidates), and
+only when the instance has no joint meetings, no delegation and no rules between requests:
+moving engagements between days would otherwise need the checks of :mod:`.tour_rules` and
+:mod:`.delegation` on two days at once.
+"""
+
+from __future__ import annotations
+
+from .insertion import NO_SCORE
+
+#: Variants of the search (measured in BENCHMARKS.md, "Moves between days"): the local
+#: search between days at every agenda better than the current one (``local_search``:
+#: kept), or only at a new best one (``only_at_best`` too), an unserved request taking a
+#: served one's place that moves to another day (``eject``), and the probability of the
+#: string removal replacing the ruin of an iteration (``string_ruin``).
+INTERDAY = {"local_search": True, "only_at_best": False, "eject": False, "string_ruin": 0.0}
+#: Rounds of the local search over the changed days, at most, per call.
+INTERDAY_ROUNDS = 3
+#: What checking one position of a move costs, in operations (as compaction's 12 a position).
+POSITION_WORK = 12
+#: What preparing the moves of one engagement costs (neighbour list, positions).
+MOVE_WORK = 40
+
+
+class InterDayMoves:
+    """Local search between days (mixed into :class:`~.state.SearchState`)."""
+
+    def prepare_interday(self) -> None:
+        """Which days may exchange engagements, and which pairs of them are the same day
+        shifted in time (their earliest and latest starts then hold on each other)."""
+        instance = self.instance
+        allowed = not (self.delegation or self.joint_members or self.rules_active)
+        self.interday_day = [allowed and not self.timeline_day[d] for d in range(self.day_count)]
+        self.interday_enabled = sum(self.interday_day) >= 2
+        self.day_kind: list[object] = [None] * self.day_count
+        self.interday_seen: list[tuple | None] = [None] * self.day_count
+        if not self.interday_enabled:
+            return
+        step = instance.step
+        for d in range(self.day_count):
+            if not self.interday_day[d]:
+                continue
+            day = self.days[d]
+            shift = day.start
+            if any(self.pinned[r] and self.start_ranges[d][r] is not None
+                   for r in range(self.request_count)):
+                continue  # a pinned request belongs to its day: no kind shared with others
+            ranges = tuple(
+                None if self.start_ranges[d][r] is None
+                else (self.start_step[d][r],
+                      tuple((low - shift, high - shift) for low, high in self.start_ranges[d][r]))
+                for r in range(self.request_count))
+            # The hash before the ranges: two kinds that differ mostly differ there at once.
+            self.day_kind[d] = (day.start_place, day.end_place, day.end - day.start,
+                                shift % step if step > 1 else 0, hash(ranges), ranges)
+
+    # ------------------------------------------------------------------ checks
+    def head_state(self, d: int, length: int) -> tuple[int, int]:
+        """(free from, place) after the first ``length`` engagements of day ``d``'s route."""
+        if length == 0:
+            day = self.days[d]
+            return day.start, day.start_place
+        last = self.route[d][length - 1]
+        return self.earliest[d][length - 1] + self.duration[last] + self.buffer, self.place[last]
+
+    def arrival_with(self, d: int, head: int, middle: list[int], tail_day: int,
+                     tail_from: int) -> int | None:
+        """The arrival at day ``d``'s end place of the route made of day ``d``'s first
+        ``head`` engagements, then ``middle``, then day ``tail_day``'s route from position
+        ``tail_from``; ``None`` when it does not fit.
+
+        The tail keeps its day's latest starts (shifted when it comes from another day of
+        the same kind), so it is checked only until one of its engagements starts when it
+        did: the rest of it is then the same, and so is its arrival.
+        """
+        day = self.days[d]
+        travel, place, setup, duration, buffer = \
+            self.travel, self.place, self.setup, self.duration, self.buffer
+        free, here = self.head_state(d, head)
+        empty = head == 0
+        work = POSITION_WORK
+        try:
+            for r in middle:
+                if self.start_ranges[d][r] is None:
+                    return None
+                start = self.earliest_start_from(d, r, free + travel[here][place[r]] + setup[r])
+                if start is None:
+                    return None
+                free, here, empty = start + duration[r] + buffer, place[r], False
+                work += POSITION_WORK
+            route, earliest, latest = \
+                self.route[tail_day], self.earliest[tail_day], self.latest[tail_day]
+            shift = self.days[tail_day].start - day.start
+            for position in range(tail_from, len(route)):
+                r = route[position]
+                work += POSITION_WORK
+                start = self.earliest_start_from(d, r, free + travel[here][place[r]] + setup[r])
+                if start is None or start > latest[position] - shift:
+                    return None
+                if start == earliest[position] - shift:
+                    return self.days[tail_day].start + self.day_length[tail_day] - shift
+                free, here, empty = start + duration[r] + buffer, place[r], False
+            if empty:
+                return day.start + travel[day.start_place][day.end_place]
+            back = travel[here][day.end_place]
+            arrive = free - buffer + (buffer + back if back else 0)
+            return arrive if arrive <= day.end else None
+        finally:
+            self.work += work
+
+    def tour_day_count(self, d: int, changes: dict[int, int]) -> int:
+        """Engagements of model day ``d``'s tour day after ``changes`` (day -> new count)."""
+        return sum(changes.get(p, self.engagement_count[p]) for p in self.siblings[d])
+
+    # ------------------------------------------------------------------ applying
+    def try_move(self, new_routes: dict[int, list[int]], gain_change: int,
+                 length_change: int) -> bool:
+        """Apply ``new_routes`` (day -> its new route) when the estimate of the search key
+        improves and the days' exact refresh agrees; otherwise leave the agenda as it was."""
+        if gain_change < 0 or (gain_change == 0 and length_change >= 0):
+            return False
+        counts = {d: len(route) for d, route in new_routes.items()}
+        if any(self.tour_day_count(d, counts) > self.cap for d in new_routes):
+            return False
+        before = {d: list(self.items[d]) for d in new_routes}
+        key_before = self.pair_key(new_routes)
+        served_before = {r for items in before.values() for r in items}
+        served_after = {r for route in new_routes.values() for r in route}
+        for d, route in new_routes.items():
+            self.items[d] = list(route)
+        ok = all(self.refresh_day(d) for d in new_routes)
+        if ok and self.pair_key(new_routes, served_after - served_before,
+                                served_before - served_after) > key_before:
+            for d, route in new_routes.items():
+                for r in route:
+                    self.day_of[r] = d
+                    self.unserved[r] = False
+            for r in served_before - served_after:
+                self.day_of[r] = -1
+                self.unserved[r] = True
+            for d in new_routes:
+                for p in self.siblings[d]:
+                    self.options_stale[p] = True
+            return True
+        for d, items in before.items():
+            self.items[d] = items
+        for d in before:
+            ok = self.refresh_day(d)
+            assert ok
+        return False
+
+    def pair_key(self, days, added=(), dropped=()) -> tuple[int, int]:
+        """The part of the search key that ``days`` hold (objective with the bonus of
+        ``added`` less that of ``dropped``, and their time used)."""
+        bonus = sum(self.bonus[r] for r in added) - sum(self.bonus[r] for r in dropped)
+        return (sum(self.day_objective[d] for d in days) + bonus,
+                -sum(self.day_length[d] for d in days))
+
+    def gain_of(self, d: int, r: int) -> int:
+        """Gain and search bonus of serving ``r`` on day ``d``."""
+        return self.gain[d][r] + self.bonus[r]
+
+    # ------------------------------------------------------------------ the local search
+    def interday_search(self) -> bool:
+        """First-improvement local search over pairs of route days one of which changed
+        since the last call; True when some move was made."""
+        if not self.interday_enabled:
+            return False
+        improved = False
+        for _ in range(INTERDAY_ROUNDS):
+            changed = [d for d in range(self.day_count) if self.interday_day[d]
+                       and self.interday_seen[d] != tuple(self.items[d])]
+            if not changed:
+                break
+            dirty = set(changed)
+            # Days a move of this round changes are looked at again in the next one.
+            seen = {d: tuple(self.items[d]) for d in changed}
+            moved = False
+            served = [r for d in range(self.day_count) if self.interday_day[d]
+                      for r in self.items[d] if not self.pinned[r]]
+            self.random.shuffle(served)
+            for r in served:
+                if self.deadline.passed():
+                    return improved
+                if self.day_of[r] >= 0 and self.moves_of_served(r, dirty):
+                    moved = True
+            unserved = [r for r in range(self.request_count) if self.unserved[r]
+                        and self.place[r] >= 0]
+            for r in unserved:
+                if self.deadline.passed():
+                    return improved
+                if self.unserved[r] and self.replace_with_unserved(r, dirty):
+                    moved = True
+            for d, items in seen.items():
+                self.interday_seen[d] = items
+            improved = improved or moved
+            if not moved:
+                break
+        return improved
+
+    def served_neighbours(self, r: int, other_than: int, dirty: set[int]):
+        """(neighbour, its day, its position) for the served neighbours of ``r`` on route days
+        other than ``other_than``, where that day or ``other_than`` changed."""
+        for n in sorted(self.nearest_of(r)):
+            e = self.day_of[n]
+            if e < 0 or e == other_than or not self.interday_day[e] or self.pinned[n]:
+                continue
+            if other_than >= 0 and e not in dirty and other_than not in dirty:
+                continue
+            if other_than < 0 and e not in dirty:
+                continue
+            yield n, e, self.route[e].index(n)
+
+    def moves_of_served(self, r: int, dirty: set[int]) -> bool:
+        """Relocate ``r`` next to a neighbour on another day, swap the two, or exchange the
+        days' tails after them (2-opt*); the first that improves is made."""
+        d = self.day_of[r]
+        if not self.interday_day[d]:
+            return False
+        self.work += MOVE_WORK
+        # A move that is not made leaves the days as they were, and the first one made ends
+        # the loop: the positions listed stay valid throughout.
+        route_d = self.route[d]
+        i = route_d.index(r)
+        without = unknown = object()  # the arrival of d without r (None: it breaks the day)
+        for n, e, j in list(self.served_neighbours(r, d, dirty)):
+            route_e = self.route[e]
+            old_length = self.day_length[d] + self.day_length[e]
+            start_d, start_e = self.days[d].start, self.days[e].start
+            # Relocate r into e, before or after n.
+            if self.start_ranges[e][r] is not None:
+                if without is unknown:
+                    without = self.arrival_with(d, i, [], d, i + 1)
+                if without is not None:
+                    for at in (j, j + 1):
+                        arrive = self.arrival_with(e, at, [r], e, at)
+                        if arrive is None:
+                            continue
+                        change = without - start_d + arrive - start_e - old_length
+                        if self.try_move({d: route_d[:i] + route_d[i + 1:],
+                                          e: route_e[:at] + [r] + route_e[at:]},
+                                         self.gain_of(e, r) - self.gain_of(d, r), change):
+                            return True
+            # Swap r and n.
+            if self.start_ranges[e][r] is not None and self.start_ranges[d][n] is not None:
+                arrive_d = self.arrival_with(d, i, [n], d, i + 1)
+                arrive_e = self.arrival_with(e, j, [r], e, j + 1) if arrive_d is not None \
+                    else None
+                if arrive_e is not None:
+                    change = arrive_d - start_d + arrive_e - start_e - old_length
+                    gain = self.gain_of(d, n) + self.gain_of(e, r) \
+                        - self.gain_of(d, r) - self.gain_of(e, n)
+                    if self.try_move({d: route_d[:i] + [n] + route_d[i + 1:],
+                                      e: route_e[:j] + [r] + route_e[j + 1:]}, gain, change):
+                        return True
+            # 2-opt*: r then n (d keeps its head to r and takes e's tail from n), and n then r.
+            if self.day_kind[d] is not None and self.day_kind[d] == self.day_kind[e]:
+                for head_d, head_e in ((i + 1, j), (i, j + 1)):
+                    arrive_d = self.arrival_with(d, head_d, [], e, head_e)
+                    arrive_e = self.arrival_with(e, head_e, [], d, head_d) \
+                        if arrive_d is not None else None
+                    if arrive_e is None:
+                        continue
+                    change = arrive_d - start_d + arrive_e - start_e - old_length
+                    gain = sum(self.gain_of(d, x) - self.gain_of(e, x)
+                               for x in route_e[head_e:]) + \
+                        sum(self.gain_of(e, x) - self.gain_of(d, x) for x in route_d[head_d:])
+                    if self.try_move({d: route_d[:head_d] + route_e[head_e:],
+                                      e: route_e[:head_e] + route_d[head_d:]}, gain, change):
+                        return True
+        return False
+
+    def replace_with_unserved(self, u: int, dirty: set[int]) -> bool:
+        """Serve the unserved ``u`` in place of a served neighbour on a changed route day,
+        when that is worth more (or as much, in less time)."""
+        self.work += MOVE_WORK
+        for n, e, j in list(self.served_neighbours(u, -1, dirty)):
+            if self.start_ranges[e][u] is None:
+                continue
+            gain = self.gain_of(e, u) - self.gain_of(e, n)
+            eject = INTERDAY["eject"]
+            if gain < 0 and not eject:
+                continue
+            route_e = self.route[e]
+            arrive = self.arrival_with(e, j, [u], e, j + 1)
+            if arrive is None:
+                continue
+            change = arrive - self.days[e].start - self.day_length[e]
+            replaced = route_e[:j] + [u] + route_e[j + 1:]
+            if gain >= 0 and self.try_move({e: replaced}, gain, change):
+                return True
+            if eject and self.reinsert_elsewhere(n, e, replaced, gain):
+                return True
+        return False
+
+    def reinsert_elsewhere(self, n: int, e: int, replaced: list[int], gain: int) -> bool:
+        """Serve ``n``, which an unserved request replaces on day ``e`` (its route then
+        ``replaced``), on another route day where the insertion's cache says it fits."""
+        for f in range(self.day_count):
+            if f == e or not self.interday_day[f] or self.options_stale[f]:
+                continue
+            offset = self.row_offsets[f]
+            for row in self.rows_of_request[f].get(n, ()):
+                if not self.row_score[offset + row] > NO_SCORE:
+                    continue
+                position = int(self.row_position[offset + row])
+                route_f = self.route[f]
+                arrive = self.arrival_with(f, position, [n], f, position)
+                if arrive is None:
+                    continue
+                total = gain + self.gain_of(f, n)
+                if total > 0 and self.try_move(
+                        {e: replaced, f: route_f[:position] + [n] + route_f[position:]}, total, 0):
+                    return True
+        return False
