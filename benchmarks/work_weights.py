@@ -53,6 +53,7 @@ OPERATIONS: tuple[str, ...] = (
     "move_check", "move_position", "move_length",  # a route move checked, positions, day length
     "nearest", "nearest_other",             # nearest engagements of one (cached), candidates
     "joint_room", "joint_position",         # room for a joint meeting, the route's positions
+    "interday_move", "interday_position",   # a move between days prepared, positions walked
 )
 #: The kinds fitted by default: all but two that are counted to try other charges (the fit
 #: gave them almost nothing once compaction was charged for the positions it passes).
@@ -72,7 +73,16 @@ def charged_now() -> dict[str, float]:
             "gap": budget.GAP_CALL_WORK, "gap_cell": budget.GAP_WORK,
             "move_check": budget.MOVE_WORK, "move_position": budget.MOVE_POSITION_WORK,
             "nearest": budget.NEAREST_WORK, "nearest_other": 1 / budget.NEAREST_CANDIDATES_PER_OPERATION,
-            "joint_room": budget.JOINT_ROOM_WORK, "joint_position": budget.JOINT_POSITION_WORK}
+            "joint_room": budget.JOINT_ROOM_WORK, "joint_position": budget.JOINT_POSITION_WORK,
+            "interday_move": budget.INTERDAY_MOVE_WORK,
+            "interday_position": budget.INTERDAY_POSITION_WORK}
+
+
+def budget_weight(name: str) -> float:
+    """The weight ``name`` of ``scheduler/model/heuristic/budget.py`` now."""
+    from scheduler.model.heuristic import budget
+
+    return float(getattr(budget, name))
 
 
 def _record(counts: dict[str, float], function: str, frame_locals: dict[str, Any], state, delta) -> None:
@@ -115,6 +125,10 @@ def _record(counts: dict[str, float], function: str, frame_locals: dict[str, Any
     elif function == "_free_for":
         add("joint_room")
         add("joint_position", len(frame_locals["route"]))
+    elif function in ("moves_of_served", "replace_with_unserved"):
+        add("interday_move")
+    elif function == "arrival_with":
+        add("interday_position", delta / budget_weight("INTERDAY_POSITION_WORK"))
     elif function != "__init__":  # a charge this script does not know yet: its work only
         add(f"other: {function}", delta)
 

@@ -51,6 +51,10 @@ class Completion:
         self.cap = day.cap
         self.balance = day.balance_weight
         self.credit = day.buffer_credit
+        #: Nodes looked at by :meth:`still` so far: its cost, which the labelling counts as
+        #: work (on days of 30-60 visits a call looks at dozens of nodes, on a tour's day of
+        #: five at a handful).
+        self.scanned = 0
 
     def still(self, label: list) -> float:
         """At least what any completion of ``label`` adds to its reduced cost."""
@@ -61,7 +65,9 @@ class Completion:
         free, memory = label[FREE], label[MEMORY]
         profit, latest, balance = self.profit, self.latest, self.balance
         by_count = 0.0
+        scanned = 0
         for node in self.by_profit:
+            scanned += 1
             if latest[node] >= free and not memory >> node & 1:
                 gain = profit[node] - balance * (2 * count + 1)
                 if gain <= 0:
@@ -71,6 +77,7 @@ class Completion:
                 if count >= self.cap:
                     break
         if by_count <= 0:
+            self.scanned += scanned
             return extra
         time_left = self.horizon - free - (0 if label[ATE] else self.meal_minutes)
         by_time = 0.0
@@ -78,6 +85,7 @@ class Completion:
         for node in self.by_ratio:
             if time_left <= 0:
                 break
+            scanned += 1
             if latest[node] >= free and not memory >> node & 1:
                 if occupancy[node] <= time_left:
                     by_time += profit[node]
@@ -85,4 +93,5 @@ class Completion:
                 else:
                     by_time += profit[node] * time_left / occupancy[node]
                     break
+        self.scanned += scanned
         return extra + min(by_count, by_time)

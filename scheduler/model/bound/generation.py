@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 #: 300-request generated instances, so the route bound ran into its clock. What a unit of
 #: work costs differs twenty-fold between kinds of day (0.17 µs on the generated tours with
 #: meals and remote calls, up to 5 µs on 300-request instances), which no constant evens out.
-LABEL_WORK_PER_SECOND = 300_000
+LABEL_WORK_PER_SECOND = 3_000_000
 #: A bound this close above an integer is taken as that integer (floating point in the duals'
 #: sums; far below one objective unit).
 ROUNDING = 1e-3

@@ -41,6 +41,10 @@ REFRESH_ITEM_WORK = 17
 #: most checks pass three or four).
 MOVE_WORK = 26
 MOVE_POSITION_WORK = 9
+#: A move between two days (:mod:`.interday`): preparing one engagement's moves (its
+#: neighbours on other days and their positions), and each position a move's check walks.
+INTERDAY_MOVE_WORK = 40
+INTERDAY_POSITION_WORK = 12
 #: Finding an engagement's nearest ones (once each): a call, and one operation per this many
 #: candidates. Not fitted (too rare in the runs to measure).
 NEAREST_WORK = 20

@@ -12,6 +12,7 @@ moving engagements between days would otherwise need the checks of :mod:`.tour_r
 
 from __future__ import annotations
 
+from .budget import INTERDAY_MOVE_WORK, INTERDAY_POSITION_WORK
 from .insertion import NO_SCORE
 
 #: Variants of the search (measured in BENCHMARKS.md, "Moves between days"): the local
@@ -22,10 +23,6 @@ from .insertion import NO_SCORE
 INTERDAY = {"local_search": True, "only_at_best": False, "eject": False, "string_ruin": 0.0}
 #: Rounds of the local search over the changed days, at most, per call.
 INTERDAY_ROUNDS = 3
-#: What checking one position of a move costs, in operations (as compaction's 12 a position).
-POSITION_WORK = 12
-#: What preparing the moves of one engagement costs (neighbour list, positions).
-MOVE_WORK = 40
 
 
 class InterDayMoves:
@@ -84,7 +81,7 @@ class InterDayMoves:
             self.travel, self.place, self.setup, self.duration, self.buffer
         free, here = self.head_state(d, head)
         empty = head == 0
-        work = POSITION_WORK
+        work = INTERDAY_POSITION_WORK
         try:
             for r in middle:
                 if self.start_ranges[d][r] is None:
@@ -93,13 +90,13 @@ class InterDayMoves:
                 if start is None:
                     return None
                 free, here, empty = start + duration[r] + buffer, place[r], False
-                work += POSITION_WORK
+                work += INTERDAY_POSITION_WORK
             route, earliest, latest = \
                 self.route[tail_day], self.earliest[tail_day], self.latest[tail_day]
             shift = self.days[tail_day].start - day.start
             for position in range(tail_from, len(route)):
                 r = route[position]
-                work += POSITION_WORK
+                work += INTERDAY_POSITION_WORK
                 start = self.earliest_start_from(d, r, free + travel[here][place[r]] + setup[r])
                 if start is None or start > latest[position] - shift:
                     return None
@@ -223,7 +220,7 @@ class InterDayMoves:
         d = self.day_of[r]
         if not self.interday_day[d]:
             return False
-        self.work += MOVE_WORK
+        self.work += INTERDAY_MOVE_WORK
         # A move that is not made leaves the days as they were, and the first one made ends
         # the loop: the positions listed stay valid throughout.
         route_d = self.route[d]
@@ -279,7 +276,7 @@ class InterDayMoves:
     def replace_with_unserved(self, u: int, dirty: set[int]) -> bool:
         """Serve the unserved ``u`` in place of a served neighbour on a changed route day,
         when that is worth more (or as much, in less time)."""
-        self.work += MOVE_WORK
+        self.work += INTERDAY_MOVE_WORK
         for n, e, j in list(self.served_neighbours(u, -1, dirty)):
             if self.start_ranges[e][u] is None:
                 continue
