@@ -25,14 +25,12 @@ from .master import Column, Master
 
 log = logging.getLogger(__name__)
 
-#: Work (label extensions tried and labels compared) per nominal second of the budget. Set
-#: so that a nominal second lasts a median of about 0.9 CPU seconds of one core over the
-#: tuning part of the Solomon 100 and 200 series and of the generated TOPTW instances (one to
-#: four tours, one nominal second from the heuristic's agenda; BENCHMARKS.md, "Calibrating
-#: the budget"): the earlier 1,000,000 made it last 1.3-3.6 s there and up to 7.4 s on the
-#: 300-request generated instances, so the route bound ran into its clock. What a unit of
-#: work costs differs twenty-fold between kinds of day (0.17 µs on the generated tours with
-#: meals and remote calls, up to 5 µs on 300-request instances), which no constant evens out.
+#: Work (label extensions tried, labels compared, and the completion bound's nodes looked at,
+#: ``SCANNED_PER_WORK`` to a unit) per nominal second of the budget. Set so that a nominal
+#: second lasts about 0.6-1.2 CPU seconds of one core on the Solomon 100 and 200 series, the
+#: generated TOPTW instances and the generated tours (BENCHMARKS.md, "Calibrating the
+#: budget"); before the completion bound's scan was counted, a unit cost twelve times more
+#: on some days than on others.
 LABEL_WORK_PER_SECOND = 3_000_000
 #: A bound this close above an integer is taken as that integer (floating point in the duals'
 #: sums; far below one objective unit).
