@@ -379,8 +379,7 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
     heuristic, cp_limit = _run_heuristic(instance, params, baseline, started, size, clock)
     clock_stop = heuristic is not None and heuristic.stopped_by_clock
     routes, route_skipped = run_route_bound(instance, limit, cp_limit, heuristic, clock,
-                                            re_planning=bool(baseline.previous),
-                                            large=size > LARGE_MODEL)
+                                            re_planning=bool(baseline.previous))
     # The clock stopping (or leaving out) the route bound changes CP-SAT's budget, which a
     # proof makes moot.
     route_clock = route_skipped or (routes is not None and routes.stopped_by_clock)
