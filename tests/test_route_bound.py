@@ -113,11 +113,9 @@ def _priced_tours(draw):
     return prob, duals
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
-@given(_priced_tours())
-def test_pruning_by_the_completion_bound_loses_no_better_route(case):
-    """Elementary pricing with and without the completion bound finds the same best route
-    under any duals: a label it drops could not have led to a better one."""
+def _days_under_duals(case):
+    """Each non-empty pricing day of a drawn tour, with the drawn duals and every node critical
+    (elementary routes)."""
     prob, drawn = case
     instance = build_instance(prob)
     for day_index in range(len(instance.days)):
@@ -125,7 +123,15 @@ def test_pruning_by_the_completion_bound_loses_no_better_route(case):
         if not pricing.size:
             continue
         duals = [float(drawn[r % len(drawn)]) if r >= 0 else 0.0 for r in pricing.requests]
-        every = (1 << pricing.size) - 1
+        yield pricing, duals, (1 << pricing.size) - 1
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_priced_tours())
+def test_pruning_by_the_completion_bound_loses_no_better_route(case):
+    """Elementary pricing with and without the completion bound finds the same best route
+    under any duals: a label it drops could not have led to a better one."""
+    for pricing, duals, every in _days_under_duals(case):
         results = [price_day(pricing, duals, 0.0, True, 10**8, threshold=-1e12, critical=every,
                              prune=prune) for prune in (True, False)]
         assert abs(results[0].best - results[1].best) < 1e-6
@@ -265,14 +271,7 @@ def test_the_leg_home_ends_by_the_days_end():
 def test_best_first_and_a_cut_short_pricing_bound_the_best_route(case):
     """Processing labels best first finds the same best elementary route; a pricing cut
     short returns at least it."""
-    prob, drawn = case
-    instance = build_instance(prob)
-    for day_index in range(len(instance.days)):
-        pricing = pricing_day(instance, day_index)
-        if not pricing.size:
-            continue
-        duals = [float(drawn[r % len(drawn)]) if r >= 0 else 0.0 for r in pricing.requests]
-        every = (1 << pricing.size) - 1
+    for pricing, duals, every in _days_under_duals(case):
         full = price_day(pricing, duals, 0.0, True, 10**8, threshold=-1e12, critical=every)
         best_first = price_day(pricing, duals, 0.0, True, 10**8, threshold=-1e12,
                                critical=every, best_first=True)
