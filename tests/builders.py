@@ -61,3 +61,36 @@ def busy_day(count: int) -> Problem:
 
 def next_day(d: date, n: int = 1) -> date:
     return d + timedelta(days=n)
+
+
+def assert_hint_valid(planner, result) -> None:
+    """The exact model (``planner``, a :class:`~scheduler.model.cpmodel.PlannerModel`) accepts
+    the heuristic's complete agenda (``result``) as it is, with the same objective."""
+    from ortools.sat.python import cp_model
+
+    planner.add_complete_hints(result.days)
+    solver = cp_model.CpSolver()
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 30
+    assert solver.solve(planner.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE), \
+        "the hint breaks a rule of the model"
+    assert solver.objective_value == result.objective
+
+
+def form_fields(html: str, textareas: bool = False) -> dict[str, str]:
+    """The named inputs of a page's form (text values and checked boxes), and with
+    ``textareas`` its text areas too, as a browser would send them."""
+    import re
+
+    fields = {}
+    for tag in re.findall(r"<input[^>]*>", html):
+        name = re.search(r'name="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if name and ('type="checkbox"' not in tag or "checked" in tag):
+            fields[name.group(1)] = value.group(1) if value else "on"
+    if textareas:
+        for name, text in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', html,
+                                     re.S):
+            fields[name] = text.replace("&amp;", "&").replace("&#39;", "'").replace("&#34;", '"')
+    return fields

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from builders import DAY, day, request, t, window
+from builders import DAY, assert_hint_valid, day, request, t, window
 from delegation_cases import assert_delegation_valid, delegation
-from ortools.sat.python import cp_model
 
 from scheduler.domain import Resource, TourRule, Window
 from scheduler.model.cpmodel import PlannerModel
@@ -277,15 +276,7 @@ def test_the_heuristic_gives_a_valid_complete_hint_in_a_delegation(rules):
         for i, start in plan.starts.items():
             starts.setdefault(instance.requests[i].id, set()).add(start)
     assert len(starts["joint"]) == 1  # the joint meeting, served as one unit at one minute
-    planner = PlannerModel(instance)
-    planner.add_complete_hints(result.days)
-    solver = cp_model.CpSolver()
-    solver.parameters.fix_variables_to_their_hinted_value = True
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = 20
-    assert solver.solve(planner.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE), \
-        "the hint breaks a rule of the model"
-    assert solver.objective_value == result.objective
+    assert_hint_valid(PlannerModel(instance), result)
 
 
 def test_a_delegation_plans_the_same_with_the_same_seed():

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from ortools.sat.python import cp_model
 
-from builders import DAY, busy_day, day, next_day, problem, request, window
+from builders import DAY, assert_hint_valid, busy_day, day, next_day, problem, request, window
 from conftest import solve_checked
 from scheduler.checker import assert_valid
 from scheduler.domain import Objective
@@ -41,15 +41,8 @@ def heuristic_checked(prob, *, seed=0, work=WORK, pinned=None, previous=None, co
     assert result is not None
     assert result.complete
     # 1. The exact model accepts the complete hint as it is, with the same objective.
-    planner = PlannerModel(instance, pinned=pinned, previous=previous, change_costs=costs)
-    planner.add_complete_hints(result.days)
-    solver = cp_model.CpSolver()
-    solver.parameters.fix_variables_to_their_hinted_value = True
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = 20
-    status = solver.solve(planner.model)
-    assert status in (cp_model.OPTIMAL, cp_model.FEASIBLE), "the hint breaks a rule of the model"
-    assert solver.objective_value == result.objective
+    assert_hint_valid(PlannerModel(instance, pinned=pinned, previous=previous, change_costs=costs),
+                      result)
     # 2. The independent checker accepts the plan built from it.
     placements, meals = heuristic_solution(instance, result)
     built = _result(prob, instance, SolveParams(), None, placements, meals, "feasible",

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from builders import day, request, window
+from builders import assert_hint_valid, day, request, window
 from delegation_cases import assert_delegation_valid, delegation
-from ortools.sat.python import cp_model
 
 from scheduler.checker import check_plan
 from scheduler.io import load_tour
@@ -57,18 +56,6 @@ def heuristic_plan(prob, instance, result):
                    float(result.objective), None, 0.0, prob.total_value).plan
 
 
-def assert_hint_valid(instance, result) -> None:
-    planner = PlannerModel(instance)
-    planner.add_complete_hints(result.days)
-    solver = cp_model.CpSolver()
-    solver.parameters.fix_variables_to_their_hinted_value = True
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = 30
-    assert solver.solve(planner.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE), \
-        "the hint breaks a rule of the model"
-    assert solver.objective_value == result.objective
-
-
 # ------------------------------------------------------------------ the Brussels delegation
 
 def test_the_mandatory_joint_meetings_are_in_the_heuristics_agenda(brussels):
@@ -84,7 +71,7 @@ def test_the_mandatory_joint_meetings_are_in_the_heuristics_agenda(brussels):
 def test_the_heuristics_agenda_is_a_valid_hint_and_passes_the_checker(brussels, seed):
     instance = build_instance(brussels)
     result = solve_heuristic(instance, seed=seed, work=WORK)
-    assert_hint_valid(instance, result)
+    assert_hint_valid(PlannerModel(instance), result)
     plan = heuristic_plan(brussels, instance, result)
     assert check_plan(plan_to_dict(plan)) == []
     joint = [e for e in plan.engagements if brussels.request(e.request_id).joint]
@@ -126,7 +113,7 @@ def test_a_mandatory_joint_meeting_goes_where_every_guest_is_free():
     assert_units_whole(instance, result)
     (start,) = {start for _, start in joint_placements(instance, result)["joint"]}
     assert start >= instance.grid.minutes(prob.requests[2].windows[0].end) + 30
-    assert_hint_valid(instance, result)
+    assert_hint_valid(PlannerModel(instance), result)
     plan = heuristic_plan(prob, instance, result)
     assert_delegation_valid(plan)
     assert check_plan(plan_to_dict(plan)) == []
@@ -160,7 +147,7 @@ def test_a_pinned_joint_meeting_stays_at_its_minute_for_every_guest():
     assert result.complete
     assert {start for _, start in joint_placements(instance, result)["joint"]} == {minute}
     assert_units_whole(instance, result)
-    assert_hint_valid(instance, result)
+    assert_hint_valid(PlannerModel(instance), result)
 
 
 def test_a_hinted_joint_meeting_is_tried_at_its_minute_first():

@@ -20,6 +20,7 @@ from scheduler.domain import Unscheduled, Window
 from scheduler.web import WebSettings, create_app
 from scheduler.web.security import SESSION_COOKIE
 
+from builders import form_fields
 from delegation_export_plans import WEDNESDAY, at, delegation_plan
 
 TOKEN = "delegation-token"
@@ -52,18 +53,6 @@ def client(tmp_path):
         yield test_client, csrf, web, tmp_path
 
 
-def form_fields(html: str) -> dict[str, str]:
-    fields = {}
-    for tag in re.findall(r"<input[^>]*>", html):
-        name = re.search(r'name="([^"]+)"', tag)
-        value = re.search(r'value="([^"]*)"', tag)
-        if name and ('type="checkbox"' not in tag or "checked" in tag):
-            fields[name.group(1)] = value.group(1) if value else "on"
-    for name, text in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S):
-        fields[name] = text.replace("&amp;", "&").replace("&#39;", "'").replace("&#34;", '"')
-    return fields
-
-
 def test_the_delegation_example_is_created_and_every_page_opens(client):
     test_client, *_ = client
     for page in ("", "/frame", "/requests", "/requests/0", "/requests/new", "/visit", "/send", "/why"):
@@ -80,7 +69,7 @@ def test_frame_shows_the_members_and_a_save_keeps_them(client):
         assert f'data-member="{member}"' in page
     assert "Boris Ivanov" in page and "hours 09:30–18:30" in page and "CHEN-HOME" in page
     assert "Name of the delegation" in page
-    fields = form_fields(page)
+    fields = form_fields(page, textareas=True)
     fields["limits.max_engagements_per_day"] = "5"
     saved = test_client.post(f"/tours/{TOUR}/frame", data=fields, follow_redirects=False)
     assert saved.status_code == 303
@@ -95,7 +84,7 @@ def test_frame_refuses_to_save_what_it_could_not_keep(client, monkeypatch):
     """Were the members not to survive the form's writing, nothing is saved and the page says why."""
     test_client, _, _, root = client
     before = (root / TOUR / "tour.toml").read_bytes()
-    fields = form_fields(test_client.get(f"/tours/{TOUR}/frame").text)
+    fields = form_fields(test_client.get(f"/tours/{TOUR}/frame").text, textareas=True)
     real = app.frame_text
     monkeypatch.setattr(app, "frame_text", lambda frame: real({k: v for k, v in frame.items() if k != "guests"}))
     response = test_client.post(f"/tours/{TOUR}/frame", data=fields)
@@ -114,12 +103,12 @@ def test_requests_table_shows_and_edits_who_goes(client):
     index = next(i for i, row in enumerate(rows) if row["id"] == "mep-epp")
     form = test_client.get(f"/tours/{TOUR}/requests/{index}").text
     assert 'id="h-guests"' in form and "anna (Anna Kowalska)" in form
-    fields = form_fields(form)
+    fields = form_fields(form, textareas=True)
     fields["guests"] = "anna|chen"
     saved = test_client.post(f"/tours/{TOUR}/requests/{index}", data=fields, follow_redirects=False)
     assert saved.status_code == 303, re.findall(r'<section class="problem".*?</section>', saved.text, re.S)
     assert app.read_requests(root / TOUR).rows[index]["guests"] == "anna|chen"
-    fields = form_fields(test_client.get(f"/tours/{TOUR}/requests/{index}").text)
+    fields = form_fields(test_client.get(f"/tours/{TOUR}/requests/{index}").text, textareas=True)
     fields["guests"] = "anna;chen|boris"
     refused = test_client.post(f"/tours/{TOUR}/requests/{index}", data=fields)
     assert refused.status_code == 422 and "guests" in refused.text

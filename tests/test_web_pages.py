@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from builders import form_fields
 
 from starlette.testclient import TestClient
 
@@ -22,17 +23,6 @@ def client(tmp_path):
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', test_client.get("/").text).group(1)
         test_client.post("/tours", data={"how": "example", "csrf_token": csrf})
         yield test_client, csrf
-
-
-def form_fields(html: str) -> dict[str, str]:
-    """The named inputs of a page's main form (text values and checked boxes)."""
-    fields = {}
-    for tag in re.findall(r"<input[^>]*>", html):
-        name = re.search(r'name="([^"]+)"', tag)
-        value = re.search(r'value="([^"]*)"', tag)
-        if name and ('type="checkbox"' not in tag or "checked" in tag):
-            fields[name.group(1)] = value.group(1) if value else "on"
-    return fields
 
 
 def test_frame_problem_is_shown_next_to_its_field_and_nothing_is_saved(client, tmp_path):
