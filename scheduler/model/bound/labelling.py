@@ -21,6 +21,7 @@ only they give a bound.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import math
 from dataclasses import dataclass
@@ -36,8 +37,10 @@ from .days import IN_PERSON, MEAL, PricingDay
 # other end and free of those calls and the meal, the leg being one interval before them,
 # between two of them or after them (as in the CP-SAT model's timeline).
 # HOPE is its cost plus its completion bound (:class:`.completion.Completion`).
+# CLOSED is MEMORY with the nodes whose last start has passed at FREE: the nodes the label can
+# no longer visit, which is what dominance compares (Feillet et al.'s unreachable nodes).
 COST, FREE, LEG_READY, PLACE, COUNT, MINUTES, MEMORY, ATE, WORKED, NODE, PREVIOUS, DEAD, HOPE, \
-    ARRIVALS = range(14)
+    ARRIVALS, CLOSED = range(15)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +84,7 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
               work_left: int, routes_wanted: int = 12, threshold: float = 1e-6,
               out_of_time: Callable[[], bool] = lambda: False, critical: int = 0,
               prune: bool = True, enough: int | None = None,
-              best_first: bool = False) -> Priced:
+              best_first: bool = False, dominate: bool = True) -> Priced:
     """Routes of ``day`` whose reduced cost is above ``threshold``.
 
     Parameters
@@ -117,6 +120,9 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
     best_first
         Process labels by their cost plus completion bound, highest first (the upper bound of
         a pricing cut short falls fastest), rather than by the minute they are free.
+    dominate
+        Drop dominated labels (off only to test dominance against the enumeration of every
+        route).
     """
     size = day.size
     profit = [day.profit[n] - duals[n] - (item_price if day.kind[n] != MEAL else 0.0)
@@ -128,13 +134,17 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
     arc_cost, credit, buffer, step = day.arc_cost, day.buffer_credit, day.buffer, day.step
     cap = day.cap
     minutes_cap = day.minutes_cap if day.minutes_cap is not None else 1 << 30
+    # Without a daily limit the minutes are not a resource: left at 0, they never stop a
+    # label from dominating another.
+    minutes_of = duration if day.minutes_cap is not None else (0,) * size
+    closing = _Closing(day)
     balance = day.balance_weight
     start_place, end_place = day.day.start_place, day.day.end_place
     need_meal = 1 if day.has_meal else 0
     bounds = Completion(day, profit) if prune else None
     floor_cost = threshold
     start = [0.0, day.day.start, day.day.start, start_place, 0, 0, 0, 0, False, size, None,
-             False, math.inf, None]
+             False, math.inf, None, closing.at(day.day.start)]
     buckets: dict[int, list[list]] = {size: [start]}
     legs: dict[int, tuple[tuple[int, ...], dict[int, int]]] = {}  # place -> leg lengths, index
     queue = [(-math.inf if best_first else day.day.start, 0, start)]
@@ -174,10 +184,10 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
                 if begin is None:
                     continue
                 new = [label[COST], begin + duration[target], leg_ready, at,
-                       count, minutes, memory, 1, worked, target, label, False, 0.0, None]
+                       count, minutes, memory, 1, worked, target, label, False, 0.0, None, 0]
                 new[ARRIVALS] = _arrivals(day, label, target, new[FREE], legs)
             else:
-                if count >= cap or minutes + duration[target] > minutes_cap:
+                if count >= cap or minutes + minutes_of[target] > minutes_cap:
                     continue
                 gain = profit[target] - balance * (2 * count + 1)
                 if target_kind == IN_PERSON:
@@ -199,18 +209,19 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
                         gain += credit
                     end = begin + duration[target] + buffer
                     new = [label[COST] + gain, end, end, place[target], count + 1,
-                           minutes + duration[target], 0, ate, True, target, label, False, 0.0,
-                           None]
+                           minutes + minutes_of[target], 0, ate, True, target, label, False,
+                           0.0, None, 0]
                 else:
                     begin = earliest_start(ranges[target], on_grid[target], step,
                                            free + setup[target])
                     if begin is None:
                         continue
                     new = [label[COST] + gain, begin + duration[target] + buffer,
-                           leg_ready, at, count + 1, minutes + duration[target], 0, ate,
-                           worked, target, label, False, 0.0, None]
+                           leg_ready, at, count + 1, minutes + minutes_of[target], 0, ate,
+                           worked, target, label, False, 0.0, None, 0]
                     new[ARRIVALS] = _arrivals(day, label, target, new[FREE], legs)
                 new[MEMORY] = (memory & (ng[target] | critical)) | (1 << target)
+            new[CLOSED] = new[MEMORY] | closing.at(new[FREE])
             cost = new[COST]
             if new[ATE] >= need_meal and _home_in_time(day, new, travel[new[PLACE]][end_place], legs):
                 # A finished route is kept even if a label dominates it later: the floor
@@ -230,7 +241,7 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
                 continue
             new[HOPE] = hope
             key = target if not exact else target * stride + new[PLACE]
-            bucket = buckets.get(key)
+            bucket = buckets.get(key) if dominate else None
             if bucket is None:
                 buckets[key] = [new]
             else:
@@ -328,11 +339,12 @@ def _dominated(new: list, bucket: list[list], credit: float, exact: bool) -> boo
                     (old[COST] - credit if old[WORKED] and not worked else old[COST]) >= cost:
                 return True
         return False
-    count, minutes, memory = new[COUNT], new[MINUTES], new[MEMORY]
+    count, minutes, closed = new[COUNT], new[MINUTES], new[CLOSED]
     for old in bucket:
         if old[FREE] <= free and old[ATE] >= ate and old[COUNT] <= count \
                 and (old[COST] - credit if old[WORKED] and not worked else old[COST]) >= cost \
-                and old[MINUTES] <= minutes and not old[MEMORY] & ~memory and _earlier(old[ARRIVALS], new[ARRIVALS]):
+                and old[MINUTES] <= minutes and not old[MEMORY] & ~closed \
+                and _earlier(old[ARRIVALS], new[ARRIVALS]):
             return True
     return False
 
@@ -346,13 +358,29 @@ def _survivors(new: list, bucket: list[list], credit: float, exact: bool) -> lis
         if free <= old[FREE] and ate >= old[ATE] \
                 and (cost - credit if worked and not old[WORKED] else cost) >= old[COST] \
                 and (not exact or (count <= old[COUNT]
-                                   and minutes <= old[MINUTES] and not memory & ~old[MEMORY]
+                                   and minutes <= old[MINUTES] and not memory & ~old[CLOSED]
                                    and _earlier(new[ARRIVALS], old[ARRIVALS]))):
             old[DEAD] = True
         else:
             kept.append(old)
     kept.append(new)
     return kept
+
+
+class _Closing:
+    """The nodes of a day whose last start has passed at a given minute, as a bit mask: a
+    label free then cannot visit them, whatever its memory says."""
+
+    def __init__(self, day: PricingDay) -> None:
+        latest = sorted((day.ranges[n][-1][1] - day.setup[n], n) for n in range(day.size))
+        self.latest = [minute for minute, _ in latest]
+        self.masks = [0]
+        for _, node in latest:
+            self.masks.append(self.masks[-1] | 1 << node)
+
+    def at(self, minute: int) -> int:
+        """Bit mask of the nodes whose last start less set-up is before ``minute``."""
+        return self.masks[bisect.bisect_left(self.latest, minute)]
 
 
 def _earlier(first, second) -> bool:
