@@ -81,14 +81,22 @@ class InterDayMoves:
             self.travel, self.place, self.setup, self.duration, self.buffer
         free, here = self.head_state(d, head)
         empty = head == 0
+        window = self.window[d]
         work = INTERDAY_POSITION_WORK
         try:
             for r in middle:
                 if self.start_ranges[d][r] is None:
                     return None
-                start = self.earliest_start_from(d, r, free + travel[here][place[r]] + setup[r])
-                if start is None:
-                    return None
+                arrival = free + travel[here][place[r]] + setup[r]
+                bounds = window[r]
+                if bounds is not None:
+                    start = arrival if arrival > bounds[0] else bounds[0]
+                    if start > bounds[1]:
+                        return None
+                else:
+                    start = self.earliest_start_from(d, r, arrival)
+                    if start is None:
+                        return None
                 free, here, empty = start + duration[r] + buffer, place[r], False
                 work += INTERDAY_POSITION_WORK
             route, earliest, latest = \
@@ -97,7 +105,14 @@ class InterDayMoves:
             for position in range(tail_from, len(route)):
                 r = route[position]
                 work += INTERDAY_POSITION_WORK
-                start = self.earliest_start_from(d, r, free + travel[here][place[r]] + setup[r])
+                arrival = free + travel[here][place[r]] + setup[r]
+                bounds = window[r]
+                if bounds is not None:
+                    start = arrival if arrival > bounds[0] else bounds[0]
+                    if start > bounds[1]:
+                        return None
+                else:
+                    start = self.earliest_start_from(d, r, arrival)
                 if start is None or start > latest[position] - shift:
                     return None
                 if start == earliest[position] - shift:
@@ -204,7 +219,7 @@ class InterDayMoves:
     def served_neighbours(self, r: int, other_than: int, dirty: set[int]):
         """(neighbour, its day, its position) for the served neighbours of ``r`` on route days
         other than ``other_than``, where that day or ``other_than`` changed."""
-        for n in sorted(self.nearest_of(r)):
+        for n in self.nearest_sorted(r):
             e = self.day_of[n]
             if e < 0 or e == other_than or not self.interday_day[e] or self.pinned[n]:
                 continue
