@@ -95,7 +95,9 @@ def _record(counts: dict[str, float], function: str, frame_locals: dict[str, Any
         add("iteration_request", state.request_count)
     elif function == "evaluate_day":
         add("evaluate_day")
-        add("evaluate_cell", frame_locals["score"].size)
+        # A day's options found in the cache are charged as evaluated (``cells``).
+        add("evaluate_cell", frame_locals["score"].size if "score" in frame_locals
+            else frame_locals["cells"])
     elif function == "remote_options":
         add("remote_day")
         add("remote_gap", len(frame_locals["gaps"]))
@@ -127,7 +129,7 @@ def _record(counts: dict[str, float], function: str, frame_locals: dict[str, Any
         add("joint_position", len(frame_locals["route"]))
     elif function in ("moves_of_served", "replace_with_unserved"):
         add("interday_move")
-    elif function == "arrival_with":
+    elif function in ("arrival_with", "walk_arrival"):
         add("interday_position", delta / budget_weight("INTERDAY_POSITION_WORK"))
     elif function != "__init__":  # a charge this script does not know yet: its work only
         add(f"other: {function}", delta)

@@ -37,6 +37,9 @@ class InterDayMoves:
         self.interday_enabled = sum(self.interday_day) >= 2
         self.day_kind: list[object] = [None] * self.day_count
         self.interday_seen: list[tuple | None] = [None] * self.day_count
+        # The checks since the last change of a day (arrival_with).
+        self.arrival_memo: dict[tuple, tuple[int | None, int]] = {}
+        self.arrival_memo_at = -1
         if not self.interday_enabled:
             return
         step = instance.step
@@ -72,6 +75,27 @@ class InterDayMoves:
         ``head`` engagements, then ``middle``, then day ``tail_day``'s route from position
         ``tail_from``; ``None`` when it does not fit.
 
+        Kept until a day changes (``refreshes``): a swap or a 2-opt* is looked at from both
+        of its engagements, and a third to a half of the checks of a pass repeat one.
+        A repeat is charged as the check was.
+        """
+        if self.arrival_memo_at != self.refreshes:
+            self.arrival_memo.clear()
+            self.arrival_memo_at = self.refreshes
+        key = (d, head, tuple(middle), tail_day, tail_from)
+        found = self.arrival_memo.get(key)
+        if found is not None:
+            self.work += found[1]
+            return found[0]
+        before = self.work
+        arrive = self.walk_arrival(d, head, middle, tail_day, tail_from)
+        self.arrival_memo[key] = (arrive, self.work - before)
+        return arrive
+
+    def walk_arrival(self, d: int, head: int, middle: list[int], tail_day: int,
+                     tail_from: int) -> int | None:
+        """:meth:`arrival_with`, walked.
+
         The tail keeps its day's latest starts (shifted when it comes from another day of
         the same kind), so it is checked only until one of its engagements starts when it
         did: the rest of it is then the same, and so is its arrival.
@@ -79,7 +103,11 @@ class InterDayMoves:
         day = self.days[d]
         travel, place, setup, duration, buffer = \
             self.travel, self.place, self.setup, self.duration, self.buffer
-        free, here = self.head_state(d, head)
+        if head:
+            last = self.route[d][head - 1]
+            free, here = self.earliest[d][head - 1] + duration[last] + buffer, place[last]
+        else:
+            free, here = day.start, day.start_place
         empty = head == 0
         window = self.window[d]
         work = INTERDAY_POSITION_WORK
@@ -255,9 +283,11 @@ class InterDayMoves:
                         if arrive is None:
                             continue
                         change = without - start_d + arrive - start_e - old_length
-                        if self.try_move({d: route_d[:i] + route_d[i + 1:],
-                                          e: route_e[:at] + [r] + route_e[at:]},
-                                         self.gain_of(e, r) - self.gain_of(d, r), change):
+                        gain = self.gain_of(e, r) - self.gain_of(d, r)
+                        # try_move's first test, before the new routes are built.
+                        if (gain > 0 or (gain == 0 and change < 0)) and self.try_move(
+                                {d: route_d[:i] + route_d[i + 1:],
+                                 e: route_e[:at] + [r] + route_e[at:]}, gain, change):
                             return True
             # Swap r and n.
             if self.start_ranges[e][r] is not None and self.start_ranges[d][n] is not None:
@@ -268,11 +298,14 @@ class InterDayMoves:
                     change = arrive_d - start_d + arrive_e - start_e - old_length
                     gain = self.gain_of(d, n) + self.gain_of(e, r) \
                         - self.gain_of(d, r) - self.gain_of(e, n)
-                    if self.try_move({d: route_d[:i] + [n] + route_d[i + 1:],
-                                      e: route_e[:j] + [r] + route_e[j + 1:]}, gain, change):
+                    if (gain > 0 or (gain == 0 and change < 0)) and self.try_move(
+                            {d: route_d[:i] + [n] + route_d[i + 1:],
+                             e: route_e[:j] + [r] + route_e[j + 1:]}, gain, change):
                         return True
             # 2-opt*: r then n (d keeps its head to r and takes e's tail from n), and n then r.
             if self.day_kind[d] is not None and self.day_kind[d] == self.day_kind[e]:
+                # Every request worth as much on both days: a tail moved changes no gain.
+                same_gains = self.gain[d] == self.gain[e]
                 for head_d, head_e in ((i + 1, j), (i, j + 1)):
                     arrive_d = self.arrival_with(d, head_d, [], e, head_e)
                     arrive_e = self.arrival_with(e, head_e, [], d, head_d) \
@@ -280,11 +313,15 @@ class InterDayMoves:
                     if arrive_e is None:
                         continue
                     change = arrive_d - start_d + arrive_e - start_e - old_length
-                    gain = sum(self.gain_of(d, x) - self.gain_of(e, x)
-                               for x in route_e[head_e:]) + \
-                        sum(self.gain_of(e, x) - self.gain_of(d, x) for x in route_d[head_d:])
-                    if self.try_move({d: route_d[:head_d] + route_e[head_e:],
-                                      e: route_e[:head_e] + route_d[head_d:]}, gain, change):
+                    if same_gains:
+                        gain = 0
+                    else:
+                        gain = sum(self.gain_of(d, x) - self.gain_of(e, x)
+                                   for x in route_e[head_e:]) + \
+                            sum(self.gain_of(e, x) - self.gain_of(d, x) for x in route_d[head_d:])
+                    if (gain > 0 or (gain == 0 and change < 0)) and self.try_move(
+                            {d: route_d[:head_d] + route_e[head_e:],
+                             e: route_e[:head_e] + route_d[head_d:]}, gain, change):
                         return True
         return False
 

@@ -112,6 +112,7 @@ class SearchState(RouteDays, TimelineDays, Insertion, Ruin, StringRemoval, Compa
         self.day_length = [0] * day_count
         self.unserved = np.ones(request_count, dtype=bool)
         self.work = 0
+        self.refreshes = 0  # days' times recomputed so far: a change of the agenda
         self.deadline = NO_DEADLINE  # the wall clock's stop, checked between moves (clock.py)
         self.options_stale = [True] * day_count  # the day's insertion options need evaluating
         self.compacted = [False] * day_count  # compacted since the day last changed
@@ -121,6 +122,7 @@ class SearchState(RouteDays, TimelineDays, Insertion, Ruin, StringRemoval, Compa
         self.traced: list[tuple | None] = [None] * day_count
         self.prepare_tour_rules()
         self.prepare_interday()
+        self.prepare_options_cache()
         for d in range(day_count):
             if self.feasible and not self.refresh_day(d):
                 self.feasible = False  # even the empty day does not fit (meal window, travel)
@@ -282,6 +284,7 @@ class SearchState(RouteDays, TimelineDays, Insertion, Ruin, StringRemoval, Compa
         self.day_length[d] = arrive - self.days[d].start
         self.options_stale[d] = True
         self.compacted[d] = False
+        self.refreshes += 1
         self.work += REFRESH_WORK + REFRESH_ITEM_WORK * len(items)
         return True
 
