@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .budget import (OPTIONS_CELLS_PER_OPERATION, OPTIONS_WORK, PICK_ROWS_PER_OPERATION, PICK_WORK,
+from .budget import (OPTIONS_CELLS_PER_OPERATION, OPTIONS_KEPT_WORK, OPTIONS_WORK, PICK_ROWS_PER_OPERATION, PICK_WORK,
                      REMOTE_GAP_WORK, REMOTE_OPTIONS_WORK)
 from .meal import MEAL
 
@@ -158,13 +158,10 @@ class Insertion:
         if key is not None:
             kept = self.options_cache.get(key)
             if kept is not None:
-                # The same options as evaluating again, charged as such (the search is the
-                # same for the same budget; the fitted weights price the cache's share).
                 self.options_cache.move_to_end(key)
                 self.row_score[offset:end], self.row_position[offset:end], \
                     self.row_shift[offset:end], self.row_gain[offset:end] = kept
-                cells = (len(self.route[d]) + 1) * in_person_count
-                self.work += OPTIONS_WORK + cells // OPTIONS_CELLS_PER_OPERATION
+                self.work += OPTIONS_KEPT_WORK
                 return
         if in_person_count:
             free_from, place_before, place_after, arrive_by, direct_arrival, direct_travel = \

@@ -12,7 +12,7 @@ moving engagements between days would otherwise need the checks of :mod:`.tour_r
 
 from __future__ import annotations
 
-from .budget import INTERDAY_MOVE_WORK, INTERDAY_POSITION_WORK
+from .budget import INTERDAY_KEPT_WORK, INTERDAY_MOVE_WORK, INTERDAY_POSITION_WORK
 from .insertion import NO_SCORE
 
 #: Variants of the search (measured in BENCHMARKS.md, "Moves between days"): the local
@@ -38,7 +38,7 @@ class InterDayMoves:
         self.day_kind: list[object] = [None] * self.day_count
         self.interday_seen: list[tuple | None] = [None] * self.day_count
         # The checks since the last change of a day (arrival_with).
-        self.arrival_memo: dict[tuple, tuple[int | None, int]] = {}
+        self.arrival_memo: dict[tuple, int | None] = {}
         self.arrival_memo_at = -1
         if not self.interday_enabled:
             return
@@ -77,19 +77,15 @@ class InterDayMoves:
 
         Kept until a day changes (``refreshes``): a swap or a 2-opt* is looked at from both
         of its engagements, and a third to a half of the checks of a pass repeat one.
-        A repeat is charged as the check was.
         """
         if self.arrival_memo_at != self.refreshes:
             self.arrival_memo.clear()
             self.arrival_memo_at = self.refreshes
         key = (d, head, tuple(middle), tail_day, tail_from)
-        found = self.arrival_memo.get(key)
-        if found is not None:
-            self.work += found[1]
-            return found[0]
-        before = self.work
-        arrive = self.walk_arrival(d, head, middle, tail_day, tail_from)
-        self.arrival_memo[key] = (arrive, self.work - before)
+        if key in self.arrival_memo:
+            self.work += INTERDAY_KEPT_WORK
+            return self.arrival_memo[key]
+        arrive = self.arrival_memo[key] = self.walk_arrival(d, head, middle, tail_day, tail_from)
         return arrive
 
     def walk_arrival(self, d: int, head: int, middle: list[int], tail_day: int,
