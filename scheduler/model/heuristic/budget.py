@@ -16,8 +16,9 @@ checks charged for the whole rest of the day) it lasted 0.37-1.03 s: a median 0.
 
 Fitted again after the search became faster for the same decisions (BENCHMARKS.md, "A faster
 search"): 62 runs of one nominal second on every other tuning instance (one to four tours),
-the other two generated tuning instances with three and four tours, and two generated tours; a day's insertion options and a move's check found kept are charged by
-weights of their own (``OPTIONS_KEPT_WORK``, ``INTERDAY_KEPT_WORK``).
+the other two generated tuning instances with three and four tours, and two generated tours;
+a day's insertion options and a move's check found kept are charged by weights of their own
+(``OPTIONS_KEPT_WORK``, ``INTERDAY_KEPT_WORK``).
 """
 
 #: Operations that make one nominal second; the budget of the search is

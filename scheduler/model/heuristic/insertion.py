@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .budget import (OPTIONS_CELLS_PER_OPERATION, OPTIONS_KEPT_WORK, OPTIONS_WORK, PICK_ROWS_PER_OPERATION, PICK_WORK,
-                     REMOTE_GAP_WORK, REMOTE_OPTIONS_WORK)
+from .budget import (OPTIONS_CELLS_PER_OPERATION, OPTIONS_KEPT_WORK, OPTIONS_WORK,
+                     PICK_ROWS_PER_OPERATION, PICK_WORK, REMOTE_GAP_WORK, REMOTE_OPTIONS_WORK)
 from .meal import MEAL
 
 #: The score of a row that cannot be inserted.
@@ -122,7 +122,7 @@ class Insertion:
         joint meetings, alone on their tour day (the cap counts no other part). Their options
         are kept for the ``OPTIONS_CACHE_SIZE`` routes and rules evaluated last: the annealing
         goes back to the current agenda after most iterations, and each recreate may score
-        with another rule, so a third to a half of the evaluations find their day there."""
+        with another rule, so a sixth to three fifths of the evaluations find their day there."""
         alone = not (self.rules_active or self.delegation or self.joint_members)
         self.cached_days = [alone and not self.timeline_day[d] and len(self.siblings[d]) == 1
                             for d in range(self.day_count)]
