@@ -54,6 +54,7 @@ OPERATIONS: tuple[str, ...] = (
     "nearest", "nearest_other",             # nearest engagements of one (cached), candidates
     "joint_room", "joint_position",         # room for a joint meeting, the route's positions
     "interday_move", "interday_position",   # a move between days prepared, positions walked
+    "options_kept", "interday_kept",        # a day's options, a move's check, found kept
 )
 #: The kinds fitted by default: all but two that are counted to try other charges (the fit
 #: gave them almost nothing once compaction was charged for the positions it passes).
@@ -75,7 +76,8 @@ def charged_now() -> dict[str, float]:
             "nearest": budget.NEAREST_WORK, "nearest_other": 1 / budget.NEAREST_CANDIDATES_PER_OPERATION,
             "joint_room": budget.JOINT_ROOM_WORK, "joint_position": budget.JOINT_POSITION_WORK,
             "interday_move": budget.INTERDAY_MOVE_WORK,
-            "interday_position": budget.INTERDAY_POSITION_WORK}
+            "interday_position": budget.INTERDAY_POSITION_WORK,
+            "options_kept": budget.OPTIONS_KEPT_WORK, "interday_kept": budget.INTERDAY_KEPT_WORK}
 
 
 def budget_weight(name: str) -> float:
@@ -93,6 +95,8 @@ def _record(counts: dict[str, float], function: str, frame_locals: dict[str, Any
     if function == "run":
         add("iteration")
         add("iteration_request", state.request_count)
+    elif function == "evaluate_day" and "score" not in frame_locals:
+        add("options_kept")  # found kept, not evaluated
     elif function == "evaluate_day":
         add("evaluate_day")
         add("evaluate_cell", frame_locals["score"].size)
@@ -128,6 +132,8 @@ def _record(counts: dict[str, float], function: str, frame_locals: dict[str, Any
     elif function in ("moves_of_served", "replace_with_unserved"):
         add("interday_move")
     elif function == "arrival_with":
+        add("interday_kept")
+    elif function == "walk_arrival":
         add("interday_position", delta / budget_weight("INTERDAY_POSITION_WORK"))
     elif function != "__init__":  # a charge this script does not know yet: its work only
         add(f"other: {function}", delta)

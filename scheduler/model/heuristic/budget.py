@@ -13,6 +13,12 @@ these weights a nominal second lasted 0.82-0.97 CPU seconds of one core on every
 set, tuning and held-out (medians 0.84-0.94), where with the weights before (compaction's
 checks charged for the whole rest of the day) it lasted 0.37-1.03 s: a median 0.5 s on the
 200 series, 0.68-0.84 s on the generated instances, 0.85-0.91 s on the 100 series.
+
+Fitted again after the search became faster for the same decisions (BENCHMARKS.md, "A faster
+search"): 62 runs of one nominal second on every other tuning instance (one to four tours),
+the other two generated tuning instances with three and four tours, and two generated tours;
+a day's insertion options and a move's check found kept are charged by weights of their own
+(``OPTIONS_KEPT_WORK``, ``INTERDAY_KEPT_WORK``).
 """
 
 #: Operations that make one nominal second; the budget of the search is
@@ -22,29 +28,34 @@ WORK_PER_SECOND = 21_500_000
 
 #: One ruin and recreate of the annealing, beyond the steps charged below (snapshot, ruin,
 #: the keys compared).
-ITERATION_WORK = 520
+ITERATION_WORK = 335
 #: Evaluating a day's insertion options: a call, and one operation per this many score
 #: cells (in-person candidate rows times route positions).
-OPTIONS_WORK = 640
-OPTIONS_CELLS_PER_OPERATION = 5
+OPTIONS_WORK = 1010
+OPTIONS_CELLS_PER_OPERATION = 4
+#: A day's insertion options found kept (:data:`~.insertion.OPTIONS_CACHE_SIZE`): the
+#: lookup and copying its rows back.
+OPTIONS_KEPT_WORK = 295
 #: The remote candidates of a timeline day: a call, and each gap of the day.
-REMOTE_OPTIONS_WORK = 370
+REMOTE_OPTIONS_WORK = 313
 REMOTE_GAP_WORK = 4
 #: One greedy choice among the candidate rows: a call, and one operation per this many rows.
-PICK_WORK = 290
-PICK_ROWS_PER_OPERATION = 7
+PICK_WORK = 188
+PICK_ROWS_PER_OPERATION = 5
 #: Recomputing a day's times after a change: a call, and each item of the day.
-REFRESH_WORK = 180
-REFRESH_ITEM_WORK = 17
+REFRESH_WORK = 133
+REFRESH_ITEM_WORK = 10
 #: A move of compaction checked on a route day: the check, and each position it passes (it
 #: stops at the first engagement the move leaves no earlier; on days of 30-60 engagements
 #: most checks pass three or four).
-MOVE_WORK = 26
-MOVE_POSITION_WORK = 9
+MOVE_WORK = 28
+MOVE_POSITION_WORK = 4
 #: A move between two days (:mod:`.interday`): preparing one engagement's moves (its
 #: neighbours on other days and their positions), and each position a move's check walks.
-INTERDAY_MOVE_WORK = 40
-INTERDAY_POSITION_WORK = 12
+INTERDAY_MOVE_WORK = 71
+INTERDAY_POSITION_WORK = 14
+#: A move's check found kept since the last change of a day (``arrival_with``).
+INTERDAY_KEPT_WORK = 17
 #: Finding an engagement's nearest ones (once each): a call, and one operation per this many
 #: candidates. Not fitted (too rare in the runs to measure).
 NEAREST_WORK = 20
@@ -58,7 +69,7 @@ JOINT_POSITION_WORK = 10
 #: and each (placeless item, leg position) pair of it (``GAP_WORK``). Fitted on the generated
 #: tours of 40 to 300 requests (seeds 1 and 2), where the earlier 25, 8, 0 and 16 made a
 #: nominal second last from 0.50 s (300 requests, long gaps of remote calls) to 1.04 s.
-TIMELINE_WORK = 28
+TIMELINE_WORK = 30
 TIMELINE_ITEM_WORK = 8
 GAP_CALL_WORK = 9
 GAP_WORK = 5

@@ -28,14 +28,18 @@ class Compaction:
         for _ in range(3):
             if route:
                 current = self.day_length[d] + self.days[d].start
-            for i, j, trial in self.relocations(items):
+            for i, j in self.relocation_pairs(items):
                 if self.deadline.passed():
                     break
-                arrive = self.route_arrival_after_move(d, trial, i, j) if route \
-                    else self.lay_out(d, trial)
+                if route:
+                    arrive = self.route_arrival_after_move(d, i, j)
+                    trial = None
+                else:
+                    trial = moved(items, i, j)
+                    arrive = self.lay_out(d, trial)
                 if arrive is not None and arrive < current:
                     before_move = list(items)
-                    items[:] = trial
+                    items[:] = trial if trial is not None else moved(items, i, j)
                     # The fast check needs the new day's earliest and latest starts; a move
                     # may break a rule between requests (an order, a gap, the rest).
                     if (route or self.rules_active) and not self.refresh_day(d):
@@ -56,7 +60,14 @@ class Compaction:
 
     def relocations(self, items: list[int]):
         """Every order with one item moved elsewhere, in a fixed order (pinned ones stay):
-        ``(from position, to position, new order)``.
+        ``(from position, to position, new order)``; see :meth:`relocation_pairs`."""
+        for i, j in self.relocation_pairs(items):
+            yield i, j, moved(items, i, j)
+
+    def relocation_pairs(self, items: list[int]):
+        """Every move of one item elsewhere, in a fixed order (pinned ones stay), as ``(from
+        position, to position)``: the new order is ``moved(items, i, j)``, built only for the
+        moves that need it (a route day's check reads it from the route as it is).
 
         On a long day (more than ``GRANULAR_FROM`` items) an engagement moves only next to
         one of its ``GRANULAR_NEIGHBOURS`` nearest engagements of that day, or by at most two
@@ -65,22 +76,22 @@ class Compaction:
         """
         count = len(items)
         granular = count > GRANULAR_FROM
+        pinned = self.pinned
         for i in range(count):
             item = items[i]
-            if item != MEAL and self.pinned[item]:
+            if item != MEAL and pinned[item]:
                 continue
-            rest = items[:i] + items[i + 1:]
-            targets = self.near_positions(item, rest, i) if granular and item != MEAL \
-                else range(count)
+            targets = self.near_positions(item, items[:i] + items[i + 1:], i) \
+                if granular and item != MEAL else range(count)
             for j in targets:
                 if j != i:
-                    yield i, j, rest[:j] + [item] + rest[j:]
+                    yield i, j
 
     def near_positions(self, item: int, rest: list[int], i: int) -> list[int]:
         """Positions of ``rest`` (the day without ``item``, which stood at ``i``) where
         ``item`` lands next to one of its nearest engagements, or within two of ``i``."""
         near = self.nearest_of(item)
-        wanted = {j for j in range(max(0, i - 2), min(len(rest), i + 2) + 1)}
+        wanted = set(range(max(0, i - 2), min(len(rest), i + 2) + 1))
         for position, other in enumerate(rest):
             if other in near:
                 wanted.add(position)
@@ -106,32 +117,58 @@ class Compaction:
             cache[item] = near
         return near
 
-    def route_arrival_after_move(self, d: int, trial: list[int], i: int, j: int) -> int | None:
-        """The arrival of ``trial`` (the day's route with the engagement at ``i`` moved to
-        ``j``) on a day without a timeline, when it is earlier than now; else ``None``.
+    def nearest_sorted(self, item: int) -> list[int]:
+        """:meth:`nearest_of` in increasing order of request index, cached."""
+        cache = self.__dict__.setdefault("_nearest_sorted", {})
+        near = cache.get(item)
+        if near is None:
+            near = cache[item] = sorted(self.nearest_of(item))
+        return near
+
+    def route_arrival_after_move(self, d: int, i: int, j: int) -> int | None:
+        """The arrival of the day's route with the engagement at ``i`` moved to ``j`` (the
+        order ``moved(route, i, j)``) on a day without a timeline, when it is earlier than
+        now; else ``None``.
 
         The check starts at the first position the move changes, from the day's current
         earliest times, and gives up as soon as an engagement after both changed positions
         starts no earlier than it does now (the rest of the day is then the same or later).
+        The new order is read from the route as it is, not built.
         """
         day = self.days[d]
-        earliest, latest = self.earliest[d], self.latest[d]
+        earliest, latest, route = self.earliest[d], self.latest[d], self.route[d]
         travel, place, setup, duration, buffer = \
             self.travel, self.place, self.setup, self.duration, self.buffer
+        window = self.window[d]
         first, last = (i, j) if i < j else (j, i)
-        length = len(trial)
+        # Between the two changed positions the others move one place towards ``i``.
+        step = 1 if i < j else -1
+        length = len(route)
         if first == 0:
             free, here = day.start, day.start_place
         else:
-            before = trial[first - 1]
+            before = route[first - 1]
             free, here = earliest[first - 1] + duration[before] + buffer, place[before]
         arrive = None
+        moving = route[i]
         for position in range(first, length):
-            item = trial[position]
-            start = self.earliest_start_from(d, item,
-                                             free + travel[here][place[item]] + setup[item])
-            if start is None or (position > last and
-                                 (start > latest[position] or start >= earliest[position])):
+            if position == j:
+                item = moving
+            elif position <= last:
+                item = route[position + step]
+            else:
+                item = route[position]
+            arrival = free + travel[here][place[item]] + setup[item]
+            bounds = window[item]
+            if bounds is not None:
+                start = arrival if arrival > bounds[0] else bounds[0]
+                if start > bounds[1]:
+                    break
+            else:
+                start = self.earliest_start_from(d, item, arrival)
+                if start is None:
+                    break
+            if position > last and (start > latest[position] or start >= earliest[position]):
                 break
             free = start + duration[item] + buffer
             here = place[item]
@@ -143,3 +180,9 @@ class Compaction:
         # Charged for the positions checked: on a long day most checks stop after a few.
         self.work += MOVE_WORK + MOVE_POSITION_WORK * (position + 1 - first)
         return arrive
+
+
+def moved(items: list[int], i: int, j: int) -> list[int]:
+    """``items`` with the item at ``i`` moved to position ``j`` of the result."""
+    rest = items[:i] + items[i + 1:]
+    return rest[:j] + [items[i]] + rest[j:]

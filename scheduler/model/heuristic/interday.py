@@ -12,7 +12,7 @@ moving engagements between days would otherwise need the checks of :mod:`.tour_r
 
 from __future__ import annotations
 
-from .budget import INTERDAY_MOVE_WORK, INTERDAY_POSITION_WORK
+from .budget import INTERDAY_KEPT_WORK, INTERDAY_MOVE_WORK, INTERDAY_POSITION_WORK
 from .insertion import NO_SCORE
 
 #: Variants of the search (measured in BENCHMARKS.md, "Moves between days"): the local
@@ -37,6 +37,9 @@ class InterDayMoves:
         self.interday_enabled = sum(self.interday_day) >= 2
         self.day_kind: list[object] = [None] * self.day_count
         self.interday_seen: list[tuple | None] = [None] * self.day_count
+        # The checks since the last change of a day (arrival_with).
+        self.arrival_memo: dict[tuple, int | None] = {}
+        self.arrival_memo_at = -1
         if not self.interday_enabled:
             return
         step = instance.step
@@ -72,6 +75,23 @@ class InterDayMoves:
         ``head`` engagements, then ``middle``, then day ``tail_day``'s route from position
         ``tail_from``; ``None`` when it does not fit.
 
+        Kept until a day changes (``refreshes``): a swap or a 2-opt* is looked at from both
+        of its engagements, and a third to a half of the checks of a pass repeat one.
+        """
+        if self.arrival_memo_at != self.refreshes:
+            self.arrival_memo.clear()
+            self.arrival_memo_at = self.refreshes
+        key = (d, head, tuple(middle), tail_day, tail_from)
+        if key in self.arrival_memo:
+            self.work += INTERDAY_KEPT_WORK
+            return self.arrival_memo[key]
+        arrive = self.arrival_memo[key] = self.walk_arrival(d, head, middle, tail_day, tail_from)
+        return arrive
+
+    def walk_arrival(self, d: int, head: int, middle: list[int], tail_day: int,
+                     tail_from: int) -> int | None:
+        """:meth:`arrival_with`, walked.
+
         The tail keeps its day's latest starts (shifted when it comes from another day of
         the same kind), so it is checked only until one of its engagements starts when it
         did: the rest of it is then the same, and so is its arrival.
@@ -79,16 +99,28 @@ class InterDayMoves:
         day = self.days[d]
         travel, place, setup, duration, buffer = \
             self.travel, self.place, self.setup, self.duration, self.buffer
-        free, here = self.head_state(d, head)
+        if head:
+            last = self.route[d][head - 1]
+            free, here = self.earliest[d][head - 1] + duration[last] + buffer, place[last]
+        else:
+            free, here = day.start, day.start_place
         empty = head == 0
+        window = self.window[d]
         work = INTERDAY_POSITION_WORK
         try:
             for r in middle:
                 if self.start_ranges[d][r] is None:
                     return None
-                start = self.earliest_start_from(d, r, free + travel[here][place[r]] + setup[r])
-                if start is None:
-                    return None
+                arrival = free + travel[here][place[r]] + setup[r]
+                bounds = window[r]
+                if bounds is not None:
+                    start = arrival if arrival > bounds[0] else bounds[0]
+                    if start > bounds[1]:
+                        return None
+                else:
+                    start = self.earliest_start_from(d, r, arrival)
+                    if start is None:
+                        return None
                 free, here, empty = start + duration[r] + buffer, place[r], False
                 work += INTERDAY_POSITION_WORK
             route, earliest, latest = \
@@ -97,7 +129,14 @@ class InterDayMoves:
             for position in range(tail_from, len(route)):
                 r = route[position]
                 work += INTERDAY_POSITION_WORK
-                start = self.earliest_start_from(d, r, free + travel[here][place[r]] + setup[r])
+                arrival = free + travel[here][place[r]] + setup[r]
+                bounds = window[r]
+                if bounds is not None:
+                    start = arrival if arrival > bounds[0] else bounds[0]
+                    if start > bounds[1]:
+                        return None
+                else:
+                    start = self.earliest_start_from(d, r, arrival)
                 if start is None or start > latest[position] - shift:
                     return None
                 if start == earliest[position] - shift:
@@ -204,7 +243,7 @@ class InterDayMoves:
     def served_neighbours(self, r: int, other_than: int, dirty: set[int]):
         """(neighbour, its day, its position) for the served neighbours of ``r`` on route days
         other than ``other_than``, where that day or ``other_than`` changed."""
-        for n in sorted(self.nearest_of(r)):
+        for n in self.nearest_sorted(r):
             e = self.day_of[n]
             if e < 0 or e == other_than or not self.interday_day[e] or self.pinned[n]:
                 continue
@@ -240,9 +279,11 @@ class InterDayMoves:
                         if arrive is None:
                             continue
                         change = without - start_d + arrive - start_e - old_length
-                        if self.try_move({d: route_d[:i] + route_d[i + 1:],
-                                          e: route_e[:at] + [r] + route_e[at:]},
-                                         self.gain_of(e, r) - self.gain_of(d, r), change):
+                        gain = self.gain_of(e, r) - self.gain_of(d, r)
+                        # try_move's first test, before the new routes are built.
+                        if (gain > 0 or (gain == 0 and change < 0)) and self.try_move(
+                                {d: route_d[:i] + route_d[i + 1:],
+                                 e: route_e[:at] + [r] + route_e[at:]}, gain, change):
                             return True
             # Swap r and n.
             if self.start_ranges[e][r] is not None and self.start_ranges[d][n] is not None:
@@ -253,11 +294,14 @@ class InterDayMoves:
                     change = arrive_d - start_d + arrive_e - start_e - old_length
                     gain = self.gain_of(d, n) + self.gain_of(e, r) \
                         - self.gain_of(d, r) - self.gain_of(e, n)
-                    if self.try_move({d: route_d[:i] + [n] + route_d[i + 1:],
-                                      e: route_e[:j] + [r] + route_e[j + 1:]}, gain, change):
+                    if (gain > 0 or (gain == 0 and change < 0)) and self.try_move(
+                            {d: route_d[:i] + [n] + route_d[i + 1:],
+                             e: route_e[:j] + [r] + route_e[j + 1:]}, gain, change):
                         return True
             # 2-opt*: r then n (d keeps its head to r and takes e's tail from n), and n then r.
             if self.day_kind[d] is not None and self.day_kind[d] == self.day_kind[e]:
+                # Every request worth as much on both days: a tail moved changes no gain.
+                same_gains = self.gain[d] == self.gain[e]
                 for head_d, head_e in ((i + 1, j), (i, j + 1)):
                     arrive_d = self.arrival_with(d, head_d, [], e, head_e)
                     arrive_e = self.arrival_with(e, head_e, [], d, head_d) \
@@ -265,11 +309,15 @@ class InterDayMoves:
                     if arrive_e is None:
                         continue
                     change = arrive_d - start_d + arrive_e - start_e - old_length
-                    gain = sum(self.gain_of(d, x) - self.gain_of(e, x)
-                               for x in route_e[head_e:]) + \
-                        sum(self.gain_of(e, x) - self.gain_of(d, x) for x in route_d[head_d:])
-                    if self.try_move({d: route_d[:head_d] + route_e[head_e:],
-                                      e: route_e[:head_e] + route_d[head_d:]}, gain, change):
+                    if same_gains:
+                        gain = 0
+                    else:
+                        gain = sum(self.gain_of(d, x) - self.gain_of(e, x)
+                                   for x in route_e[head_e:]) + \
+                            sum(self.gain_of(e, x) - self.gain_of(d, x) for x in route_d[head_d:])
+                    if (gain > 0 or (gain == 0 and change < 0)) and self.try_move(
+                            {d: route_d[:head_d] + route_e[head_e:],
+                             e: route_e[:head_e] + route_d[head_d:]}, gain, change):
                         return True
         return False
 

@@ -19,32 +19,74 @@ class RouteDays:
 
     def route_times(self, d: int, route: list[int]) -> tuple[list[int], list[int]] | None:
         """Earliest and latest starts of an in-person sequence (rules without the timeline);
-        ``None`` when the sequence does not fit."""
+        ``None`` when the sequence does not fit.
+
+        The day's cached route is a consistent start: an engagement's earliest start depends
+        only on the route up to it and its latest start only on the route from it, so the
+        earliest starts of the part both routes begin with and the latest starts of the part
+        both end with are kept, not computed again (not with joint meetings, whose members'
+        ranges change as they move). The same numbers as computing them all.
+        """
         day = self.days[d]
         travel, place, setup, duration, buffer = \
             self.travel, self.place, self.setup, self.duration, self.buffer
-        free = day.start
-        here = day.start_place
-        earliest = []
-        for r in route:
-            start = self.earliest_start_from(d, r, free + travel[here][place[r]] + setup[r])
-            if start is None:
-                return None
+        window = self.window[d]
+        length = len(route)
+        old = self.route[d] if not self.joint_members else ()
+        old_length = len(old)
+        most = min(length, old_length)
+        prefix = 0
+        while prefix < most and route[prefix] == old[prefix]:
+            prefix += 1
+        suffix = 0
+        most -= prefix
+        while suffix < most and route[length - 1 - suffix] == old[old_length - 1 - suffix]:
+            suffix += 1
+        if prefix:
+            earliest = self.earliest[d][:prefix]
+            last = route[prefix - 1]
+            free, here = earliest[-1] + duration[last] + buffer, place[last]
+        else:
+            earliest = []
+            free, here = day.start, day.start_place
+        for position in range(prefix, length):
+            r = route[position]
+            arrival = free + travel[here][place[r]] + setup[r]
+            bounds = window[r]
+            if bounds is not None:
+                start = arrival if arrival > bounds[0] else bounds[0]
+                if start > bounds[1]:
+                    return None
+            else:
+                start = self.earliest_start_from(d, r, arrival)
+                if start is None:
+                    return None
             earliest.append(start)
             free = start + duration[r] + buffer
             here = place[r]
-        latest = [0] * len(route)
-        following = None
-        for position in range(len(route) - 1, -1, -1):
+        keep = length - suffix
+        if suffix:
+            latest = [0] * keep + self.latest[d][old_length - suffix:]
+            following = route[keep]
+        else:
+            latest = [0] * length
+            following = None
+        for position in range(keep - 1, -1, -1):
             r = route[position]
             if following is None:
                 limit = self.start_ranges[d][r][-1][1]
             else:
-                limit = self.latest_start_by(
-                    d, r, latest[position + 1] - setup[following]
-                    - travel[place[r]][place[following]] - buffer - duration[r])
-                if limit is None:
-                    return None
+                minute = latest[position + 1] - setup[following] \
+                    - travel[place[r]][place[following]] - buffer - duration[r]
+                bounds = window[r]
+                if bounds is not None:
+                    if minute < bounds[0]:
+                        return None
+                    limit = minute if minute < bounds[1] else bounds[1]
+                else:
+                    limit = self.latest_start_by(d, r, minute)
+                    if limit is None:
+                        return None
             latest[position] = limit
             following = r
         return earliest, latest

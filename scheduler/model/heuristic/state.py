@@ -89,6 +89,7 @@ class SearchState(RouteDays, TimelineDays, Insertion, Ruin, StringRemoval, Compa
                 self.start_step[d][request.index] = step if (step > 1 and on_grid) else 1
         self.prepare_delegation()
         self._pin(pinned)
+        self._windows()
         self._price(pinned, previous, change_costs)
         self._classify_days()
         # What an insertion uses up: its share of the day's hours plus its share of the
@@ -111,6 +112,7 @@ class SearchState(RouteDays, TimelineDays, Insertion, Ruin, StringRemoval, Compa
         self.day_length = [0] * day_count
         self.unserved = np.ones(request_count, dtype=bool)
         self.work = 0
+        self.refreshes = 0  # days' times recomputed so far: a change of the agenda
         self.deadline = NO_DEADLINE  # the wall clock's stop, checked between moves (clock.py)
         self.options_stale = [True] * day_count  # the day's insertion options need evaluating
         self.compacted = [False] * day_count  # compacted since the day last changed
@@ -120,6 +122,7 @@ class SearchState(RouteDays, TimelineDays, Insertion, Ruin, StringRemoval, Compa
         self.traced: list[tuple | None] = [None] * day_count
         self.prepare_tour_rules()
         self.prepare_interday()
+        self.prepare_options_cache()
         for d in range(day_count):
             if self.feasible and not self.refresh_day(d):
                 self.feasible = False  # even the empty day does not fit (meal window, travel)
@@ -144,6 +147,18 @@ class SearchState(RouteDays, TimelineDays, Insertion, Ruin, StringRemoval, Compa
             self.start_ranges[pinned_day][r] = ((pinned_start, pinned_start),)
             self.start_step[pinned_day][r] = 1
             self.pinned[r] = True
+
+    def _windows(self) -> None:
+        """Per day, the one start range ``(low, high)`` of each request whose starts are every
+        minute of one range, else ``None`` (several ranges, a time step, not a candidate, a
+        joint meeting's member, whose ranges change as it moves): the hot checks take the
+        earliest and latest start of such a request inline instead of calling
+        :meth:`earliest_start_from` and :meth:`latest_start_by`."""
+        self.window: list[list[tuple[int, int] | None]] = [
+            [ranges[0] if ranges is not None and len(ranges) == 1 and steps[r] == 1
+             and self.unit_of[r] < 0 else None
+             for r, ranges in enumerate(day_ranges)]
+            for day_ranges, steps in zip(self.start_ranges, self.start_step)]
 
     def _price(self, pinned, previous, change_costs) -> None:
         """What serving a request on a day is worth, in objective units (change costs
@@ -176,6 +191,7 @@ class SearchState(RouteDays, TimelineDays, Insertion, Ruin, StringRemoval, Compa
         self.bonus = [(top * 4 * (request_count + 1)
                        if (self.mandatory[r] or self.pinned[r]) else 0)
                       for r in range(request_count)]
+        self.bonus_requests = [r for r in range(request_count) if self.bonus[r]]
 
     def _classify_days(self) -> None:
         """Which days are timelines (a meal or remote candidates), and their meal ranges."""
@@ -227,7 +243,9 @@ class SearchState(RouteDays, TimelineDays, Insertion, Ruin, StringRemoval, Compa
     def refresh_day(self, d: int) -> bool:
         """Recompute the cached times and objective of day ``d``; False if it is infeasible."""
         items = self.items[d]
-        route = [item for item in items if item != MEAL and self.place[item] >= 0]
+        # A route day holds in-person engagements only (remote candidates make a timeline).
+        route = [item for item in items if item != MEAL and self.place[item] >= 0] \
+            if self.timeline_day[d] else list(items)
         times = self.route_times(d, route)
         if times is None:
             return False
@@ -257,13 +275,16 @@ class SearchState(RouteDays, TimelineDays, Insertion, Ruin, StringRemoval, Compa
                 return False
             travel, span = self.travel_and_span(d, route, earliest, arrive)
         self.route[d], self.earliest[d], self.latest[d] = route, earliest, latest
-        gains = sum(self.gain[d][item] for item in items if item != MEAL)
+        gain = self.gain[d]
+        gains = sum([gain[item] for item in items if item != MEAL]) if self.timeline_day[d] \
+            else sum([gain[item] for item in route])
         self.engagement_count[d] = len(items) - (1 if self.days[d].has_meal else 0)
         self.day_objective[d] = gains - self.travel_weight * travel - self.span_weight * span \
             - self.balance_cost(self.engagement_count[d])
         self.day_length[d] = arrive - self.days[d].start
         self.options_stale[d] = True
         self.compacted[d] = False
+        self.refreshes += 1
         self.work += REFRESH_WORK + REFRESH_ITEM_WORK * len(items)
         return True
 
@@ -274,7 +295,8 @@ class SearchState(RouteDays, TimelineDays, Insertion, Ruin, StringRemoval, Compa
 
     def search_key(self) -> tuple[int, int]:
         """Objective (with the search-only bonus) and, to break ties, time left in the days."""
-        bonus = sum(self.bonus[r] for r in range(self.request_count) if self.day_of[r] >= 0)
+        day_of = self.day_of
+        bonus = sum([self.bonus[r] for r in self.bonus_requests if day_of[r] >= 0])
         return self.objective() + bonus, -sum(self.day_length)
 
     def snapshot(self) -> list:
