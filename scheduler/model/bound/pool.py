@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 from ortools.sat.python import cp_model
 
@@ -25,7 +26,8 @@ class Selection:
 
 
 def select_routes(instance: Instance, columns: list[Column], *, deterministic_seconds: float,
-                  wall_seconds: float, seed: int = 0) -> Selection | None:
+                  wall_seconds: float, seed: int = 0,
+                  hint: Sequence[int] = ()) -> Selection | None:
     """Choose one column a model day, each request at most once (exactly once when
     mandatory) and a split tour day's parts within the cap, of highest total cost.
 
@@ -43,6 +45,9 @@ def select_routes(instance: Instance, columns: list[Column], *, deterministic_se
         Its wall clock.
     seed
         CP-SAT's seed.
+    hint
+        Indices of columns making a known choice (one a day), given to CP-SAT as its first
+        solution: it then never ends with less than that choice.
 
     Returns
     -------
@@ -73,6 +78,10 @@ def select_routes(instance: Instance, columns: list[Column], *, deterministic_se
             model.add(sum(column.count * variable for variable, column in zip(chosen, columns)
                           if column.day in members) <= instance.cap)
     model.maximize(sum(column.cost * variable for variable, column in zip(chosen, columns)))
+    if hint:
+        hinted = set(hint)
+        for index, variable in enumerate(chosen):
+            model.add_hint(variable, index in hinted)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
