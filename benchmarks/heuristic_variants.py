@@ -13,7 +13,8 @@ iteration are charged for it whatever their work counts say, and the machine's l
 move the comparison much (each run gets the CPU seconds it is given). The variants switch the
 moves between days and the string removal on and off (``INTERDAY`` in
 ``scheduler/model/heuristic/interday.py``) and the recombination of the best days
-(``RECOMBINE`` in ``scheduler/model/heuristic/recombination.py``). Each run appends one JSON object a line to
+(``RECOMBINE`` in ``scheduler/model/heuristic/recombination.py``) and the ruin of whole days
+(``DAY_RUIN`` in ``scheduler/model/heuristic/ruin.py``). Each run appends one JSON object a line to
 ``--jsonl`` (a run already there is skipped, so an interrupted comparison resumes), and the
 table printed at the end has a row per instance, tour count and seed, a score per variant, and
 per set the sum of each variant's scores and its wins and losses against the first variant.
@@ -49,9 +50,12 @@ _INTERDAY = VARIANTS["interday"]
 #: Variants of the recombination of the best days (``RECOMBINE`` in
 #: ``scheduler/model/heuristic/recombination.py``), on top of the moves between days.
 VARIANTS.update({
-    "recombine-100": {**_INTERDAY, "recombine": {"every": 100}},
-    "recombine-300": {**_INTERDAY, "recombine": {"every": 300}},
-    "recombine-1000": {**_INTERDAY, "recombine": {"every": 1000}},
+    "partition-1s": {**_INTERDAY, "recombine": {"every": 1.0}},
+    "overlap-1s": {**_INTERDAY, "recombine": {"every": 1.0, "overlap": True, "pool": 100,
+                                              "seconds": 0.2}},
+    "overlap-0.5s": {**_INTERDAY, "recombine": {"every": 0.5, "overlap": True, "pool": 100,
+                                                "seconds": 0.2}},
+    "day-ruin": {**_INTERDAY, "day_ruin": {"probability": 0.03}},
 })
 
 
@@ -64,13 +68,15 @@ def run_variant(instance, variant: str, seed: int, cpu_seconds: float,
     falls as in a solve; without it the budget is too large to matter and the temperature
     stays near its start).
     """
-    from scheduler.model.heuristic import WORK_PER_SECOND, interday, recombination, \
+    from scheduler.model.heuristic import WORK_PER_SECOND, interday, recombination, ruin, \
         solve_heuristic
     from scheduler.model.heuristic.clock import Deadline
 
     settings = dict(VARIANTS[variant])
-    saved = dict(interday.INTERDAY), dict(recombination.RECOMBINE)
+    switches = interday.INTERDAY, recombination.RECOMBINE, ruin.DAY_RUIN
+    saved = [dict(switch) for switch in switches]
     recombination.RECOMBINE.update(settings.pop("recombine", {}))
+    ruin.DAY_RUIN.update(settings.pop("day_ruin", {}))
     interday.INTERDAY.update(settings)
     work = 10**15 if work_seconds is None else int(work_seconds * WORK_PER_SECOND)
     try:
@@ -79,7 +85,7 @@ def run_variant(instance, variant: str, seed: int, cpu_seconds: float,
         result = solve_heuristic(instance, seed=seed, work=work, islands=1, deadline=deadline)
         used = time.process_time() - started
     finally:
-        for current, before in zip((interday.INTERDAY, recombination.RECOMBINE), saved):
+        for current, before in zip(switches, saved):
             current.clear()
             current.update(before)
     return {"value": result.value, "iterations": result.iterations, "cpu": round(used, 2)}

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from builders import assert_hint_valid
 from scheduler.model.cpmodel import PlannerModel
-from scheduler.model.heuristic import recombination, solve_heuristic
+from scheduler.model.heuristic import WORK_PER_SECOND, recombination, solve_heuristic
 from scheduler.model.heuristic.annealing import Annealing
 from scheduler.model.heuristic.construction import construct
 from scheduler.model.heuristic.recombination import RoutePool, best_combination, lay_agenda
@@ -22,8 +22,9 @@ from test_heuristic_interday import _random_agenda, _route_tour, route_tours
 
 @pytest.fixture
 def recombining(monkeypatch):
-    """A recombination every five iterations and at the islands' meetings."""
-    monkeypatch.setitem(recombination.RECOMBINE, "every", 5)
+    """A recombination every 20,000 operations (a few iterations) and at the islands'
+    meetings."""
+    monkeypatch.setitem(recombination.RECOMBINE, "every", 20_000 / WORK_PER_SECOND)
     monkeypatch.setitem(recombination.RECOMBINE, "at_meetings", True)
 
 
@@ -152,7 +153,7 @@ def test_no_pool_when_recombination_is_off():
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(route_tours(), st.integers(0, 3))
 def test_random_route_tours_keep_every_rule_with_the_recombination(recombining, tour, seed):
-    """With a recombination every five iterations, the heuristic's agenda is feasible for the
+    """With a recombination every few iterations, the heuristic's agenda is feasible for the
     exact model and accepted by the independent checker."""
     heuristic_checked(tour, seed=seed, work=150_000)
 
@@ -164,3 +165,21 @@ def test_two_islands_recombining_at_their_meetings_keep_every_rule_and_repeat(re
     instance = build_instance(prob)
     runs = [heuristic_checked(prob, seed=1, work=4_000_000, islands=2)[1] for _ in range(2)]
     assert runs[0].placements(instance) == runs[1].placements(instance)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_overlapping_routes_lose_their_copies_and_the_exact_model_accepts_the_agenda(
+        recombining, monkeypatch, seed):
+    monkeypatch.setitem(recombination.RECOMBINE, "overlap", True)
+    instance, search, pool, best, best_key = _pool_of_random_agendas(seed)
+    assert pool.overlap
+    search.restore(best)
+    days = best_combination(search, pool, best)
+    if days is None or not lay_agenda(search, days):
+        assert search.snapshot() == best
+        return
+    served = [r for route in days for r in route]
+    assert len(served) == len(set(served))
+    result = Annealing(search, 1, None).result()
+    assert result.complete
+    assert_hint_valid(PlannerModel(instance), result)

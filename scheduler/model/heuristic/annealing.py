@@ -5,10 +5,11 @@ from __future__ import annotations
 import math
 from typing import Callable
 
-from .budget import ITERATION_WORK
+from .budget import ITERATION_WORK, WORK_PER_SECOND
 from .interday import INTERDAY
 from .recombination import RECOMBINE, RoutePool, best_combination, lay_agenda
 from .result import HeuristicResult, day_plans, plan_objective
+from .ruin import DAY_RUIN
 from .state import SearchState
 
 #: Knobs of the search (tuned by measurement on the Solomon instances; at most 12 engagements
@@ -46,6 +47,7 @@ class Annealing:
         self.pool = RoutePool(search)
         self.pool.add(search)
         self.recombined = [0, 0]  # recombinations tried, and those that found a better agenda
+        self.recombined_at = 0  # the work used at the last one
         self._report()
 
     @property
@@ -132,6 +134,8 @@ class Annealing:
             count = rand.randint(1, most)
             if INTERDAY["string_ruin"] and rand.random() < INTERDAY["string_ruin"]:
                 search.string_ruin(count)
+            elif DAY_RUIN["probability"] and rand.random() < DAY_RUIN["probability"]:
+                search.ruin_days()
             else:
                 search.ruin(count)
             rule = rand.random()
@@ -161,7 +165,9 @@ class Annealing:
                 self.pool.add(search)
             else:
                 search.restore(snapshot)
-            if RECOMBINE["every"] and self.iterations % RECOMBINE["every"] == 0:
+            if RECOMBINE["every"] and \
+                    self.used - self.recombined_at >= RECOMBINE["every"] * WORK_PER_SECOND:
+                self.recombined_at = self.used
                 self.recombine()
             if TUNING["reset"] and self.since_best and self.since_best % TUNING["reset"] == 0:
                 search.restore(self.best_snapshot)

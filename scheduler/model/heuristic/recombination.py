@@ -21,11 +21,12 @@ from .budget import WORK_PER_SECOND
 if TYPE_CHECKING:
     from .state import SearchState
 
-#: Settings (measured in BENCHMARKS.md, "Recombining the best days"): iterations between two
-#: recombinations (``every``, 0: never), whether the islands recombine at their meetings
+#: Settings (measured in BENCHMARKS.md, "Recombining the best days"): nominal seconds of work
+#: between two recombinations (``every``, 0: never), whether the islands recombine at their meetings
 #: (``at_meetings``), the routes kept per kind of day (``pool``) and CP-SAT's deterministic
-#: seconds per choice (``seconds``).
-RECOMBINE = {"every": 0, "at_meetings": False, "pool": 300, "seconds": 0.05}
+#: seconds per choice (``seconds``), and whether the chosen routes may share requests
+#: (``overlap``: each counted once, its copies then taken out of all routes but the first).
+RECOMBINE = {"every": 0, "at_meetings": False, "pool": 300, "seconds": 0.05, "overlap": False}
 #: Work charged per route of the pool handed to CP-SAT (building its part of the model, which
 #: CP-SAT's deterministic time leaves out), and per day of an agenda added to the pool.
 COLUMN_WORK = 200
@@ -51,6 +52,10 @@ class RoutePool:
              tuple(search.gain[d])), len(kinds)) for d in range(search.day_count)]
         self.routes: dict[int, dict[tuple[int, ...], tuple[int, int]]] = {}
         self.empty = [self._empty_score(search, d) for d in range(search.day_count)]
+        # Routes may share requests in the choice only when a request is worth as much on
+        # every day (its value is then counted once, whichever route keeps it).
+        self.overlap = bool(RECOMBINE["overlap"]) and \
+            all(search.gain[d] == search.gain[0] for d in range(search.day_count))
 
     @staticmethod
     def _empty_score(search: SearchState, d: int) -> tuple[int, int]:
@@ -143,6 +148,7 @@ def best_combination(search: SearchState, pool: RoutePool,
     pool.add_snapshot(search, best)
     # Objective first, then less time used: the search key's order, in one integer.
     scale = 1 + sum(day.end - day.start for day in search.days)
+    worth = [search.gain[0][r] + search.bonus[r] for r in range(search.request_count)]
     columns: list[Column] = []
     hint: list[int] = []
     for d in range(search.day_count):
@@ -153,23 +159,33 @@ def best_combination(search: SearchState, pool: RoutePool,
         for route, (objective, length) in pool.routes.get(pool.kind[d], {}).items():
             if route == tuple(best[d]):
                 hint.append(len(columns))
+            if pool.overlap:
+                objective -= sum(worth[r] for r in route)
             columns.append(Column(d, route, objective * scale - length, len(route)))
     if len(hint) != search.day_count:
         return None  # a day of ``best`` is missing from the pool: do not guess
+    values = {r: worth[r] * scale for r in range(search.request_count)} if pool.overlap \
+        else None
     wall = search.deadline.remaining()
     seconds = RECOMBINE["seconds"]
     chosen = select_routes(search.instance, columns, deterministic_seconds=seconds,
                            wall_seconds=min(1.0, 4 * seconds + 0.05) if wall is None
                            else max(0.01, min(wall, 4 * seconds + 0.05)),
-                           seed=0, hint=hint)
+                           seed=0, hint=hint, request_values=values)
     search.work += COLUMN_WORK * len(columns) + \
         int((chosen.seconds if chosen is not None else seconds) * WORK_PER_SECOND)
     if chosen is None:
         return None
-    hinted = sum(columns[index].cost for index in hint)
+    hinted = sum(columns[index].cost for index in hint) + \
+        (sum(values[r] for items in best for r in items) if values is not None else 0)
     if chosen.objective <= hinted:
         return None
-    return [list(chosen.days.get(d, ())) for d in range(search.day_count)]
+    days, seen = [], set()
+    for d in range(search.day_count):
+        # A request on several chosen routes stays on the first (overlap only).
+        days.append([r for r in chosen.days.get(d, ()) if r not in seen])
+        seen.update(days[-1])
+    return days
 
 
 def lay_agenda(search: SearchState, days: list[list[int]]) -> bool:
