@@ -53,8 +53,6 @@ VARIANTS.update({
     "partition-1s": {**_INTERDAY, "recombine": {"every": 1.0}},
     "overlap-1s": {**_INTERDAY, "recombine": {"every": 1.0, "overlap": True, "pool": 100,
                                               "seconds": 0.2}},
-    "overlap-0.5s": {**_INTERDAY, "recombine": {"every": 0.5, "overlap": True, "pool": 100,
-                                                "seconds": 0.2}},
     "day-ruin": {**_INTERDAY, "day_ruin": {"probability": 0.03}},
 })
 

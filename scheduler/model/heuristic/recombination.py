@@ -2,14 +2,14 @@
 choosing the best agenda they make together (one route a day, each request at most once).
 
 The pool keeps every route of every accepted agenda (and of the other searches' best ones at
-the islands' meetings), by kind of day: on days of one kind (:meth:`.interday.InterDayMoves.
-prepare_interday`: the same places, length and start ranges relative to the day's start) a
-route fits any of them with the same objective, so a route found on one day is offered to
-all. Now and then :func:`recombine` lets :func:`~scheduler.model.bound.select_routes` choose
-the best combination and lays it out on the search state, whose own checks decide: the pool
-is never trusted (a route that does not fit its new day, a tour day over the cap or a request
-served twice leave the agenda as it was). CP-SAT's deterministic seconds are counted as work,
-so the search stays repeatable and within its budget.
+the islands' meetings), by kind of day: on days of one kind (the same places, length and
+start ranges relative to the day's start, see :mod:`.interday`) a route fits any of them with
+the same objective, so a route found on one day is offered to all. Now and then
+:meth:`.annealing.Annealing.recombine` lets :func:`~scheduler.model.bound.select_routes`
+choose the best combination and lays it out on the search state, whose own checks decide:
+the pool is never trusted (a route that does not fit its new day, a tour day over the cap or
+a request served twice leave the agenda as it was). CP-SAT's deterministic seconds are
+counted as work, so the search stays repeatable and within its budget.
 """
 
 from __future__ import annotations
@@ -21,11 +21,12 @@ from .budget import WORK_PER_SECOND
 if TYPE_CHECKING:
     from .state import SearchState
 
-#: Settings (measured in BENCHMARKS.md, "Recombining the best days"): nominal seconds of work
-#: between two recombinations (``every``, 0: never), whether the islands recombine at their meetings
-#: (``at_meetings``), the routes kept per kind of day (``pool``) and CP-SAT's deterministic
-#: seconds per choice (``seconds``), and whether the chosen routes may share requests
-#: (``overlap``: each counted once, its copies then taken out of all routes but the first).
+#: Settings (measured in BENCHMARKS.md, "Recombining the best days"; off, no gain measured):
+#: nominal seconds of work between two recombinations (``every``, 0: never), whether the
+#: islands recombine at their meetings (``at_meetings``), the routes kept per kind of day
+#: (``pool``), CP-SAT's deterministic seconds per choice (``seconds``), and whether the
+#: chosen routes may share requests (``overlap``: each counted once, its copies then taken
+#: out of all routes but the first).
 RECOMBINE = {"every": 0, "at_meetings": False, "pool": 300, "seconds": 0.05, "overlap": False}
 #: Work charged per route of the pool handed to CP-SAT (building its part of the model, which
 #: CP-SAT's deterministic time leaves out), and per day of an agenda added to the pool.
