@@ -3,7 +3,7 @@
 Usage::
 
     python benchmarks/heuristic_variants.py SET_FOLDER... [--tours 2,3,4] [--seeds 0,1,2]
-        [--cpu 6] [--split tune|held-out|all] [--every K] [--only c201,r202]
+        [--cpu 6] [--work 6] [--split tune|held-out|all] [--every K] [--only c201,r202]
         [--variants base,interday] [--jsonl RUNS.jsonl]
     python benchmarks/heuristic_variants.py --report RUNS.jsonl... [--variants ...]
 
@@ -12,7 +12,9 @@ Each run is one search (``islands=1``) stopped by a deadline on this process's C
 iteration are charged for it whatever their work counts say, and the machine's load does not
 move the comparison much (each run gets the CPU seconds it is given). The variants switch the
 moves between days and the string removal on and off (``INTERDAY`` in
-``scheduler/model/heuristic/interday.py``). Each run appends one JSON object a line to
+``scheduler/model/heuristic/interday.py``) and the recombination of the best days
+(``RECOMBINE`` in ``scheduler/model/heuristic/recombination.py``) and the ruin of whole days
+(``DAY_RUIN`` in ``scheduler/model/heuristic/ruin.py``). Each run appends one JSON object a line to
 ``--jsonl`` (a run already there is skipped, so an interrupted comparison resumes), and the
 table printed at the end has a row per instance, tour count and seed, a score per variant, and
 per set the sum of each variant's scores and its wins and losses against the first variant.
@@ -44,23 +46,46 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "strings": {"local_search": False, "only_at_best": False, "eject": False, "string_ruin": 0.2},
     "both": {"local_search": True, "only_at_best": False, "eject": False, "string_ruin": 0.2},
 }
+_INTERDAY = VARIANTS["interday"]
+#: Variants of the recombination of the best days (``RECOMBINE`` in
+#: ``scheduler/model/heuristic/recombination.py``), on top of the moves between days.
+VARIANTS.update({
+    "partition-1s": {**_INTERDAY, "recombine": {"every": 1.0}},
+    "overlap-1s": {**_INTERDAY, "recombine": {"every": 1.0, "overlap": True, "pool": 100,
+                                              "seconds": 0.2}},
+    "day-ruin": {**_INTERDAY, "day_ruin": {"probability": 0.03}},
+})
 
 
-def run_variant(instance, variant: str, seed: int, cpu_seconds: float) -> dict[str, Any]:
-    """One search of ``variant`` on ``instance``: its value served, iterations, CPU seconds."""
-    from scheduler.model.heuristic import interday, solve_heuristic
+def run_variant(instance, variant: str, seed: int, cpu_seconds: float,
+                work_seconds: float | None = None) -> dict[str, Any]:
+    """One search of ``variant`` on ``instance``: its value served, iterations, CPU seconds.
+
+    Stopped by ``cpu_seconds`` of this process's CPU time, and by a budget of
+    ``work_seconds`` nominal seconds of work when given (the annealing's temperature then
+    falls as in a solve; without it the budget is too large to matter and the temperature
+    stays near its start).
+    """
+    from scheduler.model.heuristic import WORK_PER_SECOND, interday, recombination, ruin, \
+        solve_heuristic
     from scheduler.model.heuristic.clock import Deadline
 
-    saved = dict(interday.INTERDAY)
-    interday.INTERDAY.update(VARIANTS[variant])
+    settings = dict(VARIANTS[variant])
+    switches = interday.INTERDAY, recombination.RECOMBINE, ruin.DAY_RUIN
+    saved = [dict(switch) for switch in switches]
+    recombination.RECOMBINE.update(settings.pop("recombine", {}))
+    ruin.DAY_RUIN.update(settings.pop("day_ruin", {}))
+    interday.INTERDAY.update(settings)
+    work = 10**15 if work_seconds is None else int(work_seconds * WORK_PER_SECOND)
     try:
         started = time.process_time()
         deadline = Deadline(started + cpu_seconds, now=time.process_time)
-        result = solve_heuristic(instance, seed=seed, work=10**15, islands=1, deadline=deadline)
+        result = solve_heuristic(instance, seed=seed, work=work, islands=1, deadline=deadline)
         used = time.process_time() - started
     finally:
-        interday.INTERDAY.clear()
-        interday.INTERDAY.update(saved)
+        for current, before in zip(switches, saved):
+            current.clear()
+            current.update(before)
     return {"value": result.value, "iterations": result.iterations, "cpu": round(used, 2)}
 
 
@@ -70,7 +95,7 @@ def key_of(row: dict[str, Any]) -> tuple:
 
 def compare(folders: Sequence[Path], tours: Sequence[int], seeds: Sequence[int], split: str,
             every: int, only: Sequence[str], variants: Sequence[str], cpu_seconds: float,
-            jsonl: Path | None) -> list[dict[str, Any]]:
+            jsonl: Path | None, work_seconds: float | None = None) -> list[dict[str, Any]]:
     """Every (instance, tours, seed, variant) not yet in ``jsonl``; all rows, old and new."""
     from scheduler.model.instance import build_instance
 
@@ -86,7 +111,10 @@ def compare(folders: Sequence[Path], tours: Sequence[int], seeds: Sequence[int],
                 if instance is None:
                     instance = build_instance(instance_to_problem(read_instance(path), m))
                 row = dict(zip(("set", "instance", "tours", "seed", "variant"), key))
-                row.update(run_variant(instance, variant, seed, cpu_seconds), cpu_limit=cpu_seconds)
+                row.update(run_variant(instance, variant, seed, cpu_seconds, work_seconds),
+                           cpu_limit=cpu_seconds)
+                if work_seconds is not None:
+                    row["work_seconds"] = work_seconds
                 rows.append(row)
                 print(json.dumps(row), file=sys.stderr, flush=True)
                 if jsonl is not None:
@@ -138,6 +166,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--tours", default="2,3,4")
     parser.add_argument("--seeds", default="0,1,2")
     parser.add_argument("--cpu", type=float, default=6.0, help="CPU seconds a run")
+    parser.add_argument("--work", type=float, default=None,
+                        help="a budget of work too, in nominal seconds (default: none)")
     parser.add_argument("--split", choices=SPLITS, default="tune")
     parser.add_argument("--every", type=int, default=1)
     parser.add_argument("--only", default="")
@@ -154,7 +184,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     rows = compare(args.folders, [int(t) for t in args.tours.split(",")],
                    [int(s) for s in args.seeds.split(",")], args.split, args.every,
-                   [o for o in args.only.split(",") if o], variants, args.cpu, args.jsonl)
+                   [o for o in args.only.split(",") if o], variants, args.cpu, args.jsonl,
+                   args.work)
     print(table(rows, variants))
     return 0
 

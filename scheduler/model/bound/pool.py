@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Mapping, Sequence
 
 from ortools.sat.python import cp_model
 
@@ -25,9 +26,15 @@ class Selection:
 
 
 def select_routes(instance: Instance, columns: list[Column], *, deterministic_seconds: float,
-                  wall_seconds: float, seed: int = 0) -> Selection | None:
+                  wall_seconds: float, seed: int = 0, hint: Sequence[int] = (),
+                  request_values: Mapping[int, int] | None = None) -> Selection | None:
     """Choose one column a model day, each request at most once (exactly once when
     mandatory) and a split tour day's parts within the cap, of highest total cost.
+
+    With ``request_values``, a request may be on several chosen columns instead (at least
+    one when mandatory) and is worth its value once, whatever the number: the columns' costs
+    then leave their requests' values out, and the caller takes the copies out of all but
+    one route.
 
     Parameters
     ----------
@@ -43,6 +50,11 @@ def select_routes(instance: Instance, columns: list[Column], *, deterministic_se
         Its wall clock.
     seed
         CP-SAT's seed.
+    hint
+        Indices of columns making a known choice (one a day), given to CP-SAT as its first
+        solution: it then never ends with less than that choice.
+    request_values
+        Request index -> its value, counted once however many chosen columns hold it.
 
     Returns
     -------
@@ -62,8 +74,14 @@ def select_routes(instance: Instance, columns: list[Column], *, deterministic_se
             by_request.setdefault(request, []).append(variable)
     for variables in by_day.values():
         model.add_exactly_one(variables)
-    for request, variables in by_request.items():
-        if instance.requests[request].mandatory:
+    served = {}
+    for request, variables in sorted(by_request.items()):
+        if request_values is not None:
+            served[request] = model.new_bool_var(f"served_{request}")
+            model.add_bool_or(variables).only_enforce_if(served[request])
+            if instance.requests[request].mandatory:
+                model.add(served[request] == 1)
+        elif instance.requests[request].mandatory:
             model.add_exactly_one(variables)
         else:
             model.add_at_most_one(variables)
@@ -72,7 +90,16 @@ def select_routes(instance: Instance, columns: list[Column], *, deterministic_se
         if len(members) > 1:
             model.add(sum(column.count * variable for variable, column in zip(chosen, columns)
                           if column.day in members) <= instance.cap)
-    model.maximize(sum(column.cost * variable for variable, column in zip(chosen, columns)))
+    model.maximize(sum(column.cost * variable for variable, column in zip(chosen, columns))
+                   + sum(request_values[request] * variable
+                         for request, variable in served.items()))
+    if hint:
+        hinted = set(hint)
+        for index, variable in enumerate(chosen):
+            model.add_hint(variable, index in hinted)
+        hinted_requests = {request for index in hinted for request in columns[index].requests}
+        for request, variable in served.items():
+            model.add_hint(variable, request in hinted_requests)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed

@@ -10,7 +10,8 @@ seed and budget give the same agenda. The parts:
   :mod:`.timeline` - the two kinds of day (a route of in-person engagements; a timeline with
   a meal or remote calls, laid out exactly);
 - :mod:`.insertion` (recreate), :mod:`.ruin`, :mod:`.string_removal`, :mod:`.compaction`,
-  :mod:`.interday` (moves between route days) - the moves;
+  :mod:`.interday` (moves between route days) - the moves; :mod:`.recombination` - the pool
+  of day routes seen and CP-SAT's best combination of them (off by default);
 - :mod:`.construction` - the first agenda; :mod:`.annealing` - ruin and recreate with
   simulated annealing; :mod:`.islands` and :mod:`.worker` - searches side by side in worker
   processes; :mod:`.search` - :func:`solve_heuristic`; :mod:`.result` - what it returns.

@@ -5,9 +5,11 @@ from __future__ import annotations
 import math
 from typing import Callable
 
-from .budget import ITERATION_WORK
+from .budget import ITERATION_WORK, WORK_PER_SECOND
 from .interday import INTERDAY
+from .recombination import RECOMBINE, RoutePool, best_combination, lay_agenda
 from .result import HeuristicResult, day_plans, plan_objective
+from .ruin import DAY_RUIN
 from .state import SearchState
 
 #: Knobs of the search (tuned by measurement on the Solomon instances; at most 12 engagements
@@ -42,6 +44,10 @@ class Annealing:
         unit = (sum(gains) / len(gains)) if gains else 1.0
         self.start_temperature = TUNING["t0"] * unit
         self.end_temperature = TUNING["t1"] * unit
+        self.pool = RoutePool(search)
+        self.pool.add(search)
+        self.recombined = [0, 0]  # recombinations tried, and those that found a better agenda
+        self.recombined_at = 0  # the work used at the last one
         self._report()
 
     @property
@@ -74,6 +80,41 @@ class Annealing:
         self.search.restore(snapshot)
         self.current_key = key
         self._new_best(key)
+        if RECOMBINE["at_meetings"]:
+            self.pool.add(self.search)
+
+    def offer(self, snapshot: list[list[int]]) -> None:
+        """Keep the routes of another search's agenda in the pool (at the islands' meetings)."""
+        if RECOMBINE["at_meetings"]:
+            self.pool.add_snapshot(self.search, snapshot)
+
+    def recombine(self) -> bool:
+        """Choose the best agenda of one pool route a day and, when it beats the best one,
+        go on from it (compacted, moved between days and refilled like any better agenda)."""
+        if not self.pool.enabled:
+            return False
+        search = self.search
+        self.recombined[0] += 1
+        days = best_combination(search, self.pool, self.best_snapshot)
+        if days is None:
+            return False
+        snapshot = search.snapshot()
+        if not lay_agenda(search, days):
+            return False
+        for d in range(search.day_count):
+            search.compact_day(d)
+        if INTERDAY["local_search"]:
+            search.interday_search()
+        search.recreate(0.0)
+        key = search.search_key()
+        if key <= self.best_key:
+            search.restore(snapshot)
+            return False
+        self.recombined[1] += 1
+        self.current_key = key
+        self._new_best(key)
+        self.pool.add(search)
+        return True
 
     def run(self, until: int) -> None:
         """Iterate until ``until`` operations of the budget are used or the search stalls."""
@@ -93,6 +134,8 @@ class Annealing:
             count = rand.randint(1, most)
             if INTERDAY["string_ruin"] and rand.random() < INTERDAY["string_ruin"]:
                 search.string_ruin(count)
+            elif DAY_RUIN["probability"] and rand.random() < DAY_RUIN["probability"]:
+                search.ruin_days()
             else:
                 search.ruin(count)
             rule = rand.random()
@@ -119,8 +162,13 @@ class Annealing:
                 self._new_best(key)
             if accept:
                 self.current_key = key
+                self.pool.add(search)
             else:
                 search.restore(snapshot)
+            if RECOMBINE["every"] and \
+                    self.used - self.recombined_at >= RECOMBINE["every"] * WORK_PER_SECOND:
+                self.recombined_at = self.used
+                self.recombine()
             if TUNING["reset"] and self.since_best and self.since_best % TUNING["reset"] == 0:
                 search.restore(self.best_snapshot)
                 self.current_key = self.best_key

@@ -19,6 +19,7 @@ from typing import Any, Callable
 from .annealing import Annealing
 from .clock import Deadline
 from .construction import construct
+from .recombination import RECOMBINE
 
 log = logging.getLogger(__name__)
 
@@ -186,6 +187,10 @@ def meet(main: Annealing, peers: list[Island]) -> tuple[str | None, bool]:
             best = max(range(len(keys)), key=lambda i: (keys[i], -i))
             if best > 0:
                 main.adopt(keys[best], answers[best - 1][1])
+            if RECOMBINE["at_meetings"]:
+                for answer in answers:
+                    main.offer(answer[1])
+                main.recombine()
             top = (main.best_key, main.best_snapshot)
             adopt = [top if answer[0] < main.best_key else None for answer in answers]
             if clock_stop:

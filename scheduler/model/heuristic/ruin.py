@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from .meal import MEAL
 
+#: The probability that an iteration's ruin empties whole days (one, or two with two days or
+#: more) instead of taking out at most ``TUNING["qmax"]`` engagements: off (measured in
+#: BENCHMARKS.md, "Recombining the best days").
+DAY_RUIN = {"probability": 0.0}
+
 
 class Ruin:
     """Removal moves (mixed into :class:`~.state.SearchState`)."""
@@ -86,6 +91,20 @@ class Ruin:
             scored.sort()
             for _, r in scored[:count]:
                 self.remove(r)
+
+    def ruin_days(self) -> None:
+        """Take every engagement that may move out of one random day, or of two."""
+        rand = self.random
+        days = [d for d in range(self.day_count)
+                if any(item != MEAL and not self.pinned[item] for item in self.items[d])]
+        if not days:
+            return
+        chosen = rand.sample(days, 2 if len(days) > 1 and rand.random() < 0.5 else 1)
+        for d in chosen:
+            for r in [item for item in self.items[d] if item != MEAL and not self.pinned[item]
+                      and self.unit_of[item] in (-1, item)]:
+                if self.day_of[r] >= 0:
+                    self.remove(r)
 
     def route_starts(self) -> dict[int, int]:
         """Request index -> earliest start, for the in-person engagements of every day."""
