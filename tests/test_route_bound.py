@@ -355,3 +355,43 @@ def test_the_best_choice_of_routes_and_its_agenda_are_within_the_bound(prob):
     if hinted:
         assert solver.objective_value <= result.bound
         assert not planner.model.proto.assumptions
+
+
+def _pairwise_fast(bucket, new, credit):
+    """The fast dominance as comparing ``new`` with every label kept at the node."""
+    F = labelling
+    for old in bucket:
+        if old[F.FREE] <= new[F.FREE] and old[F.ATE] >= new[F.ATE] and \
+                (old[F.COST] - credit if old[F.WORKED] and not new[F.WORKED] else old[F.COST]) \
+                >= new[F.COST] - 1e-9:
+            return bucket, False
+    cost = new[F.COST] + 1e-9
+    kept = [old for old in bucket
+            if not (new[F.FREE] <= old[F.FREE] and new[F.ATE] >= old[F.ATE]
+                    and (cost - credit if new[F.WORKED] and not old[F.WORKED] else cost)
+                    >= old[F.COST])]
+    return kept + [new], True
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(-30, 30), st.integers(0, 1),
+                          st.booleans()), max_size=60),
+       st.sampled_from([0, 5, 10]))
+def test_the_fast_pricings_staircases_keep_the_labels_every_comparison_keeps(offers, credit):
+    """Offering labels to a node's staircases keeps and drops exactly the labels that
+    comparing each new one with every label kept there does (so the fast pricing finds the
+    same routes), and a label dropped is marked dead."""
+    from scheduler.model.bound.fast_dominance import Staircases
+
+    F = labelling
+    stairs, bucket = Staircases(), []
+    for free, cost, ate, worked in offers:
+        label = [0] * 15
+        label[F.COST], label[F.FREE], label[F.ATE], label[F.WORKED] = float(cost), free, ate, worked
+        label[F.DEAD] = False
+        bucket, expected = _pairwise_fast(bucket, label, credit)
+        kept, _ = stairs.offer(label, credit)
+        assert kept == expected
+        held = [id(old) for labels in stairs.labels for old in labels]
+        assert sorted(held) == sorted(id(old) for old in bucket)
+        assert all(not old[F.DEAD] for old in bucket)

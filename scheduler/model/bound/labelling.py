@@ -29,6 +29,7 @@ from typing import Callable
 
 from .completion import Completion
 from .days import IN_PERSON, MEAL, PricingDay
+from .fast_dominance import Staircases
 
 # The fields of a label (a list, for speed).
 # LEG_READY is the minute the guest was free after the last in-person engagement (or the
@@ -145,7 +146,8 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
     floor_cost = threshold
     start = [0.0, day.day.start, day.day.start, start_place, 0, 0, 0, 0, False, size, None,
              False, math.inf, None, closing.at(day.day.start)]
-    buckets: dict[int, list[list]] = {size: [start]}
+    buckets: dict[int, list[list]] = {size: [start]}  # exact: by node and place
+    staircases: dict[int, Staircases] = {}  # fast: by node (:mod:`.fast_dominance`)
     legs: dict[int, tuple[tuple[int, ...], dict[int, int]]] = {}  # place -> leg lengths, index
     queue = [(-math.inf if best_first else day.day.start, 0, start)]
     serial = 1
@@ -240,15 +242,26 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
             if hope <= floor_cost:
                 continue
             new[HOPE] = hope
-            key = target if not exact else target * stride + new[PLACE]
-            bucket = buckets.get(key) if dominate else None
-            if bucket is None:
-                buckets[key] = [new]
-            else:
-                work += len(bucket)
-                if _dominated(new, bucket, credit, exact):
+            if not dominate:
+                pass
+            elif not exact:
+                stairs = staircases.get(target)
+                if stairs is None:
+                    stairs = staircases[target] = Staircases()
+                kept, compared = stairs.offer(new, credit)
+                work += compared
+                if not kept:
                     continue
-                buckets[key] = _survivors(new, bucket, credit, exact)
+            else:
+                key = target * stride + new[PLACE]
+                bucket = buckets.get(key)
+                if bucket is None:
+                    buckets[key] = [new]
+                else:
+                    work += len(bucket)
+                    if _dominated(new, bucket, credit):
+                        continue
+                    buckets[key] = _survivors(new, bucket, credit)
             heapq.heappush(queue, (-hope if best_first else new[FREE], serial, new))
             serial += 1
     finished.sort(key=lambda item: -item[0])
@@ -329,16 +342,10 @@ def _after(day: PricingDay, node: int, minute: float) -> float:
     return math.inf if begin is None else begin + day.duration[node] + day.buffer
 
 
-def _dominated(new: list, bucket: list[list], credit: float, exact: bool) -> bool:
-    """Whether a label of ``bucket`` (same node, and same place when ``exact``) is at least
-    as good as ``new`` in every resource (in cost and time alone when not ``exact``)."""
+def _dominated(new: list, bucket: list[list], credit: float) -> bool:
+    """Whether a label of ``bucket`` (same node and place) is at least as good as ``new`` in
+    every resource (the exact dominance; the fast one is :mod:`.fast_dominance`)."""
     cost, free, ate, worked = new[COST] - 1e-9, new[FREE], new[ATE], new[WORKED]
-    if not exact:
-        for old in bucket:
-            if old[FREE] <= free and old[ATE] >= ate and \
-                    (old[COST] - credit if old[WORKED] and not worked else old[COST]) >= cost:
-                return True
-        return False
     count, minutes, closed = new[COUNT], new[MINUTES], new[CLOSED]
     for old in bucket:
         if old[FREE] <= free and old[ATE] >= ate and old[COUNT] <= count \
@@ -349,7 +356,7 @@ def _dominated(new: list, bucket: list[list], credit: float, exact: bool) -> boo
     return False
 
 
-def _survivors(new: list, bucket: list[list], credit: float, exact: bool) -> list[list]:
+def _survivors(new: list, bucket: list[list], credit: float) -> list[list]:
     """``bucket`` without the labels ``new`` dominates (marked dead), and ``new``."""
     cost, free, ate, worked = new[COST] + 1e-9, new[FREE], new[ATE], new[WORKED]
     count, minutes, memory = new[COUNT], new[MINUTES], new[MEMORY]
@@ -357,9 +364,8 @@ def _survivors(new: list, bucket: list[list], credit: float, exact: bool) -> lis
     for old in bucket:
         if free <= old[FREE] and ate >= old[ATE] \
                 and (cost - credit if worked and not old[WORKED] else cost) >= old[COST] \
-                and (not exact or (count <= old[COUNT]
-                                   and minutes <= old[MINUTES] and not memory & ~old[CLOSED]
-                                   and _earlier(new[ARRIVALS], old[ARRIVALS]))):
+                and count <= old[COUNT] and minutes <= old[MINUTES] \
+                and not memory & ~old[CLOSED] and _earlier(new[ARRIVALS], old[ARRIVALS]):
             old[DEAD] = True
         else:
             kept.append(old)
