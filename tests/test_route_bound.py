@@ -395,3 +395,46 @@ def test_the_fast_pricings_staircases_keep_the_labels_every_comparison_keeps(off
         held = [id(old) for labels in stairs.labels for old in labels]
         assert sorted(held) == sorted(id(old) for old in bucket)
         assert all(not old[F.DEAD] for old in bucket)
+
+
+def _after_each(pricing, node, minute):
+    """When the guest is free after the call or meal ``node`` placed at its earliest from
+    ``minute``, searched on its own (what the one pass of ``_arrivals`` must give)."""
+    if pricing.kind[node] == MEAL:
+        begin = earliest_start(pricing.ranges[node], False, pricing.step, minute)
+        return float("inf") if begin is None else begin + pricing.duration[node]
+    begin = earliest_start(pricing.ranges[node], pricing.on_grid[node], pricing.step,
+                           minute + pricing.setup[node])
+    return float("inf") if begin is None else begin + pricing.duration[node] + pricing.buffer
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_busy_days(), st.lists(st.integers(0, 90), min_size=40, max_size=40),
+       st.integers(8 * 60, 19 * 60), st.booleans())
+def test_the_arrivals_after_a_call_are_each_legs_earliest(case, rises, ready, chained):
+    """The arrivals after a call or the meal, walked in one pass over its start ranges, are
+    for each leg the earlier of placing the call at its earliest after the leg and the leg
+    after the call."""
+    prob, _ = case
+    pricing = pricing_day(build_instance(prob), 0)
+    legs = {}
+    lengths, _ = labelling._leg_lengths(pricing, pricing.day.start_place, legs)
+    label = [None] * 15
+    label[labelling.FREE] = label[labelling.LEG_READY] = ready
+    label[labelling.PLACE] = pricing.day.start_place
+    if chained:
+        minute, arrivals = ready, []
+        for rise, _length in zip(rises, lengths):
+            minute += rise
+            arrivals.append(minute)
+        label[labelling.ARRIVALS] = tuple(arrivals)
+    before = label[labelling.ARRIVALS] or [ready + length for length in lengths]
+    for node in range(pricing.size):
+        if pricing.kind[node] == labelling.IN_PERSON:
+            continue
+        free = _after_each(pricing, node, ready)
+        if free == float("inf"):
+            continue
+        expected = tuple(min(_after_each(pricing, node, arrival), free + length)
+                         for arrival, length in zip(before, lengths))
+        assert labelling._arrivals(pricing, label, node, free, legs) == expected

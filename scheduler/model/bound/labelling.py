@@ -314,8 +314,38 @@ def _arrivals(day: PricingDay, label: list, node: int, free: int, legs: dict) ->
     before = label[ARRIVALS]
     if before is None:
         before = [label[LEG_READY] + length for length in lengths]
-    return tuple(min(_after(day, node, arrival), free + length)
-                 for arrival, length in zip(before, lengths))
+    # Both ``before`` and ``lengths`` rise along the list (by induction from the leg-ready
+    # minute plus each length), so the node's start ranges are walked once, not searched
+    # for each leg: the same minutes as placing the node at its earliest after each arrival.
+    ranges = day.ranges[node]
+    if not ranges:
+        return tuple(free + length for length in lengths)
+    if day.kind[node] == MEAL:
+        shift, extra, on_grid = 0, day.duration[node], False
+    else:
+        shift, extra = day.setup[node], day.duration[node] + day.buffer
+        on_grid = day.on_grid[node]
+    step = day.step
+    last = len(ranges)
+    position = 0
+    low, high = ranges[0]
+    arrivals = []
+    for arrival, length in zip(before, lengths):
+        direct = free + length
+        minute = arrival + shift
+        if on_grid and minute % step:
+            minute += step - minute % step
+        while minute > high:
+            position += 1
+            if position == last:
+                break
+            low, high = ranges[position]
+        if position == last:  # past the last start: every later leg goes after the node
+            arrivals.extend(free + length for length in lengths[len(arrivals):])
+            break
+        after = (low if minute < low else minute) + extra
+        arrivals.append(after if after < direct else direct)
+    return tuple(arrivals)
 
 
 def _home_in_time(day: PricingDay, label: list, moving: int, legs: dict) -> bool:
@@ -328,18 +358,6 @@ def _home_in_time(day: PricingDay, label: list, moving: int, legs: dict) -> bool
         return label[FREE] + moving <= day.day.end
     lengths, index = _leg_lengths(day, label[PLACE], legs)
     return label[ARRIVALS][index[moving]] <= day.day.end + day.buffer
-
-
-def _after(day: PricingDay, node: int, minute: float) -> float:
-    """When the guest is free again after the call or meal ``node`` placed at its earliest
-    from ``minute`` (infinity: its last start has passed)."""
-    if minute == math.inf:
-        return minute
-    if day.kind[node] == MEAL:
-        begin = earliest_start(day.ranges[node], False, day.step, minute)
-        return math.inf if begin is None else begin + day.duration[node]
-    begin = earliest_start(day.ranges[node], day.on_grid[node], day.step, minute + day.setup[node])
-    return math.inf if begin is None else begin + day.duration[node] + day.buffer
 
 
 def _dominated(new: list, bucket: list[list], credit: float) -> bool:
