@@ -104,6 +104,10 @@ def test_the_completion_bound_takes_the_smaller_of_the_cap_and_the_time_left():
     assert bounds.still(_start_label(pricing, pricing.day.start, count=2, worked=True)) == 10
     priced = price_day(pricing, [0.0] * pricing.size, 0.0, True, 10**6, threshold=-1.0)
     assert priced.best == 20
+    # The fast pricing's bound is the cap's alone: 30, then 20 with one engagement left.
+    by_cap = Completion(pricing, profit, by_time=False)
+    assert by_cap.still(_start_label(pricing, pricing.day.start, worked=True)) == 30
+    assert by_cap.still(_start_label(pricing, pricing.day.start + 30, count=1, worked=True)) == 20
 
 
 @st.composite

@@ -142,7 +142,9 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
     balance = day.balance_weight
     start_place, end_place = day.day.start_place, day.day.end_place
     need_meal = 1 if day.has_meal else 0
-    bounds = Completion(day, profit) if prune else None
+    # The fast pricing orders and prunes by the cap's bound alone: the knapsack over the
+    # time left was most of its work (its scan is long) for little it changed there.
+    bounds = Completion(day, profit, by_time=exact) if prune else None
     floor_cost = threshold
     start = [0.0, day.day.start, day.day.start, start_place, 0, 0, 0, 0, False, size, None,
              False, math.inf, None, closing.at(day.day.start)]
