@@ -5,7 +5,7 @@ from __future__ import annotations
 from .days import MEAL, PricingDay
 
 # The fields of a label the bound reads (see :mod:`.labelling`).
-FREE, COUNT, MEMORY, ATE, WORKED = 1, 4, 6, 7, 8
+COST, FREE, COUNT, MEMORY, ATE, WORKED = 0, 1, 4, 6, 7, 8
 
 
 class Completion:
@@ -60,8 +60,12 @@ class Completion:
         #: five at a handful).
         self.scanned = 0
 
-    def still(self, label: list) -> float:
-        """At least what any completion of ``label`` adds to its reduced cost."""
+    def still(self, label: list, floor: float | None = None) -> float:
+        """At least what any completion of ``label`` adds to its reduced cost.
+
+        When the label's cost plus the cap's bound is already at or below ``floor`` (the
+        label will be dropped whatever the time left gives), that bound is returned without
+        the knapsack's scan."""
         extra = 0.0 if label[WORKED] else float(self.credit)
         count = label[COUNT]
         if count >= self.cap:
@@ -80,7 +84,8 @@ class Completion:
                 count += 1
                 if count >= self.cap:
                     break
-        if by_count <= 0 or not self.by_time:
+        if by_count <= 0 or not self.by_time \
+                or (floor is not None and label[COST] + (extra + by_count) <= floor):
             self.scanned += scanned
             return extra + max(by_count, 0.0)
         time_left = self.horizon - free - (0 if label[ATE] else self.meal_minutes)

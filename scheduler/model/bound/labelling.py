@@ -237,7 +237,7 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
             work += 1
             if bounds is not None:
                 scanned = bounds.scanned
-                hope = cost + bounds.still(new)
+                hope = cost + bounds.still(new, floor_cost)
                 work += (bounds.scanned - scanned) // SCANNED_PER_WORK
             else:
                 hope = math.inf
