@@ -104,6 +104,10 @@ def test_the_completion_bound_takes_the_smaller_of_the_cap_and_the_time_left():
     assert bounds.still(_start_label(pricing, pricing.day.start, count=2, worked=True)) == 10
     priced = price_day(pricing, [0.0] * pricing.size, 0.0, True, 10**6, threshold=-1.0)
     assert priced.best == 20
+    # The fast pricing's bound is the cap's alone: 30, then 20 with one engagement left.
+    by_cap = Completion(pricing, profit, by_time=False)
+    assert by_cap.still(_start_label(pricing, pricing.day.start, worked=True)) == 30
+    assert by_cap.still(_start_label(pricing, pricing.day.start + 30, count=1, worked=True)) == 20
 
 
 @st.composite
@@ -355,3 +359,86 @@ def test_the_best_choice_of_routes_and_its_agenda_are_within_the_bound(prob):
     if hinted:
         assert solver.objective_value <= result.bound
         assert not planner.model.proto.assumptions
+
+
+def _pairwise_fast(bucket, new, credit):
+    """The fast dominance as comparing ``new`` with every label kept at the node."""
+    F = labelling
+    for old in bucket:
+        if old[F.FREE] <= new[F.FREE] and old[F.ATE] >= new[F.ATE] and \
+                (old[F.COST] - credit if old[F.WORKED] and not new[F.WORKED] else old[F.COST]) \
+                >= new[F.COST] - 1e-9:
+            return bucket, False
+    cost = new[F.COST] + 1e-9
+    kept = [old for old in bucket
+            if not (new[F.FREE] <= old[F.FREE] and new[F.ATE] >= old[F.ATE]
+                    and (cost - credit if new[F.WORKED] and not old[F.WORKED] else cost)
+                    >= old[F.COST])]
+    return kept + [new], True
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(-30, 30), st.integers(0, 1),
+                          st.booleans()), max_size=60),
+       st.sampled_from([0, 5, 10]))
+def test_the_fast_pricings_staircases_keep_the_labels_every_comparison_keeps(offers, credit):
+    """Offering labels to a node's staircases keeps and drops exactly the labels that
+    comparing each new one with every label kept there does (so the fast pricing finds the
+    same routes), and a label dropped is marked dead."""
+    from scheduler.model.bound.fast_dominance import Staircases
+
+    F = labelling
+    stairs, bucket = Staircases(), []
+    for free, cost, ate, worked in offers:
+        label = [0] * 15
+        label[F.COST], label[F.FREE], label[F.ATE], label[F.WORKED] = float(cost), free, ate, worked
+        label[F.DEAD] = False
+        bucket, expected = _pairwise_fast(bucket, label, credit)
+        kept, _ = stairs.offer(label, credit)
+        assert kept == expected
+        held = [id(old) for labels in stairs.labels for old in labels]
+        assert sorted(held) == sorted(id(old) for old in bucket)
+        assert all(not old[F.DEAD] for old in bucket)
+
+
+def _after_each(pricing, node, minute):
+    """When the guest is free after the call or meal ``node`` placed at its earliest from
+    ``minute``, searched on its own (what the one pass of ``_arrivals`` must give)."""
+    if pricing.kind[node] == MEAL:
+        begin = earliest_start(pricing.ranges[node], False, pricing.step, minute)
+        return float("inf") if begin is None else begin + pricing.duration[node]
+    begin = earliest_start(pricing.ranges[node], pricing.on_grid[node], pricing.step,
+                           minute + pricing.setup[node])
+    return float("inf") if begin is None else begin + pricing.duration[node] + pricing.buffer
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_busy_days(), st.lists(st.integers(0, 90), min_size=40, max_size=40),
+       st.integers(8 * 60, 19 * 60), st.booleans())
+def test_the_arrivals_after_a_call_are_each_legs_earliest(case, rises, ready, chained):
+    """The arrivals after a call or the meal, walked in one pass over its start ranges, are
+    for each leg the earlier of placing the call at its earliest after the leg and the leg
+    after the call."""
+    prob, _ = case
+    pricing = pricing_day(build_instance(prob), 0)
+    legs = {}
+    lengths, _ = labelling._leg_lengths(pricing, pricing.day.start_place, legs)
+    label = [None] * 15
+    label[labelling.FREE] = label[labelling.LEG_READY] = ready
+    label[labelling.PLACE] = pricing.day.start_place
+    if chained:
+        minute, arrivals = ready, []
+        for rise, _length in zip(rises, lengths):
+            minute += rise
+            arrivals.append(minute)
+        label[labelling.ARRIVALS] = tuple(arrivals)
+    before = label[labelling.ARRIVALS] or [ready + length for length in lengths]
+    for node in range(pricing.size):
+        if pricing.kind[node] == labelling.IN_PERSON:
+            continue
+        free = _after_each(pricing, node, ready)
+        if free == float("inf"):
+            continue
+        expected = tuple(min(_after_each(pricing, node, arrival), free + length)
+                         for arrival, length in zip(before, lengths))
+        assert labelling._arrivals(pricing, label, node, free, legs) == expected

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .days import MEAL, PricingDay
 
 # The fields of a label the bound reads (see :mod:`.labelling`).
-FREE, COUNT, MEMORY, ATE, WORKED = 1, 4, 6, 7, 8
+COST, FREE, COUNT, MEMORY, ATE, WORKED = 0, 1, 4, 6, 7, 8
 
 
 class Completion:
@@ -34,10 +34,14 @@ class Completion:
     profit
         By node: its reduced profit under the duals (what visiting it adds before travel and
         the balance term).
+    by_time
+        Also bound by the time left (the knapsack); without it the bound is the cap's alone,
+        weaker but a shorter scan (the fast pricing's choice).
     """
 
-    def __init__(self, day: PricingDay, profit: list[float]) -> None:
+    def __init__(self, day: PricingDay, profit: list[float], by_time: bool = True) -> None:
         size = day.size
+        self.by_time = by_time
         self.profit = profit
         self.occupancy = day.occupancy
         self.latest = [day.ranges[n][-1][1] - day.setup[n] for n in range(size)]
@@ -56,8 +60,12 @@ class Completion:
         #: five at a handful).
         self.scanned = 0
 
-    def still(self, label: list) -> float:
-        """At least what any completion of ``label`` adds to its reduced cost."""
+    def still(self, label: list, floor: float | None = None) -> float:
+        """At least what any completion of ``label`` adds to its reduced cost.
+
+        When the label's cost plus the cap's bound is already at or below ``floor`` (the
+        label will be dropped whatever the time left gives), that bound is returned without
+        the knapsack's scan."""
         extra = 0.0 if label[WORKED] else float(self.credit)
         count = label[COUNT]
         if count >= self.cap:
@@ -76,9 +84,10 @@ class Completion:
                 count += 1
                 if count >= self.cap:
                     break
-        if by_count <= 0:
+        if by_count <= 0 or not self.by_time \
+                or (floor is not None and label[COST] + (extra + by_count) <= floor):
             self.scanned += scanned
-            return extra
+            return extra + max(by_count, 0.0)
         time_left = self.horizon - free - (0 if label[ATE] else self.meal_minutes)
         by_time = 0.0
         occupancy = self.occupancy

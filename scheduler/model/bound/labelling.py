@@ -29,6 +29,7 @@ from typing import Callable
 
 from .completion import Completion
 from .days import IN_PERSON, MEAL, PricingDay
+from .fast_dominance import Staircases
 
 # The fields of a label (a list, for speed).
 # LEG_READY is the minute the guest was free after the last in-person engagement (or the
@@ -141,11 +142,14 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
     balance = day.balance_weight
     start_place, end_place = day.day.start_place, day.day.end_place
     need_meal = 1 if day.has_meal else 0
-    bounds = Completion(day, profit) if prune else None
+    # The fast pricing orders and prunes by the cap's bound alone: the knapsack over the
+    # time left was most of its work (its scan is long) for little it changed there.
+    bounds = Completion(day, profit, by_time=exact) if prune else None
     floor_cost = threshold
     start = [0.0, day.day.start, day.day.start, start_place, 0, 0, 0, 0, False, size, None,
              False, math.inf, None, closing.at(day.day.start)]
-    buckets: dict[int, list[list]] = {size: [start]}
+    buckets: dict[int, list[list]] = {size: [start]}  # exact: by node and place
+    staircases: dict[int, Staircases] = {}  # fast: by node (:mod:`.fast_dominance`)
     legs: dict[int, tuple[tuple[int, ...], dict[int, int]]] = {}  # place -> leg lengths, index
     queue = [(-math.inf if best_first else day.day.start, 0, start)]
     serial = 1
@@ -233,22 +237,33 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
             work += 1
             if bounds is not None:
                 scanned = bounds.scanned
-                hope = cost + bounds.still(new)
+                hope = cost + bounds.still(new, floor_cost)
                 work += (bounds.scanned - scanned) // SCANNED_PER_WORK
             else:
                 hope = math.inf
             if hope <= floor_cost:
                 continue
             new[HOPE] = hope
-            key = target if not exact else target * stride + new[PLACE]
-            bucket = buckets.get(key) if dominate else None
-            if bucket is None:
-                buckets[key] = [new]
-            else:
-                work += len(bucket)
-                if _dominated(new, bucket, credit, exact):
+            if not dominate:
+                pass
+            elif not exact:
+                stairs = staircases.get(target)
+                if stairs is None:
+                    stairs = staircases[target] = Staircases()
+                kept, compared = stairs.offer(new, credit)
+                work += compared
+                if not kept:
                     continue
-                buckets[key] = _survivors(new, bucket, credit, exact)
+            else:
+                key = target * stride + new[PLACE]
+                bucket = buckets.get(key)
+                if bucket is None:
+                    buckets[key] = [new]
+                else:
+                    work += len(bucket)
+                    if _dominated(new, bucket, credit):
+                        continue
+                    buckets[key] = _survivors(new, bucket, credit)
             heapq.heappush(queue, (-hope if best_first else new[FREE], serial, new))
             serial += 1
     finished.sort(key=lambda item: -item[0])
@@ -301,8 +316,38 @@ def _arrivals(day: PricingDay, label: list, node: int, free: int, legs: dict) ->
     before = label[ARRIVALS]
     if before is None:
         before = [label[LEG_READY] + length for length in lengths]
-    return tuple(min(_after(day, node, arrival), free + length)
-                 for arrival, length in zip(before, lengths))
+    # Both ``before`` and ``lengths`` rise along the list (by induction from the leg-ready
+    # minute plus each length), so the node's start ranges are walked once, not searched
+    # for each leg: the same minutes as placing the node at its earliest after each arrival.
+    ranges = day.ranges[node]
+    if not ranges:
+        return tuple(free + length for length in lengths)
+    if day.kind[node] == MEAL:
+        shift, extra, on_grid = 0, day.duration[node], False
+    else:
+        shift, extra = day.setup[node], day.duration[node] + day.buffer
+        on_grid = day.on_grid[node]
+    step = day.step
+    last = len(ranges)
+    position = 0
+    low, high = ranges[0]
+    arrivals = []
+    for arrival, length in zip(before, lengths):
+        direct = free + length
+        minute = arrival + shift
+        if on_grid and minute % step:
+            minute += step - minute % step
+        while minute > high:
+            position += 1
+            if position == last:
+                break
+            low, high = ranges[position]
+        if position == last:  # past the last start: every later leg goes after the node
+            arrivals.extend(free + length for length in lengths[len(arrivals):])
+            break
+        after = (low if minute < low else minute) + extra
+        arrivals.append(after if after < direct else direct)
+    return tuple(arrivals)
 
 
 def _home_in_time(day: PricingDay, label: list, moving: int, legs: dict) -> bool:
@@ -317,28 +362,10 @@ def _home_in_time(day: PricingDay, label: list, moving: int, legs: dict) -> bool
     return label[ARRIVALS][index[moving]] <= day.day.end + day.buffer
 
 
-def _after(day: PricingDay, node: int, minute: float) -> float:
-    """When the guest is free again after the call or meal ``node`` placed at its earliest
-    from ``minute`` (infinity: its last start has passed)."""
-    if minute == math.inf:
-        return minute
-    if day.kind[node] == MEAL:
-        begin = earliest_start(day.ranges[node], False, day.step, minute)
-        return math.inf if begin is None else begin + day.duration[node]
-    begin = earliest_start(day.ranges[node], day.on_grid[node], day.step, minute + day.setup[node])
-    return math.inf if begin is None else begin + day.duration[node] + day.buffer
-
-
-def _dominated(new: list, bucket: list[list], credit: float, exact: bool) -> bool:
-    """Whether a label of ``bucket`` (same node, and same place when ``exact``) is at least
-    as good as ``new`` in every resource (in cost and time alone when not ``exact``)."""
+def _dominated(new: list, bucket: list[list], credit: float) -> bool:
+    """Whether a label of ``bucket`` (same node and place) is at least as good as ``new`` in
+    every resource (the exact dominance; the fast one is :mod:`.fast_dominance`)."""
     cost, free, ate, worked = new[COST] - 1e-9, new[FREE], new[ATE], new[WORKED]
-    if not exact:
-        for old in bucket:
-            if old[FREE] <= free and old[ATE] >= ate and \
-                    (old[COST] - credit if old[WORKED] and not worked else old[COST]) >= cost:
-                return True
-        return False
     count, minutes, closed = new[COUNT], new[MINUTES], new[CLOSED]
     for old in bucket:
         if old[FREE] <= free and old[ATE] >= ate and old[COUNT] <= count \
@@ -349,7 +376,7 @@ def _dominated(new: list, bucket: list[list], credit: float, exact: bool) -> boo
     return False
 
 
-def _survivors(new: list, bucket: list[list], credit: float, exact: bool) -> list[list]:
+def _survivors(new: list, bucket: list[list], credit: float) -> list[list]:
     """``bucket`` without the labels ``new`` dominates (marked dead), and ``new``."""
     cost, free, ate, worked = new[COST] + 1e-9, new[FREE], new[ATE], new[WORKED]
     count, minutes, memory = new[COUNT], new[MINUTES], new[MEMORY]
@@ -357,9 +384,8 @@ def _survivors(new: list, bucket: list[list], credit: float, exact: bool) -> lis
     for old in bucket:
         if free <= old[FREE] and ate >= old[ATE] \
                 and (cost - credit if worked and not old[WORKED] else cost) >= old[COST] \
-                and (not exact or (count <= old[COUNT]
-                                   and minutes <= old[MINUTES] and not memory & ~old[CLOSED]
-                                   and _earlier(new[ARRIVALS], old[ARRIVALS]))):
+                and count <= old[COUNT] and minutes <= old[MINUTES] \
+                and not memory & ~old[CLOSED] and _earlier(new[ARRIVALS], old[ARRIVALS]):
             old[DEAD] = True
         else:
             kept.append(old)
