@@ -19,6 +19,13 @@ search"): 62 runs of one nominal second on every other tuning instance (one to f
 the other two generated tuning instances with three and four tours, and two generated tours;
 a day's insertion options and a move's check found kept are charged by weights of their own
 (``OPTIONS_KEPT_WORK``, ``INTERDAY_KEPT_WORK``).
+
+Fitted again (2026-12-06) once the moves between days stopped comparing two days' kinds and
+gains, request by request, for every neighbour they looked at (a cost charged to nothing,
+which made a nominal second last up to 1.17 s on 200-300 requests with four tours): 68 runs
+of one nominal second on the tuning part, the weights per position or item rounded first and
+the others fitted with them, for 0.875 CPU s a nominal second (BENCHMARKS.md, "Calibrating
+the budget").
 """
 
 #: Operations that make one nominal second; the budget of the search is
@@ -28,34 +35,34 @@ WORK_PER_SECOND = 21_500_000
 
 #: One ruin and recreate of the annealing, beyond the steps charged below (snapshot, ruin,
 #: the keys compared).
-ITERATION_WORK = 335
+ITERATION_WORK = 330
 #: Evaluating a day's insertion options: a call, and one operation per this many score
 #: cells (in-person candidate rows times route positions).
-OPTIONS_WORK = 1010
+OPTIONS_WORK = 1104
 OPTIONS_CELLS_PER_OPERATION = 4
 #: A day's insertion options found kept (:data:`~.insertion.OPTIONS_CACHE_SIZE`): the
 #: lookup and copying its rows back.
-OPTIONS_KEPT_WORK = 295
+OPTIONS_KEPT_WORK = 238
 #: The remote candidates of a timeline day: a call, and each gap of the day.
-REMOTE_OPTIONS_WORK = 313
+REMOTE_OPTIONS_WORK = 230
 REMOTE_GAP_WORK = 4
 #: One greedy choice among the candidate rows: a call, and one operation per this many rows.
-PICK_WORK = 188
+PICK_WORK = 172
 PICK_ROWS_PER_OPERATION = 5
 #: Recomputing a day's times after a change: a call, and each item of the day.
-REFRESH_WORK = 133
-REFRESH_ITEM_WORK = 10
+REFRESH_WORK = 122
+REFRESH_ITEM_WORK = 8
 #: A move of compaction checked on a route day: the check, and each position it passes (it
 #: stops at the first engagement the move leaves no earlier; on days of 30-60 engagements
 #: most checks pass three or four).
-MOVE_WORK = 28
+MOVE_WORK = 26
 MOVE_POSITION_WORK = 4
 #: A move between two days (:mod:`.interday`): preparing one engagement's moves (its
 #: neighbours on other days and their positions), and each position a move's check walks.
-INTERDAY_MOVE_WORK = 71
-INTERDAY_POSITION_WORK = 14
+INTERDAY_MOVE_WORK = 76
+INTERDAY_POSITION_WORK = 8
 #: A move's check found kept since the last change of a day (``arrival_with``).
-INTERDAY_KEPT_WORK = 17
+INTERDAY_KEPT_WORK = 22
 #: Finding an engagement's nearest ones (once each): a call, and one operation per this many
 #: candidates. Not fitted (too rare in the runs to measure).
 NEAREST_WORK = 20
@@ -69,7 +76,7 @@ JOINT_POSITION_WORK = 10
 #: and each (placeless item, leg position) pair of it (``GAP_WORK``). Fitted on the generated
 #: tours of 40 to 300 requests (seeds 1 and 2), where the earlier 25, 8, 0 and 16 made a
 #: nominal second last from 0.50 s (300 requests, long gaps of remote calls) to 1.04 s.
-TIMELINE_WORK = 30
-TIMELINE_ITEM_WORK = 8
+TIMELINE_WORK = 32
+TIMELINE_ITEM_WORK = 9
 GAP_CALL_WORK = 9
 GAP_WORK = 5

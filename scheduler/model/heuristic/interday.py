@@ -36,6 +36,11 @@ class InterDayMoves:
         self.interday_day = [allowed and not self.timeline_day[d] for d in range(self.day_count)]
         self.interday_enabled = sum(self.interday_day) >= 2
         self.day_kind: list[object] = [None] * self.day_count
+        # Pairs of days of one kind (a 2-opt* may exchange their tails), and whether every
+        # request is worth as much on both; kept here because comparing two kinds or two
+        # days' gains walks every request, and the moves asked it for each neighbour.
+        self.same_kind = [[False] * self.day_count for _ in range(self.day_count)]
+        self.same_gains = [[False] * self.day_count for _ in range(self.day_count)]
         self.interday_seen: list[tuple | None] = [None] * self.day_count
         # The checks since the last change of a day (arrival_with).
         self.arrival_memo: dict[tuple, int | None] = {}
@@ -43,6 +48,7 @@ class InterDayMoves:
         if not self.interday_enabled:
             return
         step = instance.step
+        kinds: dict[tuple, tuple] = {}
         for d in range(self.day_count):
             if not self.interday_day[d]:
                 continue
@@ -57,8 +63,14 @@ class InterDayMoves:
                       tuple((low - shift, high - shift) for low, high in self.start_ranges[d][r]))
                 for r in range(self.request_count))
             # The hash before the ranges: two kinds that differ mostly differ there at once.
-            self.day_kind[d] = (day.start_place, day.end_place, day.end - day.start,
-                                shift % step if step > 1 else 0, hash(ranges), ranges)
+            kind = (day.start_place, day.end_place, day.end - day.start,
+                    shift % step if step > 1 else 0, hash(ranges), ranges)
+            self.day_kind[d] = kinds.setdefault(kind, kind)  # one object for equal kinds
+        for d in range(self.day_count):
+            for e in range(self.day_count):
+                if self.day_kind[d] is not None and self.day_kind[d] is self.day_kind[e]:
+                    self.same_kind[d][e] = True
+                    self.same_gains[d][e] = self.gain[d] == self.gain[e]
 
     # ------------------------------------------------------------------ checks
     def head_state(self, d: int, length: int) -> tuple[int, int]:
@@ -299,9 +311,9 @@ class InterDayMoves:
                              e: route_e[:j] + [r] + route_e[j + 1:]}, gain, change):
                         return True
             # 2-opt*: r then n (d keeps its head to r and takes e's tail from n), and n then r.
-            if self.day_kind[d] is not None and self.day_kind[d] == self.day_kind[e]:
+            if self.same_kind[d][e]:
                 # Every request worth as much on both days: a tail moved changes no gain.
-                same_gains = self.gain[d] == self.gain[e]
+                same_gains = self.same_gains[d][e]
                 for head_d, head_e in ((i + 1, j), (i, j + 1)):
                     arrive_d = self.arrival_with(d, head_d, [], e, head_e)
                     arrive_e = self.arrival_with(e, head_e, [], d, head_d) \
