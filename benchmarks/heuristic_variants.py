@@ -3,8 +3,8 @@
 Usage::
 
     python benchmarks/heuristic_variants.py SET_FOLDER... [--tours 2,3,4] [--seeds 0,1,2]
-        [--cpu 6] [--work 6] [--split tune|held-out|all] [--every K] [--only c201,r202]
-        [--variants base,interday] [--jsonl RUNS.jsonl]
+        [--cpu 6] [--work 6] [--islands 2] [--split tune|held-out|all] [--every K]
+        [--only c201,r202] [--variants base,interday] [--jsonl RUNS.jsonl]
     python benchmarks/heuristic_variants.py --report RUNS.jsonl... [--variants ...]
 
 Each run is one search (``islands=1``) stopped by a deadline on this process's CPU time
@@ -18,12 +18,17 @@ moves between days and the string removal on and off (``INTERDAY`` in
 ``--jsonl`` (a run already there is skipped, so an interrupted comparison resumes), and the
 table printed at the end has a row per instance, tour count and seed, a score per variant, and
 per set the sum of each variant's scores and its wins and losses against the first variant.
+
+With ``--islands 2`` (and ``--work``) a run is instead the search as the normal solve runs it:
+two processes meeting at fixed counts of work, no deadline, the CPU seconds of both reported.
 """
+
 
 from __future__ import annotations
 
 import argparse
 import json
+import resource
 import sys
 import time
 from collections import defaultdict
@@ -54,17 +59,24 @@ VARIANTS.update({
     "overlap-1s": {**_INTERDAY, "recombine": {"every": 1.0, "overlap": True, "pool": 100,
                                               "seconds": 0.2}},
     "day-ruin": {**_INTERDAY, "day_ruin": {"probability": 0.03}},
+    # At the islands' meetings only (``--islands 2``): the main search keeps a pool and
+    # recombines it with the other searches' best agendas; with ``every`` also once a
+    # nominal second. The worker processes run with the package's own settings.
+    "meetings": {**_INTERDAY, "recombine": {"at_meetings": True}},
+    "meetings-1s": {**_INTERDAY, "recombine": {"at_meetings": True, "every": 1.0}},
 })
 
 
 def run_variant(instance, variant: str, seed: int, cpu_seconds: float,
-                work_seconds: float | None = None) -> dict[str, Any]:
+                work_seconds: float | None = None, islands: int = 1) -> dict[str, Any]:
     """One search of ``variant`` on ``instance``: its value served, iterations, CPU seconds.
 
     Stopped by ``cpu_seconds`` of this process's CPU time, and by a budget of
     ``work_seconds`` nominal seconds of work when given (the annealing's temperature then
     falls as in a solve; without it the budget is too large to matter and the temperature
-    stays near its start).
+    stays near its start). With ``islands`` above one it is the normal solve's search (that
+    many processes meeting at fixed counts of work) stopped by the work budget alone, which
+    repeats exactly whatever the load; its CPU seconds are then those of every process.
     """
     from scheduler.model.heuristic import WORK_PER_SECOND, interday, recombination, ruin, \
         solve_heuristic
@@ -79,9 +91,17 @@ def run_variant(instance, variant: str, seed: int, cpu_seconds: float,
     work = 10**15 if work_seconds is None else int(work_seconds * WORK_PER_SECOND)
     try:
         started = time.process_time()
-        deadline = Deadline(started + cpu_seconds, now=time.process_time)
-        result = solve_heuristic(instance, seed=seed, work=work, islands=1, deadline=deadline)
-        used = time.process_time() - started
+        if islands > 1:
+            children = resource.getrusage(resource.RUSAGE_CHILDREN)
+            result = solve_heuristic(instance, seed=seed, work=work, islands=islands)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            used = time.process_time() - started + (after.ru_utime + after.ru_stime) \
+                - (children.ru_utime + children.ru_stime)
+        else:
+            deadline = Deadline(started + cpu_seconds, now=time.process_time)
+            result = solve_heuristic(instance, seed=seed, work=work, islands=1,
+                                     deadline=deadline)
+            used = time.process_time() - started
     finally:
         for current, before in zip(switches, saved):
             current.clear()
@@ -95,7 +115,8 @@ def key_of(row: dict[str, Any]) -> tuple:
 
 def compare(folders: Sequence[Path], tours: Sequence[int], seeds: Sequence[int], split: str,
             every: int, only: Sequence[str], variants: Sequence[str], cpu_seconds: float,
-            jsonl: Path | None, work_seconds: float | None = None) -> list[dict[str, Any]]:
+            jsonl: Path | None, work_seconds: float | None = None,
+            islands: int = 1) -> list[dict[str, Any]]:
     """Every (instance, tours, seed, variant) not yet in ``jsonl``; all rows, old and new."""
     from scheduler.model.instance import build_instance
 
@@ -111,8 +132,12 @@ def compare(folders: Sequence[Path], tours: Sequence[int], seeds: Sequence[int],
                 if instance is None:
                     instance = build_instance(instance_to_problem(read_instance(path), m))
                 row = dict(zip(("set", "instance", "tours", "seed", "variant"), key))
-                row.update(run_variant(instance, variant, seed, cpu_seconds, work_seconds),
-                           cpu_limit=cpu_seconds)
+                row.update(run_variant(instance, variant, seed, cpu_seconds, work_seconds,
+                                       islands))
+                if islands > 1:
+                    row["islands"] = islands
+                else:
+                    row["cpu_limit"] = cpu_seconds
                 if work_seconds is not None:
                     row["work_seconds"] = work_seconds
                 rows.append(row)
@@ -168,6 +193,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cpu", type=float, default=6.0, help="CPU seconds a run")
     parser.add_argument("--work", type=float, default=None,
                         help="a budget of work too, in nominal seconds (default: none)")
+    parser.add_argument("--islands", type=int, default=1,
+                        help="searches side by side, stopped by --work alone (default: 1)")
     parser.add_argument("--split", choices=SPLITS, default="tune")
     parser.add_argument("--every", type=int, default=1)
     parser.add_argument("--only", default="")
@@ -185,7 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = compare(args.folders, [int(t) for t in args.tours.split(",")],
                    [int(s) for s in args.seeds.split(",")], args.split, args.every,
                    [o for o in args.only.split(",") if o], variants, args.cpu, args.jsonl,
-                   args.work)
+                   args.work, args.islands)
     print(table(rows, variants))
     return 0
 

@@ -21,7 +21,8 @@ from .budget import WORK_PER_SECOND
 if TYPE_CHECKING:
     from .state import SearchState
 
-#: Settings (measured in BENCHMARKS.md, "Recombining the best days"; off, no gain measured):
+#: Settings (measured in BENCHMARKS.md, "Recombining the best days"; off: no gain measured,
+#: neither within one search nor at the islands' meetings):
 #: nominal seconds of work between two recombinations (``every``, 0: never), whether the
 #: islands recombine at their meetings (``at_meetings``), the routes kept per kind of day
 #: (``pool``), CP-SAT's deterministic seconds per choice (``seconds``), and whether the
