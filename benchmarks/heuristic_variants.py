@@ -170,7 +170,7 @@ def table(rows: Sequence[dict[str, Any]], variants: Sequence[str]) -> str:
         its = " / ".join(str(iterations[run][v]) for v in variants)
         lines.append(f"| {run[0]} | {run[1]} | {run[2]} | {run[3]} | "
                      + " | ".join(str(scores[run][v]) for v in variants) + f" | {its} |")
-    lines += ["", f"| set | runs | " + " | ".join(f"{v}: sum (better/worse than {variants[0]})"
+    lines += ["", "| set | runs | " + " | ".join(f"{v}: sum (better/worse than {variants[0]})"
                                                    for v in variants) + " |",
               "|---|---:|" + "---:|" * len(variants)]
     for set_name in sorted({run[0] for run in complete}):

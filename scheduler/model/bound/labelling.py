@@ -129,7 +129,7 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
     profit = [day.profit[n] - duals[n] - (item_price if day.kind[n] != MEAL else 0.0)
               for n in range(size)]
     kind, place, setup, duration = day.kind, day.place, day.setup, day.duration
-    occupancy, ranges, on_grid, ng = day.occupancy, day.ranges, day.on_grid, day.ng
+    ranges, on_grid, ng = day.ranges, day.on_grid, day.ng
     successors, travel = day.successors, day.travel
     stride = len(travel)  # bucket keys: node and place
     arc_cost, credit, buffer, step = day.arc_cost, day.buffer_credit, day.buffer, day.step
