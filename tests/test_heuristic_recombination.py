@@ -142,10 +142,10 @@ def test_no_pool_where_days_cannot_exchange_engagements(recombining):
     assert pool.size() == 0
 
 
-def test_no_pool_when_recombination_is_off():
+def test_no_pool_when_recombination_is_off(monkeypatch):
+    monkeypatch.setitem(recombination.RECOMBINE, "every", 0)
+    monkeypatch.setitem(recombination.RECOMBINE, "at_meetings", False)
     search = construct(build_instance(_route_tour(0, same_days=True)), {}, {}, None, None, 0)
-    if recombination.RECOMBINE["every"] or recombination.RECOMBINE["at_meetings"]:
-        pytest.skip("the recombination is on by default")
     assert not RoutePool(search).enabled
 
 

@@ -46,13 +46,15 @@ class RoutePool:
     def __init__(self, search: SearchState) -> None:
         self.enabled = bool((RECOMBINE["every"] or RECOMBINE["at_meetings"])
                             and search.interday_enabled and all(search.interday_day))
+        self.routes: dict[int, dict[tuple[int, ...], tuple[int, int]]] = {}
+        if not self.enabled:
+            return  # every search starts one: nothing to work out when it stays unused
         # A day of no shared kind is a kind of its own; days of one kind share routes only
         # when each request is worth as much on them (change costs can tell them apart).
         kinds: dict[object, int] = {}
         self.kind = [kinds.setdefault(
             (search.day_kind[d] if search.day_kind[d] is not None else ("day", d),
              tuple(search.gain[d])), len(kinds)) for d in range(search.day_count)]
-        self.routes: dict[int, dict[tuple[int, ...], tuple[int, int]]] = {}
         self.empty = [self._empty_score(search, d) for d in range(search.day_count)]
         # Routes may share requests in the choice only when a request is worth as much on
         # every day (its value is then counted once, whichever route keeps it).
@@ -204,16 +206,14 @@ def lay_agenda(search: SearchState, days: list[list[int]]) -> bool:
     if all(search.refresh_day(d) for d in range(search.day_count)):
         search.unblock()
         return True
-    _place(search, before)
-    for d in range(search.day_count):
-        ok = search.refresh_day(d)
-        assert ok
-    search.unblock()
+    search.restore(before)
     return False
 
 
 def _place(search: SearchState, days: list[list[int]]) -> None:
-    """Set every day's items and who serves each request (times are left to the caller)."""
+    """Set every day's items and who serves each request (times are left to the caller:
+    unlike :meth:`~.state.SearchState.restore`, whose agenda is known to fit, these days are
+    checked before they are kept)."""
     for d in range(search.day_count):
         for item in search.items[d]:
             search.day_of[item] = -1
