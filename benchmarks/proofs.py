@@ -3,7 +3,8 @@
 Usage::
 
     python benchmarks/proofs.py [--preset NAME ...] [--seed N ...] [--seconds S] [--work M]
-                                [--agenda] [--engine]
+                                [--agenda] [--engine] [--agendas DIR]
+                                [--smoothing A]
 
 For each preset and seed the tour is generated (:mod:`benchmarks.generate`), turned into the
 engine's integers, the heuristic runs on the share of the preset's limit it has in a solve,
@@ -15,12 +16,18 @@ generation on M million units of work instead, and as soon as the bound reaches 
 (repeatable whatever the load; the relaxation's CPU seconds are printed). ``--agenda`` also chooses the best
 route a day among the columns (``select_routes``) and makes an agenda of it with CP-SAT,
 each request's day fixed (``hint_pool_agenda``), as a solve does. ``--engine`` also runs the
-whole solve with the preset's limit and prints CP-SAT's bound beside it.
+whole solve with the preset's limit and prints CP-SAT's bound beside it. ``--agendas DIR``
+keeps each heuristic agenda (its routes and objective) in DIR and reads it from there on the
+next run, so that variants of the bound are compared from the same agendas without running
+the heuristic again (its work budget makes it the same agenda anyway). ``--smoothing A``
+prices at A × the stability centre's duals + (1 − A) × the master's (``route_bound``'s
+``smoothing``).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 import time
@@ -32,39 +39,58 @@ if __package__ in (None, ""):  # run as a script: make the repository root impor
 from benchmarks.tours import PRESETS, load_generated  # noqa: E402
 
 
-def measure(preset, seed: int, seconds: float, engine: bool, work: float | None = None,
-            agenda: bool = False) -> dict:
-    """One preset and seed: the heuristic's agenda, the route bound and (``engine``) the solve."""
-    from scheduler.model.bound import plan_routes, route_bound
+def heuristic_agenda(preset, seed: int, instance, agendas: Path | None):
+    """The heuristic's routes and objective on its share of the preset's limit (read from
+    ``agendas`` when kept there), and the wall seconds it took (0 when read)."""
+    from scheduler.model.bound import plan_routes
     from scheduler.model.heuristic import WORK_PER_SECOND, solve_heuristic
+    from scheduler.solve import HEURISTIC_SHARE, HEURISTIC_SHARE_LARGE, LARGE_MODEL, model_size
+
+    kept = agendas / f"{preset.name}-seed{seed}.json" if agendas is not None else None
+    if kept is not None and kept.exists():
+        data = json.loads(kept.read_text())
+        return [(day, list(requests)) for day, requests in data["routes"]], data["objective"], 0.0
+    share = HEURISTIC_SHARE_LARGE if model_size(instance) > LARGE_MODEL else HEURISTIC_SHARE
+    started = time.perf_counter()
+    found = solve_heuristic(instance, seed=seed,
+                            work=int(share * preset.time_limit * WORK_PER_SECOND))
+    seconds = time.perf_counter() - started
+    routes = plan_routes(found.days)
+    if kept is not None:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        kept.write_text(json.dumps({"routes": routes, "objective": found.objective}))
+    return routes, found.objective, seconds
+
+
+def measure(preset, seed: int, seconds: float, engine: bool, work: float | None = None,
+            agenda: bool = False, agendas: Path | None = None, **options) -> dict:
+    """One preset and seed: the heuristic's agenda, the route bound and (``engine``) the solve."""
+    from scheduler.model.bound import route_bound
     from scheduler.model.instance import build_instance
-    from scheduler.solve import HEURISTIC_SHARE, HEURISTIC_SHARE_LARGE, LARGE_MODEL, SolveParams, \
-        model_size, solve
+    from scheduler.solve import SolveParams, solve
 
     problem, _ = load_generated(preset, seed)
     instance = build_instance(problem)
-    share = HEURISTIC_SHARE_LARGE if model_size(instance) > LARGE_MODEL else HEURISTIC_SHARE
-    started = time.perf_counter()
-    found = solve_heuristic(instance, seed=seed, work=int(share * preset.time_limit * WORK_PER_SECOND))
-    heuristic_seconds = time.perf_counter() - started
+    routes, objective, heuristic_seconds = heuristic_agenda(preset, seed, instance, agendas)
     started = time.perf_counter()
     cpu = time.process_time()
     if work is None:
-        result = route_bound(instance, work=10**12, routes=plan_routes(found.days),
-                             out_of_time=lambda: time.perf_counter() - started > seconds)
+        result = route_bound(instance, work=10**12, routes=routes,
+                             out_of_time=lambda: time.perf_counter() - started > seconds,
+                             **options)
     else:
-        result = route_bound(instance, work=int(work * 1e6), routes=plan_routes(found.days),
-                             target=found.objective)
-    row = {"preset": preset.name, "seed": seed, "agenda": found.objective,
+        result = route_bound(instance, work=int(work * 1e6), routes=routes,
+                             target=objective, **options)
+    row = {"preset": preset.name, "seed": seed, "agenda": objective,
            "heuristic s": round(heuristic_seconds, 1), "route bound": result.bound,
            "master": round(result.relaxation or 0), "converged": result.converged,
            "rounds": result.rounds, "work": result.work,
            "bound s": round(time.perf_counter() - started, 1),
            "bound cpu s": round(time.process_time() - cpu, 1)}
     if result.bound:
-        row["gap"] = f"{(result.bound - found.objective) / found.objective:.2%}"
+        row["gap"] = f"{(result.bound - objective) / objective:.2%}"
     if agenda:
-        row.update(_columns_agenda(instance, result, found.objective, preset.time_limit))
+        row.update(_columns_agenda(instance, result, objective, preset.time_limit))
     if engine:
         solved = solve(problem, SolveParams(time_limit=preset.time_limit, seed=seed))
         row.update({"engine objective": solved.objective, "cp-sat bound": solved.bound,
@@ -105,6 +131,16 @@ def main(argv=None) -> None:
     parser.add_argument("--work", type=float, help="million units of work instead of --seconds")
     parser.add_argument("--agenda", action="store_true")
     parser.add_argument("--engine", action="store_true")
+    parser.add_argument("--agendas", type=Path, help="folder keeping the heuristic's agendas")
+    parser.add_argument("--smoothing", type=float,
+                        help="weight of the stability centre in the priced duals")
+    parser.add_argument("--smoothing-until", type=float,
+                        help="smoothing stops once the bound is this share above the master")
+    parser.add_argument("--wentges-only", action="store_true",
+                        help="no smoothing before the first exact round")
+    parser.add_argument("--marginal-centre", action="store_true")
+    parser.add_argument("--less-one", action="store_true",
+                        help="start from each of the agenda's routes less one request too")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG, format="%(relativeCreated)8.0f ms %(message)s")
     logging.getLogger("scheduler.model.heuristic").setLevel(logging.WARNING)
@@ -112,8 +148,20 @@ def main(argv=None) -> None:
     for name in names:
         preset = next(p for p in PRESETS if p.name == name)
         for seed in args.seed or [1]:
-            print(measure(preset, seed, args.seconds, args.engine, args.work, args.agenda),
-                  flush=True)
+            options = {} if args.smoothing is None else {"smoothing": args.smoothing}
+            if args.smoothing_until is not None:
+                import scheduler.model.bound.generation as generation
+                generation.SMOOTHING_UNTIL = args.smoothing_until
+            if args.wentges_only:
+                import scheduler.model.bound.generation as generation
+                generation.SMOOTH_BEFORE_BOUND = False
+            if args.marginal_centre:
+                import scheduler.model.bound.generation as generation
+                generation.MARGINAL_CENTRE = True
+            if args.less_one:
+                options["less_one"] = True
+            print(measure(preset, seed, args.seconds, args.engine, args.work, args.agenda,
+                          args.agendas, **options), flush=True)
 
 
 if __name__ == "__main__":
