@@ -3,8 +3,7 @@
 Usage::
 
     python benchmarks/proofs.py [--preset NAME ...] [--seed N ...] [--seconds S] [--work M]
-                                [--agenda] [--engine] [--agendas DIR]
-                                [--smoothing A]
+                                [--agenda] [--agenda-seconds S] [--engine] [--agendas DIR]
 
 For each preset and seed the tour is generated (:mod:`benchmarks.generate`), turned into the
 engine's integers, the heuristic runs on the share of the preset's limit it has in a solve,
@@ -15,13 +14,14 @@ master's last value, whether it converged, rounds, work and seconds. ``--work M`
 generation on M million units of work instead, and as soon as the bound reaches the agenda
 (repeatable whatever the load; the relaxation's CPU seconds are printed). ``--agenda`` also chooses the best
 route a day among the columns (``select_routes``) and makes an agenda of it with CP-SAT,
-each request's day fixed (``hint_pool_agenda``), as a solve does. ``--engine`` also runs the
+each request's day fixed (``hint_pool_agenda``), as a solve does (``--agenda-seconds S``: each
+step on S deterministic seconds instead, saying whether CP-SAT proved the agenda optimal for
+those days). The row's ``agenda relaxed`` is the objective the relaxation gives the agenda's
+own days (:func:`relaxed_objective`). ``--engine`` also runs the
 whole solve with the preset's limit and prints CP-SAT's bound beside it. ``--agendas DIR``
 keeps each heuristic agenda (its routes and objective) in DIR and reads it from there on the
 next run, so that variants of the bound are compared from the same agendas without running
-the heuristic again (its work budget makes it the same agenda anyway). ``--smoothing A``
-prices at A × the stability centre's duals + (1 − A) × the master's (``route_bound``'s
-``smoothing``).
+the heuristic again (its work budget makes it the same agenda anyway).
 """
 
 from __future__ import annotations
@@ -62,8 +62,23 @@ def heuristic_agenda(preset, seed: int, instance, agendas: Path | None):
     return routes, found.objective, seconds
 
 
+def relaxed_objective(instance, routes) -> int:
+    """The objective the route relaxation gives the agenda's own days (``route_cost`` of each
+    route, the empty route's on a day without one): above the agenda's objective by what a
+    column leaves out (on the generated tours, the waiting time)."""
+    from scheduler.model.bound.days import pricing_day
+
+    days = {day.index: pricing_day(instance, day.index) for day in instance.days}
+    total = {index: day.empty_cost for index, day in days.items()}
+    for index, requests in routes:
+        node_of = {request: node for node, request in enumerate(days[index].requests)}
+        total[index] = days[index].route_cost([node_of[request] for request in requests])
+    return sum(total.values())
+
+
 def measure(preset, seed: int, seconds: float, engine: bool, work: float | None = None,
-            agenda: bool = False, agendas: Path | None = None, **options) -> dict:
+            agenda: bool = False, agendas: Path | None = None,
+            agenda_seconds: float | None = None) -> dict:
     """One preset and seed: the heuristic's agenda, the route bound and (``engine``) the solve."""
     from scheduler.model.bound import route_bound
     from scheduler.model.instance import build_instance
@@ -76,12 +91,12 @@ def measure(preset, seed: int, seconds: float, engine: bool, work: float | None 
     cpu = time.process_time()
     if work is None:
         result = route_bound(instance, work=10**12, routes=routes,
-                             out_of_time=lambda: time.perf_counter() - started > seconds,
-                             **options)
+                             out_of_time=lambda: time.perf_counter() - started > seconds)
     else:
         result = route_bound(instance, work=int(work * 1e6), routes=routes,
-                             target=objective, **options)
+                             target=objective)
     row = {"preset": preset.name, "seed": seed, "agenda": objective,
+           "agenda relaxed": relaxed_objective(instance, routes),
            "heuristic s": round(heuristic_seconds, 1), "route bound": result.bound,
            "master": round(result.relaxation or 0), "converged": result.converged,
            "rounds": result.rounds, "work": result.work,
@@ -90,7 +105,8 @@ def measure(preset, seed: int, seconds: float, engine: bool, work: float | None 
     if result.bound:
         row["gap"] = f"{(result.bound - objective) / objective:.2%}"
     if agenda:
-        row.update(_columns_agenda(instance, result, objective, preset.time_limit))
+        row.update(_columns_agenda(instance, result, objective, preset.time_limit,
+                                   agenda_seconds))
     if engine:
         solved = solve(problem, SolveParams(time_limit=preset.time_limit, seed=seed))
         row.update({"engine objective": solved.objective, "cp-sat bound": solved.bound,
@@ -98,8 +114,10 @@ def measure(preset, seed: int, seconds: float, engine: bool, work: float | None 
     return row
 
 
-def _columns_agenda(instance, result, heuristic_objective: int, limit: float) -> dict:
-    """The best choice of the columns and the agenda CP-SAT makes of it, as in a solve."""
+def _columns_agenda(instance, result, heuristic_objective: int, limit: float,
+                    seconds: float | None = None) -> dict:
+    """The best choice of the columns and the agenda CP-SAT makes of it, as in a solve (or
+    each on ``seconds`` deterministic seconds, reporting whether CP-SAT proved it)."""
     from ortools.sat.python import cp_model
 
     from scheduler.model.bound import select_routes
@@ -108,7 +126,8 @@ def _columns_agenda(instance, result, heuristic_objective: int, limit: float) ->
         hint_pool_agenda
 
     chosen = select_routes(instance, result.columns,
-                           deterministic_seconds=POOL_SELECTION_SHARE * limit, wall_seconds=60)
+                           deterministic_seconds=seconds or POOL_SELECTION_SHARE * limit,
+                           wall_seconds=600 if seconds else 60)
     row = {"selection": chosen and chosen.objective}
     if chosen is not None and chosen.objective > heuristic_objective:
         planner = PlannerModel(instance)
@@ -116,10 +135,11 @@ def _columns_agenda(instance, result, heuristic_objective: int, limit: float) ->
         solver.parameters.num_workers = 2
         solver.parameters.interleave_search = True
         solver.parameters.random_seed = 1
-        solver.parameters.max_deterministic_time = POOL_AGENDA_SHARE * limit
+        solver.parameters.max_deterministic_time = seconds or POOL_AGENDA_SHARE * limit
         used, hinted, _ = hint_pool_agenda(planner, chosen, heuristic_objective, solver)
         row.update({"columns' agenda": solver.objective_value if hinted else None,
-                    "agenda det s": round(used, 2)})
+                    "agenda det s": round(used, 2),
+                    "agenda proven": hinted and solver.response_proto.status == cp_model.OPTIMAL})
     return row
 
 
@@ -132,15 +152,8 @@ def main(argv=None) -> None:
     parser.add_argument("--agenda", action="store_true")
     parser.add_argument("--engine", action="store_true")
     parser.add_argument("--agendas", type=Path, help="folder keeping the heuristic's agendas")
-    parser.add_argument("--smoothing", type=float,
-                        help="weight of the stability centre in the priced duals")
-    parser.add_argument("--smoothing-until", type=float,
-                        help="smoothing stops once the bound is this share above the master")
-    parser.add_argument("--wentges-only", action="store_true",
-                        help="no smoothing before the first exact round")
-    parser.add_argument("--marginal-centre", action="store_true")
-    parser.add_argument("--less-one", action="store_true",
-                        help="start from each of the agenda's routes less one request too")
+    parser.add_argument("--agenda-seconds", type=float,
+                        help="CP-SAT's deterministic seconds for --agenda's two steps")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG, format="%(relativeCreated)8.0f ms %(message)s")
     logging.getLogger("scheduler.model.heuristic").setLevel(logging.WARNING)
@@ -148,20 +161,8 @@ def main(argv=None) -> None:
     for name in names:
         preset = next(p for p in PRESETS if p.name == name)
         for seed in args.seed or [1]:
-            options = {} if args.smoothing is None else {"smoothing": args.smoothing}
-            if args.smoothing_until is not None:
-                import scheduler.model.bound.generation as generation
-                generation.SMOOTHING_UNTIL = args.smoothing_until
-            if args.wentges_only:
-                import scheduler.model.bound.generation as generation
-                generation.SMOOTH_BEFORE_BOUND = False
-            if args.marginal_centre:
-                import scheduler.model.bound.generation as generation
-                generation.MARGINAL_CENTRE = True
-            if args.less_one:
-                options["less_one"] = True
             print(measure(preset, seed, args.seconds, args.engine, args.work, args.agenda,
-                          args.agendas, **options), flush=True)
+                          args.agendas, args.agenda_seconds), flush=True)
 
 
 if __name__ == "__main__":

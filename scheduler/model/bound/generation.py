@@ -33,21 +33,6 @@ log = logging.getLogger(__name__)
 #: on some days than on others. 3.5 M since the cheaper fast pricing (a unit now costs more
 #: CPU: at 3 M a nominal second lasted 1.26 s on the tours, 0.55-0.80 s on the TOPTW sets).
 LABEL_WORK_PER_SECOND = 3_500_000
-#: Wentges smoothing: the days are priced at ``SMOOTHING`` × the stability centre's duals +
-#: (1 − ``SMOOTHING``) × the master's (0: the master's alone). The centre is the duals of the
-#: best Lagrangian bound so far, and before any exact round the smoothed duals of the round
-#: before. Any such duals give a valid Lagrangian bound; a round whose routes do not improve
-#: the master at its own duals (a mispricing) prices at the master's duals next.
-SMOOTHING = 0.0
-#: Smoothing stops once the best bound is within this share of the master's value (near
-#: convergence it only delays the last rounds).
-SMOOTHING_UNTIL = 0.0
-#: Before the first exact round, smooth toward the duals of the round before.
-SMOOTH_BEFORE_BOUND = True
-#: Start the stability centre at each known route's requests' marginal values.
-MARGINAL_CENTRE = False
-#: Start from each known route less one of its requests too.
-LESS_ONE = False
 #: A bound this close above an integer is taken as that integer (floating point in the duals'
 #: sums; far below one objective unit).
 ROUNDING = 1e-3
@@ -89,8 +74,7 @@ def route_bound(instance: Instance, *, work: int,
                 out_of_time: Callable[[], bool] = lambda: False,
                 routes: Iterable[tuple[int, Sequence[int]]] = (),
                 target: int | None = None, ng_size: int = NG_SIZE,
-                first_bound_work: int | None = None,
-                smoothing: float | None = None, less_one: bool | None = None) -> RouteBound:
+                first_bound_work: int | None = None) -> RouteBound:
     """Bound the instance's objective from above by column generation over day routes.
 
     Parameters
@@ -115,15 +99,7 @@ def route_bound(instance: Instance, *, work: int,
         Work after which the generation gives up when no exact round has given a bound yet
         (``None``: all of ``work``): a relaxation too slow to price exactly returns the rest
         of its share to CP-SAT. Counted in work, so the same input gives up at the same point.
-    smoothing
-        Weight of the stability centre in the duals the days are priced at (``None``:
-        ``SMOOTHING``).
-    less_one
-        Also start from each known route less one of its requests (``None``: ``LESS_ONE``).
     """
-    alpha = SMOOTHING if smoothing is None else smoothing
-    less_one = LESS_ONE if less_one is None else less_one
-    smoothing_until = SMOOTHING_UNTIL
     days = [pricing_day(instance, day.index, ng_size) for day in instance.days]
     # The parts of one guest's day share its cap (a delegation's guests each have their own).
     parts = {tuple(instance.siblings(day.index)) for day in instance.days}
@@ -134,22 +110,10 @@ def route_bound(instance: Instance, *, work: int,
                for day in days]
     for day in days:
         master.add(day, ())
-    marginal_duals = [0.0] * len(instance.requests)
-    marginal_days = [float(day.empty_cost) for day in days]
     for day_index, requests in routes:
         nodes = [node_of[day_index].get(r) for r in requests]
         if all(n is not None for n in nodes) and nodes:
             master.add(days[day_index], tuple(nodes))
-            whole = days[day_index].route_cost(list(nodes))
-            marginal_days[day_index] = float(whole)
-            for left_out, request in enumerate(requests):
-                rest = nodes[:left_out] + nodes[left_out + 1:]
-                gain = max(0.0, whole - days[day_index].route_cost(rest))
-                marginal_duals[request] = gain
-                marginal_days[day_index] -= gain
-            if less_one and len(nodes) > 1:
-                for left_out in range(len(nodes)):
-                    master.add(days[day_index], tuple(nodes[:left_out] + nodes[left_out + 1:]))
 
     critical = [0] * len(days)
     # The best reduced cost each day's last pricing found: the fast rounds price the most
@@ -160,25 +124,14 @@ def route_bound(instance: Instance, *, work: int,
     used = rounds = 0
     best: float | None = None
     converged = clock = exact = False
-    centre: tuple[list[float], list[float], dict[int, float]] | None = None
-    if MARGINAL_CENTRE and alpha:
-        centre = (marginal_duals, marginal_days, {})
-    mispriced = False
     while True:
         if out_of_time():
             clock = True
             break
-        out_duals = master.solve()
+        request_duals, day_duals, cap_duals = master.solve()
         rounds += 1
-        smoothed = centre is not None and bool(alpha) and not mispriced
-        if smoothed:
-            request_duals, day_duals, cap_duals = _mixed(centre, out_duals, alpha)
-        else:
-            request_duals, day_duals, cap_duals = out_duals
         total = sum(request_duals) + master.cap_term(cap_duals)
         improving = 0
-        # Routes that improve the master at its own duals: a round without any mispriced.
-        improving_out = 0
         try:
             order = days if exact else sorted(days, key=lambda d: (-promise[d.day.index],
                                                                    d.day.index))
@@ -205,63 +158,29 @@ def route_bound(instance: Instance, *, work: int,
                 for reduced, nodes in priced.routes:
                     master.add(day, nodes)
                     improving += reduced > floor
-                    improving_out += _reduced(day, nodes, out_duals, index) > 1e-6
         except OutOfWork:
             used = budget  # the pricing cut short used all it was allowed
             break
         except OutOfTime:
             clock = True
             break
-        if not smoothed:
-            improving_out = improving
         log.debug("route bound: round %s, %s work, master %.0f, exact %s, bound %s, "
-                  "improving %s (%s at the master's duals), smoothed %s, critical %s", rounds, used,
-                  master.value, exact, total if exact else None, improving, improving_out,
-                  smoothed, [bin(c).count("1") for c in critical])
-        mispriced = smoothed and not improving_out
+                  "improving %s, critical %s", rounds, used, master.value, exact,
+                  total if exact else None, improving, [bin(c).count("1") for c in critical])
         if exact:
-            if best is None or total < best:
-                best = total
-                if alpha:
-                    centre = (request_duals, day_duals, cap_duals)
-            if alpha and best <= master.value * (1 + smoothing_until):
-                alpha = 0.0
+            best = total if best is None else min(best, total)
             rounded = math.floor(best + ROUNDING)
             # The master's value is at most the relaxation's: once the bound rounds down to
             # it, no further round can lower the rounded bound.
-            if (not improving and not smoothed) or (target is not None and rounded <= target) \
+            if not improving or (target is not None and rounded <= target) \
                     or rounded <= math.floor(master.value + ROUNDING):
                 converged = True
                 break
-            # A smoothed exact round without improving routes at the master's duals is priced
-            # again at those duals, exactly.
-            exact = smoothed and not improving_out
-        elif not improving_out and not smoothed:
+            exact = False
+        elif not improving:
             exact = True
-        elif alpha and best is None and SMOOTH_BEFORE_BOUND:
-            centre = (request_duals, day_duals, cap_duals)
     bound = None if best is None else math.floor(best + ROUNDING)
     return RouteBound(bound, master.value, converged, used, rounds, clock, list(master.columns))
-
-
-def _mixed(centre, duals, alpha: float):
-    """``alpha`` × the centre's duals + (1 − ``alpha``) × ``duals`` (requests, days, caps)."""
-    requests = [alpha * c + (1 - alpha) * d for c, d in zip(centre[0], duals[0])]
-    days = [alpha * c + (1 - alpha) * d for c, d in zip(centre[1], duals[1])]
-    caps = {day: alpha * centre[2].get(day, 0.0) + (1 - alpha) * price
-            for day, price in duals[2].items()}
-    return requests, days, caps
-
-
-def _reduced(day: PricingDay, nodes, duals, index: int) -> float:
-    """The reduced cost of a route of ``day`` at the master's ``duals``, its day's dual off."""
-    request_duals, day_duals, cap_duals = duals
-    item_price = cap_duals.get(index, 0.0)
-    reduced = day.route_cost(list(nodes)) - day_duals[index]
-    for node in nodes:
-        if day.kind[node] != MEAL:
-            reduced -= request_duals[day.requests[node]] + item_price
-    return reduced
 
 
 def _repeated(routes) -> int:
