@@ -12,13 +12,13 @@ set far beyond). One line per exact pricing round is printed as it ends (the bou
 point), then a summary row: the agenda's objective, the best bound of an exact round, the
 master's last value, whether it converged, rounds, work and seconds. ``--work M`` ends the
 generation on M million units of work instead, and as soon as the bound reaches the agenda
-(repeatable whatever the load; the relaxation's CPU seconds are printed). ``--agenda`` also chooses the best
-route a day among the columns (``select_routes``) and makes an agenda of it with CP-SAT,
-each request's day fixed (``hint_pool_agenda``), as a solve does (``--agenda-seconds S``: each
-step on S deterministic seconds instead, saying whether CP-SAT proved the agenda optimal for
-those days). The row's ``agenda relaxed`` is the objective the relaxation gives the agenda's
-own days (:func:`relaxed_objective`). ``--engine`` also runs the
-whole solve with the preset's limit and prints CP-SAT's bound beside it. ``--agendas DIR``
+(repeatable whatever the load; the relaxation's CPU seconds are printed). ``--agenda`` also
+chooses the best route a day among the columns (``select_routes``) and makes an agenda of it
+with CP-SAT, each request's day fixed (``hint_pool_agenda``), as a solve does
+(``--agenda-seconds S``: each step on S deterministic seconds instead, saying whether CP-SAT
+proved the agenda optimal for those days). The row's ``agenda relaxed`` is the objective the
+relaxation gives the agenda's own days (:func:`relaxed_objective`). ``--engine`` also runs
+the whole solve with the preset's limit and prints CP-SAT's bound beside it. ``--agendas DIR``
 keeps each heuristic agenda (its routes and objective) in DIR and reads it from there on the
 next run, so that variants of the bound are compared from the same agendas without running
 the heuristic again (its work budget makes it the same agenda anyway).
