@@ -16,11 +16,12 @@ import numpy as np
 from .budget import (OPTIONS_CELLS_PER_OPERATION, OPTIONS_KEPT_WORK, OPTIONS_WORK,
                      PICK_ROWS_PER_OPERATION, PICK_WORK, REMOTE_GAP_WORK, REMOTE_OPTIONS_WORK)
 from .meal import MEAL
+from .routes import NARROW_LIMIT
 
 #: The score of a row that cannot be inserted.
 NO_SCORE = -np.inf
 #: Evaluations of a day's options kept (route and rule -> the day's rows), the least
-#: recently used dropped first: about 10 kB each on a 300-request day.
+#: recently used dropped first: about 5 kB each on a 300-request day.
 OPTIONS_CACHE_SIZE = 512
 
 
@@ -42,6 +43,23 @@ class CandidateRows:
     remote: list[int]  # remote request indices
     travel_in: np.ndarray | None  # [from place, row]: travel to the row's place
     travel_out: np.ndarray | None  # [to place, row]: travel from the row's place
+    narrow: NarrowRows | None = None  # the same in int32, on days the quick scoring serves
+
+
+@dataclass
+class NarrowRows:
+    """A route day's in-person rows in int32 for :meth:`Insertion.quick_options`: half the
+    memory of int64 to stream through, so the same sums in about half the time. Built only
+    when every sum the scoring makes (times, and a shift times the number of positions)
+    stays below :data:`NARROW_LIMIT`."""
+
+    travel_in: np.ndarray
+    travel_out: np.ndarray
+    range_start: np.ndarray
+    range_end: np.ndarray
+    step: np.ndarray
+    setup: np.ndarray | None  # None when no row has a set-up time
+    duration_and_buffer: np.ndarray
 
 
 class Insertion:
@@ -103,6 +121,7 @@ class Insertion:
             self.candidates.append(sorted(rows_of))
             row_request.extend(request + remote)
             offsets.append(offsets[-1] + len(request) + len(remote))
+        self.narrow_rows()
         self.row_offsets = offsets
         self.row_request = np.array(row_request, dtype=np.int64)
         self.row_day = np.concatenate(
@@ -112,9 +131,45 @@ class Insertion:
         row_count = offsets[-1]
         self.row_score = np.full(row_count, NO_SCORE)
         self.row_position = np.zeros(row_count, dtype=np.int64)
-        self.row_shift = np.ones(row_count, dtype=np.float64)
-        self.row_gain = np.zeros(row_count, dtype=np.float64)
         self.options_cache: OrderedDict[tuple, tuple] = OrderedDict()
+
+    def narrow_rows(self) -> None:
+        """int32 copies of the rows of the days :meth:`quick_options` serves (route days
+        without a travel weight), when every time it adds up fits in int32: a start, finish
+        or arrival is at most ``bound`` from zero, a shift at most twice that, and a shift
+        times the positions of a route plus a position (the key it minimises) stays below
+        :data:`NARROW_LIMIT`."""
+        if self.travel_weight:
+            return
+        days = [d for d in range(self.day_count)
+                if not self.timeline_day[d] and self.candidate_rows[d].in_person_count]
+        if not days:
+            return
+        times = [abs(t) for day in self.days for t in (day.start, day.end)]
+        most_positions = 1
+        for d in days:
+            rows = self.candidate_rows[d]
+            times += [int(np.abs(rows.range_start).max()), int(np.abs(rows.range_end).max())]
+            requests = len(set(rows.request[:rows.in_person_count].tolist()))
+            most_positions = max(most_positions, min(self.cap, requests) + 1)
+        # A free time is a start plus a duration and buffer; a finish adds the travel in, the
+        # set-up, the step's rounding, another duration and buffer and the travel out.
+        bound = max(times) + 2 * int(np.abs(self.travel_array).max()) + max(
+            int(np.abs(self.candidate_rows[d].setup).max())
+            + 2 * int(self.candidate_rows[d].duration_and_buffer.max())
+            + int(self.candidate_rows[d].step.max()) for d in days)
+        if (2 * bound + 2) * (most_positions + 1) >= NARROW_LIMIT:
+            return
+        for d in days:
+            rows = self.candidate_rows[d]
+            rows.narrow = NarrowRows(
+                travel_in=rows.travel_in.astype(np.int32),
+                travel_out=rows.travel_out.astype(np.int32),
+                range_start=rows.range_start.astype(np.int32),
+                range_end=rows.range_end.astype(np.int32),
+                step=rows.step.astype(np.int32),
+                setup=rows.setup.astype(np.int32) if rows.setup.any() else None,
+                duration_and_buffer=rows.duration_and_buffer.astype(np.int32))
 
     def prepare_options_cache(self) -> None:
         """The days whose insertion options depend on nothing but their route and the scoring
@@ -159,11 +214,14 @@ class Insertion:
             kept = self.options_cache.get(key)
             if kept is not None:
                 self.options_cache.move_to_end(key)
-                self.row_score[offset:end], self.row_position[offset:end], \
-                    self.row_shift[offset:end], self.row_gain[offset:end] = kept
+                self.row_score[offset:end], self.row_position[offset:end] = kept
                 self.work += OPTIONS_KEPT_WORK
                 return
-        if in_person_count:
+        if in_person_count and rows.narrow is not None and b in (0.0, 1.0):
+            self.quick_options(d, a, b)
+            if key is not None:
+                self.keep_options(key, offset, end)
+        elif in_person_count:
             free_from, place_before, place_after, arrive_by, direct_arrival, direct_travel = \
                 self.route_positions(d)
             travel_in = rows.travel_in[place_before]
@@ -209,21 +267,79 @@ class Insertion:
             else:
                 self.row_score[offset:offset + in_person_count] = best
                 self.row_position[offset:offset + in_person_count] = position
-                self.row_shift[offset:offset + in_person_count] = shift[position, columns]
-                chosen_gain = gain if np.ndim(gain) == 1 else gain[position, columns]
-                self.row_gain[offset:offset + in_person_count] = chosen_gain
                 if key is not None:
-                    self.options_cache[key] = (
-                        self.row_score[offset:end].copy(), self.row_position[offset:end].copy(),
-                        self.row_shift[offset:end].copy(), self.row_gain[offset:end].copy())
-                    if len(self.options_cache) > OPTIONS_CACHE_SIZE:
-                        self.options_cache.popitem(last=False)
+                    self.keep_options(key, offset, end)
         if rows.remote:
             self.remote_options(d, offset + in_person_count, a, b, only)
         if self.rules_active:
             for r in self.excluded_on(d):
                 for row in self.rows_of_request[d].get(r, ()):
                     self.row_score[offset + row] = NO_SCORE
+
+    def keep_options(self, key: tuple, offset: int, end: int) -> None:
+        """Keep a day's options (rows ``offset`` to ``end``) for its route and rule."""
+        self.options_cache[key] = (self.row_score[offset:end].copy(),
+                                   self.row_position[offset:end].copy())
+        if len(self.options_cache) > OPTIONS_CACHE_SIZE:
+            self.options_cache.popitem(last=False)
+
+    def quick_options(self, d: int, a: float, b: float) -> None:
+        """:meth:`evaluate_day`'s in-person rows on a route day whose gains do not depend on
+        the position (no travel weight) with ``b`` 0 or 1: the same scores and positions,
+        found without scoring every (position, row) cell.
+
+        A row's score at a position is its gain (the same at every position) over a cost
+        that grows with the shift, so among the positions where it fits the best is the
+        first of the least shift: two different whole shifts give two costs, and two scores,
+        that differ by far more than a rounding (``b`` 1: by at least a minute of the day
+        over the cost; ``b`` 0: by ``1e-9`` of the score). The shift and position are found
+        at once as the least ``shift × positions + position``, in int32 (:class:`NarrowRows`),
+        and only the chosen shift of each row is scored, as :meth:`evaluate_day` scores it.
+        """
+        rows = self.candidate_rows[d]
+        narrow = rows.narrow
+        offset = self.row_offsets[d]
+        count = rows.in_person_count
+        free_from, place_before, place_after, arrive_by, direct_arrival = \
+            self.route_positions(d, narrow=True)
+        positions = len(free_from)
+        finish = narrow.travel_in.take(place_before, axis=0)
+        finish += free_from[:, None]
+        if narrow.setup is not None:
+            finish += narrow.setup
+        np.maximum(finish, narrow.range_start, out=finish)
+        if rows.has_step:
+            step = narrow.step
+            finish = -((-finish) // step) * step
+        fits = finish <= narrow.range_end
+        finish += narrow.duration_and_buffer
+        finish += narrow.travel_out.take(place_after, axis=0)
+        fits &= finish <= arrive_by[:, None]
+        finish -= direct_arrival[:, None]
+        np.maximum(finish, 1, out=finish)  # the shift
+        finish *= positions
+        finish += np.arange(positions, dtype=np.int32)[:, None]
+        least = np.where(fits, finish, NARROW_LIMIT).min(axis=0)
+        self.work += OPTIONS_WORK + positions * count // OPTIONS_CELLS_PER_OPERATION
+        gain = rows.gain
+        if self.balance_weight:
+            gain = gain - self.balance_weight * (2 * self.engagement_count[d] + 1)
+        found = least < NARROW_LIMIT
+        found &= gain > 0
+        shift, position = np.divmod(least, positions)
+        if a == 2.0:
+            score = gain * np.abs(gain)
+        elif a == 1.0:
+            score = gain.astype(np.float64)
+        else:
+            score = np.sign(gain) * np.abs(gain) ** a
+        if b:
+            score = score / (shift * self.time_unit[d] + self.slot_unit)
+        else:
+            score = score - shift * 1e-9 * np.abs(score)
+        self.row_score[offset:offset + count] = np.where(found, score, NO_SCORE)
+        # Where nothing fits every score was NO_SCORE, and the first position the best.
+        self.row_position[offset:offset + count] = np.where(found, position, 0)
 
     def exact_timeline_options(self, d, score, gain, shift, best, offset, in_person_count,
                                only=None):
@@ -254,9 +370,6 @@ class Insertion:
                 if found is not None:
                     out[row] = option_score
                     self.row_position[offset + row] = found[0]
-                    self.row_shift[offset + row] = shift[route_position, row]
-                    self.row_gain[offset + row] = gain[route_position, row] if np.ndim(gain) == 2 \
-                        else gain[row]
                     break
                 if len(seen) >= 4:
                     break
@@ -292,8 +405,6 @@ class Insertion:
             score = score / (cost ** b) if b else score
             self.row_score[row] = score
             self.row_position[row] = found[0]
-            self.row_shift[row] = used
-            self.row_gain[row] = gain
 
     def remote_gaps(self, d: int) -> list[tuple[int, int, int, int]]:
         """The gaps between the day's in-person engagements where a remote call might go:

@@ -12,6 +12,8 @@ import numpy as np
 
 #: A latest start no engagement reaches (after the last engagement of a route).
 NO_LIMIT = 1 << 60
+#: The same for the int32 arrays of the quick scoring (every time they hold is below it).
+NARROW_LIMIT = np.iinfo(np.int32).max
 
 
 class RouteDays:
@@ -110,22 +112,37 @@ class RouteDays:
                 depart = arrive - travel[day.start_place][day.end_place]
         return minutes, arrive - depart
 
-    def route_positions(self, d: int):
+    def route_positions(self, d: int, narrow: bool = False):
         """Per insertion position of day ``d``'s route (before each engagement, then before
         the end place): when the guest is free, the places before and after, the latest
         arrival the next engagement allows, the arrival without the insertion and its travel.
+
+        With ``narrow``, the first five in int32 (the latest arrival before the end place
+        :data:`~.insertion.NARROW_LIMIT`) for :meth:`~.insertion.Insertion.quick_options`.
         """
         day = self.days[d]
         route, earliest, latest = self.route[d], self.earliest[d], self.latest[d]
         travel, place, duration, buffer, setup = \
             self.travel, self.place, self.duration, self.buffer, self.setup
-        length = len(route)
-        free_from = [day.start] + [earliest[i] + duration[r] + buffer for i, r in enumerate(route)]
-        place_before = [day.start_place] + [place[r] for r in route]
-        place_after = [place[r] for r in route] + [day.end_place]
-        arrive_by = [latest[i] - setup[r] for i, r in enumerate(route)] + [NO_LIMIT]
-        direct_travel = [travel[place_before[p]][place_after[p]] for p in range(length + 1)]
-        direct_arrival = [free_from[p] + direct_travel[p] for p in range(length + 1)]
-        return (np.array(free_from, dtype=np.int64), np.array(place_before, dtype=np.int64),
-                np.array(place_after, dtype=np.int64), np.array(arrive_by, dtype=np.int64),
-                np.array(direct_arrival, dtype=np.int64), np.array(direct_travel, dtype=np.int64))
+        free_from = [day.start]
+        place_before = [day.start_place]
+        place_after = []
+        arrive_by = []
+        for position, r in enumerate(route):
+            here = place[r]
+            free_from.append(earliest[position] + duration[r] + buffer)
+            place_before.append(here)
+            place_after.append(here)
+            arrive_by.append(latest[position] - setup[r])
+        place_after.append(day.end_place)
+        direct_travel = [travel[before][after] for before, after in zip(place_before, place_after)]
+        direct_arrival = [free + minutes for free, minutes in zip(free_from, direct_travel)]
+        if narrow:
+            arrive_by.append(NARROW_LIMIT)
+            columns = np.array((free_from, place_before, place_after, arrive_by, direct_arrival),
+                               dtype=np.int32)
+            return columns[0], columns[1], columns[2], columns[3], columns[4]
+        arrive_by.append(NO_LIMIT)
+        columns = np.array((free_from, place_before, place_after, arrive_by, direct_arrival,
+                            direct_travel), dtype=np.int64)
+        return columns[0], columns[1], columns[2], columns[3], columns[4], columns[5]
