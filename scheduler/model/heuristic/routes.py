@@ -27,7 +27,10 @@ class RouteDays:
         only on the route up to it and its latest start only on the route from it, so the
         earliest starts of the part both routes begin with and the latest starts of the part
         both end with are kept, not computed again (not with joint meetings, whose members'
-        ranges change as they move). The same numbers as computing them all.
+        ranges change as they move). And the walks stop early: once an engagement of the
+        common end starts as early as it did, so do all after it (each earliest start follows
+        from the one before and the two engagements); once one of the common beginning has the
+        latest start it had, so do all before it. The same numbers as computing them all.
         """
         day = self.days[d]
         travel, place, setup, duration, buffer = \
@@ -51,6 +54,9 @@ class RouteDays:
         else:
             earliest = []
             free, here = day.start, day.start_place
+        keep = length - suffix
+        old_earliest = self.earliest[d]
+        moved = old_length - length  # a position of the common end, in the old route
         for position in range(prefix, length):
             r = route[position]
             arrival = free + travel[here][place[r]] + setup[r]
@@ -64,11 +70,14 @@ class RouteDays:
                 if start is None:
                     return None
             earliest.append(start)
+            if position >= keep and start == old_earliest[position + moved]:
+                earliest += old_earliest[position + moved + 1:]
+                break
             free = start + duration[r] + buffer
             here = place[r]
-        keep = length - suffix
+        old_latest = self.latest[d]
         if suffix:
-            latest = [0] * keep + self.latest[d][old_length - suffix:]
+            latest = [0] * keep + old_latest[old_length - suffix:]
             following = route[keep]
         else:
             latest = [0] * length
@@ -90,6 +99,9 @@ class RouteDays:
                     if limit is None:
                         return None
             latest[position] = limit
+            if position < prefix and limit == old_latest[position]:
+                latest[:position] = old_latest[:position]
+                break
             following = r
         return earliest, latest
 
@@ -124,17 +136,12 @@ class RouteDays:
         route, earliest, latest = self.route[d], self.earliest[d], self.latest[d]
         travel, place, duration, buffer, setup = \
             self.travel, self.place, self.duration, self.buffer, self.setup
-        free_from = [day.start]
-        place_before = [day.start_place]
-        place_after = []
-        arrive_by = []
-        for position, r in enumerate(route):
-            here = place[r]
-            free_from.append(earliest[position] + duration[r] + buffer)
-            place_before.append(here)
-            place_after.append(here)
-            arrive_by.append(latest[position] - setup[r])
-        place_after.append(day.end_place)
+        places = [place[r] for r in route]
+        free_from = [day.start] + [start + duration[r] + buffer
+                                   for start, r in zip(earliest, route)]
+        place_before = [day.start_place] + places
+        place_after = places + [day.end_place]
+        arrive_by = [start - setup[r] for start, r in zip(latest, route)]
         direct_travel = [travel[before][after] for before, after in zip(place_before, place_after)]
         direct_arrival = [free + minutes for free, minutes in zip(free_from, direct_travel)]
         if narrow:

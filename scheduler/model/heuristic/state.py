@@ -259,7 +259,8 @@ class SearchState(RouteDays, TimelineDays, Insertion, Ruin, StringRemoval, Compa
             if self.rules_active and not self.tour_rules_hold(d, items, starts):
                 return False
             self.traced[d] = TracedLayout(list(items), trace[0], trace[1], arrive)
-            travel, span = self.travel_and_span(d, route, earliest, arrive, depart)
+            travel, span = self.travel_and_span(d, route, earliest, arrive, depart) \
+                if self.travel_weight or self.span_weight else (0, 0)
         else:
             day = self.days[d]
             if route:
@@ -273,7 +274,9 @@ class SearchState(RouteDays, TimelineDays, Insertion, Ruin, StringRemoval, Compa
             if self.rules_active and not self.tour_rules_hold(
                     d, items, self.lay_out(d, items, detail=True)[0]):
                 return False
-            travel, span = self.travel_and_span(d, route, earliest, arrive)
+            # Without weights on them (the TOPTW benchmarks) the day's minutes go unused.
+            travel, span = self.travel_and_span(d, route, earliest, arrive) \
+                if self.travel_weight or self.span_weight else (0, 0)
         self.route[d], self.earliest[d], self.latest[d] = route, earliest, latest
         gain = self.gain[d]
         gains = sum([gain[item] for item in items if item != MEAL]) if self.timeline_day[d] \

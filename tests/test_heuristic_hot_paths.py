@@ -1,4 +1,5 @@
-"""The quick scoring of a route day's insertion options against the scoring of every cell."""
+"""The hot paths' shortcuts against the plain computations they stand for: the quick scoring
+of a route day's options, the early ends of a day's times."""
 
 from __future__ import annotations
 
@@ -101,3 +102,42 @@ def test_times_too_large_for_int32_keep_the_scoring_of_every_cell():
         rows.narrow = None
     search.narrow_rows()
     assert all(rows.narrow is None for rows in search.candidate_rows)
+
+
+@pytest.mark.parametrize("step", [1, 5])
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_a_days_times_from_its_cached_route_are_those_computed_from_nothing(seed, step):
+    """Earliest and latest starts of a changed route (an engagement inserted, removed, moved,
+    or two swapped), from the day's cached times with the walks that stop early, are those
+    computed from an empty cache; and a route that does not fit is refused by both."""
+    rand = random.Random(seed)
+    search = construct(build_instance(_tour(seed, step, 0)), {}, {}, None, None, seed)
+    compared = refused = 0
+    for _ in range(40):
+        _random_routes(search, rand)
+        for d in range(search.day_count):
+            route = search.route[d]
+            others = [r for r in range(search.request_count)
+                      if search.start_ranges[d][r] is not None and r not in route]
+            for _ in range(15):
+                trial = list(route)
+                kind = rand.randrange(4)
+                if kind == 0 and others:
+                    trial.insert(rand.randint(0, len(trial)), rand.choice(others))
+                elif kind == 1 and trial:
+                    del trial[rand.randrange(len(trial))]
+                elif kind == 2 and len(trial) > 1:
+                    moving = trial.pop(rand.randrange(len(trial)))
+                    trial.insert(rand.randint(0, len(trial)), moving)
+                elif len(trial) > 1:
+                    i, j = rand.sample(range(len(trial)), 2)
+                    trial[i], trial[j] = trial[j], trial[i]
+                kept = search.route_times(d, trial)
+                cached = search.route[d], search.earliest[d], search.latest[d]
+                search.route[d], search.earliest[d], search.latest[d] = [], [], []
+                plain = search.route_times(d, trial)
+                search.route[d], search.earliest[d], search.latest[d] = cached
+                assert kept == plain
+                compared += 1
+                refused += plain is None
+    assert compared > 1000 and 50 < refused < compared - 500, (compared, refused)
