@@ -100,6 +100,9 @@ def _record(counts: dict[str, float], function: str, frame_locals: dict[str, Any
     elif function == "evaluate_day":
         add("evaluate_day")
         add("evaluate_cell", frame_locals["score"].size)
+    elif function == "quick_options":  # a route day's options scored by the least shift
+        add("evaluate_day")
+        add("evaluate_cell", frame_locals["positions"] * frame_locals["count"])
     elif function == "remote_options":
         add("remote_day")
         add("remote_gap", len(frame_locals["gaps"]))
