@@ -100,7 +100,7 @@ class Compaction:
 
     def nearest_of(self, item: int) -> frozenset[int]:
         """The ``GRANULAR_NEIGHBOURS`` requests nearest ``item`` (travel both ways), cached."""
-        cache = self.__dict__.setdefault("_nearest", {})
+        cache = self.nearest_cache
         near = cache.get(item)
         if near is None:
             place, travel = self.place, self.travel_array
@@ -119,10 +119,9 @@ class Compaction:
 
     def nearest_sorted(self, item: int) -> list[int]:
         """:meth:`nearest_of` in increasing order of request index, cached."""
-        cache = self.__dict__.setdefault("_nearest_sorted", {})
-        near = cache.get(item)
+        near = self.nearest_sorted_of.get(item)
         if near is None:
-            near = cache[item] = sorted(self.nearest_of(item))
+            near = self.nearest_sorted_of[item] = sorted(self.nearest_of(item))
         return near
 
     def route_arrival_after_move(self, d: int, i: int, j: int) -> int | None:

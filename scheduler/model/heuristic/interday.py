@@ -12,6 +12,8 @@ moving engagements between days would otherwise need the checks of :mod:`.tour_r
 
 from __future__ import annotations
 
+import numpy as np
+
 from .budget import INTERDAY_KEPT_WORK, INTERDAY_MOVE_WORK, INTERDAY_POSITION_WORK
 from .insertion import NO_SCORE
 
@@ -35,6 +37,7 @@ class InterDayMoves:
         allowed = not (self.delegation or self.joint_members or self.rules_active)
         self.interday_day = [allowed and not self.timeline_day[d] for d in range(self.day_count)]
         self.interday_enabled = sum(self.interday_day) >= 2
+        self.in_person = np.array([place >= 0 for place in self.place], dtype=bool)
         self.day_kind: list[object] = [None] * self.day_count
         # Pairs of days of one kind (a 2-opt* may exchange their tails), and whether every
         # request is worth as much on both; kept here because comparing two kinds or two
@@ -238,8 +241,7 @@ class InterDayMoves:
                     return improved
                 if self.day_of[r] >= 0 and self.moves_of_served(r, dirty):
                     moved = True
-            unserved = [r for r in range(self.request_count) if self.unserved[r]
-                        and self.place[r] >= 0]
+            unserved = np.flatnonzero(self.unserved & self.in_person).tolist()
             for r in unserved:
                 if self.deadline.passed():
                     return improved
@@ -252,18 +254,22 @@ class InterDayMoves:
                 break
         return improved
 
-    def served_neighbours(self, r: int, other_than: int, dirty: set[int]):
+    def served_neighbours(self, r: int, other_than: int,
+                          dirty: set[int]) -> list[tuple[int, int, int]]:
         """(neighbour, its day, its position) for the served neighbours of ``r`` on route days
         other than ``other_than``, where that day or ``other_than`` changed."""
-        for n in self.nearest_sorted(r):
-            e = self.day_of[n]
-            if e < 0 or e == other_than or not self.interday_day[e] or self.pinned[n]:
-                continue
-            if other_than >= 0 and e not in dirty and other_than not in dirty:
-                continue
-            if other_than < 0 and e not in dirty:
-                continue
-            yield n, e, self.route[e].index(n)
+        day_of, interday_day, pinned, route = \
+            self.day_of, self.interday_day, self.pinned, self.route
+        near = self.nearest_sorted_of.get(r)
+        if near is None:
+            near = self.nearest_sorted(r)
+        if other_than in dirty:  # every other route day will do
+            return [(n, e, route[e].index(n)) for n in near
+                    if (e := day_of[n]) >= 0 and e != other_than and interday_day[e]
+                    and not pinned[n]]
+        return [(n, e, route[e].index(n)) for n in near
+                if (e := day_of[n]) >= 0 and e != other_than and e in dirty
+                and interday_day[e] and not pinned[n]]
 
     def moves_of_served(self, r: int, dirty: set[int]) -> bool:
         """Relocate ``r`` next to a neighbour on another day, swap the two, or exchange the
@@ -277,7 +283,7 @@ class InterDayMoves:
         route_d = self.route[d]
         i = route_d.index(r)
         without = unknown = object()  # the arrival of d without r (None: it breaks the day)
-        for n, e, j in list(self.served_neighbours(r, d, dirty)):
+        for n, e, j in self.served_neighbours(r, d, dirty):
             route_e = self.route[e]
             old_length = self.day_length[d] + self.day_length[e]
             start_d, start_e = self.days[d].start, self.days[e].start
@@ -337,7 +343,7 @@ class InterDayMoves:
         """Serve the unserved ``u`` in place of a served neighbour on a changed route day,
         when that is worth more (or as much, in less time)."""
         self.work += INTERDAY_MOVE_WORK
-        for n, e, j in list(self.served_neighbours(u, -1, dirty)):
+        for n, e, j in self.served_neighbours(u, -1, dirty):
             if self.start_ranges[e][u] is None:
                 continue
             gain = self.gain_of(e, u) - self.gain_of(e, n)

@@ -120,6 +120,9 @@ class SearchState(RouteDays, TimelineDays, Insertion, Ruin, StringRemoval, Compa
         self.meal_moves: dict[tuple[int, int], list[int]] = {}  # (day, request) -> new items
         # Timeline days: the day's last layout (see TracedLayout), to resume insertions from.
         self.traced: list[tuple | None] = [None] * day_count
+        # Each request's nearest ones (compaction's nearest_of), and in index order.
+        self.nearest_cache: dict[int, frozenset[int]] = {}
+        self.nearest_sorted_of: dict[int, list[int]] = {}
         self.prepare_tour_rules()
         self.prepare_interday()
         self.prepare_options_cache()
