@@ -54,12 +54,11 @@ class NarrowRows:
     stays below :data:`NARROW_LIMIT`."""
 
     travel_in: np.ndarray
-    travel_out: np.ndarray
+    finish_and_travel_out: np.ndarray  # [to place, row]: duration, buffer and travel on
     range_start: np.ndarray
     range_end: np.ndarray
     step: np.ndarray
     setup: np.ndarray | None  # None when no row has a set-up time
-    duration_and_buffer: np.ndarray
 
 
 class Insertion:
@@ -164,12 +163,12 @@ class Insertion:
             rows = self.candidate_rows[d]
             rows.narrow = NarrowRows(
                 travel_in=rows.travel_in.astype(np.int32),
-                travel_out=rows.travel_out.astype(np.int32),
+                finish_and_travel_out=(rows.travel_out + rows.duration_and_buffer)
+                .astype(np.int32),
                 range_start=rows.range_start.astype(np.int32),
                 range_end=rows.range_end.astype(np.int32),
                 step=rows.step.astype(np.int32),
-                setup=rows.setup.astype(np.int32) if rows.setup.any() else None,
-                duration_and_buffer=rows.duration_and_buffer.astype(np.int32))
+                setup=rows.setup.astype(np.int32) if rows.setup.any() else None)
 
     def prepare_options_cache(self) -> None:
         """The days whose insertion options depend on nothing but their route and the scoring
@@ -312,13 +311,14 @@ class Insertion:
             step = narrow.step
             finish = -((-finish) // step) * step
         fits = finish <= narrow.range_end
-        finish += narrow.duration_and_buffer
-        finish += narrow.travel_out.take(place_after, axis=0)
+        finish += narrow.finish_and_travel_out.take(place_after, axis=0)
         fits &= finish <= arrive_by[:, None]
-        finish -= direct_arrival[:, None]
-        np.maximum(finish, 1, out=finish)  # the shift
+        # The key max(finish - direct arrival, 1) × positions + position, in three passes:
+        # max(finish × positions + position - direct arrival × positions, positions + position).
+        position = np.arange(positions, dtype=np.int32)
         finish *= positions
-        finish += np.arange(positions, dtype=np.int32)[:, None]
+        finish += (position - direct_arrival * positions)[:, None]
+        np.maximum(finish, (position + positions)[:, None], out=finish)
         least = np.where(fits, finish, NARROW_LIMIT).min(axis=0)
         self.work += OPTIONS_WORK + positions * count // OPTIONS_CELLS_PER_OPERATION
         gain = rows.gain
