@@ -478,14 +478,19 @@ class Insertion:
             score = self.row_score
             if not len(score):
                 return
-            valid = self.unserved[self.row_request]
+            valid = self.unserved.take(self.row_request)
             if noise:
-                factor = 1.0 + noise * (2.0 * self.numpy_random.random(request_count) - 1.0)
-                score = score * factor[self.row_request]
+                # 1 + noise × (2 × random - 1), in place.
+                factor = self.numpy_random.random(request_count)
+                factor *= 2.0
+                factor -= 1.0
+                factor *= noise
+                factor += 1.0
+                score = score * factor.take(self.row_request)
             score = np.where(valid, score, NO_SCORE)
             if blink:
                 kept_requests = self.numpy_random.random(request_count) >= blink
-                kept = np.where(kept_requests[self.row_request], score, NO_SCORE)
+                kept = np.where(kept_requests.take(self.row_request), score, NO_SCORE)
                 if np.isfinite(kept).any():
                     score = kept
             row = int(np.argmax(score))
