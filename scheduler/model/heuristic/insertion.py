@@ -16,7 +16,7 @@ import numpy as np
 from .budget import (OPTIONS_CELLS_PER_OPERATION, OPTIONS_KEPT_WORK, OPTIONS_WORK,
                      PICK_ROWS_PER_OPERATION, PICK_WORK, REMOTE_GAP_WORK, REMOTE_OPTIONS_WORK)
 from .meal import MEAL
-from .routes import NARROW_LIMIT
+from .routes import UNFIT, UNFIT_BIT
 
 #: The score of a row that cannot be inserted.
 NO_SCORE = -np.inf
@@ -51,7 +51,7 @@ class NarrowRows:
     """A route day's in-person rows in int32 for :meth:`Insertion.quick_options`: half the
     memory of int64 to stream through, so the same sums in about half the time. Built only
     when every sum the scoring makes (times, and a shift times the number of positions)
-    stays below :data:`NARROW_LIMIT`."""
+    stays below :data:`~.routes.UNFIT`."""
 
     travel_in: np.ndarray
     finish_and_travel_out: np.ndarray  # [to place, row]: duration, buffer and travel on
@@ -59,6 +59,8 @@ class NarrowRows:
     range_end: np.ndarray
     step: np.ndarray
     setup: np.ndarray | None  # None when no row has a set-up time
+    worth: np.ndarray  # the row's gain is above zero (without a balance weight)
+    gain_squared: np.ndarray  # gain × |gain|, the score's numerator for ``a`` 2
 
 
 class Insertion:
@@ -137,7 +139,7 @@ class Insertion:
         without a travel weight), when every time it adds up fits in int32: a start, finish
         or arrival is at most ``bound`` from zero, a shift at most twice that, and a shift
         times the positions of a route plus a position (the key it minimises) stays below
-        :data:`NARROW_LIMIT`."""
+        :data:`~.routes.UNFIT` (2 ** 30: that bit marks the cells that do not fit)."""
         if self.travel_weight:
             return
         days = [d for d in range(self.day_count)
@@ -157,7 +159,7 @@ class Insertion:
             int(np.abs(self.candidate_rows[d].setup).max())
             + 2 * int(self.candidate_rows[d].duration_and_buffer.max())
             + int(self.candidate_rows[d].step.max()) for d in days)
-        if (2 * bound + 2) * (most_positions + 1) >= NARROW_LIMIT:
+        if (2 * bound + 2) * (most_positions + 1) >= UNFIT:
             return
         for d in days:
             rows = self.candidate_rows[d]
@@ -168,7 +170,8 @@ class Insertion:
                 range_start=rows.range_start.astype(np.int32),
                 range_end=rows.range_end.astype(np.int32),
                 step=rows.step.astype(np.int32),
-                setup=rows.setup.astype(np.int32) if rows.setup.any() else None)
+                setup=rows.setup.astype(np.int32) if rows.setup.any() else None,
+                worth=rows.gain > 0, gain_squared=rows.gain * np.abs(rows.gain))
 
     def prepare_options_cache(self) -> None:
         """The days whose insertion options depend on nothing but their route and the scoring
@@ -310,25 +313,29 @@ class Insertion:
         if rows.has_step:
             step = narrow.step
             finish = -((-finish) // step) * step
-        fits = finish <= narrow.range_end
+        late = finish > narrow.range_end
         finish += narrow.finish_and_travel_out.take(place_after, axis=0)
-        fits &= finish <= arrive_by[:, None]
+        late |= finish > arrive_by[:, None]
         # The key max(finish - direct arrival, 1) × positions + position, in three passes:
-        # max(finish × positions + position - direct arrival × positions, positions + position).
+        # max(finish × positions + position - direct arrival × positions, positions + position);
+        # below UNFIT, which a cell that does not fit gets added as a bit (cheaper than np.where).
         position = np.arange(positions, dtype=np.int32)
         finish *= positions
         finish += (position - direct_arrival * positions)[:, None]
         np.maximum(finish, (position + positions)[:, None], out=finish)
-        least = np.where(fits, finish, NARROW_LIMIT).min(axis=0)
+        finish |= np.left_shift(late, UNFIT_BIT, dtype=np.int32)
+        least = finish.min(axis=0)
         self.work += OPTIONS_WORK + positions * count // OPTIONS_CELLS_PER_OPERATION
         gain = rows.gain
+        found = least < UNFIT
         if self.balance_weight:
             gain = gain - self.balance_weight * (2 * self.engagement_count[d] + 1)
-        found = least < NARROW_LIMIT
-        found &= gain > 0
+            found &= gain > 0
+        else:
+            found &= narrow.worth
         shift, position = np.divmod(least, positions)
         if a == 2.0:
-            score = gain * np.abs(gain)
+            score = gain * np.abs(gain) if self.balance_weight else narrow.gain_squared
         elif a == 1.0:
             score = gain.astype(np.float64)
         else:

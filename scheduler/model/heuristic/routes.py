@@ -14,6 +14,10 @@ import numpy as np
 NO_LIMIT = 1 << 60
 #: The same for the int32 arrays of the quick scoring (every time they hold is below it).
 NARROW_LIMIT = np.iinfo(np.int32).max
+#: The quick scoring's keys of cells that fit are below ``UNFIT`` (2 ** 30); the others have
+#: that bit set.
+UNFIT_BIT = 30
+UNFIT = 1 << UNFIT_BIT
 
 
 class RouteDays:
@@ -130,7 +134,7 @@ class RouteDays:
         arrival the next engagement allows, the arrival without the insertion and its travel.
 
         With ``narrow``, the first five in int32 (the latest arrival before the end place
-        :data:`~.insertion.NARROW_LIMIT`) for :meth:`~.insertion.Insertion.quick_options`.
+        :data:`NARROW_LIMIT`) for :meth:`~.insertion.Insertion.quick_options`.
         """
         day = self.days[d]
         route, earliest, latest = self.route[d], self.earliest[d], self.latest[d]
