@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .budget import (OPTIONS_CELLS_PER_OPERATION, OPTIONS_KEPT_WORK, OPTIONS_WORK,
                      PICK_ROWS_PER_OPERATION, PICK_WORK, REMOTE_GAP_WORK, REMOTE_OPTIONS_WORK)
 from .meal import MEAL
-from .routes import UNFIT, UNFIT_BIT
+
+if TYPE_CHECKING:
+    from .route_options import NarrowRows
 
 #: The score of a row that cannot be inserted.
 NO_SCORE = -np.inf
@@ -43,24 +46,7 @@ class CandidateRows:
     remote: list[int]  # remote request indices
     travel_in: np.ndarray | None  # [from place, row]: travel to the row's place
     travel_out: np.ndarray | None  # [to place, row]: travel from the row's place
-    narrow: NarrowRows | None = None  # the same in int32, on days the quick scoring serves
-
-
-@dataclass
-class NarrowRows:
-    """A route day's in-person rows in int32 for :meth:`Insertion.quick_options`: half the
-    memory of int64 to stream through, so the same sums in about half the time. Built only
-    when every sum the scoring makes (times, and a shift times the number of positions)
-    stays below :data:`~.routes.UNFIT`."""
-
-    travel_in: np.ndarray
-    finish_and_travel_out: np.ndarray  # [to place, row]: duration, buffer and travel on
-    range_start: np.ndarray
-    range_end: np.ndarray
-    step: np.ndarray
-    setup: np.ndarray | None  # None when no row has a set-up time
-    worth: np.ndarray  # the row's gain is above zero (without a balance weight)
-    gain_squared: np.ndarray  # gain × |gain|, the score's numerator for ``a`` 2
+    narrow: NarrowRows | None = None  # the same in int32 (.route_options), on some route days
 
 
 class Insertion:
@@ -134,45 +120,6 @@ class Insertion:
         self.row_position = np.zeros(row_count, dtype=np.int64)
         self.options_cache: OrderedDict[tuple, tuple] = OrderedDict()
 
-    def narrow_rows(self) -> None:
-        """int32 copies of the rows of the days :meth:`quick_options` serves (route days
-        without a travel weight), when every time it adds up fits in int32: a start, finish
-        or arrival is at most ``bound`` from zero, a shift at most twice that, and a shift
-        times the positions of a route plus a position (the key it minimises) stays below
-        :data:`~.routes.UNFIT` (2 ** 30: that bit marks the cells that do not fit)."""
-        if self.travel_weight:
-            return
-        days = [d for d in range(self.day_count)
-                if not self.timeline_day[d] and self.candidate_rows[d].in_person_count]
-        if not days:
-            return
-        times = [abs(t) for day in self.days for t in (day.start, day.end)]
-        most_positions = 1
-        for d in days:
-            rows = self.candidate_rows[d]
-            times += [int(np.abs(rows.range_start).max()), int(np.abs(rows.range_end).max())]
-            requests = len(set(rows.request[:rows.in_person_count].tolist()))
-            most_positions = max(most_positions, min(self.cap, requests) + 1)
-        # A free time is a start plus a duration and buffer; a finish adds the travel in, the
-        # set-up, the step's rounding, another duration and buffer and the travel out.
-        bound = max(times) + 2 * int(np.abs(self.travel_array).max()) + max(
-            int(np.abs(self.candidate_rows[d].setup).max())
-            + 2 * int(self.candidate_rows[d].duration_and_buffer.max())
-            + int(self.candidate_rows[d].step.max()) for d in days)
-        if (2 * bound + 2) * (most_positions + 1) >= UNFIT:
-            return
-        for d in days:
-            rows = self.candidate_rows[d]
-            rows.narrow = NarrowRows(
-                travel_in=rows.travel_in.astype(np.int32),
-                finish_and_travel_out=(rows.travel_out + rows.duration_and_buffer)
-                .astype(np.int32),
-                range_start=rows.range_start.astype(np.int32),
-                range_end=rows.range_end.astype(np.int32),
-                step=rows.step.astype(np.int32),
-                setup=rows.setup.astype(np.int32) if rows.setup.any() else None,
-                worth=rows.gain > 0, gain_squared=rows.gain * np.abs(rows.gain))
-
     def prepare_options_cache(self) -> None:
         """The days whose insertion options depend on nothing but their route and the scoring
         rule (``cached_days``): route days without rules between requests, delegation or
@@ -220,7 +167,7 @@ class Insertion:
                 self.work += OPTIONS_KEPT_WORK
                 return
         if in_person_count and rows.narrow is not None and b in (0.0, 1.0):
-            self.quick_options(d, a, b)
+            self.quick_options(d, a, b, key[:2] if key is not None else None)
             if key is not None:
                 self.keep_options(key, offset, end)
         elif in_person_count:
@@ -284,69 +231,6 @@ class Insertion:
                                    self.row_position[offset:end].copy())
         if len(self.options_cache) > OPTIONS_CACHE_SIZE:
             self.options_cache.popitem(last=False)
-
-    def quick_options(self, d: int, a: float, b: float) -> None:
-        """:meth:`evaluate_day`'s in-person rows on a route day whose gains do not depend on
-        the position (no travel weight) with ``b`` 0 or 1: the same scores and positions,
-        found without scoring every (position, row) cell.
-
-        A row's score at a position is its gain (the same at every position) over a cost
-        that grows with the shift, so among the positions where it fits the best is the
-        first of the least shift: two different whole shifts give two costs, and two scores,
-        that differ by far more than a rounding (``b`` 1: by at least a minute of the day
-        over the cost; ``b`` 0: by ``1e-9`` of the score). The shift and position are found
-        at once as the least ``shift × positions + position``, in int32 (:class:`NarrowRows`),
-        and only the chosen shift of each row is scored, as :meth:`evaluate_day` scores it.
-        """
-        rows = self.candidate_rows[d]
-        narrow = rows.narrow
-        offset = self.row_offsets[d]
-        count = rows.in_person_count
-        free_from, place_before, place_after, arrive_by, direct_arrival = \
-            self.route_positions(d, narrow=True)
-        positions = len(free_from)
-        finish = narrow.travel_in.take(place_before, axis=0)
-        finish += free_from[:, None]
-        if narrow.setup is not None:
-            finish += narrow.setup
-        np.maximum(finish, narrow.range_start, out=finish)
-        if rows.has_step:
-            step = narrow.step
-            finish = -((-finish) // step) * step
-        late = finish > narrow.range_end
-        finish += narrow.finish_and_travel_out.take(place_after, axis=0)
-        late |= finish > arrive_by[:, None]
-        # The key max(finish - direct arrival, 1) × positions + position, in three passes:
-        # max(finish × positions + position - direct arrival × positions, positions + position);
-        # below UNFIT, which a cell that does not fit gets added as a bit (cheaper than np.where).
-        position = np.arange(positions, dtype=np.int32)
-        finish *= positions
-        finish += (position - direct_arrival * positions)[:, None]
-        np.maximum(finish, (position + positions)[:, None], out=finish)
-        finish |= np.left_shift(late, UNFIT_BIT, dtype=np.int32)
-        least = finish.min(axis=0)
-        self.work += OPTIONS_WORK + positions * count // OPTIONS_CELLS_PER_OPERATION
-        gain = rows.gain
-        found = least < UNFIT
-        if self.balance_weight:
-            gain = gain - self.balance_weight * (2 * self.engagement_count[d] + 1)
-            found &= gain > 0
-        else:
-            found &= narrow.worth
-        shift, position = np.divmod(least, positions)
-        if a == 2.0:
-            score = gain * np.abs(gain) if self.balance_weight else narrow.gain_squared
-        elif a == 1.0:
-            score = gain.astype(np.float64)
-        else:
-            score = np.sign(gain) * np.abs(gain) ** a
-        if b:
-            score = score / (shift * self.time_unit[d] + self.slot_unit)
-        else:
-            score = score - shift * 1e-9 * np.abs(score)
-        self.row_score[offset:offset + count] = np.where(found, score, NO_SCORE)
-        # Where nothing fits every score was NO_SCORE, and the first position the best.
-        self.row_position[offset:offset + count] = np.where(found, position, 0)
 
     def exact_timeline_options(self, d, score, gain, shift, best, offset, in_person_count,
                                only=None):

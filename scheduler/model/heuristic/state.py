@@ -38,6 +38,7 @@ from .insertion import Insertion
 from .interday import InterDayMoves
 from .joint import JointMeetings
 from .meal import MEAL, meal_range
+from .route_options import RouteDayOptions
 from .routes import RouteDays
 from .ruin import Ruin
 from .string_removal import StringRemoval
@@ -45,8 +46,8 @@ from .timeline import TimelineDays, TracedLayout
 from .tour_rules import TourRuleChecks
 
 
-class SearchState(RouteDays, TimelineDays, Insertion, Ruin, StringRemoval, Compaction,
-                  InterDayMoves, TourRuleChecks, DelegationChecks, JointMeetings):
+class SearchState(RouteDays, TimelineDays, Insertion, RouteDayOptions, Ruin, StringRemoval,
+                  Compaction, InterDayMoves, TourRuleChecks, DelegationChecks, JointMeetings):
     """The state and moves of one search. Lists of ints, numpy for the vectorised checks.
 
     The moves live in the mixins, one file each: route and timeline days, insertion
