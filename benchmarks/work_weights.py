@@ -45,6 +45,7 @@ OPERATIONS: tuple[str, ...] = (
     "iteration",          # annealing: one ruin and recreate
     "iteration_request",  # the same, times the instance's request count (uncharged today)
     "evaluate_day", "evaluate_cell",        # insertion options of a day, its score cells
+    "quick_day", "quick_cell",              # the same by the least shift (route_options.py)
     "remote_day", "remote_gap",             # remote candidates of a day, the day's gaps
     "pick", "pick_row",                     # one greedy choice, the rows it chooses among
     "refresh_day", "refresh_item",          # a day's earliest and latest times, its items
@@ -67,6 +68,9 @@ def charged_now() -> dict[str, float]:
 
     return {"iteration": budget.ITERATION_WORK, "evaluate_day": budget.OPTIONS_WORK,
             "evaluate_cell": 1 / budget.OPTIONS_CELLS_PER_OPERATION,
+            # Charged as a day's evaluation today; counted apart so that a fit can tell them.
+            "quick_day": budget.OPTIONS_WORK,
+            "quick_cell": 1 / budget.OPTIONS_CELLS_PER_OPERATION,
             "remote_day": budget.REMOTE_OPTIONS_WORK, "remote_gap": budget.REMOTE_GAP_WORK,
             "pick": budget.PICK_WORK, "pick_row": 1 / budget.PICK_ROWS_PER_OPERATION,
             "refresh_day": budget.REFRESH_WORK, "refresh_item": budget.REFRESH_ITEM_WORK,
@@ -100,6 +104,9 @@ def _record(counts: dict[str, float], function: str, frame_locals: dict[str, Any
     elif function == "evaluate_day":
         add("evaluate_day")
         add("evaluate_cell", frame_locals["score"].size)
+    elif function == "quick_options":  # a route day's options scored by the least shift
+        add("quick_day")
+        add("quick_cell", frame_locals["positions"] * frame_locals["count"])
     elif function == "remote_options":
         add("remote_day")
         add("remote_gap", len(frame_locals["gaps"]))

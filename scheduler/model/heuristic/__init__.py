@@ -9,7 +9,8 @@ seed and budget give the same agenda. The parts:
 - :mod:`.state` - the search state and the rules it keeps; :mod:`.routes` and
   :mod:`.timeline` - the two kinds of day (a route of in-person engagements; a timeline with
   a meal or remote calls, laid out exactly);
-- :mod:`.insertion` (recreate), :mod:`.ruin`, :mod:`.string_removal`, :mod:`.compaction`,
+- :mod:`.insertion` (recreate; :mod:`.route_options`, a route day's options scored
+  quickly), :mod:`.ruin`, :mod:`.string_removal`, :mod:`.compaction`,
   :mod:`.interday` (moves between route days) - the moves; :mod:`.recombination` - the pool
   of day routes seen and CP-SAT's best combination of them (off by default);
 - :mod:`.construction` - the first agenda; :mod:`.annealing` - ruin and recreate with

@@ -81,7 +81,7 @@ class Compaction:
             item = items[i]
             if item != MEAL and pinned[item]:
                 continue
-            targets = self.near_positions(item, items[:i] + items[i + 1:], i) \
+            targets = self.near_positions_in(item, items, i) \
                 if granular and item != MEAL else range(count)
             for j in targets:
                 if j != i:
@@ -90,17 +90,23 @@ class Compaction:
     def near_positions(self, item: int, rest: list[int], i: int) -> list[int]:
         """Positions of ``rest`` (the day without ``item``, which stood at ``i``) where
         ``item`` lands next to one of its nearest engagements, or within two of ``i``."""
+        return self.near_positions_in(item, rest[:i] + [item] + rest[i:], i)
+
+    def near_positions_in(self, item: int, items: list[int], i: int) -> list[int]:
+        """:meth:`near_positions` read from the day as it is (``items``, ``item`` at ``i``)."""
         near = self.nearest_of(item)
-        wanted = set(range(max(0, i - 2), min(len(rest), i + 2) + 1))
-        for position, other in enumerate(rest):
-            if other in near:
-                wanted.add(position)
-                wanted.add(position + 1)
+        wanted = set(range(max(0, i - 2), min(len(items) - 1, i + 2) + 1))
+        # ``item`` is not among its own nearest: past ``i`` a position moves one down.
+        for position in [k for k, other in enumerate(items) if other in near]:
+            if position > i:
+                position -= 1
+            wanted.add(position)
+            wanted.add(position + 1)
         return sorted(wanted)
 
     def nearest_of(self, item: int) -> frozenset[int]:
         """The ``GRANULAR_NEIGHBOURS`` requests nearest ``item`` (travel both ways), cached."""
-        cache = self.__dict__.setdefault("_nearest", {})
+        cache = self.nearest_cache
         near = cache.get(item)
         if near is None:
             place, travel = self.place, self.travel_array
@@ -119,10 +125,9 @@ class Compaction:
 
     def nearest_sorted(self, item: int) -> list[int]:
         """:meth:`nearest_of` in increasing order of request index, cached."""
-        cache = self.__dict__.setdefault("_nearest_sorted", {})
-        near = cache.get(item)
+        near = self.nearest_sorted_of.get(item)
         if near is None:
-            near = cache[item] = sorted(self.nearest_of(item))
+            near = self.nearest_sorted_of[item] = sorted(self.nearest_of(item))
         return near
 
     def route_arrival_after_move(self, d: int, i: int, j: int) -> int | None:
@@ -151,28 +156,47 @@ class Compaction:
             free, here = earliest[first - 1] + duration[before] + buffer, place[before]
         arrive = None
         moving = route[i]
-        for position in range(first, length):
-            if position == j:
-                item = moving
-            elif position <= last:
-                item = route[position + step]
-            else:
-                item = route[position]
+        position = first
+        fits = True
+        # Between the changed positions: each engagement, then the tail while it starts
+        # earlier than now.
+        for position in range(first, last + 1):
+            item = moving if position == j else route[position + step]
             arrival = free + travel[here][place[item]] + setup[item]
             bounds = window[item]
             if bounds is not None:
                 start = arrival if arrival > bounds[0] else bounds[0]
                 if start > bounds[1]:
+                    fits = False
                     break
             else:
                 start = self.earliest_start_from(d, item, arrival)
                 if start is None:
+                    fits = False
                     break
-            if position > last and (start > latest[position] or start >= earliest[position]):
-                break
             free = start + duration[item] + buffer
             here = place[item]
-        else:
+        if fits:
+            for position in range(last + 1, length):
+                item = route[position]
+                arrival = free + travel[here][place[item]] + setup[item]
+                bounds = window[item]
+                if bounds is not None:
+                    start = arrival if arrival > bounds[0] else bounds[0]
+                    if start > bounds[1]:
+                        fits = False
+                        break
+                else:
+                    start = self.earliest_start_from(d, item, arrival)
+                    if start is None:
+                        fits = False
+                        break
+                if start >= earliest[position] or start > latest[position]:
+                    fits = False
+                    break
+                free = start + duration[item] + buffer
+                here = place[item]
+        if fits:
             back = travel[here][day.end_place]
             arrive = free - buffer + (buffer + back if back else 0)
             if arrive > day.end:

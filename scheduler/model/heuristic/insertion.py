@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -17,10 +18,13 @@ from .budget import (OPTIONS_CELLS_PER_OPERATION, OPTIONS_KEPT_WORK, OPTIONS_WOR
                      PICK_ROWS_PER_OPERATION, PICK_WORK, REMOTE_GAP_WORK, REMOTE_OPTIONS_WORK)
 from .meal import MEAL
 
+if TYPE_CHECKING:
+    from .route_options import NarrowRows
+
 #: The score of a row that cannot be inserted.
 NO_SCORE = -np.inf
 #: Evaluations of a day's options kept (route and rule -> the day's rows), the least
-#: recently used dropped first: about 10 kB each on a 300-request day.
+#: recently used dropped first: about 5 kB each on a 300-request day.
 OPTIONS_CACHE_SIZE = 512
 
 
@@ -42,6 +46,7 @@ class CandidateRows:
     remote: list[int]  # remote request indices
     travel_in: np.ndarray | None  # [from place, row]: travel to the row's place
     travel_out: np.ndarray | None  # [to place, row]: travel from the row's place
+    narrow: NarrowRows | None = None  # the same in int32 (.route_options), on some route days
 
 
 class Insertion:
@@ -103,6 +108,7 @@ class Insertion:
             self.candidates.append(sorted(rows_of))
             row_request.extend(request + remote)
             offsets.append(offsets[-1] + len(request) + len(remote))
+        self.narrow_rows()
         self.row_offsets = offsets
         self.row_request = np.array(row_request, dtype=np.int64)
         self.row_day = np.concatenate(
@@ -112,8 +118,6 @@ class Insertion:
         row_count = offsets[-1]
         self.row_score = np.full(row_count, NO_SCORE)
         self.row_position = np.zeros(row_count, dtype=np.int64)
-        self.row_shift = np.ones(row_count, dtype=np.float64)
-        self.row_gain = np.zeros(row_count, dtype=np.float64)
         self.options_cache: OrderedDict[tuple, tuple] = OrderedDict()
 
     def prepare_options_cache(self) -> None:
@@ -159,11 +163,14 @@ class Insertion:
             kept = self.options_cache.get(key)
             if kept is not None:
                 self.options_cache.move_to_end(key)
-                self.row_score[offset:end], self.row_position[offset:end], \
-                    self.row_shift[offset:end], self.row_gain[offset:end] = kept
+                self.row_score[offset:end], self.row_position[offset:end] = kept
                 self.work += OPTIONS_KEPT_WORK
                 return
-        if in_person_count:
+        if in_person_count and rows.narrow is not None and b in (0.0, 1.0):
+            self.quick_options(d, a, b, key[:2] if key is not None else None)
+            if key is not None:
+                self.keep_options(key, offset, end)
+        elif in_person_count:
             free_from, place_before, place_after, arrive_by, direct_arrival, direct_travel = \
                 self.route_positions(d)
             travel_in = rows.travel_in[place_before]
@@ -209,21 +216,21 @@ class Insertion:
             else:
                 self.row_score[offset:offset + in_person_count] = best
                 self.row_position[offset:offset + in_person_count] = position
-                self.row_shift[offset:offset + in_person_count] = shift[position, columns]
-                chosen_gain = gain if np.ndim(gain) == 1 else gain[position, columns]
-                self.row_gain[offset:offset + in_person_count] = chosen_gain
                 if key is not None:
-                    self.options_cache[key] = (
-                        self.row_score[offset:end].copy(), self.row_position[offset:end].copy(),
-                        self.row_shift[offset:end].copy(), self.row_gain[offset:end].copy())
-                    if len(self.options_cache) > OPTIONS_CACHE_SIZE:
-                        self.options_cache.popitem(last=False)
+                    self.keep_options(key, offset, end)
         if rows.remote:
             self.remote_options(d, offset + in_person_count, a, b, only)
         if self.rules_active:
             for r in self.excluded_on(d):
                 for row in self.rows_of_request[d].get(r, ()):
                     self.row_score[offset + row] = NO_SCORE
+
+    def keep_options(self, key: tuple, offset: int, end: int) -> None:
+        """Keep a day's options (rows ``offset`` to ``end``) for its route and rule."""
+        self.options_cache[key] = (self.row_score[offset:end].copy(),
+                                   self.row_position[offset:end].copy())
+        if len(self.options_cache) > OPTIONS_CACHE_SIZE:
+            self.options_cache.popitem(last=False)
 
     def exact_timeline_options(self, d, score, gain, shift, best, offset, in_person_count,
                                only=None):
@@ -254,9 +261,6 @@ class Insertion:
                 if found is not None:
                     out[row] = option_score
                     self.row_position[offset + row] = found[0]
-                    self.row_shift[offset + row] = shift[route_position, row]
-                    self.row_gain[offset + row] = gain[route_position, row] if np.ndim(gain) == 2 \
-                        else gain[row]
                     break
                 if len(seen) >= 4:
                     break
@@ -292,8 +296,6 @@ class Insertion:
             score = score / (cost ** b) if b else score
             self.row_score[row] = score
             self.row_position[row] = found[0]
-            self.row_shift[row] = used
-            self.row_gain[row] = gain
 
     def remote_gaps(self, d: int) -> list[tuple[int, int, int, int]]:
         """The gaps between the day's in-person engagements where a remote call might go:
@@ -367,14 +369,19 @@ class Insertion:
             score = self.row_score
             if not len(score):
                 return
-            valid = self.unserved[self.row_request]
+            valid = self.unserved.take(self.row_request)
             if noise:
-                factor = 1.0 + noise * (2.0 * self.numpy_random.random(request_count) - 1.0)
-                score = score * factor[self.row_request]
+                # 1 + noise × (2 × random - 1), in place.
+                factor = self.numpy_random.random(request_count)
+                factor *= 2.0
+                factor -= 1.0
+                factor *= noise
+                factor += 1.0
+                score = score * factor.take(self.row_request)
             score = np.where(valid, score, NO_SCORE)
             if blink:
                 kept_requests = self.numpy_random.random(request_count) >= blink
-                kept = np.where(kept_requests[self.row_request], score, NO_SCORE)
+                kept = np.where(kept_requests.take(self.row_request), score, NO_SCORE)
                 if np.isfinite(kept).any():
                     score = kept
             row = int(np.argmax(score))

@@ -12,6 +12,10 @@ moving engagements between days would otherwise need the checks of :mod:`.tour_r
 
 from __future__ import annotations
 
+from typing import Sequence
+
+import numpy as np
+
 from .budget import INTERDAY_KEPT_WORK, INTERDAY_MOVE_WORK, INTERDAY_POSITION_WORK
 from .insertion import NO_SCORE
 
@@ -35,6 +39,7 @@ class InterDayMoves:
         allowed = not (self.delegation or self.joint_members or self.rules_active)
         self.interday_day = [allowed and not self.timeline_day[d] for d in range(self.day_count)]
         self.interday_enabled = sum(self.interday_day) >= 2
+        self.in_person = np.array([place >= 0 for place in self.place], dtype=bool)
         self.day_kind: list[object] = [None] * self.day_count
         # Pairs of days of one kind (a 2-opt* may exchange their tails), and whether every
         # request is worth as much on both; kept here because comparing two kinds or two
@@ -81,7 +86,7 @@ class InterDayMoves:
         last = self.route[d][length - 1]
         return self.earliest[d][length - 1] + self.duration[last] + self.buffer, self.place[last]
 
-    def arrival_with(self, d: int, head: int, middle: list[int], tail_day: int,
+    def arrival_with(self, d: int, head: int, middle: Sequence[int], tail_day: int,
                      tail_from: int) -> int | None:
         """The arrival at day ``d``'s end place of the route made of day ``d``'s first
         ``head`` engagements, then ``middle``, then day ``tail_day``'s route from position
@@ -100,7 +105,7 @@ class InterDayMoves:
         arrive = self.arrival_memo[key] = self.walk_arrival(d, head, middle, tail_day, tail_from)
         return arrive
 
-    def walk_arrival(self, d: int, head: int, middle: list[int], tail_day: int,
+    def walk_arrival(self, d: int, head: int, middle: Sequence[int], tail_day: int,
                      tail_from: int) -> int | None:
         """:meth:`arrival_with`, walked.
 
@@ -238,8 +243,7 @@ class InterDayMoves:
                     return improved
                 if self.day_of[r] >= 0 and self.moves_of_served(r, dirty):
                     moved = True
-            unserved = [r for r in range(self.request_count) if self.unserved[r]
-                        and self.place[r] >= 0]
+            unserved = np.flatnonzero(self.unserved & self.in_person).tolist()
             for r in unserved:
                 if self.deadline.passed():
                     return improved
@@ -252,18 +256,22 @@ class InterDayMoves:
                 break
         return improved
 
-    def served_neighbours(self, r: int, other_than: int, dirty: set[int]):
+    def served_neighbours(self, r: int, other_than: int,
+                          dirty: set[int]) -> list[tuple[int, int, int]]:
         """(neighbour, its day, its position) for the served neighbours of ``r`` on route days
         other than ``other_than``, where that day or ``other_than`` changed."""
-        for n in self.nearest_sorted(r):
-            e = self.day_of[n]
-            if e < 0 or e == other_than or not self.interday_day[e] or self.pinned[n]:
-                continue
-            if other_than >= 0 and e not in dirty and other_than not in dirty:
-                continue
-            if other_than < 0 and e not in dirty:
-                continue
-            yield n, e, self.route[e].index(n)
+        day_of, interday_day, pinned, route = \
+            self.day_of, self.interday_day, self.pinned, self.route
+        near = self.nearest_sorted_of.get(r)
+        if near is None:
+            near = self.nearest_sorted(r)
+        if other_than in dirty:  # every other route day will do
+            return [(n, e, route[e].index(n)) for n in near
+                    if (e := day_of[n]) >= 0 and e != other_than and interday_day[e]
+                    and not pinned[n]]
+        return [(n, e, route[e].index(n)) for n in near
+                if (e := day_of[n]) >= 0 and e != other_than and e in dirty
+                and interday_day[e] and not pinned[n]]
 
     def moves_of_served(self, r: int, dirty: set[int]) -> bool:
         """Relocate ``r`` next to a neighbour on another day, swap the two, or exchange the
@@ -277,35 +285,39 @@ class InterDayMoves:
         route_d = self.route[d]
         i = route_d.index(r)
         without = unknown = object()  # the arrival of d without r (None: it breaks the day)
-        for n, e, j in list(self.served_neighbours(r, d, dirty)):
+        gain_d, bonus, start_ranges_d = self.gain[d], self.bonus, self.start_ranges[d]
+        start_d = self.days[d].start
+        for n, e, j in self.served_neighbours(r, d, dirty):
             route_e = self.route[e]
+            gain_e = self.gain[e]
             old_length = self.day_length[d] + self.day_length[e]
-            start_d, start_e = self.days[d].start, self.days[e].start
+            start_e = self.days[e].start
+            serves_r = self.start_ranges[e][r] is not None
             # Relocate r into e, before or after n.
-            if self.start_ranges[e][r] is not None:
+            if serves_r:
                 if without is unknown:
-                    without = self.arrival_with(d, i, [], d, i + 1)
+                    without = self.arrival_with(d, i, (), d, i + 1)
                 if without is not None:
                     for at in (j, j + 1):
-                        arrive = self.arrival_with(e, at, [r], e, at)
+                        arrive = self.arrival_with(e, at, (r,), e, at)
                         if arrive is None:
                             continue
                         change = without - start_d + arrive - start_e - old_length
-                        gain = self.gain_of(e, r) - self.gain_of(d, r)
+                        gain = (gain_e[r] + bonus[r]) - (gain_d[r] + bonus[r])
                         # try_move's first test, before the new routes are built.
                         if (gain > 0 or (gain == 0 and change < 0)) and self.try_move(
                                 {d: route_d[:i] + route_d[i + 1:],
                                  e: route_e[:at] + [r] + route_e[at:]}, gain, change):
                             return True
             # Swap r and n.
-            if self.start_ranges[e][r] is not None and self.start_ranges[d][n] is not None:
-                arrive_d = self.arrival_with(d, i, [n], d, i + 1)
-                arrive_e = self.arrival_with(e, j, [r], e, j + 1) if arrive_d is not None \
+            if serves_r and start_ranges_d[n] is not None:
+                arrive_d = self.arrival_with(d, i, (n,), d, i + 1)
+                arrive_e = self.arrival_with(e, j, (r,), e, j + 1) if arrive_d is not None \
                     else None
                 if arrive_e is not None:
                     change = arrive_d - start_d + arrive_e - start_e - old_length
-                    gain = self.gain_of(d, n) + self.gain_of(e, r) \
-                        - self.gain_of(d, r) - self.gain_of(e, n)
+                    gain = (gain_d[n] + bonus[n]) + (gain_e[r] + bonus[r]) \
+                        - (gain_d[r] + bonus[r]) - (gain_e[n] + bonus[n])
                     if (gain > 0 or (gain == 0 and change < 0)) and self.try_move(
                             {d: route_d[:i] + [n] + route_d[i + 1:],
                              e: route_e[:j] + [r] + route_e[j + 1:]}, gain, change):
@@ -315,8 +327,8 @@ class InterDayMoves:
                 # Every request worth as much on both days: a tail moved changes no gain.
                 same_gains = self.same_gains[d][e]
                 for head_d, head_e in ((i + 1, j), (i, j + 1)):
-                    arrive_d = self.arrival_with(d, head_d, [], e, head_e)
-                    arrive_e = self.arrival_with(e, head_e, [], d, head_d) \
+                    arrive_d = self.arrival_with(d, head_d, (), e, head_e)
+                    arrive_e = self.arrival_with(e, head_e, (), d, head_d) \
                         if arrive_d is not None else None
                     if arrive_e is None:
                         continue
@@ -337,15 +349,17 @@ class InterDayMoves:
         """Serve the unserved ``u`` in place of a served neighbour on a changed route day,
         when that is worth more (or as much, in less time)."""
         self.work += INTERDAY_MOVE_WORK
-        for n, e, j in list(self.served_neighbours(u, -1, dirty)):
+        eject = INTERDAY["eject"]
+        bonus = self.bonus
+        for n, e, j in self.served_neighbours(u, -1, dirty):
             if self.start_ranges[e][u] is None:
                 continue
-            gain = self.gain_of(e, u) - self.gain_of(e, n)
-            eject = INTERDAY["eject"]
+            gain_e = self.gain[e]
+            gain = (gain_e[u] + bonus[u]) - (gain_e[n] + bonus[n])
             if gain < 0 and not eject:
                 continue
             route_e = self.route[e]
-            arrive = self.arrival_with(e, j, [u], e, j + 1)
+            arrive = self.arrival_with(e, j, (u,), e, j + 1)
             if arrive is None:
                 continue
             change = arrive - self.days[e].start - self.day_length[e]

@@ -12,6 +12,12 @@ import numpy as np
 
 #: A latest start no engagement reaches (after the last engagement of a route).
 NO_LIMIT = 1 << 60
+#: The same for the int32 arrays of the quick scoring (every time they hold is below it).
+NARROW_LIMIT = np.iinfo(np.int32).max
+#: The quick scoring's keys of cells that fit are below ``UNFIT`` (2 ** 30); the others have
+#: that bit set.
+UNFIT_BIT = 30
+UNFIT = 1 << UNFIT_BIT
 
 
 class RouteDays:
@@ -25,7 +31,10 @@ class RouteDays:
         only on the route up to it and its latest start only on the route from it, so the
         earliest starts of the part both routes begin with and the latest starts of the part
         both end with are kept, not computed again (not with joint meetings, whose members'
-        ranges change as they move). The same numbers as computing them all.
+        ranges change as they move). And the walks stop early: once an engagement of the
+        common end starts as early as it did, so do all after it (each earliest start follows
+        from the one before and the two engagements); once one of the common beginning has the
+        latest start it had, so do all before it. The same numbers as computing them all.
         """
         day = self.days[d]
         travel, place, setup, duration, buffer = \
@@ -49,6 +58,9 @@ class RouteDays:
         else:
             earliest = []
             free, here = day.start, day.start_place
+        keep = length - suffix
+        old_earliest = self.earliest[d]
+        moved = old_length - length  # a position of the common end, in the old route
         for position in range(prefix, length):
             r = route[position]
             arrival = free + travel[here][place[r]] + setup[r]
@@ -62,11 +74,14 @@ class RouteDays:
                 if start is None:
                     return None
             earliest.append(start)
+            if position >= keep and start == old_earliest[position + moved]:
+                earliest += old_earliest[position + moved + 1:]
+                break
             free = start + duration[r] + buffer
             here = place[r]
-        keep = length - suffix
+        old_latest = self.latest[d]
         if suffix:
-            latest = [0] * keep + self.latest[d][old_length - suffix:]
+            latest = [0] * keep + old_latest[old_length - suffix:]
             following = route[keep]
         else:
             latest = [0] * length
@@ -88,6 +103,9 @@ class RouteDays:
                     if limit is None:
                         return None
             latest[position] = limit
+            if position < prefix and limit == old_latest[position]:
+                latest[:position] = old_latest[:position]
+                break
             following = r
         return earliest, latest
 
@@ -110,22 +128,32 @@ class RouteDays:
                 depart = arrive - travel[day.start_place][day.end_place]
         return minutes, arrive - depart
 
-    def route_positions(self, d: int):
+    def route_positions(self, d: int, narrow: bool = False):
         """Per insertion position of day ``d``'s route (before each engagement, then before
         the end place): when the guest is free, the places before and after, the latest
         arrival the next engagement allows, the arrival without the insertion and its travel.
+
+        With ``narrow``, the first five in int32 (the latest arrival before the end place
+        :data:`NARROW_LIMIT`) for :meth:`~.insertion.Insertion.quick_options`.
         """
         day = self.days[d]
         route, earliest, latest = self.route[d], self.earliest[d], self.latest[d]
         travel, place, duration, buffer, setup = \
             self.travel, self.place, self.duration, self.buffer, self.setup
-        length = len(route)
-        free_from = [day.start] + [earliest[i] + duration[r] + buffer for i, r in enumerate(route)]
-        place_before = [day.start_place] + [place[r] for r in route]
-        place_after = [place[r] for r in route] + [day.end_place]
-        arrive_by = [latest[i] - setup[r] for i, r in enumerate(route)] + [NO_LIMIT]
-        direct_travel = [travel[place_before[p]][place_after[p]] for p in range(length + 1)]
-        direct_arrival = [free_from[p] + direct_travel[p] for p in range(length + 1)]
-        return (np.array(free_from, dtype=np.int64), np.array(place_before, dtype=np.int64),
-                np.array(place_after, dtype=np.int64), np.array(arrive_by, dtype=np.int64),
-                np.array(direct_arrival, dtype=np.int64), np.array(direct_travel, dtype=np.int64))
+        places = [place[r] for r in route]
+        free_from = [day.start] + [start + duration[r] + buffer
+                                   for start, r in zip(earliest, route)]
+        place_before = [day.start_place] + places
+        place_after = places + [day.end_place]
+        arrive_by = [start - setup[r] for start, r in zip(latest, route)]
+        direct_travel = [travel[before][after] for before, after in zip(place_before, place_after)]
+        direct_arrival = [free + minutes for free, minutes in zip(free_from, direct_travel)]
+        if narrow:
+            arrive_by.append(NARROW_LIMIT)
+            columns = np.array((free_from, place_before, place_after, arrive_by, direct_arrival),
+                               dtype=np.int32)
+            return columns[0], columns[1], columns[2], columns[3], columns[4]
+        arrive_by.append(NO_LIMIT)
+        columns = np.array((free_from, place_before, place_after, arrive_by, direct_arrival,
+                            direct_travel), dtype=np.int64)
+        return columns[0], columns[1], columns[2], columns[3], columns[4], columns[5]

@@ -38,6 +38,7 @@ from .insertion import Insertion
 from .interday import InterDayMoves
 from .joint import JointMeetings
 from .meal import MEAL, meal_range
+from .route_options import RouteDayOptions
 from .routes import RouteDays
 from .ruin import Ruin
 from .string_removal import StringRemoval
@@ -45,8 +46,8 @@ from .timeline import TimelineDays, TracedLayout
 from .tour_rules import TourRuleChecks
 
 
-class SearchState(RouteDays, TimelineDays, Insertion, Ruin, StringRemoval, Compaction,
-                  InterDayMoves, TourRuleChecks, DelegationChecks, JointMeetings):
+class SearchState(RouteDays, TimelineDays, Insertion, RouteDayOptions, Ruin, StringRemoval,
+                  Compaction, InterDayMoves, TourRuleChecks, DelegationChecks, JointMeetings):
     """The state and moves of one search. Lists of ints, numpy for the vectorised checks.
 
     The moves live in the mixins, one file each: route and timeline days, insertion
@@ -120,6 +121,9 @@ class SearchState(RouteDays, TimelineDays, Insertion, Ruin, StringRemoval, Compa
         self.meal_moves: dict[tuple[int, int], list[int]] = {}  # (day, request) -> new items
         # Timeline days: the day's last layout (see TracedLayout), to resume insertions from.
         self.traced: list[tuple | None] = [None] * day_count
+        # Each request's nearest ones (compaction's nearest_of), and in index order.
+        self.nearest_cache: dict[int, frozenset[int]] = {}
+        self.nearest_sorted_of: dict[int, list[int]] = {}
         self.prepare_tour_rules()
         self.prepare_interday()
         self.prepare_options_cache()
@@ -259,7 +263,8 @@ class SearchState(RouteDays, TimelineDays, Insertion, Ruin, StringRemoval, Compa
             if self.rules_active and not self.tour_rules_hold(d, items, starts):
                 return False
             self.traced[d] = TracedLayout(list(items), trace[0], trace[1], arrive)
-            travel, span = self.travel_and_span(d, route, earliest, arrive, depart)
+            travel, span = self.travel_and_span(d, route, earliest, arrive, depart) \
+                if self.travel_weight or self.span_weight else (0, 0)
         else:
             day = self.days[d]
             if route:
@@ -273,7 +278,9 @@ class SearchState(RouteDays, TimelineDays, Insertion, Ruin, StringRemoval, Compa
             if self.rules_active and not self.tour_rules_hold(
                     d, items, self.lay_out(d, items, detail=True)[0]):
                 return False
-            travel, span = self.travel_and_span(d, route, earliest, arrive)
+            # Without weights on them (the TOPTW benchmarks) the day's minutes go unused.
+            travel, span = self.travel_and_span(d, route, earliest, arrive) \
+                if self.travel_weight or self.span_weight else (0, 0)
         self.route[d], self.earliest[d], self.latest[d] = route, earliest, latest
         gain = self.gain[d]
         gains = sum([gain[item] for item in items if item != MEAL]) if self.timeline_day[d] \

@@ -1,0 +1,143 @@
+"""The hot paths' shortcuts against the plain computations they stand for: the quick scoring
+of a route day's options, the early ends of a day's times."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+
+import numpy as np
+import pytest
+
+from builders import DAY, day, next_day, problem, request, window
+from scheduler.domain import Objective
+from scheduler.model.heuristic.construction import construct
+from scheduler.model.instance import build_instance
+
+PLACES = ("H", "A", "B", "C", "D")
+#: Scoring rules (a, b) of the search, and one it does not use (a 1.5 falls to the power).
+RULES = ((2.0, 1.0), (1.0, 1.0), (1.0, 0.0), (2.0, 0.0), (1.5, 1.0))
+
+
+def _tour(seed: int, step: int, balance: int):
+    """Route days of up to eight engagements, windows on some days, uneven travel, set-up
+    times and a buffer; starts on a ``step``-minute grid; no travel weight."""
+    rand = random.Random(seed)
+    dates = [next_day(DAY, k) for k in range(3)]
+    travel = {(a, b): rand.randrange(0, 40) for a in PLACES for b in PLACES if a < b}
+    requests = []
+    for i in range(22):
+        opens = rand.randrange(9 * 60, 16 * 60, 5)
+        closes = min(opens + rand.choice([30, 60, 120, 240, 480]), 20 * 60)
+        on = rand.sample(dates, rand.randint(1, 3))
+        windows = [window(f"{opens // 60:02d}:{opens % 60:02d}",
+                          f"{closes // 60:02d}:{closes % 60:02d}", date) for date in on]
+        requests.append(request(f"r{i}", windows, duration=rand.choice([15, 20, 30, 45]),
+                                value=rand.randrange(1, 30), place=rand.choice(PLACES[1:]),
+                                setup_minutes=rand.choice([0, 0, 5])))
+    tour = problem(requests, days=[day(date, "09:00", "20:00") for date in dates],
+                   travel=travel, places=PLACES, cap=8, buffer=rand.choice([0, 5]),
+                   objective=Objective(1, 0, 0, balance_weight=balance))
+    return dataclasses.replace(tour, tour=dataclasses.replace(tour.tour, time_step_minutes=step))
+
+
+def _random_routes(search, rand) -> None:
+    """Random feasible routes on every day, set through ``restore``."""
+    days = [[] for _ in range(search.day_count)]
+    requests = list(range(search.request_count))
+    rand.shuffle(requests)
+    for r in requests[:rand.randint(0, len(requests))]:
+        d = rand.randrange(search.day_count)
+        if search.start_ranges[d][r] is None or len(days[d]) >= search.cap:
+            continue
+        trial = days[d][:]
+        trial.insert(rand.randint(0, len(trial)), r)
+        search.items[d] = trial
+        if search.refresh_day(d):
+            days[d] = trial
+        search.items[d] = list(days[d])
+        assert search.refresh_day(d)
+    search.restore(days)
+
+
+@pytest.mark.parametrize("step", [1, 5, 15])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_quick_scoring_gives_every_row_the_score_and_position_of_every_cell_scored(seed, step):
+    """On many random routes, every scoring rule and with or without a balance weight, the
+    quick scoring leaves the same score and the same position in every row as scoring every
+    (position, row) cell and taking the first best."""
+    rand = random.Random(seed)
+    compared = found = 0
+    for balance in (0, 3):
+        search = construct(build_instance(_tour(seed, step, balance)), {}, {}, None, None, seed)
+        assert not any(search.timeline_day)
+        assert all(rows.narrow is not None for rows in search.candidate_rows)
+        for _ in range(25):
+            _random_routes(search, rand)
+            for d in range(search.day_count):
+                offset, end = search.row_offsets[d], search.row_offsets[d + 1]
+                for a, b in RULES:
+                    search.options_cache.clear()
+                    search.evaluate_day(d, a, b)
+                    quick = (search.row_score[offset:end].copy(),
+                             search.row_position[offset:end].copy())
+                    narrow, search.candidate_rows[d].narrow = search.candidate_rows[d].narrow, None
+                    search.options_cache.clear()
+                    search.evaluate_day(d, a, b)
+                    search.candidate_rows[d].narrow = narrow
+                    assert np.array_equal(quick[0], search.row_score[offset:end])
+                    assert np.array_equal(quick[1], search.row_position[offset:end])
+                    compared += 1
+                    found += int(np.isfinite(quick[0]).sum())
+    assert compared > 500 and found > 1000, (compared, found)
+
+
+def test_times_too_large_for_int32_keep_the_scoring_of_every_cell():
+    """Days hours long in minutes far from zero would overflow the narrow arrays' keys: the
+    days keep the scoring of every cell (no narrow rows)."""
+    search = construct(build_instance(_tour(1, 1, 0)), {}, {}, None, None, 1)
+    search.days = [dataclasses.replace(day, start=day.start + 2 ** 28, end=day.end + 2 ** 28)
+                   for day in search.days]
+    for rows in search.candidate_rows:
+        rows.narrow = None
+    search.narrow_rows()
+    assert all(rows.narrow is None for rows in search.candidate_rows)
+
+
+@pytest.mark.parametrize("step", [1, 5])
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_a_days_times_from_its_cached_route_are_those_computed_from_nothing(seed, step):
+    """Earliest and latest starts of a changed route (an engagement inserted, removed, moved,
+    or two swapped), from the day's cached times with the walks that stop early, are those
+    computed from an empty cache; and a route that does not fit is refused by both."""
+    rand = random.Random(seed)
+    search = construct(build_instance(_tour(seed, step, 0)), {}, {}, None, None, seed)
+    compared = refused = 0
+    for _ in range(40):
+        _random_routes(search, rand)
+        for d in range(search.day_count):
+            route = search.route[d]
+            others = [r for r in range(search.request_count)
+                      if search.start_ranges[d][r] is not None and r not in route]
+            for _ in range(15):
+                trial = list(route)
+                kind = rand.randrange(4)
+                if kind == 0 and others:
+                    trial.insert(rand.randint(0, len(trial)), rand.choice(others))
+                elif kind == 1 and trial:
+                    del trial[rand.randrange(len(trial))]
+                elif kind == 2 and len(trial) > 1:
+                    moving = trial.pop(rand.randrange(len(trial)))
+                    trial.insert(rand.randint(0, len(trial)), moving)
+                elif len(trial) > 1:
+                    i, j = rand.sample(range(len(trial)), 2)
+                    trial[i], trial[j] = trial[j], trial[i]
+                kept = search.route_times(d, trial)
+                cached = search.route[d], search.earliest[d], search.latest[d]
+                search.route[d], search.earliest[d], search.latest[d] = [], [], []
+                plain = search.route_times(d, trial)
+                search.route[d], search.earliest[d], search.latest[d] = cached
+                assert kept == plain
+                compared += 1
+                refused += plain is None
+    assert compared > 1000 and 50 < refused < compared - 500, (compared, refused)
