@@ -68,9 +68,8 @@ def charged_now() -> dict[str, float]:
 
     return {"iteration": budget.ITERATION_WORK, "evaluate_day": budget.OPTIONS_WORK,
             "evaluate_cell": 1 / budget.OPTIONS_CELLS_PER_OPERATION,
-            # Charged as a day's evaluation today; counted apart so that a fit can tell them.
-            "quick_day": budget.OPTIONS_WORK,
-            "quick_cell": 1 / budget.OPTIONS_CELLS_PER_OPERATION,
+            "quick_day": budget.QUICK_OPTIONS_WORK,
+            "quick_cell": 1 / budget.QUICK_CELLS_PER_OPERATION,
             "remote_day": budget.REMOTE_OPTIONS_WORK, "remote_gap": budget.REMOTE_GAP_WORK,
             "pick": budget.PICK_WORK, "pick_row": 1 / budget.PICK_ROWS_PER_OPERATION,
             "refresh_day": budget.REFRESH_WORK, "refresh_item": budget.REFRESH_ITEM_WORK,

@@ -26,6 +26,13 @@ which made a nominal second last up to 1.17 s on 200-300 requests with four tour
 of one nominal second on the tuning part, the weights per position or item rounded first and
 the others fitted with them, for 0.875 CPU s a nominal second (BENCHMARKS.md, "Calibrating
 the budget").
+
+Fitted again (2026-12-06, evening) once a route day's insertion options without a travel
+weight were scored by the least shift (``route_options.py``, half the CPU a cell): that
+scoring has weights of its own (``QUICK_OPTIONS_WORK``, ``QUICK_CELLS_PER_OPERATION``), and
+the 68 runs of one nominal second on the tuning part gave every other weight back within
+20 %, the weights per cell, row, item or position rounded (BENCHMARKS.md, "Calibrating the
+budget").
 """
 
 #: Operations that make one nominal second; the budget of the search is
@@ -38,48 +45,53 @@ WORK_PER_SECOND = 23_000_000
 
 #: One ruin and recreate of the annealing, beyond the steps charged below (snapshot, ruin,
 #: the keys compared).
-ITERATION_WORK = 330
+ITERATION_WORK = 268
 #: Evaluating a day's insertion options: a call, and one operation per this many score
 #: cells (in-person candidate rows times route positions).
-OPTIONS_WORK = 1104
-OPTIONS_CELLS_PER_OPERATION = 4
+OPTIONS_WORK = 1350
+OPTIONS_CELLS_PER_OPERATION = 5
+#: The same for a route day scored by the least shift (``route_options.py``: no travel
+#: weight, so a candidate's best position is its first of least shift): a call, and one
+#: operation per this many (candidate, position) cells, about half the cost of a scored cell.
+QUICK_OPTIONS_WORK = 941
+QUICK_CELLS_PER_OPERATION = 9
 #: A day's insertion options found kept (:data:`~.insertion.OPTIONS_CACHE_SIZE`): the
 #: lookup and copying its rows back.
-OPTIONS_KEPT_WORK = 238
+OPTIONS_KEPT_WORK = 196
 #: The remote candidates of a timeline day: a call, and each gap of the day.
-REMOTE_OPTIONS_WORK = 230
-REMOTE_GAP_WORK = 4
+REMOTE_OPTIONS_WORK = 195
+REMOTE_GAP_WORK = 3
 #: One greedy choice among the candidate rows: a call, and one operation per this many rows.
-PICK_WORK = 172
-PICK_ROWS_PER_OPERATION = 5
+PICK_WORK = 147
+PICK_ROWS_PER_OPERATION = 6
 #: Recomputing a day's times after a change: a call, and each item of the day.
-REFRESH_WORK = 122
-REFRESH_ITEM_WORK = 8
+REFRESH_WORK = 108
+REFRESH_ITEM_WORK = 7
 #: A move of compaction checked on a route day: the check, and each position it passes (it
 #: stops at the first engagement the move leaves no earlier; on days of 30-60 engagements
 #: most checks pass three or four).
-MOVE_WORK = 26
-MOVE_POSITION_WORK = 4
+MOVE_WORK = 24
+MOVE_POSITION_WORK = 3
 #: A move between two days (:mod:`.interday`): preparing one engagement's moves (its
 #: neighbours on other days and their positions), and each position a move's check walks.
-INTERDAY_MOVE_WORK = 76
+INTERDAY_MOVE_WORK = 66
 INTERDAY_POSITION_WORK = 8
 #: A move's check found kept since the last change of a day (``arrival_with``).
-INTERDAY_KEPT_WORK = 22
+INTERDAY_KEPT_WORK = 20
 #: Finding an engagement's nearest ones (once each): a call, and one operation per this many
 #: candidates. Not fitted (too rare in the runs to measure).
-NEAREST_WORK = 20
-NEAREST_CANDIDATES_PER_OPERATION = 4
+NEAREST_WORK = 16
+NEAREST_CANDIDATES_PER_OPERATION = 5
 #: The room a joint meeting finds on a day: a call, and each position of the day's route.
 #: Not fitted (no joint meetings in the runs).
-JOINT_ROOM_WORK = 20
-JOINT_POSITION_WORK = 10
+JOINT_ROOM_WORK = 16
+JOINT_POSITION_WORK = 8
 #: Laying out a timeline day: a call (``TIMELINE_WORK``) and each item it passes
 #: (``TIMELINE_ITEM_WORK``); a gap of placeless items between two places (``GAP_CALL_WORK``)
 #: and each (placeless item, leg position) pair of it (``GAP_WORK``). Fitted on the generated
 #: tours of 40 to 300 requests (seeds 1 and 2), where the earlier 25, 8, 0 and 16 made a
 #: nominal second last from 0.50 s (300 requests, long gaps of remote calls) to 1.04 s.
-TIMELINE_WORK = 32
-TIMELINE_ITEM_WORK = 9
-GAP_CALL_WORK = 9
+TIMELINE_WORK = 33
+TIMELINE_ITEM_WORK = 10
+GAP_CALL_WORK = 8
 GAP_WORK = 5

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .budget import OPTIONS_CELLS_PER_OPERATION, OPTIONS_WORK
+from .budget import QUICK_CELLS_PER_OPERATION, QUICK_OPTIONS_WORK
 from .insertion import NO_SCORE, OPTIONS_CACHE_SIZE
 from .routes import UNFIT, UNFIT_BIT
 
@@ -102,7 +102,7 @@ class RouteDayOptions:
         offset = self.row_offsets[d]
         count = rows.in_person_count
         positions = len(self.route[d]) + 1
-        self.work += OPTIONS_WORK + positions * count // OPTIONS_CELLS_PER_OPERATION
+        self.work += QUICK_OPTIONS_WORK + positions * count // QUICK_CELLS_PER_OPERATION
         least = self.least_keys.get(route_key) if route_key is not None else None
         if least is None:
             least = self.least_key(d, positions)
