@@ -66,7 +66,7 @@ from .solve_budget import (  # noqa: F401  (the budget's names stay importable f
 )
 from .solve_model import build_model
 from .solve_route_bound import pool_selection, route_agenda, route_bound_used, run_route_bound, \
-    tighter
+    tighter, value_ceiling
 
 log = logging.getLogger(__name__)
 
@@ -378,6 +378,12 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
     limit = float(params.time_limit)
     heuristic, cp_limit = _run_heuristic(instance, params, baseline, started, size, clock)
     clock_stop = heuristic is not None and heuristic.stopped_by_clock
+    ceiling = value_ceiling(instance, re_planning=bool(baseline.previous))
+    if heuristic is not None and heuristic.complete and ceiling is not None \
+            and heuristic.objective >= ceiling:
+        # Every request served and nothing else in the objective: no later stage can do better.
+        return _heuristic_result(problem, instance, params, created, heuristic, "optimal",
+                                 ceiling, started, clock_stop, clock)
     routes, route_skipped = run_route_bound(instance, limit, cp_limit, heuristic, clock,
                                             re_planning=bool(baseline.previous))
     # The clock stopping (or leaving out) the route bound changes CP-SAT's budget, which a
@@ -386,11 +392,8 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
     if routes is not None:
         cp_limit -= route_bound_used(routes)
         if routes.bound is not None and heuristic.complete and heuristic.objective >= routes.bound:
-            placements, meals = heuristic_solution(instance, heuristic)
-            return _result(problem, instance, params, created, placements, meals, "optimal",
-                           float(heuristic.objective), float(routes.bound),
-                           time.perf_counter() - started, value_total, clock_stop or route_clock,
-                           heuristic_warnings(heuristic), clock=clock)
+            return _heuristic_result(problem, instance, params, created, heuristic, "optimal",
+                                     float(routes.bound), started, clock_stop or route_clock, clock)
     chosen, used, selection_clock = (None, 0.0, False) if size > LARGE_MODEL else \
         pool_selection(instance, routes, heuristic, limit, clock)
     cp_limit = max(0.01, cp_limit - used)
@@ -410,12 +413,9 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
             raise InfeasibleError(
                 f"The solver found no agenda within the limit ({params.time_limit:g} s); "
                 "try a longer --time-limit.")
-        placements, meals = heuristic_solution(instance, heuristic)
-        bound, status = tighter(float(heuristic.objective), None, routes, "feasible")
-        return _result(problem, instance, params, created, placements, meals, status,
-                       float(heuristic.objective), bound, time.perf_counter() - started,
-                       value_total, clock_stop or route_clock, heuristic_warnings(heuristic),
-                       clock=clock)
+        bound, status = tighter(float(heuristic.objective), None, routes, "feasible", ceiling)
+        return _heuristic_result(problem, instance, params, created, heuristic, status, bound,
+                                 started, clock_stop or route_clock, clock)
 
     large = size > LARGE_MODEL
     min_wall = CP_SAT_MIN_WALL_SHARE * limit
@@ -484,7 +484,7 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
             else None
         if bound is not None and bound < objective:
             bound = None
-        bound, status = tighter(objective, bound, routes, status)
+        bound, status = tighter(objective, bound, routes, status, ceiling)
         return _result(problem, instance, params, created, placements, meals, status, objective, bound,
                        seconds, value_total, clock_stop, heuristic_warnings(heuristic), clock=clock)
 
@@ -511,7 +511,7 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
 
     placements, meals = read_solution(solver, planner)
     bound, status = tighter(float(solver.objective_value), float(solver.best_objective_bound),
-                            routes, status)
+                            routes, status, ceiling)
     return _result(problem, instance, params, created, placements, meals, status,
                    float(solver.objective_value), bound, seconds,
                    value_total, clock_stop, heuristic_warnings(heuristic), clock=clock)
@@ -569,6 +569,18 @@ def heuristic_solution(instance: Instance, result: HeuristicResult) -> tuple[lis
                   for plan in result.days for index, start in plan.starts.items()]
     meals = {plan.day: plan.meal for plan in result.days if plan.meal is not None}
     return placements, meals
+
+
+def _heuristic_result(problem: Problem, instance: Instance, params: SolveParams,
+                      created: datetime | None, heuristic: HeuristicResult, status: str,
+                      bound: float | None, started: float, stopped_by_clock: bool,
+                      clock: SolveClock) -> Result:
+    """The result whose agenda is the heuristic's."""
+    placements, meals = heuristic_solution(instance, heuristic)
+    return _result(problem, instance, params, created, placements, meals, status,
+                   float(heuristic.objective), bound, time.perf_counter() - started,
+                   problem.total_value, stopped_by_clock, heuristic_warnings(heuristic),
+                   clock=clock)
 
 
 def heuristic_warnings(heuristic: HeuristicResult | None) -> tuple[str, ...]:
