@@ -60,6 +60,7 @@ from .solve_budget import (  # noqa: F401  (the budget's names stay importable f
     SolveClock,
     WALL_SLACK,
     cp_model_fits,
+    day_cap_binds,
     heuristic_islands,
     heuristic_share,
     later_stages_run,
@@ -310,7 +311,8 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
                                  ceiling, started, clock_stop, clock)
     # On a model too large for them to give anything in the time, the route bound and CP-SAT
     # run only when the heuristic has no complete agenda (CP-SAT then looks for a first one).
-    later = later_stages_run(size, limit) or heuristic is None or not heuristic.complete
+    later = later_stages_run(size, limit, day_cap_binds(instance)) or heuristic is None \
+        or not heuristic.complete
     routes, route_skipped = run_route_bound(instance, limit, cp_limit, heuristic, clock,
                                             re_planning=bool(baseline.previous)) if later \
         else (None, False)
@@ -467,8 +469,9 @@ def _run_heuristic(instance: Instance, params: SolveParams, baseline: Baseline, 
                                         value, value_total if value is not None else None, count))
 
     large = size > LARGE_MODEL
-    alone = not later_stages_run(size, limit)
-    share = heuristic_share(size, limit)
+    capped = day_cap_binds(instance)
+    alone = not later_stages_run(size, limit, capped)
+    share = heuristic_share(size, limit, capped)
     stall = None if large else min(HEURISTIC_STALL_MAX,
                                    max(HEURISTIC_STALL_MIN, len(instance.requests) ** 2 // 2))
     work = int(share * limit * WORK_PER_SECOND)
