@@ -6,7 +6,10 @@ This is the one engine: ``scheduler plan``, re-planning and the benchmarks all c
 Two stages share the budget: first the primal heuristic of :mod:`scheduler.model.heuristic`
 (greedy construction, then ruin and recreate) finds a good agenda, which seeds CP-SAT as a
 complete hint; CP-SAT then improves it and tries to prove it optimal. The better of the two
-agendas is returned (CP-SAT's, unless it ends below the heuristic's).
+agendas is returned (CP-SAT's, unless it ends below the heuristic's). On a large model whose
+days no cap limits and whose limit is short for its size, and on one too large to build, the
+heuristic works alone (:func:`~scheduler.solve_budget.later_stages_run`); an agenda that serves
+every request when only value counts is optimal at once (:func:`value_ceiling`).
 
 The time limit is a promise and a budget at once. The heuristic counts its work in
 operations, not seconds, and CP-SAT stops on a *deterministic* time budget (its own count of
