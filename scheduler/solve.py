@@ -6,7 +6,10 @@ This is the one engine: ``scheduler plan``, re-planning and the benchmarks all c
 Two stages share the budget: first the primal heuristic of :mod:`scheduler.model.heuristic`
 (greedy construction, then ruin and recreate) finds a good agenda, which seeds CP-SAT as a
 complete hint; CP-SAT then improves it and tries to prove it optimal. The better of the two
-agendas is returned (CP-SAT's, unless it ends below the heuristic's).
+agendas is returned (CP-SAT's, unless it ends below the heuristic's). On a large model whose
+days no cap limits and whose limit is short for its size, and on one too large to build, the
+heuristic works alone (:func:`~scheduler.solve_budget.later_stages_run`); an agenda that serves
+every request when only value counts is optimal at once (:func:`value_ceiling`).
 
 The time limit is a promise and a budget at once. The heuristic counts its work in
 operations, not seconds, and CP-SAT stops on a *deterministic* time budget (its own count of
@@ -26,7 +29,7 @@ import logging
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Callable, Collection, Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from ortools.sat.python import cp_model
 
@@ -60,13 +63,18 @@ from .solve_budget import (  # noqa: F401  (the budget's names stay importable f
     SolveClock,
     WALL_SLACK,
     cp_model_fits,
+    day_cap_binds,
     heuristic_islands,
+    heuristic_share,
+    later_stages_run,
     model_size,
     promised_seconds,
+    solver_parameters,
 )
+from .solve_conflict import CHECK_SECONDS, minimal_conflict, requests_fit  # noqa: F401
 from .solve_model import build_model
 from .solve_route_bound import pool_selection, route_agenda, route_bound_used, run_route_bound, \
-    tighter
+    tighter, value_ceiling
 
 log = logging.getLogger(__name__)
 
@@ -240,38 +248,6 @@ def _gap(objective: float | None, bound: float | None) -> float | None:
     return abs(bound - objective) / max(1.0, abs(objective))
 
 
-def solver_parameters(params: SolveParams, wall_seconds: float | None = None,
-                      large: bool = False) -> cp_model.CpSolver:
-    """A CpSolver configured for repeatable runs: it stops on the deterministic budget
-    ``params.time_limit``, or on ``wall_seconds`` of wall clock if that comes first (by
-    default twice the budget plus a second, a guard that normal runs never reach).
-
-    For a ``large`` model (see ``LARGE_MODEL``) it skips presolve probing and the full-model
-    workers of ``LARGE_MODEL_IGNORED_SUBSOLVERS``; parameters given in ``params.extra`` win."""
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.max_deterministic_time = float(params.time_limit)
-    p.max_time_in_seconds = wall_seconds if wall_seconds is not None \
-        else 2.0 * float(params.time_limit) + 1.0
-    p.random_seed = int(params.seed)
-    p.num_workers = int(params.workers)
-    if params.workers > 1 and params.extra.get("interleave_search", True):
-        # Several workers are deterministic only when their work is interleaved in batches.
-        p.interleave_search = True
-        p.ignore_subsolvers.append("fixed")  # slow to stop in a batch; adds little here
-    p.log_search_progress = params.log_search
-    if large:
-        p.cp_model_probing_level = LARGE_MODEL_PROBING  # params.extra below may set it back
-        if "ignore_subsolvers" not in params.extra:
-            p.ignore_subsolvers.extend(LARGE_MODEL_IGNORED_SUBSOLVERS)
-    for name, value in params.extra.items():
-        if isinstance(value, (list, tuple)):
-            getattr(p, name).extend(value)
-        else:
-            setattr(p, name, value)
-    return solver
-
-
 def read_solution(solver: cp_model.CpSolver, planner: PlannerModel) -> tuple[list[Placement], dict[int, int]]:
     """The single place that reads solver values: placements and meal starts."""
     placements = []
@@ -282,54 +258,6 @@ def read_solution(solver: cp_model.CpSolver, planner: PlannerModel) -> tuple[lis
                                         planner.chosen_resources(solver.boolean_value, day, index)))
     meals = {v.day.index: solver.value(v.meal_start) for v in planner.days if v.meal_start is not None}
     return placements, meals
-
-
-#: Deterministic seconds for one feasibility check of the conflict searches (a few ms each
-#: on the small problems they build).
-CHECK_SECONDS = 5.0
-
-
-def requests_fit(instance: Instance, request_ids: Collection[str], params: SolveParams) -> bool:
-    """Whether the requests ``request_ids`` of ``instance`` can all be served together, with no
-    other request: the one feasibility check behind every conflict search.
-
-    Parameters
-    ----------
-    instance
-        The engine's instance (its rules: hours, travel, buffer, meal, cap, time step).
-    request_ids
-        The requests to serve, all of them.
-    params
-        Seed, workers and extra CP-SAT parameters; the time limit is at most
-        :data:`CHECK_SECONDS`.
-
-    Returns
-    -------
-    bool
-        True when CP-SAT finds any agenda that serves them all (no objective: the first one
-        found answers).
-    """
-    subset = [r for r in instance.requests if r.id in request_ids]
-    new_index = {r.index: i for i, r in enumerate(subset)}
-    reduced = replace(instance, requests=tuple(
-        replace(r, index=i, joint_of=new_index.get(r.joint_of, -1)) for i, r in enumerate(subset)))
-    model = PlannerModel(reduced).model
-    model.clear_objective()
-    solver = solver_parameters(replace(params, time_limit=min(params.time_limit, CHECK_SECONDS)))
-    return solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-
-
-def minimal_conflict(instance: Instance, params: SolveParams) -> list[str]:
-    """A set of mandatory requests that cannot all be served, none of which can be dropped.
-
-    Deletion filter: try without each request in turn; keep it only if the rest would fit.
-    """
-    conflict = [r.id for r in instance.requests if r.mandatory]
-    for request_id in list(conflict):
-        trial = [r for r in conflict if r != request_id]
-        if not requests_fit(instance, trial, params):
-            conflict = trial
-    return conflict
 
 
 def solve(problem: Problem, params: SolveParams | None = None, baseline: Baseline | None = None,
@@ -378,24 +306,33 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
     limit = float(params.time_limit)
     heuristic, cp_limit = _run_heuristic(instance, params, baseline, started, size, clock)
     clock_stop = heuristic is not None and heuristic.stopped_by_clock
+    ceiling = value_ceiling(instance, re_planning=bool(baseline.previous))
+    if heuristic is not None and heuristic.complete and ceiling is not None \
+            and heuristic.objective >= ceiling:
+        # Every request served and nothing else in the objective: no later stage can do better.
+        return _heuristic_result(problem, instance, params, created, heuristic, "optimal",
+                                 ceiling, started, clock_stop, clock)
+    # On a model too large for them to give anything in the time, the route bound and CP-SAT
+    # run only when the heuristic has no complete agenda (CP-SAT then looks for a first one).
+    later = later_stages_run(size, limit, day_cap_binds(instance)) or heuristic is None \
+        or not heuristic.complete
     routes, route_skipped = run_route_bound(instance, limit, cp_limit, heuristic, clock,
-                                            re_planning=bool(baseline.previous))
+                                            re_planning=bool(baseline.previous)) if later \
+        else (None, False)
     # The clock stopping (or leaving out) the route bound changes CP-SAT's budget, which a
     # proof makes moot.
     route_clock = route_skipped or (routes is not None and routes.stopped_by_clock)
     if routes is not None:
         cp_limit -= route_bound_used(routes)
         if routes.bound is not None and heuristic.complete and heuristic.objective >= routes.bound:
-            placements, meals = heuristic_solution(instance, heuristic)
-            return _result(problem, instance, params, created, placements, meals, "optimal",
-                           float(heuristic.objective), float(routes.bound),
-                           time.perf_counter() - started, value_total, clock_stop or route_clock,
-                           heuristic_warnings(heuristic), clock=clock)
+            return _heuristic_result(problem, instance, params, created, heuristic, "optimal",
+                                     float(routes.bound), started, clock_stop or route_clock, clock)
     chosen, used, selection_clock = (None, 0.0, False) if size > LARGE_MODEL else \
         pool_selection(instance, routes, heuristic, limit, clock)
     cp_limit = max(0.01, cp_limit - used)
     route_clock = route_clock or selection_clock
-    planner, cp_load, model_clock = build_model(instance, baseline, heuristic, size, limit, clock)
+    planner, cp_load, model_clock = build_model(instance, baseline, heuristic, size, limit,
+                                                clock) if later else (None, 0.0, False)
     clock_stop = clock_stop or model_clock
     if chosen is not None and planner is not None:
         # The routes' best choice beats the heuristic's agenda in relaxed cost: made an agenda
@@ -410,12 +347,9 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
             raise InfeasibleError(
                 f"The solver found no agenda within the limit ({params.time_limit:g} s); "
                 "try a longer --time-limit.")
-        placements, meals = heuristic_solution(instance, heuristic)
-        bound, status = tighter(float(heuristic.objective), None, routes, "feasible")
-        return _result(problem, instance, params, created, placements, meals, status,
-                       float(heuristic.objective), bound, time.perf_counter() - started,
-                       value_total, clock_stop or route_clock, heuristic_warnings(heuristic),
-                       clock=clock)
+        bound, status = tighter(float(heuristic.objective), None, routes, "feasible", ceiling)
+        return _heuristic_result(problem, instance, params, created, heuristic, status, bound,
+                                 started, clock_stop or route_clock, clock)
 
     large = size > LARGE_MODEL
     min_wall = CP_SAT_MIN_WALL_SHARE * limit
@@ -484,7 +418,7 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
             else None
         if bound is not None and bound < objective:
             bound = None
-        bound, status = tighter(objective, bound, routes, status)
+        bound, status = tighter(objective, bound, routes, status, ceiling)
         return _result(problem, instance, params, created, placements, meals, status, objective, bound,
                        seconds, value_total, clock_stop, heuristic_warnings(heuristic), clock=clock)
 
@@ -511,7 +445,7 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
 
     placements, meals = read_solution(solver, planner)
     bound, status = tighter(float(solver.objective_value), float(solver.best_objective_bound),
-                            routes, status)
+                            routes, status, ceiling)
     return _result(problem, instance, params, created, placements, meals, status,
                    float(solver.objective_value), bound, seconds,
                    value_total, clock_stop, heuristic_warnings(heuristic), clock=clock)
@@ -538,8 +472,9 @@ def _run_heuristic(instance: Instance, params: SolveParams, baseline: Baseline, 
                                         value, value_total if value is not None else None, count))
 
     large = size > LARGE_MODEL
-    alone = not cp_model_fits(size, limit)
-    share = 1.0 if alone else HEURISTIC_SHARE_LARGE if large else HEURISTIC_SHARE
+    capped = day_cap_binds(instance)
+    alone = not later_stages_run(size, limit, capped)
+    share = heuristic_share(size, limit, capped)
     stall = None if large else min(HEURISTIC_STALL_MAX,
                                    max(HEURISTIC_STALL_MIN, len(instance.requests) ** 2 // 2))
     work = int(share * limit * WORK_PER_SECOND)
@@ -569,6 +504,18 @@ def heuristic_solution(instance: Instance, result: HeuristicResult) -> tuple[lis
                   for plan in result.days for index, start in plan.starts.items()]
     meals = {plan.day: plan.meal for plan in result.days if plan.meal is not None}
     return placements, meals
+
+
+def _heuristic_result(problem: Problem, instance: Instance, params: SolveParams,
+                      created: datetime | None, heuristic: HeuristicResult, status: str,
+                      bound: float | None, started: float, stopped_by_clock: bool,
+                      clock: SolveClock) -> Result:
+    """The result whose agenda is the heuristic's."""
+    placements, meals = heuristic_solution(instance, heuristic)
+    return _result(problem, instance, params, created, placements, meals, status,
+                   float(heuristic.objective), bound, time.perf_counter() - started,
+                   problem.total_value, stopped_by_clock, heuristic_warnings(heuristic),
+                   clock=clock)
 
 
 def heuristic_warnings(heuristic: HeuristicResult | None) -> tuple[str, ...]:

@@ -10,11 +10,16 @@ from __future__ import annotations
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
+
+from ortools.sat.python import cp_model
 
 from .model.heuristic import WORK_PER_SECOND
 from .model.heuristic.clock import Deadline
 from .model.instance import Instance
+
+if TYPE_CHECKING:
+    from .solve import SolveParams
 
 __all__ = [
     "CP_MODEL_PAIRS_PER_SECOND", "CP_SAT_MIN_SHARE", "HEURISTIC_CLOCK_RESERVE", "HEURISTIC_SHARE",
@@ -22,7 +27,9 @@ __all__ = [
     "ISLANDS_MIN_MODEL", "ISLANDS_MIN_SECONDS", "LARGE_MODEL", "LARGE_MODEL_IGNORED_SUBSOLVERS",
     "LARGE_MODEL_PROBING", "CP_SAT_LOAD_FACTOR", "CP_SAT_MIN_WALL_SHARE", "Phase",
     "ROUTE_BOUND_MIN_SHARE", "ROUTE_BOUND_SHARE", "SolveClock", "route_bound_seconds", "WALL_SLACK",
-    "cp_model_fits", "heuristic_islands", "model_size", "promised_seconds",
+    "cp_model_fits", "day_cap_binds", "heuristic_islands", "heuristic_share", "later_stages_run", "model_size",
+    "promised_seconds", "LATER_STAGES_PAIRS_PER_SECOND", "HEURISTIC_SHARE_ALONE",
+    "solver_parameters",
 ]
 
 #: Share of the time limit the heuristic may use at most; it stops earlier when it stalls.
@@ -34,6 +41,21 @@ HEURISTIC_SHARE = 0.6
 #: ``HEURISTIC_SHARE_LARGE`` of the budget and does not stop when it stalls.
 LARGE_MODEL = 12_000
 HEURISTIC_SHARE_LARGE = 0.8
+#: (candidate, candidate) pairs per second of the limit above which a large model whose days
+#: no cap limits (:func:`day_cap_binds`) gets neither the route bound nor CP-SAT: in their
+#: share of the limit (a fifth of it) neither gave a better agenda on such models, the route
+#: bound never a bound, and CP-SAT's bound, when it gave one, was 12-26 % above the agenda
+#: (BENCHMARKS.md, "The share after the heuristic"), so the heuristic works alone, on
+#: ``HEURISTIC_SHARE_ALONE`` of the limit's work and to the limit itself on the clock. A
+#: capped day keeps them at any size: the 300-request, 14-day tour (six engagements a day of
+#: 52-96 candidates) gets a 4.9 % bound from CP-SAT at 10 s. A property of the input and the
+#: limit only.
+LATER_STAGES_PAIRS_PER_SECOND = 2_000
+#: The heuristic's share of the limit's work when it works alone on a model the later stages
+#: are left out of: it runs to the limit itself on the clock, and this share leaves it the
+#: same margin before that as ``HEURISTIC_SHARE_LARGE`` leaves before its deadline
+#: (``HEURISTIC_CLOCK_RESERVE`` earlier), so the clock stops it no more often.
+HEURISTIC_SHARE_ALONE = 0.9
 #: CP-SAT's probing level on a large model. Its default (2) spent three rounds of about 4 s of
 #: wall clock probing the 300-request tour's model before the search began (about one
 #: deterministic second each); without probing the first bound came after 1.5 s instead of
@@ -108,6 +130,38 @@ def cp_model_fits(size: int, time_limit: float) -> bool:
     """Whether the CP-SAT model of ``size`` pairs (:func:`model_size`) is built at all for
     ``time_limit`` seconds (see ``CP_MODEL_PAIRS_PER_SECOND``)."""
     return size <= CP_MODEL_PAIRS_PER_SECOND * float(time_limit)
+
+
+def day_cap_binds(instance: Instance) -> bool:
+    """Whether the cap on a day's engagements can leave a candidate out on some day (it holds
+    fewer than the day's candidates), or a cap on a day's engagement minutes is set. CP-SAT's
+    bound on a large model comes from such a cap; without one its relaxation sees only the
+    hours and the travel, and stays loose."""
+    return instance.minutes_cap is not None or any(
+        len(instance.candidates(day.index)) > instance.cap for day in instance.days)
+
+
+def later_stages_run(size: int, time_limit: float, cap_binds: bool = True) -> bool:
+    """Whether the route bound and CP-SAT run after the heuristic on a model of ``size``
+    pairs (:func:`model_size`) for ``time_limit`` seconds: the model is built at all
+    (:func:`cp_model_fits`), and it is small (``LARGE_MODEL``), or has at most
+    ``LATER_STAGES_PAIRS_PER_SECOND`` pairs per second of the limit, or its days are capped
+    (``cap_binds``, :func:`day_cap_binds`)."""
+    return cp_model_fits(size, time_limit) and (
+        size <= LARGE_MODEL or cap_binds
+        or size <= LATER_STAGES_PAIRS_PER_SECOND * float(time_limit))
+
+
+def heuristic_share(size: int, time_limit: float, cap_binds: bool = True) -> float:
+    """The share of ``time_limit``'s work the heuristic may use on a model of ``size`` pairs:
+    all of it when the CP-SAT model is not built, ``HEURISTIC_SHARE_ALONE`` when the later
+    stages are left out (:func:`later_stages_run`), else ``HEURISTIC_SHARE_LARGE`` on a large
+    model and ``HEURISTIC_SHARE`` on a small one."""
+    if not cp_model_fits(size, time_limit):
+        return 1.0
+    if not later_stages_run(size, time_limit, cap_binds):
+        return HEURISTIC_SHARE_ALONE
+    return HEURISTIC_SHARE_LARGE if size > LARGE_MODEL else HEURISTIC_SHARE
 
 
 @dataclass(frozen=True)
@@ -230,3 +284,35 @@ def heuristic_islands(workers: int, work: int, size: int) -> int:
 def model_size(instance: Instance) -> int:
     """The number of (candidate, candidate) pairs over the days: what the arcs grow with."""
     return sum(len(instance.candidates(day.index)) ** 2 for day in instance.days)
+
+
+def solver_parameters(params: "SolveParams", wall_seconds: float | None = None,
+                      large: bool = False) -> cp_model.CpSolver:
+    """A CpSolver configured for repeatable runs: it stops on the deterministic budget
+    ``params.time_limit``, or on ``wall_seconds`` of wall clock if that comes first (by
+    default twice the budget plus a second, a guard that normal runs never reach).
+
+    For a ``large`` model (see ``LARGE_MODEL``) it skips presolve probing and the full-model
+    workers of ``LARGE_MODEL_IGNORED_SUBSOLVERS``; parameters given in ``params.extra`` win."""
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.max_deterministic_time = float(params.time_limit)
+    p.max_time_in_seconds = wall_seconds if wall_seconds is not None \
+        else 2.0 * float(params.time_limit) + 1.0
+    p.random_seed = int(params.seed)
+    p.num_workers = int(params.workers)
+    if params.workers > 1 and params.extra.get("interleave_search", True):
+        # Several workers are deterministic only when their work is interleaved in batches.
+        p.interleave_search = True
+        p.ignore_subsolvers.append("fixed")  # slow to stop in a batch; adds little here
+    p.log_search_progress = params.log_search
+    if large:
+        p.cp_model_probing_level = LARGE_MODEL_PROBING  # params.extra below may set it back
+        if "ignore_subsolvers" not in params.extra:
+            p.ignore_subsolvers.extend(LARGE_MODEL_IGNORED_SUBSOLVERS)
+    for name, value in params.extra.items():
+        if isinstance(value, (list, tuple)):
+            getattr(p, name).extend(value)
+        else:
+            setattr(p, name, value)
+    return solver

@@ -1,5 +1,5 @@
 """The route relaxation's bound inside a solve: its share of the limit, its clock, and how it
-tightens the bound and the status of the result."""
+and the value ceiling tighten the bound and the status of the result."""
 
 from __future__ import annotations
 
@@ -155,10 +155,27 @@ def route_bound_used(routes: RouteBound | None) -> float:
     return 0.0 if routes is None else routes.work / LABEL_WORK_PER_SECOND
 
 
+def value_ceiling(instance: Instance, re_planning: bool) -> float | None:
+    """The objective of serving every request the instance holds, when nothing else counts in
+    it: the value weight times the value of every request (those pruned as impossible are not
+    there), the most any agenda can have.
+
+    ``None`` when another term could still move the objective (travel, the span of the days,
+    the balance of the days, or a re-plan's change costs): serving everything is then not
+    optimal by itself."""
+    if re_planning or instance.travel_weight or instance.span_weight \
+            or instance.balance_weight > 0 or instance.value_weight < 0:
+        return None
+    return float(instance.value_weight * sum(max(0, r.value) for r in instance.requests))
+
+
 def tighter(objective: float, bound: float | None, routes: RouteBound | None,
-            status: str) -> tuple[float | None, str]:
+            status: str, ceiling: float | None = None) -> tuple[float | None, str]:
     """The lower of CP-SAT's bound and the route relaxation's, and the status it gives: an
-    agenda that reaches the bound (the objective is whole) is proven optimal."""
+    agenda that reaches the bound (the objective is whole) is proven optimal. An agenda at
+    the ``ceiling`` (:func:`value_ceiling`) is optimal, and the ceiling its bound."""
+    if ceiling is not None and objective >= ceiling:
+        return ceiling if bound is None else min(bound, ceiling), "optimal"
     if routes is None or routes.bound is None:
         return bound, status
     bound = float(routes.bound) if bound is None else min(bound, float(routes.bound))

@@ -206,7 +206,7 @@ def test_plan_searches_the_conflict_once(tmp_path, monkeypatch):
     filter tries each set of mandatory requests once, and the diagnosis reuses the set it found
     (adding only the rule analysis) instead of searching the requests again."""
     import scheduler.diagnose.rules
-    import scheduler.solve
+    import scheduler.solve_conflict
 
     tour = tmp_path / "tour"
     tour.mkdir()
@@ -215,13 +215,13 @@ def test_plan_searches_the_conflict_once(tmp_path, monkeypatch):
                        ("requests.csv", requests)):
         (tour / name).write_text(text, encoding="utf-8")
     checked: list[frozenset[str]] = []
-    check = scheduler.solve.requests_fit
+    check = scheduler.solve_conflict.requests_fit
 
     def counted(instance, request_ids, params):
         checked.append(frozenset(request_ids))
         return check(instance, request_ids, params)
 
-    monkeypatch.setattr(scheduler.solve, "requests_fit", counted)
+    monkeypatch.setattr(scheduler.solve_conflict, "requests_fit", counted)
     monkeypatch.setattr(scheduler.diagnose.rules, "requests_fit", counted)
     result = CliRunner().invoke(main, ["plan", str(tour), "-o", str(tmp_path / "out"), *LIMIT])
     assert result.exit_code == 3, result.output

@@ -1,0 +1,54 @@
+"""An agenda that serves every request, when nothing but value counts, is optimal at once."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from conftest import solve_checked
+from scheduler.domain import Objective
+from scheduler.model.instance import build_instance
+from scheduler.solve import SolveParams
+from scheduler.solve_route_bound import tighter, value_ceiling
+
+DATA = Path(__file__).parent / "data" / "toptw"
+
+
+def _solomon(name: str, customers: int, tours: int):
+    from benchmarks.instances import read_instance
+    from benchmarks.to_domain import instance_to_problem
+    inst = read_instance(DATA / f"{name}.txt")
+    kept = inst.vertices[:customers + 1]
+    inst = dataclasses.replace(inst, vertices=kept,
+                               travel=tuple(row[:customers + 1] for row in inst.travel[:customers + 1]))
+    return instance_to_problem(inst, tours)
+
+
+def test_serving_every_request_on_value_alone_is_proven_optimal_without_cp_sat():
+    problem = _solomon("c101", 8, 2)
+    result = solve_checked(problem, SolveParams(time_limit=5.0, seed=0, workers=2))
+    instance = build_instance(problem)
+    assert result.value_served == sum(r.value for r in instance.requests)
+    assert result.status == "optimal"
+    assert result.bound == result.objective == value_ceiling(instance, re_planning=False)
+    assert result.gap == 0
+    # Nothing after the heuristic could do better: no route bound, no model, no CP-SAT.
+    assert [p.name for p in result.phases] == ["instance", "heuristic", "result"]
+
+
+def test_the_ceiling_is_left_out_when_another_term_could_still_improve():
+    problem = _solomon("c101", 8, 2)
+    assert value_ceiling(build_instance(problem), re_planning=True) is None
+    for weights in ({"travel_weight": 1}, {"span_weight": 1}, {"balance_weight": 1}):
+        objective = Objective(**{"value_weight": 1, "travel_weight": 0, "span_weight": 0,
+                                 **weights})
+        weighted = dataclasses.replace(problem,
+                                       tour=dataclasses.replace(problem.tour, objective=objective))
+        assert value_ceiling(build_instance(weighted), re_planning=False) is None
+
+
+def test_an_agenda_below_the_ceiling_keeps_its_status_and_bound():
+    assert tighter(90.0, 120.0, None, "feasible", 100.0) == (120.0, "feasible")
+    assert tighter(100.0, None, None, "feasible", 100.0) == (100.0, "optimal")
+    assert tighter(100.0, 130.0, None, "feasible", 100.0) == (100.0, "optimal")
+    assert tighter(90.0, None, None, "feasible", None) == (None, "feasible")
