@@ -14,7 +14,10 @@ move the comparison much (each run gets the CPU seconds it is given). The varian
 moves between days and the string removal on and off (``INTERDAY`` in
 ``scheduler/model/heuristic/interday.py``) and the recombination of the best days
 (``RECOMBINE`` in ``scheduler/model/heuristic/recombination.py``) and the ruin of whole days
-(``DAY_RUIN`` in ``scheduler/model/heuristic/ruin.py``). Each run appends one JSON object a line to
+(``DAY_RUIN`` in ``scheduler/model/heuristic/ruin.py``), and the search settings of
+``TUNING`` and ``VARIANT`` in ``scheduler/model/heuristic/annealing.py`` (the ruin's size,
+the temperature, adaptive weights, the string removal's share, a perturbation, the islands'
+meetings). Each run appends one JSON object a line to
 ``--jsonl`` (a run already there is skipped, so an interrupted comparison resumes), and the
 table printed at the end has a row per instance, tour count and seed, a score per variant, and
 per set the sum of each variant's scores and its wins and losses against the first variant.
@@ -65,6 +68,9 @@ VARIANTS.update({
     "meetings": {**_INTERDAY, "recombine": {"at_meetings": True}},
     "meetings-1s": {**_INTERDAY, "recombine": {"at_meetings": True, "every": 1.0}},
 })
+#: ``VARIANT`` of ``annealing.py`` as it was measured against: every switch off (the
+#: package's defaults today; a variant names what it turns on).
+VARIANT_OFF = {"qday": 0.0, "adaptive": False, "perturb": 0.0, "string": 0.0}
 #: Search settings at equal work (BENCHMARKS.md, "Search settings measured at equal work"):
 #: ``tuning`` updates ``TUNING`` and ``variant`` ``VARIANT`` (``annealing.py``), ``adaptive``
 #: ``ADAPTIVE``, ``meetings`` sets ``ISLAND_MEETINGS`` and ``strings`` ``MOST_STRINGS``.
@@ -111,6 +117,8 @@ def run_variant(instance, variant: str, seed: int, cpu_seconds: float,
     recombination.RECOMBINE.update(settings.pop("recombine", {}))
     ruin.DAY_RUIN.update(settings.pop("day_ruin", {}))
     annealing.TUNING.update(settings.pop("tuning", {}))
+    # Every variant starts from the settings it was measured against, whatever the defaults.
+    annealing.VARIANT.update(VARIANT_OFF)
     annealing.VARIANT.update(settings.pop("variant", {}))
     annealing.ADAPTIVE.update(settings.pop("adaptive", {}))
     island_module.ISLAND_MEETINGS = settings.pop("meetings", saved_meetings)

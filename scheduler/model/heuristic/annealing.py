@@ -20,8 +20,9 @@ from .state import SearchState
 #: (``qfrac``, ``qmax``).
 TUNING = {"t0": 2.0, "t1": 0.05, "reset": 2000, "qfrac": 0.4, "qmax": 12}
 #: Variants of the search measured at equal work (BENCHMARKS.md, "Search settings measured at
-#: equal work"), all off: ``qday`` raises the most engagements removed an iteration to that
-#: share of an average busy day's engagements when it is more than ``qmax``; ``adaptive``
+#: equal work"), all off: ``qday`` raises the most engagements
+#: removed an iteration to that share of an average busy day's engagements when it is more
+#: than ``qmax``; ``adaptive``
 #: chooses the ruin and the recreate rule by their past success (Ropke and Pisinger's
 #: adaptive weights, drawn with the search's own generator); ``perturb`` makes every
 #: ``reset`` without a better agenda go back to the best agenda and remove that share of its
