@@ -14,7 +14,10 @@ move the comparison much (each run gets the CPU seconds it is given). The varian
 moves between days and the string removal on and off (``INTERDAY`` in
 ``scheduler/model/heuristic/interday.py``) and the recombination of the best days
 (``RECOMBINE`` in ``scheduler/model/heuristic/recombination.py``) and the ruin of whole days
-(``DAY_RUIN`` in ``scheduler/model/heuristic/ruin.py``). Each run appends one JSON object a line to
+(``DAY_RUIN`` in ``scheduler/model/heuristic/ruin.py``), and the search settings of
+``TUNING`` and ``VARIANT`` in ``scheduler/model/heuristic/annealing.py`` (the ruin's size,
+the temperature, adaptive weights, the string removal's share, a perturbation, the islands'
+meetings). Each run appends one JSON object a line to
 ``--jsonl`` (a run already there is skipped, so an interrupted comparison resumes), and the
 table printed at the end has a row per instance, tour count and seed, a score per variant, and
 per set the sum of each variant's scores and its wins and losses against the first variant.
@@ -61,9 +64,33 @@ VARIANTS.update({
     "day-ruin": {**_INTERDAY, "day_ruin": {"probability": 0.03}},
     # At the islands' meetings only (``--islands 2``): the main search keeps a pool and
     # recombines it with the other searches' best agendas; with ``every`` also once a
-    # nominal second. The worker processes run with the package's own settings.
+    # nominal second. The worker processes are given the same settings.
     "meetings": {**_INTERDAY, "recombine": {"at_meetings": True}},
     "meetings-1s": {**_INTERDAY, "recombine": {"at_meetings": True, "every": 1.0}},
+})
+#: ``VARIANT`` of ``annealing.py`` as it was measured against: every switch off (the
+#: package's defaults today; a variant names what it turns on).
+VARIANT_OFF = {"qday": 0.0, "adaptive": False, "perturb": 0.0, "string": 0.0}
+#: Search settings at equal work (BENCHMARKS.md, "Search settings measured at equal work"):
+#: ``tuning`` updates ``TUNING`` and ``variant`` ``VARIANT`` (``annealing.py``), ``adaptive``
+#: ``ADAPTIVE``, ``meetings`` sets ``ISLAND_MEETINGS`` and ``strings`` ``MOST_STRINGS``.
+VARIANTS.update({
+    "q-day-30": {**_INTERDAY, "variant": {"qday": 0.3}},
+    "q-day-50": {**_INTERDAY, "variant": {"qday": 0.5}},
+    "q-max-20": {**_INTERDAY, "tuning": {"qmax": 20}},
+    "q-max-8": {**_INTERDAY, "tuning": {"qmax": 8}},
+    "t0-1": {**_INTERDAY, "tuning": {"t0": 1.0}},
+    "t0-4": {**_INTERDAY, "tuning": {"t0": 4.0}},
+    "t1-0.01": {**_INTERDAY, "tuning": {"t1": 0.01}},
+    "t1-0.2": {**_INTERDAY, "tuning": {"t1": 0.2}},
+    "adaptive": {**_INTERDAY, "variant": {"adaptive": True}},
+    "adaptive-q-day-50": {**_INTERDAY, "variant": {"adaptive": True, "qday": 0.5}},
+    "strings-10": {**_INTERDAY, "variant": {"string": 0.1}},
+    "strings-10-5": {**_INTERDAY, "variant": {"string": 0.1}, "strings": 5},
+    "perturb-30": {**_INTERDAY, "variant": {"perturb": 0.3}, "tuning": {"reset": 1000}},
+    "reset-500": {**_INTERDAY, "tuning": {"reset": 500}},
+    "meet-4": {**_INTERDAY, "meetings": 4},
+    "meet-16": {**_INTERDAY, "meetings": 16},
 })
 
 
@@ -78,15 +105,24 @@ def run_variant(instance, variant: str, seed: int, cpu_seconds: float,
     many processes meeting at fixed counts of work) stopped by the work budget alone, which
     repeats exactly whatever the load; its CPU seconds are then those of every process.
     """
-    from scheduler.model.heuristic import WORK_PER_SECOND, interday, recombination, ruin, \
-        solve_heuristic
+    from scheduler.model.heuristic import WORK_PER_SECOND, annealing, interday, islands as \
+        island_module, recombination, ruin, solve_heuristic, string_removal
     from scheduler.model.heuristic.clock import Deadline
 
     settings = dict(VARIANTS[variant])
-    switches = interday.INTERDAY, recombination.RECOMBINE, ruin.DAY_RUIN
+    switches = interday.INTERDAY, recombination.RECOMBINE, ruin.DAY_RUIN, annealing.TUNING, \
+        annealing.VARIANT, annealing.ADAPTIVE
     saved = [dict(switch) for switch in switches]
+    saved_meetings, saved_strings = island_module.ISLAND_MEETINGS, string_removal.MOST_STRINGS
     recombination.RECOMBINE.update(settings.pop("recombine", {}))
     ruin.DAY_RUIN.update(settings.pop("day_ruin", {}))
+    annealing.TUNING.update(settings.pop("tuning", {}))
+    # Every variant starts from the settings it was measured against, whatever the defaults.
+    annealing.VARIANT.update(VARIANT_OFF)
+    annealing.VARIANT.update(settings.pop("variant", {}))
+    annealing.ADAPTIVE.update(settings.pop("adaptive", {}))
+    island_module.ISLAND_MEETINGS = settings.pop("meetings", saved_meetings)
+    string_removal.MOST_STRINGS = settings.pop("strings", saved_strings)
     interday.INTERDAY.update(settings)
     work = 10**15 if work_seconds is None else int(work_seconds * WORK_PER_SECOND)
     try:
@@ -106,6 +142,7 @@ def run_variant(instance, variant: str, seed: int, cpu_seconds: float,
         for current, before in zip(switches, saved):
             current.clear()
             current.update(before)
+        island_module.ISLAND_MEETINGS, string_removal.MOST_STRINGS = saved_meetings, saved_strings
     return {"value": result.value, "iterations": result.iterations, "cpu": round(used, 2)}
 
 

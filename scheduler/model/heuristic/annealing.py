@@ -19,6 +19,60 @@ from .state import SearchState
 #: (``reset``), and the share and the most of the engagements removed an iteration
 #: (``qfrac``, ``qmax``).
 TUNING = {"t0": 2.0, "t1": 0.05, "reset": 2000, "qfrac": 0.4, "qmax": 12}
+#: Variants of the search measured at equal work (BENCHMARKS.md, "Search settings measured at
+#: equal work"), all off: ``qday`` raises the most engagements
+#: removed an iteration to that share of an average busy day's engagements when it is more
+#: than ``qmax``; ``adaptive``
+#: chooses the ruin and the recreate rule by their past success (Ropke and Pisinger's
+#: adaptive weights, drawn with the search's own generator); ``perturb`` makes every
+#: ``reset`` without a better agenda go back to the best agenda and remove that share of its
+#: engagements (the recreate refills it and the search goes on from there, whatever its key);
+#: ``string`` is the probability that the string removal replaces an iteration's ruin.
+VARIANT = {"qday": 0.0, "adaptive": False, "perturb": 0.0, "string": 0.0}
+#: The adaptive weights: scores of an iteration that found a new best agenda, a better
+#: current one, or an accepted worse one; iterations between updates, and the reaction.
+ADAPTIVE = {"best": 33.0, "better": 9.0, "accepted": 13.0, "segment": 100, "reaction": 0.1}
+#: The recreate rules: (noise, a, b, blink) of :meth:`~.insertion.Insertion.recreate`.
+RECREATE_RULES = ((0.2, 2.0, 1.0, 0.05), (0.3, 1.0, 1.0, 0.0), (1.0, 2.0, 1.0, 0.0),
+                  (0.3, 1.0, 0.0, 0.1))
+#: Ruin kinds of the adaptive choice: the four of :meth:`~.ruin.Ruin.ruin`, and strings.
+RUIN_KINDS = 5
+
+
+class AdaptiveWeights:
+    """Weights of a few choices, updated by their success (Ropke and Pisinger, 2006)."""
+
+    def __init__(self, count: int) -> None:
+        self.weights = [1.0] * count
+        self.scores = [0.0] * count
+        self.uses = [0] * count
+        self.chosen = 0
+
+    def choose(self, rand) -> int:
+        """Draw a choice in proportion to its weight (with the search's generator)."""
+        point = rand.random() * sum(self.weights)
+        for choice, weight in enumerate(self.weights):
+            point -= weight
+            if point < 0:
+                break
+        self.chosen = choice
+        self.uses[choice] += 1
+        return choice
+
+    def reward(self, score: float, iteration: int) -> None:
+        """Credit the last choice with ``score``; at the end of a segment, move the weights."""
+        self.scores[self.chosen] += score
+        if iteration % ADAPTIVE["segment"]:
+            return
+        reaction = ADAPTIVE["reaction"]
+        for choice, uses in enumerate(self.uses):
+            if uses:
+                self.weights[choice] = (1 - reaction) * self.weights[choice] + \
+                    reaction * self.scores[choice] / uses
+            # A floor keeps every choice drawn now and then.
+            self.weights[choice] = max(self.weights[choice], 0.5)
+        self.scores = [0.0] * len(self.scores)
+        self.uses = [0] * len(self.uses)
 
 
 class Annealing:
@@ -48,6 +102,8 @@ class Annealing:
         self.pool.add(search)
         self.recombined = [0, 0]  # recombinations tried, and those that found a better agenda
         self.recombined_at = 0  # the work used at the last one
+        self.ruin_weights = AdaptiveWeights(RUIN_KINDS)
+        self.rule_weights = AdaptiveWeights(len(RECREATE_RULES))
         self._report()
 
     @property
@@ -129,24 +185,35 @@ class Annealing:
             temperature = self.start_temperature * \
                 (self.end_temperature / self.start_temperature) ** progress
             snapshot = search.snapshot()
-            served = len(search.removable())
-            most = max(2, min(TUNING["qmax"], int(TUNING["qfrac"] * served) + 1))
+            removable = search.removable()
+            served = len(removable)
+            most = max(2, min(self.most_removed(search, removable),
+                              int(TUNING["qfrac"] * served) + 1))
             count = rand.randint(1, most)
-            if INTERDAY["string_ruin"] and rand.random() < INTERDAY["string_ruin"]:
-                search.string_ruin(count)
-            elif DAY_RUIN["probability"] and rand.random() < DAY_RUIN["probability"]:
-                search.ruin_days()
+            if VARIANT["adaptive"]:
+                kind = self.ruin_weights.choose(rand)
+                if kind == RUIN_KINDS - 1:
+                    search.string_ruin(count)
+                else:
+                    search.ruin(count, kind)
+                search.recreate(*RECREATE_RULES[self.rule_weights.choose(rand)])
             else:
-                search.ruin(count)
-            rule = rand.random()
-            if rule < 0.4:
-                search.recreate(0.2, 2.0, 1.0, 0.05)
-            elif rule < 0.6:
-                search.recreate(0.3, 1.0, 1.0)
-            elif rule < 0.8:
-                search.recreate(1.0, 2.0, 1.0)
-            else:
-                search.recreate(0.3, 1.0, 0.0, 0.1)
+                strings = INTERDAY["string_ruin"] or VARIANT["string"]
+                if strings and rand.random() < strings:
+                    search.string_ruin(count)
+                elif DAY_RUIN["probability"] and rand.random() < DAY_RUIN["probability"]:
+                    search.ruin_days()
+                else:
+                    search.ruin(count)
+                rule = rand.random()
+                if rule < 0.4:
+                    search.recreate(*RECREATE_RULES[0])
+                elif rule < 0.6:
+                    search.recreate(*RECREATE_RULES[1])
+                elif rule < 0.8:
+                    search.recreate(*RECREATE_RULES[2])
+                else:
+                    search.recreate(*RECREATE_RULES[3])
             key = search.search_key()
             if key > self.current_key:
                 for d in range(search.day_count):
@@ -158,6 +225,12 @@ class Annealing:
                 key = search.search_key()
             accept = key >= self.current_key or \
                 rand.random() < math.exp((key[0] - self.current_key[0]) / max(temperature, 1e-9))
+            if VARIANT["adaptive"]:
+                score = ADAPTIVE["best"] if key > self.best_key else \
+                    ADAPTIVE["better"] if key > self.current_key else \
+                    ADAPTIVE["accepted"] if accept and key < self.current_key else 0.0
+                self.ruin_weights.reward(score, self.iterations)
+                self.rule_weights.reward(score, self.iterations)
             if key > self.best_key:
                 self._new_best(key)
             if accept:
@@ -172,6 +245,27 @@ class Annealing:
             if TUNING["reset"] and self.since_best and self.since_best % TUNING["reset"] == 0:
                 search.restore(self.best_snapshot)
                 self.current_key = self.best_key
+                if VARIANT["perturb"]:
+                    self.perturb()
+
+    def most_removed(self, search: SearchState, removable: list[int]) -> int:
+        """The most engagements an iteration removes (before the share ``qfrac``)."""
+        if not VARIANT["qday"] or not removable:
+            return TUNING["qmax"]
+        busy = len({search.day_of[r] for r in removable})
+        return max(TUNING["qmax"], int(VARIANT["qday"] * len(removable) / busy))
+
+    def perturb(self) -> None:
+        """Remove a large share of the best agenda at random and refill it: the search goes
+        on from there, whatever its key."""
+        search = self.search
+        count = int(VARIANT["perturb"] * len(search.removable()))
+        if count:
+            search.ruin(count, 1)
+            search.recreate(*RECREATE_RULES[1])
+            self.current_key = search.search_key()
+            if self.current_key > self.best_key:
+                self._new_best(self.current_key)
 
     def result(self) -> HeuristicResult:
         """The best agenda found, laid out as day plans (the state goes back to it)."""

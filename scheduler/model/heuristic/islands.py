@@ -16,10 +16,13 @@ import threading
 from pathlib import Path
 from typing import Any, Callable
 
-from .annealing import Annealing
+from . import string_removal
+from .annealing import ADAPTIVE, TUNING, VARIANT, Annealing
 from .clock import Deadline
 from .construction import construct
+from .interday import INTERDAY
 from .recombination import RECOMBINE
+from .ruin import DAY_RUIN
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +40,26 @@ _PACKAGE_ROOT = str(Path(__file__).resolve().parents[3])
 def island_seed(seed: int, island: int) -> int:
     """The seed of island number ``island`` (0 is the caller's own search)."""
     return seed + 1_000_003 * island
+
+
+#: The search's settings a worker is given, so that it searches as the caller does even when
+#: the caller changed them (the benchmarks measuring variants do).
+_SETTINGS = {"TUNING": TUNING, "VARIANT": VARIANT, "ADAPTIVE": ADAPTIVE, "INTERDAY": INTERDAY,
+             "RECOMBINE": RECOMBINE, "DAY_RUIN": DAY_RUIN}
+
+
+def search_settings() -> dict:
+    """The caller's search settings, to hand to a worker (:func:`apply_settings`)."""
+    settings = {name: dict(table) for name, table in _SETTINGS.items()}
+    settings["MOST_STRINGS"] = string_removal.MOST_STRINGS
+    return settings
+
+
+def apply_settings(settings: dict) -> None:
+    """Make this process search with ``settings`` (:func:`search_settings` of the caller)."""
+    for name, table in _SETTINGS.items():
+        table.update(settings.get(name, {}))
+    string_removal.MOST_STRINGS = settings.get("MOST_STRINGS", string_removal.MOST_STRINGS)
 
 
 def start_worker() -> subprocess.Popen:
@@ -133,7 +156,7 @@ def start_islands(setup: tuple, seed: int, work: int, stall: int | None,
     started: list[Island] = []
     try:
         for island in range(1, islands):
-            job = (setup, island_seed(seed, island), work, stall, deadline)
+            job = (setup, island_seed(seed, island), work, stall, deadline, search_settings())
             started.append(Island(start_worker(), job))
     except (OSError, ValueError, subprocess.SubprocessError) as error:
         reason = f"a worker process could not be started ({type(error).__name__}: {error})"
@@ -210,7 +233,8 @@ def meet(main: Annealing, peers: list[Island]) -> tuple[str | None, bool]:
 
 
 def serve_island(receive: Callable[[], Any], send: Callable[[Any], None], setup: tuple,
-                 seed: int, work: int, stall: int | None, deadline: float | None = None) -> None:
+                 seed: int, work: int, stall: int | None, deadline: float | None = None,
+                 settings: dict | None = None) -> None:
     """A worker island: build its own search, then run to each meeting and report its best.
 
     Parameters
@@ -226,7 +250,12 @@ def serve_island(receive: Callable[[], Any], send: Callable[[Any], None], setup:
     deadline
         The wall clock's stop (``time.monotonic()`` units, shared with the main search), or
         ``None``.
+    settings
+        The caller's search settings (:func:`search_settings`), or ``None`` for this
+        package's own.
     """
+    if settings is not None:
+        apply_settings(settings)
     search = construct(*setup, seed, Deadline(deadline))
     annealing = Annealing(search, work, stall) if search is not None else None
     while True:

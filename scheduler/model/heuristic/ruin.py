@@ -40,14 +40,15 @@ class Ruin:
         return [item for d in range(self.day_count) for item in self.items[d]
                 if item != MEAL and not self.pinned[item] and self.unit_of[item] in (-1, item)]
 
-    def ruin(self, count: int) -> None:
-        """Remove about ``count`` engagements, chosen by one of four rules drawn at random."""
+    def ruin(self, count: int, kind: int | None = None) -> None:
+        """Remove about ``count`` engagements, chosen by one of four rules drawn at random, or
+        by rule ``kind`` (0 a run, 1 random, 2 related, 3 the least worth) when given."""
         rand = self.random
         served = self.removable()
         if not served:
             return
         count = min(count, len(served))
-        rule = rand.random()
+        rule = rand.random() if kind is None else (0.0, 0.5, 0.7, 0.9)[kind]
         if rule < 0.35:
             # A segment of consecutive engagements of one day (or of every day).
             days = [d for d in range(self.day_count)

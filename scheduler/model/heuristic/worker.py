@@ -29,7 +29,7 @@ def main() -> None:
         job = pickle.load(incoming)
     except EOFError:
         return
-    setup, seed, work, stall, deadline = job
+    setup, seed, work, stall, deadline, settings = job
 
     def receive():
         try:
@@ -37,7 +37,7 @@ def main() -> None:
         except pickle.UnpicklingError as error:  # the caller ended in the middle of a message
             raise EOFError(str(error)) from error
 
-    serve_island(receive, send, setup, seed, work, stall, deadline)
+    serve_island(receive, send, setup, seed, work, stall, deadline, settings)
 
 
 if __name__ == "__main__":
