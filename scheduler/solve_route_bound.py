@@ -163,10 +163,8 @@ def value_ceiling(instance: Instance, re_planning: bool) -> float | None:
     ``None`` when another term could still move the objective (travel, the span of the days,
     the balance of the days, or a re-plan's change costs): serving everything is then not
     optimal by itself."""
-    if re_planning or instance.travel_weight or instance.span_weight \
-            or instance.balance_weight > 0 or instance.value_weight < 0:
-        return None
-    return float(instance.value_weight * sum(max(0, r.value) for r in instance.requests))
+    ceiling = None if re_planning else instance.value_ceiling()
+    return None if ceiling is None else float(ceiling)
 
 
 def tighter(objective: float, bound: float | None, routes: RouteBound | None,

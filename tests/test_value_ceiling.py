@@ -52,3 +52,29 @@ def test_an_agenda_below_the_ceiling_keeps_its_status_and_bound():
     assert tighter(100.0, None, None, "feasible", 100.0) == (100.0, "optimal")
     assert tighter(100.0, 130.0, None, "feasible", 100.0) == (100.0, "optimal")
     assert tighter(90.0, None, None, "feasible", None) == (None, "feasible")
+
+
+def test_the_search_stops_once_its_best_agenda_is_at_the_ceiling():
+    from scheduler.model.heuristic import WORK_PER_SECOND, solve_heuristic
+
+    instance = build_instance(_solomon("c101", 8, 2))
+    budget = 20 * WORK_PER_SECOND
+    for islands in (1, 2):
+        result = solve_heuristic(instance, seed=3, work=budget, islands=islands)
+        assert result.objective == instance.value_ceiling()
+        assert result.work < budget / 10  # it did not search on for nothing
+        again = solve_heuristic(instance, seed=3, work=budget, islands=islands)
+        assert again.days == result.days and again.work == result.work
+
+
+def test_the_search_goes_on_at_the_ceiling_when_travel_counts():
+    from scheduler.model.heuristic import WORK_PER_SECOND, solve_heuristic
+
+    problem = _solomon("c101", 8, 2)
+    objective = Objective(value_weight=10, travel_weight=1, span_weight=0)
+    weighted = dataclasses.replace(problem, tour=dataclasses.replace(problem.tour, objective=objective))
+    instance = build_instance(weighted)
+    assert instance.value_ceiling() is None
+    budget = WORK_PER_SECOND // 4
+    result = solve_heuristic(instance, seed=3, work=budget, islands=1)
+    assert result.work >= budget  # shorter routes could still be found: the whole budget runs

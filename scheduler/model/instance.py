@@ -133,6 +133,16 @@ class Instance:
     def is_delegation(self) -> bool:
         return bool(self.guests)
 
+    def value_ceiling(self) -> int | None:
+        """The objective of serving every request, when nothing but value counts in it: the
+        value weight times the value of every request (those pruned as impossible are not
+        here), the most any agenda can have. ``None`` when travel, the days' span or their
+        balance is weighted (serving everything is then not optimal by itself). A re-plan's
+        change costs are the caller's to rule out."""
+        if self.travel_weight or self.span_weight or self.balance_weight > 0 or self.value_weight < 0:
+            return None
+        return self.value_weight * sum(max(0, request.value) for request in self.requests)
+
     def primaries(self) -> dict[str, RequestData]:
         """Request id -> its request data (the primary of a joint request, never a shadow)."""
         return {r.id: r for r in self.requests if r.joint_of < 0}

@@ -91,6 +91,11 @@ class Annealing:
         self.iterations = 0
         self.since_best = 0
         self.stall = stall if stall is not None else 10**9
+        # An agenda at the value ceiling (every request served, only value counted) cannot be
+        # beaten: the search stops there (a re-plan's change costs could still move it).
+        ceiling = search.instance.value_ceiling()
+        self.ceiling = None if search.previous_placement else ceiling
+        self.at_ceiling = self.ceiling is not None and search.objective() >= self.ceiling
         self.start_work = search.work
         self.budget = max(work, 1) if len(search.row_request) else 0  # nothing to choose from
         # Annealing temperature in objective units: a fraction of one average engagement's gain.
@@ -113,8 +118,9 @@ class Annealing:
 
     @property
     def stalled(self) -> bool:
-        """No better agenda for ``stall`` iterations."""
-        return self.since_best >= self.stall
+        """No better agenda for ``stall`` iterations, or none can be better (the best is at
+        the value ceiling)."""
+        return self.since_best >= self.stall or self.at_ceiling
 
     def _report(self) -> None:
         if self.on_improve is not None:
@@ -126,9 +132,11 @@ class Annealing:
         search = self.search
         self.best_key = key
         self.best_snapshot = search.snapshot()
-        self.improvements.append((search.work, search.objective()))
+        objective = search.objective()
+        self.improvements.append((search.work, objective))
         self.improved_at.append(self.iterations)
         self.since_best = 0
+        self.at_ceiling = self.ceiling is not None and objective >= self.ceiling
         self._report()
 
     def adopt(self, key, snapshot: list[list[int]]) -> None:
