@@ -26,3 +26,17 @@ def solve_checked(problem, params: SolveParams = FAST):
 @pytest.fixture
 def checked_solve():
     return solve_checked
+
+
+def solomon_problem(name: str, customers: int, tours: int = 1):
+    """The first ``customers`` customers of the Solomon instance ``name`` (copied into
+    tests/data/toptw) as a problem of ``tours`` days, read the way the benchmarks read it."""
+    import dataclasses
+
+    from benchmarks.instances import read_instance
+    from benchmarks.to_domain import instance_to_problem
+    inst = read_instance(Path(__file__).parent / "data" / "toptw" / f"{name}.txt")
+    kept = inst.vertices[:customers + 1]
+    inst = dataclasses.replace(inst, vertices=kept,
+                               travel=tuple(row[:customers + 1] for row in inst.travel[:customers + 1]))
+    return instance_to_problem(inst, tours)

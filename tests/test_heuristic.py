@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from ortools.sat.python import cp_model
 
 from builders import DAY, assert_hint_valid, busy_day, day, next_day, problem, request, window
-from conftest import solve_checked
+from conftest import solomon_problem, solve_checked
 from scheduler.checker import assert_valid
 from scheduler.domain import Objective
 from scheduler.errors import InfeasibleError
@@ -26,9 +26,8 @@ from scheduler.model.cpmodel import ChangeCosts, PlannerModel
 from scheduler.model.heuristic import MEAL, solve_heuristic
 from scheduler.model.instance import build_instance
 from scheduler.planfile import plan_to_dict
-from scheduler.solve import SolveParams, _result, heuristic_solution, solve
+from scheduler.solve import SolveParams, _result, heuristic_solution
 
-DATA = Path(__file__).parent / "data" / "toptw"
 WORK = 300_000
 
 
@@ -207,21 +206,13 @@ def test_same_seed_and_budget_give_the_same_agenda():
     assert runs[0].objective == runs[1].objective
 
 
-def _solomon(name: str, customers: int, tours: int = 1):
-    from benchmarks.instances import read_instance
-    from benchmarks.to_domain import instance_to_problem
-    inst = read_instance(DATA / f"{name}.txt")
-    kept = inst.vertices[:customers + 1]
-    inst = dataclasses.replace(inst, vertices=kept,
-                               travel=tuple(row[:customers + 1] for row in inst.travel[:customers + 1]))
-    return instance_to_problem(inst, tours)
 
 
 @pytest.mark.parametrize("name,customers,tours", [("r101", 40, 1), ("c101", 50, 2)])
 def test_engine_is_never_worse_than_cp_sat_alone(name, customers, tours):
     """On part of a Solomon instance the engine (heuristic, then CP-SAT) is at least as good
     as CP-SAT alone with the same limit, and the plan passes the checker."""
-    prob = _solomon(name, customers, tours)
+    prob = solomon_problem(name, customers, tours)
     params = SolveParams(time_limit=2.0, seed=0, workers=2)
     with_heuristic = solve_checked(prob, params)
     try:
@@ -232,7 +223,7 @@ def test_engine_is_never_worse_than_cp_sat_alone(name, customers, tours):
 
 
 def test_engine_is_deterministic_with_the_heuristic():
-    prob = _solomon("r101", 30)
+    prob = solomon_problem("r101", 30)
     params = SolveParams(time_limit=1.0, seed=5, workers=2)
     a, b = solve_checked(prob, params), solve_checked(prob, params)
     assert [(e.request_id, e.start) for e in a.plan.engagements] == \
@@ -241,7 +232,7 @@ def test_engine_is_deterministic_with_the_heuristic():
 
 def test_the_heuristic_alone_reaches_the_optimum_of_small_instances():
     """r101 cut to 40 customers: the heuristic alone matches the proven optimum of CP-SAT."""
-    prob = _solomon("r101", 40)
+    prob = solomon_problem("r101", 40)
     instance, result, built = heuristic_checked(prob, work=2_000_000)
     exact = solve_checked(prob, SolveParams(time_limit=10, workers=2, heuristic=False))
     assert exact.status == "optimal"
@@ -263,7 +254,7 @@ def test_large_models_give_the_heuristic_most_of_the_budget_and_stay_determinist
     from scheduler.model.instance import build_instance
     from scheduler.solve import LARGE_MODEL, model_size
 
-    prob = _solomon("c101", 70, 3)
+    prob = solomon_problem("c101", 70, 3)
     assert model_size(build_instance(prob)) > LARGE_MODEL
     params = SolveParams(time_limit=2.0, seed=3, workers=2)
     a = solve_checked(prob, params)
@@ -282,7 +273,7 @@ def test_a_small_model_is_not_stopped_by_the_wall_clock():
     from scheduler.model.instance import build_instance
     from scheduler.solve import LARGE_MODEL, model_size
 
-    prob = _solomon("r101", 30)
+    prob = solomon_problem("r101", 30)
     assert model_size(build_instance(prob)) <= LARGE_MODEL
     # A small model is settled long before its limit: the stall ends the heuristic and CP-SAT
     # its deterministic budget. The limit leaves room for a loaded machine (at 1 s, a load of

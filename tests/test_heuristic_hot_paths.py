@@ -13,6 +13,7 @@ from builders import DAY, day, next_day, problem, request, window
 from scheduler.domain import Objective
 from scheduler.model.heuristic.construction import construct
 from scheduler.model.instance import build_instance
+from test_heuristic_interday import random_agenda
 
 PLACES = ("H", "A", "B", "C", "D")
 #: Scoring rules (a, b) of the search, and one it does not use (a 1.5 falls to the power).
@@ -41,25 +42,6 @@ def _tour(seed: int, step: int, balance: int):
     return dataclasses.replace(tour, tour=dataclasses.replace(tour.tour, time_step_minutes=step))
 
 
-def _random_routes(search, rand) -> None:
-    """Random feasible routes on every day, set through ``restore``."""
-    days = [[] for _ in range(search.day_count)]
-    requests = list(range(search.request_count))
-    rand.shuffle(requests)
-    for r in requests[:rand.randint(0, len(requests))]:
-        d = rand.randrange(search.day_count)
-        if search.start_ranges[d][r] is None or len(days[d]) >= search.cap:
-            continue
-        trial = days[d][:]
-        trial.insert(rand.randint(0, len(trial)), r)
-        search.items[d] = trial
-        if search.refresh_day(d):
-            days[d] = trial
-        search.items[d] = list(days[d])
-        assert search.refresh_day(d)
-    search.restore(days)
-
-
 @pytest.mark.parametrize("step", [1, 5, 15])
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_quick_scoring_gives_every_row_the_score_and_position_of_every_cell_scored(seed, step):
@@ -73,7 +55,7 @@ def test_quick_scoring_gives_every_row_the_score_and_position_of_every_cell_scor
         assert not any(search.timeline_day)
         assert all(rows.narrow is not None for rows in search.candidate_rows)
         for _ in range(25):
-            _random_routes(search, rand)
+            random_agenda(search, rand, every_request=False)
             for d in range(search.day_count):
                 offset, end = search.row_offsets[d], search.row_offsets[d + 1]
                 for a, b in RULES:
@@ -114,7 +96,7 @@ def test_a_days_times_from_its_cached_route_are_those_computed_from_nothing(seed
     search = construct(build_instance(_tour(seed, step, 0)), {}, {}, None, None, seed)
     compared = refused = 0
     for _ in range(40):
-        _random_routes(search, rand)
+        random_agenda(search, rand, every_request=False)
         for d in range(search.day_count):
             route = search.route[d]
             others = [r for r in range(search.request_count)

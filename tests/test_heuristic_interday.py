@@ -52,11 +52,14 @@ def _route_tour(seed: int, same_days: bool, count: int = 18, days: int = 3):
                    objective=Objective(1, 0, 0))
 
 
-def _random_agenda(search, rand):
-    """Random feasible routes on every day (not compact), set through ``restore``."""
+def random_agenda(search, rand, every_request: bool = True):
+    """Random feasible routes on every day (not compact), set through ``restore``: every
+    request tried, or (``every_request`` False) a random number of them."""
     days = [[] for _ in range(search.day_count)]
     requests = list(range(search.request_count))
     rand.shuffle(requests)
+    if not every_request:
+        requests = requests[:rand.randint(0, len(requests))]
     for r in requests:
         d = rand.randrange(search.day_count)
         if search.start_ranges[d][r] is None or len(days[d]) >= search.cap:
@@ -93,7 +96,7 @@ def test_fast_checks_give_the_arrival_of_a_whole_day_refresh(same_days):
         if same_days:
             assert len({search.day_kind[d] for d in range(search.day_count)}) == 1
         for _ in range(5):
-            _random_agenda(search, rand)
+            random_agenda(search, rand)
             for _ in range(60):
                 d, e = rand.sample(range(search.day_count), 2)
                 route_d, route_e = search.route[d], search.route[e]
@@ -289,9 +292,9 @@ def test_random_route_tours_keep_every_rule_with_the_moves_between_days(every_mo
 
 
 def test_a_solomon_run_with_every_move_keeps_every_rule_and_repeats(every_move):
-    from test_heuristic_neighbourhoods import _solomon
+    from conftest import solomon_problem
 
-    prob = _solomon("c101", 60, 3)
+    prob = solomon_problem("c101", 60, 3)
     instance = build_instance(prob)
     runs = [heuristic_checked(prob, seed=2, work=3_000_000)[1] for _ in range(2)]
     assert runs[0].placements(instance) == runs[1].placements(instance)

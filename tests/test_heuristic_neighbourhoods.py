@@ -3,27 +3,17 @@ same agenda for the same seed."""
 
 from __future__ import annotations
 
-import dataclasses
-from pathlib import Path
 
 import pytest
 
+from conftest import solomon_problem
 from scheduler.model.heuristic import compaction
 from scheduler.model.heuristic.construction import construct
 from scheduler.model.instance import build_instance
 from test_heuristic import heuristic_checked
 
-DATA = Path(__file__).parent / "data" / "toptw"
 
 
-def _solomon(name: str, customers: int, tours: int):
-    from benchmarks.instances import read_instance
-    from benchmarks.to_domain import instance_to_problem
-    inst = read_instance(DATA / f"{name}.txt")
-    kept = inst.vertices[:customers + 1]
-    inst = dataclasses.replace(inst, vertices=kept,
-                               travel=tuple(row[:customers + 1] for row in inst.travel[:customers + 1]))
-    return instance_to_problem(inst, tours)
 
 
 def _long_day(seed: int):
@@ -115,7 +105,7 @@ def test_long_days_keep_every_rule_and_repeat():
 
 @pytest.mark.parametrize("islands", [1, 2])
 def test_searches_on_several_days_keep_every_rule_and_repeat(islands):
-    prob = _solomon("r101", 60, 3)
+    prob = solomon_problem("r101", 60, 3)
     instance = build_instance(prob)
     runs = [heuristic_checked(prob, seed=5, work=3_000_000, islands=islands)[1] for _ in range(2)]
     assert runs[0].placements(instance) == runs[1].placements(instance)

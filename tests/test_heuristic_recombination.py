@@ -17,7 +17,7 @@ from scheduler.model.heuristic.construction import construct
 from scheduler.model.heuristic.recombination import RoutePool, best_combination, lay_agenda
 from scheduler.model.instance import build_instance
 from test_heuristic import heuristic_checked
-from test_heuristic_interday import _random_agenda, _route_tour, route_tours
+from test_heuristic_interday import random_agenda, _route_tour, route_tours
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def _pool_of_random_agendas(seed: int, agendas: int = 8):
     rand = random.Random(seed)
     best, best_key = None, None
     for _ in range(agendas):
-        _random_agenda(search, rand)
+        random_agenda(search, rand)
         # That helper sets the days' items and times; who serves each request is set here.
         search.day_of[:] = [-1] * search.request_count
         search.unserved[:] = True
@@ -116,9 +116,9 @@ def test_an_agenda_that_breaks_a_rule_is_refused_and_nothing_changes(recombining
 
 
 def test_the_pool_and_the_agenda_repeat(recombining):
-    from test_heuristic_neighbourhoods import _solomon
+    from conftest import solomon_problem
 
-    instance = build_instance(_solomon("c101", 60, 3))
+    instance = build_instance(solomon_problem("c101", 60, 3))
     pools = []
     for _ in range(2):
         search = construct(instance, {}, {}, None, None, 4)
@@ -159,9 +159,9 @@ def test_random_route_tours_keep_every_rule_with_the_recombination(recombining, 
 
 
 def test_two_islands_recombining_at_their_meetings_keep_every_rule_and_repeat(recombining):
-    from test_heuristic_neighbourhoods import _solomon
+    from conftest import solomon_problem
 
-    prob = _solomon("r101", 50, 2)
+    prob = solomon_problem("r101", 50, 2)
     instance = build_instance(prob)
     runs = [heuristic_checked(prob, seed=1, work=4_000_000, islands=2)[1] for _ in range(2)]
     assert runs[0].placements(instance) == runs[1].placements(instance)

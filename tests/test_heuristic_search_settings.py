@@ -28,9 +28,9 @@ def variant(request, monkeypatch):
 
 
 def test_every_variant_keeps_every_rule_and_repeats(variant):
-    from test_heuristic_neighbourhoods import _solomon
+    from conftest import solomon_problem
 
-    prob = _solomon("r101", 60, 3)
+    prob = solomon_problem("r101", 60, 3)
     instance = build_instance(prob)
     runs = [heuristic_checked(prob, seed=1, work=2_000_000)[1] for _ in range(2)]
     assert runs[0].placements(instance) == runs[1].placements(instance)
@@ -38,9 +38,9 @@ def test_every_variant_keeps_every_rule_and_repeats(variant):
 
 
 def test_a_ruin_of_a_given_kind_takes_engagements_out():
-    from test_heuristic_neighbourhoods import _solomon
+    from conftest import solomon_problem
 
-    instance = build_instance(_solomon("c101", 40, 2))
+    instance = build_instance(solomon_problem("c101", 40, 2))
     for kind in range(4):
         search = construct(instance, {}, {}, None, None, 3)
         served = len(search.removable())

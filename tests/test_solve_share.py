@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
-from pathlib import Path
 
-from conftest import solve_checked
+from conftest import solomon_problem, solve_checked
 from scheduler.model.instance import build_instance
 from scheduler.solve import SolveParams
 from scheduler.solve_budget import CP_MODEL_PAIRS_PER_SECOND, HEURISTIC_SHARE, \
@@ -13,17 +11,8 @@ from scheduler.solve_budget import CP_MODEL_PAIRS_PER_SECOND, HEURISTIC_SHARE, \
     day_cap_binds, heuristic_share, later_stages_run, model_size
 from test_time_limit import _tour
 
-DATA = Path(__file__).parent / "data" / "toptw"
 
 
-def _solomon(name: str, customers: int, tours: int):
-    from benchmarks.instances import read_instance
-    from benchmarks.to_domain import instance_to_problem
-    inst = read_instance(DATA / f"{name}.txt")
-    kept = inst.vertices[:customers + 1]
-    inst = dataclasses.replace(inst, vertices=kept,
-                               travel=tuple(row[:customers + 1] for row in inst.travel[:customers + 1]))
-    return instance_to_problem(inst, tours)
 
 
 def test_the_later_stages_run_on_small_models_on_capped_days_and_with_time_for_them():
@@ -48,11 +37,11 @@ def test_the_heuristic_works_alone_on_uncapped_days_above_the_pairs_per_second()
 
 def test_a_cap_binds_on_a_tour_and_not_on_a_toptw_instance():
     assert day_cap_binds(build_instance(_tour()))
-    assert not day_cap_binds(build_instance(_solomon("r101", 80, 2)))
+    assert not day_cap_binds(build_instance(solomon_problem("r101", 80, 2)))
 
 
 def test_a_large_model_at_a_short_limit_is_the_heuristics_alone_to_the_limit():
-    problem = _solomon("r101", 80, 2)
+    problem = solomon_problem("r101", 80, 2)
     instance = build_instance(problem)
     size = model_size(instance)
     assert size > LARGE_MODEL and not later_stages_run(size, 2.0, day_cap_binds(instance))

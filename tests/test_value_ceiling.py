@@ -3,29 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
-from conftest import solve_checked
+from conftest import solomon_problem, solve_checked
 from scheduler.domain import Objective
 from scheduler.model.instance import build_instance
 from scheduler.solve import SolveParams
 from scheduler.solve_route_bound import tighter, value_ceiling
 
-DATA = Path(__file__).parent / "data" / "toptw"
 
 
-def _solomon(name: str, customers: int, tours: int):
-    from benchmarks.instances import read_instance
-    from benchmarks.to_domain import instance_to_problem
-    inst = read_instance(DATA / f"{name}.txt")
-    kept = inst.vertices[:customers + 1]
-    inst = dataclasses.replace(inst, vertices=kept,
-                               travel=tuple(row[:customers + 1] for row in inst.travel[:customers + 1]))
-    return instance_to_problem(inst, tours)
 
 
 def test_serving_every_request_on_value_alone_is_proven_optimal_without_cp_sat():
-    problem = _solomon("c101", 8, 2)
+    problem = solomon_problem("c101", 8, 2)
     result = solve_checked(problem, SolveParams(time_limit=5.0, seed=0, workers=2))
     instance = build_instance(problem)
     assert result.value_served == sum(r.value for r in instance.requests)
@@ -37,7 +27,7 @@ def test_serving_every_request_on_value_alone_is_proven_optimal_without_cp_sat()
 
 
 def test_the_ceiling_is_left_out_when_another_term_could_still_improve():
-    problem = _solomon("c101", 8, 2)
+    problem = solomon_problem("c101", 8, 2)
     assert value_ceiling(build_instance(problem), re_planning=True) is None
     for weights in ({"travel_weight": 1}, {"span_weight": 1}, {"balance_weight": 1}):
         objective = Objective(**{"value_weight": 1, "travel_weight": 0, "span_weight": 0,
@@ -57,7 +47,7 @@ def test_an_agenda_below_the_ceiling_keeps_its_status_and_bound():
 def test_the_search_stops_once_its_best_agenda_is_at_the_ceiling():
     from scheduler.model.heuristic import WORK_PER_SECOND, solve_heuristic
 
-    instance = build_instance(_solomon("c101", 8, 2))
+    instance = build_instance(solomon_problem("c101", 8, 2))
     budget = 20 * WORK_PER_SECOND
     for islands in (1, 2):
         result = solve_heuristic(instance, seed=3, work=budget, islands=islands)
@@ -70,7 +60,7 @@ def test_the_search_stops_once_its_best_agenda_is_at_the_ceiling():
 def test_the_search_goes_on_at_the_ceiling_when_travel_counts():
     from scheduler.model.heuristic import WORK_PER_SECOND, solve_heuristic
 
-    problem = _solomon("c101", 8, 2)
+    problem = solomon_problem("c101", 8, 2)
     objective = Objective(value_weight=10, travel_weight=1, span_weight=0)
     weighted = dataclasses.replace(problem, tour=dataclasses.replace(problem.tour, objective=objective))
     instance = build_instance(weighted)
