@@ -159,7 +159,9 @@ class Compaction:
         position = first
         fits = True
         # Between the changed positions: each engagement, then the tail while it starts
-        # earlier than now.
+        # earlier than now. Two loops with the same few lines rather than one with a test of
+        # the position: this is the search's hottest loop (BENCHMARKS.md, "Large days,
+        # cheaper again"), as the one-range window written inline is (``state._windows``).
         for position in range(first, last + 1):
             item = moving if position == j else route[position + step]
             arrival = free + travel[here][place[item]] + setup[item]
