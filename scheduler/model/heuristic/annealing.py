@@ -212,7 +212,7 @@ class Annealing:
                 elif DAY_RUIN["probability"] and rand.random() < DAY_RUIN["probability"]:
                     search.ruin_days()
                 else:
-                    search.ruin(count)
+                    search.ruin(count, served=removable)
                 rule = rand.random()
                 if rule < 0.4:
                     search.recreate(*RECREATE_RULES[0])

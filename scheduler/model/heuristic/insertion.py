@@ -8,6 +8,7 @@ share of the day used (to a power ``b``); see :meth:`Insertion.recreate`.
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -115,6 +116,8 @@ class Insertion:
             [np.full(offsets[d + 1] - offsets[d], d, dtype=np.int64)
              for d in range(self.day_count)]) \
             if self.day_count else np.zeros(0, np.int64)
+        self.row_day_list = self.row_day.tolist()
+        self.row_request_list = row_request
         row_count = offsets[-1]
         self.row_score = np.full(row_count, NO_SCORE)
         self.row_position = np.zeros(row_count, dtype=np.int64)
@@ -357,6 +360,9 @@ class Insertion:
                 if freed:
                     self.evaluate_day(d, a, b, freed)
         request_count = self.request_count
+        # Python copies of the rows' days and requests: read one at a time, faster than numpy.
+        row_day, row_request = self.row_day_list, self.row_request_list
+        pick_work = PICK_WORK + len(self.row_score) // PICK_ROWS_PER_OPERATION
         while True:
             # The clock may end the search between two insertions: the agenda stays valid.
             if self.deadline.passed():
@@ -384,12 +390,12 @@ class Insertion:
                 kept = np.where(kept_requests.take(self.row_request), score, NO_SCORE)
                 if np.isfinite(kept).any():
                     score = kept
-            row = int(np.argmax(score))
-            self.work += PICK_WORK + len(score) // PICK_ROWS_PER_OPERATION
-            if not np.isfinite(score[row]):
+            row = int(score.argmax())
+            self.work += pick_work
+            if not math.isfinite(score[row]):
                 return
-            d = int(self.row_day[row])
-            r = int(self.row_request[row])
+            d = row_day[row]
+            r = row_request[row]
             if not self.insert(d, r, int(self.row_position[row])):
                 self.row_score[row] = NO_SCORE  # stale (should not happen); skip it
             # the other rows of r are masked by unserved

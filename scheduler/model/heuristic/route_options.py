@@ -16,7 +16,7 @@ import numpy as np
 
 from .budget import QUICK_CELLS_PER_OPERATION, QUICK_OPTIONS_WORK
 from .insertion import NO_SCORE, OPTIONS_CACHE_SIZE
-from .routes import UNFIT, UNFIT_BIT
+from .routes import UNFIT
 
 
 @dataclass
@@ -44,8 +44,9 @@ class RouteDayOptions:
         without a travel weight), when every time it adds up fits in int32: a start, finish
         or arrival is at most ``bound`` from zero, a shift at most twice that, and a shift
         times the positions of a route plus a position (the key it minimises) stays below
-        :data:`~.routes.UNFIT` (2 ** 30: that bit marks the cells that do not fit)."""
+        :data:`~.routes.UNFIT` (2 ** 30; the keys of cells that do not fit are above it)."""
         self.least_keys: OrderedDict[tuple, np.ndarray] = OrderedDict()  # see quick_options
+        self.position_key_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         if self.travel_weight:
             return
         days = [d for d in range(self.day_count)
@@ -134,10 +135,21 @@ class RouteDayOptions:
         # Where nothing fits every score was NO_SCORE, and the first position the best.
         self.row_position[offset:offset + count] = np.where(found, position, 0)
 
+    def position_keys(self, positions: int) -> tuple[np.ndarray, np.ndarray]:
+        """For a route of ``positions`` insertion positions: the positions, in int32, and per
+        position the least key a cell there can have (a shift of one minute) as a column;
+        made once per number of positions."""
+        kept = self.position_key_cache.get(positions)
+        if kept is None:
+            position = np.arange(positions, dtype=np.int32)
+            kept = self.position_key_cache[positions] = (
+                position, np.ascontiguousarray((position + positions)[:, None]))
+        return kept
+
     def least_key(self, d: int, positions: int) -> np.ndarray:
         """Per in-person row of route day ``d``, the least ``shift × positions + position``
-        over the ``positions`` insertion positions where it fits; :data:`~.routes.UNFIT` or
-        more where it fits nowhere (:meth:`quick_options`)."""
+        over the ``positions`` insertion positions where it fits, in uint32; 2 ** 32 - 1 where it
+        fits nowhere (:meth:`quick_options`; a key that fits is below :data:`~.routes.UNFIT`)."""
         rows = self.candidate_rows[d]
         narrow = rows.narrow
         free_from, place_before, place_after, arrive_by, direct_arrival = \
@@ -150,15 +162,21 @@ class RouteDayOptions:
         if rows.has_step:
             step = narrow.step
             finish = -((-finish) // step) * step
-        late = finish > narrow.range_end
+        # A cell does not fit when its start is after its range or its arrival at the next
+        # place after the latest that place allows: one of the two differences below is then
+        # negative, so the sign bit of their bitwise or marks it (cheaper than booleans).
+        late = narrow.range_end - finish
         finish += narrow.finish_and_travel_out.take(place_after, axis=0)
-        late |= finish > arrive_by[:, None]
+        late |= arrive_by[:, None] - finish
         # The key max(finish - direct arrival, 1) × positions + position, in three passes:
-        # max(finish × positions + position - direct arrival × positions, positions + position);
-        # below UNFIT, which a cell that does not fit gets added as a bit (cheaper than np.where).
-        position = np.arange(positions, dtype=np.int32)
+        # max(finish × positions + position - direct arrival × positions, positions + position).
+        position, least_keys = self.position_keys(positions)
         finish *= positions
-        finish += (position - direct_arrival * positions)[:, None]
-        np.maximum(finish, (position + positions)[:, None], out=finish)
-        finish |= np.left_shift(late, UNFIT_BIT, dtype=np.int32)
-        return finish.min(axis=0)
+        direct_arrival *= positions
+        finish += (position - direct_arrival)[:, None]
+        np.maximum(finish, least_keys, out=finish)
+        # A cell that does not fit becomes all ones (the sign bit spread by the shift), the
+        # largest key read unsigned: every key that fits is below UNFIT.
+        late >>= 31
+        finish |= late
+        return finish.view(np.uint32).min(axis=0)

@@ -12,12 +12,13 @@ import numpy as np
 
 #: A latest start no engagement reaches (after the last engagement of a route).
 NO_LIMIT = 1 << 60
-#: The same for the int32 arrays of the quick scoring (every time they hold is below it).
-NARROW_LIMIT = np.iinfo(np.int32).max
-#: The quick scoring's keys of cells that fit are below ``UNFIT`` (2 ** 30); the others have
-#: that bit set.
+#: The quick scoring's keys of cells that fit are below ``UNFIT`` (2 ** 30); the others are
+#: all ones, read unsigned (``route_options.py``).
 UNFIT_BIT = 30
 UNFIT = 1 << UNFIT_BIT
+#: A latest arrival no engagement reaches, for the int32 arrays of the quick scoring: every
+#: time they hold is below a quarter of it, so a time subtracted from it stays in int32.
+NARROW_LIMIT = UNFIT
 
 
 class RouteDays:
@@ -140,6 +141,20 @@ class RouteDays:
         route, earliest, latest = self.route[d], self.earliest[d], self.latest[d]
         travel, place, duration, buffer, setup = \
             self.travel, self.place, self.duration, self.buffer, self.setup
+        if narrow:
+            # The same five columns as below, built as one flat list (one conversion).
+            places = [place[r] for r in route]
+            free_from = [day.start]
+            free_from += [start + duration[r] + buffer for start, r in zip(earliest, route)]
+            place_before = [day.start_place] + places
+            places.append(day.end_place)
+            columns = free_from + place_before + places
+            columns += [start - setup[r] for start, r in zip(latest, route)]
+            columns.append(NARROW_LIMIT)
+            columns += [free + travel[before][after]
+                        for free, before, after in zip(free_from, place_before, places)]
+            columns = np.array(columns, dtype=np.int32).reshape(5, -1)
+            return columns[0], columns[1], columns[2], columns[3], columns[4]
         places = [place[r] for r in route]
         free_from = [day.start] + [start + duration[r] + buffer
                                    for start, r in zip(earliest, route)]
@@ -148,11 +163,6 @@ class RouteDays:
         arrive_by = [start - setup[r] for start, r in zip(latest, route)]
         direct_travel = [travel[before][after] for before, after in zip(place_before, place_after)]
         direct_arrival = [free + minutes for free, minutes in zip(free_from, direct_travel)]
-        if narrow:
-            arrive_by.append(NARROW_LIMIT)
-            columns = np.array((free_from, place_before, place_after, arrive_by, direct_arrival),
-                               dtype=np.int32)
-            return columns[0], columns[1], columns[2], columns[3], columns[4]
         arrive_by.append(NO_LIMIT)
         columns = np.array((free_from, place_before, place_after, arrive_by, direct_arrival,
                             direct_travel), dtype=np.int64)

@@ -284,7 +284,7 @@ class SearchState(RouteDays, TimelineDays, Insertion, RouteDayOptions, Ruin, Str
         self.route[d], self.earliest[d], self.latest[d] = route, earliest, latest
         gain = self.gain[d]
         gains = sum([gain[item] for item in items if item != MEAL]) if self.timeline_day[d] \
-            else sum([gain[item] for item in route])
+            else sum(map(gain.__getitem__, route))
         self.engagement_count[d] = len(items) - (1 if self.days[d].has_meal else 0)
         self.day_objective[d] = gains - self.travel_weight * travel - self.span_weight * span \
             - self.balance_cost(self.engagement_count[d])
