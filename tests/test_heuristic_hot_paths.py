@@ -123,3 +123,121 @@ def test_a_days_times_from_its_cached_route_are_those_computed_from_nothing(seed
                 compared += 1
                 refused += plain is None
     assert compared > 1000 and 50 < refused < compared - 500, (compared, refused)
+
+
+def _cell_keys(search, d: int) -> list[int | None]:
+    """Per in-person row of route day ``d``, the least ``shift × positions + position`` over
+    the positions where it fits (``None``: it fits nowhere), cell by cell in Python ints
+    from the wide (int64) positions and rows."""
+    rows = search.candidate_rows[d]
+    free_from, place_before, place_after, arrive_by, direct_arrival, _ = \
+        [column.tolist() for column in search.route_positions(d)]
+    positions = len(free_from)
+    keys = []
+    for row in range(rows.in_person_count):
+        best = None
+        for position in range(positions):
+            start = max(free_from[position] + int(rows.travel_in[place_before[position], row])
+                        + int(rows.setup[row]), int(rows.range_start[row]))
+            step = int(rows.step[row])
+            start = -(-start // step) * step
+            finish = start + int(rows.duration_and_buffer[row]) \
+                + int(rows.travel_out[place_after[position], row])
+            if start > rows.range_end[row] or finish > arrive_by[position]:
+                continue
+            key = max(finish - direct_arrival[position], 1) * positions + position
+            best = key if best is None else min(best, key)
+        keys.append(best)
+    return keys
+
+
+@pytest.mark.parametrize("step", [1, 5])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_least_keys_are_those_of_every_cell_and_mark_the_rows_that_fit_nowhere(seed, step):
+    """The quick scoring's keys (int32 cells, a cell that does not fit marked by the sign of
+    two differences, read unsigned) are, row by row, the least key of the cells that fit
+    computed one by one in Python; a row that fits nowhere has a key of UNFIT or more."""
+    from scheduler.model.heuristic.routes import UNFIT
+    rand = random.Random(seed)
+    search = construct(build_instance(_tour(seed, step, 0)), {}, {}, None, None, seed)
+    compared = fitting = 0
+    for _ in range(20):
+        random_agenda(search, rand, every_request=False)
+        for d in range(search.day_count):
+            least = search.least_key(d, len(search.route[d]) + 1).tolist()
+            for key, plain in zip(least, _cell_keys(search, d)):
+                if plain is None:
+                    assert key >= UNFIT
+                else:
+                    assert key == plain
+                    fitting += 1
+                compared += 1
+    assert compared > 500 and fitting > 200, (compared, fitting)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_routes_narrow_positions_are_its_wide_ones(seed):
+    """The int32 columns of a route's insertion positions (one flat list converted once) are
+    the int64 ones, the latest arrival before the end place aside (``NARROW_LIMIT``)."""
+    from scheduler.model.heuristic.routes import NARROW_LIMIT, NO_LIMIT
+    rand = random.Random(seed)
+    search = construct(build_instance(_tour(seed, 5, 0)), {}, {}, None, None, seed)
+    for _ in range(30):
+        random_agenda(search, rand, every_request=False)
+        for d in range(search.day_count):
+            narrow = search.route_positions(d, narrow=True)
+            wide = search.route_positions(d)
+            assert all(column.dtype == np.int32 for column in narrow)
+            for narrow_column, wide_column in zip(narrow, wide):
+                assert narrow_column[:-1].tolist() == wide_column[:-1].tolist()
+            assert [column[-1] for column in narrow[:3]] + [narrow[4][-1]] == \
+                [column[-1] for column in wide[:3]] + [wide[4][-1]]
+            assert narrow[3][-1] == NARROW_LIMIT and wide[3][-1] == NO_LIMIT
+
+
+def _related_order(search, seed_request: int, served: list[int]) -> list[int]:
+    """The related ruin's order written as it was: a key function per request."""
+    starts = search.route_starts()
+    seed_start, seed_day = starts.get(seed_request, 0), search.day_of[seed_request]
+    travel, place = search.travel, search.place
+
+    def relatedness(r: int) -> float:
+        place_r, place_seed = place[r], place[seed_request]
+        distance = (travel[place_r][place_seed] + travel[place_seed][place_r]) \
+            if place_r >= 0 and place_seed >= 0 else 0
+        return distance + 0.5 * abs(starts.get(r, 0) - seed_start) + \
+            (0 if search.day_of[r] == seed_day else 60)
+
+    return sorted(served, key=lambda r: (relatedness(r), r))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_the_related_ruin_takes_out_the_requests_its_key_function_ranked_first(seed):
+    """The related ruin, its relatedness written inline, removes the first ``count``
+    requests of the order the key function gave (each that may go)."""
+    rand = random.Random(seed)
+    search = construct(build_instance(_tour(seed, 5, 0)), {}, {}, None, None, seed)
+    removed = 0
+    for _ in range(30):
+        for d in range(search.day_count):  # random_agenda fills the days from empty
+            search.items[d] = []
+            assert search.refresh_day(d)
+        random_agenda(search, rand, every_request=False)
+        # Every request's day is the agenda's (random_agenda sets the days' items alone).
+        search.day_of[:] = [-1] * search.request_count
+        search.unserved[:] = True
+        for d, items in enumerate(search.items):
+            for r in items:
+                search.day_of[r], search.unserved[r] = d, False
+        served = search.removable()
+        if not served:
+            continue
+        count = rand.randint(1, len(served))
+        seed_request = random.Random()
+        seed_request.setstate(search.random.getstate())
+        expected = _related_order(search, seed_request.choice(served), served)[:count]
+        search.ruin(count, kind=2, served=served)
+        gone = [r for r in served if search.day_of[r] < 0]
+        assert set(gone) <= set(expected) and len(gone) >= len(expected) // 2
+        removed += len(gone)
+    assert removed > 30, removed
