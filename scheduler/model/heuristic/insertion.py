@@ -170,9 +170,10 @@ class Insertion:
                 self.work += OPTIONS_KEPT_WORK
                 return
         if in_person_count and rows.narrow is not None and b in (0.0, 1.0):
-            self.quick_options(d, a, b, key[:2] if key is not None else None)
+            scored = self.quick_options(d, a, b, key[:2] if key is not None else None)
             if key is not None:
-                self.keep_options(key, offset, end)
+                # A route day has in-person rows only: the new arrays are the day's rows.
+                self.keep_options(key, offset, end, scored)
         elif in_person_count:
             free_from, place_before, place_after, arrive_by, direct_arrival, direct_travel = \
                 self.route_positions(d)
@@ -228,10 +229,12 @@ class Insertion:
                 for row in self.rows_of_request[d].get(r, ()):
                     self.row_score[offset + row] = NO_SCORE
 
-    def keep_options(self, key: tuple, offset: int, end: int) -> None:
-        """Keep a day's options (rows ``offset`` to ``end``) for its route and rule."""
-        self.options_cache[key] = (self.row_score[offset:end].copy(),
-                                   self.row_position[offset:end].copy())
+    def keep_options(self, key: tuple, offset: int, end: int,
+                     scored: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+        """Keep a day's options (rows ``offset`` to ``end``) for its route and rule: copies,
+        or ``scored`` (the rows' scores and positions in arrays nothing else holds)."""
+        self.options_cache[key] = scored if scored is not None else \
+            (self.row_score[offset:end].copy(), self.row_position[offset:end].copy())
         if len(self.options_cache) > OPTIONS_CACHE_SIZE:
             self.options_cache.popitem(last=False)
 

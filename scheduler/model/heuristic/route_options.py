@@ -80,7 +80,8 @@ class RouteDayOptions:
                 setup=rows.setup.astype(np.int32) if rows.setup.any() else None,
                 worth=rows.gain > 0, gain_squared=rows.gain * np.abs(rows.gain))
 
-    def quick_options(self, d: int, a: float, b: float, route_key: tuple | None = None) -> None:
+    def quick_options(self, d: int, a: float, b: float,
+                      route_key: tuple | None = None) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`evaluate_day`'s in-person rows on a route day whose gains do not depend on
         the position (no travel weight) with ``b`` 0 or 1: the same scores and positions,
         found without scoring every (position, row) cell.
@@ -97,6 +98,7 @@ class RouteDayOptions:
         nothing else (``route_key``, see :meth:`prepare_options_cache`) they are kept for the
         last ``OPTIONS_CACHE_SIZE`` routes, for when the day comes back with another rule.
         Charged as computed all the same (the work counted is the work of before).
+        Returns the rows' scores and positions (new arrays, for the day's options kept).
         """
         rows = self.candidate_rows[d]
         narrow = rows.narrow
@@ -131,9 +133,12 @@ class RouteDayOptions:
             score = score / (shift * self.time_unit[d] + self.slot_unit)
         else:
             score = score - shift * 1e-9 * np.abs(score)
-        self.row_score[offset:offset + count] = np.where(found, score, NO_SCORE)
+        score = np.where(found, score, NO_SCORE)
         # Where nothing fits every score was NO_SCORE, and the first position the best.
-        self.row_position[offset:offset + count] = np.where(found, position, 0)
+        position = np.where(found, position, 0)
+        self.row_score[offset:offset + count] = score
+        self.row_position[offset:offset + count] = position
+        return score, position
 
     def position_keys(self, positions: int) -> tuple[np.ndarray, np.ndarray]:
         """For a route of ``positions`` insertion positions: the positions, in int32, and per
