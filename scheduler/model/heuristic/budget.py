@@ -33,6 +33,14 @@ scoring has weights of its own (``QUICK_OPTIONS_WORK``, ``QUICK_CELLS_PER_OPERAT
 the 68 runs of one nominal second on the tuning part gave every other weight back within
 20 %, the weights per cell, row, item or position rounded (BENCHMARKS.md, "Calibrating the
 budget").
+
+Lowered (2026-12-06, late) after a third pass over the hot paths made the same decisions
+cheaper (BENCHMARKS.md, "Large days, cheaper again (second pass)"): a least-shift cell 1/9 →
+1/11 of an operation and its call 941 → 860, a greedy choice 147 → 135, an iteration 268 →
+255, so that the work counted on the tuning runs falls by the 5-6 % of CPU time saved and a
+nominal second lasts about the CPU time it lasted before (the fit of ``work_weights.py`` at a
+load of 4-6 could not tell that change from the load's; the 66 runs it measured and the
+alternating runs of before and after set it).
 """
 
 #: Operations that make one nominal second; the budget of the search is
@@ -45,16 +53,16 @@ WORK_PER_SECOND = 23_000_000
 
 #: One ruin and recreate of the annealing, beyond the steps charged below (snapshot, ruin,
 #: the keys compared).
-ITERATION_WORK = 268
+ITERATION_WORK = 255
 #: Evaluating a day's insertion options: a call, and one operation per this many score
 #: cells (in-person candidate rows times route positions).
 OPTIONS_WORK = 1350
 OPTIONS_CELLS_PER_OPERATION = 5
 #: The same for a route day scored by the least shift (``route_options.py``: no travel
 #: weight, so a candidate's best position is its first of least shift): a call, and one
-#: operation per this many (candidate, position) cells, about half the cost of a scored cell.
-QUICK_OPTIONS_WORK = 941
-QUICK_CELLS_PER_OPERATION = 9
+#: operation per this many (candidate, position) cells, under half the cost of a scored cell.
+QUICK_OPTIONS_WORK = 860
+QUICK_CELLS_PER_OPERATION = 11
 #: A day's insertion options found kept (:data:`~.insertion.OPTIONS_CACHE_SIZE`): the
 #: lookup and copying its rows back.
 OPTIONS_KEPT_WORK = 196
@@ -62,7 +70,7 @@ OPTIONS_KEPT_WORK = 196
 REMOTE_OPTIONS_WORK = 195
 REMOTE_GAP_WORK = 3
 #: One greedy choice among the candidate rows: a call, and one operation per this many rows.
-PICK_WORK = 147
+PICK_WORK = 135
 PICK_ROWS_PER_OPERATION = 6
 #: Recomputing a day's times after a change: a call, and each item of the day.
 REFRESH_WORK = 108
