@@ -86,6 +86,9 @@ VARIANTS.update({
     "adaptive": {**_INTERDAY, "variant": {"adaptive": True}},
     "adaptive-q-day-50": {**_INTERDAY, "variant": {"adaptive": True, "qday": 0.5}},
     "strings-10": {**_INTERDAY, "variant": {"string": 0.1}},
+    # The string removal on a tenth of the iterations, the adaptive weights choosing among
+    # the four other ruins and the recreate rule.
+    "adaptive-strings-10": {**_INTERDAY, "variant": {"adaptive": True, "string": 0.1}},
     "strings-10-5": {**_INTERDAY, "variant": {"string": 0.1}, "strings": 5},
     "perturb-30": {**_INTERDAY, "variant": {"perturb": 0.3}, "tuning": {"reset": 1000}},
     "reset-500": {**_INTERDAY, "tuning": {"reset": 500}},

@@ -15,6 +15,7 @@ VARIANTS = {
     "ruin-by-day": {"qday": 0.6},
     "perturb": {"perturb": 0.3},
     "strings": {"string": 0.2},
+    "adaptive-strings": {"adaptive": True, "string": 0.2},
 }
 
 

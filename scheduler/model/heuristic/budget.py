@@ -78,6 +78,13 @@ INTERDAY_MOVE_WORK = 66
 INTERDAY_POSITION_WORK = 8
 #: A move's check found kept since the last change of a day (``arrival_with``).
 INTERDAY_KEPT_WORK = 20
+#: The string removal (:mod:`.string_removal`): a removal (its seed, its days and their
+#: runs, beyond the removals charged as a day's refresh), and ranking every request by
+#: distance from a seed (once a seed, kept): a call, and one operation per this many other
+#: requests.
+STRING_RUIN_WORK = 50
+DISTANCE_RANK_WORK = 20
+DISTANCE_RANK_OTHERS_PER_OPERATION = 2
 #: Finding an engagement's nearest ones (once each): a call, and one operation per this many
 #: candidates. Not fitted (too rare in the runs to measure).
 NEAREST_WORK = 16
