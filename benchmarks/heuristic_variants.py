@@ -70,7 +70,8 @@ VARIANTS.update({
 })
 #: ``VARIANT`` of ``annealing.py`` as it was measured against: every switch off (the
 #: package's defaults today; a variant names what it turns on).
-VARIANT_OFF = {"qday": 0.0, "adaptive": False, "perturb": 0.0, "string": 0.0}
+VARIANT_OFF = {"qday": 0.0, "adaptive": False, "perturb": 0.0, "string": 0.0,
+               "stall_most": 0, "stall_after": 500}
 #: Search settings at equal work (BENCHMARKS.md, "Search settings measured at equal work"):
 #: ``tuning`` updates ``TUNING`` and ``variant`` ``VARIANT`` (``annealing.py``), ``adaptive``
 #: ``ADAPTIVE``, ``meetings`` sets ``ISLAND_MEETINGS`` and ``strings`` ``MOST_STRINGS``.
@@ -89,6 +90,8 @@ VARIANTS.update({
     # The string removal on a tenth of the iterations, the adaptive weights choosing among
     # the four other ruins and the recreate rule.
     "adaptive-strings-10": {**_INTERDAY, "variant": {"adaptive": True, "string": 0.1}},
+    # Up to 24 engagements removed an iteration after 500 iterations without a better agenda.
+    "stall-24": {**_INTERDAY, "variant": {"stall_most": 24, "stall_after": 500}},
     "strings-10-5": {**_INTERDAY, "variant": {"string": 0.1}, "strings": 5},
     "perturb-30": {**_INTERDAY, "variant": {"perturb": 0.3}, "tuning": {"reset": 1000}},
     "reset-500": {**_INTERDAY, "tuning": {"reset": 500}},

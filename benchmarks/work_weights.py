@@ -59,7 +59,7 @@ OPERATIONS: tuple[str, ...] = (
     "joint_room", "joint_position",         # room for a joint meeting, the route's positions
     "interday_move", "interday_position",   # a move between days prepared, positions walked
     "options_kept", "interday_kept",        # a day's options, a move's check, found kept
-    "string_ruin",                          # a string removal (its removals are refreshes)
+    "string_ruin", "string_served",         # a string removal, the served requests it sees
     "distance_rank", "distance_rank_other", # requests ranked by distance from a seed, others
 )
 #: The kinds fitted by default: all but two that are counted to try other charges (the fit
@@ -86,8 +86,9 @@ def charged_now() -> dict[str, float]:
             "interday_move": budget.INTERDAY_MOVE_WORK,
             "interday_position": budget.INTERDAY_POSITION_WORK,
             "options_kept": budget.OPTIONS_KEPT_WORK, "interday_kept": budget.INTERDAY_KEPT_WORK,
-            "string_ruin": budget.STRING_RUIN_WORK, "distance_rank": budget.DISTANCE_RANK_WORK,
-            "distance_rank_other": 1 / budget.DISTANCE_RANK_OTHERS_PER_OPERATION}
+            "string_ruin": budget.STRING_RUIN_WORK, "string_served": budget.STRING_SERVED_WORK,
+            "distance_rank": budget.DISTANCE_RANK_WORK,
+            "distance_rank_other": budget.DISTANCE_RANK_OTHER_WORK}
 
 
 def budget_weight(name: str) -> float:
@@ -148,6 +149,7 @@ def _record(counts: dict[str, float], function: str, frame_locals: dict[str, Any
         add("interday_kept")
     elif function == "string_ruin":
         add("string_ruin")
+        add("string_served", len(frame_locals["served"]))
     elif function == "by_distance":
         add("distance_rank")
         add("distance_rank_other", len(frame_locals["others"]))

@@ -16,6 +16,7 @@ VARIANTS = {
     "perturb": {"perturb": 0.3},
     "strings": {"string": 0.2},
     "adaptive-strings": {"adaptive": True, "string": 0.2},
+    "stall-larger-ruin": {"stall_most": 24, "stall_after": 20},
 }
 
 

@@ -28,8 +28,12 @@ TUNING = {"t0": 2.0, "t1": 0.05, "reset": 2000, "qfrac": 0.4, "qmax": 12}
 #: ``reset`` without a better agenda go back to the best agenda and remove that share of its
 #: engagements (the recreate refills it and the search goes on from there, whatever its key);
 #: ``string`` is the probability that the string removal replaces an iteration's ruin (with
-#: ``adaptive`` too, the adaptive weights choose among the four other ruins on the rest).
-VARIANT = {"qday": 0.0, "adaptive": False, "perturb": 0.0, "string": 0.0}
+#: ``adaptive`` too, the adaptive weights choose among the four other ruins on the rest);
+#: ``stall_most``, when more than ``qmax``, is the most engagements an iteration removes once
+#: ``stall_after`` iterations found no better agenda (a larger neighbourhood while the search
+#: is stuck, back to ``qmax`` at the next better agenda).
+VARIANT = {"qday": 0.0, "adaptive": False, "perturb": 0.0, "string": 0.0,
+           "stall_most": 0, "stall_after": 500}
 #: The adaptive weights: scores of an iteration that found a new best agenda, a better
 #: current one, or an accepted worse one; iterations between updates, and the reaction.
 ADAPTIVE = {"best": 33.0, "better": 9.0, "accepted": 13.0, "segment": 100, "reaction": 0.1}
@@ -264,6 +268,8 @@ class Annealing:
 
     def most_removed(self, search: SearchState, removable: list[int]) -> int:
         """The most engagements an iteration removes (before the share ``qfrac``)."""
+        if VARIANT["stall_most"] and self.since_best >= VARIANT["stall_after"]:
+            return max(TUNING["qmax"], VARIANT["stall_most"])
         if not VARIANT["qday"] or not removable:
             return TUNING["qmax"]
         busy = len({search.day_of[r] for r in removable})
