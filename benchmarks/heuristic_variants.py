@@ -20,7 +20,9 @@ the temperature, adaptive weights, the string removal's share, a perturbation, t
 meetings). Each run appends one JSON object a line to
 ``--jsonl`` (a run already there is skipped, so an interrupted comparison resumes), and the
 table printed at the end has a row per instance, tour count and seed, a score per variant, and
-per set the sum of each variant's scores and its wins and losses against the first variant.
+per set the sum of each variant's scores and its wins and losses against the first variant,
+then per set the mean change in per cent of the first variant's value run by run, the worst
+and best change, and the mean CPU seconds of a run.
 
 With ``--islands 2`` (and ``--work``) a run is instead the search as the normal solve runs it:
 two processes meeting at fixed counts of work, no deadline, the CPU seconds of both reported.
@@ -70,7 +72,8 @@ VARIANTS.update({
 })
 #: ``VARIANT`` of ``annealing.py`` as it was measured against: every switch off (the
 #: package's defaults today; a variant names what it turns on).
-VARIANT_OFF = {"qday": 0.0, "adaptive": False, "perturb": 0.0, "string": 0.0}
+VARIANT_OFF = {"qday": 0.0, "adaptive": False, "perturb": 0.0, "string": 0.0,
+               "stall_most": 0, "stall_after": 500}
 #: Search settings at equal work (BENCHMARKS.md, "Search settings measured at equal work"):
 #: ``tuning`` updates ``TUNING`` and ``variant`` ``VARIANT`` (``annealing.py``), ``adaptive``
 #: ``ADAPTIVE``, ``meetings`` sets ``ISLAND_MEETINGS`` and ``strings`` ``MOST_STRINGS``.
@@ -86,6 +89,11 @@ VARIANTS.update({
     "adaptive": {**_INTERDAY, "variant": {"adaptive": True}},
     "adaptive-q-day-50": {**_INTERDAY, "variant": {"adaptive": True, "qday": 0.5}},
     "strings-10": {**_INTERDAY, "variant": {"string": 0.1}},
+    # The string removal on a tenth of the iterations, the adaptive weights choosing among
+    # the four other ruins and the recreate rule.
+    "adaptive-strings-10": {**_INTERDAY, "variant": {"adaptive": True, "string": 0.1}},
+    # Up to 24 engagements removed an iteration after 500 iterations without a better agenda.
+    "stall-24": {**_INTERDAY, "variant": {"stall_most": 24, "stall_after": 500}},
     "strings-10-5": {**_INTERDAY, "variant": {"string": 0.1}, "strings": 5},
     "perturb-30": {**_INTERDAY, "variant": {"perturb": 0.3}, "tuning": {"reset": 1000}},
     "reset-500": {**_INTERDAY, "tuning": {"reset": 500}},
@@ -219,6 +227,31 @@ def table(rows: Sequence[dict[str, Any]], variants: Sequence[str]) -> str:
             worse = sum(scores[run][v] < scores[run][variants[0]] for run in runs)
             cells.append(f"{total} ({better}/{worse})")
         lines.append(f"| {set_name} | {len(runs)} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n\n" + change_table(rows, variants)
+
+
+def change_table(rows: Sequence[dict[str, Any]], variants: Sequence[str]) -> str:
+    """Per set and variant: the mean change of the value against the first variant, in per
+    cent of its value run by run, the runs better and worse, the worst and best change, and
+    the mean CPU seconds of a run."""
+    by_run: dict[tuple, dict[str, dict[str, Any]]] = defaultdict(dict)
+    for row in rows:
+        if row["variant"] in variants:
+            by_run[(row["set"], row["instance"], row["tours"], row["seed"])][row["variant"]] = row
+    complete = [run for run, by in by_run.items() if all(v in by for v in variants)]
+    lines = ["| set | variant | runs | mean change | better / worse | worst | best | CPU s a run |",
+             "|---|---|---:|---:|---|---:|---:|---:|"]
+    for set_name in sorted({run[0] for run in complete}):
+        runs = [run for run in complete if run[0] == set_name]
+        for v in variants:
+            changes = [100.0 * (by_run[run][v]["value"] - by_run[run][variants[0]]["value"])
+                       / max(by_run[run][variants[0]]["value"], 1) for run in runs]
+            cpu = sum(by_run[run][v]["cpu"] for run in runs) / len(runs)
+            better = sum(change > 0 for change in changes)
+            worse = sum(change < 0 for change in changes)
+            lines.append(f"| {set_name} | {v} | {len(runs)} | {sum(changes) / len(runs):+.3f} % | "
+                         f"{better} / {worse} | {min(changes):+.2f} % | {max(changes):+.2f} % | "
+                         f"{cpu:.2f} |")
     return "\n".join(lines)
 
 

@@ -3,7 +3,8 @@
 Usage::
 
     python benchmarks/work_weights.py measure SET_FOLDER... [--split tune|held-out|all]
-        [--tours 1,2,3,4] [--every N] [--seconds S] [--presets r60-d7,r300-d14] > runs.jsonl
+        [--tours 1,2,3,4] [--every N] [--seconds S] [--presets r60-d7,r300-d14]
+        [--string P] > runs.jsonl
     python benchmarks/work_weights.py fit runs.jsonl... [--target 0.9] [--strength 0.03]
         [--kinds iteration,evaluate_day,...]
 
@@ -17,7 +18,9 @@ with the sizes it was charged for (the same budget gives the same search, so the
 those of the timed run; the counting run is slower and never timed). ``fit`` then finds the
 non-negative weight of each kind of operation that best explains the annealing's CPU seconds
 (least squares on relative errors), and prints the weights that make one nominal second last
-``--target`` CPU seconds, with the ratio per set before and after.
+``--target`` CPU seconds, with the ratio per set before and after. ``--string P`` measures
+with the string removal on that share of the iterations (``VARIANT["string"]`` of
+``annealing.py``, off in the product), so that its charges can be fitted too.
 """
 
 from __future__ import annotations
@@ -56,6 +59,8 @@ OPERATIONS: tuple[str, ...] = (
     "joint_room", "joint_position",         # room for a joint meeting, the route's positions
     "interday_move", "interday_position",   # a move between days prepared, positions walked
     "options_kept", "interday_kept",        # a day's options, a move's check, found kept
+    "string_ruin", "string_served",         # a string removal, the served requests it sees
+    "distance_rank", "distance_rank_other", # requests ranked by distance from a seed, others
 )
 #: The kinds fitted by default: all but two that are counted to try other charges (the fit
 #: gave them almost nothing once compaction was charged for the positions it passes).
@@ -80,7 +85,10 @@ def charged_now() -> dict[str, float]:
             "joint_room": budget.JOINT_ROOM_WORK, "joint_position": budget.JOINT_POSITION_WORK,
             "interday_move": budget.INTERDAY_MOVE_WORK,
             "interday_position": budget.INTERDAY_POSITION_WORK,
-            "options_kept": budget.OPTIONS_KEPT_WORK, "interday_kept": budget.INTERDAY_KEPT_WORK}
+            "options_kept": budget.OPTIONS_KEPT_WORK, "interday_kept": budget.INTERDAY_KEPT_WORK,
+            "string_ruin": budget.STRING_RUIN_WORK, "string_served": budget.STRING_SERVED_WORK,
+            "distance_rank": budget.DISTANCE_RANK_WORK,
+            "distance_rank_other": budget.DISTANCE_RANK_OTHER_WORK}
 
 
 def budget_weight(name: str) -> float:
@@ -139,6 +147,12 @@ def _record(counts: dict[str, float], function: str, frame_locals: dict[str, Any
         add("interday_move")
     elif function == "arrival_with":
         add("interday_kept")
+    elif function == "string_ruin":
+        add("string_ruin")
+        add("string_served", len(frame_locals["served"]))
+    elif function == "by_distance":
+        add("distance_rank")
+        add("distance_rank_other", len(frame_locals["others"]))
     elif function == "walk_arrival":
         add("interday_position", delta / budget_weight("INTERDAY_POSITION_WORK"))
     elif function != "__init__":  # a charge this script does not know yet: its work only
@@ -166,9 +180,10 @@ def _counting_state():
     return CountingState
 
 
-def run_heuristic(instance, work: int, counting: bool) -> dict[str, Any]:
+def run_heuristic(instance, work: int, counting: bool, string: float = 0.0) -> dict[str, Any]:
     """One search (seed 0, one island) of ``work`` operations: the CPU seconds of its
-    construction and annealing, or with ``counting`` the annealing's charges by kind."""
+    construction and annealing, or with ``counting`` the annealing's charges by kind; with
+    ``string``, the string removal on that share of the iterations."""
     from unittest import mock
 
     from scheduler.model.heuristic import annealing, construction, search, solve_heuristic
@@ -184,6 +199,7 @@ def run_heuristic(instance, work: int, counting: bool) -> dict[str, Any]:
             super().__init__(state, *args, **kwargs)
 
     with mock.patch.object(search, "Annealing", MarkedAnnealing), \
+            mock.patch.dict(annealing.VARIANT, {"string": string}), \
             mock.patch.object(construction, "SearchState",
                               _counting_state() if counting else construction.SearchState):
         started = time.process_time()
@@ -200,17 +216,17 @@ def run_heuristic(instance, work: int, counting: bool) -> dict[str, Any]:
     return row
 
 
-def measure_run(instance, seconds: float) -> dict[str, Any]:
+def measure_run(instance, seconds: float, string: float = 0.0) -> dict[str, Any]:
     """The timed run and the counting run of one instance (the same search: checked)."""
     from scheduler.model.heuristic import WORK_PER_SECOND
 
     work = int(seconds * WORK_PER_SECOND)
-    timed = run_heuristic(instance, work, counting=False)
-    counted = run_heuristic(instance, work, counting=True)
+    timed = run_heuristic(instance, work, counting=False, string=string)
+    counted = run_heuristic(instance, work, counting=True, string=string)
     if (counted["work"], counted["iterations"]) != (timed["work"], timed["iterations"]):
         raise RuntimeError("the counting run did not repeat the timed run")
     return timed | {"counts": counted["counts"], "nominal": seconds,
-                    "work_per_second": WORK_PER_SECOND}
+                    "work_per_second": WORK_PER_SECOND, "string": string}
 
 
 def runs_of(folders: Sequence[Path], split: str, tours: Sequence[int], every: int,
@@ -321,6 +337,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     measure.add_argument("--every", type=int, default=1)
     measure.add_argument("--seconds", type=float, default=2.0)
     measure.add_argument("--presets", default="r60-d7,r300-d14")
+    measure.add_argument("--string", type=float, default=0.0,
+                         help="the string removal's share of the iterations (default: off)")
     fitting = commands.add_parser("fit", help="fit the weights to measured runs")
     fitting.add_argument("runs", type=Path, nargs="+")
     fitting.add_argument("--target", type=float, default=0.9)
@@ -331,7 +349,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         tours = [int(m) for m in args.tours.split(",")]
         presets = [p for p in args.presets.split(",") if p]
         for set_name, run_name, build in runs_of(args.folders, args.split, tours, args.every, presets):
-            row = measure_run(build(), args.seconds)
+            row = measure_run(build(), args.seconds, args.string)
             print(json.dumps({"set": set_name, "run": run_name} | row), flush=True)
         return 0
     runs = [json.loads(line) for path in args.runs for line in path.read_text().splitlines() if line]

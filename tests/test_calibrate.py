@@ -84,19 +84,22 @@ def test_calibration_takes_the_instances_of_one_part_of_a_set():
     assert runs == [(name, m) for name in names for m in (1, 3)]
 
 
-def test_counted_operations_add_up_to_the_work_charged():
+@pytest.mark.parametrize("string", [0.0, 0.5])
+def test_counted_operations_add_up_to_the_work_charged(string):
     """The counting search repeats the search (same work, same iterations) and knows every
-    place that charges work: its counts at today's weights are the annealing's work."""
+    place that charges work, the string removal's too: its counts at today's weights are the
+    annealing's work."""
     from benchmarks.instances import read_instance
     from benchmarks.to_domain import instance_to_problem
     from benchmarks.work_weights import charged, run_heuristic
     from scheduler.model.instance import build_instance
 
     instance = build_instance(instance_to_problem(read_instance(DATA / "r101.txt"), 2))
-    timed = run_heuristic(instance, 300_000, counting=False)
-    counted = run_heuristic(instance, 300_000, counting=True)
+    timed = run_heuristic(instance, 300_000, counting=False, string=string)
+    counted = run_heuristic(instance, 300_000, counting=True, string=string)
     assert (counted["work"], counted["iterations"]) == (timed["work"], timed["iterations"])
     assert not [kind for kind in counted["counts"] if kind.startswith("other")]
+    assert ("string_ruin" in counted["counts"]) == bool(string)
     weights = charged({})
     work = sum(count * weights.get(kind, 0) for kind, count in counted["counts"].items())
     assert work == pytest.approx(counted["work"] - counted["construction_work"], rel=0.01)

@@ -15,6 +15,8 @@ VARIANTS = {
     "ruin-by-day": {"qday": 0.6},
     "perturb": {"perturb": 0.3},
     "strings": {"string": 0.2},
+    "adaptive-strings": {"adaptive": True, "string": 0.2},
+    "stall-larger-ruin": {"stall_most": 24, "stall_after": 20},
 }
 
 

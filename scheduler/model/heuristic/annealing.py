@@ -27,8 +27,13 @@ TUNING = {"t0": 2.0, "t1": 0.05, "reset": 2000, "qfrac": 0.4, "qmax": 12}
 #: adaptive weights, drawn with the search's own generator); ``perturb`` makes every
 #: ``reset`` without a better agenda go back to the best agenda and remove that share of its
 #: engagements (the recreate refills it and the search goes on from there, whatever its key);
-#: ``string`` is the probability that the string removal replaces an iteration's ruin.
-VARIANT = {"qday": 0.0, "adaptive": False, "perturb": 0.0, "string": 0.0}
+#: ``string`` is the probability that the string removal replaces an iteration's ruin (with
+#: ``adaptive`` too, the adaptive weights choose among the four other ruins on the rest);
+#: ``stall_most``, when more than ``qmax``, is the most engagements an iteration removes once
+#: ``stall_after`` iterations found no better agenda (a larger neighbourhood while the search
+#: is stuck, back to ``qmax`` at the next better agenda).
+VARIANT = {"qday": 0.0, "adaptive": False, "perturb": 0.0, "string": 0.0,
+           "stall_most": 0, "stall_after": 500}
 #: The adaptive weights: scores of an iteration that found a new best agenda, a better
 #: current one, or an accepted worse one; iterations between updates, and the reaction.
 ADAPTIVE = {"best": 33.0, "better": 9.0, "accepted": 13.0, "segment": 100, "reaction": 0.1}
@@ -59,9 +64,11 @@ class AdaptiveWeights:
         self.uses[choice] += 1
         return choice
 
-    def reward(self, score: float, iteration: int) -> None:
-        """Credit the last choice with ``score``; at the end of a segment, move the weights."""
-        self.scores[self.chosen] += score
+    def reward(self, score: float | None, iteration: int) -> None:
+        """Credit the last choice with ``score`` (None: no choice made this iteration); at the
+        end of a segment, move the weights."""
+        if score is not None:
+            self.scores[self.chosen] += score
         if iteration % ADAPTIVE["segment"]:
             return
         reaction = ADAPTIVE["reaction"]
@@ -107,7 +114,9 @@ class Annealing:
         self.pool.add(search)
         self.recombined = [0, 0]  # recombinations tried, and those that found a better agenda
         self.recombined_at = 0  # the work used at the last one
-        self.ruin_weights = AdaptiveWeights(RUIN_KINDS)
+        # With a fixed share of string removals, the adaptive choice is among the other ruins.
+        self.ruin_weights = AdaptiveWeights(RUIN_KINDS - 1 if VARIANT["string"] else RUIN_KINDS)
+        self.ruin_chosen = False
         self.rule_weights = AdaptiveWeights(len(RECREATE_RULES))
         self._report()
 
@@ -199,7 +208,8 @@ class Annealing:
                               int(TUNING["qfrac"] * served) + 1))
             count = rand.randint(1, most)
             if VARIANT["adaptive"]:
-                kind = self.ruin_weights.choose(rand)
+                self.ruin_chosen = not (VARIANT["string"] and rand.random() < VARIANT["string"])
+                kind = self.ruin_weights.choose(rand) if self.ruin_chosen else RUIN_KINDS - 1
                 if kind == RUIN_KINDS - 1:
                     search.string_ruin(count)
                 else:
@@ -237,7 +247,7 @@ class Annealing:
                 score = ADAPTIVE["best"] if key > self.best_key else \
                     ADAPTIVE["better"] if key > self.current_key else \
                     ADAPTIVE["accepted"] if accept and key < self.current_key else 0.0
-                self.ruin_weights.reward(score, self.iterations)
+                self.ruin_weights.reward(score if self.ruin_chosen else None, self.iterations)
                 self.rule_weights.reward(score, self.iterations)
             if key > self.best_key:
                 self._new_best(key)
@@ -258,6 +268,8 @@ class Annealing:
 
     def most_removed(self, search: SearchState, removable: list[int]) -> int:
         """The most engagements an iteration removes (before the share ``qfrac``)."""
+        if VARIANT["stall_most"] and self.since_best >= VARIANT["stall_after"]:
+            return max(TUNING["qmax"], VARIANT["stall_most"])
         if not VARIANT["qday"] or not removable:
             return TUNING["qmax"]
         busy = len({search.day_of[r] for r in removable})

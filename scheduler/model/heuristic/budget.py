@@ -86,6 +86,17 @@ INTERDAY_MOVE_WORK = 66
 INTERDAY_POSITION_WORK = 8
 #: A move's check found kept since the last change of a day (``arrival_with``).
 INTERDAY_KEPT_WORK = 20
+#: The string removal (:mod:`.string_removal`): a removal, and each served request it looks
+#: at (its runs' removals are charged as the days' refreshes); ranking every request by
+#: distance from a seed (once a seed, kept): a call, and each other request. Fitted
+#: (2026-12-06) on the CPU time of each call, its removals left out, in 2,762 removals and
+#: 328 rankings of four tuning runs (g250r four tours, g100r two, r107 three, r202 two):
+#: 406 + 3.4 a served request, 410 + 4.4 an other request, where 50 and 20 + 0.5 were
+#: charged before (a tenth of what they cost).
+STRING_RUIN_WORK = 400
+STRING_SERVED_WORK = 3
+DISTANCE_RANK_WORK = 400
+DISTANCE_RANK_OTHER_WORK = 4
 #: Finding an engagement's nearest ones (once each): a call, and one operation per this many
 #: candidates. Not fitted (too rare in the runs to measure).
 NEAREST_WORK = 16

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .budget import DISTANCE_RANK_OTHER_WORK, DISTANCE_RANK_WORK, STRING_RUIN_WORK, \
+    STRING_SERVED_WORK
 from .meal import MEAL
 
 #: Most days a string is taken from in one removal.
@@ -35,7 +37,7 @@ class StringRemoval:
                 travel = self.travel_array
                 distance = travel[here, places] + travel[places, here]
                 ranked = [others[k] for k in np.argsort(distance, kind="stable").tolist()]
-            self.work += 20 + len(others) // 2
+            self.work += DISTANCE_RANK_WORK + DISTANCE_RANK_OTHER_WORK * len(others)
             cache[r] = ranked
         return ranked
 
@@ -68,4 +70,4 @@ class StringRemoval:
             for item in sequence[first:first + size]:
                 if self.day_of[item] >= 0:
                     self.remove(item)
-        self.work += 50
+        self.work += STRING_RUIN_WORK + STRING_SERVED_WORK * len(served)
