@@ -62,17 +62,22 @@ def heuristic_agenda(preset, seed: int, instance, agendas: Path | None):
     return routes, found.objective, seconds
 
 
-def relaxed_objective(instance, routes) -> int:
+def relaxed_objective(instance, routes, charge_waiting: bool = False) -> int:
     """The objective the route relaxation gives the agenda's own days (``route_cost`` of each
     route, the empty route's on a day without one): above the agenda's objective by what a
-    column leaves out (on the generated tours, the waiting time)."""
+    column leaves out (on the generated tours, the waiting time). With ``charge_waiting``,
+    the columns' costs with waiting charged (``column_cost``)."""
     from scheduler.model.bound.days import pricing_day
+    from scheduler.model.bound.waiting import column_cost
 
-    days = {day.index: pricing_day(instance, day.index) for day in instance.days}
+    days = {day.index: pricing_day(instance, day.index, charge_waiting=charge_waiting)
+            for day in instance.days}
     total = {index: day.empty_cost for index, day in days.items()}
     for index, requests in routes:
         node_of = {request: node for node, request in enumerate(days[index].requests)}
-        total[index] = days[index].route_cost([node_of[request] for request in requests])
+        nodes = [node_of[request] for request in requests]
+        total[index] = column_cost(days[index], nodes) if charge_waiting \
+            else days[index].route_cost(nodes)
     return sum(total.values())
 
 
@@ -97,6 +102,7 @@ def measure(preset, seed: int, seconds: float, engine: bool, work: float | None 
                              target=objective)
     row = {"preset": preset.name, "seed": seed, "agenda": objective,
            "agenda relaxed": relaxed_objective(instance, routes),
+           "agenda charged": relaxed_objective(instance, routes, True),
            "heuristic s": round(heuristic_seconds, 1), "route bound": result.bound,
            "master": round(result.relaxation or 0), "converged": result.converged,
            "rounds": result.rounds, "work": result.work,

@@ -22,6 +22,7 @@ only they give a bound.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import heapq
 import math
 from dataclasses import dataclass
@@ -30,6 +31,8 @@ from typing import Callable
 from .completion import Completion
 from .days import IN_PERSON, MEAL, PricingDay
 from .fast_dominance import Staircases
+from .waiting import SPANNED, dominates, finished_cost, first_engagement, \
+    next_engagement, no_waiting, placeless, timeline_day
 
 # The fields of a label (a list, for speed).
 # LEG_READY is the minute the guest was free after the last in-person engagement (or the
@@ -148,6 +151,10 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
     floor_cost = threshold
     start = [0.0, day.day.start, day.day.start, start_place, 0, 0, 0, 0, False, size, None,
              False, math.inf, None, closing.at(day.day.start)]
+    waiting = day.charge_waiting
+    if waiting:
+        start += no_waiting()
+    timeline = timeline_day(day)
     buckets: dict[int, list[list]] = {size: [start]}  # exact: by node and place
     staircases: dict[int, Staircases] = {}  # fast: by node (:mod:`.fast_dominance`)
     legs: dict[int, tuple[tuple[int, ...], dict[int, int]]] = {}  # place -> leg lengths, index
@@ -157,7 +164,7 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
     next_check = CLOCK_EVERY
     finished: list[tuple[float, list]] = []
     if not need_meal:
-        finished.append((-arc_cost * travel[start_place][end_place], start))
+        finished.append((-arc_cost * travel[start_place][end_place], start))  # no waiting
         floor_cost = max(floor_cost, finished[0][0])
     while queue:
         _, _, label = heapq.heappop(queue)
@@ -190,10 +197,14 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
                 new = [label[COST], begin + duration[target], leg_ready, at,
                        count, minutes, memory, 1, worked, target, label, False, 0.0, None, 0]
                 new[ARRIVALS] = _arrivals(day, label, target, new[FREE], legs)
+                if waiting:
+                    new += placeless(day, label, target)
+                made = (new,)
             else:
                 if count >= cap or minutes + minutes_of[target] > minutes_cap:
                     continue
                 gain = profit[target] - balance * (2 * count + 1)
+                memory_after = (memory & (ng[target] | critical)) | (1 << target)
                 if target_kind == IN_PERSON:
                     moving = travel[at][place[target]]
                     if label[ARRIVALS] is None:
@@ -211,61 +222,82 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
                     gain -= arc_cost * moving
                     if not worked:
                         gain += credit
-                    end = begin + duration[target] + buffer
-                    new = [label[COST] + gain, end, end, place[target], count + 1,
-                           minutes + minutes_of[target], 0, ate, True, target, label, False,
-                           0.0, None, 0]
+                    made = []
+                    for begin, range_end in (_range_starts(ranges[target], begin) if waiting
+                                             else ((begin, 0),)):
+                        end = begin + duration[target] + buffer
+                        new = [label[COST] + gain, end, end, place[target], count + 1,
+                               minutes + minutes_of[target], memory_after, ate, True, target,
+                               label, False, 0.0, None, 0]
+                        if waiting:
+                            new += next_engagement(day, label, target, range_end, moving) \
+                                if worked else first_engagement(day, target, begin, range_end,
+                                                                moving)
+                        made.append(new)
                 else:
                     begin = earliest_start(ranges[target], on_grid[target], step,
                                            free + setup[target])
                     if begin is None:
                         continue
                     new = [label[COST] + gain, begin + duration[target] + buffer,
-                           leg_ready, at, count + 1, minutes + minutes_of[target], 0, ate,
-                           worked, target, label, False, 0.0, None, 0]
+                           leg_ready, at, count + 1, minutes + minutes_of[target], memory_after,
+                           ate, worked, target, label, False, 0.0, None, 0]
                     new[ARRIVALS] = _arrivals(day, label, target, new[FREE], legs)
-                new[MEMORY] = (memory & (ng[target] | critical)) | (1 << target)
-            new[CLOSED] = new[MEMORY] | closing.at(new[FREE])
-            cost = new[COST]
-            if new[ATE] >= need_meal and _home_in_time(day, new, travel[new[PLACE]][end_place], legs):
-                # A finished route is kept even if a label dominates it later: the floor
-                # below which labels are dropped is always the cost of a route in the list.
-                final = cost - arc_cost * travel[new[PLACE]][end_place]
-                finished.append((final, new))
-                if final > floor_cost:
-                    floor_cost = final
-            work += 1
-            if bounds is not None:
-                scanned = bounds.scanned
-                hope = cost + bounds.still(new, floor_cost)
-                work += (bounds.scanned - scanned) // SCANNED_PER_WORK
-            else:
-                hope = math.inf
-            if hope <= floor_cost:
-                continue
-            new[HOPE] = hope
-            if not dominate:
-                pass
-            elif not exact:
-                stairs = staircases.get(target)
-                if stairs is None:
-                    stairs = staircases[target] = Staircases()
-                kept, compared = stairs.offer(new, credit)
-                work += compared
-                if not kept:
-                    continue
-            else:
-                key = target * stride + new[PLACE]
-                bucket = buckets.get(key)
-                if bucket is None:
-                    buckets[key] = [new]
+                    if waiting:
+                        new += placeless(day, label, target)
+                    made = (new,)
+            for new in made:
+                new[CLOSED] = new[MEMORY] | closing.at(new[FREE])
+                cost = new[COST]
+                if new[ATE] >= need_meal and _home_in_time(day, new, travel[new[PLACE]][end_place],
+                                                           legs):
+                    # A finished route is kept even if a label dominates it later: the floor
+                    # below which labels are dropped is always the cost of a route in the list.
+                    if waiting:
+                        final = finished_cost(day, new, travel[new[PLACE]][end_place], timeline)
+                    else:
+                        final = cost - arc_cost * travel[new[PLACE]][end_place]
+                    finished.append((final, new))
+                    if final > floor_cost:
+                        floor_cost = final
+                work += 1
+                if bounds is not None:
+                    scanned = bounds.scanned
+                    hope = cost + bounds.still(new, floor_cost)
+                    work += (bounds.scanned - scanned) // SCANNED_PER_WORK
                 else:
-                    work += len(bucket)
-                    if _dominated(new, bucket, credit):
+                    hope = math.inf
+                if hope <= floor_cost:
+                    continue
+                new[HOPE] = hope
+                if not dominate:
+                    pass
+                elif not exact:
+                    stairs = staircases.get(target)
+                    if stairs is None:
+                        stairs = staircases[target] = Staircases()
+                    kept, compared = stairs.offer(new, credit)
+                    work += compared
+                    if not kept:
                         continue
-                    buckets[key] = _survivors(new, bucket, credit)
-            heapq.heappush(queue, (-hope if best_first else new[FREE], serial, new))
-            serial += 1
+                else:
+                    key = target * stride + new[PLACE]
+                    bucket = buckets.get(key)
+                    if bucket is None:
+                        buckets[key] = [new]
+                    else:
+                        work += len(bucket)
+                        if waiting:
+                            lengths = legs[new[PLACE]][0] if new[PLACE] in legs else None
+                            if _dominated_waiting(new, bucket, day, lengths):
+                                continue
+                            buckets[key] = _survivors_waiting(new, bucket, day, lengths)
+                        else:
+                            if _dominated(new, bucket, credit):
+                                continue
+                            buckets[key] = _survivors(new, bucket, credit)
+                heapq.heappush(queue, (-hope if best_first else new[FREE], serial, new))
+                serial += 1
     finished.sort(key=lambda item: -item[0])
     # Labels at or below the threshold were dropped: the best route is then known only to
     # lie at or below it, which is what a bound needs.
@@ -391,6 +423,83 @@ def _survivors(new: list, bucket: list[list], credit: float) -> list[list]:
             kept.append(old)
     kept.append(new)
     return kept
+
+
+def _range_starts(ranges, begin: int):
+    """With waiting charged, an engagement's starts one per start range: ``begin`` (its
+    earliest) in its range, and the opening of each later range, with each range's end."""
+    starts = []
+    for low, high in ranges:
+        if high < begin:
+            continue
+        starts.append((begin if low <= begin else low, high))
+    return starts
+
+
+def _dominated_waiting(new: list, bucket: list[list], day: PricingDay, lengths) -> bool:
+    """:func:`_dominated` with waiting charged: the cost compared without the span, and the
+    waiting functions (:func:`.waiting.dominates`); labels compared only when both have, or
+    both have not, an in-person engagement."""
+    worked, free, ate = new[WORKED], new[FREE], new[ATE]
+    weight = day.span_weight
+    cost = new[COST] + weight * new[SPANNED] - 1e-9
+    count, minutes, closed = new[COUNT], new[MINUTES], new[CLOSED]
+    for old in bucket:
+        if old[WORKED] == worked and old[FREE] <= free and old[ATE] >= ate \
+                and old[COUNT] <= count and old[COST] + weight * old[SPANNED] >= cost \
+                and old[MINUTES] <= minutes and not old[MEMORY] & ~closed \
+                and _earlier(old[ARRIVALS], new[ARRIVALS]) \
+                and (not worked or dominates(old, new, day.step, lengths)):
+            return True
+    return False
+
+
+def _survivors_waiting(new: list, bucket: list[list], day: PricingDay, lengths) -> list[list]:
+    """:func:`_survivors` with waiting charged (see :func:`_dominated_waiting`)."""
+    worked, free, ate = new[WORKED], new[FREE], new[ATE]
+    weight = day.span_weight
+    cost = new[COST] + weight * new[SPANNED] + 1e-9
+    count, minutes, memory = new[COUNT], new[MINUTES], new[MEMORY]
+    kept = []
+    for old in bucket:
+        if old[WORKED] == worked and free <= old[FREE] and ate >= old[ATE] \
+                and cost >= old[COST] + weight * old[SPANNED] \
+                and count <= old[COUNT] and minutes <= old[MINUTES] \
+                and not memory & ~old[CLOSED] and _earlier(new[ARRIVALS], old[ARRIVALS]) \
+                and (not worked or dominates(new, old, day.step, lengths)):
+            old[DEAD] = True
+        else:
+            kept.append(old)
+    kept.append(new)
+    return kept
+
+
+def path_cost(day: PricingDay, nodes: tuple[int, ...]) -> int:
+    """The cost of the route visiting ``nodes`` in this order, priced on a copy of ``day``
+    where each node may only be followed by the next (with waiting charged when ``day``
+    charges it). A day with the meal whose route leaves it out gets it at its best place."""
+    size = day.size
+    meal = next((n for n in range(size) if day.kind[n] == MEAL), None)
+    if meal is not None and meal not in nodes:
+        orders = [nodes[:i] + (meal,) + nodes[i:] for i in range(len(nodes) + 1)]
+    else:
+        orders = [nodes]
+    best = None
+    for order in orders:
+        successors = [()] * (size + 1)
+        previous = size
+        for node in order:
+            successors[previous] = (node,)
+            previous = node
+        path = dataclasses.replace(day, successors=tuple(successors))
+        priced = price_day(path, [0.0] * size, 0.0, True, 1 << 40, routes_wanted=size + 2,
+                           threshold=-math.inf, prune=False)
+        for cost, route in priced.routes:
+            if len(route) == len(order) and (best is None or cost > best):
+                best = cost
+    if best is None:
+        return day.route_cost(list(nodes))  # not a route of the day: as without waiting
+    return round(best)
 
 
 class _Closing:

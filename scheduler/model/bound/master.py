@@ -6,8 +6,8 @@
                 Σ_{r on tour day t} n_r x_r ≤ cap   for each tour day split into parts
                 x ≥ 0
 
-where c_r is a route's relaxed objective (:meth:`PricingDay.route_cost`) and n_r its count of
-engagements. A mandatory row has an artificial slack at a large penalty, so that the program
+where c_r is a route's relaxed objective (:meth:`PricingDay.route_cost`; with waiting charged,
+:func:`.waiting.column_cost`) and n_r its count of engagements. A mandatory row has an artificial slack at a large penalty, so that the program
 is feasible from the first column on; its duals are still valid multipliers.
 """
 
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from ortools.linear_solver import pywraplp
 
 from .days import MEAL, PricingDay
+from .waiting import column_cost
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +79,7 @@ class Master:
         same requests as a known one replaces it when it costs less (another order)."""
         requests = tuple(day.requests[n] for n in nodes if day.kind[n] != MEAL)
         key = (day.day.index, tuple(sorted(requests)))
-        cost = day.route_cost(list(nodes))
+        cost = column_cost(day, nodes) if day.charge_waiting else day.route_cost(list(nodes))
         known = self._known.get(key)
         if known is not None:
             if cost <= self.columns[known].cost:

@@ -1,0 +1,148 @@
+"""Waiting time in the route pricing: a label's free minute as a function of its departure.
+
+A column without waiting charges the day's span as the engagements' set-up, duration and
+buffer plus travel. The guest may also wait: for a window to open, for a call, for the meal.
+With waiting charged (``PricingDay.charge_waiting``) a label also carries, once it has an
+in-person engagement, the minute it is free as a function of the first engagement's start
+``s`` (the departure is ``s - LEAD``):
+
+    free(s) = max(FREE, s + CHAIN)      for s <= LATEST,
+
+FREE being the label's earliest free minute (its value at the earliest ``s``), CHAIN the
+minutes from ``s`` to the free minute when nobody waits (engagements, legs, calls and the
+meal since ``s``, each in-person start rounded up to the time step when ``s`` is on it) and
+LATEST the last ``s`` every start range reached so far allows. Each extension keeps that
+form (the max of a constant and ``s`` plus a constant composes through a start range), and a
+request with several start ranges is extended once per range, so that each label's function
+stays of it. The span of a finished route is then
+
+    min over s of (home(s) - s + LEAD) = max(home's earliest - s_last, home's CHAIN) + LEAD,
+
+at the last ``s`` allowed (a span never grows when the guest leaves later). Where the leg to
+the next place may go before or after a call, both choices add the same minutes to CHAIN,
+and a call's own start range only limits LATEST by its latest start after the leg: so the
+function is never above the one of the best schedule, and the span charged is at least
+never more than the real one (the bound stays valid). On days of single start ranges and no
+calls it is the real one.
+
+Dominance compares these functions: a label dominates another when its cost without span is
+no lower, its LATEST (as a departure) no earlier, and its functions (free, leg-ready and each
+arrival) no later at the other's latest departure and at its earliest (two functions of
+that form compare so at both ends of an interval compare so on all of it).
+"""
+
+from __future__ import annotations
+
+from .days import IN_PERSON, MEAL, PricingDay
+
+# Label fields after those of :mod:`.labelling`.
+CHAIN, CHAIN_PLACE, LATEST, LEAD, SPANNED, LATTICE = range(15, 21)
+# The fields of :mod:`.labelling` read here.
+COST, FREE, LEG_READY, WORKED, ARRIVALS = 0, 1, 2, 8, 13
+
+
+def no_waiting() -> list:
+    """The waiting fields of a label with no in-person engagement yet."""
+    return [0, 0, 0, 0, 0, 1]
+
+
+def first_engagement(day: PricingDay, target: int, begin: int, range_end: int,
+                     moving: int) -> list:
+    """The waiting fields after the first in-person engagement, started at ``begin`` in the
+    start range ending at ``range_end``."""
+    chain = day.duration[target] + day.buffer
+    lattice = day.step if day.on_grid[target] and day.step > 1 else 1
+    return [chain, chain, range_end, day.setup[target] + moving,
+            moving + day.setup[target] + day.duration[target], lattice]
+
+
+def next_engagement(day: PricingDay, label: list, target: int, range_end: int,
+                    moving: int) -> list | None:
+    """The waiting fields after a further in-person engagement in the start range ending at
+    ``range_end`` (``None`` when no departure allows it)."""
+    reach = label[CHAIN] + moving + day.setup[target]
+    lattice = label[LATTICE]
+    if lattice > 1 and day.on_grid[target] and reach % lattice:
+        reach += lattice - reach % lattice
+    latest = min(label[LATEST], range_end - reach)
+    chain = reach + day.duration[target] + day.buffer
+    return [chain, chain, latest, label[LEAD],
+            label[SPANNED] + moving + day.setup[target] + day.duration[target] + day.buffer,
+            lattice]
+
+
+def placeless(day: PricingDay, label: list, target: int) -> list:
+    """The waiting fields after a call or the meal (without an in-person engagement before
+    it they stay as they are: the guest has not left)."""
+    if not label[WORKED]:
+        return label[CHAIN:LATTICE + 1]
+    if day.kind[target] == MEAL:
+        reach, extra = label[CHAIN], day.duration[target]
+    else:
+        reach, extra = label[CHAIN] + day.setup[target], day.duration[target] + day.buffer
+    latest = min(label[LATEST], day.ranges[target][-1][1] - reach)
+    return [reach + extra, label[CHAIN_PLACE], latest, label[LEAD], label[SPANNED],
+            label[LATTICE]]
+
+
+def timeline_day(day: PricingDay) -> bool:
+    """Whether the model lays the day out on a timeline (a meal or remote candidates)."""
+    return day.day.has_meal or any(kind != IN_PERSON for kind in day.kind)
+
+
+def finished_cost(day: PricingDay, label: list, moving: int, timeline: bool) -> float:
+    """The cost of ``label`` closed by the leg home of ``moving`` minutes, its span charged
+    at the best departure (waiting included)."""
+    relaxed = label[COST] - day.arc_cost * moving
+    if not label[WORKED]:
+        return relaxed
+    home_chain = label[CHAIN_PLACE] + moving
+    earliest_home = label[LEG_READY] + moving
+    if not timeline and not moving:
+        # Without a timeline the last buffer counts only before a leg.
+        home_chain -= day.buffer
+        earliest_home -= day.buffer
+    latest = min(label[LATEST], day.day.end - home_chain)
+    lattice = label[LATTICE]
+    if lattice > 1:
+        latest -= latest % lattice
+    span = max(earliest_home - latest, home_chain) + label[LEAD]
+    waiting = span - (label[SPANNED] + moving)
+    return relaxed - day.span_weight * waiting if waiting > 0 else relaxed
+
+
+def dominates(old: list, new: list, step: int, lengths) -> bool:
+    """Whether ``old``'s waiting functions are no worse than ``new``'s (both worked in
+    person, same node and place, ``lengths`` the leg lengths of their arrivals; the other
+    resources, at the earliest departure, are compared by the caller)."""
+    lead_old, lead_new = old[LEAD], new[LEAD]
+    if old[LATTICE] != new[LATTICE] or (old[LATTICE] > 1 and (lead_old - lead_new) % step):
+        return False
+    departure = new[LATEST] - lead_new
+    if old[LATEST] - lead_old < departure:
+        return False
+    if old[LEG_READY] > new[LEG_READY]:
+        return False
+    # At the latest departure of ``new``: free, leg-ready and the arrivals.
+    chain_old, chain_new = lead_old + old[CHAIN], lead_new + new[CHAIN]
+    if chain_old > chain_new:
+        minute = departure + chain_old
+        arrivals = new[ARRIVALS]
+        if arrivals is None:
+            if minute > new[FREE]:
+                return False
+        elif minute > new[FREE] or any(minute + length > arrival for length, arrival
+                                       in zip(lengths, arrivals)):
+            return False
+    place_old, place_new = lead_old + old[CHAIN_PLACE], lead_new + new[CHAIN_PLACE]
+    if place_old > place_new and departure + place_old > new[LEG_READY]:
+        return False
+    return True
+
+
+def column_cost(day: PricingDay, nodes) -> int:
+    """The cost of the route visiting ``nodes`` in this order with its waiting charged: the
+    best of the labels along it (one per start range of each engagement)."""
+    from .labelling import path_cost
+
+    return path_cost(day, tuple(nodes))
