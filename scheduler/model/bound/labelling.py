@@ -32,7 +32,7 @@ from .completion import Completion
 from .days import IN_PERSON, MEAL, PricingDay
 from .fast_dominance import Staircases
 from .waiting import SPANNED, dominates, finished_cost, first_engagement, \
-    next_engagement, no_waiting, placeless, timeline_day
+    next_engagement, no_waiting, placeless, timeline_day, waiting_so_far
 
 # The fields of a label (a list, for speed).
 # LEG_READY is the minute the guest was free after the last in-person engagement (or the
@@ -155,6 +155,8 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
     if waiting:
         start += no_waiting()
     timeline = timeline_day(day)
+    spare = 0 if timeline else buffer
+    span_weight = day.span_weight
     buckets: dict[int, list[list]] = {size: [start]}  # exact: by node and place
     staircases: dict[int, Staircases] = {}  # fast: by node (:mod:`.fast_dominance`)
     legs: dict[int, tuple[tuple[int, ...], dict[int, int]]] = {}  # place -> leg lengths, index
@@ -261,6 +263,8 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
                     if final > floor_cost:
                         floor_cost = final
                 work += 1
+                if waiting:
+                    cost -= span_weight * waiting_so_far(new, spare)
                 if bounds is not None:
                     scanned = bounds.scanned
                     hope = cost + bounds.still(new, floor_cost)

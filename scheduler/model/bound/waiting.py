@@ -111,33 +111,44 @@ def finished_cost(day: PricingDay, label: list, moving: int, timeline: bool) -> 
     return relaxed - day.span_weight * waiting if waiting > 0 else relaxed
 
 
+def waiting_so_far(label: list, spare: int) -> int:
+    """Minutes of waiting every finished route extending ``label`` is charged at least
+    (``spare``: the buffer on a day without a timeline, whose last one may be left out).
+
+    Each extension moves the minute the guest is ready to leave the last place on by at least
+    what it adds to the relaxed span, and only lowers LATEST: ready − LATEST + LEAD − relaxed
+    span never falls, and at the end it is at most the waiting charged."""
+    if not label[WORKED]:
+        return 0
+    minutes = label[LEG_READY] - label[LATEST] + label[LEAD] - label[SPANNED] - spare
+    return minutes if minutes > 0 else 0
+
+
 def dominates(old: list, new: list, step: int, lengths) -> bool:
     """Whether ``old``'s waiting functions are no worse than ``new``'s (both worked in
     person, same node and place, ``lengths`` the leg lengths of their arrivals; the other
-    resources, at the earliest departure, are compared by the caller)."""
-    lead_old, lead_new = old[LEAD], new[LEAD]
-    if old[LATTICE] != new[LATTICE] or (old[LATTICE] > 1 and (lead_old - lead_new) % step):
+    resources, at the earliest departure, are compared by the caller).
+
+    ``new`` first starting at ``s`` is compared with ``old`` first starting at ``s + shift``,
+    ``shift`` the difference of their leads rounded up to the time step when the first
+    starts are on it: ``old`` then leaves no earlier, and must be free no later."""
+    if old[LATTICE] != new[LATTICE]:
         return False
-    departure = new[LATEST] - lead_new
-    if old[LATEST] - lead_old < departure:
+    shift = old[LEAD] - new[LEAD]
+    if old[LATTICE] > 1 and shift % step:
+        shift += step - shift % step
+    latest = new[LATEST] + shift
+    if old[LATEST] < latest or old[LEG_READY] > new[LEG_READY]:
         return False
-    if old[LEG_READY] > new[LEG_READY]:
-        return False
-    # At the latest departure of ``new``: free, leg-ready and the arrivals.
-    chain_old, chain_new = lead_old + old[CHAIN], lead_new + new[CHAIN]
-    if chain_old > chain_new:
-        minute = departure + chain_old
+    # At the latest first start of ``new``: free, leg-ready and the arrivals.
+    minute = latest + old[CHAIN]
+    if minute > new[LATEST] + new[CHAIN]:
         arrivals = new[ARRIVALS]
-        if arrivals is None:
-            if minute > new[FREE]:
-                return False
-        elif minute > new[FREE] or any(minute + length > arrival for length, arrival
-                                       in zip(lengths, arrivals)):
+        if minute > new[FREE] or (arrivals is not None and any(
+                minute + length > arrival for length, arrival in zip(lengths, arrivals))):
             return False
-    place_old, place_new = lead_old + old[CHAIN_PLACE], lead_new + new[CHAIN_PLACE]
-    if place_old > place_new and departure + place_old > new[LEG_READY]:
-        return False
-    return True
+    minute = latest + old[CHAIN_PLACE]
+    return minute <= new[LATEST] + new[CHAIN_PLACE] or minute <= new[LEG_READY]
 
 
 def column_cost(day: PricingDay, nodes) -> int:
