@@ -225,8 +225,8 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
                     if not worked:
                         gain += credit
                     made = []
-                    for begin, range_end in (_range_starts(ranges[target], begin) if waiting
-                                             else ((begin, 0),)):
+                    for begin, range_end in (_range_starts(ranges[target], begin, exact)
+                                             if waiting else ((begin, 0),)):
                         end = begin + duration[target] + buffer
                         new = [label[COST] + gain, end, end, place[target], count + 1,
                                minutes + minutes_of[target], memory_after, ate, True, target,
@@ -429,13 +429,17 @@ def _survivors(new: list, bucket: list[list], credit: float) -> list[list]:
     return kept
 
 
-def _range_starts(ranges, begin: int):
+def _range_starts(ranges, begin: int, every: bool):
     """With waiting charged, an engagement's starts one per start range: ``begin`` (its
-    earliest) in its range, and the opening of each later range, with each range's end."""
+    earliest) in its range, and (``every``) the opening of each later range, with each
+    range's end. The fast pricing takes the earliest alone (its routes are charged at least
+    their cost, and it has fewer labels)."""
     starts = []
     for low, high in ranges:
         if high < begin:
             continue
+        if not every:
+            return [(begin, high)]
         starts.append((begin if low <= begin else low, high))
     return starts
 
