@@ -31,7 +31,7 @@ from typing import Callable
 from .completion import Completion
 from .days import IN_PERSON, MEAL, PricingDay
 from .fast_dominance import Staircases
-from .waiting import SPANNED, dominates, finished_cost, first_engagement, \
+from .waiting import SPANNED, dominance_penalty, finished_cost, first_engagement, \
     next_engagement, no_waiting, placeless, timeline_day, waiting_so_far
 
 # The fields of a label (a list, for speed).
@@ -456,9 +456,13 @@ def _dominated_waiting(new: list, bucket: list[list], day: PricingDay, lengths) 
         if old[WORKED] == worked and old[FREE] <= free and old[ATE] >= ate \
                 and old[COUNT] <= count and old[COST] + weight * old[SPANNED] >= cost \
                 and old[MINUTES] <= minutes and not old[MEMORY] & ~closed \
-                and _earlier(old[ARRIVALS], new[ARRIVALS]) \
-                and (not worked or dominates(old, new, day.step, lengths)):
-            return True
+                and _earlier(old[ARRIVALS], new[ARRIVALS]):
+            if not worked:
+                return True
+            penalty = dominance_penalty(old, new, day.step, lengths)
+            if penalty is not None and \
+                    old[COST] + weight * (old[SPANNED] - penalty) >= cost:
+                return True
     return False
 
 
@@ -473,11 +477,12 @@ def _survivors_waiting(new: list, bucket: list[list], day: PricingDay, lengths) 
         if old[WORKED] == worked and free <= old[FREE] and ate >= old[ATE] \
                 and cost >= old[COST] + weight * old[SPANNED] \
                 and count <= old[COUNT] and minutes <= old[MINUTES] \
-                and not memory & ~old[CLOSED] and _earlier(new[ARRIVALS], old[ARRIVALS]) \
-                and (not worked or dominates(new, old, day.step, lengths)):
-            old[DEAD] = True
-        else:
-            kept.append(old)
+                and not memory & ~old[CLOSED] and _earlier(new[ARRIVALS], old[ARRIVALS]):
+            penalty = dominance_penalty(new, old, day.step, lengths) if worked else 0
+            if penalty is not None and cost - weight * penalty >= old[COST] + weight * old[SPANNED]:
+                old[DEAD] = True
+                continue
+        kept.append(old)
     kept.append(new)
     return kept
 

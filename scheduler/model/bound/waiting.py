@@ -124,31 +124,42 @@ def waiting_so_far(label: list, spare: int) -> int:
     return minutes if minutes > 0 else 0
 
 
-def dominates(old: list, new: list, step: int, lengths) -> bool:
-    """Whether ``old``'s waiting functions are no worse than ``new``'s (both worked in
-    person, same node and place, ``lengths`` the leg lengths of their arrivals; the other
-    resources, at the earliest departure, are compared by the caller).
+def dominance_penalty(old: list, new: list, step: int, lengths) -> int | None:
+    """Minutes of span ``old`` may be charged beyond ``new`` in any completion, when its
+    waiting functions are otherwise no worse (``None``: they are not). Both worked in person,
+    same node and place, ``lengths`` the leg lengths of their arrivals; the other resources,
+    at the earliest departure, are compared by the caller, who then asks ``old``'s cost
+    without span to exceed ``new``'s by the penalty's worth.
 
     ``new`` first starting at ``s`` is compared with ``old`` first starting at ``s + shift``,
     ``shift`` the difference of their leads rounded up to the time step when the first
-    starts are on it: ``old`` then leaves no earlier, and must be free no later."""
+    starts are on it: ``old`` then leaves no earlier. When ``old``'s LATEST comes before
+    ``new``'s (shifted), or it is ready to leave its place later, with chains no longer, its
+    span is at most longer by the difference (a span is the ready minute less the latest
+    departure, or the chain, whichever is more)."""
     if old[LATTICE] != new[LATTICE]:
-        return False
+        return None
     shift = old[LEAD] - new[LEAD]
     if old[LATTICE] > 1 and shift % step:
         shift += step - shift % step
     latest = new[LATEST] + shift
-    if old[LATEST] < latest or old[LEG_READY] > new[LEG_READY]:
-        return False
+    late = latest - old[LATEST]
+    ready = old[LEG_READY] - new[LEG_READY]
+    if late > 0 or ready > 0:
+        if old[CHAIN] + shift > new[CHAIN] or old[CHAIN_PLACE] + shift > new[CHAIN_PLACE]:
+            return None
+        return (late if late > 0 else 0) + (ready if ready > 0 else 0)
     # At the latest first start of ``new``: free, leg-ready and the arrivals.
     minute = latest + old[CHAIN]
     if minute > new[LATEST] + new[CHAIN]:
         arrivals = new[ARRIVALS]
         if minute > new[FREE] or (arrivals is not None and any(
                 minute + length > arrival for length, arrival in zip(lengths, arrivals))):
-            return False
+            return None
     minute = latest + old[CHAIN_PLACE]
-    return minute <= new[LATEST] + new[CHAIN_PLACE] or minute <= new[LEG_READY]
+    if minute <= new[LATEST] + new[CHAIN_PLACE] or minute <= new[LEG_READY]:
+        return 0
+    return None
 
 
 def column_cost(day: PricingDay, nodes) -> int:
