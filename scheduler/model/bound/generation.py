@@ -166,6 +166,8 @@ def route_bound(instance: Instance, *, work: int,
                 for reduced, nodes in priced.routes:
                     master.add(day, nodes)
                     improving += reduced > floor
+                used += master.work  # costing the routes with their waiting
+                master.work = 0
         except OutOfWork:
             used = budget  # the pricing cut short used all it was allowed
             break

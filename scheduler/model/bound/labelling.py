@@ -487,10 +487,11 @@ def _survivors_waiting(new: list, bucket: list[list], day: PricingDay, lengths) 
     return kept
 
 
-def path_cost(day: PricingDay, nodes: tuple[int, ...]) -> int:
+def path_cost(day: PricingDay, nodes: tuple[int, ...]) -> tuple[int, int]:
     """The cost of the route visiting ``nodes`` in this order, priced on a copy of ``day``
     where each node may only be followed by the next (with waiting charged when ``day``
-    charges it). A day with the meal whose route leaves it out gets it at its best place."""
+    charges it), and the work that took. A day with the meal whose route leaves it out gets
+    it at its best place."""
     size = day.size
     meal = next((n for n in range(size) if day.kind[n] == MEAL), None)
     if meal is not None and meal not in nodes:
@@ -498,6 +499,7 @@ def path_cost(day: PricingDay, nodes: tuple[int, ...]) -> int:
     else:
         orders = [nodes]
     best = None
+    work = 0
     for order in orders:
         successors = [()] * (size + 1)
         previous = size
@@ -507,12 +509,13 @@ def path_cost(day: PricingDay, nodes: tuple[int, ...]) -> int:
         path = dataclasses.replace(day, successors=tuple(successors))
         priced = price_day(path, [0.0] * size, 0.0, True, 1 << 40, routes_wanted=size + 2,
                            threshold=-math.inf, prune=False)
+        work += priced.work
         for cost, route in priced.routes:
             if len(route) == len(order) and (best is None or cost > best):
                 best = cost
     if best is None:
-        return day.route_cost(list(nodes))  # not a route of the day: as without waiting
-    return round(best)
+        return day.route_cost(list(nodes)), work  # not a route of the day: as without waiting
+    return round(best), work
 
 
 class _Closing:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from ortools.linear_solver import pywraplp
 
 from .days import MEAL, PricingDay
-from .waiting import column_cost
+from .waiting import column_cost_and_work
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,13 +73,19 @@ class Master:
         self._variables = []
         self._known: dict[tuple[int, tuple[int, ...]], int] = {}
         self.value = None
+        #: Work spent costing columns with waiting charged (:func:`.waiting.column_cost`).
+        self.work = 0
 
     def add(self, day: PricingDay, nodes: tuple[int, ...]) -> bool:
         """Add the route visiting ``nodes`` (pricing nodes of ``day``); a route serving the
         same requests as a known one replaces it when it costs less (another order)."""
         requests = tuple(day.requests[n] for n in nodes if day.kind[n] != MEAL)
         key = (day.day.index, tuple(sorted(requests)))
-        cost = column_cost(day, nodes) if day.charge_waiting else day.route_cost(list(nodes))
+        if day.charge_waiting:
+            cost, work = column_cost_and_work(day, nodes)
+            self.work += work
+        else:
+            cost = day.route_cost(list(nodes))
         known = self._known.get(key)
         if known is not None:
             if cost <= self.columns[known].cost:

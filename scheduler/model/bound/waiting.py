@@ -165,6 +165,11 @@ def dominance_penalty(old: list, new: list, step: int, lengths) -> int | None:
 def column_cost(day: PricingDay, nodes) -> int:
     """The cost of the route visiting ``nodes`` in this order with its waiting charged: the
     best of the labels along it (one per start range of each engagement)."""
+    return column_cost_and_work(day, nodes)[0]
+
+
+def column_cost_and_work(day: PricingDay, nodes) -> tuple[int, int]:
+    """:func:`column_cost` and the work (label extensions) it took."""
     from .labelling import path_cost
 
     return path_cost(day, tuple(nodes))
