@@ -71,7 +71,7 @@ def relaxed_objective(instance, routes, charge_waiting: bool = False) -> int:
     column leaves out (on the generated tours, the waiting time). With ``charge_waiting``,
     the columns' costs with waiting charged (``column_cost``)."""
     from scheduler.model.bound.days import pricing_day
-    from scheduler.model.bound.waiting import column_cost
+    from scheduler.model.bound.columns import column_cost
 
     days = {day.index: pricing_day(instance, day.index, charge_waiting=charge_waiting)
             for day in instance.days}

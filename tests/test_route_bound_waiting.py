@@ -10,7 +10,7 @@ from builders import day, problem, request, window
 from scheduler.model.bound import route_bound
 from scheduler.model.bound.days import IN_PERSON, pricing_day
 from scheduler.model.bound.labelling import price_day
-from scheduler.model.bound.waiting import column_cost
+from scheduler.model.bound.columns import column_cost
 from scheduler.model.instance import build_instance
 from span_enumeration import best_span
 from test_properties import PLACES, tours

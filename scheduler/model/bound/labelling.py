@@ -14,6 +14,11 @@ raise the floor the completion bound prunes against); a label another one domina
 or equal in every resource) is dropped, and so is one whose cost plus its completion bound
 (:mod:`.completion`) cannot beat a route already found.
 
+With ``PricingDay.charge_waiting`` the labels also carry the minute they are free as a
+function of their departure, and a route is charged the guest's waiting at its best
+departure (:mod:`.waiting`; the cost a label is pruned by then takes off the waiting every
+completion has).
+
 ``exact=False`` prices heuristically: dominance on cost and time alone, which loses routes
 but finds good ones fast. Only ``exact=True`` runs prove that no better route exists, and
 only they give a bound.
@@ -22,7 +27,6 @@ only they give a bound.
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import heapq
 import math
 from dataclasses import dataclass
@@ -506,37 +510,6 @@ def _survivors_waiting(new: list, bucket: list[list], day: PricingDay, lengths) 
         kept.append(old)
     kept.append(new)
     return kept
-
-
-def path_cost(day: PricingDay, nodes: tuple[int, ...]) -> tuple[int, int]:
-    """The cost of the route visiting ``nodes`` in this order, priced on a copy of ``day``
-    where each node may only be followed by the next (with waiting charged when ``day``
-    charges it), and the work that took. A day with the meal whose route leaves it out gets
-    it at its best place."""
-    size = day.size
-    meal = next((n for n in range(size) if day.kind[n] == MEAL), None)
-    if meal is not None and meal not in nodes:
-        orders = [nodes[:i] + (meal,) + nodes[i:] for i in range(len(nodes) + 1)]
-    else:
-        orders = [nodes]
-    best = None
-    work = 0
-    for order in orders:
-        successors = [()] * (size + 1)
-        previous = size
-        for node in order:
-            successors[previous] = (node,)
-            previous = node
-        path = dataclasses.replace(day, successors=tuple(successors))
-        priced = price_day(path, [0.0] * size, 0.0, True, 1 << 40, routes_wanted=size + 2,
-                           threshold=-math.inf, prune=False)
-        work += priced.work
-        for cost, route in priced.routes:
-            if len(route) == len(order) and (best is None or cost > best):
-                best = cost
-    if best is None:
-        return day.route_cost(list(nodes)), work  # not a route of the day: as without waiting
-    return round(best), work
 
 
 class _Closing:

@@ -7,8 +7,9 @@
                 x ≥ 0
 
 where c_r is a route's relaxed objective (:meth:`PricingDay.route_cost`; with waiting charged,
-:func:`.waiting.column_cost`) and n_r its count of engagements. A mandatory row has an artificial slack at a large penalty, so that the program
-is feasible from the first column on; its duals are still valid multipliers.
+:func:`.columns.column_cost`) and n_r its count of engagements. A mandatory row has an
+artificial slack at a large penalty, so that the program is feasible from the first column
+on; its duals are still valid multipliers.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from ortools.linear_solver import pywraplp
 
 from .days import MEAL, PricingDay
-from .waiting import column_cost_and_work
+from .columns import column_cost_and_work
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +74,7 @@ class Master:
         self._variables = []
         self._known: dict[tuple[int, tuple[int, ...]], int] = {}
         self.value = None
-        #: Work spent costing columns with waiting charged (:func:`.waiting.column_cost`).
+        #: Work spent costing columns with waiting charged (:func:`.columns.column_cost`).
         self.work = 0
 
     def add(self, day: PricingDay, nodes: tuple[int, ...]) -> bool:

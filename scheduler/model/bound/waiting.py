@@ -13,22 +13,27 @@ minutes from ``s`` to the free minute when nobody waits (engagements, legs, call
 meal since ``s``, each in-person start rounded up to the time step when ``s`` is on it) and
 LATEST the last ``s`` every start range reached so far allows. Each extension keeps that
 form (the max of a constant and ``s`` plus a constant composes through a start range), and a
-request with several start ranges is extended once per range, so that each label's function
-stays of it. The span of a finished route is then
+request with several start ranges is extended once per range in the exact pricing, so that
+each label's function stays of it. The span of a finished route is then
 
     min over s of (home(s) - s + LEAD) = max(home's earliest - s_last, home's CHAIN) + LEAD,
 
-at the last ``s`` allowed (a span never grows when the guest leaves later). Where the leg to
-the next place may go before or after a call, both choices add the same minutes to CHAIN,
-and a call's own start range only limits LATEST by its latest start after the leg: so the
-function is never above the one of the best schedule, and the span charged is at least
-never more than the real one (the bound stays valid). On days of single start ranges and no
-calls it is the real one.
+at the last ``s`` allowed (a span never grows when the guest leaves later). The leg home
+goes after the label's calls and meal, or the label first goes back to the end place (HOME)
+and takes the calls and the meal left there, outside the span. Where the leg to the next
+place may go before or after a call, both choices add the same minutes to CHAIN, and a
+call's own start range only limits LATEST by its latest start after the leg; before the
+first engagement the departure is taken as just in time for it (calls and the meal before it
+are left outside the span). So the span charged is never more than the real one (the bound
+stays valid); it is the real one on days of no calls and no meal, and on the generated
+tours' routes but those whose first leg must go before a call or the meal.
 
 Dominance compares these functions: a label dominates another when its cost without span is
-no lower, its LATEST (as a departure) no earlier, and its functions (free, leg-ready and each
-arrival) no later at the other's latest departure and at its earliest (two functions of
-that form compare so at both ends of an interval compare so on all of it).
+no lower and its functions (free, each arrival, and at home the arrival) are no later at the
+other's latest departure and at its earliest (two functions of that form compare so at both
+ends of an interval compare so on all of it); when its LATEST comes earlier or, at home, it
+arrives later, with chains no longer, its cost without span must be higher by the span the
+difference may add (:func:`dominance_penalty`).
 """
 
 from __future__ import annotations
@@ -184,16 +189,3 @@ def dominance_penalty(old: list, new: list, step: int, lengths) -> int | None:
     if minute <= new[LATEST] + new[CHAIN_PLACE] or minute <= new[LEG_READY]:
         return 0
     return None
-
-
-def column_cost(day: PricingDay, nodes) -> int:
-    """The cost of the route visiting ``nodes`` in this order with its waiting charged: the
-    best of the labels along it (one per start range of each engagement)."""
-    return column_cost_and_work(day, nodes)[0]
-
-
-def column_cost_and_work(day: PricingDay, nodes) -> tuple[int, int]:
-    """:func:`column_cost` and the work (label extensions) it took."""
-    from .labelling import path_cost
-
-    return path_cost(day, tuple(nodes))
