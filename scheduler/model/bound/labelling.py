@@ -36,7 +36,7 @@ from .completion import Completion
 from .days import IN_PERSON, MEAL, PricingDay
 from .fast_dominance import Staircases
 from .waiting import SPANNED, dominance_penalty, finished_cost, first_engagement, \
-    next_engagement, no_waiting, placeless, timeline_day, waiting_so_far, HOME, home
+    next_engagement, no_waiting, placeless, timeline_day, waiting_so_far
 
 # The fields of a label (a list, for speed).
 # LEG_READY is the minute the guest was free after the last in-person engagement (or the
@@ -190,24 +190,11 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
             next_check = work + CLOCK_EVERY
             if out_of_time():
                 raise OutOfTime
-        at_home = waiting and label[HOME]
-        targets = successors[node]
-        if waiting and worked and timeline and not at_home:
-            targets = targets + (None,)  # None: back to the end place, calls and meal to come
-        for target in targets:
-            if target is None:
-                moving = travel[at][end_place]
-                fields = home(day, label, moving)
-                if fields is None:
-                    continue
-                arrival = free + moving
-                made = ([label[COST] - arc_cost * moving, arrival, arrival, end_place, count,
-                         minutes, memory, ate, True, node, label, False, 0.0, None,
-                         0] + fields,)
-                target = -1 - node  # its own staircase in the fast pricing
-            elif memory >> target & 1:
+        for target in successors[node]:
+            if memory >> target & 1:
                 continue
-            elif kind[target] == MEAL:
+            target_kind = kind[target]
+            if target_kind == MEAL:
                 if ate:
                     continue
                 begin = earliest_start(ranges[target], False, step, free)
@@ -215,20 +202,16 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
                     continue
                 new = [label[COST], begin + duration[target], leg_ready, at,
                        count, minutes, memory, 1, worked, target, label, False, 0.0, None, 0]
-                new[ARRIVALS] = None if at_home else \
-                    _arrivals(day, label, target, new[FREE], legs)
+                new[ARRIVALS] = _arrivals(day, label, target, new[FREE], legs)
                 if waiting:
                     new += placeless(day, label, target)
                 made = (new,)
             else:
                 if count >= cap or minutes + minutes_of[target] > minutes_cap:
                     continue
-                target_kind = kind[target]
                 gain = profit[target] - balance * (2 * count + 1)
                 memory_after = (memory & (ng[target] | critical)) | (1 << target)
                 if target_kind == IN_PERSON:
-                    if at_home:
-                        continue
                     moving = travel[at][place[target]]
                     if label[ARRIVALS] is None:
                         ready = leg_ready + moving
@@ -265,24 +248,21 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
                     new = [label[COST] + gain, begin + duration[target] + buffer,
                            leg_ready, at, count + 1, minutes + minutes_of[target], memory_after,
                            ate, worked, target, label, False, 0.0, None, 0]
-                    new[ARRIVALS] = None if at_home else \
-                        _arrivals(day, label, target, new[FREE], legs)
+                    new[ARRIVALS] = _arrivals(day, label, target, new[FREE], legs)
                     if waiting:
                         new += placeless(day, label, target)
                     made = (new,)
             for new in made:
                 new[CLOSED] = new[MEMORY] | closing.at(new[FREE])
                 cost = new[COST]
-                moving = 0 if waiting and new[HOME] else travel[new[PLACE]][end_place]
-                if new[ATE] >= need_meal and (
-                        _home_in_time(day, new, moving, legs) if not (waiting and timeline)
-                        else new[HOME] or new[FREE] + moving <= day.day.end):
+                if new[ATE] >= need_meal and _home_in_time(day, new, travel[new[PLACE]][end_place],
+                                                           legs):
                     # A finished route is kept even if a label dominates it later: the floor
                     # below which labels are dropped is always the cost of a route in the list.
                     if waiting:
-                        final = finished_cost(day, new, moving, timeline)
+                        final = finished_cost(day, new, travel[new[PLACE]][end_place], timeline)
                     else:
-                        final = cost - arc_cost * moving
+                        final = cost - arc_cost * travel[new[PLACE]][end_place]
                     finished.append((final, new))
                     if final > floor_cost:
                         floor_cost = final
@@ -341,8 +321,7 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
             break
         nodes = []
         while label[NODE] != size:
-            if not (waiting and label[HOME] and not label[PREVIOUS][HOME]):
-                nodes.append(label[NODE])
+            nodes.append(label[NODE])
             label = label[PREVIOUS]
         nodes.reverse()
         key = tuple(sorted(nodes))
