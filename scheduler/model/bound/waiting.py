@@ -18,21 +18,21 @@ each label's function stays of it. The span of a finished route is then
 
     min over s of (home(s) - s + LEAD) = max(home's earliest - s_last, home's CHAIN) + LEAD,
 
-at the last ``s`` allowed (a span never grows when the guest leaves later). The leg home
-goes after the label's calls and meal, or the label first goes back to the end place (HOME)
-and takes the calls and the meal left there, outside the span. Where the leg to the next
-place may go before or after a call, both choices add the same minutes to CHAIN, and a
-call's own start range only limits LATEST by its latest start after the leg; before the
-first engagement the departure is taken as just in time for it (calls and the meal before it
-are left outside the span). So the span charged is never more than the real one (the bound
-stays valid); it is the real one on days of no calls and no meal, and on the generated
-tours' routes but those whose first leg must go before a call or the meal.
+at the last ``s`` allowed (a span never grows when the guest leaves later). Where the leg to
+the next place may go before or after a call, both choices add the same minutes to CHAIN,
+and a call's own start range only limits LATEST by its latest start after the leg. Before
+the first engagement the departure is taken as just in time for it, and the leg home as
+leaving the last place as soon as the guest is free there (calls and the meal before the
+first leg or after the last are left outside the span, even when their start ranges would
+put them inside). So the span charged is never more than the real one (the bound stays
+valid); it is the real one on days without calls and the meal, and on the generated tours'
+routes but those whose first or last leg must go before a call or the meal.
 
 Dominance compares these functions: a label dominates another when its cost without span is
-no lower and its functions (free, each arrival, and at home the arrival) are no later at the
-other's latest departure and at its earliest (two functions of that form compare so at both
-ends of an interval compare so on all of it); when its LATEST comes earlier or, at home, it
-arrives later, with chains no longer, its cost without span must be higher by the span the
+no lower and its functions (free, leg-ready and each arrival) are no later at the other's
+latest departure and at its earliest (two functions of that form compare so at both ends of
+an interval compare so on all of it); when its LATEST comes earlier or it is ready to leave
+its place later, with chains no longer, its cost without span must be higher by the span the
 difference may add (:func:`dominance_penalty`).
 """
 
