@@ -14,6 +14,7 @@ from scheduler.model.bound.columns import column_cost
 from scheduler.model.instance import build_instance
 from span_enumeration import best_span
 from test_properties import PLACES, tours
+from test_route_bound import _cp_optimum
 
 
 @st.composite
@@ -98,9 +99,10 @@ def test_pricing_with_waiting_against_every_route_enumerated(case):
 
 @settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
 @given(tours())
-def test_charging_waiting_never_raises_the_converged_bound(prob):
+def test_charging_waiting_stays_between_the_optimum_and_the_bound_without_it(prob):
     """Both relaxations converged: the one charging waiting is no higher (its columns cost no
-    more, and its pricing finds the routes of highest cost with waiting charged)."""
+    more, and its pricing finds the routes of highest cost with waiting charged), and never
+    below the optimum CP-SAT proves."""
     instance = build_instance(prob)
     if not instance.requests:
         return
@@ -108,3 +110,6 @@ def test_charging_waiting_never_raises_the_converged_bound(prob):
     charged = route_bound(instance, work=5_000_000, charge_waiting=True)
     assert plain.converged and charged.converged
     assert charged.bound <= plain.bound
+    optimum = _cp_optimum(instance)
+    if optimum is not None:
+        assert charged.bound >= optimum
