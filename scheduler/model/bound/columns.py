@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import math
 
-from .days import MEAL, PricingDay
+from .days import IN_PERSON, MEAL, PricingDay
 from .labelling import price_day
 
 
@@ -39,12 +39,18 @@ def path_cost(day: PricingDay, nodes: tuple[int, ...]) -> tuple[int, int]:
         for node in order:
             successors[previous] = (node,)
             previous = node
+        # With waiting charged the guest may leave for the first engagement before the calls
+        # and the meal that come first (a departure names its destination).
+        first = next((node for node in order if day.kind[node] == IN_PERSON), None)
+        if day.charge_waiting and first is not None:
+            for node in (size,) + tuple(order[:order.index(first) - 1]):
+                successors[node] += (first,)
         path = dataclasses.replace(day, successors=tuple(successors))
         priced = price_day(path, [0.0] * size, 0.0, True, 1 << 40, routes_wanted=size + 2,
                            threshold=-math.inf, prune=False)
         work += priced.work
         for cost, route in priced.routes:
-            if len(route) == len(order) and (best is None or cost > best):
+            if route == tuple(order) and (best is None or cost > best):
                 best = cost
     if best is None:
         return day.route_cost(list(nodes)), work  # not a route of the day: as without waiting

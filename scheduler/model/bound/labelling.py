@@ -36,7 +36,8 @@ from .completion import Completion
 from .days import IN_PERSON, MEAL, PricingDay
 from .fast_dominance import Staircases
 from .waiting import SPANNED, dominance_penalty, finished_cost, first_engagement, \
-    next_engagement, no_waiting, placeless, timeline_day, waiting_so_far
+    next_engagement, no_waiting, placeless, timeline_day, waiting_so_far, TRANSIT, after_departure, \
+    departure
 
 # The fields of a label (a list, for speed).
 # LEG_READY is the minute the guest was free after the last in-person engagement (or the
@@ -190,11 +191,29 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
             next_check = work + CLOCK_EVERY
             if out_of_time():
                 raise OutOfTime
-        for target in successors[node]:
-            if memory >> target & 1:
+        transit = label[TRANSIT] if waiting else -1
+        leaving = waiting and timeline and not worked and transit < 0
+        for target in successors[node] + (tuple(-2 - n for n in successors[node])
+                                          if leaving else ()):
+            if target < 0:  # -2 - node: leave now for ``node``, calls and meal on the way
+                target = -2 - target
+                if kind[target] != IN_PERSON or memory >> target & 1 or count >= cap:
+                    continue
+                moving = travel[at][place[target]]
+                new = [label[COST], free + moving, free + moving, at, count, minutes, memory,
+                       ate, False, node, label, False, 0.0, None, 0] \
+                    + departure(day, label, target, moving)
+                made = (new,)
+                target = -2 - target - size * node  # its own bucket and staircase
+            elif memory >> target & 1 or (transit >= 0 and kind[target] == IN_PERSON
+                                           and target != transit):
                 continue
-            target_kind = kind[target]
-            if target_kind == MEAL:
+            else:
+                made = None
+            target_kind = kind[target] if target >= 0 else -1
+            if made is not None:
+                pass
+            elif target_kind == MEAL:
                 if ate:
                     continue
                 begin = earliest_start(ranges[target], False, step, free)
@@ -202,7 +221,8 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
                     continue
                 new = [label[COST], begin + duration[target], leg_ready, at,
                        count, minutes, memory, 1, worked, target, label, False, 0.0, None, 0]
-                new[ARRIVALS] = _arrivals(day, label, target, new[FREE], legs)
+                new[ARRIVALS] = None if transit >= 0 else \
+                    _arrivals(day, label, target, new[FREE], legs)
                 if waiting:
                     new += placeless(day, label, target)
                 made = (new,)
@@ -213,7 +233,11 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
                 memory_after = (memory & (ng[target] | critical)) | (1 << target)
                 if target_kind == IN_PERSON:
                     moving = travel[at][place[target]]
-                    if label[ARRIVALS] is None:
+                    if transit >= 0:
+                        ready = free  # arrived, the calls and the meal done
+                    elif waiting and not worked:
+                        ready = free + moving  # the leg after the calls and the meal so far
+                    elif label[ARRIVALS] is None:
                         ready = leg_ready + moving
                         if ready < free:
                             ready = free
@@ -235,10 +259,15 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
                         new = [label[COST] + gain, end, end, place[target], count + 1,
                                minutes + minutes_of[target], memory_after, ate, True, target,
                                label, False, 0.0, None, 0]
-                        if waiting:
-                            new += next_engagement(day, label, target, range_end, moving) \
-                                if worked else first_engagement(day, target, begin, range_end,
-                                                                moving)
+                        if not waiting:
+                            pass
+                        elif worked:
+                            new += next_engagement(day, label, target, range_end, moving)
+                        elif transit >= 0:
+                            new += after_departure(day, label, target, begin, range_end,
+                                                   moving)
+                        else:
+                            new += first_engagement(day, target, begin, range_end, moving)
                         made.append(new)
                 else:
                     begin = earliest_start(ranges[target], on_grid[target], step,
@@ -248,15 +277,16 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
                     new = [label[COST] + gain, begin + duration[target] + buffer,
                            leg_ready, at, count + 1, minutes + minutes_of[target], memory_after,
                            ate, worked, target, label, False, 0.0, None, 0]
-                    new[ARRIVALS] = _arrivals(day, label, target, new[FREE], legs)
+                    new[ARRIVALS] = None if transit >= 0 else \
+                        _arrivals(day, label, target, new[FREE], legs)
                     if waiting:
                         new += placeless(day, label, target)
                     made = (new,)
             for new in made:
                 new[CLOSED] = new[MEMORY] | closing.at(new[FREE])
                 cost = new[COST]
-                if new[ATE] >= need_meal and _home_in_time(day, new, travel[new[PLACE]][end_place],
-                                                           legs):
+                if new[ATE] >= need_meal and not (waiting and new[TRANSIT] >= 0) and \
+                        _home_in_time(day, new, travel[new[PLACE]][end_place], legs):
                     # A finished route is kept even if a label dominates it later: the floor
                     # below which labels are dropped is always the cost of a route in the list.
                     if waiting:
@@ -281,15 +311,18 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
                 if not dominate:
                     pass
                 elif not exact:
-                    stairs = staircases.get(target)
+                    stair_key = target if not waiting or new[TRANSIT] < 0 \
+                        else (target, new[TRANSIT])
+                    stairs = staircases.get(stair_key)
                     if stairs is None:
-                        stairs = staircases[target] = Staircases()
+                        stairs = staircases[stair_key] = Staircases()
                     kept, compared = stairs.offer(new, credit)
                     work += compared
                     if not kept:
                         continue
                 else:
-                    key = target * stride + new[PLACE]
+                    key = target * stride + new[PLACE] if not waiting or new[TRANSIT] < 0 \
+                        else (target, new[TRANSIT])
                     bucket = buckets.get(key)
                     if bucket is None:
                         buckets[key] = [new]
@@ -321,7 +354,8 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
             break
         nodes = []
         while label[NODE] != size:
-            nodes.append(label[NODE])
+            if not (waiting and label[TRANSIT] >= 0 and label[PREVIOUS][TRANSIT] < 0):
+                nodes.append(label[NODE])  # a departure visits no node
             label = label[PREVIOUS]
         nodes.reverse()
         key = tuple(sorted(nodes))
@@ -461,7 +495,9 @@ def _dominated_waiting(new: list, bucket: list[list], day: PricingDay, lengths) 
                 and old[COUNT] <= count and old[COST] + weight * old[SPANNED] >= cost \
                 and old[MINUTES] <= minutes and not old[MEMORY] & ~closed \
                 and _earlier(old[ARRIVALS], new[ARRIVALS]):
-            if not worked:
+            if old[TRANSIT] != new[TRANSIT]:
+                continue
+            if not worked and new[TRANSIT] < 0:
                 return True
             penalty = dominance_penalty(old, new, day.step, lengths)
             if penalty is not None and \
@@ -482,7 +518,11 @@ def _survivors_waiting(new: list, bucket: list[list], day: PricingDay, lengths) 
                 and cost >= old[COST] + weight * old[SPANNED] \
                 and count <= old[COUNT] and minutes <= old[MINUTES] \
                 and not memory & ~old[CLOSED] and _earlier(new[ARRIVALS], old[ARRIVALS]):
-            penalty = dominance_penalty(new, old, day.step, lengths) if worked else 0
+            if old[TRANSIT] != new[TRANSIT]:
+                kept.append(old)
+                continue
+            penalty = dominance_penalty(new, old, day.step, lengths) \
+                if worked or new[TRANSIT] >= 0 else 0
             if penalty is not None and cost - weight * penalty >= old[COST] + weight * old[SPANNED]:
                 old[DEAD] = True
                 continue

@@ -41,14 +41,16 @@ from __future__ import annotations
 from .days import IN_PERSON, MEAL, PricingDay
 
 # Label fields after those of :mod:`.labelling`.
-CHAIN, CHAIN_PLACE, LATEST, LEAD, SPANNED, LATTICE = range(15, 21)
+# TRANSIT: -1, or the first in-person node the guest has left for (the calls and the meal
+# from here to it lie inside the span); CHAIN and LATEST are then of the departure itself.
+CHAIN, CHAIN_PLACE, LATEST, LEAD, SPANNED, LATTICE, TRANSIT = range(15, 22)
 # The fields of :mod:`.labelling` read here.
 COST, FREE, LEG_READY, WORKED, ARRIVALS = 0, 1, 2, 8, 13
 
 
 def no_waiting() -> list:
     """The waiting fields of a label with no in-person engagement yet."""
-    return [0, 0, 0, 0, 0, 1]
+    return [0, 0, 0, 0, 0, 1, -1]
 
 
 def first_engagement(day: PricingDay, target: int, begin: int, range_end: int,
@@ -58,7 +60,7 @@ def first_engagement(day: PricingDay, target: int, begin: int, range_end: int,
     chain = day.duration[target] + day.buffer
     lattice = day.step if day.on_grid[target] and day.step > 1 else 1
     return [chain, chain, range_end, day.setup[target] + moving,
-            moving + day.setup[target] + day.duration[target], lattice]
+            moving + day.setup[target] + day.duration[target], lattice, -1]
 
 
 def next_engagement(day: PricingDay, label: list, target: int, range_end: int,
@@ -73,21 +75,43 @@ def next_engagement(day: PricingDay, label: list, target: int, range_end: int,
     chain = reach + day.duration[target] + day.buffer
     return [chain, chain, latest, label[LEAD],
             label[SPANNED] + moving + day.setup[target] + day.duration[target] + day.buffer,
-            lattice]
+            lattice, -1]
 
 
 def placeless(day: PricingDay, label: list, target: int) -> list:
     """The waiting fields after a call or the meal (without an in-person engagement before
     it they stay as they are: the guest has not left)."""
-    if not label[WORKED]:
-        return label[CHAIN:LATTICE + 1]
+    if not label[WORKED] and label[TRANSIT] < 0:
+        return label[CHAIN:TRANSIT + 1]
     if day.kind[target] == MEAL:
         reach, extra = label[CHAIN], day.duration[target]
     else:
         reach, extra = label[CHAIN] + day.setup[target], day.duration[target] + day.buffer
     latest = min(label[LATEST], day.ranges[target][-1][1] - reach)
     return [reach + extra, label[CHAIN_PLACE], latest, label[LEAD], label[SPANNED],
-            label[LATTICE]]
+            label[LATTICE], label[TRANSIT]]
+
+
+def departure(day: PricingDay, label: list, target: int, moving: int) -> list:
+    """The waiting fields of ``label`` leaving now for its first in-person node ``target``
+    (``moving`` minutes away); the calls and the meal before it then lie inside the span."""
+    return [moving, moving, day.day.end, 0, 0, 1, target]
+
+
+def after_departure(day: PricingDay, label: list, target: int, begin: int, range_end: int,
+                    moving: int) -> list:
+    """The waiting fields after the first in-person engagement ``target`` reached from a
+    departure (:func:`departure`), started at ``begin`` in the range ending at
+    ``range_end``: the first start ``s`` is reached from the departure at the latest
+    ``min(LATEST, s - lead)``, lead the set-up and CHAIN (the leg, the calls and the meal)."""
+    fields = first_engagement(day, target, begin, range_end, moving)
+    lead = day.setup[target] + label[CHAIN]
+    latest = label[LATEST] + lead
+    if begin > latest:  # leaving at the latest, the guest waits for the start
+        lead, latest = begin - label[LATEST], begin
+    fields[LATEST - CHAIN] = min(range_end, latest)
+    fields[LEAD - CHAIN] = lead
+    return fields
 
 
 def timeline_day(day: PricingDay) -> bool:
