@@ -36,8 +36,8 @@ from .completion import Completion
 from .days import IN_PERSON, MEAL, PricingDay
 from .fast_dominance import Staircases
 from .waiting import SPANNED, dominance_penalty, finished_cost, first_engagement, \
-    next_engagement, no_waiting, placeless, timeline_day, waiting_so_far, TRANSIT, after_departure, \
-    departure
+    next_engagement, no_waiting, placeless, timeline_day, waiting_so_far, HOME, TRANSIT, \
+    after_departure, departure, home
 
 # The fields of a label (a list, for speed).
 # LEG_READY is the minute the guest was free after the last in-person engagement (or the
@@ -192,10 +192,25 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
             if out_of_time():
                 raise OutOfTime
         transit = label[TRANSIT] if waiting else -1
+        at_home = waiting and label[HOME]
         leaving = waiting and timeline and not worked and transit < 0
-        for target in successors[node] + (tuple(-2 - n for n in successors[node])
-                                          if leaving else ()):
-            if target < 0:  # -2 - node: leave now for ``node``, calls and meal on the way
+        targets = successors[node]
+        if leaving:
+            targets = targets + tuple(-2 - n for n in targets)
+        elif waiting and worked and timeline and not at_home:
+            targets = targets + (-1,)  # back to the end place, calls and meal to come
+        for target in targets:
+            if target == -1:
+                moving = travel[at][end_place]
+                fields = home(day, label, moving)
+                if fields is None:
+                    continue
+                arrival = free + moving
+                made = ([label[COST] - arc_cost * moving, arrival, arrival, end_place, count,
+                         minutes, memory, ate, True, node, label, False, 0.0, None,
+                         0] + fields,)
+                target = -1 - node - 2 * size * (size + 1)  # its own bucket and staircase
+            elif target < 0:  # -2 - node: leave now for ``node``, calls and meal on the way
                 target = -2 - target
                 if kind[target] != IN_PERSON or memory >> target & 1 or count >= cap:
                     continue
@@ -221,7 +236,7 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
                     continue
                 new = [label[COST], begin + duration[target], leg_ready, at,
                        count, minutes, memory, 1, worked, target, label, False, 0.0, None, 0]
-                new[ARRIVALS] = None if transit >= 0 else \
+                new[ARRIVALS] = None if transit >= 0 or at_home else \
                     _arrivals(day, label, target, new[FREE], legs)
                 if waiting:
                     new += placeless(day, label, target)
@@ -232,6 +247,8 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
                 gain = profit[target] - balance * (2 * count + 1)
                 memory_after = (memory & (ng[target] | critical)) | (1 << target)
                 if target_kind == IN_PERSON:
+                    if at_home:
+                        continue
                     moving = travel[at][place[target]]
                     if transit >= 0:
                         ready = free  # arrived, the calls and the meal done
@@ -277,7 +294,7 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
                     new = [label[COST] + gain, begin + duration[target] + buffer,
                            leg_ready, at, count + 1, minutes + minutes_of[target], memory_after,
                            ate, worked, target, label, False, 0.0, None, 0]
-                    new[ARRIVALS] = None if transit >= 0 else \
+                    new[ARRIVALS] = None if transit >= 0 or at_home else \
                         _arrivals(day, label, target, new[FREE], legs)
                     if waiting:
                         new += placeless(day, label, target)
@@ -285,14 +302,16 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
             for new in made:
                 new[CLOSED] = new[MEMORY] | closing.at(new[FREE])
                 cost = new[COST]
-                if new[ATE] >= need_meal and not (waiting and new[TRANSIT] >= 0) and \
-                        _home_in_time(day, new, travel[new[PLACE]][end_place], legs):
+                moving = 0 if waiting and new[HOME] else travel[new[PLACE]][end_place]
+                if new[ATE] >= need_meal and not (waiting and new[TRANSIT] >= 0) and (
+                        _home_in_time(day, new, moving, legs) if not (waiting and timeline)
+                        else new[HOME] or new[FREE] + moving <= day.day.end):
                     # A finished route is kept even if a label dominates it later: the floor
                     # below which labels are dropped is always the cost of a route in the list.
                     if waiting:
-                        final = finished_cost(day, new, travel[new[PLACE]][end_place], timeline)
+                        final = finished_cost(day, new, moving, timeline)
                     else:
-                        final = cost - arc_cost * travel[new[PLACE]][end_place]
+                        final = cost - arc_cost * moving
                     finished.append((final, new))
                     if final > floor_cost:
                         floor_cost = final
@@ -354,8 +373,9 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
             break
         nodes = []
         while label[NODE] != size:
-            if not (waiting and label[TRANSIT] >= 0 and label[PREVIOUS][TRANSIT] < 0):
-                nodes.append(label[NODE])  # a departure visits no node
+            if not (waiting and (label[TRANSIT] >= 0 and label[PREVIOUS][TRANSIT] < 0
+                                 or label[HOME] and not label[PREVIOUS][HOME])):
+                nodes.append(label[NODE])  # a departure or a return visits no node
             label = label[PREVIOUS]
         nodes.reverse()
         key = tuple(sorted(nodes))

@@ -43,14 +43,17 @@ from .days import IN_PERSON, MEAL, PricingDay
 # Label fields after those of :mod:`.labelling`.
 # TRANSIT: -1, or the first in-person node the guest has left for (the calls and the meal
 # from here to it lie inside the span); CHAIN and LATEST are then of the departure itself.
-CHAIN, CHAIN_PLACE, LATEST, LEAD, SPANNED, LATTICE, TRANSIT = range(15, 22)
+# HOME: the guest has come back to the end place (the calls and the meal after it lie
+# outside the span); LEG_READY and CHAIN_PLACE are then the arrival's, and the label takes
+# calls and the meal only.
+CHAIN, CHAIN_PLACE, LATEST, LEAD, SPANNED, LATTICE, TRANSIT, HOME = range(15, 23)
 # The fields of :mod:`.labelling` read here.
 COST, FREE, LEG_READY, WORKED, ARRIVALS = 0, 1, 2, 8, 13
 
 
 def no_waiting() -> list:
     """The waiting fields of a label with no in-person engagement yet."""
-    return [0, 0, 0, 0, 0, 1, -1]
+    return [0, 0, 0, 0, 0, 1, -1, False]
 
 
 def first_engagement(day: PricingDay, target: int, begin: int, range_end: int,
@@ -60,7 +63,7 @@ def first_engagement(day: PricingDay, target: int, begin: int, range_end: int,
     chain = day.duration[target] + day.buffer
     lattice = day.step if day.on_grid[target] and day.step > 1 else 1
     return [chain, chain, range_end, day.setup[target] + moving,
-            moving + day.setup[target] + day.duration[target], lattice, -1]
+            moving + day.setup[target] + day.duration[target], lattice, -1, False]
 
 
 def next_engagement(day: PricingDay, label: list, target: int, range_end: int,
@@ -75,27 +78,27 @@ def next_engagement(day: PricingDay, label: list, target: int, range_end: int,
     chain = reach + day.duration[target] + day.buffer
     return [chain, chain, latest, label[LEAD],
             label[SPANNED] + moving + day.setup[target] + day.duration[target] + day.buffer,
-            lattice, -1]
+            lattice, -1, False]
 
 
 def placeless(day: PricingDay, label: list, target: int) -> list:
     """The waiting fields after a call or the meal (without an in-person engagement before
     it they stay as they are: the guest has not left)."""
     if not label[WORKED] and label[TRANSIT] < 0:
-        return label[CHAIN:TRANSIT + 1]
+        return label[CHAIN:HOME + 1]
     if day.kind[target] == MEAL:
         reach, extra = label[CHAIN], day.duration[target]
     else:
         reach, extra = label[CHAIN] + day.setup[target], day.duration[target] + day.buffer
     latest = min(label[LATEST], day.ranges[target][-1][1] - reach)
     return [reach + extra, label[CHAIN_PLACE], latest, label[LEAD], label[SPANNED],
-            label[LATTICE], label[TRANSIT]]
+            label[LATTICE], label[TRANSIT], label[HOME]]
 
 
 def departure(day: PricingDay, label: list, target: int, moving: int) -> list:
     """The waiting fields of ``label`` leaving now for its first in-person node ``target``
     (``moving`` minutes away); the calls and the meal before it then lie inside the span."""
-    return [moving, moving, day.day.end, 0, 0, 1, target]
+    return [moving, moving, day.day.end, 0, 0, 1, target, False]
 
 
 def after_departure(day: PricingDay, label: list, target: int, begin: int, range_end: int,
@@ -119,18 +122,32 @@ def timeline_day(day: PricingDay) -> bool:
     return day.day.has_meal or any(kind != IN_PERSON for kind in day.kind)
 
 
+def home(day: PricingDay, label: list, moving: int) -> list | None:
+    """The waiting fields of ``label`` once it has come back to the end place (the leg of
+    ``moving`` minutes after its calls and meal so far), ``None`` when it cannot arrive by
+    the day's end."""
+    chain = label[CHAIN] + moving
+    if label[FREE] + moving > day.day.end:
+        return None
+    return [chain, chain, min(label[LATEST], day.day.end - chain), label[LEAD],
+            label[SPANNED] + moving, label[LATTICE], -1, True]
+
+
 def finished_cost(day: PricingDay, label: list, moving: int, timeline: bool) -> float:
-    """The cost of ``label`` closed by the leg home of ``moving`` minutes, its span charged
-    at the best departure (waiting included)."""
+    """The cost of ``label`` closed by the leg home of ``moving`` minutes after its calls and
+    meal (none for a label already home), its span charged at the best departure (waiting
+    included)."""
     relaxed = label[COST] - day.arc_cost * moving
     if not label[WORKED]:
         return relaxed
-    home_chain = label[CHAIN_PLACE] + moving
-    earliest_home = label[LEG_READY] + moving
-    if not timeline and not moving:
-        # Without a timeline the last buffer counts only before a leg.
-        home_chain -= day.buffer
-        earliest_home -= day.buffer
+    if label[HOME]:
+        home_chain, earliest_home = label[CHAIN_PLACE], label[LEG_READY]
+    else:
+        home_chain, earliest_home = label[CHAIN] + moving, label[FREE] + moving
+        if not timeline and not moving:
+            # Without a timeline the last buffer counts only before a leg.
+            home_chain -= day.buffer
+            earliest_home -= day.buffer
     latest = min(label[LATEST], day.day.end - home_chain)
     lattice = label[LATTICE]
     if lattice > 1:
@@ -166,16 +183,20 @@ def dominance_penalty(old: list, new: list, step: int, lengths) -> int | None:
     ``new``'s (shifted), or it is ready to leave its place later, with chains no longer, its
     span is at most longer by the difference (a span is the ready minute less the latest
     departure, or the chain, whichever is more)."""
-    if old[LATTICE] != new[LATTICE]:
+    if old[LATTICE] != new[LATTICE] or old[HOME] != new[HOME]:
         return None
+    at_home = new[HOME]
     shift = old[LEAD] - new[LEAD]
     if old[LATTICE] > 1 and shift % step:
         shift += step - shift % step
     latest = new[LATEST] + shift
     late = latest - old[LATEST]
-    ready = old[LEG_READY] - new[LEG_READY]
+    # Away from home only the free minute and the arrivals matter (the leg home goes after
+    # the calls so far, or from an earlier label); at home, the arrival.
+    ready = old[LEG_READY] - new[LEG_READY] if at_home else 0
     if late > 0 or ready > 0:
-        if old[CHAIN] + shift > new[CHAIN] or old[CHAIN_PLACE] + shift > new[CHAIN_PLACE]:
+        if old[CHAIN] + shift > new[CHAIN] or \
+                (at_home and old[CHAIN_PLACE] + shift > new[CHAIN_PLACE]):
             return None
         return (late if late > 0 else 0) + (ready if ready > 0 else 0)
     # At the latest first start of ``new``: free, leg-ready and the arrivals.
@@ -185,6 +206,8 @@ def dominance_penalty(old: list, new: list, step: int, lengths) -> int | None:
         if minute > new[FREE] or (arrivals is not None and any(
                 minute + length > arrival for length, arrival in zip(lengths, arrivals))):
             return None
+    if not at_home:
+        return 0
     minute = latest + old[CHAIN_PLACE]
     if minute <= new[LATEST] + new[CHAIN_PLACE] or minute <= new[LEG_READY]:
         return 0
