@@ -20,19 +20,21 @@ each label's function stays of it. The span of a finished route is then
 
 at the last ``s`` allowed (a span never grows when the guest leaves later). Where the leg to
 the next place may go before or after a call, both choices add the same minutes to CHAIN,
-and a call's own start range only limits LATEST by its latest start after the leg. Before
-the first engagement the departure is taken as just in time for it, and the leg home as
-leaving the last place as soon as the guest is free there (calls and the meal before the
-first leg or after the last are left outside the span, even when their start ranges would
-put them inside). So the span charged is never more than the real one (the bound stays
-valid); it is the real one on days without calls and the meal, and on the generated tours'
-routes but those whose first or last leg must go before a call or the meal.
+and a call's own start range only limits LATEST by its latest start after the leg. The first
+and the last leg may also go before a call or the meal: a label before its first engagement
+may leave for it (TRANSIT: the calls and the meal until it then lie inside the span, the
+departure the parameter until the engagement), and a label may go back to the end place
+(HOME) before its last calls and the meal, which then lie outside the span. Calls and the
+meal are not rounded to the time step in CHAIN, so the span charged is never more than the
+real one (the bound stays valid); on random days nearly every route is charged exactly (all
+933 of one sample of 25 days; the property test found routes a few minutes short).
 
-Dominance compares these functions: a label dominates another when its cost without span is
-no lower and its functions (free, leg-ready and each arrival) are no later at the other's
-latest departure and at its earliest (two functions of that form compare so at both ends of
-an interval compare so on all of it); when its LATEST comes earlier or it is ready to leave
-its place later, with chains no longer, its cost without span must be higher by the span the
+Dominance compares these functions: a label dominates another (both home or not, both on
+the way to the same first engagement or not) when its cost without span is no lower and its
+functions (free, each arrival, and at home the arrival) are no later at the other's latest
+departure and at its earliest (two functions of that form compare so at both ends of an
+interval compare so on all of it); when its LATEST comes earlier or, at home, it arrives
+later, with chains no longer, its cost without span must be higher by the span the
 difference may add (:func:`dominance_penalty`).
 """
 
