@@ -34,11 +34,10 @@ log = logging.getLogger(__name__)
 #: CPU: at 3 M a nominal second lasted 1.26 s on the tours, 0.55-0.80 s on the TOPTW sets).
 LABEL_WORK_PER_SECOND = 3_500_000
 #: Charge the guest's waiting in the columns and the pricing (:mod:`.waiting`): the span of a
-#: route at its best departure rather than its engagements and travel alone. Off: it tightens
-#: the converged bound of the generated tours (60 requests: 165-368 objective units above the
-#: best agenda instead of 714-806) but its exact rounds cost two to three times the work, so
-#: within a solve's share it gives fewer bounds (BENCHMARKS.md, "Waiting time in the route
-#: bound").
+#: route at its best departure rather than its engagements and travel alone. Off: it proves
+#: the 60-request tour's seed 2 optimal and tightens every converged bound, but its exact
+#: rounds cost two to four times the work, so within a solve's share it gives fewer bounds
+#: (BENCHMARKS.md, "Waiting time in the route bound").
 CHARGE_WAITING = False
 #: A bound this close above an integer is taken as that integer (floating point in the duals'
 #: sums; far below one objective unit).
