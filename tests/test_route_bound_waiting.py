@@ -113,3 +113,15 @@ def test_charging_waiting_stays_between_the_optimum_and_the_bound_without_it(pro
     optimum = _cp_optimum(instance)
     if optimum is not None:
         assert charged.bound >= optimum
+
+
+def test_a_call_ending_with_the_day_is_priced_with_waiting_charged():
+    """A day of one call whose buffer runs past the day's end (the guest never leaves): the
+    route serving it is found, as without waiting."""
+    prob = problem([request("r0", [window("18:00", "19:00")], duration=60, value=1,
+                            remote="phone")],
+                   days=[day(start="08:00", end="19:00")], buffer=10, cap=1)
+    instance = build_instance(prob)
+    plain = route_bound(instance, work=1_000_000, charge_waiting=False)
+    charged = route_bound(instance, work=1_000_000, charge_waiting=True)
+    assert plain.bound == charged.bound >= 1000

@@ -304,7 +304,8 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
                 cost = new[COST]
                 moving = 0 if waiting and new[HOME] else travel[new[PLACE]][end_place]
                 if new[ATE] >= need_meal and not (waiting and new[TRANSIT] >= 0) and (
-                        _home_in_time(day, new, moving, legs) if not (waiting and timeline)
+                        _home_in_time(day, new, moving, legs)
+                        if not (waiting and timeline and new[WORKED])
                         else new[HOME] or new[FREE] + moving <= day.day.end):
                     # A finished route is kept even if a label dominates it later: the floor
                     # below which labels are dropped is always the cost of a route in the list.
