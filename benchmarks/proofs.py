@@ -4,6 +4,7 @@ Usage::
 
     python benchmarks/proofs.py [--preset NAME ...] [--seed N ...] [--seconds S] [--work M]
                                 [--agenda] [--agenda-seconds S] [--engine] [--agendas DIR]
+                                [--waiting | --no-waiting]
 
 For each preset and seed the tour is generated (:mod:`benchmarks.generate`), turned into the
 engine's integers, the heuristic runs on the share of the preset's limit it has in a solve,
@@ -21,7 +22,9 @@ relaxation gives the agenda's own days (:func:`relaxed_objective`). ``--engine``
 the whole solve with the preset's limit and prints CP-SAT's bound beside it. ``--agendas DIR``
 keeps each heuristic agenda (its routes and objective) in DIR and reads it from there on the
 next run, so that variants of the bound are compared from the same agendas without running
-the heuristic again (its work budget makes it the same agenda anyway).
+the heuristic again (its work budget makes it the same agenda anyway). ``--waiting`` and
+``--no-waiting`` charge the guest's waiting in the relaxation or not (``route_bound``'s
+``charge_waiting``); the row's ``agenda charged`` is the agenda's own days with it charged.
 """
 
 from __future__ import annotations
@@ -62,23 +65,28 @@ def heuristic_agenda(preset, seed: int, instance, agendas: Path | None):
     return routes, found.objective, seconds
 
 
-def relaxed_objective(instance, routes) -> int:
+def relaxed_objective(instance, routes, charge_waiting: bool = False) -> int:
     """The objective the route relaxation gives the agenda's own days (``route_cost`` of each
     route, the empty route's on a day without one): above the agenda's objective by what a
-    column leaves out (on the generated tours, the waiting time)."""
+    column leaves out (on the generated tours, the waiting time). With ``charge_waiting``,
+    the columns' costs with waiting charged (``column_cost``)."""
     from scheduler.model.bound.days import pricing_day
+    from scheduler.model.bound.columns import column_cost
 
-    days = {day.index: pricing_day(instance, day.index) for day in instance.days}
+    days = {day.index: pricing_day(instance, day.index, charge_waiting=charge_waiting)
+            for day in instance.days}
     total = {index: day.empty_cost for index, day in days.items()}
     for index, requests in routes:
         node_of = {request: node for node, request in enumerate(days[index].requests)}
-        total[index] = days[index].route_cost([node_of[request] for request in requests])
+        nodes = [node_of[request] for request in requests]
+        total[index] = column_cost(days[index], nodes) if charge_waiting \
+            else days[index].route_cost(nodes)
     return sum(total.values())
 
 
 def measure(preset, seed: int, seconds: float, engine: bool, work: float | None = None,
             agenda: bool = False, agendas: Path | None = None,
-            agenda_seconds: float | None = None) -> dict:
+            agenda_seconds: float | None = None, waiting: bool | None = None) -> dict:
     """One preset and seed: the heuristic's agenda, the route bound and (``engine``) the solve."""
     from scheduler.model.bound import route_bound
     from scheduler.model.instance import build_instance
@@ -91,12 +99,14 @@ def measure(preset, seed: int, seconds: float, engine: bool, work: float | None 
     cpu = time.process_time()
     if work is None:
         result = route_bound(instance, work=10**12, routes=routes,
-                             out_of_time=lambda: time.perf_counter() - started > seconds)
+                             out_of_time=lambda: time.perf_counter() - started > seconds,
+                             charge_waiting=waiting)
     else:
         result = route_bound(instance, work=int(work * 1e6), routes=routes,
-                             target=objective)
+                             target=objective, charge_waiting=waiting)
     row = {"preset": preset.name, "seed": seed, "agenda": objective,
            "agenda relaxed": relaxed_objective(instance, routes),
+           "agenda charged": relaxed_objective(instance, routes, True),
            "heuristic s": round(heuristic_seconds, 1), "route bound": result.bound,
            "master": round(result.relaxation or 0), "converged": result.converged,
            "rounds": result.rounds, "work": result.work,
@@ -154,6 +164,9 @@ def main(argv=None) -> None:
     parser.add_argument("--agendas", type=Path, help="folder keeping the heuristic's agendas")
     parser.add_argument("--agenda-seconds", type=float,
                         help="CP-SAT's deterministic seconds for --agenda's two steps")
+    parser.add_argument("--waiting", action=argparse.BooleanOptionalAction, default=None,
+                        help="charge waiting in the columns and the pricing (default: "
+                             "CHARGE_WAITING of scheduler.model.bound.generation)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG, format="%(relativeCreated)8.0f ms %(message)s")
     logging.getLogger("scheduler.model.heuristic").setLevel(logging.WARNING)
@@ -162,7 +175,7 @@ def main(argv=None) -> None:
         preset = next(p for p in PRESETS if p.name == name)
         for seed in args.seed or [1]:
             print(measure(preset, seed, args.seconds, args.engine, args.work, args.agenda,
-                          args.agendas, args.agenda_seconds), flush=True)
+                          args.agendas, args.agenda_seconds, args.waiting), flush=True)
 
 
 if __name__ == "__main__":

@@ -46,6 +46,8 @@ class PricingDay:
     cap: int
     minutes_cap: int | None
     balance_weight: int
+    span_weight: int = 0
+    charge_waiting: bool = False  # the pricing and the columns charge waiting (:mod:`.waiting`)
 
     @property
     def size(self) -> int:
@@ -81,8 +83,10 @@ def _meal_range(day: DayData) -> tuple[int, int] | None:
     return (low, high) if low <= high else None
 
 
-def pricing_day(instance: Instance, day_index: int, ng_size: int = NG_SIZE) -> PricingDay:
-    """The pricing data of model day ``day_index`` of ``instance``."""
+def pricing_day(instance: Instance, day_index: int, ng_size: int = NG_SIZE,
+                charge_waiting: bool = False) -> PricingDay:
+    """The pricing data of model day ``day_index`` of ``instance`` (``charge_waiting``: its
+    routes' spans include waiting, :mod:`.waiting`)."""
     day = instance.days[day_index]
     travel = instance.travel
     buffer = instance.buffer
@@ -137,7 +141,8 @@ def pricing_day(instance: Instance, day_index: int, ng_size: int = NG_SIZE) -> P
         _neighbourhoods(kind, place, ranges, travel, ng_size), travel,
         instance.travel_weight + span_weight, span_weight * buffer,
         -(instance.travel_weight + span_weight) * travel[day.start_place][day.end_place],
-        meal is not None, buffer, step, instance.cap, instance.minutes_cap, instance.balance_weight)
+        meal is not None, buffer, step, instance.cap, instance.minutes_cap, instance.balance_weight,
+        span_weight, charge_waiting)
 
 
 def _neighbourhoods(kind, place, ranges, travel, ng_size: int) -> tuple[int, ...]:

@@ -33,6 +33,12 @@ log = logging.getLogger(__name__)
 #: on some days than on others. 3.5 M since the cheaper fast pricing (a unit now costs more
 #: CPU: at 3 M a nominal second lasted 1.26 s on the tours, 0.55-0.80 s on the TOPTW sets).
 LABEL_WORK_PER_SECOND = 3_500_000
+#: Charge the guest's waiting in the columns and the pricing (:mod:`.waiting`): the span of a
+#: route at its best departure rather than its engagements and travel alone. Off: it proves
+#: the 60-request tour's seed 2 optimal and tightens every converged bound, but its exact
+#: rounds cost two to four times the work, so within a solve's share it gives fewer bounds
+#: (BENCHMARKS.md, "Waiting time in the route bound").
+CHARGE_WAITING = False
 #: A bound this close above an integer is taken as that integer (floating point in the duals'
 #: sums; far below one objective unit).
 ROUNDING = 1e-3
@@ -74,7 +80,8 @@ def route_bound(instance: Instance, *, work: int,
                 out_of_time: Callable[[], bool] = lambda: False,
                 routes: Iterable[tuple[int, Sequence[int]]] = (),
                 target: int | None = None, ng_size: int = NG_SIZE,
-                first_bound_work: int | None = None) -> RouteBound:
+                first_bound_work: int | None = None,
+                charge_waiting: bool | None = None) -> RouteBound:
     """Bound the instance's objective from above by column generation over day routes.
 
     Parameters
@@ -99,8 +106,12 @@ def route_bound(instance: Instance, *, work: int,
         Work after which the generation gives up when no exact round has given a bound yet
         (``None``: all of ``work``): a relaxation too slow to price exactly returns the rest
         of its share to CP-SAT. Counted in work, so the same input gives up at the same point.
+    charge_waiting
+        Charge waiting in the columns and the pricing (``None``: :data:`CHARGE_WAITING`).
     """
-    days = [pricing_day(instance, day.index, ng_size) for day in instance.days]
+    if charge_waiting is None:
+        charge_waiting = CHARGE_WAITING
+    days = [pricing_day(instance, day.index, ng_size, charge_waiting) for day in instance.days]
     # The parts of one guest's day share its cap (a delegation's guests each have their own).
     parts = {tuple(instance.siblings(day.index)) for day in instance.days}
     split = {members[0]: list(members) for members in sorted(parts) if len(members) > 1}
@@ -158,6 +169,8 @@ def route_bound(instance: Instance, *, work: int,
                 for reduced, nodes in priced.routes:
                     master.add(day, nodes)
                     improving += reduced > floor
+                used += master.work  # costing the routes with their waiting
+                master.work = 0
         except OutOfWork:
             used = budget  # the pricing cut short used all it was allowed
             break

@@ -14,6 +14,11 @@ raise the floor the completion bound prunes against); a label another one domina
 or equal in every resource) is dropped, and so is one whose cost plus its completion bound
 (:mod:`.completion`) cannot beat a route already found.
 
+With ``PricingDay.charge_waiting`` the labels also carry the minute they are free as a
+function of their departure, and a route is charged the guest's waiting at its best
+departure (:mod:`.waiting`; the cost a label is pruned by then takes off the waiting every
+completion has).
+
 ``exact=False`` prices heuristically: dominance on cost and time alone, which loses routes
 but finds good ones fast. Only ``exact=True`` runs prove that no better route exists, and
 only they give a bound.
@@ -30,6 +35,9 @@ from typing import Callable
 from .completion import Completion
 from .days import IN_PERSON, MEAL, PricingDay
 from .fast_dominance import Staircases
+from .waiting import SPANNED, dominance_penalty, finished_cost, first_engagement, \
+    next_engagement, no_waiting, placeless, timeline_day, waiting_so_far, HOME, TRANSIT, \
+    after_departure, departure, home
 
 # The fields of a label (a list, for speed).
 # LEG_READY is the minute the guest was free after the last in-person engagement (or the
@@ -148,6 +156,12 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
     floor_cost = threshold
     start = [0.0, day.day.start, day.day.start, start_place, 0, 0, 0, 0, False, size, None,
              False, math.inf, None, closing.at(day.day.start)]
+    waiting = day.charge_waiting
+    if waiting:
+        start += no_waiting()
+    timeline = timeline_day(day)
+    spare = 0 if timeline else buffer
+    span_weight = day.span_weight
     buckets: dict[int, list[list]] = {size: [start]}  # exact: by node and place
     staircases: dict[int, Staircases] = {}  # fast: by node (:mod:`.fast_dominance`)
     legs: dict[int, tuple[tuple[int, ...], dict[int, int]]] = {}  # place -> leg lengths, index
@@ -157,7 +171,7 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
     next_check = CLOCK_EVERY
     finished: list[tuple[float, list]] = []
     if not need_meal:
-        finished.append((-arc_cost * travel[start_place][end_place], start))
+        finished.append((-arc_cost * travel[start_place][end_place], start))  # no waiting
         floor_cost = max(floor_cost, finished[0][0])
     while queue:
         _, _, label = heapq.heappop(queue)
@@ -177,11 +191,44 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
             next_check = work + CLOCK_EVERY
             if out_of_time():
                 raise OutOfTime
-        for target in successors[node]:
-            if memory >> target & 1:
+        transit = label[TRANSIT] if waiting else -1
+        at_home = waiting and label[HOME]
+        leaving = waiting and timeline and not worked and transit < 0
+        targets = successors[node]
+        if leaving:
+            targets = targets + tuple(-2 - n for n in targets)
+        elif waiting and worked and timeline and not at_home:
+            targets = targets + (-1,)  # back to the end place, calls and meal to come
+        for target in targets:
+            if target == -1:
+                moving = travel[at][end_place]
+                fields = home(day, label, moving)
+                if fields is None:
+                    continue
+                arrival = free + moving
+                made = ([label[COST] - arc_cost * moving, arrival, arrival, end_place, count,
+                         minutes, memory, ate, True, node, label, False, 0.0, None,
+                         0] + fields,)
+                target = -1 - node - 2 * size * (size + 1)  # its own bucket and staircase
+            elif target < 0:  # -2 - node: leave now for ``node``, calls and meal on the way
+                target = -2 - target
+                if kind[target] != IN_PERSON or memory >> target & 1 or count >= cap:
+                    continue
+                moving = travel[at][place[target]]
+                new = [label[COST], free + moving, free + moving, at, count, minutes, memory,
+                       ate, False, node, label, False, 0.0, None, 0] \
+                    + departure(day, label, target, moving)
+                made = (new,)
+                target = -2 - target - size * node  # its own bucket and staircase
+            elif memory >> target & 1 or (transit >= 0 and kind[target] == IN_PERSON
+                                           and target != transit):
                 continue
-            target_kind = kind[target]
-            if target_kind == MEAL:
+            else:
+                made = None
+            target_kind = kind[target] if target >= 0 else -1
+            if made is not None:
+                pass
+            elif target_kind == MEAL:
                 if ate:
                     continue
                 begin = earliest_start(ranges[target], False, step, free)
@@ -189,14 +236,25 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
                     continue
                 new = [label[COST], begin + duration[target], leg_ready, at,
                        count, minutes, memory, 1, worked, target, label, False, 0.0, None, 0]
-                new[ARRIVALS] = _arrivals(day, label, target, new[FREE], legs)
+                new[ARRIVALS] = None if transit >= 0 or at_home else \
+                    _arrivals(day, label, target, new[FREE], legs)
+                if waiting:
+                    new += placeless(day, label, target)
+                made = (new,)
             else:
                 if count >= cap or minutes + minutes_of[target] > minutes_cap:
                     continue
                 gain = profit[target] - balance * (2 * count + 1)
+                memory_after = (memory & (ng[target] | critical)) | (1 << target)
                 if target_kind == IN_PERSON:
+                    if at_home:
+                        continue
                     moving = travel[at][place[target]]
-                    if label[ARRIVALS] is None:
+                    if transit >= 0:
+                        ready = free  # arrived, the calls and the meal done
+                    elif waiting and not worked:
+                        ready = free + moving  # the leg after the calls and the meal so far
+                    elif label[ARRIVALS] is None:
                         ready = leg_ready + moving
                         if ready < free:
                             ready = free
@@ -211,61 +269,96 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
                     gain -= arc_cost * moving
                     if not worked:
                         gain += credit
-                    end = begin + duration[target] + buffer
-                    new = [label[COST] + gain, end, end, place[target], count + 1,
-                           minutes + minutes_of[target], 0, ate, True, target, label, False,
-                           0.0, None, 0]
+                    made = []
+                    for begin, range_end in (_range_starts(ranges[target], begin, exact)
+                                             if waiting else ((begin, 0),)):
+                        end = begin + duration[target] + buffer
+                        new = [label[COST] + gain, end, end, place[target], count + 1,
+                               minutes + minutes_of[target], memory_after, ate, True, target,
+                               label, False, 0.0, None, 0]
+                        if not waiting:
+                            pass
+                        elif worked:
+                            new += next_engagement(day, label, target, range_end, moving)
+                        elif transit >= 0:
+                            new += after_departure(day, label, target, begin, range_end,
+                                                   moving)
+                        else:
+                            new += first_engagement(day, target, begin, range_end, moving)
+                        made.append(new)
                 else:
                     begin = earliest_start(ranges[target], on_grid[target], step,
                                            free + setup[target])
                     if begin is None:
                         continue
                     new = [label[COST] + gain, begin + duration[target] + buffer,
-                           leg_ready, at, count + 1, minutes + minutes_of[target], 0, ate,
-                           worked, target, label, False, 0.0, None, 0]
-                    new[ARRIVALS] = _arrivals(day, label, target, new[FREE], legs)
-                new[MEMORY] = (memory & (ng[target] | critical)) | (1 << target)
-            new[CLOSED] = new[MEMORY] | closing.at(new[FREE])
-            cost = new[COST]
-            if new[ATE] >= need_meal and _home_in_time(day, new, travel[new[PLACE]][end_place], legs):
-                # A finished route is kept even if a label dominates it later: the floor
-                # below which labels are dropped is always the cost of a route in the list.
-                final = cost - arc_cost * travel[new[PLACE]][end_place]
-                finished.append((final, new))
-                if final > floor_cost:
-                    floor_cost = final
-            work += 1
-            if bounds is not None:
-                scanned = bounds.scanned
-                hope = cost + bounds.still(new, floor_cost)
-                work += (bounds.scanned - scanned) // SCANNED_PER_WORK
-            else:
-                hope = math.inf
-            if hope <= floor_cost:
-                continue
-            new[HOPE] = hope
-            if not dominate:
-                pass
-            elif not exact:
-                stairs = staircases.get(target)
-                if stairs is None:
-                    stairs = staircases[target] = Staircases()
-                kept, compared = stairs.offer(new, credit)
-                work += compared
-                if not kept:
-                    continue
-            else:
-                key = target * stride + new[PLACE]
-                bucket = buckets.get(key)
-                if bucket is None:
-                    buckets[key] = [new]
+                           leg_ready, at, count + 1, minutes + minutes_of[target], memory_after,
+                           ate, worked, target, label, False, 0.0, None, 0]
+                    new[ARRIVALS] = None if transit >= 0 or at_home else \
+                        _arrivals(day, label, target, new[FREE], legs)
+                    if waiting:
+                        new += placeless(day, label, target)
+                    made = (new,)
+            for new in made:
+                new[CLOSED] = new[MEMORY] | closing.at(new[FREE])
+                cost = new[COST]
+                moving = 0 if waiting and new[HOME] else travel[new[PLACE]][end_place]
+                if new[ATE] >= need_meal and not (waiting and new[TRANSIT] >= 0) and (
+                        _home_in_time(day, new, moving, legs)
+                        if not (waiting and timeline and new[WORKED])
+                        else new[HOME] or new[FREE] + moving <= day.day.end):
+                    # A finished route is kept even if a label dominates it later: the floor
+                    # below which labels are dropped is always the cost of a route in the list.
+                    if waiting:
+                        final = finished_cost(day, new, moving, timeline)
+                    else:
+                        final = cost - arc_cost * moving
+                    finished.append((final, new))
+                    if final > floor_cost:
+                        floor_cost = final
+                work += 1
+                if waiting:
+                    cost -= span_weight * waiting_so_far(new, spare)
+                if bounds is not None:
+                    scanned = bounds.scanned
+                    hope = cost + bounds.still(new, floor_cost)
+                    work += (bounds.scanned - scanned) // SCANNED_PER_WORK
                 else:
-                    work += len(bucket)
-                    if _dominated(new, bucket, credit):
+                    hope = math.inf
+                if hope <= floor_cost:
+                    continue
+                new[HOPE] = hope
+                if not dominate:
+                    pass
+                elif not exact:
+                    stair_key = target if not waiting or new[TRANSIT] < 0 \
+                        else (target, new[TRANSIT])
+                    stairs = staircases.get(stair_key)
+                    if stairs is None:
+                        stairs = staircases[stair_key] = Staircases()
+                    kept, compared = stairs.offer(new, credit)
+                    work += compared
+                    if not kept:
                         continue
-                    buckets[key] = _survivors(new, bucket, credit)
-            heapq.heappush(queue, (-hope if best_first else new[FREE], serial, new))
-            serial += 1
+                else:
+                    key = target * stride + new[PLACE] if not waiting or new[TRANSIT] < 0 \
+                        else (target, new[TRANSIT])
+                    bucket = buckets.get(key)
+                    if bucket is None:
+                        buckets[key] = [new]
+                    else:
+                        work += len(bucket)
+                        if waiting:
+                            lengths = legs[new[PLACE]][0] if new[PLACE] in legs else None
+                            if _dominated_waiting(new, bucket, day, lengths):
+                                continue
+                            buckets[key] = _survivors_waiting(new, bucket, day, lengths)
+                        else:
+                            if _dominated(new, bucket, credit):
+                                continue
+                            buckets[key] = _survivors(new, bucket, credit)
+                heapq.heappush(queue, (-hope if best_first else new[FREE], serial, new))
+                serial += 1
     finished.sort(key=lambda item: -item[0])
     # Labels at or below the threshold were dropped: the best route is then known only to
     # lie at or below it, which is what a bound needs.
@@ -281,7 +374,9 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
             break
         nodes = []
         while label[NODE] != size:
-            nodes.append(label[NODE])
+            if not (waiting and (label[TRANSIT] >= 0 and label[PREVIOUS][TRANSIT] < 0
+                                 or label[HOME] and not label[PREVIOUS][HOME])):
+                nodes.append(label[NODE])  # a departure or a return visits no node
             label = label[PREVIOUS]
         nodes.reverse()
         key = tuple(sorted(nodes))
@@ -389,6 +484,70 @@ def _survivors(new: list, bucket: list[list], credit: float) -> list[list]:
             old[DEAD] = True
         else:
             kept.append(old)
+    kept.append(new)
+    return kept
+
+
+def _range_starts(ranges, begin: int, every: bool):
+    """With waiting charged, an engagement's starts one per start range: ``begin`` (its
+    earliest) in its range, and (``every``) the opening of each later range, with each
+    range's end. The fast pricing takes the earliest alone (its routes are charged at least
+    their cost, and it has fewer labels)."""
+    starts = []
+    for low, high in ranges:
+        if high < begin:
+            continue
+        if not every:
+            return [(begin, high)]
+        starts.append((begin if low <= begin else low, high))
+    return starts
+
+
+def _dominated_waiting(new: list, bucket: list[list], day: PricingDay, lengths) -> bool:
+    """:func:`_dominated` with waiting charged: the cost compared without the span, and the
+    waiting functions (:func:`.waiting.dominates`); labels compared only when both have, or
+    both have not, an in-person engagement."""
+    worked, free, ate = new[WORKED], new[FREE], new[ATE]
+    weight = day.span_weight
+    cost = new[COST] + weight * new[SPANNED] - 1e-9
+    count, minutes, closed = new[COUNT], new[MINUTES], new[CLOSED]
+    for old in bucket:
+        if old[WORKED] == worked and old[FREE] <= free and old[ATE] >= ate \
+                and old[COUNT] <= count and old[COST] + weight * old[SPANNED] >= cost \
+                and old[MINUTES] <= minutes and not old[MEMORY] & ~closed \
+                and _earlier(old[ARRIVALS], new[ARRIVALS]):
+            if old[TRANSIT] != new[TRANSIT]:
+                continue
+            if not worked and new[TRANSIT] < 0:
+                return True
+            penalty = dominance_penalty(old, new, day.step, lengths)
+            if penalty is not None and \
+                    old[COST] + weight * (old[SPANNED] - penalty) >= cost:
+                return True
+    return False
+
+
+def _survivors_waiting(new: list, bucket: list[list], day: PricingDay, lengths) -> list[list]:
+    """:func:`_survivors` with waiting charged (see :func:`_dominated_waiting`)."""
+    worked, free, ate = new[WORKED], new[FREE], new[ATE]
+    weight = day.span_weight
+    cost = new[COST] + weight * new[SPANNED] + 1e-9
+    count, minutes, memory = new[COUNT], new[MINUTES], new[MEMORY]
+    kept = []
+    for old in bucket:
+        if old[WORKED] == worked and free <= old[FREE] and ate >= old[ATE] \
+                and cost >= old[COST] + weight * old[SPANNED] \
+                and count <= old[COUNT] and minutes <= old[MINUTES] \
+                and not memory & ~old[CLOSED] and _earlier(new[ARRIVALS], old[ARRIVALS]):
+            if old[TRANSIT] != new[TRANSIT]:
+                kept.append(old)
+                continue
+            penalty = dominance_penalty(new, old, day.step, lengths) \
+                if worked or new[TRANSIT] >= 0 else 0
+            if penalty is not None and cost - weight * penalty >= old[COST] + weight * old[SPANNED]:
+                old[DEAD] = True
+                continue
+        kept.append(old)
     kept.append(new)
     return kept
 

@@ -6,9 +6,10 @@
                 Σ_{r on tour day t} n_r x_r ≤ cap   for each tour day split into parts
                 x ≥ 0
 
-where c_r is a route's relaxed objective (:meth:`PricingDay.route_cost`) and n_r its count of
-engagements. A mandatory row has an artificial slack at a large penalty, so that the program
-is feasible from the first column on; its duals are still valid multipliers.
+where c_r is a route's relaxed objective (:meth:`PricingDay.route_cost`; with waiting charged,
+:func:`.columns.column_cost`) and n_r its count of engagements. A mandatory row has an
+artificial slack at a large penalty, so that the program is feasible from the first column
+on; its duals are still valid multipliers.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from ortools.linear_solver import pywraplp
 
 from .days import MEAL, PricingDay
+from .columns import column_cost_and_work
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,13 +74,19 @@ class Master:
         self._variables = []
         self._known: dict[tuple[int, tuple[int, ...]], int] = {}
         self.value = None
+        #: Work spent costing columns with waiting charged (:func:`.columns.column_cost`).
+        self.work = 0
 
     def add(self, day: PricingDay, nodes: tuple[int, ...]) -> bool:
         """Add the route visiting ``nodes`` (pricing nodes of ``day``); a route serving the
         same requests as a known one replaces it when it costs less (another order)."""
         requests = tuple(day.requests[n] for n in nodes if day.kind[n] != MEAL)
         key = (day.day.index, tuple(sorted(requests)))
-        cost = day.route_cost(list(nodes))
+        if day.charge_waiting:
+            cost, work = column_cost_and_work(day, nodes)
+            self.work += work
+        else:
+            cost = day.route_cost(list(nodes))
         known = self._known.get(key)
         if known is not None:
             if cost <= self.columns[known].cost:
