@@ -277,6 +277,57 @@ def test_the_route_bound_gives_up_at_its_first_bound_work_without_an_exact_round
     assert generous.bound == full.bound
 
 
+def test_the_route_bound_gives_up_on_the_clock_only_while_it_has_no_bound():
+    """Its clock's give-up point stops it, as the clock does, while no exact round has given
+    a bound; once one has, only its own clock stops it."""
+    prob = problem([request(f"r{i}", [window("09:00", "18:00")], place="AB"[i % 2], value=5 + i)
+                    for i in range(8)])
+    instance = build_instance(prob)
+    full = route_bound(instance, work=5_000_000)
+    assert full.bound is not None
+    given_up = route_bound(instance, work=5_000_000, first_bound_out_of_time=lambda: True)
+    assert given_up.bound is None and given_up.stopped_by_clock
+    # A give-up point that passes at the first exact round's end: the bound is already there.
+    asked = []
+
+    def late() -> bool:
+        asked.append(1)
+        return len(asked) > 10 ** 6
+
+    patient = route_bound(instance, work=5_000_000, first_bound_out_of_time=late)
+    assert patient.bound == full.bound and not patient.stopped_by_clock
+
+
+def test_the_solve_gives_cp_sat_its_share_when_the_route_bound_has_no_bound(monkeypatch):
+    """A route bound that finds no bound stops where CP-SAT would keep less than its
+    ``CP_SAT_MIN_SHARE`` of the limit (a heuristic that ran long must not starve CP-SAT)."""
+    import scheduler.model.bound.generation as generation
+    import scheduler.solve_route_bound as solve_route_bound
+    from scheduler.solve_budget import SolveClock
+
+    seen = {}
+    real = generation.route_bound
+
+    def spy(instance, **kw):
+        seen["give_up"] = kw["first_bound_out_of_time"]
+        return real(instance, **kw)
+
+    monkeypatch.setattr(solve_route_bound, "route_bound", spy)
+    prob = problem([request(f"r{i}", [window("09:00", "18:00")], place="AB"[i % 2], value=5 + i)
+                    for i in range(8)])
+    instance = build_instance(prob)
+    found = solve_heuristic(instance, seed=1, work=WORK_PER_SECOND // 10)
+    now = [100.0]
+    clock = SolveClock(10.0, now=lambda: now[0])
+    now[0] = 105.0  # the heuristic ran long: the route bound's own stop would be at 109 s
+    solve_route_bound.run_route_bound(instance, 10.0, 5.0, found, clock, False)
+    give_up = seen["give_up"]
+    now[0] = 100.0 + 10.0 * (1 - solve_budget.CP_SAT_MIN_SHARE) - 0.01
+    assert not give_up()
+    now[0] += 0.02
+    assert give_up()
+
+
 def _call(rid, start, end, value=5):
     return request(rid, [window(start, end)], duration=30, value=value, remote="phone")
 

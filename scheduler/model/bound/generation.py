@@ -81,6 +81,7 @@ def route_bound(instance: Instance, *, work: int,
                 routes: Iterable[tuple[int, Sequence[int]]] = (),
                 target: int | None = None, ng_size: int = NG_SIZE,
                 first_bound_work: int | None = None,
+                first_bound_out_of_time: Callable[[], bool] = lambda: False,
                 charge_waiting: bool | None = None) -> RouteBound:
     """Bound the instance's objective from above by column generation over day routes.
 
@@ -106,6 +107,10 @@ def route_bound(instance: Instance, *, work: int,
         Work after which the generation gives up when no exact round has given a bound yet
         (``None``: all of ``work``): a relaxation too slow to price exactly returns the rest
         of its share to CP-SAT. Counted in work, so the same input gives up at the same point.
+    first_bound_out_of_time
+        The same on the clock: asked like ``out_of_time`` while no exact round has given a
+        bound, and stopping the generation as the clock does (under load, or after a
+        heuristic that ran long, the work above may come only after the clock's stop).
     charge_waiting
         Charge waiting in the columns and the pricing (``None``: :data:`CHARGE_WAITING`).
     """
@@ -135,8 +140,12 @@ def route_bound(instance: Instance, *, work: int,
     used = rounds = 0
     best: float | None = None
     converged = clock = exact = False
+
+    def stopped() -> bool:
+        return out_of_time() or (best is None and first_bound_out_of_time())
+
     while True:
-        if out_of_time():
+        if stopped():
             clock = True
             break
         request_duals, day_duals, cap_duals = master.solve()
@@ -156,7 +165,7 @@ def route_bound(instance: Instance, *, work: int,
                         else min(work, first_bound_work)
                     priced = price_day(day, duals, item_price, exact, budget - used,
                                        threshold=floor,
-                                       out_of_time=out_of_time, critical=critical[index],
+                                       out_of_time=stopped, critical=critical[index],
                                        best_first=True)
                     used += priced.work
                     repeated = _repeated(priced.routes)
