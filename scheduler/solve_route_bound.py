@@ -3,7 +3,6 @@ and the value ceiling tighten the bound and the status of the result."""
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import math
 
