@@ -16,15 +16,11 @@ def column_cost(day: PricingDay, nodes) -> int:
 
 
 def column_cost_and_work(day: PricingDay, nodes) -> tuple[int, int]:
-    """:func:`column_cost` and the work (label extensions) it took."""
-    return path_cost(day, tuple(nodes))
-
-
-def path_cost(day: PricingDay, nodes: tuple[int, ...]) -> tuple[int, int]:
-    """The cost of the route visiting ``nodes`` in this order, priced on a copy of ``day``
-    where each node may only be followed by the next (with waiting charged when ``day``
-    charges it), and the work that took. A day with the meal whose route leaves it out gets
-    it at its best place."""
+    """:func:`column_cost` and the work (label extensions) it took: the route is priced on a
+    copy of ``day`` where each node may only be followed by the next (with waiting charged
+    when ``day`` charges it). A day with the meal whose route leaves it out gets it at its
+    best place."""
+    nodes = tuple(nodes)
     size = day.size
     meal = next((n for n in range(size) if day.kind[n] == MEAL), None)
     if meal is not None and meal not in nodes:
