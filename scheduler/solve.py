@@ -35,6 +35,7 @@ from ortools.sat.python import cp_model
 
 from .domain import Plan, Problem, SolverReport
 from .errors import InfeasibleError
+from .model.cp_stop import ended_by_clock
 from .model.cpmodel import ChangeCosts, PlannerModel
 from .model.extract import Placement, build_agenda
 from .model.heuristic import WORK_PER_SECOND, HeuristicResult, solve_heuristic
@@ -364,7 +365,7 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
             first = first_agenda(planner, solver_parameters(
                 replace(params, time_limit=cp_limit),
                 wall_seconds=max(0.01, clock.solver_left() - cp_load), large=large))
-            if first.status == cp_model.UNKNOWN and first.deterministic_time < 0.99 * cp_limit:
+            if first.stopped_by_clock:
                 phase.ended_by = "clock"
         cp_limit = max(0.01, cp_limit - first.deterministic_time)
     wall_left = clock.solver_left() - cp_load
@@ -387,12 +388,9 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
             callback = _ProgressCallback(params.on_progress, started, planner, known)
             solver.best_bound_callback = callback.on_bound
         with clock.phase("cp-sat", clock.solver_end - cp_load) as phase:
+            began = time.perf_counter()
             code = solver.solve(planner.model, callback) if callback else solver.solve(planner.model)
-            # Short of a proof and of its work budget, only its wall clock ends CP-SAT. (Its
-            # own wall_time leaves out part of the loading, so it is not compared with the
-            # wall clock it was given: that missed clock stops under load.)
-            cp_clock = code not in (cp_model.OPTIMAL, cp_model.INFEASIBLE) and \
-                solver.response_proto.deterministic_time < 0.99 * cp_limit
+            cp_clock = ended_by_clock(solver, code, time.perf_counter() - began)
             if cp_clock:
                 phase.ended_by = "clock"
         clock_stop = clock_stop or cp_clock

@@ -14,10 +14,12 @@ improves it with what is left of the budget.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from .model.cp_stop import ended_by_clock
 from .model.cpmodel import PlannerModel
 
 log = logging.getLogger(__name__)
@@ -38,6 +40,8 @@ class FirstAgenda:
         The seconds of wall clock it used.
     objective
         The model's objective of the agenda found (``None`` without one).
+    stopped_by_clock
+        None found, and the wall clock it was given, not its budget, ended the search.
     solver
         The solver that found it: :func:`scheduler.solve.read_solution` reads the agenda from
         it when the usual solve that follows ends without one of its own.
@@ -47,6 +51,7 @@ class FirstAgenda:
     deterministic_time: float
     wall_time: float
     objective: float | None = None
+    stopped_by_clock: bool = False
     solver: cp_model.CpSolver | None = None
 
     @property
@@ -75,11 +80,15 @@ def first_agenda(planner: PlannerModel, solver: cp_model.CpSolver) -> FirstAgend
     feasibility = model.clone()
     feasibility.clear_objective()
     solver.parameters.stop_after_first_solution = True
+    began = time.perf_counter()
     status = solver.solve(feasibility)
+    elapsed = time.perf_counter() - began
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     values = list(solver.response_proto.solution) if found else []
     used = FirstAgenda(status, solver.response_proto.deterministic_time, solver.wall_time,
-                       _objective(model, values) if found else None, solver)
+                       _objective(model, values) if found else None,
+                       status == cp_model.UNKNOWN and ended_by_clock(solver, status, elapsed),
+                       solver)
     log.info("solve: first agenda without the objective: %s in %.2f s (%.2f deterministic)",
              solver.status_name(status), used.wall_time, used.deterministic_time)
     if found:

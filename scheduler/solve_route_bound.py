@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 
 from ortools.sat.python import cp_model
 
 from .model.bound import LABEL_WORK_PER_SECOND, RouteBound, Selection, plan_routes, route_bound, \
     select_routes
+from .model.cp_stop import ended_by_clock
 from .model.heuristic import HeuristicResult
 from .model.instance import Instance
 from .solve_budget import CP_SAT_MIN_SHARE, CP_SAT_MIN_WALL_SHARE, ROUTE_BOUND_MIN_SHARE, \
@@ -116,11 +118,11 @@ def hint_pool_agenda(planner, chosen: Selection, heuristic_objective: float,
     model.clear_assumptions()
     model.add_assumptions([literal if key in on else literal.Not()
                            for key, literal in planner.present.items()])
+    began = time.perf_counter()
     code = solver.solve(model)
+    by_clock = ended_by_clock(solver, code, time.perf_counter() - began)
     model.clear_assumptions()
     used = solver.response_proto.deterministic_time
-    by_clock = code not in (cp_model.OPTIMAL, cp_model.INFEASIBLE) and \
-        used < 0.99 * solver.parameters.max_deterministic_time
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE) \
             or solver.objective_value <= heuristic_objective:
         log.info("route selection's agenda: %s, not hinted", solver.status_name(code))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 from ortools.sat.python import cp_model
 
+from ..cp_stop import ended_by_clock
 from ..instance import Instance
 from .master import Column
 
@@ -105,11 +107,12 @@ def select_routes(instance: Instance, columns: list[Column], *, deterministic_se
     solver.parameters.random_seed = seed
     solver.parameters.max_deterministic_time = max(0.01, deterministic_seconds)
     solver.parameters.max_time_in_seconds = max(0.01, wall_seconds)
+    began = time.perf_counter()
     code = solver.solve(model)
+    elapsed = time.perf_counter() - began
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     days = {column.day: column.requests for variable, column in zip(chosen, columns)
             if solver.value(variable)}
-    by_clock = code != cp_model.OPTIMAL and \
-        solver.deterministic_time < 0.99 * solver.parameters.max_deterministic_time
+    by_clock = ended_by_clock(solver, code, elapsed)
     return Selection(round(solver.objective_value), days, solver.deterministic_time, by_clock)
