@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from scheduler.checker import check_plan
@@ -92,6 +93,19 @@ def test_shell_completion_script_is_produced():
     done = subprocess.run([sys.executable, "-m", "scheduler.cli"], env=env, capture_output=True,
                           text=True, timeout=60)
     assert "complete" in done.stdout and "_SCHEDULER_COMPLETE" in done.stdout
+
+
+@pytest.mark.parametrize("module", ["scheduler", "scheduler.cli"])
+def test_the_package_runs_as_the_command(module):
+    """``python -m scheduler`` (where the command's directory is not on the PATH) is the
+    ``scheduler`` command."""
+    done = subprocess.run([sys.executable, "-m", module, "--version"], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("scheduler")
+    usage = subprocess.run([sys.executable, "-m", module, "--help"], capture_output=True,
+                           text=True, timeout=60)
+    assert "Usage: scheduler " in usage.stdout
 
 
 def test_planning_again_turns_invitations_of_dropped_requests_into_cancellations(tmp_path):
