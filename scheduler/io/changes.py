@@ -271,6 +271,9 @@ def _read_changes_file(path: Path, issues: list[InputIssue]) -> dict[str, Any] |
     except tomllib.TOMLDecodeError as error:
         issues.append(InputIssue(path.name, getattr(error, "lineno", None), None, f"not TOML: {error}"))
         return None
+    except RecursionError:
+        issues.append(InputIssue(path.name, None, None, "not TOML: nested too deeply"))
+        return None
     for key in data:
         if key not in CHANGES_KEYS:
             issues.append(InputIssue(path.name, None, key, f"unknown key `{key}`"

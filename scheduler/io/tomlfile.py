@@ -98,6 +98,10 @@ def load_toml(text: str, file: str, log: IssueLog) -> dict[str, Any] | None:
         where = f" (column {found.group(2)})" if found else ""
         log.add(file, line, None, f"TOML syntax error: {plain}{where}")
         return None
+    except RecursionError:
+        # Arrays or tables nested thousands deep: tomllib recurses once per level.
+        log.add(file, None, None, "TOML syntax error: arrays or tables nested too deeply")
+        return None
 
 
 class TomlTable:

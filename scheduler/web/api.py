@@ -35,7 +35,7 @@ async def _json_body(request: Request) -> dict[str, Any]:
         return {}
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested thousands deep
         return {"__invalid__": True}
     return data if isinstance(data, dict) else {"__invalid__": True}
 
@@ -214,7 +214,7 @@ async def input_file(request: Request) -> Response:
         if name == "tour.toml":
             try:
                 frame = tomllib.loads(text)
-            except tomllib.TOMLDecodeError as error:
+            except (tomllib.TOMLDecodeError, RecursionError) as error:
                 return _error(422, "input", f"tour.toml is not TOML: {error}")
             version, problems = app.save_frame(folder, frame, expected)
         else:
