@@ -131,6 +131,24 @@ def id_problem(text: str, allowed: str = "letters, digits, `-`, `_` and `.`",
     return None
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def control_problem(text: str) -> str | None:
+    """What is wrong with a text that holds a control character, in words; ``None`` when none.
+
+    A tab and a line break are text; the other control characters (a terminal's escape, a
+    bell, a form feed) are not: RFC 5545 forbids them in a calendar, where real clients
+    refuse the file, and printed they would drive the terminal of whoever reads the agenda.
+    """
+    found = _CONTROL.search(text)
+    if found is None:
+        return None
+    return (f"holds the control character U+{ord(found.group()):04X} at character "
+            f"{found.start() + 1}, which calendars and printouts cannot show; delete it "
+            "(it often comes with text pasted from another program)")
+
+
 def is_email(text: str) -> bool:
     """Whether ``text`` is one e-mail address (no spaces, line breaks or lists)."""
     return bool(_EMAIL.match(text))

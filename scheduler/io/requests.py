@@ -45,6 +45,8 @@ REQUEST_SCHEMA = CsvSchema(
               "value", "mandatory", "windows", "fixed_start", "setup_minutes", "notes",
               "internal_notes", "timezone", "needs", "guests"),
     table="requests",
+    free_text=("title", "counterpart", "contact_name", "contact_phone", "address", "notes",
+               "internal_notes"),
 )
 AVAILABILITY_SCHEMA = CsvSchema(required=("windows",), optional=("request_id", "counterpart", "type"),
                                 table="availability")

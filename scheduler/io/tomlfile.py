@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time
 from typing import Any
 
+from scheduler.io.cells import control_problem
 from scheduler.io.issues import IssueLog, did_you_mean
 from scheduler.io.windows import WindowSyntaxError, check_year, parse_clock, parse_date
 
@@ -181,6 +182,9 @@ class TomlTable:
             return default
         if not isinstance(value, str) or not value.strip():
             self.problem(key, f"`{self.name(key)}` must be a non-empty text in quotes")
+            return default
+        if (problem := control_problem(value)) is not None:
+            self.problem(key, f"`{self.name(key)}` {problem}")
             return default
         return value.strip()
 
