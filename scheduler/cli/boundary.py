@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import InfeasibleError, InputError, PlanFileError
+from ..errors import InfeasibleError, InputError, OutputFolderError, PlanFileError
 
 EXIT_UNEXPECTED, EXIT_INPUT, EXIT_INFEASIBLE = 1, 2, 3
 
@@ -42,7 +42,7 @@ def guard(command):
             lines = [f"error: {len(error.problems)} problem(s) in the input; nothing was written."]
             lines += [f"  {p}" for p in error.problems]
             raise Fail("\n".join(lines), EXIT_INPUT) from None
-        except PlanFileError as error:
+        except (PlanFileError, OutputFolderError) as error:
             raise Fail(f"error: {error}", EXIT_INPUT) from None
         except InfeasibleError as error:
             lines = [f"no feasible plan: {error}"] + [f"  - {c}" for c in error.conflicts]
