@@ -112,3 +112,21 @@ def test_a_cell_over_the_size_limit_is_named_as_too_long(tmp_path: Path) -> None
     folder = make_tour(tmp_path, {"requests.csv": _requests_csv("notes", "x" * 200_000)})
     issue = the_issue(issues_of(folder), "requests.csv", 2, None)
     assert "longer than 131,072 characters" in issue.message
+
+
+def test_request_ids_that_differ_only_in_case_are_a_problem(tmp_path: Path) -> None:
+    """`PP` and `pp` would both write invites/pp.ics on Windows and macOS: one counterpart
+    would receive the other's invitation."""
+    rows = _requests_csv("notes", "") + "pp,Meeting with PP,PSOE,45\n"
+    folder = make_tour(tmp_path, {"requests.csv": rows.replace("psoe,", "PP,", 1)})
+    issue = the_issue(issues_of(folder), "requests.csv", 3, "id")
+    assert "`pp` differs from `PP` (line 2) only in upper and lower case" in issue.message
+
+
+def test_resource_ids_that_differ_only_in_case_are_a_problem(tmp_path: Path) -> None:
+    resources = ('\n[[resources]]\nid = "escort"\nkind = "escort"\n'
+                 '\n[[resources]]\nid = "Escort"\nkind = "escort"\n')
+    folder = make_tour(tmp_path, {"tour.toml": MINIMAL_TOUR + resources,
+                                  "requests.csv": _requests_csv("notes", "")})
+    issues = [issue for issue in issues_of(folder) if issue.field == "resources.id"]
+    assert len(issues) == 1 and "only in upper and lower case" in issues[0].message

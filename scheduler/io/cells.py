@@ -149,6 +149,22 @@ def control_problem(text: str) -> str | None:
             "(it often comes with text pasted from another program)")
 
 
+def case_clash(identifier: str, others: dict[str, str]) -> str | None:
+    """The id of ``others`` (keyed by :meth:`str.casefold`) that ``identifier`` differs from
+    only in upper and lower case; ``None`` when there is none or it is the very same id."""
+    other = others.get(identifier.casefold())
+    return other if other is not None and other != identifier else None
+
+
+def case_clash_problem(identifier: str, other: str, where: str) -> str:
+    """Why an id may not differ from another one only in case, in words."""
+    return (f"the id `{identifier}` differs from `{other}` ({where}) only in upper and lower "
+            "case; ids name files (`invites/<id>.ics`, `resources/<id>.ics`, `guests/<id>.ics`), "
+            "and Windows and macOS take `A.ics` and `a.ics` for one file, so one would overwrite "
+            "the other (a counterpart would get another's invitation): choose ids that differ "
+            "in more than case")
+
+
 def is_email(text: str) -> bool:
     """Whether ``text`` is one e-mail address (no spaces, line breaks or lists)."""
     return bool(_EMAIL.match(text))
