@@ -123,3 +123,21 @@ def test_any_one_value_edited_by_hand_is_read_or_refused_as_a_plan_file_error(da
         read_plan(path)
     except PlanFileError as error:
         assert str(path) in str(error)
+
+
+def test_a_replan_from_a_moment_outside_the_years_of_a_plan_is_bad_input(plan_file: Path, tmp_path: Path) -> None:
+    """`--now 0001-01-01 10:00` would go into the new plan file, which no reader then accepts."""
+    result = CliRunner().invoke(main, ["replan", str(plan_file), "-o", str(tmp_path / "out"),
+                                       "--now", "0001-01-01 10:00", "--cancel", "radio", "--no-pdf"])
+    assert result.exit_code == EXIT_INPUT, result.output
+    assert "--now: the year of `0001-01-01 10:00` is not between 1970 and 2999" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_unknown_id_to_explain_is_quoted_harmlessly(plan_file: Path) -> None:
+    """A terminal escape in the id is shown escaped, a very long id cut."""
+    result = CliRunner().invoke(main, ["explain", str(plan_file), "ps\x1b[2Joe", "--no-what-if"])
+    assert result.exit_code == EXIT_INPUT, result.output
+    assert "\x1b" not in result.output and "ps\\x1b[2Joe" in result.output
+    result = CliRunner().invoke(main, ["explain", str(plan_file), "x" * 10_000, "--no-what-if"])
+    assert result.exit_code == EXIT_INPUT and len(result.output) < 1000
