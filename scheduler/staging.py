@@ -84,6 +84,8 @@ class Stage:
             self._folder = target
         if self.out_dir.exists() and not self.out_dir.is_dir():
             raise OutputFolderError(f"the output folder {self.out_dir} is a file; give a folder")
+        self._folder = Path(os.path.abspath(self._folder))  # `out/.` and `out/` name `out`
+        _refuse_current_folder(self.out_dir, self._folder)
         parent = self._folder.absolute().parent
         missing = []
         for folder in (parent, *parent.parents):
@@ -152,6 +154,19 @@ class Stage:
             sync_folder(out.absolute().parent)
         self.files = [self.out_dir / rel for rel in written]
         self.backups = [self.out_dir / backup.relative_to(out) for backup in self.backups]
+
+
+def _refuse_current_folder(given: Path, folder: Path) -> None:
+    """The switch swaps the output folder for a new one: the current folder of the shell
+    that ran the command (or a folder holding it) would be left a removed folder."""
+    try:
+        current = Path.cwd().resolve()
+    except OSError:
+        return
+    real = folder.resolve()
+    if real == current or real in current.parents:
+        raise OutputFolderError(f"the output folder {given} is the current folder or holds it; "
+                                "give a folder of its own, like `-o out`")
 
 
 def staged_output(out_dir: str | os.PathLike) -> Stage:

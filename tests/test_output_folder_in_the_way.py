@@ -100,3 +100,26 @@ def test_a_file_where_a_folder_is_written_is_kept(plan_file: Path, tmp_path: Pat
     assert result.exit_code == 0, result.output
     assert (out / "invites").is_dir()
     assert (out / "invites.~1~").read_text(encoding="utf-8") == "my list of invitations"
+
+
+@pytest.mark.parametrize("given", [".", "./", "..", "sub/..", None])
+def test_the_current_folder_or_one_holding_it_is_refused_as_output_folder(
+        plan_file: Path, tmp_path: Path, monkeypatch, given: str | None) -> None:
+    """The switch would leave the shell in a removed folder (and `.` cannot be renamed): exit 2
+    with a clear message, nothing written. Without -o, export writes beside the plan file."""
+    here = plan_file.parent
+    (here / "sub").mkdir()
+    monkeypatch.chdir(here)
+    before = sorted(p.name for p in here.iterdir())
+    out = [] if given is None else ["-o", given]
+    result = CliRunner().invoke(main, ["export", "plan.json", "--format", "md", *out])
+    assert result.exit_code == 2, result.output
+    assert "is the current folder or holds it" in result.output
+    assert sorted(p.name for p in here.iterdir()) == before
+
+
+def test_a_folder_inside_the_current_one_is_fine_however_written(plan_file: Path, monkeypatch) -> None:
+    monkeypatch.chdir(plan_file.parent)
+    result = CliRunner().invoke(main, ["export", "plan.json", "--format", "md", "-o", "out/."])
+    assert result.exit_code == 0, result.output
+    assert (plan_file.parent / "out" / "agenda.md").is_file()
