@@ -92,10 +92,16 @@ class Stage:
             if folder.exists():
                 break
             missing.append(folder)
-        parent.mkdir(parents=True, exist_ok=True)
-        self._created = missing  # deepest first, removed on failure when still empty
-        self._path = Path(tempfile.mkdtemp(prefix=f".{self._folder.name}.", suffix=_STAGING,
-                                           dir=parent))
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            self._created = missing  # deepest first, removed on failure when still empty
+            self._path = Path(tempfile.mkdtemp(prefix=f".{self._folder.name}.", suffix=_STAGING,
+                                               dir=parent))
+        except OSError as error:
+            # Before anything is written: a read-only or full disk, a folder without the
+            # right to write in it. Said of the folder asked for, not of the staging name.
+            raise OutputFolderError(f"cannot write the output folder {self.out_dir}: "
+                                    f"{error.strerror or error}") from None
         # While this process lives, it holds a lock on its staging folder: a run that cleans
         # up leftovers removes only folders whose lock it can take (their owner is gone).
         self._owner = os.open(self._path, os.O_RDONLY)

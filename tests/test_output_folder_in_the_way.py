@@ -123,3 +123,16 @@ def test_a_folder_inside_the_current_one_is_fine_however_written(plan_file: Path
     result = CliRunner().invoke(main, ["export", "plan.json", "--format", "md", "-o", "out/."])
     assert result.exit_code == 0, result.output
     assert (plan_file.parent / "out" / "agenda.md").is_file()
+
+
+def test_an_output_folder_that_cannot_be_written_is_named_in_one_line(plan_file: Path, tmp_path: Path,
+                                                                     monkeypatch) -> None:
+    """A read-only folder (the tests may run as root, so the refusal is simulated)."""
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("scheduler.staging.tempfile.mkdtemp", refuse)
+    result = _export(plan_file, tmp_path / "out", "md")
+    assert result.exit_code == 2, result.output
+    assert f"cannot write the output folder {tmp_path / 'out'}: Permission denied" in result.output
+    assert ".staging" not in result.output and not (tmp_path / "out").exists()
