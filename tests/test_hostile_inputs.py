@@ -130,3 +130,27 @@ def test_resource_ids_that_differ_only_in_case_are_a_problem(tmp_path: Path) -> 
                                   "requests.csv": _requests_csv("notes", "")})
     issues = [issue for issue in issues_of(folder) if issue.field == "resources.id"]
     assert len(issues) == 1 and "only in upper and lower case" in issues[0].message
+
+
+def test_a_workbook_that_unpacks_to_too_much_is_refused_before_it_is_read(tmp_path: Path, monkeypatch) -> None:
+    """A workbook is a zip: one made to unpack kilobytes into gigabytes is refused from its zip
+    directory (the limit is lowered here so that the test stays small)."""
+    import zipfile
+
+    import openpyxl
+
+    monkeypatch.setattr("scheduler.io.workbook.MAX_UNPACKED_BYTES", 100_000)
+    book = openpyxl.Workbook()
+    book.active.title = "requests"
+    book.active.append(["id", "title", "duration", "location"])
+    book.active.append(["psoe", "Meeting with PSOE", 60, "PSOE"])
+    plain = tmp_path / "plain.xlsx"
+    book.save(plain)
+    folder = make_tour(tmp_path, {})
+    with zipfile.ZipFile(plain) as source, \
+            zipfile.ZipFile(folder / "requests.xlsx", "w", zipfile.ZIP_DEFLATED) as bomb:
+        for info in source.infolist():
+            bomb.writestr(info, source.read(info))
+        bomb.writestr("xl/padding.bin", b"\0" * 200_000)
+    issue = the_issue(issues_of(folder), "requests.xlsx", None, None)
+    assert "unpacks to" in issue.message and "save the sheet as CSV" in issue.message
