@@ -154,3 +154,16 @@ def test_a_workbook_that_unpacks_to_too_much_is_refused_before_it_is_read(tmp_pa
         bomb.writestr("xl/padding.bin", b"\0" * 200_000)
     issue = the_issue(issues_of(folder), "requests.xlsx", None, None)
     assert "unpacks to" in issue.message and "save the sheet as CSV" in issue.message
+
+
+def test_plan_json_on_bad_input_prints_the_problems_as_json_too(tmp_path: Path) -> None:
+    """A script reading --json gets one JSON object whatever happens; people get the message."""
+    import json
+
+    folder = make_tour(tmp_path, {"requests.csv": _requests_csv("title", "Meeting\x07")})
+    result = CliRunner().invoke(main, ["plan", str(folder), "-o", str(tmp_path / "out"), "--json"])
+    assert result.exit_code == 2
+    account = json.loads(result.stdout)
+    assert account["ok"] is False
+    assert {"file": "requests.csv", "line": 2, "field": "title"}.items() <= account["problems"][0].items()
+    assert "problem(s) in the input" in result.stderr and not (tmp_path / "out").exists()
