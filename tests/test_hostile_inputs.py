@@ -167,3 +167,12 @@ def test_plan_json_on_bad_input_prints_the_problems_as_json_too(tmp_path: Path) 
     assert account["ok"] is False
     assert {"file": "requests.csv", "line": 2, "field": "title"}.items() <= account["problems"][0].items()
     assert "problem(s) in the input" in result.stderr and not (tmp_path / "out").exists()
+
+
+def test_a_tour_toml_with_lone_carriage_returns_is_read_with_its_lines(tmp_path: Path) -> None:
+    """Old Mac line ends, as the CSV files take them; a problem still names its line."""
+    tour = MINIMAL_TOUR.replace('end = "20:00"', 'end = "25:61"')
+    line = tour.splitlines().index('end = "25:61"') + 1
+    folder = make_tour(tmp_path, {"tour.toml": tour.replace("\n", "\r").encode("utf-8"),
+                                  "requests.csv": _requests_csv("notes", "")})
+    assert "25:61" in the_issue(issues_of(folder), "tour.toml", line, "hours.end").message

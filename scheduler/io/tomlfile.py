@@ -88,7 +88,13 @@ def complete_seconds(text: str) -> str:
 
 
 def load_toml(text: str, file: str, log: IssueLog) -> dict[str, Any] | None:
-    """Parse TOML text; a syntax error becomes an issue at the line TOML reports."""
+    """Parse TOML text; a syntax error becomes an issue at the line TOML reports.
+
+    Lines may end in a lone carriage return (old Mac editors), as in the CSV files: TOML allows
+    none outside a CRLF, so making each a line feed changes only files it would refuse.
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
         return tomllib.loads(complete_seconds(text))
     except tomllib.TOMLDecodeError as error:
