@@ -176,3 +176,10 @@ def test_a_tour_toml_with_lone_carriage_returns_is_read_with_its_lines(tmp_path:
     folder = make_tour(tmp_path, {"tour.toml": tour.replace("\n", "\r").encode("utf-8"),
                                   "requests.csv": _requests_csv("notes", "")})
     assert "25:61" in the_issue(issues_of(folder), "tour.toml", line, "hours.end").message
+
+
+@pytest.mark.parametrize("request_id", [".", "..", ".hidden"])
+def test_an_id_starting_with_a_dot_is_a_problem(tmp_path: Path, request_id: str) -> None:
+    """It names invites/<id>.ics: a hidden file, or `.` and `..` that name folders."""
+    folder = make_tour(tmp_path, {"requests.csv": _requests_csv("id", request_id)})
+    assert "may not start with a `.`" in the_issue(issues_of(folder), "requests.csv", 2, "id").message

@@ -18,7 +18,7 @@ _WHOLE = re.compile(r"^[+]?\d+$")
 # Spreadsheets group thousands: 1.500.000 (Spain), 1,500,000, 1 500 000 (also non-breaking).
 _GROUPED = re.compile(r"^\d{1,3}(?P<sep>[.,\u00a0\u202f ])\d{3}(?:(?P=sep)\d{3})*$")
 _DECIMAL = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$")
-_ID = re.compile(r"^[A-Za-z0-9_.\-]+$")
+_ID = re.compile(r"^(?!\.)[A-Za-z0-9_.\-]+$")  # not `.`, `..` or `.x`: they name files
 # One address: no space, line break or control character, one `@` with text on both sides.
 # Calendars put it in a single mailto: line, where a line break cannot go.
 _EMAIL = re.compile(r"^[^\s\x00-\x1f\x7f@<>\",;]+@[^\s\x00-\x1f\x7f@<>\",;]+$")
@@ -126,6 +126,9 @@ def id_problem(text: str, allowed: str = "letters, digits, `-`, `_` and `.`",
     if len(text) > MAX_ID_LENGTH:
         return (f"`{text[:24]}…` is {len(text)} characters long; an id may have at most "
                 f"{MAX_ID_LENGTH} (it names files and calendar entries)")
+    if text.startswith("."):
+        return (f"`{text}` may not start with a `.`: the id names a file (`invites/<id>.ics`), "
+                "which would be hidden, or `.` and `..`, which name folders")
     if not pattern.match(text):
         return f"`{text}` may only hold {allowed}"
     return None
