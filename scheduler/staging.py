@@ -14,6 +14,12 @@ them are written, the commit, holding a lock on the output folder:
    under a hidden name) the next run completes;
 4. removes the old version.
 
+What stands where the run writes and is not a file of the same kind (a link, a folder where
+a file goes, a file where a folder goes) is kept as ``name.~N~``; nothing is written through a
+link. An output folder given as a link is the folder it points to; one that cannot be
+switched (a link to nothing, the current folder or one holding it) or cannot be written is
+refused before anything is written (:class:`~scheduler.errors.OutputFolderError`).
+
 A reader of the output folder, whatever happens to the writing process (an error, Ctrl-C,
 a hard kill, a power cut after the switch was synced), sees the old version or the new one,
 never a mix. Two runs into one folder take turns at the commit (``flock`` on
