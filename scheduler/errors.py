@@ -82,5 +82,9 @@ class InfeasibleError(SchedulerError):
         super().__init__(message)
 
 
+class OutputFolderError(SchedulerError):
+    """The output folder cannot be one: a file, or a link to nothing (nothing was written)."""
+
+
 class PlanFileError(SchedulerError):
     """A plan file cannot be read: not JSON, a schema it does not know, or missing fields."""

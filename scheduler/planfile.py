@@ -418,8 +418,11 @@ def read_plan(path: str | Path, *, check: bool = True) -> Plan:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as error:
         raise PlanFileError(f"{path}: no such file") from error
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+    except (ValueError, UnicodeDecodeError) as error:  # JSONDecodeError is a ValueError
         raise PlanFileError(f"{path}: not a plan file ({error})") from error
+    except RecursionError:
+        # Lists or objects nested thousands deep: no plan file is, and json cannot read them.
+        raise PlanFileError(f"{path}: not a plan file (nested too deeply)") from None
     if not isinstance(data, dict):
         raise PlanFileError(f"{path}: not a plan file (expected a JSON object)")
     if check:

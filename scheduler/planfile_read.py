@@ -49,6 +49,8 @@ SCHEMA_VERSION = 2
 READABLE_VERSIONS = (1, 2)
 
 _MISSING: Any = object()
+_FIRST_YEAR, _LAST_YEAR = 1970, 2999  # the years of the tour's files (docs/input-format.md)
+_MAX_WHOLE = 10 ** 12  # above every limit of the tour's files (an audience is at most 10**10)
 _Built = TypeVar("_Built")
 
 
@@ -83,6 +85,8 @@ class _Fields:
         value = self.value(key, default)
         if isinstance(value, bool) or not isinstance(value, int):
             raise PlanFileError(f"{self.at(key)}: not a whole number")
+        if abs(value) > _MAX_WHOLE:
+            raise PlanFileError(f"{self.at(key)}: more than {_MAX_WHOLE:,}")
         return value
 
     def optional_whole(self, key: str) -> int | None:
@@ -106,9 +110,12 @@ class _Fields:
     def day(self, key: str) -> date:
         value = self.value(key)
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except (TypeError, ValueError):
             raise PlanFileError(f"{self.at(key)}: not a date YYYY-MM-DD") from None
+        if not _FIRST_YEAR <= day.year <= _LAST_YEAR:
+            raise PlanFileError(f"{self.at(key)}: not in the years {_FIRST_YEAR} to {_LAST_YEAR}")
+        return day
 
     def moment(self, key: str, default: Any = _MISSING) -> datetime | None:
         value = self.value(key, default)
@@ -120,6 +127,9 @@ class _Fields:
             raise PlanFileError(f"{self.at(key)}: not a date-time") from None
         if moment.tzinfo is None or moment.utcoffset() is None:
             raise PlanFileError(f"{self.at(key)}: a date-time without a UTC offset")
+        if not _FIRST_YEAR <= moment.year <= _LAST_YEAR:
+            # Outside these, turning it into another zone or adding minutes overflows.
+            raise PlanFileError(f"{self.at(key)}: not in the years {_FIRST_YEAR} to {_LAST_YEAR}")
         return moment.astimezone(self.zone) if self.zone is not None else moment
 
     def instant(self, key: str) -> datetime:

@@ -14,6 +14,12 @@ them are written, the commit, holding a lock on the output folder:
    under a hidden name) the next run completes;
 4. removes the old version.
 
+What stands where the run writes and is not a file of the same kind (a link, a folder where
+a file goes, a file where a folder goes) is kept as ``name.~N~``; nothing is written through a
+link. An output folder given as a link is the folder it points to; one that cannot be
+switched (a link to nothing, the current folder or one holding it) or cannot be written is
+refused before anything is written (:class:`~scheduler.errors.OutputFolderError`).
+
 A reader of the output folder, whatever happens to the writing process (an error, Ctrl-C,
 a hard kill, a power cut after the switch was synced), sees the old version or the new one,
 never a mix. Two runs into one folder take turns at the commit (``flock`` on
@@ -37,6 +43,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Literal
 
+from .errors import OutputFolderError
 from .fsio import backup_path, sync_folder
 
 __all__ = ["Stage", "staged_output"]
@@ -66,25 +73,41 @@ class Stage:
         self.out_dir = Path(out_dir)
         self.files: list[Path] = []
         self.backups: list[Path] = []
+        self._folder = self.out_dir  # the folder itself: where ``out_dir`` leads, if a link
         self._path: Path | None = None
         self._owner: int | None = None
         self._created: list[Path] = []
         self._removed: set[Path] = set()
 
     def __enter__(self) -> Stage:
+        if self.out_dir.is_symlink():
+            # The switch renames the folder's own name: done on a link, it would put the new
+            # version in the link's place and leave the folder it points to as it was.
+            target = Path(os.path.realpath(self.out_dir))
+            if not target.is_dir():
+                raise OutputFolderError(f"the output folder {self.out_dir} is a link to "
+                                        f"{target}, which is not a folder; give a folder")
+            self._folder = target
         if self.out_dir.exists() and not self.out_dir.is_dir():
-            raise NotADirectoryError(errno.ENOTDIR, "the output path is a file, not a folder",
-                                     str(self.out_dir))
-        parent = self.out_dir.absolute().parent
+            raise OutputFolderError(f"the output folder {self.out_dir} is a file; give a folder")
+        self._folder = Path(os.path.abspath(self._folder))  # `out/.` and `out/` name `out`
+        _refuse_current_folder(self.out_dir, self._folder)
+        parent = self._folder.absolute().parent
         missing = []
         for folder in (parent, *parent.parents):
             if folder.exists():
                 break
             missing.append(folder)
-        parent.mkdir(parents=True, exist_ok=True)
-        self._created = missing  # deepest first, removed on failure when still empty
-        self._path = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.", suffix=_STAGING,
-                                           dir=parent))
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            self._created = missing  # deepest first, removed on failure when still empty
+            self._path = Path(tempfile.mkdtemp(prefix=f".{self._folder.name}.", suffix=_STAGING,
+                                               dir=parent))
+        except OSError as error:
+            # Before anything is written: a read-only or full disk, a folder without the
+            # right to write in it. Said of the folder asked for, not of the staging name.
+            raise OutputFolderError(f"cannot write the output folder {self.out_dir}: "
+                                    f"{error.strerror or error}") from None
         # While this process lives, it holds a lock on its staging folder: a run that cleans
         # up leftovers removes only folders whose lock it can take (their owner is gone).
         self._owner = os.open(self._path, os.O_RDONLY)
@@ -127,7 +150,7 @@ class Stage:
         return False
 
     def _commit(self) -> None:
-        out = self.out_dir
+        out = self._folder
         stage = self.path
         written = sorted(p.relative_to(stage) for p in stage.rglob("*") if p.is_file())
         with _folder_lock(out):
@@ -141,7 +164,21 @@ class Stage:
                 os.chmod(stage, 0o777 & ~_umask())
                 os.rename(stage, out)
             sync_folder(out.absolute().parent)
-        self.files = [out / rel for rel in written]
+        self.files = [self.out_dir / rel for rel in written]
+        self.backups = [self.out_dir / backup.relative_to(out) for backup in self.backups]
+
+
+def _refuse_current_folder(given: Path, folder: Path) -> None:
+    """The switch swaps the output folder for a new one: the current folder of the shell
+    that ran the command (or a folder holding it) would be left a removed folder."""
+    try:
+        current = Path.cwd().resolve()
+    except OSError:
+        return
+    real = folder.resolve()
+    if real == current or real in current.parents:
+        raise OutputFolderError(f"the output folder {given} is the current folder or holds it; "
+                                "give a folder of its own, like `-o out`")
 
 
 def staged_output(out_dir: str | os.PathLike) -> Stage:
@@ -250,26 +287,38 @@ def _complete(stage: Path, out: Path, written: set[Path], removed: set[Path] = f
 
     Files of ``out`` that this run does not write are linked in; a written file identical to
     the old one is replaced by the old one (it keeps its time stamps); a different old file,
-    or one the run removes, is linked in as its next numbered backup.
+    or one the run removes, is linked in as its next numbered backup. So is whatever stands
+    where the run writes and is not a file of the same kind: a link (kept as a link; what it
+    points to is never touched), a folder where a file goes, a file where a folder goes.
     """
     replaced = []
+    in_the_way = []
     for root, folders, files in os.walk(out):
         here = Path(root)
         rel_root = here.relative_to(out)
+        descend = []
         for name in folders:
             source = here / name
             target = stage / rel_root / name
-            if source.is_symlink():
+            if os.path.lexists(target) and (source.is_symlink() or not target.is_dir()):
+                in_the_way.append(rel_root / name)
+            elif source.is_symlink():
                 _copy_link(source, target)
-            elif not target.exists():
-                target.mkdir()
-                os.chmod(target, stat.S_IMODE(source.stat().st_mode))
+            else:
+                if not target.exists():
+                    target.mkdir()
+                    os.chmod(target, stat.S_IMODE(source.stat().st_mode))
+                descend.append(name)
+        folders[:] = descend
         for name in files:
             source = here / name
             rel = rel_root / name
             target = stage / rel
-            if source.is_symlink() or not source.is_file():
-                if not os.path.lexists(target) and source.is_symlink():
+            if source.is_symlink() or not source.is_file() or target.is_dir():
+                if os.path.lexists(target):
+                    if source.is_symlink() or source.is_file():
+                        in_the_way.append(rel)
+                elif source.is_symlink():
                     _copy_link(source, target)
                 continue
             if rel in removed and rel not in written:
@@ -282,11 +331,22 @@ def _complete(stage: Path, out: Path, written: set[Path], removed: set[Path] = f
             else:
                 replaced.append(rel)
     backups = []
-    for rel in replaced:
+    for rel in replaced + in_the_way:
         backup = backup_path(stage / rel)
-        _link(out / rel, backup)
+        _keep_entry(out / rel, backup)
         backups.append(backup.relative_to(stage))
     return backups
+
+
+def _keep_entry(source: Path, backup: Path) -> None:
+    """``backup`` holds what ``source`` is: the same link, the same bytes, the same folder."""
+    if source.is_symlink():
+        _copy_link(source, backup)
+    elif source.is_dir():
+        shutil.copytree(source, backup, symlinks=True,
+                        copy_function=lambda file, copy: _link(Path(file), Path(copy)))
+    else:
+        _link(source, backup)
 
 
 def _link(source: Path, target: Path) -> None:

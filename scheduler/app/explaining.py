@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..diagnose import Explanation, explain_request
 from ..domain import Plan
+from ..io.issues import printable
 from ..suggest import did_you_mean
 from ..solve import SolveParams
 from .plans import load_plan
@@ -19,7 +20,10 @@ def unknown_request_message(plan: Plan, request_id: str, source: str) -> str | N
     if request_id in ids:
         return None
     shown = ", ".join(ids[:_IDS_SHOWN]) + (", ..." if len(ids) > _IDS_SHOWN else "")
-    return (f"{source} has no request `{request_id}`{did_you_mean(request_id, ids)}; "
+    # The id comes from the command line or a form: shown escaped and cut, it cannot drive
+    # the terminal or flood the message.
+    written = printable(request_id if len(request_id) <= 80 else request_id[:80] + "…")
+    return (f"{source} has no request `{written}`{did_you_mean(request_id, ids)}; "
             f"its requests are: {shown}")
 
 

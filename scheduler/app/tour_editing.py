@@ -144,6 +144,8 @@ def read_frame(tour_dir: str | Path) -> tuple[dict[str, Any], str]:
         return tomllib.loads(text), file_version(path)
     except tomllib.TOMLDecodeError as error:
         raise InputError([InputIssue("tour.toml", None, None, f"not TOML: {error}")]) from None
+    except RecursionError:
+        raise InputError([InputIssue("tour.toml", None, None, "not TOML: nested too deeply")]) from None
 
 
 def _toml_key(key: str) -> str:

@@ -10,6 +10,11 @@ from .plan_view import Stamp
 from .violations import Violation
 
 
+FIRST_YEAR, LAST_YEAR = 1970, 2999
+"""The years a plan's dates may fall in (as in the tour's files): outside them, date
+arithmetic overflows, and no visit is planned there."""
+
+
 class Malformed(Exception):
     """A field is missing or has the wrong shape; becomes a ``schema`` violation."""
 
@@ -28,9 +33,16 @@ def text_of(value: Any, path: str) -> str:
     return value
 
 
+MAX_WHOLE = 1_000_000_000
+"""The largest count or number of minutes a plan holds (as the tour's files allow): a
+billion minutes added to a date stays in the calendar; more would overflow."""
+
+
 def whole_number(value: Any, path: str, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise Malformed(f"{path}: {value!r} is not a whole number of at least {minimum}")
+    if value > MAX_WHOLE:
+        raise Malformed(f"{path}: {value!r} is more than {MAX_WHOLE:,}")
     return value
 
 
@@ -48,7 +60,8 @@ def items_of(value: Any, path: str) -> list[Any]:
 
 def calendar_date(value: Any, path: str) -> str:
     try:
-        if isinstance(value, str) and date.fromisoformat(value).isoformat() == value:
+        if (isinstance(value, str) and date.fromisoformat(value).isoformat() == value
+                and FIRST_YEAR <= int(value[:4]) <= LAST_YEAR):
             return value
     except ValueError:
         pass
@@ -80,6 +93,8 @@ class FieldReader:
             raise Malformed(f"{path}: {value!r} is not a date-time (ISO 8601)") from error
         if written.tzinfo is None or written.utcoffset() is None:
             raise Malformed(f"{path}: {value!r} is a date-time without a UTC offset")
+        if not FIRST_YEAR <= written.year <= LAST_YEAR:
+            raise Malformed(f"{path}: {value!r} is not in the years {FIRST_YEAR} to {LAST_YEAR}")
         self.stamps.append(Stamp(path, written, request_id, day))
         return written.astimezone(timezone.utc)
 

@@ -123,8 +123,10 @@ def check_plan_file(path: str | Path) -> list[Violation]:
     text = Path(path).read_text(encoding="utf-8")
     try:
         data = json.loads(text)
-    except json.JSONDecodeError as error:
+    except ValueError as error:  # not JSON, or a number too long to read
         return [Violation("schema", f"{path} is not JSON: {error}")]
+    except RecursionError:
+        return [Violation("schema", f"{path} is not JSON: nested too deeply")]
     return check_plan(data)
 
 

@@ -6,11 +6,12 @@ Every command imports these; this module imports no command.
 from __future__ import annotations
 
 import functools
+import json
 from pathlib import Path
 
 import click
 
-from ..errors import InfeasibleError, InputError, PlanFileError
+from ..errors import InfeasibleError, InputError, OutputFolderError, PlanFileError
 
 EXIT_UNEXPECTED, EXIT_INPUT, EXIT_INFEASIBLE = 1, 2, 3
 
@@ -36,15 +37,21 @@ def guard(command):
     def wrapper(*args, **kwargs):
         ctx = click.get_current_context()
         debug = ctx.find_root().params.get("debug", False)
+        as_json = kwargs.get("as_json", False)
         try:
             return command(*args, **kwargs)
         except InputError as error:
+            _json_failure(as_json, problems=[
+                {"file": p.file, "line": p.line, "field": p.field, "message": p.message}
+                | ({"sheet": p.sheet} if p.sheet is not None else {}) for p in error.problems])
             lines = [f"error: {len(error.problems)} problem(s) in the input; nothing was written."]
             lines += [f"  {p}" for p in error.problems]
             raise Fail("\n".join(lines), EXIT_INPUT) from None
-        except PlanFileError as error:
+        except (PlanFileError, OutputFolderError) as error:
+            _json_failure(as_json, error=str(error))
             raise Fail(f"error: {error}", EXIT_INPUT) from None
         except InfeasibleError as error:
+            _json_failure(as_json, infeasible=str(error), conflicts=list(error.conflicts))
             lines = [f"no feasible plan: {error}"] + [f"  - {c}" for c in error.conflicts]
             lines.append("Nothing was written.")
             raise Fail("\n".join(lines), EXIT_INFEASIBLE) from None
@@ -57,6 +64,14 @@ def guard(command):
                        EXIT_UNEXPECTED) from None
 
     return wrapper
+
+
+def _json_failure(as_json: bool, **account) -> None:
+    """Under ``--json``, a failure is one JSON object on standard output too (``"ok": false``
+    and what went wrong, as ``check --json`` gives problems), so that a script reads JSON
+    whatever happens; the message for people still goes to standard error."""
+    if as_json:
+        click.echo(json.dumps({"ok": False, **account}, indent=2, ensure_ascii=False))
 
 
 def solve_options(command):

@@ -18,7 +18,7 @@ _WHOLE = re.compile(r"^[+]?\d+$")
 # Spreadsheets group thousands: 1.500.000 (Spain), 1,500,000, 1 500 000 (also non-breaking).
 _GROUPED = re.compile(r"^\d{1,3}(?P<sep>[.,\u00a0\u202f ])\d{3}(?:(?P=sep)\d{3})*$")
 _DECIMAL = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$")
-_ID = re.compile(r"^[A-Za-z0-9_.\-]+$")
+_ID = re.compile(r"^(?!\.)[A-Za-z0-9_.\-]+$")  # not `.`, `..` or `.x`: they name files
 # One address: no space, line break or control character, one `@` with text on both sides.
 # Calendars put it in a single mailto: line, where a line break cannot go.
 _EMAIL = re.compile(r"^[^\s\x00-\x1f\x7f@<>\",;]+@[^\s\x00-\x1f\x7f@<>\",;]+$")
@@ -126,9 +126,46 @@ def id_problem(text: str, allowed: str = "letters, digits, `-`, `_` and `.`",
     if len(text) > MAX_ID_LENGTH:
         return (f"`{text[:24]}…` is {len(text)} characters long; an id may have at most "
                 f"{MAX_ID_LENGTH} (it names files and calendar entries)")
+    if text.startswith("."):
+        return (f"`{text}` may not start with a `.`: the id names a file (`invites/<id>.ics`), "
+                "which would be hidden, or `.` and `..`, which name folders")
     if not pattern.match(text):
         return f"`{text}` may only hold {allowed}"
     return None
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def control_problem(text: str) -> str | None:
+    """What is wrong with a text that holds a control character, in words; ``None`` when none.
+
+    A tab and a line break are text; the other control characters (a terminal's escape, a
+    bell, a form feed) are not: RFC 5545 forbids them in a calendar, where real clients
+    refuse the file, and printed they would drive the terminal of whoever reads the agenda.
+    """
+    found = _CONTROL.search(text)
+    if found is None:
+        return None
+    return (f"holds the control character U+{ord(found.group()):04X} at character "
+            f"{found.start() + 1}, which calendars and printouts cannot show; delete it "
+            "(it often comes with text pasted from another program)")
+
+
+def case_clash(identifier: str, others: dict[str, str]) -> str | None:
+    """The id of ``others`` (keyed by :meth:`str.casefold`) that ``identifier`` differs from
+    only in upper and lower case; ``None`` when there is none or it is the very same id."""
+    other = others.get(identifier.casefold())
+    return other if other is not None and other != identifier else None
+
+
+def case_clash_problem(identifier: str, other: str, where: str) -> str:
+    """Why an id may not differ from another one only in case, in words."""
+    return (f"the id `{identifier}` differs from `{other}` ({where}) only in upper and lower "
+            "case; ids name files (`invites/<id>.ics`, `resources/<id>.ics`, `guests/<id>.ics`), "
+            "and Windows and macOS take `A.ics` and `a.ics` for one file, so one would overwrite "
+            "the other (a counterpart would get another's invitation): choose ids that differ "
+            "in more than case")
 
 
 def is_email(text: str) -> bool:

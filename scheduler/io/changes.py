@@ -15,7 +15,8 @@ from scheduler.io.load import load_locations, load_travel_settings
 from scheduler.io.places import TravelSettings, extend_travel
 from scheduler.io.requests import ValueRule, read_requests_csv
 from scheduler.io.resources import check_needs
-from scheduler.io.windows import LocalTimeError, local_instant, parse_windows
+from scheduler.io.windows import (LocalTimeError, WindowSyntaxError, check_year, local_instant,
+                                  parse_windows)
 from scheduler.replan.absence import Absence, check_absences
 from scheduler.replan.changes import (
     MAX_DELAY_MINUTES, Changes, check_ids, unique_issues, unknown_request,
@@ -46,6 +47,11 @@ def parse_now(text: str, zone: ZoneInfo | str, *, source: str = "--now", tour: T
     except ValueError:
         raise InputError([InputIssue(source, None, None, f"`{text}` is not a date and time; write "
                                      "it like 2018-11-27 12:00 or 2018-11-27T12:00+01:00")]) from None
+    try:
+        # The moment goes into the new plan file, whose reader takes these years only.
+        check_year(moment.year, text.strip())
+    except WindowSyntaxError as error:
+        raise InputError([InputIssue(source, None, None, str(error))]) from None
     if moment.tzinfo is None and tour is not None:
         zone = next((tour.day_zone(day) for day in tour.days if day.date == moment.date()), zone)
     return _aware(moment, zone, source)
@@ -270,6 +276,9 @@ def _read_changes_file(path: Path, issues: list[InputIssue]) -> dict[str, Any] |
         return None
     except tomllib.TOMLDecodeError as error:
         issues.append(InputIssue(path.name, getattr(error, "lineno", None), None, f"not TOML: {error}"))
+        return None
+    except RecursionError:
+        issues.append(InputIssue(path.name, None, None, "not TOML: nested too deeply"))
         return None
     for key in data:
         if key not in CHANGES_KEYS:

@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scheduler.io.cells import control_problem
 from scheduler.io.issues import IssueLog
 
 __all__ = [
@@ -56,11 +57,15 @@ class CsvSchema:
     """The columns a file may have, by their documented (canonical) names.
 
     ``table`` is the table's name (``requests``): the sheet a workbook is read from.
+    ``free_text`` names the columns whose text goes to the outputs as written (a title, notes):
+    a control character in one of them is a problem (the other columns are parsed, and their
+    own checks name what is wrong).
     """
 
     required: tuple[str, ...]
     optional: tuple[str, ...] = ()
     table: str = ""
+    free_text: tuple[str, ...] = ()
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -338,7 +343,7 @@ def read_records(records: Iterator[tuple[int, list[str]]], file: str, schema: Cs
     header_line, header_cells = header
     label = _column_letter if column_letters else (lambda position: str(position + 1))
     layout = _read_header(header_cells, header_line, file, schema, log, label)
-    rows = tuple(_rows(records, layout, file, log, overflow_hint, label))
+    rows = tuple(_rows(records, layout, file, log, overflow_hint, label, schema.free_text))
     return header_line, frozenset(layout.names.values()), rows
 
 
@@ -391,6 +396,10 @@ class _RecordReader:
         if "end of data" in str(error):
             message = (f"a quoted cell that starts on line {start} is never closed: "
                        "a closing `\"` is missing")
+        elif "field limit" in str(error):
+            message = (f"a cell of this line is longer than {csv.field_size_limit():,} "
+                       "characters, the most a cell may hold; if it should be shorter, a `\"` "
+                       "around it is missing or one inside it is not doubled (`\"\"`)")
         else:
             message = (f"cannot read this line as CSV ({error}); a `\"` inside a quoted cell "
                        "must be doubled (`\"\"`)")
@@ -441,8 +450,8 @@ def _column_hint(written: str, known: dict[str, str]) -> str:
 
 
 def _rows(records: Iterator[tuple[int, list[str]]], layout: _Layout, file: str, log: IssueLog,
-          overflow_hint: str,
-          label: Callable[[int], str]) -> Iterator[CsvRow]:
+          overflow_hint: str, label: Callable[[int], str],
+          free_text: tuple[str, ...]) -> Iterator[CsvRow]:
     reported_unnamed: set[int] = set()
     for start, raw_cells in records:
         stripped = [_clean(cell) for cell in raw_cells]
@@ -463,7 +472,11 @@ def _rows(records: Iterator[tuple[int, list[str]]], layout: _Layout, file: str, 
         if overflow:
             log.add(file, start, None, f"this row has more cells ({len(raw_cells)}) than the "
                     f"header has columns ({layout.width}){overflow_hint}")
-        yield CsvRow(start, cells, _cell_lines(start, raw_cells, layout))
+        row = CsvRow(start, cells, _cell_lines(start, raw_cells, layout))
+        for name in free_text:
+            if (problem := control_problem(cells.get(name, ""))) is not None:
+                log.add(file, row.line_of(name), name, problem)
+        yield row
 
 
 def _clean(cell: str) -> str:

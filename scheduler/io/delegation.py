@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from scheduler.domain import GUEST_ID, Day, DomainError, Endpoint, Guest, utc
 from scheduler.io.day_settings import (HoursOverride, LocationRef, Lodging, read_endpoint,
                                        read_hours, read_lodging)
+from scheduler.io.cells import case_clash, case_clash_problem
 from scheduler.io.issues import IssueLog, Suggester, did_you_mean
 from scheduler.io.legs import LegEntry, resolve_legs
 from scheduler.io.tomlfile import TomlTable
@@ -68,6 +69,7 @@ def read_guests(top: TomlTable, zone: ZoneInfo | None, place_zones: Mapping[str,
     """
     entries: list[GuestEntry] = []
     seen: dict[str, int | None] = {}
+    folded: dict[str, str] = {}  # by casefolded id: the first id so written
     counts = {"hours.day": 0, "lodging": 0}  # arrays of tables are counted over the whole file
     for index, table in enumerate(top.tables(PATH)):
         before = len(table.log)
@@ -77,8 +79,11 @@ def read_guests(top: TomlTable, zone: ZoneInfo | None, place_zones: Mapping[str,
             table.problem("id", f"`{guest_id}` is not a guest id: use letters, digits, `-` and `_`")
         elif guest_id is not None and guest_id in seen:
             table.problem("id", f"the guest `{guest_id}` is already on line {seen[guest_id]}")
+        elif guest_id is not None and (other := case_clash(guest_id, folded)) is not None:
+            table.problem("id", case_clash_problem(guest_id, other, f"line {seen[other]}"))
         elif guest_id is not None:
             seen[guest_id] = table.line("id")
+            folded[guest_id.casefold()] = guest_id
         timezone = _zone_name(table, zone)
         own = frozenset(key for key in ("hours", "lodging", "arrival", "departure") if table.has(key))
         hours = table.table("hours")

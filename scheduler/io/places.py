@@ -33,8 +33,9 @@ __all__ = [
 ]
 
 LOCATION_SCHEMA = CsvSchema(("id",), ("name", "address", "city", "latitude", "longitude",
-                                      "approximate", "timezone"), table="locations")
-TRAVEL_SCHEMA = CsvSchema(("from", "to", "minutes"), ("mode",), table="travel")
+                                      "approximate", "timezone"), table="locations",
+                            free_text=("name", "address", "city"))
+TRAVEL_SCHEMA = CsvSchema(("from", "to", "minutes"), ("mode",), table="travel", free_text=("mode",))
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 from scheduler.domain import (KINDS, REMOTE_MODES, VALUE_BASES, Contact, DomainError, Location, Request, Tour,
                               ValueRule, Window, WindowsText, utc)
 from scheduler.io.cells import (
-    EMAIL_HINT, CellError, id_problem, is_email, is_valid_id, parse_flag, parse_whole,
+    EMAIL_HINT, CellError, case_clash, case_clash_problem, id_problem, is_email, is_valid_id,
+    parse_flag, parse_whole,
 )
 from scheduler.io.csvfile import CsvRow, CsvSchema, CsvTable
 from scheduler.io.delegation import read_guests_cell
@@ -45,6 +46,8 @@ REQUEST_SCHEMA = CsvSchema(
               "value", "mandatory", "windows", "fixed_start", "setup_minutes", "notes",
               "internal_notes", "timezone", "needs", "guests"),
     table="requests",
+    free_text=("title", "counterpart", "contact_name", "contact_phone", "address", "notes",
+               "internal_notes"),
 )
 AVAILABILITY_SCHEMA = CsvSchema(required=("windows",), optional=("request_id", "counterpart", "type"),
                                 table="availability")
@@ -121,6 +124,7 @@ class _RowReader:
         self.kind_hints = Suggester(KINDS)
         self.seen: dict[str, int] = {}
         self.taken = frozenset(taken_ids)
+        self.folded: dict[str, str] = {taken.casefold(): taken for taken in self.taken}
         self.guest_ids = guest_ids
 
     def problem(self, draft: _Draft, row: CsvRow, column: str | None, message: str) -> None:
@@ -166,8 +170,13 @@ class _RowReader:
         elif request_id in self.taken:
             self.problem(draft, row, "id", f"the id `{request_id}` is already used by a request "
                          "of the tour")
+        elif (other := case_clash(request_id, self.folded)) is not None:
+            where = (f"{self.table.line_word} {self.seen[other]}" if other in self.seen
+                     else "a request of the tour")
+            self.problem(draft, row, "id", case_clash_problem(request_id, other, where))
         else:
             self.seen[request_id] = row.line
+            self.folded[request_id.casefold()] = request_id
         draft.id = request_id
         draft.title = row.get("title")
         if self.table.has("title") and not draft.title:

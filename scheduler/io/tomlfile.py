@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time
 from typing import Any
 
+from scheduler.io.cells import control_problem
 from scheduler.io.issues import IssueLog, did_you_mean
 from scheduler.io.windows import WindowSyntaxError, check_year, parse_clock, parse_date
 
@@ -87,7 +88,13 @@ def complete_seconds(text: str) -> str:
 
 
 def load_toml(text: str, file: str, log: IssueLog) -> dict[str, Any] | None:
-    """Parse TOML text; a syntax error becomes an issue at the line TOML reports."""
+    """Parse TOML text; a syntax error becomes an issue at the line TOML reports.
+
+    Lines may end in a lone carriage return (old Mac editors), as in the CSV files: TOML allows
+    none outside a CRLF, so making each a line feed changes only files it would refuse.
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
         return tomllib.loads(complete_seconds(text))
     except tomllib.TOMLDecodeError as error:
@@ -97,6 +104,10 @@ def load_toml(text: str, file: str, log: IssueLog) -> dict[str, Any] | None:
         plain = _ERROR_LINE.sub("", message)
         where = f" (column {found.group(2)})" if found else ""
         log.add(file, line, None, f"TOML syntax error: {plain}{where}")
+        return None
+    except RecursionError:
+        # Arrays or tables nested thousands deep: tomllib recurses once per level.
+        log.add(file, None, None, "TOML syntax error: arrays or tables nested too deeply")
         return None
 
 
@@ -177,6 +188,9 @@ class TomlTable:
             return default
         if not isinstance(value, str) or not value.strip():
             self.problem(key, f"`{self.name(key)}` must be a non-empty text in quotes")
+            return default
+        if (problem := control_problem(value)) is not None:
+            self.problem(key, f"`{self.name(key)}` {problem}")
             return default
         return value.strip()
 

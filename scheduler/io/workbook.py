@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import math
 import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -106,6 +107,21 @@ def read_table(path: Path, file: str, schema: CsvSchema, log: IssueLog) -> CsvTa
     return read_csv(path, file, schema, log)
 
 
+MAX_UNPACKED_BYTES = 100_000_000
+"""What the parts of a workbook may add up to once unpacked. Both formats are zip files; one
+made to break the reader (a "zip bomb") unpacks a few kilobytes into gigabytes."""
+
+
+def _unpacked_bytes(path: Path) -> int | None:
+    """The size of a workbook's parts once unpacked (as its zip directory declares them, which
+    the reader cannot exceed); ``None`` when it is not a zip file (pandas then says why)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+
+
 def read_workbook(path: Path, file: str, schema: CsvSchema, log: IssueLog) -> CsvTable | None:
     """Read one sheet of an ``.xlsx`` or ``.ods`` workbook as a table, recording every problem.
 
@@ -129,6 +145,12 @@ def read_workbook(path: Path, file: str, schema: CsvSchema, log: IssueLog) -> Cs
         The rows that could be read, or ``None`` when the workbook cannot be read at all.
     """
     engine, package = _ENGINES[path.suffix.lower()]
+    unpacked = _unpacked_bytes(path)
+    if unpacked is not None and unpacked > MAX_UNPACKED_BYTES:
+        log.add(file, None, None, f"the workbook unpacks to {unpacked / 1e6:,.0f} MB, more than "
+                f"the {MAX_UNPACKED_BYTES // 1_000_000} MB a workbook may hold (a table of "
+                "requests is far smaller); save the sheet as CSV, or remove what else it holds")
+        return None
     try:
         import pandas
         book = pandas.ExcelFile(path, engine=engine)

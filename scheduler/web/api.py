@@ -35,7 +35,7 @@ async def _json_body(request: Request) -> dict[str, Any]:
         return {}
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested thousands deep
         return {"__invalid__": True}
     return data if isinstance(data, dict) else {"__invalid__": True}
 
@@ -131,9 +131,11 @@ async def start_replan(request: Request) -> Response:
                                      for v in lists.values())
             or (now is not None and not isinstance(now, str))
             or (delay is not None and not isinstance(delay, int))
-            or absent is None or not isinstance(time_limit, (int, float))):
+            or absent is None or not isinstance(time_limit, (int, float))
+            or not 0.1 <= time_limit <= 3600):  # also refuses NaN, which compares false
         return _error(400, "bad-request", 'send {"now": "YYYY-MM-DD HH:MM", "cancel": [ids], '
-                                          '"pin": [ids], "delay_minutes": N, "time_limit": S, '
+                                          '"pin": [ids], "delay_minutes": N, '
+                                          '"time_limit": seconds between 0.1 and 3600, '
                                           '"absent": [id or {"guest", "from", "until", "joint"}]}')
     job, started = start_job(request, tour_id, "replan", {
         "plan_path": str(plan_path), "out_dir": str(plan_path.parent), "time_limit": float(time_limit),
@@ -214,7 +216,7 @@ async def input_file(request: Request) -> Response:
         if name == "tour.toml":
             try:
                 frame = tomllib.loads(text)
-            except tomllib.TOMLDecodeError as error:
+            except (tomllib.TOMLDecodeError, RecursionError) as error:
                 return _error(422, "input", f"tour.toml is not TOML: {error}")
             version, problems = app.save_frame(folder, frame, expected)
         else:

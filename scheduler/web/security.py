@@ -244,7 +244,7 @@ async def _csrf_ok(scope, body: bytes, expected: str) -> bool:
         elif content_type.startswith("application/json"):
             try:
                 value = json.loads(body or b"{}").get("csrf_token")
-            except (ValueError, AttributeError):
+            except (ValueError, AttributeError, RecursionError):
                 value = None
             given = value if isinstance(value, str) else None
     return given is not None and hmac.compare_digest(given.encode(), expected.encode())

@@ -72,7 +72,7 @@ class Workspace:
         try:
             frame = tomllib.loads((folder / "tour.toml").read_text(encoding="utf-8"))
             name = str(frame.get("tour", {}).get("name") or tour_id)
-        except (OSError, tomllib.TOMLDecodeError, AttributeError, UnicodeDecodeError):
+        except (OSError, tomllib.TOMLDecodeError, AttributeError, UnicodeDecodeError, RecursionError):
             pass
         return TourInfo(tour_id, name, folder, self.plan_path(tour_id).is_file())
 
