@@ -28,6 +28,13 @@ log = logging.getLogger(__name__)
 
 #: How many times the islands meet over their budget (at equal shares of the work).
 ISLAND_MEETINGS = 8
+#: The share of the work the islands search apart before the first meeting; the meetings
+#: then divide the rest equally (0: they divide the whole budget).
+MEETINGS_FROM = 0.0
+#: Whether a worse island takes a crossover at a meeting (the better agenda's best days and
+#: its own others, see :meth:`~.annealing.Annealing.cross`) rather than a copy; at the last
+#: meeting the best of all is always taken whole.
+MEETING_CROSSOVER = False
 #: Seconds a worker gets to end by itself once told to stop, before it is killed.
 STOP_SECONDS = 5
 #: Seconds past the deadline the main search waits for a worker's answer before it goes on
@@ -172,12 +179,19 @@ def stop_islands(islands: list[Island], wait: float = STOP_SECONDS) -> None:
         island.stop(wait)
 
 
+def meeting_work(budget: int, meeting: int) -> int:
+    """The work by the end of meeting number ``meeting`` (1 to ``ISLAND_MEETINGS``)."""
+    apart = int(budget * MEETINGS_FROM)
+    return apart + (budget - apart) * meeting // ISLAND_MEETINGS
+
+
 def meet(main: Annealing, peers: list[Island]) -> tuple[str | None, bool]:
     """Run ``main`` here and the ``peers`` (worker islands) side by side.
 
     They meet ``ISLAND_MEETINGS`` times, at the same shares of their work (counted in
-    operations, not seconds); at each meeting every island whose best agenda is worse than the
-    best of all goes on from that one (ties go to the lowest island, this one first). What an
+    operations, not seconds; :func:`meeting_work`); at each meeting every island whose best
+    agenda is worse than the best of all goes on from that one, or from a crossover of the two
+    (``MEETING_CROSSOVER``; ties go to the lowest island, this one first). What an
     island does between meetings depends only on its seed and what it was given, so the result
     does not depend on which process runs faster. If a worker fails, this search goes on alone.
 
@@ -196,7 +210,8 @@ def meet(main: Annealing, peers: list[Island]) -> tuple[str | None, bool]:
     try:
         adopt: list = [None] * len(peers)
         for meeting in range(1, ISLAND_MEETINGS + 1):
-            until = main.budget * meeting // ISLAND_MEETINGS
+            until = meeting_work(main.budget, meeting)
+            last = meeting == ISLAND_MEETINGS
             for peer, given in zip(peers, adopt):
                 peer.send((until, given))
             main.run(until)
@@ -208,13 +223,17 @@ def meet(main: Annealing, peers: list[Island]) -> tuple[str | None, bool]:
             clock_stop = deadline.hit or any(answer[3] for answer in answers)
             keys = [main.best_key] + [answer[0] for answer in answers]
             best = max(range(len(keys)), key=lambda i: (keys[i], -i))
+            cross = MEETING_CROSSOVER and not last
             if best > 0:
-                main.adopt(keys[best], answers[best - 1][1])
+                if cross:
+                    main.cross(keys[best], answers[best - 1][1])
+                else:
+                    main.adopt(keys[best], answers[best - 1][1])
             if RECOMBINE["at_meetings"]:
                 for answer in answers:
                     main.offer(answer[1])
                 main.recombine()
-            top = (main.best_key, main.best_snapshot)
+            top = (main.best_key, main.best_snapshot, cross)
             adopt = [top if answer[0] < main.best_key else None for answer in answers]
             if clock_stop:
                 break
@@ -240,7 +259,8 @@ def serve_island(receive: Callable[[], Any], send: Callable[[Any], None], setup:
     Parameters
     ----------
     receive, send
-        Read the next message from the main search (``(until, given)``, or ``None`` to stop;
+        Read the next message from the main search (``(until, given)``, ``given`` ``None`` or
+        ``(key, snapshot, crossover)``, or ``None`` to stop;
         ``EOFError`` when it is gone) and answer it (``(best key, best snapshot, stalled)``,
         or ``None`` when this search could not start).
     setup
@@ -270,7 +290,11 @@ def serve_island(receive: Callable[[], Any], send: Callable[[Any], None], setup:
             continue
         until, given = message
         if given is not None:
-            annealing.adopt(*given)
+            key, snapshot, cross = given
+            if cross:
+                annealing.cross(key, snapshot)
+            else:
+                annealing.adopt(key, snapshot)
         annealing.run(until)
         send((annealing.best_key, annealing.best_snapshot, annealing.stalled,
               annealing.search.deadline.hit))
