@@ -97,20 +97,24 @@ VARIANTS.update({
     "strings-10-5": {**_INTERDAY, "variant": {"string": 0.1}, "strings": 5},
     "perturb-30": {**_INTERDAY, "variant": {"perturb": 0.3}, "tuning": {"reset": 1000}},
     "reset-500": {**_INTERDAY, "tuning": {"reset": 500}},
-    "meet-4": {**_INTERDAY, "meetings": 4},
-    "meet-16": {**_INTERDAY, "meetings": 16},
 })
 #: How the islands meet (BENCHMARKS.md, "How the two searches meet"; ``--islands 2``):
 #: ``meetings`` sets ``ISLAND_MEETINGS``, ``meetings_from`` ``MEETINGS_FROM`` (the share of
 #: the work searched apart first) and ``crossover`` ``MEETING_CROSSOVER`` (the worse island
 #: takes the better agenda's best days and keeps its own others) in ``islands.py``.
+#: Each names its whole schedule, whatever the package's defaults; ``meet-8`` is the
+#: schedule before these measurements (eight meetings from the start, a copy at each).
+_APART = {"meetings_from": 0.0, "crossover": False}
 VARIANTS.update({
-    "meet-1": {**_INTERDAY, "meetings": 1},
-    "meet-2": {**_INTERDAY, "meetings": 2},
-    "meet-late-4": {**_INTERDAY, "meetings": 4, "meetings_from": 0.5},
-    "meet-late-8": {**_INTERDAY, "meetings": 8, "meetings_from": 0.5},
-    "meet-cross": {**_INTERDAY, "crossover": True},
-    "meet-cross-4": {**_INTERDAY, "meetings": 4, "crossover": True},
+    "meet-1": {**_INTERDAY, **_APART, "meetings": 1},
+    "meet-2": {**_INTERDAY, **_APART, "meetings": 2},
+    "meet-4": {**_INTERDAY, **_APART, "meetings": 4},
+    "meet-8": {**_INTERDAY, **_APART, "meetings": 8},
+    "meet-16": {**_INTERDAY, **_APART, "meetings": 16},
+    "meet-late-4": {**_INTERDAY, **_APART, "meetings": 4, "meetings_from": 0.5},
+    "meet-late-8": {**_INTERDAY, **_APART, "meetings": 8, "meetings_from": 0.5},
+    "meet-cross": {**_INTERDAY, **_APART, "meetings": 8, "crossover": True},
+    "meet-cross-4": {**_INTERDAY, **_APART, "meetings": 4, "crossover": True},
 })
 
 

@@ -20,11 +20,15 @@ from test_heuristic_interday import _route_tour, random_agenda, route_tours
 
 def test_the_meetings_divide_the_work_after_the_share_searched_apart(monkeypatch):
     monkeypatch.setattr(islands, "ISLAND_MEETINGS", 4)
-    assert [islands.meeting_work(800, m) for m in range(1, 5)] == [200, 400, 600, 800]
+    monkeypatch.setattr(islands, "MEETINGS_FROM", 0.0)
+    assert islands.meeting_schedule(800) == [(200, True), (400, True), (600, True), (800, True)]
     monkeypatch.setattr(islands, "MEETINGS_FROM", 0.5)
-    assert [islands.meeting_work(800, m) for m in range(1, 5)] == [500, 600, 700, 800]
+    assert islands.meeting_schedule(800) == [(100, False), (200, False), (300, False),
+                                             (400, False), (500, True), (600, True),
+                                             (700, True), (800, True)]
     monkeypatch.setattr(islands, "ISLAND_MEETINGS", 1)
-    assert islands.meeting_work(801, 1) == 801
+    monkeypatch.setattr(islands, "MEETINGS_FROM", 0.0)
+    assert islands.meeting_schedule(801) == [(801, True)]
 
 
 def _two_agendas(instance, seed: int):
@@ -91,3 +95,40 @@ def test_two_islands_crossing_late_keep_every_rule_and_repeat(monkeypatch):
     runs = [heuristic_checked(prob, seed=1, work=4_000_000, islands=2)[1] for _ in range(2)]
     assert runs[0].placements(instance) == runs[1].placements(instance)
     assert runs[0].objective == runs[1].objective
+
+
+class _PeerAtItsStart:
+    """A worker island that finds nothing (a key below any agenda) until it is given one,
+    then holds it, stalled; it records what it is sent."""
+
+    def __init__(self) -> None:
+        self.sent = []
+        self.given = None
+
+    def send(self, message) -> None:
+        self.sent.append(message)
+        if message[1] is not None:
+            self.given = message[1]
+
+    def receive(self, timeout=None):
+        if self.given is None:
+            return (-10**9, 0), [], False, False
+        return self.given[0], self.given[1], True, False
+
+
+def test_a_search_at_the_value_ceiling_ends_the_others_while_they_search_apart(monkeypatch):
+    """Before the meetings that share agendas, the islands still meet to see whether one
+    stopped: an agenda at the value ceiling goes to the others at the first of those, and the
+    search ends at the next, as it did with meetings from the start."""
+    from conftest import solomon_problem
+
+    monkeypatch.setattr(islands, "ISLAND_MEETINGS", 4)
+    monkeypatch.setattr(islands, "MEETINGS_FROM", 0.5)
+    instance = build_instance(solomon_problem("c101", 12, 3))
+    main = Annealing(construct(instance, {}, {}, None, None, 0), 800_000, None)
+    assert main.at_ceiling
+    peer = _PeerAtItsStart()
+    assert islands.meet(main, [peer]) == (None, False)
+    assert [message[0] for message in peer.sent] == [100_000, 200_000]
+    assert peer.sent[0][1] is None
+    assert peer.sent[1][1][0] == main.best_key

@@ -179,17 +179,26 @@ def stop_islands(islands: list[Island], wait: float = STOP_SECONDS) -> None:
         island.stop(wait)
 
 
-def meeting_work(budget: int, meeting: int) -> int:
-    """The work by the end of meeting number ``meeting`` (1 to ``ISLAND_MEETINGS``)."""
+def meeting_schedule(budget: int) -> list[tuple[int, bool]]:
+    """The islands' meetings: the work used by each, and whether they share their agendas.
+
+    ``ISLAND_MEETINGS`` meetings divide the work after the share ``MEETINGS_FROM``; before it
+    the islands meet as often only to see whether one of them stopped (at the value ceiling,
+    or stalled) or the clock did: only then do they share, so that a search that cannot get
+    better ends the others' as early as it did with meetings from the start.
+    """
     apart = int(budget * MEETINGS_FROM)
-    return apart + (budget - apart) * meeting // ISLAND_MEETINGS
+    checks = [(apart * k // ISLAND_MEETINGS, False)
+              for k in range(1, ISLAND_MEETINGS + 1)] if apart else []
+    return checks + [(apart + (budget - apart) * k // ISLAND_MEETINGS, True)
+                     for k in range(1, ISLAND_MEETINGS + 1)]
 
 
 def meet(main: Annealing, peers: list[Island]) -> tuple[str | None, bool]:
     """Run ``main`` here and the ``peers`` (worker islands) side by side.
 
-    They meet ``ISLAND_MEETINGS`` times, at the same shares of their work (counted in
-    operations, not seconds; :func:`meeting_work`); at each meeting every island whose best
+    They meet at fixed counts of their work (operations, not seconds; :func:`meeting_schedule`);
+    at each meeting that shares every island whose best
     agenda is worse than the best of all goes on from that one, or from a crossover of the two
     (``MEETING_CROSSOVER``; ties go to the lowest island, this one first). What an
     island does between meetings depends only on its seed and what it was given, so the result
@@ -209,9 +218,9 @@ def meet(main: Annealing, peers: list[Island]) -> tuple[str | None, bool]:
     clock_stop = False
     try:
         adopt: list = [None] * len(peers)
-        for meeting in range(1, ISLAND_MEETINGS + 1):
-            until = meeting_work(main.budget, meeting)
-            last = meeting == ISLAND_MEETINGS
+        schedule = meeting_schedule(main.budget)
+        for meeting, (until, share) in enumerate(schedule, 1):
+            last = meeting == len(schedule)
             for peer, given in zip(peers, adopt):
                 peer.send((until, given))
             main.run(until)
@@ -221,6 +230,9 @@ def meet(main: Annealing, peers: list[Island]) -> tuple[str | None, bool]:
             if any(answer is None for answer in answers):
                 raise RuntimeError("a worker could not build its first agenda")
             clock_stop = deadline.hit or any(answer[3] for answer in answers)
+            if not (share or clock_stop or main.stalled or any(answer[2] for answer in answers)):
+                adopt = [None] * len(peers)
+                continue
             keys = [main.best_key] + [answer[0] for answer in answers]
             best = max(range(len(keys)), key=lambda i: (keys[i], -i))
             cross = MEETING_CROSSOVER and not last
