@@ -97,8 +97,24 @@ VARIANTS.update({
     "strings-10-5": {**_INTERDAY, "variant": {"string": 0.1}, "strings": 5},
     "perturb-30": {**_INTERDAY, "variant": {"perturb": 0.3}, "tuning": {"reset": 1000}},
     "reset-500": {**_INTERDAY, "tuning": {"reset": 500}},
-    "meet-4": {**_INTERDAY, "meetings": 4},
-    "meet-16": {**_INTERDAY, "meetings": 16},
+})
+#: How the islands meet (BENCHMARKS.md, "How the two searches meet"; ``--islands 2``):
+#: ``meetings`` sets ``ISLAND_MEETINGS``, ``meetings_from`` ``MEETINGS_FROM`` (the share of
+#: the work searched apart first) and ``crossover`` ``MEETING_CROSSOVER`` (the worse island
+#: takes the better agenda's best days and keeps its own others) in ``islands.py``.
+#: Each names its whole schedule, whatever the package's defaults; ``meet-8`` is the
+#: schedule before these measurements (eight meetings from the start, a copy at each).
+_APART = {"meetings_from": 0.0, "crossover": False}
+VARIANTS.update({
+    "meet-1": {**_INTERDAY, **_APART, "meetings": 1},
+    "meet-2": {**_INTERDAY, **_APART, "meetings": 2},
+    "meet-4": {**_INTERDAY, **_APART, "meetings": 4},
+    "meet-8": {**_INTERDAY, **_APART, "meetings": 8},
+    "meet-16": {**_INTERDAY, **_APART, "meetings": 16},
+    "meet-late-4": {**_INTERDAY, **_APART, "meetings": 4, "meetings_from": 0.5},
+    "meet-late-8": {**_INTERDAY, **_APART, "meetings": 8, "meetings_from": 0.5},
+    "meet-cross": {**_INTERDAY, **_APART, "meetings": 8, "crossover": True},
+    "meet-cross-4": {**_INTERDAY, **_APART, "meetings": 4, "crossover": True},
 })
 
 
@@ -122,6 +138,7 @@ def run_variant(instance, variant: str, seed: int, cpu_seconds: float,
         annealing.VARIANT, annealing.ADAPTIVE
     saved = [dict(switch) for switch in switches]
     saved_meetings, saved_strings = island_module.ISLAND_MEETINGS, string_removal.MOST_STRINGS
+    saved_from, saved_cross = island_module.MEETINGS_FROM, island_module.MEETING_CROSSOVER
     recombination.RECOMBINE.update(settings.pop("recombine", {}))
     ruin.DAY_RUIN.update(settings.pop("day_ruin", {}))
     annealing.TUNING.update(settings.pop("tuning", {}))
@@ -130,6 +147,8 @@ def run_variant(instance, variant: str, seed: int, cpu_seconds: float,
     annealing.VARIANT.update(settings.pop("variant", {}))
     annealing.ADAPTIVE.update(settings.pop("adaptive", {}))
     island_module.ISLAND_MEETINGS = settings.pop("meetings", saved_meetings)
+    island_module.MEETINGS_FROM = settings.pop("meetings_from", saved_from)
+    island_module.MEETING_CROSSOVER = settings.pop("crossover", saved_cross)
     string_removal.MOST_STRINGS = settings.pop("strings", saved_strings)
     interday.INTERDAY.update(settings)
     work = 10**15 if work_seconds is None else int(work_seconds * WORK_PER_SECOND)
@@ -151,6 +170,7 @@ def run_variant(instance, variant: str, seed: int, cpu_seconds: float,
             current.clear()
             current.update(before)
         island_module.ISLAND_MEETINGS, string_removal.MOST_STRINGS = saved_meetings, saved_strings
+        island_module.MEETINGS_FROM, island_module.MEETING_CROSSOVER = saved_from, saved_cross
     return {"value": result.value, "iterations": result.iterations, "cpu": round(used, 2)}
 
 

@@ -156,6 +156,39 @@ class Annealing:
         if RECOMBINE["at_meetings"]:
             self.pool.add(self.search)
 
+    def cross(self, key, snapshot: list[list[int]]) -> None:
+        """Go on from a crossover of another search's better agenda and this one's best: the
+        better agenda's best-scoring half of the days (by their objective), this search's own
+        routes on the other days without the requests those days already serve, refilled
+        (compacted, moved between days and refilled like any better agenda), so that the
+        search keeps part of its own agenda. The better agenda becomes this search's best.
+
+        Only on agendas of route days alone (no meal, remote call, joint meeting or rule
+        between requests, as for :class:`~.recombination.RoutePool`); elsewhere, and when the
+        crossover's days do not pass the state's own checks, this is :meth:`adopt`.
+        """
+        search = self.search
+        own = self.best_snapshot
+        self.adopt(key, snapshot)
+        if search.joint_members or not (search.interday_enabled and all(search.interday_day)):
+            return
+        day_count = search.day_count
+        by_score = sorted(range(day_count), key=lambda d: (-search.day_objective[d], d))
+        taken = set(by_score[:(day_count + 1) // 2])
+        kept = {r for d in taken for r in snapshot[d]}
+        days = [list(snapshot[d]) if d in taken else [r for r in own[d] if r not in kept]
+                for d in range(day_count)]
+        if not lay_agenda(search, days):
+            return
+        for d in range(day_count):
+            search.compact_day(d)
+        if INTERDAY["local_search"]:
+            search.interday_search()
+        search.recreate(0.0)
+        self.current_key = search.search_key()
+        if self.current_key > self.best_key:
+            self._new_best(self.current_key)
+
     def offer(self, snapshot: list[list[int]]) -> None:
         """Keep the routes of another search's agenda in the pool (at the islands' meetings)."""
         if RECOMBINE["at_meetings"]:
