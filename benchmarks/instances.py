@@ -181,6 +181,10 @@ def parse_instance(text: str, name: str, decimals: int = 1) -> ToptwInstance:
     if len(lines) < 3:
         raise InstanceError(f"{name}: too short to be an instance")
     header_number, header = lines[0]
+    if len(header) < 4 and len(header) + len(lines[1][1]) == 6:
+        # The header's four numbers and line 2's two, broken at another place (c204 of the
+        # 200 series: "2" on line 1, "4 100 1 0 700" on line 2).
+        header = header + lines[1][1]
     if len(header) < 3:
         raise InstanceError(f"{name}:{header_number}: the header needs 'k v N t'")
     customers = _exact(header[2], 1, f"{name}:{header_number}", "N")

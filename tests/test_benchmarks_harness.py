@@ -96,6 +96,15 @@ def test_reader_refuses_a_vertex_count_that_does_not_match_the_header():
         parse_instance("\n".join(TINY.splitlines()[:-1]), "short")
 
 
+def test_reader_takes_a_header_broken_at_another_place():
+    """c204 of the 200 series puts "2" on line 1 and "4 100 1 0 700" on line 2: the same six
+    numbers as every other file, read the same."""
+    lines = TINY.splitlines()
+    header, second = lines[0].split(), lines[1].split()
+    broken = "\n".join([header[0], " ".join(header[1:] + second)] + lines[2:])
+    assert parse_instance(broken, "broken") == parse_instance(TINY, "broken")
+
+
 def test_known_optima_cover_the_27_closed_instances():
     """27 of the 29 Solomon instances have a proven optimum for one tour (not r104, r108)."""
     assert len(KNOWN_OPTIMA_M1) == 27
