@@ -493,3 +493,38 @@ def test_the_arrivals_after_a_call_are_each_legs_earliest(case, rises, ready, ch
         expected = tuple(min(_after_each(pricing, node, arrival), free + length)
                          for arrival, length in zip(before, lengths))
         assert labelling._arrivals(pricing, label, node, free, legs) == expected
+
+
+def test_the_give_up_asks_no_more_for_cp_sat_than_its_budget_planned(monkeypatch):
+    """Where the heuristic has most of the limit, CP-SAT is planned less than its minimum
+    share: the give-up leaves it what was planned (its budget less the route bound's work to
+    its give-up), not more, so that the work's give-up comes first on a machine that keeps
+    the calibration."""
+    import scheduler.model.bound.generation as generation
+    import scheduler.solve_route_bound as solve_route_bound
+    from scheduler.solve_budget import SolveClock, route_bound_seconds
+
+    seen = {}
+    real = generation.route_bound
+
+    def spy(instance, **kw):
+        seen["give_up"] = kw["first_bound_out_of_time"]
+        return real(instance, **kw)
+
+    monkeypatch.setattr(solve_route_bound, "route_bound", spy)
+    prob = problem([request(f"r{i}", [window("09:00", "18:00")], place="AB"[i % 2], value=5 + i)
+                    for i in range(8)])
+    instance = build_instance(prob)
+    found = solve_heuristic(instance, seed=1, work=WORK_PER_SECOND // 10)
+    now = [100.0]
+    clock = SolveClock(10.0, now=lambda: now[0])
+    now[0] = 107.0  # the heuristic used its 80 %, as planned
+    cp_seconds = 2.0
+    solve_route_bound.run_route_bound(instance, 10.0, cp_seconds, found, clock, False)
+    planned = cp_seconds - solve_route_bound.FIRST_BOUND_SHARE * route_bound_seconds(10.0, cp_seconds)
+    assert planned < solve_budget.CP_SAT_MIN_SHARE * 10.0
+    give_up = seen["give_up"]
+    now[0] = 110.0 - planned - 0.01
+    assert not give_up()
+    now[0] += 0.02
+    assert give_up()
