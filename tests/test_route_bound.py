@@ -298,9 +298,10 @@ def test_the_route_bound_gives_up_on_the_clock_only_while_it_has_no_bound():
     assert patient.bound == full.bound and not patient.stopped_by_clock
 
 
-def test_the_solve_gives_cp_sat_its_share_when_the_route_bound_has_no_bound(monkeypatch):
-    """A route bound that finds no bound stops where CP-SAT would keep less than its
-    ``CP_SAT_MIN_SHARE`` of the limit (a heuristic that ran long must not starve CP-SAT)."""
+def _clock_give_up(monkeypatch, started: float, cp_seconds: float):
+    """The route bound's clock give-up in a solve of a 10 s limit begun at 100 s whose route
+    bound starts at ``started`` with ``cp_seconds`` of CP-SAT's budget before it, and the
+    clock to move."""
     import scheduler.model.bound.generation as generation
     import scheduler.solve_route_bound as solve_route_bound
     from scheduler.solve_budget import SolveClock
@@ -319,9 +320,16 @@ def test_the_solve_gives_cp_sat_its_share_when_the_route_bound_has_no_bound(monk
     found = solve_heuristic(instance, seed=1, work=WORK_PER_SECOND // 10)
     now = [100.0]
     clock = SolveClock(10.0, now=lambda: now[0])
-    now[0] = 105.0  # the heuristic ran long: the route bound's own stop would be at 109 s
-    solve_route_bound.run_route_bound(instance, 10.0, 5.0, found, clock, False)
-    give_up = seen["give_up"]
+    now[0] = started
+    solve_route_bound.run_route_bound(instance, 10.0, cp_seconds, found, clock, False)
+    return seen["give_up"], now
+
+
+def test_the_solve_gives_cp_sat_its_share_when_the_route_bound_has_no_bound(monkeypatch):
+    """A route bound that finds no bound stops where CP-SAT would keep less than its
+    ``CP_SAT_MIN_SHARE`` of the limit (a heuristic that ran long must not starve CP-SAT)."""
+    # The heuristic ran long: the route bound's own stop would be at 109 s.
+    give_up, now = _clock_give_up(monkeypatch, 105.0, 5.0)
     now[0] = 100.0 + 10.0 * (1 - solve_budget.CP_SAT_MIN_SHARE) - 0.01
     assert not give_up()
     now[0] += 0.02
@@ -500,30 +508,13 @@ def test_the_give_up_asks_no_more_for_cp_sat_than_its_budget_planned(monkeypatch
     share: the give-up leaves it what was planned (its budget less the route bound's work to
     its give-up), not more, so that the work's give-up comes first on a machine that keeps
     the calibration."""
-    import scheduler.model.bound.generation as generation
     import scheduler.solve_route_bound as solve_route_bound
-    from scheduler.solve_budget import SolveClock, route_bound_seconds
+    from scheduler.solve_budget import route_bound_seconds
 
-    seen = {}
-    real = generation.route_bound
-
-    def spy(instance, **kw):
-        seen["give_up"] = kw["first_bound_out_of_time"]
-        return real(instance, **kw)
-
-    monkeypatch.setattr(solve_route_bound, "route_bound", spy)
-    prob = problem([request(f"r{i}", [window("09:00", "18:00")], place="AB"[i % 2], value=5 + i)
-                    for i in range(8)])
-    instance = build_instance(prob)
-    found = solve_heuristic(instance, seed=1, work=WORK_PER_SECOND // 10)
-    now = [100.0]
-    clock = SolveClock(10.0, now=lambda: now[0])
-    now[0] = 107.0  # the heuristic used its 80 %, as planned
     cp_seconds = 2.0
-    solve_route_bound.run_route_bound(instance, 10.0, cp_seconds, found, clock, False)
+    give_up, now = _clock_give_up(monkeypatch, 107.0, cp_seconds)  # the heuristic used its 80 %
     planned = cp_seconds - solve_route_bound.FIRST_BOUND_SHARE * route_bound_seconds(10.0, cp_seconds)
     assert planned < solve_budget.CP_SAT_MIN_SHARE * 10.0
-    give_up = seen["give_up"]
     now[0] = 110.0 - planned - 0.01
     assert not give_up()
     now[0] += 0.02
