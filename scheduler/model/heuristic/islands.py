@@ -203,12 +203,12 @@ def meeting_schedule(budget: int) -> list[tuple[int, bool]]:
 def meet(main: Annealing, peers: list[Island]) -> tuple[str | None, bool]:
     """Run ``main`` here and the ``peers`` (worker islands) side by side.
 
-    They meet at fixed counts of their work (operations, not seconds; :func:`meeting_schedule`);
-    at each meeting that shares every island whose best
-    agenda is worse than the best of all goes on from that one, or from a crossover of the two
-    (``MEETING_CROSSOVER``; ties go to the lowest island, this one first). What an
-    island does between meetings depends only on its seed and what it was given, so the result
-    does not depend on which process runs faster. If a worker fails, this search goes on alone.
+    They meet at fixed counts of their work (operations, not seconds; :func:`meeting_schedule`).
+    At each meeting that shares, every island whose best agenda is worse than the best of all
+    goes on from that one, or from a crossover of the two (``MEETING_CROSSOVER``; ties go to
+    the lowest island, this one first). What an island does between meetings depends only on
+    its seed and what it was given, so the result does not depend on which process runs
+    faster. If a worker fails, this search goes on alone.
 
     Every island stops at the wall clock's deadline too (``main.search.deadline``, which the
     workers were given): the meeting then is the last, and a worker that does not answer
