@@ -13,7 +13,7 @@ from builders import DAY, day, next_day, problem, request, window
 from scheduler.domain import Objective
 from scheduler.model.heuristic.construction import construct
 from scheduler.model.instance import build_instance
-from test_heuristic_interday import random_agenda
+from test_heuristic_interday import random_agenda, serve_days
 
 PLACES = ("H", "A", "B", "C", "D")
 #: Scoring rules (a, b) of the search, and one it does not use (a 1.5 falls to the power).
@@ -223,12 +223,7 @@ def test_the_related_ruin_takes_out_the_requests_its_key_function_ranked_first(s
             search.items[d] = []
             assert search.refresh_day(d)
         random_agenda(search, rand, every_request=False)
-        # Every request's day is the agenda's (random_agenda sets the days' items alone).
-        search.day_of[:] = [-1] * search.request_count
-        search.unserved[:] = True
-        for d, items in enumerate(search.items):
-            for r in items:
-                search.day_of[r], search.unserved[r] = d, False
+        serve_days(search)
         served = search.removable()
         if not served:
             continue

@@ -74,6 +74,16 @@ def random_agenda(search, rand, every_request: bool = True):
     search.restore([list(items) for items in search.items])
 
 
+
+def serve_days(search):
+    """Set who serves each request from the days' items (``random_agenda`` sets the items
+    and times alone)."""
+    search.day_of[:] = [-1] * search.request_count
+    search.unserved[:] = True
+    for d, items in enumerate(search.items):
+        for r in items:
+            search.day_of[r], search.unserved[r] = d, False
+
 def _whole_day(search, d, route):
     """The arrival of ``route`` on day ``d`` from a whole-day refresh, or None."""
     before = list(search.items[d])

@@ -15,7 +15,7 @@ from scheduler.model.heuristic.annealing import Annealing
 from scheduler.model.heuristic.construction import construct
 from scheduler.model.instance import build_instance
 from test_heuristic import heuristic_checked
-from test_heuristic_interday import _route_tour, random_agenda, route_tours
+from test_heuristic_interday import _route_tour, random_agenda, route_tours, serve_days
 
 
 def test_the_meetings_divide_the_work_after_the_share_searched_apart(monkeypatch):
@@ -39,11 +39,7 @@ def _two_agendas(instance, seed: int):
     for _ in range(6):
         search.restore([[] for _ in range(search.day_count)])
         random_agenda(search, rand)
-        search.day_of[:] = [-1] * search.request_count
-        search.unserved[:] = True
-        for d, items in enumerate(search.items):
-            for r in items:
-                search.day_of[r], search.unserved[r] = d, False
+        serve_days(search)
         agendas.append((search.search_key(), search.snapshot()))
     agendas.sort(key=lambda agenda: agenda[0])
     own, better = agendas[0], agendas[-1]

@@ -17,7 +17,7 @@ from scheduler.model.heuristic.construction import construct
 from scheduler.model.heuristic.recombination import RoutePool, best_combination, lay_agenda
 from scheduler.model.instance import build_instance
 from test_heuristic import heuristic_checked
-from test_heuristic_interday import random_agenda, _route_tour, route_tours
+from test_heuristic_interday import random_agenda, _route_tour, route_tours, serve_days
 
 
 @pytest.fixture
@@ -39,12 +39,7 @@ def _pool_of_random_agendas(seed: int, agendas: int = 8):
     best, best_key = None, None
     for _ in range(agendas):
         random_agenda(search, rand)
-        # That helper sets the days' items and times; who serves each request is set here.
-        search.day_of[:] = [-1] * search.request_count
-        search.unserved[:] = True
-        for d, items in enumerate(search.items):
-            for r in items:
-                search.day_of[r], search.unserved[r] = d, False
+        serve_days(search)
         pool.add(search)
         if best_key is None or search.search_key() > best_key:
             best, best_key = search.snapshot(), search.search_key()
