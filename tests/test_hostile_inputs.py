@@ -93,6 +93,31 @@ def test_toml_nested_thousands_deep_is_a_syntax_problem(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
+def test_a_toml_number_of_thousands_of_digits_is_a_syntax_problem(tmp_path: Path) -> None:
+    """Python refuses to read a whole number of over 4,300 digits; tomllib lets its ValueError
+    out, which must end as a problem of the file, not a traceback."""
+    tour = MINIMAL_TOUR + "huge = " + "9" * 5_000 + "\n"
+    folder = make_tour(tmp_path, {"tour.toml": tour, "requests.csv": _requests_csv("notes", "")})
+    result = CliRunner().invoke(main, ["plan", str(folder), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    assert "tour.toml: TOML syntax error: a number with too many digits" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("hostile", ["[" * 50_000 + "]" * 50_000, "9" * 5_000])
+def test_every_toml_reader_gets_one_kind_of_error_from_hostile_text(hostile: str) -> None:
+    """The one TOML parser turns the recursion and the overlong number into a TOMLDecodeError
+    with a plain message; the application layer offers the same function to the web app."""
+    import tomllib
+
+    from scheduler import app
+    from scheduler.io.tomlfile import parse_toml
+
+    assert app.parse_toml is parse_toml
+    with pytest.raises(tomllib.TOMLDecodeError, match="nested too deeply|too many digits"):
+        parse_toml("x = " + hostile)
+
+
 def test_a_changes_file_nested_thousands_deep_is_bad_input(tmp_path: Path) -> None:
     from factories import small_plan
 

@@ -23,10 +23,11 @@ def test_a_hostile_body_or_time_limit_is_a_400(planned, task: str, body: bytes) 
     assert "time_limit" in response.json()["message"]
 
 
-def test_a_tour_toml_nested_thousands_deep_is_a_422(planned) -> None:  # noqa: F811
+@pytest.mark.parametrize("value", [DEEP, b"9" * 5000])
+def test_a_tour_toml_nested_thousands_deep_is_a_422(planned, value: bytes) -> None:  # noqa: F811
     client, tour_id, _ = planned
     version = client.get(f"/api/tours/{tour_id}/input/tour.toml", headers=AUTH).headers["etag"]
-    response = client.put(f"/api/tours/{tour_id}/input/tour.toml", content=b"x = " + DEEP,
+    response = client.put(f"/api/tours/{tour_id}/input/tour.toml", content=b"x = " + value,
                           headers={**AUTH, "if-match": version})
     assert response.status_code == 422, response.text
     assert "not TOML" in response.json()["message"]

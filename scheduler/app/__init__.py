@@ -19,6 +19,7 @@ from .tour_editing import (REQUEST_COLUMNS, TOUR_FILES, EditConflict, FrameText,
                            read_requests, requests_csv_from_upload, requests_csv_text, save_frame,
                            save_requests)
 from .versions import PlanVersion, adopt_plan, plan_versions, restore_version
+from ..io.tomlfile import parse_toml
 from ..solve import Progress, SolveParams
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "frame_text",
     "load_plan",
     "new_tour_folder",
+    "parse_toml",
     "plan_tour",
     "plan_versions",
     "publish_plan",

@@ -27,6 +27,7 @@ from ..fsio import write_atomic
 from ..io.csvfile import StrayBytesError, decode_spreadsheet_text, stray_bytes_message
 from ..io.issues import IssueLog
 from ..io.requests import REQUEST_SCHEMA
+from ..io.tomlfile import parse_toml
 from ..io.workbook import WORKBOOK_SUFFIXES, read_workbook
 from .planning import check_tour
 
@@ -141,11 +142,9 @@ def read_frame(tour_dir: str | Path) -> tuple[dict[str, Any], str]:
     path = Path(tour_dir) / "tour.toml"
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     try:
-        return tomllib.loads(text), file_version(path)
+        return parse_toml(text), file_version(path)
     except tomllib.TOMLDecodeError as error:
         raise InputError([InputIssue("tour.toml", None, None, f"not TOML: {error}")]) from None
-    except RecursionError:
-        raise InputError([InputIssue("tour.toml", None, None, "not TOML: nested too deeply")]) from None
 
 
 def _toml_key(key: str) -> str:

@@ -15,6 +15,7 @@ from scheduler.io.load import load_locations, load_travel_settings
 from scheduler.io.places import TravelSettings, extend_travel
 from scheduler.io.requests import ValueRule, read_requests_csv
 from scheduler.io.resources import check_needs
+from scheduler.io.tomlfile import parse_toml
 from scheduler.io.windows import (LocalTimeError, WindowSyntaxError, check_year, local_instant,
                                   parse_windows)
 from scheduler.replan.absence import Absence, check_absences
@@ -267,7 +268,7 @@ def _table_lines(path: Path, table: str) -> list[dict[str, int]]:
 
 def _read_changes_file(path: Path, issues: list[InputIssue]) -> dict[str, Any] | None:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        data = parse_toml(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         issues.append(InputIssue(str(path), None, None, "no such file"))
         return None
@@ -276,9 +277,6 @@ def _read_changes_file(path: Path, issues: list[InputIssue]) -> dict[str, Any] |
         return None
     except tomllib.TOMLDecodeError as error:
         issues.append(InputIssue(path.name, getattr(error, "lineno", None), None, f"not TOML: {error}"))
-        return None
-    except RecursionError:
-        issues.append(InputIssue(path.name, None, None, "not TOML: nested too deeply"))
         return None
     for key in data:
         if key not in CHANGES_KEYS:

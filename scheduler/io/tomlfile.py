@@ -18,7 +18,7 @@ from scheduler.io.cells import control_problem
 from scheduler.io.issues import IssueLog, did_you_mean
 from scheduler.io.windows import WindowSyntaxError, check_year, parse_clock, parse_date
 
-__all__ = ["TomlLines", "TomlTable", "load_toml"]
+__all__ = ["TomlLines", "TomlTable", "load_toml", "parse_toml"]
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?")
 _KEY_PART = r"""(?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*')"""
@@ -87,6 +87,40 @@ def complete_seconds(text: str) -> str:
     return _SHORT_TIME.sub(r"\1\2:00", text)
 
 
+def parse_toml(text: str) -> dict[str, Any]:
+    """Parse TOML text; whatever is wrong with it, hostile or not, is a ``TOMLDecodeError``.
+
+    Every reader of TOML in the package parses through here, so a file built to break the
+    parser fails each of them the same plain way instead of with an internal error.
+
+    Parameters
+    ----------
+    text
+        The TOML document.
+
+    Returns
+    -------
+    dict
+        The document as ``tomllib`` reads it.
+
+    Raises
+    ------
+    tomllib.TOMLDecodeError
+        When ``text`` is not TOML; also for arrays or tables nested thousands deep
+        (``tomllib`` recurses once per level) and for a whole number longer than Python
+        converts (4,300 digits), which ``tomllib`` lets out as ``RecursionError`` and
+        ``ValueError``.
+    """
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        raise
+    except RecursionError:
+        raise tomllib.TOMLDecodeError("arrays or tables nested too deeply") from None
+    except ValueError:
+        raise tomllib.TOMLDecodeError("a number with too many digits") from None
+
+
 def load_toml(text: str, file: str, log: IssueLog) -> dict[str, Any] | None:
     """Parse TOML text; a syntax error becomes an issue at the line TOML reports.
 
@@ -96,7 +130,7 @@ def load_toml(text: str, file: str, log: IssueLog) -> dict[str, Any] | None:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
-        return tomllib.loads(complete_seconds(text))
+        return parse_toml(complete_seconds(text))
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         found = _ERROR_LINE.search(message)
@@ -104,10 +138,6 @@ def load_toml(text: str, file: str, log: IssueLog) -> dict[str, Any] | None:
         plain = _ERROR_LINE.sub("", message)
         where = f" (column {found.group(2)})" if found else ""
         log.add(file, line, None, f"TOML syntax error: {plain}{where}")
-        return None
-    except RecursionError:
-        # Arrays or tables nested thousands deep: tomllib recurses once per level.
-        log.add(file, None, None, "TOML syntax error: arrays or tables nested too deeply")
         return None
 
 

@@ -215,8 +215,8 @@ async def input_file(request: Request) -> Response:
     try:
         if name == "tour.toml":
             try:
-                frame = tomllib.loads(text)
-            except (tomllib.TOMLDecodeError, RecursionError) as error:
+                frame = app.parse_toml(text)
+            except tomllib.TOMLDecodeError as error:
                 return _error(422, "input", f"tour.toml is not TOML: {error}")
             version, problems = app.save_frame(folder, frame, expected)
         else:

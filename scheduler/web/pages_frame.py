@@ -204,8 +204,8 @@ def _keeps_what_it_cannot_edit(original: dict, edited: dict) -> bool:
     """Whether ``tour.toml`` written from ``edited`` reads back with the members, resources
     and legs of ``original`` unchanged (the form shows them, it does not edit them)."""
     try:
-        again = tomllib.loads(app.frame_text(edited).text)
-    except (TypeError, ValueError, RecursionError, tomllib.TOMLDecodeError):
+        again = app.parse_toml(app.frame_text(edited).text)
+    except (TypeError, ValueError, tomllib.TOMLDecodeError):
         return False
     return all(again.get(key) == original.get(key) for key in _KEPT_AS_WRITTEN)
 

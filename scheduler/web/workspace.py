@@ -70,9 +70,9 @@ class Workspace:
         folder = self.tour_dir(tour_id)
         name = tour_id
         try:
-            frame = tomllib.loads((folder / "tour.toml").read_text(encoding="utf-8"))
+            frame = app.parse_toml((folder / "tour.toml").read_text(encoding="utf-8"))
             name = str(frame.get("tour", {}).get("name") or tour_id)
-        except (OSError, tomllib.TOMLDecodeError, AttributeError, UnicodeDecodeError, RecursionError):
+        except (OSError, tomllib.TOMLDecodeError, AttributeError, UnicodeDecodeError):
             pass
         return TourInfo(tour_id, name, folder, self.plan_path(tour_id).is_file())
 
