@@ -270,9 +270,10 @@ def test_exported_csv_neutralises_formula_cells(planned):
 
 def test_neutralise_covers_every_formula_start():
     """Each character a spreadsheet reads as the start of a formula is defused, and only those."""
-    for start in ("=", "+", "-", "@", "\t", "\r"):
+    for start in ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠"):
         assert table.neutralise(start + "1") == "'" + start + "1"
     assert table.neutralise("Meeting = good") == "Meeting = good"
+    assert table.neutralise("Meeting ＝ good") == "Meeting ＝ good"
     assert table.neutralise("") == ""
 
 

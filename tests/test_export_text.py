@@ -192,7 +192,7 @@ def test_csv_marks_estimated_travel() -> None:
     assert pais["Travel before"] == "from PP, Génova 13, \u224825 min (estimated), leave 12:10"
 
 
-@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠"])
 def test_csv_neutralises_formulas(start: str) -> None:
     """A cell a spreadsheet would run as a formula gets a leading apostrophe."""
     payload = f"{start}HYPERLINK(\"http://x.example\",\"click\")"

@@ -40,7 +40,7 @@ def test_the_workbook_holds_the_rows_of_the_csv() -> None:
     assert any(AWKWARD in row and "Line one\nLine two" in row for row in expected)
 
 
-@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠"])
 def test_formula_cells_are_neutralised_and_stored_as_text(start: str) -> None:
     """A title that would run as a formula is text with a leading apostrophe, as in the CSV."""
     payload = f"{start}HYPERLINK(\"http://x.example\",\"click\")"

@@ -2,8 +2,8 @@
 
 The file is UTF-8 with a byte-order mark (so Excel reads the accents right), comma-separated,
 with CRLF line ends and quotes where a cell needs them. A cell that a spreadsheet would run
-as a formula (one that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) gets
-a leading apostrophe: the text shows, nothing runs.
+as a formula (one that starts with ``=``, ``+``, ``-``, ``@``, their fullwidth forms ``＝``, ``＋``,
+``－``, ``＠``, a tab or a carriage return) gets a leading apostrophe: the text shows, nothing runs.
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ from .view import EngagementItem, PlanView, build_view, write_copy
 __all__ = ["FORMULA_STARTS", "columns", "neutralise", "render", "render_view", "rows", "write"]
 
 BOM = "\ufeff"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+"""What a spreadsheet reads as the start of a formula: the ASCII signs, a tab, a carriage
+return, and the fullwidth ＝ ＋ － ＠ that spreadsheets in East Asian locales also take."""
 
 _COLUMNS = ("Day", "Start", "End", "Zone", "Title", "Kind", "Counterpart", "Place", "Address",
             "Contact", "Travel before", "Notes")
