@@ -19,6 +19,7 @@ from .tour_editing import (REQUEST_COLUMNS, TOUR_FILES, EditConflict, FrameText,
                            read_requests, requests_csv_from_upload, requests_csv_text, save_frame,
                            save_requests)
 from .versions import PlanVersion, adopt_plan, plan_versions, restore_version
+from ..file_names import safe_file_name
 from ..io.tomlfile import parse_toml
 from ..solve import Progress, SolveParams
 
@@ -61,6 +62,7 @@ __all__ = [
     "requests_csv_from_upload",
     "requests_csv_text",
     "restore_version",
+    "safe_file_name",
     "save_frame",
     "save_requests",
     "solve_tour",

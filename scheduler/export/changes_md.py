@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..domain import utc
+from ..file_names import safe_file_name
 from ..formatting import format_date, format_time, place_name, when
 from ..replan.absence import absence_notes, member_name
 from ..replan.history import plan_version
@@ -142,7 +143,7 @@ def changes_markdown(result: ReplanResult) -> str:
     sends = invitation_changes(result)
     lines += ["## Invitations to send (invites/)", ""]
     if sends:
-        lines += [f"- {rid}.ics: {_INVITATION_WORDS[kind]} — {_title(result, rid)}" for rid, kind in sends]
+        lines += [f"- {safe_file_name(rid)}: {_INVITATION_WORDS[kind]} — {_title(result, rid)}" for rid, kind in sends]
     else:
         lines.append("- none: no counterpart's slot changed")
     lines.append("")

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Iterable, Mapping
-from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event, Timezone
@@ -18,6 +17,7 @@ from icalendar import Alarm, Calendar, Event, Timezone
 from ..calendar_uids import UID_SUFFIX, engagement_uid, night_uid, travel_uid, trip_key
 from ..domain import Day, Engagement, Location, Plan, Request, TravelLeg, utc
 from ..errors import SchedulerError
+from ..file_names import safe_file_name
 from ..formatting import REMOTE_LABELS, format_time_marked, place_text
 from ..fsio import write_atomic
 from ..timegrid import repeated_hour_pass
@@ -66,18 +66,6 @@ def owns_uid(tour_id: str, uid: str) -> bool:
     """Whether ``uid`` is one this module makes for the tour ``tour_id`` (any kind of event)."""
     return any(uid.endswith(f"@{prefix}{tour_id}.{UID_SUFFIX}")
                for prefix in ("", "travel.", "night."))
-
-
-def safe_file_name(text: str, suffix: str = ".ics") -> str:
-    """A file or resource name for ``text`` that cannot leave its folder.
-
-    Anything but letters, digits, ``-``, ``_``, ``.`` and ``~`` is percent-encoded, and so is
-    a leading dot, so ``../x`` or ``.hidden`` stay plain names inside the folder.
-    """
-    name = quote(text, safe="")
-    if name.startswith("."):
-        name = "%2E" + name[1:]
-    return name + suffix
 
 
 # --- shared pieces (also used by invites and publish) ------------------------------------

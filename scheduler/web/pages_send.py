@@ -49,11 +49,13 @@ def _delegation_files(request: Request, tour_id: str, out) -> tuple[list[dict], 
         return [], []
     members = []
     for guest in plan.problem.tour.delegation:
-        files = [{"name": f"guests/{guest.id}.{suffix}", "label": label, "suffix": suffix}
-                 for suffix, label in MEMBER_DOWNLOADS if (out / "guests" / f"{guest.id}.{suffix}").is_file()]
+        names = {suffix: app.safe_file_name(guest.id, f".{suffix}") for suffix, _ in MEMBER_DOWNLOADS}
+        files = [{"name": f"guests/{names[suffix]}", "label": label, "suffix": suffix}
+                 for suffix, label in MEMBER_DOWNLOADS if (out / "guests" / names[suffix]).is_file()]
         members.append({"id": guest.id, "name": guest.name, "files": files})
-    resources = [{"name": f"resources/{resource.id}.ics", "label": resource.label}
-                 for resource in plan.problem.resources if (out / "resources" / f"{resource.id}.ics").is_file()]
+    resources = [{"name": f"resources/{app.safe_file_name(resource.id)}", "label": resource.label}
+                 for resource in plan.problem.resources
+                 if (out / "resources" / app.safe_file_name(resource.id)).is_file()]
     return members, resources
 
 

@@ -123,6 +123,7 @@ class Workspace:
     def unique_id(self, wanted: str) -> str:
         """``wanted`` made a valid id not yet used (``-2``, ``-3``, ... appended when needed)."""
         base = re.sub(r"[^A-Za-z0-9._-]+", "-", wanted).strip("-._")[:56] or "tour"
+        base = app.safe_file_name(base, "")  # a folder `con` cannot be made on Windows
         candidate, number = base, 2
         while (self.root / candidate).exists():
             candidate, number = f"{base}-{number}", number + 1
