@@ -17,6 +17,7 @@ from scheduler.cli.explain import explain
 from scheduler.diagnose import infeasible_error
 from scheduler.errors import InfeasibleError
 from scheduler.solve import solve
+from test_io_support import one_day_tour, write_files
 
 # One worker: as repeatable as two, and it stops as soon as the search is done.
 LIMIT = ["--time-limit", "5", "--seed", "0", "--workers", "1"]
@@ -24,22 +25,7 @@ LIMIT = ["--time-limit", "5", "--seed", "0", "--workers", "1"]
 # short search is enough.
 WHAT_IF_LIMIT = ["--time-limit", "2", "--seed", "0", "--workers", "1"]
 
-TOUR = """
-[tour]
-id = "clash"
-timezone = "Europe/Madrid"
-first_day = 2018-11-27
-last_day = 2018-11-27
-
-[[lodging]]
-location = "HOTEL"
-first_night = 2018-11-26
-last_night = 2018-11-27
-
-[hours]
-start = "09:00"
-end = "20:00"
-"""
+TOUR = one_day_tour("clash")
 LOCATIONS = """id,name,latitude,longitude
 HOTEL,Hotel,40.4200,-3.7050
 PSOE,PSOE,40.4300,-3.7100
@@ -188,11 +174,8 @@ def test_conflict_through_the_guard_exits_3_in_plain_words():
 def test_plan_exits_3_naming_the_conflict_in_plain_words(tmp_path):
     """`scheduler plan` on two mandatory slots 40 minutes apart by travel: exit 3, the travel
     named, nothing written."""
-    tour = tmp_path / "tour"
-    tour.mkdir()
-    for name, text in (("tour.toml", TOUR), ("locations.csv", LOCATIONS), ("travel.csv", TRAVEL),
-                       ("requests.csv", REQUESTS)):
-        (tour / name).write_text(text, encoding="utf-8")
+    tour = write_files(tmp_path / "tour", {"tour.toml": TOUR, "locations.csv": LOCATIONS,
+                                           "travel.csv": TRAVEL, "requests.csv": REQUESTS})
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["plan", str(tour), "-o", str(out), *LIMIT])
     assert result.exit_code == 3, result.output
@@ -208,12 +191,9 @@ def test_plan_searches_the_conflict_once(tmp_path, monkeypatch):
     import scheduler.diagnose.rules
     import scheduler.solve_conflict
 
-    tour = tmp_path / "tour"
-    tour.mkdir()
     requests = REQUESTS + "radio,Radio interview,HOTEL,30,yes,Tue 16:00-17:00,\n"
-    for name, text in (("tour.toml", TOUR), ("locations.csv", LOCATIONS), ("travel.csv", TRAVEL),
-                       ("requests.csv", requests)):
-        (tour / name).write_text(text, encoding="utf-8")
+    tour = write_files(tmp_path / "tour", {"tour.toml": TOUR, "locations.csv": LOCATIONS,
+                                           "travel.csv": TRAVEL, "requests.csv": requests})
     checked: list[frozenset[str]] = []
     check = scheduler.solve_conflict.requests_fit
 

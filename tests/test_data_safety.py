@@ -25,23 +25,9 @@ from scheduler.cli import main
 from scheduler.export import table
 from scheduler.fsio import write_atomic
 from scheduler.staging import staged_output
+from test_io_support import one_day_tour, write_files
 
-TOUR = """
-[tour]
-id = "safe"
-timezone = "Europe/Madrid"
-first_day = 2018-11-27
-last_day = 2018-11-27
-
-[[lodging]]
-location = "HOTEL"
-first_night = 2018-11-26
-last_night = 2018-11-27
-
-[hours]
-start = "09:00"
-end = "20:00"
-"""
+TOUR = one_day_tour("safe")
 LOCATIONS = """id,name,latitude,longitude
 HOTEL,Hotel,40.4200,-3.7050
 A,Place A,40.4300,-3.7100
@@ -55,10 +41,7 @@ LIMIT = ["--time-limit", "2", "--workers", "1"]
 
 
 def _tour(folder: Path, requests: str = REQUESTS) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, text in (("tour.toml", TOUR), ("locations.csv", LOCATIONS), ("requests.csv", requests)):
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
+    return write_files(folder, {"tour.toml": TOUR, "locations.csv": LOCATIONS, "requests.csv": requests})
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
@@ -291,15 +274,10 @@ def test_plan_writes_nothing_when_the_solve_fails_unexpectedly(tmp_path, monkeyp
     assert not out.exists() and _leftovers(out) == []
 
 
-def test_exporter_failure_after_the_solve_leaves_no_half_file(planned, tmp_path, monkeypatch):
-    """When an exporter fails after the solve, every file in the folder is whole (the plan
-    passes the checker, each file is the old one or a complete new one) and no temporary
-    file is left."""
-    out = tmp_path / "out"
-    out.mkdir()
-    for name, data in _snapshot(planned).items():
-        (out / name).parent.mkdir(parents=True, exist_ok=True)
-        (out / name).write_bytes(data)
+def _plan_again_with_the_html_exporter_failing(planned, tmp_path, monkeypatch):
+    """A copy of ``planned``'s outputs, its files before, and the result of `scheduler plan`
+    into it on a changed tour while the HTML exporter fails after the solve."""
+    out = write_files(tmp_path / "out", _snapshot(planned))
     before = _snapshot(out)
 
     def fail(plan, out_dir, *, audience="team"):
@@ -307,7 +285,14 @@ def test_exporter_failure_after_the_solve_leaves_no_half_file(planned, tmp_path,
 
     monkeypatch.setattr(scheduler.export.html, "write", fail)
     tour = _tour(tmp_path / "tour", REQUESTS.replace("Meeting A", "Meeting A moved"))
-    result = CliRunner().invoke(main, ["plan", str(tour), "-o", str(out), *LIMIT])
+    return out, before, CliRunner().invoke(main, ["plan", str(tour), "-o", str(out), *LIMIT])
+
+
+def test_exporter_failure_after_the_solve_leaves_no_half_file(planned, tmp_path, monkeypatch):
+    """When an exporter fails after the solve, every file in the folder is whole (the plan
+    passes the checker, each file is the old one or a complete new one) and no temporary
+    file is left."""
+    out, before, result = _plan_again_with_the_html_exporter_failing(planned, tmp_path, monkeypatch)
     assert result.exit_code == 1 and "HTML exporter failed" in result.output
     assert check_plan(json.loads((out / "plan.json").read_text(encoding="utf-8"))) == []
     for name, data in _snapshot(out).items():
@@ -317,18 +302,6 @@ def test_exporter_failure_after_the_solve_leaves_no_half_file(planned, tmp_path,
 
 def test_exporter_failure_after_the_solve_changes_nothing(planned, tmp_path, monkeypatch):
     """With staged output, a failing exporter leaves the previous outputs byte for byte."""
-    out = tmp_path / "out"
-    out.mkdir()
-    for name, data in _snapshot(planned).items():
-        (out / name).parent.mkdir(parents=True, exist_ok=True)
-        (out / name).write_bytes(data)
-    before = _snapshot(out)
-
-    def fail(plan, out_dir, *, audience="team"):
-        raise RuntimeError("HTML exporter failed")
-
-    monkeypatch.setattr(scheduler.export.html, "write", fail)
-    tour = _tour(tmp_path / "tour", REQUESTS.replace("Meeting A", "Meeting A moved"))
-    result = CliRunner().invoke(main, ["plan", str(tour), "-o", str(out), *LIMIT])
+    out, before, result = _plan_again_with_the_html_exporter_failing(planned, tmp_path, monkeypatch)
     assert result.exit_code == 1
     assert _snapshot(out) == before and _leftovers(out) == []

@@ -12,23 +12,9 @@ from scheduler.cli import main
 from scheduler.export.changes_md import safe_file_name as used_by_changes
 from scheduler.export.ics import safe_file_name as used_by_calendars
 from scheduler.file_names import safe_file_name
+from test_io_support import one_day_tour, write_files
 
-TOUR = """
-[tour]
-id = "devices"
-timezone = "Europe/Madrid"
-first_day = 2018-11-27
-last_day = 2018-11-27
-
-[[lodging]]
-location = "HOTEL"
-first_night = 2018-11-26
-last_night = 2018-11-27
-
-[hours]
-start = "09:00"
-end = "20:00"
-"""
+TOUR = one_day_tour("devices")
 LOCATIONS = """id,name,latitude,longitude
 HOTEL,Hotel,40.4200,-3.7050
 A,Place A,40.4300,-3.7100
@@ -74,10 +60,8 @@ def test_every_writer_uses_the_one_function() -> None:
 def test_plan_writes_invitations_of_device_ids_under_safe_names(tmp_path: Path) -> None:
     """`scheduler plan` on a tour with the ids `con` and `Lpt1` writes `con_.ics` and
     `Lpt1_.ics`, and the id `con_` still gets its own file."""
-    tour = tmp_path / "tour"
-    tour.mkdir()
-    for name, text in (("tour.toml", TOUR), ("locations.csv", LOCATIONS), ("requests.csv", REQUESTS)):
-        (tour / name).write_text(text, encoding="utf-8")
+    tour = write_files(tmp_path / "tour", {"tour.toml": TOUR, "locations.csv": LOCATIONS,
+                                           "requests.csv": REQUESTS})
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["plan", str(tour), "-o", str(out), "--time-limit", "2",
                                        "--workers", "1"])

@@ -34,6 +34,29 @@ end = "20:00"
 """
 """Monday 26 to Wednesday 28 November 2018 in Madrid, one hotel, 09:00-20:00."""
 
+
+
+def one_day_tour(tour_id: str) -> str:
+    """The ``tour.toml`` of one day in Madrid, Tuesday 27 November 2018, 09:00-20:00, with the
+    nights before and after at ``HOTEL``: the frame of the small tours the command tests plan."""
+    return f"""
+[tour]
+id = "{tour_id}"
+timezone = "Europe/Madrid"
+first_day = 2018-11-27
+last_day = 2018-11-27
+
+[[lodging]]
+location = "HOTEL"
+first_night = 2018-11-26
+last_night = 2018-11-27
+
+[hours]
+start = "09:00"
+end = "20:00"
+"""
+
+
 MINIMAL_LOCATIONS = """\
 id,name,latitude,longitude
 HOTEL,Hotel,40.4200,-3.7025
@@ -49,16 +72,22 @@ def make_tour(folder: Path, files: dict[str, str | bytes], *, base: str | None =
     if base is not None:
         shutil.copytree(TOURS / base, tour)
     else:
-        tour.mkdir()
-        (tour / "tour.toml").write_text(MINIMAL_TOUR, encoding="utf-8")
-        (tour / "locations.csv").write_text(MINIMAL_LOCATIONS, encoding="utf-8")
+        write_files(tour, {"tour.toml": MINIMAL_TOUR, "locations.csv": MINIMAL_LOCATIONS})
+    return write_files(tour, files)
+
+
+def write_files(folder: Path, files: dict[str, str | bytes]) -> Path:
+    """``folder`` (made if missing) with ``files`` written in it (text as UTF-8, bytes as they
+    are); a name may hold folders (``invites/a.ics``)."""
+    folder.mkdir(parents=True, exist_ok=True)
     for name, content in files.items():
-        path = tour / name
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, bytes):
             path.write_bytes(content)
         else:
             path.write_text(content, encoding="utf-8")
-    return tour
+    return folder
 
 
 def issues_of(folder: Path) -> tuple[InputIssue, ...]:
