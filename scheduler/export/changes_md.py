@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from ..domain import utc
+from ..domain import Engagement, utc
 from ..file_names import safe_file_name
 from ..formatting import format_date, format_time, place_name, when
 from ..replan.absence import absence_notes, member_name
@@ -70,6 +71,12 @@ def _asked(result: ReplanResult) -> list[str]:
     return told
 
 
+def _entry(result: ReplanResult, engagement: Engagement, zone: ZoneInfo) -> str:
+    """One engagement's list item: ``- <when>  <title> [<request id>]``."""
+    return (f"- {when(engagement.start, engagement.end, zone)}  "
+            f"{_title(result, engagement.request_id)} [{engagement.request_id}]")
+
+
 def changes_markdown(result: ReplanResult) -> str:
     """The diff for people: ``changes.md``, which the command also prints.
 
@@ -106,8 +113,7 @@ def changes_markdown(result: ReplanResult) -> str:
         lines += ["## Dropped", ""]
         for item in sorted(diff.dropped, key=lambda d: utc(d.old.start)):
             why = "cancelled by the counterpart" if item.cancelled else item.reason
-            lines.append(f"- {when(item.old.start, item.old.end, zone)}  {_title(result, item.request_id)} "
-                         f"[{item.request_id}] — {why}")
+            lines.append(f"{_entry(result, item.old, zone)} — {why}")
         lines.append("")
     if diff.moved:
         lines += ["## Moved", ""]
@@ -122,21 +128,15 @@ def changes_markdown(result: ReplanResult) -> str:
     if diff.added:
         lines += ["## Added", ""]
         for engagement in diff.added:
-            lines.append(f"- {when(engagement.start, engagement.end, zone)}  "
-                         f"{_title(result, engagement.request_id)} [{engagement.request_id}] — "
-                         f"{place_name(locations, engagement.location)}")
+            lines.append(f"{_entry(result, engagement, zone)} — {place_name(locations, engagement.location)}")
         lines.append("")
     if diff.updated:
         lines += ["## Same time, new details", ""]
-        for engagement in diff.updated:
-            lines.append(f"- {when(engagement.start, engagement.end, zone)}  "
-                         f"{_title(result, engagement.request_id)} [{engagement.request_id}]")
+        lines += [_entry(result, engagement, zone) for engagement in diff.updated]
         lines.append("")
     lines += ["## Kept", ""]
     if diff.kept:
-        for engagement in diff.kept:
-            lines.append(f"- {when(engagement.start, engagement.end, zone)}  "
-                         f"{_title(result, engagement.request_id)} [{engagement.request_id}]")
+        lines += [_entry(result, engagement, zone) for engagement in diff.kept]
     else:
         lines.append("- (none)")
     lines.append("")
