@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -16,22 +16,30 @@ from scheduler.io import load_tour
 TOURS = Path(__file__).parent / "data" / "tours"
 MADRID = ZoneInfo("Europe/Madrid")
 
-MINIMAL_TOUR = """\
+
+
+def madrid_tour(tour_id: str, first_day: date, last_day: date) -> str:
+    """The ``tour.toml`` of a tour in Madrid from ``first_day`` to ``last_day``, 09:00-20:00,
+    sleeping at ``HOTEL`` from the night before the first day to the last night."""
+    return f"""\
 [tour]
-id = "minimal"
+id = "{tour_id}"
 timezone = "Europe/Madrid"
-first_day = 2018-11-26
-last_day = 2018-11-28
+first_day = {first_day}
+last_day = {last_day}
 
 [[lodging]]
 location = "HOTEL"
-first_night = 2018-11-25
-last_night = 2018-11-28
+first_night = {first_day - timedelta(days=1)}
+last_night = {last_day}
 
 [hours]
 start = "09:00"
 end = "20:00"
 """
+
+
+MINIMAL_TOUR = madrid_tour("minimal", date(2018, 11, 26), date(2018, 11, 28))
 """Monday 26 to Wednesday 28 November 2018 in Madrid, one hotel, 09:00-20:00."""
 
 
@@ -39,22 +47,7 @@ end = "20:00"
 def one_day_tour(tour_id: str) -> str:
     """The ``tour.toml`` of one day in Madrid, Tuesday 27 November 2018, 09:00-20:00, with the
     nights before and after at ``HOTEL``: the frame of the small tours the command tests plan."""
-    return f"""
-[tour]
-id = "{tour_id}"
-timezone = "Europe/Madrid"
-first_day = 2018-11-27
-last_day = 2018-11-27
-
-[[lodging]]
-location = "HOTEL"
-first_night = 2018-11-26
-last_night = 2018-11-27
-
-[hours]
-start = "09:00"
-end = "20:00"
-"""
+    return "\n" + madrid_tour(tour_id, date(2018, 11, 27), date(2018, 11, 27))
 
 
 MINIMAL_LOCATIONS = """\
