@@ -197,3 +197,23 @@ def test_check_of_a_one_guest_tour_is_unchanged(tmp_path):
     outcome = app.check_tour(folder)
     assert outcome.warnings == () and "guests" not in outcome.to_dict()
     assert outcome.summary().startswith("minimal: 3 days")
+
+
+@pytest.mark.parametrize("table", ["guests", "resources"])
+def test_entry_ids_must_be_well_formed_new_and_differ_in_more_than_case(tmp_path, table: str) -> None:
+    """A `[[guests]]` or `[[resources]]` id written twice names the first line; one differing
+    only in case names the id it clashes with; one with a space is not an id."""
+    entries = "".join(f'\n[[{table}]]\nid = "{entry_id}"\nname = "N"\n'
+                      + ('kind = "car"\n' if table == "resources" else "")
+                      for entry_id in ("car", "car", "Car", "a car"))
+    text = MINIMAL_TOUR + entries
+    issues = issues_of(make_tour(tmp_path, {"tour.toml": text, "requests.csv": REQUESTS}))
+    lines = [index + 1 for index, line in enumerate(text.splitlines()) if line.startswith("id = ")]
+    first, second, third, fourth = lines[1:]  # the first is the tour's
+    noun = "guest" if table == "guests" else "resource"
+    field = f"{table}.id"
+    assert the_issue(issues, "tour.toml", second, field).message == \
+        f"the {noun} `car` is already on line {first}"
+    assert f"differs from `car` (line {first}) only in upper and lower case" in \
+        the_issue(issues, "tour.toml", third, field).message
+    assert "`a car` is not" in the_issue(issues, "tour.toml", fourth, field).message

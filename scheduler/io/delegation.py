@@ -17,10 +17,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from scheduler.domain import GUEST_ID, Day, DomainError, Endpoint, Guest, utc
 from scheduler.io.day_settings import (HoursOverride, LocationRef, Lodging, read_endpoint,
                                        read_hours, read_lodging)
-from scheduler.io.cells import case_clash, case_clash_problem
 from scheduler.io.issues import IssueLog, Suggester, did_you_mean
 from scheduler.io.legs import LegEntry, resolve_legs
-from scheduler.io.tomlfile import TomlTable
+from scheduler.io.tomlfile import EntryIds, TomlTable
 from scheduler.io.tour_days import DayFrame, build_days
 
 __all__ = ["GuestEntry", "build_delegation", "check_leg_guests", "delegation_name", "read_guests",
@@ -68,22 +67,14 @@ def read_guests(top: TomlTable, zone: ZoneInfo | None, place_zones: Mapping[str,
         Where the places a member names go, to be checked against the known places.
     """
     entries: list[GuestEntry] = []
-    seen: dict[str, int | None] = {}
-    folded: dict[str, str] = {}  # by casefolded id: the first id so written
+    ids = EntryIds("guest", GUEST_ID, "a guest id")
     counts = {"hours.day": 0, "lodging": 0}  # arrays of tables are counted over the whole file
     for index, table in enumerate(top.tables(PATH)):
         before = len(table.log)
         table.check_keys(_KEYS)
         guest_id = table.text("id", required=True)
-        if guest_id is not None and not GUEST_ID.match(guest_id):
-            table.problem("id", f"`{guest_id}` is not a guest id: use letters, digits, `-` and `_`")
-        elif guest_id is not None and guest_id in seen:
-            table.problem("id", f"the guest `{guest_id}` is already on line {seen[guest_id]}")
-        elif guest_id is not None and (other := case_clash(guest_id, folded)) is not None:
-            table.problem("id", case_clash_problem(guest_id, other, f"line {seen[other]}"))
-        elif guest_id is not None:
-            seen[guest_id] = table.line("id")
-            folded[guest_id.casefold()] = guest_id
+        if ids.check(table, guest_id):
+            ids.keep(guest_id, table.line("id"))
         timezone = _zone_name(table, zone)
         own = frozenset(key for key in ("hours", "lodging", "arrival", "departure") if table.has(key))
         hours = table.table("hours")

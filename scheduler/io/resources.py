@@ -10,9 +10,8 @@ from zoneinfo import ZoneInfo
 
 from scheduler.domain import (KIND_PREFIX, Day, DomainError, Request, Resource, Window, need_candidates,
                               need_kind)
-from scheduler.io.cells import case_clash, case_clash_problem
 from scheduler.io.issues import IssueLog, Suggester
-from scheduler.io.tomlfile import TomlTable
+from scheduler.io.tomlfile import EntryIds, TomlTable
 from scheduler.io.windows import LocalTimeError, local_instant
 
 __all__ = ["DayHours", "ResourceEntry", "build_resources", "check_needs", "read_needs", "read_resources"]
@@ -63,19 +62,13 @@ def read_resources(top: TomlTable) -> tuple[ResourceEntry, ...]:
         The entries without problems, in file order.
     """
     entries: list[ResourceEntry] = []
-    seen: dict[str, int | None] = {}
-    folded: dict[str, str] = {}  # by casefolded id: the first id so written
+    ids = EntryIds("resource", _ID, "an id")
     day_count = 0  # the [[resources.hours.day]] tables counted over the file, for their lines
     for table in top.tables("resources"):
         before = len(table.log)
         table.check_keys(_KEYS)
         resource_id = table.text("id", required=True)
-        if resource_id is not None and not _ID.match(resource_id):
-            table.problem("id", f"`{resource_id}` is not an id: use letters, digits, `-` and `_`")
-        elif resource_id is not None and resource_id in seen:
-            table.problem("id", f"the resource `{resource_id}` is already on line {seen[resource_id]}")
-        elif resource_id is not None and (other := case_clash(resource_id, folded)) is not None:
-            table.problem("id", case_clash_problem(resource_id, other, f"line {seen[other]}"))
+        ids.check(table, resource_id)
         kind = table.text("kind", required=True)
         if kind is not None and not _ID.match(kind):
             table.problem("kind", f"`{kind}` is not one word: a kind is like interpreter, escort, car, room")
@@ -89,8 +82,7 @@ def read_resources(top: TomlTable) -> tuple[ResourceEntry, ...]:
         if hours is not None:
             start, end, days, day_count = _hours(hours, day_count)
         if resource_id is not None:
-            seen.setdefault(resource_id, table.line("id"))
-            folded.setdefault(resource_id.casefold(), resource_id)
+            ids.keep(resource_id, table.line("id"))
         if len(table.log) == before and resource_id is not None and kind is not None:
             entries.append(ResourceEntry(resource_id, table.text("name") or resource_id, kind, travels,
                                          location, start, end, days, table.line("id")))

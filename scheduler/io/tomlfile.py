@@ -14,11 +14,11 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time
 from typing import Any
 
-from scheduler.io.cells import control_problem
+from scheduler.io.cells import case_clash, case_clash_problem, control_problem
 from scheduler.io.issues import IssueLog, did_you_mean
 from scheduler.io.windows import WindowSyntaxError, check_year, parse_clock, parse_date
 
-__all__ = ["TomlLines", "TomlTable", "load_toml", "parse_toml"]
+__all__ = ["EntryIds", "TomlLines", "TomlTable", "load_toml", "parse_toml"]
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?")
 _KEY_PART = r"""(?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*')"""
@@ -334,3 +334,47 @@ class TomlTable:
             self.problem(key, str(error))
             return None
         return value
+
+
+class EntryIds:
+    """The ids of an array of tables read so far (``[[guests]]``, ``[[resources]]``).
+
+    Each new id must be well formed, not taken, and differ from the others in more than case
+    (ids name files, and Windows and macOS take ``A.ics`` and ``a.ics`` for one).
+
+    Parameters
+    ----------
+    noun
+        What an entry is, for the messages (``guest``).
+    pattern
+        A whole good id.
+    id_words
+        What a good id is, for the messages (``a guest id``).
+    """
+
+    def __init__(self, noun: str, pattern: re.Pattern[str], id_words: str) -> None:
+        self.noun, self.pattern, self.id_words = noun, pattern, id_words
+        self.lines: dict[str, int | None] = {}
+        self.folded: dict[str, str] = {}  # by casefolded id: the first id so written
+
+    def check(self, table: TomlTable, identifier: str | None) -> bool:
+        """Whether ``identifier`` (``None``: missing, already reported) is a good new id; a
+        problem with the table's ``id`` is recorded when it is not."""
+        if identifier is None:
+            return False
+        if not self.pattern.match(identifier):
+            table.problem("id", f"`{identifier}` is not {self.id_words}: use letters, digits, "
+                          "`-` and `_`")
+        elif identifier in self.lines:
+            table.problem("id", f"the {self.noun} `{identifier}` is already on line "
+                          f"{self.lines[identifier]}")
+        elif (other := case_clash(identifier, self.folded)) is not None:
+            table.problem("id", case_clash_problem(identifier, other, f"line {self.lines[other]}"))
+        else:
+            return True
+        return False
+
+    def keep(self, identifier: str, line: int | None) -> None:
+        """Take ``identifier``, written on ``line``, as read (the first line of an id stays)."""
+        self.lines.setdefault(identifier, line)
+        self.folded.setdefault(identifier.casefold(), identifier)
