@@ -6,9 +6,6 @@ happened twice. An engagement at the second 02:40 (01:40 UTC) must not be read a
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from dataclasses import replace
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -26,6 +23,7 @@ from scheduler.export.view import build_view
 from scheduler.formatting import format_time_marked
 from scheduler.report import summary_text
 from scheduler.timegrid import repeated_hour_pass
+from test_export_ics import khal_lines
 
 MADRID = ZoneInfo("Europe/Madrid")
 SECOND_0240 = datetime(2018, 10, 28, 1, 40, tzinfo=timezone.utc).astimezone(MADRID)
@@ -86,25 +84,9 @@ def test_khal_lists_the_second_0240(tmp_path):
     """khal on UTC shows 01:40, and on Moscow time 04:40: the second 02:40 in Madrid."""
     [path] = write(night_plan(), tmp_path / "out")
     for zone, expected in (("UTC", "2018-10-28 01:40"), ("Europe/Moscow", "2018-10-28 04:40")):
-        folder = tmp_path / zone.replace("/", "_")
-        storage = folder / "calendar"
-        storage.mkdir(parents=True)
-        config = folder / "khal.conf"
-        config.write_text(
-            f"[calendars]\n[[agenda]]\npath = {storage}\ntype = calendar\n[locale]\n"
-            "timeformat = %H:%M\ndateformat = %Y-%m-%d\nlongdateformat = %Y-%m-%d\n"
-            "datetimeformat = %Y-%m-%d %H:%M\nlongdatetimeformat = %Y-%m-%d %H:%M\n"
-            f"local_timezone = {zone}\ndefault_timezone = {zone}\nfirstweekday = 0\n"
-            f"[sqlite]\npath = {folder / 'khal.db'}\n[default]\ndefault_calendar = agenda\n",
-            encoding="utf-8")
-        env = {**os.environ, "HOME": str(folder), "LC_ALL": "C.UTF-8", "TZ": "UTC"}
-        khal = [sys.executable, "-m", "khal", "--config", str(config)]
-        subprocess.run(khal + ["import", "--batch", str(path)], check=True, capture_output=True,
-                       env=env, timeout=120)
-        listing = subprocess.run(khal + ["list", "--format", "{start}|{title}", "--day-format", "",
-                                         "2018-10-27", "2018-10-29"],
-                                 check=True, capture_output=True, env=env, timeout=120, text=True)
-        assert f"{expected}|Phone interview, Radio Uno" in listing.stdout.splitlines(), listing.stdout
+        lines = khal_lines(tmp_path / zone.replace("/", "_"), [path], zone, "2018-10-27",
+                           "2018-10-29", fmt="{start}|{title}")
+        assert f"{expected}|Phone interview, Radio Uno" in lines, lines
 
 
 def test_format_time_marked_names_the_pass():

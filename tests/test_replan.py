@@ -4,9 +4,6 @@ calendars. Every merged plan is verified by the independent checker."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -31,6 +28,7 @@ from scheduler.replan import (
 )
 from scheduler.resources import demo_tour
 from scheduler.solve import SolveParams, solve
+from test_export_ics import khal_lines
 
 MADRID = ZoneInfo("Europe/Madrid")
 PARAMS = SolveParams(time_limit=2.0, seed=0, workers=2)
@@ -669,25 +667,8 @@ def test_guest_calendar_raises_sequence_and_cancels_with_an_independent_parser(w
 
 def khal_list(folder: Path, files: list[Path], first: str, last: str) -> list[str]:
     """Import ``files`` in order into one khal calendar and list the days as start|title|status."""
-    storage = folder / "calendar"
-    storage.mkdir(parents=True)
-    config = folder / "khal.conf"
-    config.write_text(
-        f"[calendars]\n[[agenda]]\npath = {storage}\ntype = calendar\n[locale]\n"
-        "timeformat = %H:%M\ndateformat = %Y-%m-%d\nlongdateformat = %Y-%m-%d\n"
-        "datetimeformat = %Y-%m-%d %H:%M\nlongdatetimeformat = %Y-%m-%d %H:%M\n"
-        "local_timezone = Europe/Madrid\ndefault_timezone = Europe/Madrid\nfirstweekday = 0\n"
-        f"[sqlite]\npath = {folder / 'khal.db'}\n[default]\ndefault_calendar = agenda\n",
-        encoding="utf-8")
-    env = {**os.environ, "HOME": str(folder), "LC_ALL": "C.UTF-8", "TZ": "UTC"}
-    khal = [sys.executable, "-m", "khal", "--config", str(config)]
-    for path in files:
-        subprocess.run(khal + ["import", "--batch", str(path)], check=True, capture_output=True,
-                       env=env, timeout=120)
-    listing = subprocess.run(khal + ["list", "--format", "{start}|{title}|{status}", "--day-format", "",
-                                     first, last], check=True, capture_output=True, env=env,
-                             timeout=120, text=True)
-    return [line.strip() for line in listing.stdout.splitlines() if line.strip()]
+    return [line.strip() for line in khal_lines(folder, files, "Europe/Madrid", first, last,
+                                                fmt="{start}|{title}|{status}")]
 
 
 def test_khal_updates_rather_than_duplicates(written, tmp_path):
