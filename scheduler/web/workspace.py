@@ -121,9 +121,10 @@ class Workspace:
     # ----------------------------------------------------------------- new tours
 
     def unique_id(self, wanted: str) -> str:
-        """``wanted`` made a valid id not yet used (``-2``, ``-3``, ... appended when needed)."""
+        """``wanted`` made a valid id not yet used (``-2``, ``-3``, ... appended when needed)
+        that names a folder on every system (``CON`` becomes ``CON_``)."""
         base = re.sub(r"[^A-Za-z0-9._-]+", "-", wanted).strip("-._")[:56] or "tour"
-        base = app.safe_file_name(base, "")  # a folder `con` cannot be made on Windows
+        base = app.safe_file_name(base, "")
         candidate, number = base, 2
         while (self.root / candidate).exists():
             candidate, number = f"{base}-{number}", number + 1
