@@ -84,3 +84,35 @@ def test_the_web_app_names_no_tour_folder_after_a_device(tmp_path: Path) -> None
     space = Workspace(tmp_path)
     assert space.unique_id("CON") == "CON_"
     assert space.unique_id("Madrid") == "Madrid"
+
+
+def test_planning_again_replaces_an_invitation_under_the_old_device_name(tmp_path: Path) -> None:
+    """A folder planned before device names were renamed holds `invites/con.ics`: planning
+    again leaves it out (kept as a backup) and says that `con_.ics` replaces it."""
+    tour = write_files(tmp_path / "tour", {"tour.toml": TOUR, "locations.csv": LOCATIONS,
+                                           "requests.csv": REQUESTS})
+    out = tmp_path / "out"
+    command = ["plan", str(tour), "-o", str(out), "--time-limit", "2", "--workers", "1"]
+    assert CliRunner().invoke(main, command).exit_code == 0
+    (out / "invites" / "con_.ics").rename(out / "invites" / "con.ics")
+    result = CliRunner().invoke(main, command)
+    assert result.exit_code == 0, result.output
+    assert "invites/con.ics is now invites/con_.ics" in result.output
+    assert (out / "invites" / "con_.ics").is_file() and not (out / "invites" / "con.ics").exists()
+    assert (out / "invites" / "con.ics.~1~").is_file()
+
+
+def test_an_invitation_under_the_old_device_name_of_a_dropped_request_is_cancelled(tmp_path: Path) -> None:
+    """When the request `con` is no longer planned, its invitation under the old name
+    (`con.ics`) becomes a cancellation, as any other would."""
+    tour = write_files(tmp_path / "tour", {"tour.toml": TOUR, "locations.csv": LOCATIONS,
+                                           "requests.csv": REQUESTS})
+    out = tmp_path / "out"
+    command = ["plan", str(tour), "-o", str(out), "--time-limit", "2", "--workers", "1"]
+    assert CliRunner().invoke(main, command).exit_code == 0
+    (out / "invites" / "con_.ics").rename(out / "invites" / "con.ics")
+    write_files(tour, {"requests.csv": REQUESTS.replace("con,Console FM,Radio,A,30,Tue 10:00-12:00\n", "")})
+    result = CliRunner().invoke(main, command)
+    assert result.exit_code == 0, result.output
+    assert "invites/con.ics is now a cancellation" in result.output
+    assert "STATUS:CANCELLED" in (out / "invites" / "con.ics").read_text(encoding="utf-8")

@@ -130,6 +130,10 @@ def settle_old_invitations(plan: Plan, out_dir: Path, stage: Stage) -> list[str]
     METHOD:CANCEL when the tour names the organizer; SEQUENCE above the invitation's), ready
     to send to the counterpart; any other is left out of the new
     version, kept as a numbered backup. Returns a sentence for each.
+
+    An invitation under the name earlier versions gave a request whose id Windows takes for
+    a device (``con.ics``, now ``con_.ics``) is one this plan still serves: it is left out
+    and kept the same way, and the sentence names the file that replaces it.
     """
     folder = out_dir / INVITES_DIR
     if not folder.is_dir():
@@ -145,8 +149,17 @@ def settle_old_invitations(plan: Plan, out_dir: Path, stage: Stage) -> list[str]
     by_file = {}
     if earlier is not None:
         by_file = {invite_path(Path(), e.request_id).name: e for e in earlier.engagements}
+        for engagement in earlier.engagements:  # and under the name earlier versions gave it
+            by_file.setdefault(f"{engagement.request_id}.ics", engagement)
+    renamed = {f"{e.request_id}.ics": name for e in plan.engagements
+               if (name := invite_path(Path(), e.request_id).name) != f"{e.request_id}.ics"}
     notes = []
     for path in stale:
+        if path.name in renamed:
+            stage.remove(Path(INVITES_DIR) / path.name)
+            notes.append(f"{INVITES_DIR}/{path.name} is now {INVITES_DIR}/{renamed[path.name]}, "
+                         "a name Windows can open (the old file is kept as a numbered backup).")
+            continue
         text = path.read_text(encoding="utf-8", errors="replace")
         if "METHOD:CANCEL" in text or "STATUS:CANCELLED" in text:
             continue  # already a cancellation: it stays true
