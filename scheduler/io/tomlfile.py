@@ -28,6 +28,13 @@ MAX_WHOLE = 1_000_000_000
 """The largest whole number a key takes unless it says otherwise (keeps time arithmetic sane)."""
 MAX_NUMBER = 1_000_000.0
 """The largest number a key takes unless it says otherwise."""
+MAX_KEY_PARTS = 64
+"""The most dotted parts a key may have (``tour.toml``'s keys have at most three)."""
+# Where a key stands: at a line's start or a table header's, or after an inline table's
+# ``{`` or ``,``.
+_DEEP_KEY = re.compile(
+    rf"(?:^|[{{,])[ \t]*+(?:\[\[?+[ \t]*+)?+(?:{_KEY_PART}[ \t]*+\.[ \t]*+){{{MAX_KEY_PARTS},}}"
+    rf"{_KEY_PART}", re.MULTILINE)
 _ERROR_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
 
 
@@ -88,10 +95,14 @@ def complete_seconds(text: str) -> str:
 
 
 def parse_toml(text: str) -> dict[str, Any]:
-    """Parse TOML text; whatever is wrong with it, hostile or not, is a ``TOMLDecodeError``.
+    """Parse TOML text as every reader of the package reads it; whatever is wrong with it,
+    hostile or not, is a ``TOMLDecodeError``.
 
-    Every reader of TOML in the package parses through here, so a file built to break the
-    parser fails each of them the same plain way instead of with an internal error.
+    Every reader of TOML in the package parses through here, so the command line and the web
+    app accept the same files, and a file built to break the parser fails each of them the
+    same plain way instead of with an internal error. Before parsing, lines ending in a lone
+    carriage return (old Mac editors) end in a line feed, and times written without seconds
+    get them (:func:`complete_seconds`): both change only text ``tomllib`` would refuse.
 
     Parameters
     ----------
@@ -107,12 +118,20 @@ def parse_toml(text: str) -> dict[str, Any]:
     ------
     tomllib.TOMLDecodeError
         When ``text`` is not TOML; also for arrays or tables nested thousands deep
-        (``tomllib`` recurses once per level) and for a whole number longer than Python
-        converts (4,300 digits), which ``tomllib`` lets out as ``RecursionError`` and
-        ``ValueError``.
+        (``tomllib`` recurses once per level), for a whole number longer than Python converts
+        (4,300 digits), which ``tomllib`` lets out as ``RecursionError`` and ``ValueError``,
+        and for a key of more than ``MAX_KEY_PARTS`` dotted parts, whose time and memory
+        ``tomllib`` takes in the square of its parts (30,000 parts: 12 s and 3.4 GiB).
     """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if deep := _DEEP_KEY.search(text):
+        line = text.count("\n", 0, deep.start()) + 1
+        raise tomllib.TOMLDecodeError(
+            f"a key of more than {MAX_KEY_PARTS} dotted parts (at line {line}, column "
+            f"{deep.start() - text.rfind(chr(10), 0, deep.start())})")
     try:
-        return tomllib.loads(text)
+        return tomllib.loads(complete_seconds(text))
     except tomllib.TOMLDecodeError:
         raise
     except RecursionError:
@@ -127,10 +146,8 @@ def load_toml(text: str, file: str, log: IssueLog) -> dict[str, Any] | None:
     Lines may end in a lone carriage return (old Mac editors), as in the CSV files: TOML allows
     none outside a CRLF, so making each a line feed changes only files it would refuse.
     """
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
-        return parse_toml(complete_seconds(text))
+        return parse_toml(text)
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         found = _ERROR_LINE.search(message)
