@@ -3,7 +3,8 @@
 Everything the page needs is inside it: styles inline, the timelines as inline SVG, no
 scripts, no fonts or images to fetch, and a Content-Security-Policy that forbids loading
 anything should a browser be tempted. Print CSS lays it out on A4 with a page per day, and
-:mod:`scheduler.export.pdf` turns the same text into ``agenda.pdf``.
+:mod:`scheduler.export.pdf` turns the same text into ``agenda.pdf`` (with each timeline as an SVG
+image, :func:`render_printable`).
 
 The page is rendered from the Jinja2 templates in ``scheduler/templates`` (``run_sheet.html``
 and its partials) with escaping on, so every text from the input is escaped unless a template

@@ -2,7 +2,9 @@
 
 The PDF is rendered from the HTML text of :mod:`scheduler.export.html`, never from a URL, with
 a URL fetcher that refuses every request: the run sheet needs nothing from outside and the
-guest's itinerary must not leak through a stray fetch. WeasyPrint is imported on first use, so
+guest's itinerary must not leak through a stray fetch. The one exception is the days'
+timelines, which the document names as ``timeline:N`` images and the fetcher answers from
+memory (:func:`scheduler.export.html.render_printable`). WeasyPrint is imported on first use, so
 the other exporters work on a machine without it.
 """
 
