@@ -1,11 +1,13 @@
-"""Wall seconds of each stage of `scheduler plan` on one tour folder: imports, reading, solve,
-plan.json and each export, in the order the command runs them.
+"""Wall and CPU seconds of each stage of `scheduler plan` on one tour folder: imports, reading,
+solve, plan.json and each export, in the order the command runs them.
 
 Usage::
 
     python benchmarks/plan_stages.py TOUR_DIR --time-limit S [--load]
 
-Prints one line of ``stage=seconds`` and the peak memory of this process. ``--load`` keeps
+Prints one line of ``stage=seconds`` (wall clock), one of ``stage=seconds`` of this process's
+CPU time, and the peak memory of this process. The files are written with the garbage
+collector paced as ``scheduler plan`` paces it (``scheduler.gc_pacing``). ``--load`` keeps
 one core busy meanwhile, as in ``benchmarks/time_limit.py``. The files are written into a
 temporary folder and removed.
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 import time
 
 STARTED = time.perf_counter()
+STARTED_CPU = time.process_time()
 
 import argparse  # noqa: E402  (the imports are the first stage measured)
 import resource  # noqa: E402
@@ -29,30 +32,33 @@ if __package__ in (None, ""):  # run as a script: make the repository root impor
 
 from benchmarks.time_limit import _SPIN  # noqa: E402
 from scheduler.export import DEFAULT_OUTPUTS, write_format  # noqa: E402
+from scheduler.gc_pacing import rare_collections  # noqa: E402
 from scheduler.io import load_tour  # noqa: E402
 from scheduler.planfile import write_plan  # noqa: E402
 from scheduler.solve import SolveParams, solve  # noqa: E402
 
 
-def stages(tour: Path, limit: float) -> dict[str, float]:
-    """Seconds of each stage, the imports of this module first."""
+def stages(tour: Path, limit: float) -> tuple[dict[str, float], dict[str, float]]:
+    """Wall and CPU seconds of each stage, the imports of this module first."""
     seconds = {"imports": time.perf_counter() - STARTED}
-    clock = time.perf_counter()
-    problem = load_tour(tour)
-    seconds["load_tour"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    plan = solve(problem, SolveParams(time_limit=limit)).plan
-    seconds["solve"] = time.perf_counter() - clock
-    with tempfile.TemporaryDirectory() as out:
-        clock = time.perf_counter()
-        write_plan(plan, Path(out) / "plan.json")
-        seconds["plan.json"] = time.perf_counter() - clock
+    cpu = {"imports": time.process_time() - STARTED_CPU}
+
+    def timed(name, work):
+        clock, cpu_clock = time.perf_counter(), time.process_time()
+        value = work()
+        seconds[name] = time.perf_counter() - clock
+        cpu[name] = time.process_time() - cpu_clock
+        return value
+
+    problem = timed("load_tour", lambda: load_tour(tour))
+    plan = timed("solve", lambda: solve(problem, SolveParams(time_limit=limit)).plan)
+    with tempfile.TemporaryDirectory() as out, rare_collections():
+        timed("plan.json", lambda: write_plan(plan, Path(out) / "plan.json"))
         for fmt, audience in DEFAULT_OUTPUTS:
-            clock = time.perf_counter()
-            write_format(plan, Path(out), fmt, audience=audience)
-            seconds[f"{fmt}-{audience}"] = time.perf_counter() - clock
+            timed(f"{fmt}-{audience}", lambda: write_format(plan, Path(out), fmt, audience=audience))
     seconds["total"] = time.perf_counter() - STARTED
-    return seconds
+    cpu["total"] = time.process_time() - STARTED_CPU
+    return seconds, cpu
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -64,13 +70,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     spinner = subprocess.Popen([sys.executable, "-c", _SPIN]) if args.load else None
     try:
-        seconds = stages(args.tour, args.time_limit)
+        seconds, cpu = stages(args.tour, args.time_limit)
     finally:
         if spinner is not None:
             spinner.kill()
             spinner.wait()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-    print(" ".join(f"{name}={value:.2f}" for name, value in seconds.items()), f"peak={peak}MiB", flush=True)
+    print("wall:", " ".join(f"{name}={value:.2f}" for name, value in seconds.items()), flush=True)
+    print("cpu:", " ".join(f"{name}={value:.2f}" for name, value in cpu.items()), f"peak={peak}MiB",
+          flush=True)
     return 0
 
 

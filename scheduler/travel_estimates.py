@@ -75,10 +75,8 @@ def estimate_between(located: Sequence[str], locations: Mapping[str, Location], 
     if len(located) < 2:
         return {}
     matrix = estimate_matrix(located, locations, rules)
-    estimates: dict[tuple[str, str], int] = {}
-    for i, origin in enumerate(located):
-        row = matrix[i]
-        for j, destination in enumerate(located):
-            if i != j and (origin, destination) not in known:
-                estimates[(origin, destination)] = int(row[j])
-    return estimates
+    # one pass over the n² pairs, without indexing: this dict is most of reading a large tour
+    return {pair: int(minutes)
+            for i, (origin, row) in enumerate(zip(located, matrix))
+            for j, (destination, minutes) in enumerate(zip(located, row))
+            if i != j and (pair := (origin, destination)) not in known}

@@ -23,7 +23,7 @@ from PIL import Image
 from test_export_html import AWKWARD, busy_plan
 
 from scheduler.domain import Plan
-from scheduler.export import pdf
+from scheduler.export import html, pdf
 from scheduler.export.view import build_view
 
 
@@ -66,11 +66,30 @@ def test_the_pdf_lists_at_most_its_cap_of_requests_left_out(monkeypatch: pytest.
     """The team's PDF is laid out from the run sheet with the list of requests left out cut
     at ``PDF_UNSCHEDULED_ROWS`` (the HTML run sheet keeps them all)."""
     laid_out = []
-    monkeypatch.setattr(pdf, "render_html", lambda document, epoch=0: laid_out.append(document) or b"")
+    monkeypatch.setattr(pdf, "render_html", lambda document, epoch=0, images=None: laid_out.append(document) or b"")
     monkeypatch.setattr(pdf, "PDF_UNSCHEDULED_ROWS", 0)
     pdf.render(small_plan(), audience="team")
     assert "Not scheduled (1)" in laid_out[0] and "Shangay interview" not in laid_out[0]
     assert "The 0 of highest value are listed here" in laid_out[0]
+
+
+def test_the_pdf_draws_each_timeline_from_its_own_svg_and_fetches_nothing_else() -> None:
+    """The PDF's document shows each day's timeline as an image of a ``timeline:N`` URL that
+    only its own fetcher answers, with the SVG the HTML run sheet holds inline."""
+    plan = small_plan()
+    document, images = html.render_printable(plan, audience="guest")
+    inline = html.render(plan, audience="guest")
+    assert "<svg" not in document and document.count('<img class="timeline"') == len(images) == 2
+    for url, svg in images.items():
+        assert url.startswith(f"{html.TIMELINE_SCHEME}:") and f'src="{url}"' in document
+        assert svg.decode("utf-8") in inline
+    fetcher = pdf.refusing_url_fetcher(images)
+    url = next(iter(images))
+    assert fetcher.fetch(url).read() == images[url]
+    with pytest.raises(ValueError):
+        fetcher.fetch("timeline:99")
+    with pytest.raises(ValueError):
+        pdf.refusing_url_fetcher().fetch(url)
 
 
 def test_guest_pdf_is_cover_and_days_only() -> None:

@@ -8,20 +8,62 @@ layer and never the engine, the readers or the writers directly.
 
 from __future__ import annotations
 
-from .explaining import explain_request_in, unknown_request_message, unknown_resource_message
-from .exporting import delegation_lanes, export_plan, publish_plan
-from .planning import check_tour, delegation_example, demo_tour, plan_tour, solve_tour, write_plan_outputs
-from .plans import load_plan
-from .replanning import absence_notes, changes_text, compute_replan, read_replan_changes, replan_plan, write_replan
-from .results import CheckOutcome, PlanOutcome, ReplanOutcome, Written
-from .tour_editing import (REQUEST_COLUMNS, TOUR_FILES, EditConflict, FrameText, RequestTable,
-                           check_candidate, file_version, frame_text, new_tour_folder, read_frame,
-                           read_requests, requests_csv_from_upload, requests_csv_text, save_frame,
-                           save_requests)
-from .versions import PlanVersion, adopt_plan, plan_versions, restore_version
-from ..file_names import safe_file_name
-from ..io.tomlfile import parse_toml
-from ..solve import Progress, SolveParams
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .explaining import explain_request_in, unknown_request_message, unknown_resource_message
+    from .exporting import delegation_lanes, export_plan, publish_plan
+    from .planning import check_tour, delegation_example, demo_tour, plan_tour, solve_tour, write_plan_outputs
+    from .plans import load_plan
+    from .replanning import absence_notes, changes_text, compute_replan, read_replan_changes, replan_plan, write_replan
+    from .results import CheckOutcome, PlanOutcome, ReplanOutcome, Written
+    from .tour_editing import (REQUEST_COLUMNS, TOUR_FILES, EditConflict, FrameText, RequestTable,
+                               check_candidate, file_version, frame_text, new_tour_folder, read_frame,
+                               read_requests, requests_csv_from_upload, requests_csv_text, save_frame,
+                               save_requests)
+    from .versions import PlanVersion, adopt_plan, plan_versions, restore_version
+    from ..file_names import safe_file_name
+    from ..io.tomlfile import parse_toml
+    from ..solve import Progress, SolveParams
+
+#: Where each public name lives. A name is imported on first use (PEP 562), so that a face
+#: starts without the engine: ``scheduler --help`` needs neither OR-Tools nor pandas, and a
+#: command imports only what its use case needs.
+_HOMES = {
+    **dict.fromkeys(("explain_request_in", "unknown_request_message", "unknown_resource_message"),
+                    ".explaining"),
+    **dict.fromkeys(("delegation_lanes", "export_plan", "publish_plan"), ".exporting"),
+    **dict.fromkeys(("check_tour", "delegation_example", "demo_tour", "plan_tour", "solve_tour",
+                     "write_plan_outputs"), ".planning"),
+    "load_plan": ".plans",
+    **dict.fromkeys(("absence_notes", "changes_text", "compute_replan", "read_replan_changes",
+                     "replan_plan", "write_replan"), ".replanning"),
+    **dict.fromkeys(("CheckOutcome", "PlanOutcome", "ReplanOutcome", "Written"), ".results"),
+    **dict.fromkeys(("REQUEST_COLUMNS", "TOUR_FILES", "EditConflict", "FrameText", "RequestTable",
+                     "check_candidate", "file_version", "frame_text", "new_tour_folder",
+                     "read_frame", "read_requests", "requests_csv_from_upload",
+                     "requests_csv_text", "save_frame", "save_requests"), ".tour_editing"),
+    **dict.fromkeys(("PlanVersion", "adopt_plan", "plan_versions", "restore_version"), ".versions"),
+    **dict.fromkeys(("Progress", "SolveParams"), "..solve"),
+    "safe_file_name": "..file_names",
+    "parse_toml": "..io.tomlfile",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """A public name of the layer, imported from its module on first use."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOMES})
+
 
 __all__ = [
     "REQUEST_COLUMNS",

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..export import DEFAULT_OUTPUTS, FORMATS, write_all
 from ..domain import Plan
 from ..export.overview import LaneDay, lane_days
-from ..export.publish import PublishReport, publish
 from ..staging import staged_output
 from .plans import load_plan
 from .results import Written
+
+if TYPE_CHECKING:
+    from ..export.publish import PublishReport
 
 #: What ``export_plan`` accepts as ``fmt``: one format, or ``all``.
 EXPORT_CHOICES = (*FORMATS, "all")
@@ -65,6 +68,9 @@ def publish_plan(plan_json: str | Path, url: str, *, username: str | None = None
         The server cannot be reached or refuses, with the cause.
     """
     plan = load_plan(plan_json)
+    # CalDAV's client and its HTTP stack take a quarter of a second to import: only here
+    from ..export.publish import publish
+
     return publish(plan, url, username=username, password=password, calendar_name=calendar_name)
 
 

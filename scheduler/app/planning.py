@@ -13,6 +13,7 @@ from ..export import write_all
 from ..export.ics import calendar_bytes
 from ..export.invites import INVITES_DIR, cancellation, invite_path
 from ..fsio import write_atomic
+from ..gc_pacing import rare_collections
 from ..io import load_tour
 from ..model.instance import build_instance
 from ..reasons import infeasibility_reasons
@@ -114,7 +115,7 @@ def write_plan_outputs(plan: Plan, out_dir: str | Path) -> Written:
     the new version in one step, keeping any different earlier file as ``name.~N~``. A
     failing exporter changes nothing.
     """
-    with staged_output(out_dir) as stage:
+    with staged_output(out_dir) as stage, rare_collections():
         write_plan(plan, stage.path / "plan.json")
         exported = write_all(plan, stage.path)
         notes = settle_old_invitations(plan, Path(out_dir), stage)

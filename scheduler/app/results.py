@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..domain import Plan, Problem
-from ..solve import Result
 
 if TYPE_CHECKING:
+    from ..solve import Result
     from ..replan import ReplanResult
 
 

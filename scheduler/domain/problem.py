@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from fractions import Fraction
+from itertools import repeat
 from types import MappingProxyType
 from typing import Iterable, Mapping
 from zoneinfo import ZoneInfo
@@ -306,9 +307,12 @@ class TravelTable:
     estimated: frozenset[tuple[str, str]] = frozenset()
 
     def __post_init__(self) -> None:
-        for pair, value in self.minutes.items():
-            if not (isinstance(value, int) and value >= 0):  # the message only when needed: n² pairs
-                _check(False, f"travel {pair}: minutes must be 0 or more")
+        values = self.minutes.values()
+        # n² pairs: checked all at once, then one by one only to name a bad one
+        if not (all(map(isinstance, values, repeat(int))) and min(values, default=0) >= 0):
+            for pair, value in self.minutes.items():
+                if not (isinstance(value, int) and value >= 0):
+                    _check(False, f"travel {pair}: minutes must be 0 or more")
         object.__setattr__(self, "minutes", MappingProxyType(dict(self.minutes)))
         object.__setattr__(self, "estimated", frozenset(self.estimated))
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..domain import Plan
 from ..errors import SchedulerError
+from ..gc_pacing import rare_collections
 from .audience import AUDIENCES  # noqa: F401  (public here, as before)
 
 log = logging.getLogger(__name__)
@@ -64,11 +65,12 @@ def write_all(plan: Plan, out_dir: Path, outputs=DEFAULT_OUTPUTS) -> Written:
     from .pdf import PdfError
 
     written = Written()
-    for fmt, audience in outputs:
-        try:
-            written.files += write_format(plan, out_dir, fmt, audience=audience)
-        except PdfError as error:
-            if f"pdf: {error}" not in written.skipped:
-                written.skipped.append(f"pdf: {error}")
-            log.warning("skipped %s for %s: %s", fmt, audience, error)
+    with rare_collections():  # the run sheets' layout makes millions of short-lived objects
+        for fmt, audience in outputs:
+            try:
+                written.files += write_format(plan, out_dir, fmt, audience=audience)
+            except PdfError as error:
+                if f"pdf: {error}" not in written.skipped:
+                    written.skipped.append(f"pdf: {error}")
+                log.warning("skipped %s for %s: %s", fmt, audience, error)
     return written

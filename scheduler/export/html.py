@@ -3,7 +3,8 @@
 Everything the page needs is inside it: styles inline, the timelines as inline SVG, no
 scripts, no fonts or images to fetch, and a Content-Security-Policy that forbids loading
 anything should a browser be tempted. Print CSS lays it out on A4 with a page per day, and
-:mod:`scheduler.export.pdf` turns the same text into ``agenda.pdf``.
+:mod:`scheduler.export.pdf` turns the same text into ``agenda.pdf`` (with each timeline as an SVG
+image, :func:`render_printable`).
 
 The page is rendered from the Jinja2 templates in ``scheduler/templates`` (``run_sheet.html``
 and its partials) with escaping on, so every text from the input is escaped unless a template
@@ -13,6 +14,7 @@ prepares what the templates lay out.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +25,10 @@ from .rendering import render_template
 from .timeline import COLORS, FONT_STACK, day_drawing
 from .view import DayView, PlanView, build_view, write_copy
 
-__all__ = ["most_valuable", "render", "render_view", "write"]
+#: The scheme of the URLs the PDF's document names each day's timeline by.
+TIMELINE_SCHEME = "timeline"
+
+__all__ = ["TIMELINE_SCHEME", "most_valuable", "render", "render_printable", "render_view", "write"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +96,8 @@ def most_valuable(items: tuple[UnscheduledItem, ...], limit: int | None) -> tupl
     return tuple(items[i] for i in sorted(ranked[:max(limit, 0)]))
 
 
-def render_view(view: PlanView, *, created_iso: str = "", unscheduled_rows: int | None = None) -> str:
+def render_view(view: PlanView, *, created_iso: str = "", unscheduled_rows: int | None = None,
+                timeline_urls: Sequence[str] = ()) -> str:
     """The HTML document of a prepared :class:`~scheduler.export.view.PlanView`.
 
     Parameters
@@ -104,6 +110,9 @@ def render_view(view: PlanView, *, created_iso: str = "", unscheduled_rows: int 
     unscheduled_rows
         At most this many requests left out are listed (those of highest value), with a line
         saying which files list them all; ``None`` (the default) lists every one.
+    timeline_urls
+        For print: a URL for each day, and the day's timeline is an ``<img>`` of it instead of
+        inline SVG (:func:`render_printable`); empty (the default) for the HTML file.
 
     Returns
     -------
@@ -114,7 +123,44 @@ def render_view(view: PlanView, *, created_iso: str = "", unscheduled_rows: int 
     return render_template("run_sheet.html", view=view, days=days, cards=_cards(view),
                            is_team=view.is_team, created_iso=created_iso, colors=COLORS,
                            font_stack=FONT_STACK,
-                           unscheduled_rows=most_valuable(view.unscheduled, unscheduled_rows))
+                           unscheduled_rows=most_valuable(view.unscheduled, unscheduled_rows),
+                           timeline_urls=tuple(timeline_urls))
+
+
+def render_printable(plan: Plan, *, audience: str = "team", unscheduled_rows: int | None = None
+                     ) -> tuple[str, dict[str, bytes]]:
+    """The run sheet of ``plan`` for the PDF: the document, and each day's timeline apart.
+
+    The document is :func:`render`'s with each timeline an ``<img>`` naming it by a
+    ``timeline:N`` URL. WeasyPrint reads an SVG image with the XML parser and draws it as it
+    draws inline SVG, but never parses its shapes as HTML or styles them as HTML elements,
+    which inline SVG costs it: about a seventh of each PDF's time (BENCHMARKS.md, "The whole
+    command at 2,000 requests, again"). The pages look the same.
+
+    Parameters
+    ----------
+    plan
+        A solved plan.
+    audience
+        ``"team"`` or ``"guest"``.
+    unscheduled_rows
+        At most this many requests left out are listed; ``None`` lists all.
+
+    Returns
+    -------
+    tuple[str, dict[str, bytes]]
+        The HTML text, and the SVG of each day's timeline by its URL; only the PDF's URL
+        fetcher (:func:`scheduler.export.pdf.render_html`) knows these URLs.
+    """
+    view = build_view(plan, audience=audience)
+    created = plan.created.astimezone(plan.problem.tour.zone).isoformat() if plan.created else ""
+    images = {f"{TIMELINE_SCHEME}:{number}": render_template(
+                  "partials/day_timeline.svg", drawing=day_drawing(day, day.zone_name or view.zone_name),
+                  font_stack=FONT_STACK).encode("utf-8")
+              for number, day in enumerate(view.days, start=1)}
+    document = render_view(view, created_iso=created, unscheduled_rows=unscheduled_rows,
+                           timeline_urls=tuple(images))
+    return document, images
 
 
 def render(plan: Plan, *, audience: str = "team", unscheduled_rows: int | None = None) -> str:

@@ -2,7 +2,9 @@
 
 The PDF is rendered from the HTML text of :mod:`scheduler.export.html`, never from a URL, with
 a URL fetcher that refuses every request: the run sheet needs nothing from outside and the
-guest's itinerary must not leak through a stray fetch. WeasyPrint is imported on first use, so
+guest's itinerary must not leak through a stray fetch. The one exception is the days'
+timelines, which the document names as ``timeline:N`` images and the fetcher answers from
+memory (:func:`scheduler.export.html.render_printable`). WeasyPrint is imported on first use, so
 the other exporters work on a machine without it.
 """
 
@@ -11,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -34,18 +36,29 @@ class PdfError(SchedulerError):
     """The PDF cannot be made: WeasyPrint or the system libraries it needs are missing."""
 
 
-def refusing_url_fetcher() -> Any:
+def refusing_url_fetcher(images: Mapping[str, bytes] | None = None) -> Any:
     """A WeasyPrint URL fetcher that refuses every URL, so rendering never touches a network or disk.
+
+    Parameters
+    ----------
+    images
+        SVG images the document names by these exact URLs (the timelines of
+        :func:`scheduler.export.html.render_printable`): answered from memory.
 
     Returns
     -------
     weasyprint.urls.URLFetcher
-        Each call raises ``ValueError``; WeasyPrint logs a warning and leaves the resource out.
+        Each call for any other URL raises ``ValueError``; WeasyPrint logs a warning and
+        leaves the resource out.
     """
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    known = dict(images or {})
 
     class _Refuse(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> Any:  # noqa: ARG002 - WeasyPrint's signature
+            if url in known:
+                return URLFetcherResponse(url, known[url], {"Content-Type": "image/svg+xml"})
             logger.warning("refused to fetch %s while rendering the run sheet", url[:80])
             raise ValueError(f"the run sheet fetches nothing; refused {url[:80]}")
 
@@ -72,7 +85,7 @@ def _fixed_font_timestamps(epoch: int) -> Iterator[None]:
         os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
-def render_html(document: str, *, epoch: int = 0) -> bytes:
+def render_html(document: str, *, epoch: int = 0, images: Mapping[str, bytes] | None = None) -> bytes:
     """Lay out an HTML document (text, not a URL) as PDF with every fetch refused.
 
     Parameters
@@ -83,6 +96,8 @@ def render_html(document: str, *, epoch: int = 0) -> bytes:
         Seconds since 1970 written into embedded fonts in place of the clock, so the same
         document always gives the same bytes (the document's own creation date comes from
         its ``dcterms.created`` meta element).
+    images
+        SVG images by the URLs the document names them by (see :func:`refusing_url_fetcher`).
 
     Returns
     -------
@@ -101,7 +116,7 @@ def render_html(document: str, *, epoch: int = 0) -> bytes:
             "making agenda.pdf needs WeasyPrint and Pango: pip install weasyprint; on Debian "
             f"apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core ({error})"
         ) from error
-    page = weasyprint.HTML(string=document, base_url=None, url_fetcher=refusing_url_fetcher())
+    page = weasyprint.HTML(string=document, base_url=None, url_fetcher=refusing_url_fetcher(images))
     with _fixed_font_timestamps(epoch):
         return page.write_pdf()
 
@@ -130,8 +145,8 @@ def render(plan: Plan, *, audience: str = "team") -> bytes:
         For an unknown audience.
     """
     epoch = int(plan.created.timestamp()) if plan.created is not None else 0
-    document = html.render(plan, audience=audience, unscheduled_rows=PDF_UNSCHEDULED_ROWS)
-    return render_html(document, epoch=epoch)
+    document, images = html.render_printable(plan, audience=audience, unscheduled_rows=PDF_UNSCHEDULED_ROWS)
+    return render_html(document, epoch=epoch, images=images)
 
 
 def write(plan: Plan, out_dir: Path, *, audience: str = "team") -> list[Path]:

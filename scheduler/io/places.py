@@ -295,21 +295,21 @@ def travel_table(used: Sequence[str], locations: Mapping[str, Location],
         time to (empty when nothing is missing).
     """
     ids = sorted(set(used))
+    position = {place: index for index, place in enumerate(ids)}
+    # the pairs a time is given for, either way, in the order of ``ids`` × ``ids``: found from
+    # the few given times rather than by looking each of the n² pairs up
+    timed = {pair for origin, destination in given
+             if origin != destination and origin in position and destination in position
+             for pair in ((origin, destination), (destination, origin))}
     minutes: dict[tuple[str, str], int] = {}
-    for origin in ids:
-        for destination in ids:
-            if origin == destination:
-                continue
-            pair = (origin, destination)
-            if pair in given:
-                minutes[pair] = given[pair]
-            elif (destination, origin) in given:
-                minutes[pair] = given[(destination, origin)]
+    for pair in sorted(timed, key=lambda pair: (position[pair[0]], position[pair[1]])):
+        minutes[pair] = given[pair] if pair in given else given[(pair[1], pair[0])]
     located = [place for place in ids if locations[place].has_coordinates]
     estimated = _estimate(located, locations, minutes, settings)
     minutes.update(estimated)
     missing: dict[str, set[str]] = {}
-    for origin in ids:
+    unlocated = ids if len(located) < len(ids) else []  # else every pair has its time by now
+    for origin in unlocated:
         for destination in ids:
             if origin != destination and (origin, destination) not in minutes:
                 blamed = origin if not locations[origin].has_coordinates else destination
