@@ -41,6 +41,11 @@ MEETINGS_FROM = 0.5
 #: meeting the best of all is always taken whole. Off: with eight meetings it lost on the
 #: generated tuning instances (-0.04 % a run, 3 better and 4 worse of 10).
 MEETING_CROSSOVER = False
+#: Settings the worker islands search with on top of the caller's (a portfolio: searches that
+#: differ may cover each other's weak instances): a table's name in :func:`search_settings`
+#: (``"VARIANT"``, ``"TUNING"``...) -> the entries that differ, or ``"MOST_STRINGS"`` -> its
+#: value. Empty: every island searches as the caller does.
+WORKER_SETTINGS: dict[str, Any] = {}
 #: Seconds a worker gets to end by itself once told to stop, before it is killed.
 STOP_SECONDS = 5
 #: Seconds past the deadline the main search waits for a worker's answer before it goes on
@@ -65,6 +70,17 @@ def search_settings() -> dict:
     """The caller's search settings, to hand to a worker (:func:`apply_settings`)."""
     settings = {name: dict(table) for name, table in _SETTINGS.items()}
     settings["MOST_STRINGS"] = string_removal.MOST_STRINGS
+    return settings
+
+
+def worker_settings() -> dict:
+    """The settings a worker island is given: the caller's, with ``WORKER_SETTINGS`` on top."""
+    settings = search_settings()
+    for name, entries in WORKER_SETTINGS.items():
+        if isinstance(entries, dict):
+            settings[name] = {**settings.get(name, {}), **entries}
+        else:
+            settings[name] = entries
     return settings
 
 
@@ -169,7 +185,7 @@ def start_islands(setup: tuple, seed: int, work: int, stall: int | None,
     started: list[Island] = []
     try:
         for island in range(1, islands):
-            job = (setup, island_seed(seed, island), work, stall, deadline, search_settings())
+            job = (setup, island_seed(seed, island), work, stall, deadline, worker_settings())
             started.append(Island(start_worker(), job))
     except (OSError, ValueError, subprocess.SubprocessError) as error:
         reason = f"a worker process could not be started ({type(error).__name__}: {error})"
