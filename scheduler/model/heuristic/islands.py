@@ -50,8 +50,8 @@ MEETING_CROSSOVER = False
 #: value. Empty: every island searches as the caller does. Measured at 9 nominal seconds of
 #: work on the tuning part (BENCHMARKS.md, "How the two searches share the work"), a worker
 #: with the adaptive ruins or the string removal on a tenth of the iterations lost on the
-#: generated set (-0.16 % and -0.12 % a run, seed 0), and one with a start temperature of
-#: four gained on solomon200 and lost on the generated set: none kept.
+#: generated set (-0.16 % and -0.11 % a run, seed 0), and one with a start temperature of
+#: four lost there over three seeds (-0.06 %) and tied solomon200: none kept.
 WORKER_SETTINGS: dict[str, Any] = {}
 #: Seconds a worker gets to end by itself once told to stop, before it is killed.
 STOP_SECONDS = 5
