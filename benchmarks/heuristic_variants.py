@@ -116,6 +116,23 @@ VARIANTS.update({
     "meet-cross": {**_INTERDAY, **_APART, "meetings": 8, "crossover": True},
     "meet-cross-4": {**_INTERDAY, **_APART, "meetings": 4, "crossover": True},
 })
+#: How the two searches share the work (BENCHMARKS.md, "How the two searches share the
+#: work"): other points of the late schedule (``meet-from-25``, ``meet-from-75``: the share
+#: searched apart; ``meet-late-2``, ``meet-late-8``: the meetings after it), and islands that
+#: search differently: ``worker`` sets ``WORKER_SETTINGS`` in ``islands.py`` (the settings
+#: the worker island runs on top of the caller's), so the second search runs a setting that
+#: gained on one set and lost on another alone while the main one keeps the default.
+_LATE = {**_INTERDAY, **_APART, "meetings": 4, "meetings_from": 0.5}
+VARIANTS.update({
+    "meet-from-25": {**_LATE, "meetings_from": 0.25},
+    "meet-from-75": {**_LATE, "meetings_from": 0.75},
+    "meet-late-2": {**_LATE, "meetings": 2},
+    "worker-adaptive": {**_LATE, "worker": {"VARIANT": {"adaptive": True}}},
+    "worker-strings-10": {**_LATE, "worker": {"VARIANT": {"string": 0.1}}},
+    "worker-t0-4": {**_LATE, "worker": {"TUNING": {"t0": 4.0}}},
+    "worker-adaptive-meet-1": {**_LATE, "meetings": 1, "meetings_from": 0.0,
+                               "worker": {"VARIANT": {"adaptive": True}}},
+})
 
 
 def run_variant(instance, variant: str, seed: int, cpu_seconds: float,
@@ -139,6 +156,7 @@ def run_variant(instance, variant: str, seed: int, cpu_seconds: float,
     saved = [dict(switch) for switch in switches]
     saved_meetings, saved_strings = island_module.ISLAND_MEETINGS, string_removal.MOST_STRINGS
     saved_from, saved_cross = island_module.MEETINGS_FROM, island_module.MEETING_CROSSOVER
+    saved_worker = island_module.WORKER_SETTINGS
     recombination.RECOMBINE.update(settings.pop("recombine", {}))
     ruin.DAY_RUIN.update(settings.pop("day_ruin", {}))
     annealing.TUNING.update(settings.pop("tuning", {}))
@@ -149,6 +167,7 @@ def run_variant(instance, variant: str, seed: int, cpu_seconds: float,
     island_module.ISLAND_MEETINGS = settings.pop("meetings", saved_meetings)
     island_module.MEETINGS_FROM = settings.pop("meetings_from", saved_from)
     island_module.MEETING_CROSSOVER = settings.pop("crossover", saved_cross)
+    island_module.WORKER_SETTINGS = settings.pop("worker", {})
     string_removal.MOST_STRINGS = settings.pop("strings", saved_strings)
     interday.INTERDAY.update(settings)
     work = 10**15 if work_seconds is None else int(work_seconds * WORK_PER_SECOND)
@@ -171,6 +190,7 @@ def run_variant(instance, variant: str, seed: int, cpu_seconds: float,
             current.update(before)
         island_module.ISLAND_MEETINGS, string_removal.MOST_STRINGS = saved_meetings, saved_strings
         island_module.MEETINGS_FROM, island_module.MEETING_CROSSOVER = saved_from, saved_cross
+        island_module.WORKER_SETTINGS = saved_worker
     return {"value": result.value, "iterations": result.iterations, "cpu": round(used, 2)}
 
 

@@ -1,5 +1,6 @@
 """How the islands meet: the schedule of the meetings, the crossover a worse island may take
-instead of a copy, every rule kept and the same agenda run after run."""
+instead of a copy, a worker searching with settings of its own, every rule kept and the same
+agenda run after run."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from builders import assert_hint_valid
 from scheduler.model.cpmodel import PlannerModel
-from scheduler.model.heuristic import islands
+from scheduler.model.heuristic import annealing, islands
 from scheduler.model.heuristic.annealing import Annealing
 from scheduler.model.heuristic.construction import construct
 from scheduler.model.instance import build_instance
@@ -91,6 +92,33 @@ def test_two_islands_crossing_late_keep_every_rule_and_repeat(monkeypatch):
     runs = [heuristic_checked(prob, seed=1, work=4_000_000, islands=2)[1] for _ in range(2)]
     assert runs[0].placements(instance) == runs[1].placements(instance)
     assert runs[0].objective == runs[1].objective
+
+
+def test_a_worker_is_given_its_own_settings_on_top_of_the_callers(monkeypatch):
+    monkeypatch.setitem(annealing.TUNING, "t0", 3.0)
+    monkeypatch.setattr(islands, "WORKER_SETTINGS", {"VARIANT": {"adaptive": True},
+                                                     "MOST_STRINGS": 5})
+    given = islands.worker_settings()
+    assert given["VARIANT"]["adaptive"] is True and given["MOST_STRINGS"] == 5
+    assert given["TUNING"]["t0"] == 3.0
+    assert given["VARIANT"]["string"] == annealing.VARIANT["string"]
+    own = islands.search_settings()
+    assert own["VARIANT"]["adaptive"] is annealing.VARIANT["adaptive"] is False
+    monkeypatch.setattr(islands, "WORKER_SETTINGS", {})
+    assert islands.worker_settings() == own
+
+
+def test_two_islands_searching_differently_keep_every_rule_and_repeat(monkeypatch):
+    """The worker's own settings travel with its job, so the agenda still repeats."""
+    from test_heuristic import _island_tour
+
+    monkeypatch.setattr(islands, "WORKER_SETTINGS", {"VARIANT": {"adaptive": True}})
+    prob = _island_tour()
+    instance, first, _ = heuristic_checked(prob, seed=2, work=600_000, islands=2)
+    _, second, _ = heuristic_checked(prob, seed=2, work=600_000, islands=2)
+    assert first.placements(instance) == second.placements(instance)
+    assert first.objective == second.objective
+    assert first.searches.ran == 2
 
 
 class _PeerAtItsStart:

@@ -34,6 +34,9 @@ log = logging.getLogger(__name__)
 #: generated +0.13 % a run on average, solomon200 +0.10 %; held-out generated +0.27 %,
 #: solomon200 a tie (+5 in sum over 42 runs). Two searches that stay apart while
 #: the temperature is high end better than two that share one agenda from the first eighth.
+#: Other points on this schedule (a quarter or three quarters of the work apart, two or eight
+#: meetings, one at the end only) tied or lost on the generated tuning set ("How the two
+#: searches share the work").
 ISLAND_MEETINGS = 4
 MEETINGS_FROM = 0.5
 #: Whether a worse island takes a crossover at a meeting (the better agenda's best days and
@@ -41,6 +44,15 @@ MEETINGS_FROM = 0.5
 #: meeting the best of all is always taken whole. Off: with eight meetings it lost on the
 #: generated tuning instances (-0.04 % a run, 3 better and 4 worse of 10).
 MEETING_CROSSOVER = False
+#: Settings the worker islands search with on top of the caller's (a portfolio: searches that
+#: differ may cover each other's weak instances): a table's name in :func:`search_settings`
+#: (``"VARIANT"``, ``"TUNING"``...) -> the entries that differ, or ``"MOST_STRINGS"`` -> its
+#: value. Empty: every island searches as the caller does. Measured at 9 nominal seconds of
+#: work on the tuning part (BENCHMARKS.md, "How the two searches share the work"), a worker
+#: with the adaptive ruins or the string removal on a tenth of the iterations lost on the
+#: generated set (-0.16 % and -0.11 % a run, seed 0), and one with a start temperature of
+#: four lost there over three seeds (-0.06 %) and tied solomon200: none kept.
+WORKER_SETTINGS: dict[str, Any] = {}
 #: Seconds a worker gets to end by itself once told to stop, before it is killed.
 STOP_SECONDS = 5
 #: Seconds past the deadline the main search waits for a worker's answer before it goes on
@@ -65,6 +77,17 @@ def search_settings() -> dict:
     """The caller's search settings, to hand to a worker (:func:`apply_settings`)."""
     settings = {name: dict(table) for name, table in _SETTINGS.items()}
     settings["MOST_STRINGS"] = string_removal.MOST_STRINGS
+    return settings
+
+
+def worker_settings() -> dict:
+    """The settings a worker island is given: the caller's, with ``WORKER_SETTINGS`` on top."""
+    settings = search_settings()
+    for name, entries in WORKER_SETTINGS.items():
+        if isinstance(entries, dict):
+            settings[name] = {**settings.get(name, {}), **entries}
+        else:
+            settings[name] = entries
     return settings
 
 
@@ -169,7 +192,7 @@ def start_islands(setup: tuple, seed: int, work: int, stall: int | None,
     started: list[Island] = []
     try:
         for island in range(1, islands):
-            job = (setup, island_seed(seed, island), work, stall, deadline, search_settings())
+            job = (setup, island_seed(seed, island), work, stall, deadline, worker_settings())
             started.append(Island(start_worker(), job))
     except (OSError, ValueError, subprocess.SubprocessError) as error:
         reason = f"a worker process could not be started ({type(error).__name__}: {error})"
