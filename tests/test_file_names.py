@@ -86,15 +86,22 @@ def test_the_web_app_names_no_tour_folder_after_a_device(tmp_path: Path) -> None
     assert space.unique_id("Madrid") == "Madrid"
 
 
-def test_planning_again_replaces_an_invitation_under_the_old_device_name(tmp_path: Path) -> None:
-    """A folder planned before device names were renamed holds `invites/con.ics`: planning
-    again leaves it out (kept as a backup) and says that `con_.ics` replaces it."""
+def _planned_before_the_renaming(tmp_path: Path) -> tuple[Path, Path, list[str]]:
+    """A tour planned into `out`, its invitation `con_.ics` renamed back to `con.ics` as a
+    plan written before device names were renamed has it; the tour, `out` and the command."""
     tour = write_files(tmp_path / "tour", {"tour.toml": TOUR, "locations.csv": LOCATIONS,
                                            "requests.csv": REQUESTS})
     out = tmp_path / "out"
     command = ["plan", str(tour), "-o", str(out), "--time-limit", "2", "--workers", "1"]
     assert CliRunner().invoke(main, command).exit_code == 0
     (out / "invites" / "con_.ics").rename(out / "invites" / "con.ics")
+    return tour, out, command
+
+
+def test_planning_again_replaces_an_invitation_under_the_old_device_name(tmp_path: Path) -> None:
+    """A folder planned before device names were renamed holds `invites/con.ics`: planning
+    again leaves it out (kept as a backup) and says that `con_.ics` replaces it."""
+    tour, out, command = _planned_before_the_renaming(tmp_path)
     result = CliRunner().invoke(main, command)
     assert result.exit_code == 0, result.output
     assert "invites/con.ics is now invites/con_.ics" in result.output
@@ -105,12 +112,7 @@ def test_planning_again_replaces_an_invitation_under_the_old_device_name(tmp_pat
 def test_an_invitation_under_the_old_device_name_of_a_dropped_request_is_cancelled(tmp_path: Path) -> None:
     """When the request `con` is no longer planned, its invitation under the old name
     (`con.ics`) becomes a cancellation, as any other would."""
-    tour = write_files(tmp_path / "tour", {"tour.toml": TOUR, "locations.csv": LOCATIONS,
-                                           "requests.csv": REQUESTS})
-    out = tmp_path / "out"
-    command = ["plan", str(tour), "-o", str(out), "--time-limit", "2", "--workers", "1"]
-    assert CliRunner().invoke(main, command).exit_code == 0
-    (out / "invites" / "con_.ics").rename(out / "invites" / "con.ics")
+    tour, out, command = _planned_before_the_renaming(tmp_path)
     write_files(tour, {"requests.csv": REQUESTS.replace("con,Console FM,Radio,A,30,Tue 10:00-12:00\n", "")})
     result = CliRunner().invoke(main, command)
     assert result.exit_code == 0, result.output
