@@ -1,0 +1,158 @@
+"""Tours that are odd but valid, or wrong in a way only their sum shows: each planned or refused
+through the command line, its plan judged by the independent checker."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from scheduler.checker import check_plan
+from scheduler.cli import main
+from scheduler.io.load import MAX_OBJECTIVE
+from test_io_support import issues_of, write_files
+
+LOCATIONS = """id,name,latitude,longitude
+HOTEL,Hotel,40.4200,-3.7025
+PSOE,"PSOE, Ferraz",40.4297,-3.7174
+TV,Telemadrid,40.4062,-3.7817
+FAR,Far away,28.4636,-16.2518
+"""
+
+
+def tour_toml(lodging: str = "", extra: str = "") -> str:
+    """Monday 26 to Wednesday 28 November 2018 in Madrid, 09:00-20:00; ``lodging`` replaces the
+    one hotel of every night."""
+    lodging = lodging or ('[[lodging]]\nlocation = "HOTEL"\nfirst_night = 2018-11-25\n'
+                          'last_night = 2018-11-28\n')
+    return f"""[tour]
+id = "odd"
+timezone = "Europe/Madrid"
+first_day = 2018-11-26
+last_day = 2018-11-28
+
+{lodging}
+[hours]
+start = "09:00"
+end = "20:00"
+{extra}"""
+
+
+def requests_csv(values: list[int]) -> str:
+    """One 30-minute request a value, at PSOE and Telemadrid in turn, any time of the tour."""
+    rows = "".join(f"r{i},Request {i},{('PSOE', 'TV')[i % 2]},30,{value}\n"
+                   for i, value in enumerate(values))
+    return "id,title,location,duration,value\n" + rows
+
+
+def plan(tour: Path, out: Path, *extra: str):
+    return CliRunner().invoke(main, ["plan", str(tour), "-o", str(out), "--time-limit", "1",
+                                     "--seed", "1", "--json", *extra])
+
+
+# ------------------------------------------------------- a day that cannot hold its own moves
+
+MOVE_FAR = ('[[lodging]]\nlocation = "HOTEL"\nfirst_night = 2018-11-25\nlast_night = 2018-11-26\n\n'
+            '[[lodging]]\nlocation = "FAR"\nfirst_night = 2018-11-27\nlast_night = 2018-11-28\n')
+
+
+def test_a_move_to_a_lodging_farther_than_the_day_is_long_is_refused_naming_its_line(tmp_path):
+    # Before, planning exited 3 saying "these mandatory requests cannot all be served" and
+    # naming none: the tour has none; its Tuesday cannot get from Madrid to Tenerife.
+    tour = write_files(tmp_path / "tour", {"tour.toml": tour_toml(MOVE_FAR), "locations.csv": LOCATIONS,
+                                           "requests.csv": requests_csv([1, 2])})
+    result = CliRunner().invoke(main, ["check", str(tour), "--json"])
+    assert result.exit_code == 2
+    problems = json.loads(result.stdout)["problems"]
+    assert [(p["file"], p["line"], p["field"]) for p in problems] == [
+        ("tour.toml", 12, "lodging.location")]
+    message = problems[0]["message"]
+    assert "on 2018-11-27 the guest cannot get from HOTEL to FAR within the day's hours " \
+           "(09:00-20:00)" in message
+    assert "[[legs]]" in message
+    assert plan(tour, tmp_path / "out").exit_code == 2
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_way_to_a_far_departure_is_refused_naming_the_departure(tmp_path):
+    departure = '\n[departure]\nat = 2018-11-28T21:00\nlocation = "FAR"\n'
+    tour = write_files(tmp_path / "tour", {"tour.toml": tour_toml(extra=departure),
+                                           "locations.csv": LOCATIONS,
+                                           "requests.csv": requests_csv([1])})
+    (issue,) = issues_of(tour)
+    assert (issue.file, issue.field) == ("tour.toml", "departure.location")
+    assert issue.line == 18
+    assert "cannot get from HOTEL to FAR" in issue.message
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(minutes=st.integers(min_value=0, max_value=2000))
+def test_a_move_without_a_leg_is_refused_exactly_when_the_hours_cannot_hold_it(tmp_path, minutes):
+    # 09:00-20:00 holds 660 minutes of travel, not one more.
+    tour = write_files(tmp_path / f"tour-{minutes}", {
+        "tour.toml": tour_toml(MOVE_FAR), "locations.csv": LOCATIONS,
+        "requests.csv": requests_csv([1]),
+        "travel.csv": f"from,to,minutes,mode\nHOTEL,FAR,{minutes},flight\n"})
+    result = CliRunner().invoke(main, ["check", str(tour), "--json"])
+    refused = result.exit_code == 2
+    assert refused == (minutes > 660), result.stdout
+    if refused:
+        assert [p["field"] for p in json.loads(result.stdout)["problems"]] == ["lodging.location"]
+
+
+# ------------------------------------------------------------------ values near their limits
+
+def test_values_at_the_readers_limit_are_planned_and_accepted_by_the_checker(tmp_path):
+    # A billion points each (the reader's limit) times the default value weight: the route
+    # bound's linear program ended ABNORMAL on these coefficients and the command exited 1
+    # with "the route master ended with status 4". It now goes on without that bound.
+    tour = write_files(tmp_path / "tour", {"tour.toml": tour_toml(), "locations.csv": LOCATIONS,
+                                           "requests.csv": requests_csv([10 ** 9] * 8)})
+    result = plan(tour, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    outcome = json.loads(result.stdout)
+    assert outcome["value_served"] == 8 * 10 ** 9
+    data = json.loads((tmp_path / "out" / "plan.json").read_text(encoding="utf-8"))
+    assert check_plan(data) == []
+
+
+def test_one_value_a_million_times_the_others_is_served_first(tmp_path):
+    tour = write_files(tmp_path / "tour", {"tour.toml": tour_toml("", '\n[limits]\n'
+                                                                  'max_engagements_per_day = 1\n'),
+                                           "locations.csv": LOCATIONS,
+                                           "requests.csv": requests_csv([1] * 5 + [10 ** 6])})
+    result = plan(tour, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "r5" in {e["request"] for e in json.loads(result.stdout)["engagements"]}
+    data = json.loads((tmp_path / "out" / "plan.json").read_text(encoding="utf-8"))
+    assert check_plan(data) == []
+
+
+def test_a_value_weight_too_large_to_count_is_refused_at_its_line(tmp_path):
+    # Before, CP-SAT refused the model (its objective overflows 64 bits) and the command said
+    # "the solver found no agenda within the limit; try a longer --time-limit".
+    objective = "\n[objective]\nvalue_weight = 1000000000\n"
+    tour = write_files(tmp_path / "tour", {"tour.toml": tour_toml(extra=objective),
+                                           "locations.csv": LOCATIONS,
+                                           "requests.csv": requests_csv([10 ** 9] * 20)})
+    result = plan(tour, tmp_path / "out")
+    assert result.exit_code == 2, result.output
+    (problem,) = json.loads(result.stdout)["problems"]
+    assert (problem["file"], problem["line"], problem["field"]) == (
+        "tour.toml", 17, "objective.value_weight")
+    assert "lower value_weight" in problem["message"]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(weight=st.integers(min_value=0, max_value=10 ** 9),
+       values=st.lists(st.integers(min_value=0, max_value=10 ** 9), min_size=1, max_size=4))
+def test_the_value_term_is_refused_exactly_when_it_passes_the_limit(tmp_path, weight, values):
+    objective = f"\n[objective]\nvalue_weight = {weight}\n"
+    tour = write_files(tmp_path / "tour", {"tour.toml": tour_toml(extra=objective),
+                                           "locations.csv": LOCATIONS,
+                                           "requests.csv": requests_csv(values)})
+    result = CliRunner().invoke(main, ["check", str(tour), "--json"])
+    assert (result.exit_code == 2) == (weight * sum(values) > MAX_OBJECTIVE), result.stdout
