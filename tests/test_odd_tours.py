@@ -4,6 +4,7 @@ through the command line, its plan judged by the independent checker."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from scheduler.checker import check_plan
 from scheduler.cli import main
+from scheduler.io import load_tour
 from scheduler.io.load import MAX_OBJECTIVE
 from test_io_support import issues_of, write_files
 
@@ -77,15 +79,26 @@ def test_a_move_to_a_lodging_farther_than_the_day_is_long_is_refused_naming_its_
     assert not (tmp_path / "out").exists()
 
 
-def test_the_way_to_a_far_departure_is_refused_naming_the_departure(tmp_path):
-    departure = '\n[departure]\nat = 2018-11-28T21:00\nlocation = "FAR"\n'
-    tour = write_files(tmp_path / "tour", {"tour.toml": tour_toml(extra=departure),
-                                           "locations.csv": LOCATIONS,
-                                           "requests.csv": requests_csv([1])})
-    (issue,) = issues_of(tour)
-    assert (issue.file, issue.field) == ("tour.toml", "departure.location")
-    assert issue.line == 18
-    assert "cannot get from HOTEL to FAR" in issue.message
+def test_an_arrival_or_departure_day_too_short_for_its_transfer_is_not_a_working_day(tmp_path):
+    # Landing at 19:35, 55 minutes from the hotel, with the hours ending at 20:00; leaving at
+    # 09:30 from there. Before, planning exited 3 naming no request; now those days are left
+    # out, as a day the arrival leaves with no working time is, and the calendar still shows
+    # the transfer.
+    ends = ('\n[arrival]\nat = 2018-11-26T19:35\nlocation = "AIRPORT"\n'
+            '\n[departure]\nat = 2018-11-28T09:30\nlocation = "AIRPORT"\n')
+    tour = write_files(tmp_path / "tour", {
+        "tour.toml": tour_toml(extra=ends),
+        "locations.csv": LOCATIONS + "AIRPORT,Airport,40.4936,-3.5668\n",
+        "requests.csv": requests_csv([1, 2])})
+    problem = load_tour(tour)
+    assert [day.date for day in problem.tour.days] == [date(2018, 11, 27)]
+    result = plan(tour, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "out" / "plan.json").read_text(encoding="utf-8"))
+    assert check_plan(data) == []
+    calendar = (tmp_path / "out" / "agenda.ics").read_text(encoding="utf-8")
+    assert "SUMMARY:Travel: Airport → Hotel" in calendar
+    assert "SUMMARY:Travel: Hotel → Airport" in calendar
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

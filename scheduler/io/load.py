@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import difflib
-from datetime import date
+from datetime import date, timedelta
 from collections.abc import Mapping
 from pathlib import Path
 
-from scheduler.domain import Day, DomainError, Guest, Location, Problem, Request, Tour
+from scheduler.domain import Day, DomainError, Guest, Location, Problem, Request, Tour, TravelTable, utc
 from scheduler.errors import InputError, InputIssue
 from scheduler.io.delegation import build_delegation, widened_days
 from scheduler.io.issues import IssueLog, Suggester
@@ -224,6 +224,22 @@ def _check_objective_scale(tour_file: TourFile, requests: tuple[Request, ...],
             f"and span_weight matters) or the values")
 
 
+def _short_endpoint_days(tour: Tour, table: TravelTable) -> set[date]:
+    """The arrival and departure days (of a tour of one guest, without legs) too short for the
+    way from the arrival place to the lodging, or from the lodging to the departure place:
+    like a day the arrival leaves with no working time, they are not working days."""
+    if tour.delegation or not tour.days:
+        return set()
+    short = set()
+    for day, end in ((tour.days[0], tour.arrival), (tour.days[-1], tour.departure)):
+        if end is None or day.legs or end.location not in (day.start_location, day.end_location):
+            continue
+        minutes = table.between(day.start_location, day.end_location)
+        if utc(day.start) + timedelta(minutes=minutes) > utc(day.end):
+            short.add(day.date)
+    return short
+
+
 def _day_ends(tour_file: TourFile, days: tuple[Day, ...]) -> dict[date, tuple[int | None, str]]:
     """By date, the line and key of tour.toml that set where each day ends: the
     ``[[lodging]]`` entry of its night, else the departure."""
@@ -268,6 +284,10 @@ def _problem(days: tuple[Day, ...], members: tuple[Guest, ...], read: RequestsRe
                 f"and {shown}{more}")
     if len(log):
         return None  # a problem already reported (an unknown place, say) would only repeat here
+    short = _short_endpoint_days(tour, table)
+    if short and len(short) < len(tour.days):
+        tour = build_tour(tour_file, tuple(day for day in tour.days if day.date not in short),
+                          members)
     check_leg_reach(tour.days, table, log, day_ends=_day_ends(tour_file, tour.days))
     for guest in tour.delegation:
         check_leg_reach(guest.days, table, log, who=f"guest `{guest.id}`")
