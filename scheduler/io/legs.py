@@ -175,10 +175,12 @@ def _check_day_reach(day: Day, travel: TravelTable, log: IssueLog, who: str,
     """Report a day without legs whose hours do not hold the travel from where it starts to
     where it ends: no agenda could hold that day, not even an empty one."""
     minutes = travel.between(day.start_location, day.end_location)
-    if utc(day.start) + timedelta(minutes=minutes) <= utc(day.end):
+    # The meal break is never taken while travelling.
+    if utc(day.start) + timedelta(minutes=minutes + day.meal_minutes) <= utc(day.end):
         return
+    meal = f", and the day has a {day.meal_minutes}-minute meal break" if day.meal_minutes else ""
     log.add(FILE, line, key,
             f"on {day.date} {who} cannot get from {day.start_location} to {day.end_location} "
             f"within the day's hours ({_clock(day.start)}-{_clock(day.end)}): it is {minutes} min "
-            f"away; book the journey as a [[legs]] entry, widen that day's hours with "
+            f"away{meal}; book the journey as a [[legs]] entry, widen that day's hours with "
             f"[[hours.day]], or sleep nearer")

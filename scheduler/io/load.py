@@ -234,7 +234,7 @@ def _short_endpoint_days(tour: Tour, table: TravelTable) -> set[date]:
     for day, end in ((tour.days[0], tour.arrival), (tour.days[-1], tour.departure)):
         if end is None or day.legs or end.location not in (day.start_location, day.end_location):
             continue
-        minutes = table.between(day.start_location, day.end_location)
+        minutes = table.between(day.start_location, day.end_location) + day.meal_minutes
         if utc(day.start) + timedelta(minutes=minutes) > utc(day.end):
             short.add(day.date)
     return short
