@@ -15,7 +15,7 @@ from scheduler.checker import check_plan
 from scheduler.cli import main
 from scheduler.io import load_tour
 from scheduler.io.load import MAX_OBJECTIVE
-from test_io_support import issues_of, write_files
+from test_io_support import TOURS, issues_of, make_tour, write_files
 
 LOCATIONS = """id,name,latitude,longitude
 HOTEL,Hotel,40.4200,-3.7025
@@ -197,3 +197,13 @@ def test_days_no_agenda_fits_are_said_so_not_blamed_on_mandatory_requests(tmp_pa
     outcome = json.loads(result.stdout)
     assert outcome["infeasible"].startswith("No agenda fits the tour's days, not even an empty one")
     assert outcome["conflicts"] == []
+
+
+def test_a_leg_out_of_reach_names_the_line_of_its_entry(tmp_path):
+    # Before, the problem named tour.toml and legs.depart but no line.
+    text = (TOURS / "train-day" / "tour.toml").read_text(encoding="utf-8").replace(
+        "depart = 2018-11-29T11:30", "depart = 2018-11-29T09:20")
+    line = text.splitlines().index("[[legs]]") + 1
+    folder = make_tour(tmp_path, {"tour.toml": text}, base="train-day")
+    (issue,) = [issue for issue in issues_of(folder) if "cannot reach" in issue.message]
+    assert (issue.file, issue.line, issue.field) == ("tour.toml", line, "legs.depart")

@@ -288,9 +288,10 @@ def _problem(days: tuple[Day, ...], members: tuple[Guest, ...], read: RequestsRe
     if short and len(short) < len(tour.days):
         tour = build_tour(tour_file, tuple(day for day in tour.days if day.date not in short),
                           members)
-    check_leg_reach(tour.days, table, log, day_ends=_day_ends(tour_file, tour.days))
+    check_leg_reach(tour.days, table, log, day_ends=_day_ends(tour_file, tour.days),
+                    entries=tour_file.legs)
     for guest in tour.delegation:
-        check_leg_reach(guest.days, table, log, who=f"guest `{guest.id}`")
+        check_leg_reach(guest.days, table, log, who=f"guest `{guest.id}`", entries=tour_file.legs)
     if len(log):
         return None
     # A resource without hours keeps the hours of whoever works that day.
