@@ -8,13 +8,16 @@ from datetime import date
 from pathlib import Path
 
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from scheduler.checker import check_plan
 from scheduler.cli import main
+from scheduler.errors import InfeasibleError, InputError
 from scheduler.io import load_tour
 from scheduler.io.load import MAX_OBJECTIVE
+from scheduler.planfile import plan_to_dict
+from scheduler.solve import SolveParams, promised_seconds, solve
 from test_io_support import TOURS, issues_of, make_tour, write_files
 
 LOCATIONS = """id,name,latitude,longitude
@@ -207,3 +210,47 @@ def test_a_leg_out_of_reach_names_the_line_of_its_entry(tmp_path):
     folder = make_tour(tmp_path, {"tour.toml": text}, base="train-day")
     (issue,) = [issue for issue in issues_of(folder) if "cannot reach" in issue.message]
     assert (issue.file, issue.line, issue.field) == ("tour.toml", line, "legs.depart")
+
+
+# ------------------------------------------------------------- any small odd tour, end to end
+
+ODD_REQUEST = st.fixed_dictionaries({
+    "place": st.sampled_from(["PSOE", "TV", "HOTEL", "remote"]),
+    "duration": st.sampled_from([1, 15, 30, 30, 60, 200, 1440]),
+    "value": st.sampled_from([0, 1, 5, 10 ** 6, 10 ** 9]),
+    "mandatory": st.sampled_from([False, False, False, False, True]),
+    "windows": st.sampled_from(["", "Tue 10:00-11:00", "Tue 10:00", "2018-12-10 10:00-12:00",
+                                "Mon-Wed 09:00-09:30", "2018-11-28"]),
+})
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(requests=st.lists(ODD_REQUEST, min_size=1, max_size=6),
+       cap=st.integers(min_value=0, max_value=8),
+       hours=st.sampled_from([("09:00", "20:00"), ("10:00", "10:01"), ("00:00", "24:00")]))
+def test_any_small_odd_tour_is_planned_within_the_promise_or_refused_in_words(tmp_path, requests,
+                                                                              cap, hours):
+    rows = "".join(
+        f"r{i},Request {i},{'' if r['place'] == 'remote' else r['place']},"
+        f"{'phone' if r['place'] == 'remote' else ''},{r['duration']},{r['value']},"
+        f"{'yes' if r['mandatory'] else ''},{r['windows']}\n" for i, r in enumerate(requests))
+    toml = tour_toml(extra=f"\n[limits]\nmax_engagements_per_day = {cap}\n").replace(
+        'start = "09:00"\nend = "20:00"', f'start = "{hours[0]}"\nend = "{hours[1]}"')
+    tour = write_files(tmp_path / f"tour-{abs(hash((str(requests), cap, hours)))}", {
+        "tour.toml": toml, "locations.csv": LOCATIONS,
+        "requests.csv": "id,title,location,remote,duration,value,mandatory,windows\n" + rows})
+    try:
+        problem = load_tour(tour)
+    except InputError as error:
+        assert all(issue.file and issue.message for issue in error.problems)
+        event("refused: " + error.problems[0].message[:60])
+        return
+    try:
+        result = solve(problem, SolveParams(time_limit=0.5, seed=1, workers=1))
+    except InfeasibleError as error:
+        assert str(error).strip()
+        event("infeasible")
+        return
+    event(f"planned, {len(result.plan.engagements)} engagements")
+    assert result.seconds <= promised_seconds(0.5)
+    assert check_plan(plan_to_dict(result.plan)) == []
