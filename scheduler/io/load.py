@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from datetime import date, timedelta
 from collections.abc import Mapping
+from datetime import date, timedelta
 from pathlib import Path
 
 from scheduler.domain import Day, DomainError, Guest, Location, Problem, Request, Tour, TravelTable, utc
