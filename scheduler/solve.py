@@ -429,6 +429,13 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
                        heuristic_warnings(heuristic), clock=clock)
     if status == "infeasible":
         conflict = minimal_conflict(instance, params)
+        if not conflict and not baseline.pinned:
+            # Not even an empty agenda fits: the reader refuses the days it can tell (a move
+            # longer than the day, a leg out of reach), so some rule of a day is left.
+            raise InfeasibleError(
+                "No agenda fits the tour's days, not even an empty one: some day cannot hold "
+                "its own travel, fixed legs and meal break within its hours. Check the days' "
+                "hours, [[lodging]], [[legs]] and [meal] in tour.toml.")
         # The search leaves pinned engagements out: with pins, the pins may be the cause, so
         # the set is not passed on as a conflict of the mandatory requests alone.
         raise InfeasibleError(

@@ -112,7 +112,8 @@ def read_hours(hours: TomlTable, day_entries: list[TomlTable], *, required: bool
     start = hours.clock("start", required=required)
     end = hours.clock("end", required=required, allow_end_of_day=True)
     if start is not None and end is not None and end <= start:
-        hours.problem("end", "the working hours end before they start")
+        hours.problem("end", "the working hours end before they start" if end < start else
+                      "the working hours end when they start: a working day needs some hours")
         start = end = None
     overrides: dict[date, HoursOverride] = {}
     for entry in day_entries:

@@ -141,22 +141,51 @@ def _clock(moment: datetime) -> str:
 
 
 def check_leg_reach(days: tuple[Day, ...], travel: TravelTable, log: IssueLog, *,
-                    who: str = "the guest") -> None:
+                    who: str = "the guest",
+                    day_ends: Mapping[date, tuple[int | None, str]] | None = None,
+                    entries: tuple[LegEntry, ...] = ()) -> None:
     """Report a fixed leg the guest (``who``: a delegation member) cannot reach: the day's
     start, an earlier leg's arrival and the day's end must leave the travel time to and from
-    each leg."""
+    each leg. A day without legs must leave the travel from its start place to its end place
+    (a move to another lodging, the way to the departure); ``day_ends`` gives, by date, the
+    line and key that set where the day ends (its night's ``[[lodging]]``, or the departure),
+    for the message; ``entries`` the ``[[legs]]`` as written, for the line of a leg's."""
+    lines = {(entry.origin, entry.destination, entry.depart.date()): entry.line for entry in entries}
     for day in days:
+        if not day.legs:
+            line, key = (day_ends or {}).get(day.date, (None, "lodging.location"))
+            _check_day_reach(day, travel, log, who, line, key)
+            continue
         place, free_from = day.start_location, day.start
         for leg in day.legs:
             minutes = travel.between(place, leg.origin)
             if utc(free_from) + timedelta(minutes=minutes) > utc(leg.checkin_start):
-                log.add(FILE, None, "legs.depart",
+                line = lines.get((leg.origin, leg.destination, leg.depart.date()))
+                log.add(FILE, line, "legs.depart",
                         f"on {day.date} {who} cannot reach {leg.origin} for the {leg.label} "
                         f"by {_clock(leg.checkin_start)}: it is {minutes} min from {place}, free from "
                         f"{_clock(free_from)}; start that day earlier or book a later one")
             place, free_from = leg.destination, leg.arrive
         minutes = travel.between(place, day.end_location)
-        if day.legs and utc(free_from) + timedelta(minutes=minutes) > utc(day.end):
-            log.add(FILE, None, "legs.arrive",
+        if utc(free_from) + timedelta(minutes=minutes) > utc(day.end):
+            last = day.legs[-1]
+            line = lines.get((last.origin, last.destination, last.depart.date()))
+            log.add(FILE, line, "legs.arrive",
                     f"on {day.date} {who} cannot reach {day.end_location} by the day's end "
                     f"({_clock(day.end)}) after the {day.legs[-1].label}: it is {minutes} min away")
+
+
+def _check_day_reach(day: Day, travel: TravelTable, log: IssueLog, who: str,
+                     line: int | None, key: str) -> None:
+    """Report a day without legs whose hours do not hold the travel from where it starts to
+    where it ends: no agenda could hold that day, not even an empty one."""
+    minutes = travel.between(day.start_location, day.end_location)
+    # The meal break is never taken while travelling.
+    if utc(day.start) + timedelta(minutes=minutes + day.meal_minutes) <= utc(day.end):
+        return
+    meal = f", and the day has a {day.meal_minutes}-minute meal break" if day.meal_minutes else ""
+    log.add(FILE, line, key,
+            f"on {day.date} {who} cannot get from {day.start_location} to {day.end_location} "
+            f"within the day's hours ({_clock(day.start)}-{_clock(day.end)}): it is {minutes} min "
+            f"away{meal}; book the journey as a [[legs]] entry, widen that day's hours with "
+            f"[[hours.day]], or sleep nearer")

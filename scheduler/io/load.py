@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
+from datetime import date, timedelta
 from pathlib import Path
 
-from scheduler.domain import Day, DomainError, Guest, Location, Problem, Request, Tour
+from scheduler.domain import Day, DomainError, Guest, Location, Problem, Request, Tour, TravelTable, utc
 from scheduler.errors import InputError, InputIssue
 from scheduler.io.delegation import build_delegation, widened_days
 from scheduler.io.issues import IssueLog, Suggester
@@ -86,6 +87,8 @@ def load_tour(folder: str | Path) -> Problem:
         check_rule_ids(tour_file.rules, {r.id for r in read.requests}, TOUR_FILE, log)
     if tour_file is not None and len(log) == requests_issues:
         check_needs(read.requests, read.need_lines, tour_file.resources, _requests_name(root), log)
+    if tour_file is not None and len(log) == requests_issues:
+        _check_objective_scale(tour_file, read.requests, log)
     problem = None
     if tour_file is not None and days is not None and members is not None:
         # Built even when other files have problems, so that missing coordinates are
@@ -198,6 +201,61 @@ def _used_ids(tour: Tour, requests: tuple[Request, ...], tour_file: TourFile) ->
     return sorted(ids)
 
 
+MAX_OBJECTIVE = 2 ** 53
+"""The largest value the objective's value term may reach (``value_weight`` times the value
+of every request): the largest whole number a float (the plan file's objective, the route
+bound's linear program) holds exactly, far inside CP-SAT's 64-bit integers, which the travel
+and span terms share. Above about 2^63, CP-SAT refused the model as invalid, and the plan
+command said to try a longer time limit."""
+
+
+def _check_objective_scale(tour_file: TourFile, requests: tuple[Request, ...],
+                           log: IssueLog) -> None:
+    """Report an objective whose value term could exceed :data:`MAX_OBJECTIVE`."""
+    weight = tour_file.objective.value_weight
+    total = weight * sum(request.value for request in requests)
+    if total <= MAX_OBJECTIVE:
+        return
+    line = tour_file.frame.lines.line_of("objective.value_weight") if tour_file.frame else None
+    log.add(TOUR_FILE, line, "objective.value_weight",
+            f"value_weight {weight:,} times the requests' total value "
+            f"({sum(r.value for r in requests):,}) is {total:,}, more than the planner counts "
+            f"exactly ({MAX_OBJECTIVE:,}); lower value_weight (only its ratio to travel_weight "
+            f"and span_weight matters) or the values")
+
+
+def _short_endpoint_days(tour: Tour, table: TravelTable) -> set[date]:
+    """The arrival and departure days (of a tour of one guest, without legs) too short for the
+    way from the arrival place to the lodging, or from the lodging to the departure place:
+    like a day the arrival leaves with no working time, they are not working days."""
+    if tour.delegation or not tour.days:
+        return set()
+    short = set()
+    for day, end in ((tour.days[0], tour.arrival), (tour.days[-1], tour.departure)):
+        if end is None or day.legs or end.location not in (day.start_location, day.end_location):
+            continue
+        minutes = table.between(day.start_location, day.end_location) + day.meal_minutes
+        if utc(day.start) + timedelta(minutes=minutes) > utc(day.end):
+            short.add(day.date)
+    return short
+
+
+def _day_ends(tour_file: TourFile, days: tuple[Day, ...]) -> dict[date, tuple[int | None, str]]:
+    """By date, the line and key of tour.toml that set where each day ends: the
+    ``[[lodging]]`` entry of its night, else the departure."""
+    frame = tour_file.frame
+    if frame is None:
+        return {}
+    ends: dict[date, tuple[int | None, str]] = {}
+    for day in days:
+        stay = next((stay for stay in frame.lodging
+                     if stay.first_night <= day.date <= stay.last_night
+                     and stay.location == day.end_location), None)
+        ends[day.date] = ((stay.line, "lodging.location") if stay is not None
+                          else (frame.line("departure.location"), "departure.location"))
+    return ends
+
+
 def _problem(days: tuple[Day, ...], members: tuple[Guest, ...], read: RequestsRead,
              places: Mapping[str, PlaceEntry], given: Mapping[tuple[str, str], int],
              tour_file: TourFile, log: IssueLog) -> Problem | None:
@@ -226,9 +284,14 @@ def _problem(days: tuple[Day, ...], members: tuple[Guest, ...], read: RequestsRe
                 f"and {shown}{more}")
     if len(log):
         return None  # a problem already reported (an unknown place, say) would only repeat here
-    check_leg_reach(tour.days, table, log)
+    short = _short_endpoint_days(tour, table)
+    if short and len(short) < len(tour.days):
+        tour = build_tour(tour_file, tuple(day for day in tour.days if day.date not in short),
+                          members)
+    check_leg_reach(tour.days, table, log, day_ends=_day_ends(tour_file, tour.days),
+                    entries=tour_file.legs)
     for guest in tour.delegation:
-        check_leg_reach(guest.days, table, log, who=f"guest `{guest.id}`")
+        check_leg_reach(guest.days, table, log, who=f"guest `{guest.id}`", entries=tour_file.legs)
     if len(log):
         return None
     # A resource without hours keeps the hours of whoever works that day.

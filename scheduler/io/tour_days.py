@@ -169,7 +169,9 @@ class _DayBuilder:
         if override is not None and override.end is not None:
             end_minute, end_key, end_line = override.end, f"{override.path}.end", override.end_line
         if end_minute <= start_minute:
-            self.log.add(FILE, end_line, end_key, f"on {day} the working hours end before they start")
+            what = ("end before they start" if end_minute < start_minute else
+                    "end when they start; give the day some hours, or `off = true` for none")
+            self.log.add(FILE, end_line, end_key, f"on {day} the working hours {what}")
             return None
         start = self._instant(day, start_minute, start_key, start_line)
         end = self._instant(day, end_minute, end_key, end_line)

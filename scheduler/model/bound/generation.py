@@ -21,7 +21,7 @@ from typing import Callable, Iterable, Sequence
 from ..instance import Instance
 from .days import MEAL, NG_SIZE, PricingDay, pricing_day
 from .labelling import OutOfTime, OutOfWork, price_day
-from .master import Column, Master
+from .master import Column, Master, MasterFailed
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +148,13 @@ def route_bound(instance: Instance, *, work: int,
         if stopped():
             clock = True
             break
-        request_duals, day_duals, cap_duals = master.solve()
+        try:
+            request_duals, day_duals, cap_duals = master.solve()
+        except MasterFailed as error:
+            # The bound of an earlier exact round still holds; without one there is none, as
+            # when the budget ends first. GLOP is deterministic, so this repeats run to run.
+            log.info("route bound: %s; giving up with the bound so far", error)
+            break
         rounds += 1
         total = sum(request_duals) + master.cap_term(cap_duals)
         improving = 0

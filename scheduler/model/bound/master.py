@@ -22,6 +22,12 @@ from .days import MEAL, PricingDay
 from .columns import column_cost_and_work
 
 
+class MasterFailed(RuntimeError):
+    """GLOP ended the master without an optimum: numerically troubled (status ABNORMAL on
+    objective coefficients of 10^12 and more: values near the reader's limit of 10^9 points
+    times the value weight), out of its own limits, or wrongly modelled."""
+
+
 @dataclass(frozen=True, slots=True)
 class Column:
     """A day route of the master: its day, its requests in visiting order and its cost."""
@@ -112,7 +118,7 @@ class Master:
         the cap rows (by model day)."""
         status = self.solver.Solve()
         if status != pywraplp.Solver.OPTIMAL:
-            raise RuntimeError(f"the route master ended with status {status}")
+            raise MasterFailed(f"the route master ended with status {status}")
         self.value = self.objective.Value()
         requests = [max(0.0, row.dual_value()) if row.lb() < 0 else row.dual_value()
                     for row in self.request_rows]
