@@ -44,11 +44,13 @@ __all__ = ["replan"]
 @click.option("--no-pdf", is_flag=True,
               help="Skip the PDF run sheets (they take most of the time); the HTML ones are written.")
 @click.option("--time-limit", type=click.FloatRange(0.1, 3600), default=2.0, show_default=True,
-              help="Solver work budget in (deterministic) seconds; the rest of the tour is small.")
+              help="Seconds for the solver, as for plan (a work budget calibrated to about that "
+                   "much wall clock); the rest of the tour is small, so less is needed.")
 @click.option("--seed", type=int, default=0, show_default=True,
-              help="Random seed; the same input, seed and limit give the same agenda.")
+              help="Random seed; the same input, seed, limit and workers give the same agenda "
+                   "when the work budget, not the clock, stopped the solver.")
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
-              help="Parallel search workers.")
+              help="Parallel searches, as for plan.")
 @guard
 def replan(plan_json: Path, out_dir: Path, now_text: str | None, cancel: tuple[str, ...],
            unavailable: tuple[str, ...], delay_minutes: int | None, requests_csv: Path | None,
