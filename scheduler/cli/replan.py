@@ -65,7 +65,8 @@ def replan(plan_json: Path, out_dir: Path, now_text: str | None, cancel: tuple[s
     costs least, moving to another day more, dropping most). Writes OUT_DIR/plan.json (the
     latest), versions/plan-v<N>.json (every version, never overwritten), changes.md (also
     printed), agenda.ics (same UIDs, SEQUENCE raised on what changed, dropped ones
-    CANCELLED), invites/ for the counterparts whose slot changed only, and the run sheets.
+    CANCELLED), invites/ for the counterparts whose slot changed only, the run sheets and
+    agenda.xlsx, and a delegation's guests/, resources/ and delegation.html.
     Bad arguments exit 2 and an impossible mandatory engagement exits 3; nothing is written.
     \b
     Example:
@@ -90,5 +91,11 @@ def replan(plan_json: Path, out_dir: Path, now_text: str | None, cancel: tuple[s
     if stale:
         click.echo(f"warning: {' and '.join(stale)} in {out_dir} show an earlier version; run "
                    f"`scheduler export {out_dir / 'plan.json'} --format pdf` to bring them up to date",
+                   err=True)
+    members = sorted((out_dir / "guests").glob("*.pdf")) if no_pdf else []
+    if members:  # a delegation's own run sheets, written again by --format guests
+        click.echo(f"warning: the members' PDF run sheets in {out_dir / 'guests'} "
+                   f"({', '.join(path.name for path in members)}) show an earlier version; run "
+                   f"`scheduler export {out_dir / 'plan.json'} --format guests` to bring them up to date",
                    err=True)
     report_written(outcome.written)
