@@ -79,13 +79,14 @@ def solve_options(command):
     command = click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
                            help="Parallel searches: heuristic processes, then CP-SAT threads.")(command)
     command = click.option("--seed", type=int, default=0, show_default=True,
-                           help="Random seed; the same input, seed, limit and workers give the same "
-                                "agenda when the work budget, not the clock, stopped the solver.")(command)
+                           help="Random seed; the same input, seed, limit and workers give the "
+                                "same agenda when the work budget, not the clock, stopped the "
+                                "solver (the summary says which).")(command)
     command = click.option("--time-limit", type=click.FloatRange(0.1, 3600), default=10.0,
                            show_default=True,
                            help="Seconds for the solver: a work budget calibrated to about that "
-                                "much wall clock; the solve ends by the limit plus 5 % (at least "
-                                "half a second) whatever the load.")(command)
+                                "much wall clock; the solve ends by the limit plus 5 % or half a "
+                                "second, whichever is more.")(command)
     return command
 
 
