@@ -75,3 +75,12 @@ def test_publish_with_a_missing_password_file_is_bad_input(plan_file, tmp_path):
                                        "--password-file", str(tmp_path / "none")])
     assert result.exit_code == 2
     assert "password file" in result.output
+
+
+def test_publish_to_a_server_that_cannot_be_reached_says_why_in_one_line(plan_file):
+    """A CalDAV server that cannot be reached: exit 1 and the cause, without the error's
+    class name or the advice to run with --debug (it is not a bug)."""
+    result = CliRunner().invoke(main, ["publish", str(plan_file), "--caldav", "http://127.0.0.1:9/dav/"])
+    assert result.exit_code == 1
+    assert result.output.startswith("error: CalDAV server http://127.0.0.1:9/dav/: cannot connect")
+    assert "PublishError" not in result.output and "--debug" not in result.output

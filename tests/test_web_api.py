@@ -124,6 +124,21 @@ def test_replan_with_an_unknown_id_reports_the_input_problem(planned):
     assert wait_for_plan(client, tour_id).status_code == 200
 
 
+def test_replan_problems_name_the_api_fields_not_the_command_line_options(planned):
+    """A phone or a script sent `cancel` and `now`: the problems say so, never `--cancel`."""
+    client, tour_id, _ = planned
+    for body, field in (({"now": "2018-11-27 12:00", "cancel": ["no-such-request"]}, "cancel [no-such-request]"),
+                        ({"now": "12:00"}, "now:")):
+        client.post(f"/api/tours/{tour_id}/replan", headers=AUTH, json={**body, "time_limit": 0.5})
+        response = wait_for_plan(client, tour_id)
+        assert response.status_code == 422
+        details = response.json()["details"]
+        assert any(detail.startswith(field) for detail in details), details
+        assert not any("--" in detail for detail in details), details
+    client.post(f"/api/tours/{tour_id}/plan", headers=AUTH, json={"time_limit": 0.5})
+    assert wait_for_plan(client, tour_id).status_code == 200
+
+
 def test_upload_a_zipped_tour_folder(planned):
     """POST /api/tours with a zip of a tour folder (one top folder) → 201 and its id."""
     client, _, workspace = planned

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from ..diagnose import Explanation, explain_request
 from ..domain import Plan
+from ..formatting import when
 from ..io.issues import printable
 from ..suggest import did_you_mean
 from ..solve import SolveParams
@@ -19,12 +21,30 @@ def unknown_request_message(plan: Plan, request_id: str, source: str) -> str | N
     ids = [request.id for request in plan.problem.requests]
     if request_id in ids:
         return None
+    withdrawn = _withdrawn(plan, request_id)
+    if withdrawn is not None:
+        return f"{source} has no request `{request_id}`: {withdrawn}"
     shown = ", ".join(ids[:_IDS_SHOWN]) + (", ..." if len(ids) > _IDS_SHOWN else "")
     # The id comes from the command line or a form: shown escaped and cut, it cannot drive
     # the terminal or flood the message.
     written = printable(request_id if len(request_id) <= 80 else request_id[:80] + "…")
     return (f"{source} has no request `{written}`{did_you_mean(request_id, ids)}; "
             f"its requests are: {shown}")
+
+
+def _withdrawn(plan: Plan, request_id: str) -> str | None:
+    """What became of a request its counterpart withdrew in a re-plan (it then leaves the
+    plan, and a team asking why it is missing deserves that answer), else None."""
+    zone = plan.problem.tour.zone
+    for entry in reversed(plan.history):
+        for record in (entry.get("diff") or {}).get("dropped", []):
+            if record.get("request_id") == request_id and record.get("cancelled"):
+                slot = when(datetime.fromisoformat(record["start"]), datetime.fromisoformat(record["end"]), zone)
+                return (f"its counterpart cancelled it in version {entry.get('version')} "
+                        f"(re-planned from {when(datetime.fromisoformat(entry['now']), None, zone)}), "
+                        f"which dropped its slot {slot}; a cancelled request leaves the plan "
+                        f"(the version's changes.md lists it)")
+    return None
 
 
 def unknown_resource_message(plan: Plan, resource_id: str, source: str) -> str | None:

@@ -46,12 +46,12 @@ def explain(plan_json: Path, request_id: str, as_json: bool, no_what_if: bool,
     """
     plan = app.load_plan(plan_json)
     unknown = app.unknown_request_message(plan, request_id, str(plan_json))
-    if unknown is not None:
-        raise Fail(f"error: {unknown}", EXIT_INPUT)
-    if add_resource is not None:
+    if unknown is None and add_resource is not None:
         unknown = app.unknown_resource_message(plan, add_resource, str(plan_json))
-        if unknown is not None:
-            raise Fail(f"error: {unknown}", EXIT_INPUT)
+    if unknown is not None:
+        if as_json:  # a script reads one JSON object whatever happens (docs/cli.md)
+            click.echo(json.dumps({"ok": False, "error": unknown}, indent=2, ensure_ascii=False))
+        raise Fail(f"error: {unknown}", EXIT_INPUT)
     params = app.SolveParams(time_limit=time_limit, seed=seed, workers=workers)
     explanation = app.explain_request_in(plan, request_id, what_if=not no_what_if, params=params,
                                          add_resource=add_resource)

@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from .. import app
-from .boundary import EXIT_INPUT, Fail, guard
+from ..errors import InputError, OutputFolderError, PlanFileError, SchedulerError
+from .boundary import EXIT_INPUT, EXIT_UNEXPECTED, Fail, guard
 
 
 @click.command()
@@ -41,6 +42,11 @@ def publish(plan_json: Path, url: str, user: str | None, password_file: Path | N
         except OSError as error:
             raise Fail(f"error: cannot read the password file {password_file}: {error.strerror}",
                        EXIT_INPUT) from None
-    report = app.publish_plan(plan_json, url, username=user, password=password,
-                              calendar_name=calendar_name)
+    try:
+        report = app.publish_plan(plan_json, url, username=user, password=password,
+                                  calendar_name=calendar_name)
+    except (InputError, OutputFolderError, PlanFileError):
+        raise
+    except SchedulerError as error:  # the server's answer or its silence: the cause is the message
+        raise Fail(f"error: {error}", EXIT_UNEXPECTED) from None
     click.echo(report.summary())

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from .. import app
+from ..formatting import format_date, format_time
 from .boundary import guard, report_written
 from .progress import ProgressLine
 
@@ -44,11 +45,13 @@ __all__ = ["replan"]
 @click.option("--no-pdf", is_flag=True,
               help="Skip the PDF run sheets (they take most of the time); the HTML ones are written.")
 @click.option("--time-limit", type=click.FloatRange(0.1, 3600), default=2.0, show_default=True,
-              help="Solver work budget in (deterministic) seconds; the rest of the tour is small.")
+              help="Seconds for the solver, as for plan (a work budget calibrated to about that "
+                   "much wall clock); the rest of the tour is small, so less is needed.")
 @click.option("--seed", type=int, default=0, show_default=True,
-              help="Random seed; the same input, seed and limit give the same agenda.")
+              help="Random seed; the same input, seed, limit and workers give the same agenda "
+                   "when the work budget, not the clock, stopped the solver.")
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
-              help="Parallel search workers.")
+              help="Parallel searches, as for plan.")
 @guard
 def replan(plan_json: Path, out_dir: Path, now_text: str | None, cancel: tuple[str, ...],
            unavailable: tuple[str, ...], delay_minutes: int | None, requests_csv: Path | None,
@@ -63,7 +66,8 @@ def replan(plan_json: Path, out_dir: Path, now_text: str | None, cancel: tuple[s
     costs least, moving to another day more, dropping most). Writes OUT_DIR/plan.json (the
     latest), versions/plan-v<N>.json (every version, never overwritten), changes.md (also
     printed), agenda.ics (same UIDs, SEQUENCE raised on what changed, dropped ones
-    CANCELLED), invites/ for the counterparts whose slot changed only, and the run sheets.
+    CANCELLED), invites/ for the counterparts whose slot changed only, the run sheets and
+    agenda.xlsx, and a delegation's guests/, resources/ and delegation.html.
     Bad arguments exit 2 and an impossible mandatory engagement exits 3; nothing is written.
     \b
     Example:
@@ -84,9 +88,22 @@ def replan(plan_json: Path, out_dir: Path, now_text: str | None, cancel: tuple[s
                f"{result.plan.solver.seconds:.2f} s.")
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
+    days = result.plan.problem.tour.days
+    if now_text is None and days and result.now > days[-1].end:
+        # Without --now the clock's time is used; after the tour nothing can change any more.
+        click.echo(f"warning: re-planned from the current time, {format_date(result.now.date())} "
+                   f"{format_time(result.now)}, after the tour's last working day "
+                   f"({format_date(days[-1].date)}): everything had taken place, so nothing "
+                   f"could change; give --now with the moment the re-plan is for", err=True)
     stale = [name for name in ("agenda.pdf", "agenda-guest.pdf") if no_pdf and (out_dir / name).exists()]
     if stale:
         click.echo(f"warning: {' and '.join(stale)} in {out_dir} show an earlier version; run "
                    f"`scheduler export {out_dir / 'plan.json'} --format pdf` to bring them up to date",
+                   err=True)
+    members = sorted((out_dir / "guests").glob("*.pdf")) if no_pdf else []
+    if members:  # a delegation's own run sheets, written again by --format guests
+        click.echo(f"warning: the members' PDF run sheets in {out_dir / 'guests'} "
+                   f"({', '.join(path.name for path in members)}) show an earlier version; run "
+                   f"`scheduler export {out_dir / 'plan.json'} --format guests` to bring them up to date",
                    err=True)
     report_written(outcome.written)

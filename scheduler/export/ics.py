@@ -18,10 +18,11 @@ from ..calendar_uids import UID_SUFFIX, engagement_uid, night_uid, travel_uid, t
 from ..domain import Day, Engagement, Location, Plan, Request, TravelLeg, utc
 from ..errors import SchedulerError
 from ..file_names import safe_file_name
-from ..formatting import REMOTE_LABELS, format_time_marked, place_text
+from ..formatting import REMOTE_LABELS, format_time_marked, place_name, place_text
 from ..fsio import write_atomic
 from ..timegrid import repeated_hour_pass
 from .audience import AUDIENCES
+from .calendar_history import calendar_history
 from .delegation import attendee_names, attends, focus_member, titled, who_line, whose
 from .passages import passage_events
 
@@ -35,6 +36,7 @@ __all__ = [
     "add_timezones",
     "engagement_zone",
     "calendar_bytes",
+    "cancelled_leg_event",
     "contact_text",
     "dtstamp",
     "engagement_uid",
@@ -499,16 +501,57 @@ def write(plan: Plan, out_dir: Path, *, audience: str = "guest", alarm_minutes: 
     """Write the calendar to ``out_dir/agenda.ics`` (guest) or ``agenda-team.ics`` (team).
 
     The file is written atomically and readable by its owner only: it holds the guest's
-    whole itinerary. The options are those of :func:`guest_calendar`.
+    whole itinerary. The options are those of :func:`guest_calendar`. Without
+    ``sequences`` and ``cancelled``, a re-planned plan's calendar carries what its history
+    says (each event's SEQUENCE, the dropped engagements and legs as cancelled), as the
+    re-plan wrote it, so that exporting again does not set the guest's phone back.
 
     Returns
     -------
     list of Path
         The one file written.
     """
+    gone: Mapping[str, TravelLeg] = {}
+    if sequences is None and not cancelled and plan.history:
+        history = calendar_history(plan)
+        plan, sequences, cancelled, gone = (history.titles, history.sequences, history.cancelled,
+                                            history.legs)
     calendar = guest_calendar(plan, audience=audience, alarm_minutes=alarm_minutes,
                               calendar_zone=calendar_zone, sequences=sequences,
                               cancelled=cancelled)
+    for uid, leg in sorted(gone.items()):
+        calendar.add_component(cancelled_leg_event(plan, uid, leg, (sequences or {}).get(uid, 1)))
     path = write_atomic(Path(out_dir) / FILE_NAMES[audience], calendar_bytes(calendar),
                         private=True)
     return [path]
+
+
+def cancelled_leg_event(plan: Plan, uid: str, leg: TravelLeg, sequence: int) -> Event:
+    """The STATUS:CANCELLED event of a travel leg that a re-plan removed.
+
+    Parameters
+    ----------
+    plan
+        The new plan (its tour's zone, places and time stamp).
+    uid
+        The leg's calendar UID, as the earlier version published it.
+    leg
+        The leg as it last was.
+    sequence
+        The event's SEQUENCE after this version.
+    """
+    problem = plan.problem
+    locations = problem.locations
+    event = Event()
+    event.add("UID", uid)
+    event.add("DTSTAMP", dtstamp(plan))
+    event.add("SEQUENCE", sequence)
+    event.add("SUMMARY", f"Cancelled: Travel: {place_name(locations, leg.origin)} → "
+                         f"{place_name(locations, leg.destination)}")
+    add_times(event, leg.depart, leg.arrive, problem.place_zone(leg.origin, leg.depart).key,
+              problem.place_zone(leg.destination, leg.arrive).key)
+    event.add("CATEGORIES", ["travel"])
+    event.add("STATUS", "CANCELLED")
+    event.add("TRANSP", "TRANSPARENT")
+    event.add("X-SCHEDULER-KIND", "travel")
+    return event

@@ -22,6 +22,7 @@ from icalendar import Calendar, Event, vCalAddress
 
 from ..domain import Engagement, Plan, Request
 from ..fsio import write_atomic
+from .calendar_history import calendar_history
 from .delegation import names_in_words
 from .ics import (
     CalendarError,
@@ -266,7 +267,13 @@ def write(plan: Plan, out_dir: Path, *, sequences: Mapping[str, int] | None = No
     -------
     list of Path
         The files written, in the plan's order, cancellations last.
+
+    Without ``sequences`` and ``cancelled``, a re-planned plan's invitations carry what its
+    history says: each one's SEQUENCE, and a cancellation for each slot dropped and not back.
     """
+    if sequences is None and not cancelled and plan.history:
+        history = calendar_history(plan)
+        plan, sequences, cancelled = history.titles, history.sequences, history.cancelled
     sequences = sequences or {}
     tour_id = plan.problem.tour.id
     cancelled_by_id: dict[str, Engagement | None] = {}

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 
-from ..domain import Plan
+from ..domain import Engagement, Plan
 from ..fsio import write_atomic
-from . import html, pdf
+from . import html
+from . import pdf as pdf_export
+from .calendar_history import calendar_history
 from .delegation import member_plan
 from .ics import calendar_bytes, guest_calendar, safe_file_name
 
-__all__ = ["GUESTS_DIR", "member_path", "write"]
+__all__ = ["GUESTS_DIR", "member_path", "write", "write_members"]
 
 log = logging.getLogger(__name__)
 
@@ -45,17 +49,74 @@ def write(plan: Plan, out_dir: Path, *, audience: str = "guest") -> list[Path]:
     list of Path
         The files written, member by member in the tour's order.
     """
+    history = calendar_history(plan)
+    return write_members(plan, out_dir, sequences=history.sequences,
+                         cancelled=_with_attendees(history.cancelled, plan), titles=history.titles)
+
+
+def write_members(plan: Plan, out_dir: Path, *, pdf: bool = True,
+                  sequences: Mapping[str, int] | None = None,
+                  cancelled: Iterable[Engagement] = (), titles: Plan | None = None) -> list[Path]:
+    """Write each member's calendar and run sheets; a re-plan passes what changed.
+
+    Parameters
+    ----------
+    plan
+        The solved plan.
+    out_dir
+        The output folder.
+    pdf
+        Whether to write the PDF run sheets (a re-plan may skip them).
+    sequences
+        SEQUENCE per event UID, as in ``agenda.ics`` after a re-plan.
+    cancelled
+        Engagements of earlier versions to publish as STATUS:CANCELLED in the calendar of
+        each member who attended them.
+    titles
+        The plan whose requests title the cancelled events (the re-plan's plan with the
+        withdrawn requests put back); default ``plan``.
+
+    Returns
+    -------
+    list of Path
+        The files written, member by member in the tour's order.
+    """
+    dropped = tuple(cancelled)
     written: list[Path] = []
     for guest_id in plan.problem.tour.guest_ids:
         own = member_plan(plan, guest_id)
+        own_dropped = [e for e in dropped if guest_id in e.guests]
+        calendar = guest_calendar(member_plan(titles or plan, guest_id), audience="guest",
+                                  sequences=sequences, cancelled=own_dropped)
         written.append(write_atomic(member_path(out_dir, guest_id, ".ics"),
-                                    calendar_bytes(guest_calendar(own, audience="guest")), private=True))
+                                    calendar_bytes(calendar), private=True))
         written.append(write_atomic(member_path(out_dir, guest_id, ".html"),
                                     html.render(own, audience="guest"), private=True))
+        if not pdf:
+            continue
         try:
-            document = pdf.render(own, audience="guest")
-        except pdf.PdfError as error:
+            document = pdf_export.render(own, audience="guest")
+        except pdf_export.PdfError as error:
             log.warning("skipped %s: %s", member_path(out_dir, guest_id, ".pdf").name, error)
             continue
         written.append(write_atomic(member_path(out_dir, guest_id, ".pdf"), document, private=True))
     return written
+
+
+
+def _with_attendees(cancelled: Iterable[Engagement], plan: Plan) -> list[Engagement]:
+    """The dropped slots with who attended them, where the plan's requests still say it.
+
+    A history record keeps no attendees; a request that is still in the plan and names its
+    members outright (alone, or all of them together) says whose calendars held it. A
+    request withdrawn, or for "any one of", cannot say, and its slot is left out.
+    """
+    requests = {r.id: r for r in plan.problem.requests}
+    attended = []
+    for engagement in cancelled:
+        request = requests.get(engagement.request_id)
+        if engagement.guests:
+            attended.append(engagement)
+        elif request is not None and request.guests and not request.guests_any:
+            attended.append(replace(engagement, guests=request.guests))
+    return attended

@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
-from icalendar import Event
-
 from ..calendar_uids import engagement_uid
-from ..domain import Plan, Request, TravelLeg
-from ..formatting import place_name
+from ..domain import Plan
 from ..fsio import write_atomic
 from ..planfile import dumps, write_plan
 from ..replan.history import plan_version
 from ..replan.result import ReplanResult
-from ..replan.history import cancellations
 from . import Written, write_all
+from .calendar_history import with_withdrawn
 from .changes_md import changes_markdown, invitation_changes
-from .ics import FILE_NAMES, add_times, calendar_bytes, dtstamp, guest_calendar
+from .ics import FILE_NAMES, calendar_bytes, cancelled_leg_event, guest_calendar
 from .invites import cancellation, invitation, invite_path
+from .member_files import write_members
 
 __all__ = ["RUN_SHEETS", "cancelled_leg_event", "display_plan", "write_replan_outputs"]
 
-RUN_SHEETS = (("csv", "team"), ("md", "team"), ("html", "team"), ("pdf", "team"),
-              ("md", "guest"), ("html", "guest"), ("pdf", "guest"))
-"""The run sheets a re-plan writes again: (format, audience)."""
+RUN_SHEETS = (("csv", "team"), ("xlsx", "team"), ("md", "team"), ("html", "team"), ("pdf", "team"),
+              ("md", "guest"), ("html", "guest"), ("pdf", "guest"),
+              ("resources", "team"), ("overview", "team"))
+"""The run sheets, tables and views a re-plan writes again whole: (format, audience).
+``resources`` and ``overview`` write nothing for a tour without resources or guests."""
 
 
 def display_plan(result: ReplanResult) -> Plan:
@@ -34,54 +33,7 @@ def display_plan(result: ReplanResult) -> Plan:
     comes back from its history record (title, kind, place), so its CANCELLED event still
     reads as it did.
     """
-    plan = result.plan
-    records = cancellations(plan).records
-    known = {r.id for r in plan.problem.requests}
-    ghosts = {r.id: r for r in result.cancelled_requests if r.id not in known}
-    for rid, record in records.items():
-        if rid in known or rid in ghosts:
-            continue
-        location = record.get("location")
-        if location is not None and location not in plan.problem.locations:
-            continue
-        ghosts[rid] = Request(rid, record.get("title") or rid, 1, (), 0, kind=record.get("kind", "other"),
-                              location_id=location,
-                              remote=None if location is not None else (record.get("remote") or "phone"))
-    if not ghosts:
-        return plan
-    problem = replace(plan.problem, requests=plan.problem.requests + tuple(ghosts.values()))
-    return replace(plan, problem=problem)
-
-
-def cancelled_leg_event(plan: Plan, uid: str, leg: TravelLeg, sequence: int) -> Event:
-    """The STATUS:CANCELLED event of a travel leg that a re-plan removed.
-
-    Parameters
-    ----------
-    plan
-        The new plan (its tour's zone, places and time stamp).
-    uid
-        The leg's calendar UID, as the earlier version published it.
-    leg
-        The leg as it last was.
-    sequence
-        The event's SEQUENCE after this version.
-    """
-    problem = plan.problem
-    locations = problem.locations
-    event = Event()
-    event.add("UID", uid)
-    event.add("DTSTAMP", dtstamp(plan))
-    event.add("SEQUENCE", sequence)
-    event.add("SUMMARY", f"Cancelled: Travel: {place_name(locations, leg.origin)} → "
-                         f"{place_name(locations, leg.destination)}")
-    add_times(event, leg.depart, leg.arrive, problem.place_zone(leg.origin, leg.depart).key,
-              problem.place_zone(leg.destination, leg.arrive).key)
-    event.add("CATEGORIES", ["travel"])
-    event.add("STATUS", "CANCELLED")
-    event.add("TRANSP", "TRANSPARENT")
-    event.add("X-SCHEDULER-KIND", "travel")
-    return event
+    return with_withdrawn(result.plan, result.cancelled_requests)
 
 
 def write_replan_outputs(result: ReplanResult, folder: str | Path, *, pdf: bool = True) -> Written:
@@ -91,7 +43,9 @@ def write_replan_outputs(result: ReplanResult, folder: str | Path, *, pdf: bool 
     this one; ``changes.md`` the diff for people. ``agenda.ics`` and ``agenda-team.ics`` carry
     every event with its SEQUENCE and the dropped engagements and legs as STATUS:CANCELLED;
     ``invites/`` gets a file only for the counterparts whose slot changed (METHOD:REQUEST, or
-    METHOD:CANCEL when dropped); the run sheets are written again. Files are written plainly
+    METHOD:CANCEL when dropped); the run sheets, ``agenda.xlsx``, the resources' calendars
+    and, in a delegation, each member's files (``guests/``, their calendar with SEQUENCE and
+    cancellations as ``agenda.ics``) and ``delegation.html`` are written again. Files are written plainly
     with :func:`~scheduler.fsio.write_atomic`: a caller that wants the whole set to appear at
     once writes into a staging folder and commits it.
 
@@ -139,4 +93,7 @@ def write_replan_outputs(result: ReplanResult, folder: str | Path, *, pdf: bool 
     sheets = write_all(plan, out, tuple(o for o in RUN_SHEETS if pdf or o[0] != "pdf"))
     written.files += sheets.files
     written.skipped += sheets.skipped
+    # A delegation's members follow the change on their own phones as the guest does on hers.
+    written.files += write_members(plan, out, pdf=pdf, sequences=result.sequences,
+                                   cancelled=result.cancelled, titles=display)
     return written

@@ -36,6 +36,24 @@ _DEEP_KEY = re.compile(
     rf"(?:^|[{{,])[ \t]*+(?:\[\[?+[ \t]*+)?+(?:{_KEY_PART}[ \t]*+\.[ \t]*+){{{MAX_KEY_PARTS},}}"
     rf"{_KEY_PART}", re.MULTILINE)
 _ERROR_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
+# What a missing key or table of tour.toml looks like when written, for the message that
+# asks for it: a first tour.toml is written by someone who has not read the format yet.
+_WRITTEN_LIKE = {
+    "tour": '[tour] with id, timezone, first_day and last_day',
+    "tour.id": 'id = "spain-2018"',
+    "tour.timezone": 'timezone = "Europe/Madrid"',
+    "tour.first_day": "first_day = 2018-11-26",
+    "tour.last_day": "last_day = 2018-11-30",
+    "hours": '[hours] with start = "09:00" and end = "20:30"',
+    "hours.start": 'start = "09:00"',
+    "hours.end": 'end = "20:30"',
+    "meal.earliest": 'earliest = "13:30"',
+    "meal.latest": 'latest = "16:00"',
+    "meal.minutes": "minutes = 60",
+    "lodging.location": 'location = "HOTEL-MAD" (a location id)',
+    "lodging.first_night": "first_night = 2018-11-26",
+    "lodging.last_night": "last_night = 2018-11-28",
+}
 
 
 def _dotted(text: str) -> str:
@@ -201,14 +219,18 @@ class TomlTable:
 
     def _missing(self, key: str) -> None:
         where = f"[{self.path}]" if self.path else "the file"
-        self.log.add(self.file, self.line(), self.name(key), f"`{key}` is required in {where}")
+        like = _WRITTEN_LIKE.get(self.name(key))
+        self.log.add(self.file, self.line(), self.name(key), f"`{key}` is required in {where}"
+                     + (f", like `{like}` (docs/input-format.md)" if like else ""))
 
     def table(self, key: str, *, required: bool = False) -> TomlTable | None:
         """The sub-table ``key``, or ``None`` when absent or not a table."""
         value = self.data.get(key)
         if value is None:
             if required:
-                self.log.add(self.file, None, self.name(key), f"the table [{self.name(key)}] is required")
+                like = _WRITTEN_LIKE.get(self.name(key))
+                self.log.add(self.file, None, self.name(key), f"the table [{self.name(key)}] is required"
+                             + (f": add {like} (docs/input-format.md)" if like else ""))
             return None
         if not isinstance(value, dict):
             self.problem(key, f"`{self.name(key)}` must be a table, like [{self.name(key)}]")

@@ -113,6 +113,8 @@ def history_entry(old: Plan, new: Plan, changes: Changes, diff: PlanDiff, now: d
                        "kind": request.kind if request else "other",
                        "remote": request.remote if request else None,
                        "cancelled": item.cancelled, "reason": item.reason})
+        if item.old.guests:  # a delegation: whose calendars held the slot (a tour of one guest: as before)
+            record["guests"] = list(item.old.guests)
         dropped.append(record)
     return {
         "version": plan_version(old) + 1,
@@ -192,6 +194,7 @@ def cancellations(plan: Plan) -> Cancellations:
     records = {rid: r for rid, r in records.items() if rid not in scheduled}
     engagements = tuple(Engagement(r["request_id"], date.fromisoformat(r["day"]),
                                    datetime.fromisoformat(r["start"]).astimezone(zone),
-                                   datetime.fromisoformat(r["end"]).astimezone(zone), r["location"])
+                                   datetime.fromisoformat(r["end"]).astimezone(zone), r["location"],
+                                   guests=tuple(r.get("guests") or ()))
                         for r in records.values())
     return Cancellations(engagements, records, legs)

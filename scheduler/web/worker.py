@@ -8,6 +8,7 @@ dictionary with the message a page shows.
 from __future__ import annotations
 
 import copyreg
+import dataclasses
 import json
 import pickle
 import tempfile
@@ -87,6 +88,12 @@ def _changes(plan_path: str, now: str | None, cancel, pin, delay_minutes, unavai
     return current, changes, moment
 
 
+# The readers of changes name the command line's options; the page and the API name their
+# own fields, and a phone user has never seen `--cancel`.
+_WEB_SOURCES = {"--cancel": "cancel", "--pin": "pin", "--now": "now", "--delay": "delay_minutes",
+                "--unavailable": "unavailable", "--requests": "new request", "--absent": "absent"}
+
+
 def replan_preview(plan_path: str, time_limit: float, progress: Report, now: str | None = None,
                    cancel=(), pin=(), delay_minutes: int | None = None, unavailable=(),
                    new_requests_csv: str | None = None, absent=()):
@@ -94,9 +101,13 @@ def replan_preview(plan_path: str, time_limit: float, progress: Report, now: str
 
     ``absent`` lists a delegation's members absent (see :func:`absence_tables`).
     """
-    current, changes, moment = _changes(plan_path, now, cancel, pin, delay_minutes, unavailable,
-                                        new_requests_csv, absent)
-    return app.compute_replan(current, changes, moment, _params(time_limit, progress))
+    try:
+        current, changes, moment = _changes(plan_path, now, cancel, pin, delay_minutes, unavailable,
+                                            new_requests_csv, absent)
+        return app.compute_replan(current, changes, moment, _params(time_limit, progress))
+    except InputError as error:
+        raise InputError([dataclasses.replace(problem, file=_WEB_SOURCES.get(problem.file, problem.file))
+                          for problem in error.problems]) from None
 
 
 def replan_accept(result, out_dir: str, progress: Report) -> dict[str, Any]:

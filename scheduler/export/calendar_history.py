@@ -1,0 +1,76 @@
+"""What a re-planned plan's calendars carry from its history: each event's SEQUENCE, the slots and legs dropped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Iterable, Mapping
+
+from ..domain import Engagement, Plan, Request, TravelLeg
+
+__all__ = ["CalendarHistory", "calendar_history", "with_withdrawn"]
+
+
+@dataclass(frozen=True)
+class CalendarHistory:
+    """What the calendars of a plan's latest version hold besides its agenda.
+
+    Attributes
+    ----------
+    sequences
+        SEQUENCE by event UID (how many versions changed that event); absent means 0.
+    cancelled
+        The engagements dropped across the history and not back, as they last were.
+    legs
+        Calendar UID → the travel leg that vanished.
+    titles
+        The plan with the withdrawn requests put back, only to title the cancelled events.
+    """
+
+    sequences: Mapping[str, int]
+    cancelled: tuple[Engagement, ...]
+    legs: Mapping[str, TravelLeg]
+    titles: Plan
+
+
+def calendar_history(plan: Plan) -> CalendarHistory:
+    """What the plan's history says its calendars carry, so that exporting a re-planned plan
+    again gives the phones what the re-plan gave them (a plan never re-planned: nothing)."""
+    if not plan.history:
+        return CalendarHistory({}, (), {}, plan)
+    # The history's readers sit in the re-planning package, whose engine is slow to import.
+    from ..replan.history import cancellations, current_sequences
+
+    dropped = cancellations(plan)
+    return CalendarHistory(current_sequences(plan), dropped.engagements, dropped.legs,
+                           with_withdrawn(plan))
+
+
+def with_withdrawn(plan: Plan, withdrawn: Iterable[Request] = ()) -> Plan:
+    """The plan with the withdrawn requests put back, only to title their cancelled events.
+
+    A request in ``withdrawn`` (cancelled in the version being written) comes back whole; one
+    dropped in an earlier version comes back from its history record (title, kind, place), so
+    its CANCELLED event still reads as it did.
+    """
+    from ..replan.history import cancellations
+
+    records = cancellations(plan).records
+    known = {r.id for r in plan.problem.requests}
+    # A delegation's request must say who goes, and a record does not keep it: a ghost is
+    # "any one of" the members, which only titles its event (the slot keeps its attendees).
+    members = plan.problem.tour.guest_ids
+    ghosts = {r.id: r for r in withdrawn if r.id not in known}
+    for rid, record in records.items():
+        if rid in known or rid in ghosts:
+            continue
+        location = record.get("location")
+        if location is not None and location not in plan.problem.locations:
+            continue
+        ghosts[rid] = Request(rid, record.get("title") or rid, 1, (), 0, kind=record.get("kind", "other"),
+                              location_id=location,
+                              remote=None if location is not None else (record.get("remote") or "phone"),
+                              guests=members, guests_any=len(members) > 1)
+    if not ghosts:
+        return plan
+    problem = replace(plan.problem, requests=plan.problem.requests + tuple(ghosts.values()))
+    return replace(plan, problem=problem)
