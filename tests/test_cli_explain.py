@@ -94,6 +94,26 @@ def test_explain_weekend_request_cannot_fit_even_when_mandatory(left_out):
     assert "It cannot fit even then." in output
 
 
+def test_explain_says_the_reason_in_words_without_its_code(left_out):
+    """The reason's code (`no_window`) is for --json; the text gives the words alone."""
+    for output in left_out.values():
+        said = next(line for line in output.splitlines() if "The plan says" in line)
+        assert said.startswith("  The plan says: "), said
+
+
+def test_check_does_not_say_nothing_was_written(tmp_path):
+    """`check` and `explain` never write: their problems are listed without "nothing was
+    written", which `plan` says."""
+    tour = write_files(tmp_path / "tour", {"tour.toml": "[tour]\n"})
+    result = CliRunner().invoke(main, ["check", str(tour)])
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines()[0].endswith("problem(s) in the input.")
+    assert "nothing was written" not in result.output.lower()
+    planned = CliRunner().invoke(main, ["plan", str(tour), "-o", str(tmp_path / "out")])
+    assert planned.exit_code == 2
+    assert planned.output.splitlines()[0].endswith("problem(s) in the input; nothing was written.")
+
+
 def test_explain_json_is_machine_readable(demo_plan):
     """`--json` prints one JSON object with the windows and the what-if."""
     result = _run(demo_plan, "pp", "--json", *WHAT_IF_LIMIT)

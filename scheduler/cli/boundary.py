@@ -30,6 +30,10 @@ class Fail(click.ClickException):
         click.echo(self.format_message(), err=True)
 
 
+#: Commands that never write a file: their failures do not say "nothing was written".
+READ_ONLY_COMMANDS = frozenset({"check", "explain"})
+
+
 def guard(command):
     """Turn library errors into messages and exit codes, the same way for every command."""
 
@@ -38,13 +42,15 @@ def guard(command):
         ctx = click.get_current_context()
         debug = ctx.find_root().params.get("debug", False)
         as_json = kwargs.get("as_json", False)
+        writes = ctx.command.name not in READ_ONLY_COMMANDS
         try:
             return command(*args, **kwargs)
         except InputError as error:
             _json_failure(as_json, problems=[
                 {"file": p.file, "line": p.line, "field": p.field, "message": p.message}
                 | ({"sheet": p.sheet} if p.sheet is not None else {}) for p in error.problems])
-            lines = [f"error: {len(error.problems)} problem(s) in the input; nothing was written."]
+            lines = [f"error: {len(error.problems)} problem(s) in the input"
+                     + ("; nothing was written." if writes else ".")]
             lines += [f"  {p}" for p in error.problems]
             raise Fail("\n".join(lines), EXIT_INPUT) from None
         except (PlanFileError, OutputFolderError) as error:
@@ -53,7 +59,8 @@ def guard(command):
         except InfeasibleError as error:
             _json_failure(as_json, infeasible=str(error), conflicts=list(error.conflicts))
             lines = [f"no feasible plan: {error}"] + [f"  - {c}" for c in error.conflicts]
-            lines.append("Nothing was written.")
+            if writes:
+                lines.append("Nothing was written.")
             raise Fail("\n".join(lines), EXIT_INFEASIBLE) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise

@@ -60,9 +60,8 @@ def explanation_text(explanation: Explanation) -> str:
              f"  {e.duration_minutes} min {at_place(e.place)}; value {e.value}; "
              f"{'mandatory' if e.mandatory else 'optional'}."]
     if e.reason:
-        # "The plan says (displaced): Displaced: ..." would say it twice.
-        code = "" if e.reason.lower().startswith(e.code.replace("_", " ")) else f" ({e.code})"
-        lines.append(f"  The plan says{code}: {e.reason}")
+        # The reason is in words; its code (``no_window``) is for --json and programs.
+        lines.append(f"  The plan says: {e.reason}")
     if e.placement is not None:
         lines.append("")
         lines.append("Why it is where it is:")
