@@ -254,3 +254,23 @@ def test_any_small_odd_tour_is_planned_within_the_promise_or_refused_in_words(tm
     event(f"planned, {len(result.plan.engagements)} engagements")
     assert result.seconds <= promised_seconds(0.5)
     assert check_plan(plan_to_dict(result.plan)) == []
+
+
+def test_requests_added_by_a_replan_are_held_to_the_same_limit_on_the_value_term(tmp_path):
+    # The tour's reader refuses a value term above 2^53; requests a re-plan adds were not
+    # checked, so their values could take the objective past what is counted exactly.
+    objective = "\n[objective]\nvalue_weight = 1000000\n"
+    tour = write_files(tmp_path / "tour", {"tour.toml": tour_toml(extra=objective),
+                                           "locations.csv": LOCATIONS,
+                                           "requests.csv": requests_csv([10, 20])})
+    assert plan(tour, tmp_path / "out").exit_code == 0
+    added = tmp_path / "added.csv"
+    added.write_text(requests_csv([10 ** 9] * 10).replace("\nr", "\nnew"), encoding="utf-8")
+    command = ["replan", str(tmp_path / "out" / "plan.json"), "-o", str(tmp_path / "again"),
+               "--now", "2018-11-26 08:00", "--time-limit", "1", "--requests", str(added)]
+    result = CliRunner().invoke(main, command)
+    assert result.exit_code == 2, result.output
+    assert "added.csv [value]: with these requests the value served could reach" in result.output
+    assert not (tmp_path / "again").exists()
+    added.write_text(requests_csv([10 ** 6] * 2).replace("\nr", "\nnew"), encoding="utf-8")
+    assert CliRunner().invoke(main, command).exit_code == 0

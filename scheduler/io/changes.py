@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from scheduler.domain import Location, Plan, Request, Tour, TravelTable, Window
 from scheduler.errors import InputError, InputIssue
 from scheduler.io.issues import IssueLog, did_you_mean
-from scheduler.io.load import load_locations, load_travel_settings
+from scheduler.io.load import MAX_OBJECTIVE, load_locations, load_travel_settings
 from scheduler.io.places import TravelSettings, extend_travel
 from scheduler.io.requests import ValueRule, read_requests_csv
 from scheduler.io.resources import check_needs
@@ -325,6 +325,15 @@ def _read_requests(plan: Plan, path: Path, source: str, issues: list[InputIssue]
     check_needs(read.requests, read.need_lines, plan.problem.resources, path.name, log)
     if len(log):
         issues += log.issues
+        return (), {}
+    weight = tour.objective.value_weight
+    total = sum(r.value for r in plan.problem.requests) + sum(r.value for r in read.requests)
+    if weight * total > MAX_OBJECTIVE:
+        # As the tour's reader refuses it (io/load.py): above this the objective is not exact.
+        issues.append(InputIssue(path.name, None, "value",
+                                 f"with these requests the value served could reach {total:,}, "
+                                 f"which times value_weight {weight:,} is more than the planner "
+                                 f"counts exactly ({MAX_OBJECTIVE:,}); lower the values"))
         return (), {}
     places = {**known, **read.locations}
     needed = {r.location_id for r in read.requests if r.location_id is not None}
