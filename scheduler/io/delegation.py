@@ -22,8 +22,8 @@ from scheduler.io.legs import LegEntry, resolve_legs
 from scheduler.io.tomlfile import EntryIds, TomlTable
 from scheduler.io.tour_days import DayFrame, build_days
 
-__all__ = ["GuestEntry", "build_delegation", "check_leg_guests", "delegation_name", "read_guests",
-           "read_guests_cell", "widened_days"]
+__all__ = ["GuestEntry", "build_delegation", "check_leg_guests", "delegation_name", "member_frames",
+           "read_guests", "read_guests_cell", "widened_days"]
 
 FILE = "tour.toml"
 PATH = "guests"
@@ -170,7 +170,7 @@ def build_delegation(frame: DayFrame, entries: Sequence[GuestEntry], legs: Seque
     tour_dates = {day.date for day in tour_days}
     members = []
     for entry in entries:
-        member_legs = [leg for leg in legs if not leg.guests or entry.id in leg.guests]
+        member_legs = _legs_of(entry, legs)
         member_frame = _member_frame(frame, entry, member_legs, log)
         if member_frame is None:
             continue
@@ -191,6 +191,23 @@ def build_delegation(frame: DayFrame, entries: Sequence[GuestEntry], legs: Seque
         except DomainError as error:
             log.add(FILE, entry.line, PATH, str(error))
     return tuple(members) if len(log) == before else None
+
+
+def member_frames(frame: DayFrame, entries: Sequence[GuestEntry],
+                  legs: Sequence[LegEntry]) -> dict[str, DayFrame]:
+    """By member id, the frame their days are built from (as :func:`build_delegation` builds
+    them): for the lines and keys of tour.toml that a problem with those days names."""
+    frames = {}
+    for entry in entries:
+        member_frame = _member_frame(frame, entry, _legs_of(entry, legs), IssueLog())
+        if member_frame is not None:
+            frames[entry.id] = member_frame
+    return frames
+
+
+def _legs_of(entry: GuestEntry, legs: Sequence[LegEntry]) -> list[LegEntry]:
+    """The legs a member takes: those naming them, and those naming nobody."""
+    return [leg for leg in legs if not leg.guests or entry.id in leg.guests]
 
 
 def _member_frame(frame: DayFrame, entry: GuestEntry, legs: Sequence[LegEntry],

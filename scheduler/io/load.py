@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
-from scheduler.domain import Day, DomainError, Guest, Location, Problem, Request, Tour, TravelTable, utc
+from scheduler.domain import (Day, DomainError, Endpoint, Guest, Location, Problem, Request, Tour, TravelTable,
+                              utc)
 from scheduler.errors import InputError, InputIssue
-from scheduler.io.delegation import build_delegation, widened_days
+from scheduler.io.delegation import build_delegation, member_frames, widened_days
 from scheduler.io.issues import IssueLog, Suggester
 from scheduler.io.legs import check_leg_reach
 from scheduler.io.places import (PlaceEntry, TravelSettings, default_travel_settings, read_locations,
@@ -17,6 +19,7 @@ from scheduler.io.places import (PlaceEntry, TravelSettings, default_travel_sett
 from scheduler.io.requests import RequestsRead, ValueRule, read_requests
 from scheduler.io.resources import build_resources, check_needs
 from scheduler.io.tour_rules import check_rule_ids
+from scheduler.io.tour_days import day_end_lines
 from scheduler.io.tourfile import FILE as TOUR_FILE, TourFile, build_days, build_tour, read_tour_file
 from scheduler.io.windows import TourCalendar, WindowReader
 from scheduler.io.workbook import TABLE_SUFFIXES, find_table
@@ -224,14 +227,16 @@ def _check_objective_scale(tour_file: TourFile, requests: tuple[Request, ...],
             f"and span_weight matters) or the values")
 
 
-def _short_endpoint_days(tour: Tour, table: TravelTable) -> set[date]:
-    """The arrival and departure days (of a tour of one guest, without legs) too short for the
-    way from the arrival place to the lodging, or from the lodging to the departure place:
-    like a day the arrival leaves with no working time, they are not working days."""
-    if tour.delegation or not tour.days:
+def _short_endpoint_days(days: tuple[Day, ...], arrival: Endpoint | None,
+                         departure: Endpoint | None, table: TravelTable) -> set[date]:
+    """The arrival and departure days (without legs) too short for the way from the arrival
+    place to the lodging, or from the lodging to the departure place: like a day the arrival
+    leaves with no working time, they are not working days. ``days`` are the one guest's, or
+    a delegation member's with their arrival and departure."""
+    if not days:
         return set()
     short = set()
-    for day, end in ((tour.days[0], tour.arrival), (tour.days[-1], tour.departure)):
+    for day, end in ((days[0], arrival), (days[-1], departure)):
         if end is None or day.legs or end.location not in (day.start_location, day.end_location):
             continue
         minutes = table.between(day.start_location, day.end_location) + day.meal_minutes
@@ -240,20 +245,42 @@ def _short_endpoint_days(tour: Tour, table: TravelTable) -> set[date]:
     return short
 
 
-def _day_ends(tour_file: TourFile, days: tuple[Day, ...]) -> dict[date, tuple[int | None, str]]:
-    """By date, the line and key of tour.toml that set where each day ends: the
-    ``[[lodging]]`` entry of its night, else the departure."""
+def _without_short_endpoint_days(tour: Tour, tour_file: TourFile, table: TravelTable) -> Tour:
+    """The tour without the arrival and departure days too short for their transfer
+    (:func:`_short_endpoint_days`), the one guest's or each member's; a guest all of whose
+    days are short keeps them, and the reach check reports them."""
+    if not tour.delegation:
+        short = _short_endpoint_days(tour.days, tour.arrival, tour.departure, table)
+        if not short or len(short) == len(tour.days):
+            return tour
+        return build_tour(tour_file, tuple(day for day in tour.days if day.date not in short)) or tour
+    members = []
+    for guest in tour.delegation:
+        short = _short_endpoint_days(guest.days, guest.arrival, guest.departure, table)
+        if short and len(short) < len(guest.days):
+            guest = replace(guest, days=tuple(day for day in guest.days if day.date not in short))
+        members.append(guest)
+    if tuple(members) == tour.delegation:
+        return tour
+    return build_tour(tour_file, tour.days, tuple(members)) or tour
+
+
+def _check_reach(tour: Tour, tour_file: TourFile, table: TravelTable, log: IssueLog) -> None:
+    """Report a day that cannot hold its own moves: the one guest's, or each member's (the
+    tour's days of a delegation are no one's route), at the line that sets where it ends."""
     frame = tour_file.frame
     if frame is None:
-        return {}
-    ends: dict[date, tuple[int | None, str]] = {}
-    for day in days:
-        stay = next((stay for stay in frame.lodging
-                     if stay.first_night <= day.date <= stay.last_night
-                     and stay.location == day.end_location), None)
-        ends[day.date] = ((stay.line, "lodging.location") if stay is not None
-                          else (frame.line("departure.location"), "departure.location"))
-    return ends
+        return
+    if not tour.delegation:
+        check_leg_reach(tour.days, table, log, day_ends=day_end_lines(frame, tour.days),
+                        entries=tour_file.legs)
+        return
+    frames = member_frames(frame, tour_file.guests, tour_file.legs)
+    for guest in tour.delegation:
+        member = frames.get(guest.id)
+        check_leg_reach(guest.days, table, log, who=f"guest `{guest.id}`",
+                        day_ends=day_end_lines(member, guest.days) if member else None,
+                        entries=tour_file.legs)
 
 
 def _problem(days: tuple[Day, ...], members: tuple[Guest, ...], read: RequestsRead,
@@ -284,14 +311,8 @@ def _problem(days: tuple[Day, ...], members: tuple[Guest, ...], read: RequestsRe
                 f"and {shown}{more}")
     if len(log):
         return None  # a problem already reported (an unknown place, say) would only repeat here
-    short = _short_endpoint_days(tour, table)
-    if short and len(short) < len(tour.days):
-        tour = build_tour(tour_file, tuple(day for day in tour.days if day.date not in short),
-                          members)
-    check_leg_reach(tour.days, table, log, day_ends=_day_ends(tour_file, tour.days),
-                    entries=tour_file.legs)
-    for guest in tour.delegation:
-        check_leg_reach(guest.days, table, log, who=f"guest `{guest.id}`", entries=tour_file.legs)
+    tour = _without_short_endpoint_days(tour, tour_file, table)
+    _check_reach(tour, tour_file, table, log)
     if len(log):
         return None
     # A resource without hours keeps the hours of whoever works that day.

@@ -14,7 +14,7 @@ from scheduler.io.legs import LegEntry, legs_of_day, resolve_legs
 from scheduler.io.tomlfile import TomlLines
 from scheduler.io.windows import LocalTimeError, local_instant
 
-__all__ = ["DayFrame", "build_days", "each_date"]
+__all__ = ["DayFrame", "build_days", "day_end_lines", "each_date"]
 
 FILE = "tour.toml"
 
@@ -67,6 +67,7 @@ class DayFrame:
     def who(self) -> str:
         """Whose days these are, in messages: ``the guest`` or ``guest `anna```."""
         return f"guest `{self.member}`" if self.member else "the guest"
+
 
 def _local(day: date, minute: int) -> datetime:
     return datetime.combine(day, time()) + timedelta(minutes=minute)
@@ -276,3 +277,30 @@ def build_days(frame: DayFrame, log: IssueLog) -> tuple[Day, ...] | None:
     return tuple(days)
 
 
+
+
+def day_end_lines(frame: DayFrame, days: tuple[Day, ...]) -> dict[date, tuple[int | None, str]]:
+    """By date, the line and key of tour.toml that set where each day ends.
+
+    Parameters
+    ----------
+    frame
+        The frame the days were built from: the tour's, or a delegation member's.
+    days
+        The working days built from it.
+
+    Returns
+    -------
+    dict
+        For each day, the ``[[lodging]]`` entry of its night, else the departure; for a
+        member, their own ``[[guests.lodging]]`` or ``[guests.departure]`` when they gave one,
+        else the tour's.
+    """
+    ends: dict[date, tuple[int | None, str]] = {}
+    for day in days:
+        stay = next((stay for stay in frame.lodging
+                     if stay.first_night <= day.date <= stay.last_night
+                     and stay.location == day.end_location), None)
+        ends[day.date] = ((stay.line, frame.key("lodging.location")) if stay is not None
+                          else (frame.line("departure.location"), frame.key("departure.location")))
+    return ends
