@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable, Mapping
 
 from ..domain import Engagement, Plan, Request, TravelLeg
 
@@ -24,12 +24,16 @@ class CalendarHistory:
         Calendar UID → the travel leg that vanished.
     titles
         The plan with the withdrawn requests put back, only to title the cancelled events.
+    resource_events
+        Calendar UID → the record of an engagement a resource served and no longer does
+        (``resource``, ``title``, ``day``, ``start``, ``end``, ``location``).
     """
 
     sequences: Mapping[str, int]
     cancelled: tuple[Engagement, ...]
     legs: Mapping[str, TravelLeg]
     titles: Plan
+    resource_events: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 def calendar_history(plan: Plan) -> CalendarHistory:
@@ -42,7 +46,7 @@ def calendar_history(plan: Plan) -> CalendarHistory:
 
     dropped = cancellations(plan)
     return CalendarHistory(current_sequences(plan), dropped.engagements, dropped.legs,
-                           with_withdrawn(plan))
+                           with_withdrawn(plan), dropped.resource_events)
 
 
 def with_withdrawn(plan: Plan, withdrawn: Iterable[Request] = ()) -> Plan:
