@@ -189,3 +189,27 @@ def test_an_engagement_given_to_another_resource_is_cancelled_in_the_first(versi
     radio = {str(e["UID"]): e for e in calendar.walk("VEVENT")}["interp-1.radio@brussels-test.scheduler"]
     assert (str(radio["STATUS"]), int(radio["SEQUENCE"])) == ("CANCELLED", 1)
     assert isinstance(result.plan.engagement("radio"), Engagement)
+
+
+def test_an_engagement_given_to_another_member_is_cancelled_in_the_first(versions, tmp_path):
+    """The radio interview ("any one of" Anna and Boris) handed from Anna to Boris: Anna's
+    calendar cancels it under its UID, Boris's gains it, both at SEQUENCE 1; exporting the
+    plan again, read back from its file, says the same; khal, importing Anna's first
+    calendar then the new one, no longer has it live."""
+    first, _ = versions
+    engagements = tuple(replace(e, guests=("boris",)) if e.request_id == "radio" else e
+                        for e in first.engagements)
+    result = new_version(first, replace(first, engagements=engagements), now=at(TUESDAY, 7))
+    v1, v2, exported = tmp_path / "v1", tmp_path / "v2", tmp_path / "exported"
+    write_all(first, v1, CALENDARS)
+    write_replan_outputs(result, v2, pdf=False)
+    write_all(_reread(result.plan), exported, CALENDARS)
+    uid = "radio@brussels-test.scheduler"
+    for folder in (v2, exported):
+        assert events(folder / "guests" / "anna.ics")[uid] == (1, "CANCELLED",
+                                                              "Cancelled: Phone interview, Radio Brux")
+        assert events(folder / "guests" / "boris.ics")[uid][:2] == (1, "CONFIRMED")
+        assert uid not in events(folder / "guests" / "chen.ics")
+    after = _khal(tmp_path, "anna", [v1 / "guests" / "anna.ics", v2 / "guests" / "anna.ics"])
+    radio = [line for line in after if "Phone interview" in line]
+    assert len(radio) == 1 and radio[0].endswith("CANCELLED "), after

@@ -27,6 +27,9 @@ class CalendarHistory:
     resource_events
         Calendar UID → the record of an engagement a resource served and no longer does
         (``resource``, ``title``, ``day``, ``start``, ``end``, ``location``).
+    members_left
+        Engagements still planned that some members of a delegation no longer attend, with
+        those members as guests (their own calendars cancel them).
     """
 
     sequences: Mapping[str, int]
@@ -34,6 +37,7 @@ class CalendarHistory:
     legs: Mapping[str, TravelLeg]
     titles: Plan
     resource_events: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    members_left: tuple[Engagement, ...] = ()
 
 
 def calendar_history(plan: Plan) -> CalendarHistory:
@@ -46,7 +50,7 @@ def calendar_history(plan: Plan) -> CalendarHistory:
 
     dropped = cancellations(plan)
     return CalendarHistory(current_sequences(plan), dropped.engagements, dropped.legs,
-                           with_withdrawn(plan), dropped.resource_events)
+                           with_withdrawn(plan), dropped.resource_events, dropped.members_left)
 
 
 def with_withdrawn(plan: Plan, withdrawn: Iterable[Request] = ()) -> Plan:

@@ -51,7 +51,8 @@ def write(plan: Plan, out_dir: Path, *, audience: str = "guest") -> list[Path]:
     """
     history = calendar_history(plan)
     return write_members(plan, out_dir, sequences=history.sequences,
-                         cancelled=_with_attendees(history.cancelled, plan), titles=history.titles,
+                         cancelled=_with_attendees(history.cancelled, plan) + list(history.members_left),
+                         titles=history.titles,
                          cancelled_legs=history.legs)
 
 
@@ -73,7 +74,8 @@ def write_members(plan: Plan, out_dir: Path, *, pdf: bool = True,
         SEQUENCE per event UID, as in ``agenda.ics`` after a re-plan.
     cancelled
         Engagements of earlier versions to publish as STATUS:CANCELLED in the calendar of
-        each member who attended them.
+        each member who attended them (and, for one still planned but given to another
+        member, of those who no longer attend it: its guests say whom).
     titles
         The plan whose requests title the cancelled events (the re-plan's plan with the
         withdrawn requests put back); default ``plan``.

@@ -13,7 +13,8 @@ from .changes import Changes
 from .diff import PlanDiff
 
 __all__ = ["Cancellations", "cancellations", "current_sequences", "first_entry", "history_entry",
-           "leg_uids", "new_sequences", "plan_version", "resource_events", "resource_sequences"]
+           "leg_uids", "members_left", "new_sequences", "plan_version", "resource_events",
+           "resource_sequences"]
 
 
 def plan_version(plan: Plan) -> int:
@@ -89,6 +90,19 @@ def resource_sequences(old: Plan, new: Plan, changed: Mapping[str, int]
     return dict(sorted(bumped.items())), gone
 
 
+def members_left(old: Plan, new: Plan) -> dict[str, tuple[Engagement, tuple[str, ...]]]:
+    """The engagements still planned that some members of a delegation no longer attend
+    (given to another member): request id → (the engagement as it was, who left it)."""
+    new_by_id = {e.request_id: e for e in new.engagements}
+    left = {}
+    for engagement in old.engagements:
+        now = new_by_id.get(engagement.request_id)
+        gone = tuple(g for g in engagement.guests if now is not None and g not in now.guests)
+        if gone:
+            left[engagement.request_id] = (engagement, gone)
+    return left
+
+
 def _same_slot(a: Engagement, b: Engagement) -> bool:
     return (a.day == b.day and utc(a.start) == utc(b.start) and utc(a.end) == utc(b.end)
             and a.location == b.location and a.guests == b.guests)
@@ -141,7 +155,8 @@ def _slot(engagement: Engagement, zone: ZoneInfo) -> dict[str, Any]:
 def history_entry(old: Plan, new: Plan, changes: Changes, diff: PlanDiff, now: datetime,
                   sequences: Mapping[str, int], gone: Mapping[str, TravelLeg],
                   warnings: Iterable[str],
-                  gone_resources: Mapping[str, tuple[str, Engagement]] | None = None) -> dict[str, Any]:
+                  gone_resources: Mapping[str, tuple[str, Engagement]] | None = None,
+                  left: Mapping[str, tuple[Engagement, tuple[str, ...]]] | None = None) -> dict[str, Any]:
     """The history entry of a new version (JSON-ready; the format is in docs/replanning.md)."""
     zone = new.problem.tour.zone
     old_requests = {r.id: r for r in old.problem.requests}
@@ -181,6 +196,10 @@ def history_entry(old: Plan, new: Plan, changes: Changes, diff: PlanDiff, now: d
         "sequences": dict(sequences),
         "warnings": list(warnings),
     }
+    if left:  # a delegation's engagement some members no longer attend: their calendars cancel it
+        entry["cancelled_for_members"] = [
+            {**_slot(engagement, zone), "title": titles.get(rid, rid), "guests": list(guests)}
+            for rid, (engagement, guests) in sorted(left.items())]
     if gone_resources:  # a tour without resources keeps the entry it always had
         entry["cancelled_resource_events"] = [
             {"uid": uid, "resource": resource_id, **_slot(engagement, zone),
@@ -217,12 +236,16 @@ class Cancellations:
     resource_events
         Calendar UID → the history's record of an engagement a resource no longer serves
         (resource, slot, title).
+    members_left
+        The engagements still planned that members of a delegation no longer attend, each as
+        it was in their calendars, with those members (only) as its guests.
     """
 
     engagements: tuple[Engagement, ...]
     records: Mapping[str, Mapping[str, Any]]
     legs: Mapping[str, TravelLeg]
     resource_events: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    members_left: tuple[Engagement, ...] = ()
 
 
 def cancellations(plan: Plan) -> Cancellations:
@@ -232,6 +255,7 @@ def cancellations(plan: Plan) -> Cancellations:
     records: dict[str, dict[str, Any]] = {}
     legs: dict[str, TravelLeg] = {}
     served: dict[str, Mapping[str, Any]] = {}
+    left: dict[tuple[str, str], Mapping[str, Any]] = {}
     for entry in plan.history:
         diff = entry.get("diff") or {}
         for record in diff.get("dropped", []):
@@ -245,6 +269,8 @@ def cancellations(plan: Plan) -> Cancellations:
                                             record["minutes"], guest=_traveller(plan, record))
         for record in entry.get("cancelled_resource_events", []):
             served[record["uid"]] = record
+        for record in entry.get("cancelled_for_members", []):
+            left.update({(record["request_id"], guest): record for guest in record["guests"]})
     current = leg_uids(plan)
     legs = {uid: leg for uid, leg in legs.items() if uid not in current}
     serving = resource_events(plan)
@@ -255,7 +281,20 @@ def cancellations(plan: Plan) -> Cancellations:
                                    datetime.fromisoformat(r["end"]).astimezone(zone), r["location"],
                                    guests=tuple(r.get("guests") or ()))
                         for r in records.values())
-    return Cancellations(engagements, records, legs, served)
+    attending = {e.request_id: e.guests for e in plan.engagements}
+    still_left: dict[str, tuple[Mapping[str, Any], list[str]]] = {}
+    for (rid, guest), record in left.items():
+        if guest not in attending.get(rid, ()):
+            still_left.setdefault(rid, (record, []))[1].append(guest)
+    members = tuple(_engagement(record, zone, tuple(guests)) for record, guests in still_left.values())
+    return Cancellations(engagements, records, legs, served, members)
+
+
+def _engagement(record: Mapping[str, Any], zone: ZoneInfo, guests: tuple[str, ...]) -> Engagement:
+    return Engagement(record["request_id"], date.fromisoformat(record["day"]),
+                      datetime.fromisoformat(record["start"]).astimezone(zone),
+                      datetime.fromisoformat(record["end"]).astimezone(zone), record["location"],
+                      guests=guests)
 
 
 def _traveller(plan: Plan, record: Mapping[str, Any]) -> str:
