@@ -42,19 +42,19 @@ def _leg(day, guest, origin, destination, hour, minute):
 def versions():
     """The hand-made delegation plan, then a version where the TV interview is cancelled
     (Boris goes straight back to the hotel; the car no longer serves it) and the MEP meeting
-    moves from 10:00 to 14:00 on Wednesday (the car with it)."""
+    moves from 10:00 to 16:00 on Wednesday (the car with it)."""
     first = delegation_plan()
     tue, wed = TUESDAY, WEDNESDAY
     engagements = tuple(
-        replace(e, start=at(wed, 14), end=at(wed, 15)) if e.request_id == "mep" else e
+        replace(e, start=at(wed, 16), end=at(wed, 17)) if e.request_id == "mep" else e
         for e in first.engagements if e.request_id != "tv")
     travel = []
     for leg in first.travel:
         if leg.guest == "boris" and leg.day == tue and "STUDIO" in (leg.origin, leg.destination):
             continue
         if leg.day == wed and leg.guest in ("anna", "chen"):
-            leg = replace(leg, depart=leg.depart.replace(hour=leg.depart.hour + 4),
-                          arrive=leg.arrive.replace(hour=leg.arrive.hour + 4))
+            leg = replace(leg, depart=leg.depart.replace(hour=leg.depart.hour + 6),
+                          arrive=leg.arrive.replace(hour=leg.arrive.hour + 6))
         travel.append(leg)
     travel.append(_leg(tue, "boris", "BERL", "HOTEL", 11, 5))
     second = replace(first, engagements=engagements, travel=tuple(travel))
@@ -132,12 +132,12 @@ def test_khal_drops_the_cancelled_and_moves_the_moved_in_a_members_calendar(fold
 
 def test_khal_drops_the_cancelled_and_moves_the_moved_in_a_resources_calendar(folders, tmp_path):
     """Importing the car's first calendar then the re-plan's into khal: the TV interview is
-    no longer live and the MEP meeting is at 14:00 only."""
+    no longer live and the MEP meeting is at 16:00 only."""
     v1, v2 = folders
     after = _khal(tmp_path, "car", [v1 / "resources" / "car-1.ics", v2 / "resources" / "car-1.ics"])
     live = [line for line in after if "CANCELLED" not in line and "Cancelled" not in line]
     assert len(after) == 2, after
-    assert [line.split("|")[:3] for line in live] == [["2019-03-13 14:00", "2019-03-13 15:00",
+    assert [line.split("|")[:3] for line in live] == [["2019-03-13 16:00", "2019-03-13 17:00",
                                                        "Anna, Chen: Meeting with an MEP"]]
 
 
@@ -213,3 +213,14 @@ def test_an_engagement_given_to_another_member_is_cancelled_in_the_first(version
     after = _khal(tmp_path, "anna", [v1 / "guests" / "anna.ics", v2 / "guests" / "anna.ics"])
     radio = [line for line in after if "Phone interview" in line]
     assert len(radio) == 1 and radio[0].endswith("CANCELLED "), after
+
+
+def test_the_new_history_records_pass_the_plan_files_checks(versions, tmp_path):
+    """The plan file of the re-planned plan, with its new history records, is read back
+    through the checker like any other."""
+    from scheduler.planfile import read_plan, write_plan
+
+    _, result = versions
+    entry = read_plan(write_plan(result.plan, tmp_path / "plan.json")).history[-1]
+    assert [r["uid"] for r in entry["cancelled_resource_events"]] == ["car-1.tv@brussels-test.scheduler"]
+    assert {leg["guest"] for leg in entry["cancelled_legs"]} == {"boris"}
