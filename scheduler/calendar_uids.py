@@ -10,7 +10,7 @@ from datetime import date
 
 from .domain import TravelLeg
 
-__all__ = ["UID_SUFFIX", "engagement_uid", "night_uid", "travel_uid", "trip_key"]
+__all__ = ["UID_SUFFIX", "engagement_uid", "night_uid", "resource_uid", "travel_uid", "trip_key"]
 
 UID_SUFFIX = "scheduler"
 
@@ -22,6 +22,17 @@ def engagement_uid(tour_id: str, request_id: str) -> str:
     calendar, the counterpart's invitation and the CalDAV copy all name the same event.
     """
     return f"{request_id}@{tour_id}.{UID_SUFFIX}"
+
+
+def resource_uid(tour_id: str, resource_id: str, request_id: str) -> str:
+    """The UID of an engagement in a resource's calendar (``resources/<id>.ics``):
+    ``<resource-id>.<request-id>@<tour-id>.scheduler``.
+
+    It names the resource and the request, never a position, so a moved engagement keeps it;
+    it differs from the guest's UID because a resource's event is another event (its own
+    title, no notes) that a shared calendar may hold beside the guest's.
+    """
+    return f"{resource_id}.{engagement_uid(tour_id, request_id)}"
 
 
 def travel_uid(tour_id: str, leg: TravelLeg, occurrence: int = 1) -> str:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable, Mapping
 
 from ..domain import Engagement, Plan, Request, TravelLeg
 
@@ -24,12 +24,20 @@ class CalendarHistory:
         Calendar UID → the travel leg that vanished.
     titles
         The plan with the withdrawn requests put back, only to title the cancelled events.
+    resource_events
+        Calendar UID → the record of an engagement a resource served and no longer does
+        (``resource``, ``title``, ``day``, ``start``, ``end``, ``location``).
+    members_left
+        Engagements still planned that some members of a delegation no longer attend, with
+        those members as guests (their own calendars cancel them).
     """
 
     sequences: Mapping[str, int]
     cancelled: tuple[Engagement, ...]
     legs: Mapping[str, TravelLeg]
     titles: Plan
+    resource_events: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    members_left: tuple[Engagement, ...] = ()
 
 
 def calendar_history(plan: Plan) -> CalendarHistory:
@@ -42,7 +50,7 @@ def calendar_history(plan: Plan) -> CalendarHistory:
 
     dropped = cancellations(plan)
     return CalendarHistory(current_sequences(plan), dropped.engagements, dropped.legs,
-                           with_withdrawn(plan))
+                           with_withdrawn(plan), dropped.resource_events, dropped.members_left)
 
 
 def with_withdrawn(plan: Plan, withdrawn: Iterable[Request] = ()) -> Plan:

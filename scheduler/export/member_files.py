@@ -7,13 +7,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from ..domain import Engagement, Plan
+from ..domain import Engagement, Plan, TravelLeg
 from ..fsio import write_atomic
 from . import html
 from . import pdf as pdf_export
 from .calendar_history import calendar_history
 from .delegation import member_plan
-from .ics import calendar_bytes, guest_calendar, safe_file_name
+from .ics import calendar_bytes, cancelled_leg_event, guest_calendar, safe_file_name
 
 __all__ = ["GUESTS_DIR", "member_path", "write", "write_members"]
 
@@ -51,12 +51,15 @@ def write(plan: Plan, out_dir: Path, *, audience: str = "guest") -> list[Path]:
     """
     history = calendar_history(plan)
     return write_members(plan, out_dir, sequences=history.sequences,
-                         cancelled=_with_attendees(history.cancelled, plan), titles=history.titles)
+                         cancelled=_with_attendees(history.cancelled, plan) + list(history.members_left),
+                         titles=history.titles,
+                         cancelled_legs=history.legs)
 
 
 def write_members(plan: Plan, out_dir: Path, *, pdf: bool = True,
                   sequences: Mapping[str, int] | None = None,
-                  cancelled: Iterable[Engagement] = (), titles: Plan | None = None) -> list[Path]:
+                  cancelled: Iterable[Engagement] = (), titles: Plan | None = None,
+                  cancelled_legs: Mapping[str, TravelLeg] | None = None) -> list[Path]:
     """Write each member's calendar and run sheets; a re-plan passes what changed.
 
     Parameters
@@ -71,10 +74,15 @@ def write_members(plan: Plan, out_dir: Path, *, pdf: bool = True,
         SEQUENCE per event UID, as in ``agenda.ics`` after a re-plan.
     cancelled
         Engagements of earlier versions to publish as STATUS:CANCELLED in the calendar of
-        each member who attended them.
+        each member who attended them (and, for one still planned but given to another
+        member, of those who no longer attend it: its guests say whom).
     titles
         The plan whose requests title the cancelled events (the re-plan's plan with the
         withdrawn requests put back); default ``plan``.
+    cancelled_legs
+        Travel legs of earlier versions, by UID, that no longer are; each member's calendar
+        cancels those they travelled (a leg's UID names its traveller, so it is the same in
+        the delegation's calendar and the member's).
 
     Returns
     -------
@@ -88,6 +96,9 @@ def write_members(plan: Plan, out_dir: Path, *, pdf: bool = True,
         own_dropped = [e for e in dropped if guest_id in e.guests]
         calendar = guest_calendar(member_plan(titles or plan, guest_id), audience="guest",
                                   sequences=sequences, cancelled=own_dropped)
+        for uid, leg in sorted((cancelled_legs or {}).items()):
+            if leg.guest == guest_id:
+                calendar.add_component(cancelled_leg_event(own, uid, leg, (sequences or {}).get(uid, 1)))
         written.append(write_atomic(member_path(out_dir, guest_id, ".ics"),
                                     calendar_bytes(calendar), private=True))
         written.append(write_atomic(member_path(out_dir, guest_id, ".html"),

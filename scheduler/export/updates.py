@@ -95,5 +95,6 @@ def write_replan_outputs(result: ReplanResult, folder: str | Path, *, pdf: bool 
     written.skipped += sheets.skipped
     # A delegation's members follow the change on their own phones as the guest does on hers.
     written.files += write_members(plan, out, pdf=pdf, sequences=result.sequences,
-                                   cancelled=result.cancelled, titles=display)
+                                   cancelled=result.cancelled + result.members_left, titles=display,
+                                   cancelled_legs=result.cancelled_legs)
     return written

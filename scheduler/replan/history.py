@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
-from ..calendar_uids import engagement_uid, travel_uid, trip_key
+from ..calendar_uids import engagement_uid, resource_uid, travel_uid, trip_key
 from ..domain import Engagement, Plan, TravelLeg, utc
 from .changes import Changes
 from .diff import PlanDiff
 
 __all__ = ["Cancellations", "cancellations", "current_sequences", "first_entry", "history_entry",
-           "leg_uids", "new_sequences", "plan_version"]
+           "leg_uids", "members_left", "new_sequences", "plan_version", "resource_events",
+           "resource_sequences"]
 
 
 def plan_version(plan: Plan) -> int:
@@ -53,6 +54,58 @@ def leg_uids(plan: Plan) -> dict[str, TravelLeg]:
         seen[key] = seen.get(key, 0) + 1
         uids[travel_uid(plan.problem.tour.id, leg, seen[key])] = leg
     return uids
+
+
+def resource_events(plan: Plan) -> dict[str, tuple[str, Engagement]]:
+    """The events of the resources' calendars by UID: (resource id, engagement)."""
+    tour_id = plan.problem.tour.id
+    return {resource_uid(tour_id, resource_id, e.request_id): (resource_id, e)
+            for e in plan.engagements for resource_id in e.resources}
+
+
+def resource_sequences(old: Plan, new: Plan, changed: Mapping[str, int]
+                       ) -> tuple[dict[str, int], dict[str, tuple[str, Engagement]]]:
+    """SEQUENCE of every resource event this version changes, and the events it cancels.
+
+    A resource's event changes when its engagement's event does (``changed``, by the
+    engagement's UID), when it moves, or when the resource stops serving it (a drop, or
+    another resource took it); one that comes back after a cancellation changes again.
+    """
+    tour_id = new.problem.tour.id
+    before = current_sequences(old)
+    old_events, new_events = resource_events(old), resource_events(new)
+    bumped: dict[str, int] = {}
+    gone = {}
+    for uid, (resource_id, engagement) in old_events.items():
+        now = new_events.get(uid)
+        if now is None:
+            gone[uid] = (resource_id, engagement)
+        elif _same_slot(engagement, now[1]) \
+                and engagement_uid(tour_id, engagement.request_id) not in changed:
+            continue
+        bumped[uid] = before.get(uid, 0) + 1
+    for uid in new_events:
+        if uid not in old_events and uid in before:
+            bumped[uid] = before[uid] + 1
+    return dict(sorted(bumped.items())), gone
+
+
+def members_left(old: Plan, new: Plan) -> dict[str, tuple[Engagement, tuple[str, ...]]]:
+    """The engagements still planned that some members of a delegation no longer attend
+    (given to another member): request id → (the engagement as it was, who left it)."""
+    new_by_id = {e.request_id: e for e in new.engagements}
+    left = {}
+    for engagement in old.engagements:
+        now = new_by_id.get(engagement.request_id)
+        gone = tuple(g for g in engagement.guests if now is not None and g not in now.guests)
+        if gone:
+            left[engagement.request_id] = (engagement, gone)
+    return left
+
+
+def _same_slot(a: Engagement, b: Engagement) -> bool:
+    return (a.day == b.day and utc(a.start) == utc(b.start) and utc(a.end) == utc(b.end)
+            and a.location == b.location and a.guests == b.guests)
 
 
 def _same_leg(a: TravelLeg, b: TravelLeg) -> bool:
@@ -101,7 +154,9 @@ def _slot(engagement: Engagement, zone: ZoneInfo) -> dict[str, Any]:
 
 def history_entry(old: Plan, new: Plan, changes: Changes, diff: PlanDiff, now: datetime,
                   sequences: Mapping[str, int], gone: Mapping[str, TravelLeg],
-                  warnings: Iterable[str]) -> dict[str, Any]:
+                  warnings: Iterable[str],
+                  gone_resources: Mapping[str, tuple[str, Engagement]] | None = None,
+                  left: Mapping[str, tuple[Engagement, tuple[str, ...]]] | None = None) -> dict[str, Any]:
     """The history entry of a new version (JSON-ready; the format is in docs/replanning.md)."""
     zone = new.problem.tour.zone
     old_requests = {r.id: r for r in old.problem.requests}
@@ -116,7 +171,8 @@ def history_entry(old: Plan, new: Plan, changes: Changes, diff: PlanDiff, now: d
         if item.old.guests:  # a delegation: whose calendars held the slot (a tour of one guest: as before)
             record["guests"] = list(item.old.guests)
         dropped.append(record)
-    return {
+    titles = {r.id: r.title or r.id for r in old.problem.requests}
+    entry = {
         "version": plan_version(old) + 1,
         "now": now.astimezone(zone).isoformat(),
         "changes": changes.to_dict(old),
@@ -134,11 +190,23 @@ def history_entry(old: Plan, new: Plan, changes: Changes, diff: PlanDiff, now: d
         },
         "cancelled_legs": [{"uid": uid, "day": leg.day.isoformat(), "from": leg.origin,
                             "to": leg.destination, "depart": leg.depart.astimezone(zone).isoformat(),
-                            "arrive": leg.arrive.astimezone(zone).isoformat(), "minutes": leg.minutes}
+                            "arrive": leg.arrive.astimezone(zone).isoformat(), "minutes": leg.minutes,
+                            **({"guest": leg.guest} if leg.guest else {})}
                            for uid, leg in sorted(gone.items())],
         "sequences": dict(sequences),
         "warnings": list(warnings),
     }
+    if left:  # a delegation's engagement some members no longer attend: their calendars cancel it
+        entry["cancelled_for_members"] = [
+            {**_slot(engagement, zone), "title": titles.get(rid, rid), "guests": list(guests)}
+            for rid, (engagement, guests) in sorted(left.items())]
+    if gone_resources:  # a tour without resources keeps the entry it always had
+        entry["cancelled_resource_events"] = [
+            {"uid": uid, "resource": resource_id, **_slot(engagement, zone),
+             "title": titles.get(engagement.request_id, engagement.request_id),
+             **({"guests": list(engagement.guests)} if engagement.guests else {})}
+            for uid, (resource_id, engagement) in sorted(gone_resources.items())]
+    return entry
 
 
 def first_entry(plan: Plan) -> dict[str, Any]:
@@ -164,12 +232,20 @@ class Cancellations:
     records
         Request id → the history's record of its drop (slot, title, kind, remote, reason).
     legs
-        Calendar UID → the travel leg that vanished.
+        Calendar UID → the travel leg that vanished (with its traveller in a delegation).
+    resource_events
+        Calendar UID → the history's record of an engagement a resource no longer serves
+        (resource, slot, title).
+    members_left
+        The engagements still planned that members of a delegation no longer attend, each as
+        it was in their calendars, with those members (only) as its guests.
     """
 
     engagements: tuple[Engagement, ...]
     records: Mapping[str, Mapping[str, Any]]
     legs: Mapping[str, TravelLeg]
+    resource_events: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    members_left: tuple[Engagement, ...] = ()
 
 
 def cancellations(plan: Plan) -> Cancellations:
@@ -178,6 +254,8 @@ def cancellations(plan: Plan) -> Cancellations:
     scheduled = {e.request_id for e in plan.engagements}
     records: dict[str, dict[str, Any]] = {}
     legs: dict[str, TravelLeg] = {}
+    served: dict[str, Mapping[str, Any]] = {}
+    left: dict[tuple[str, str], Mapping[str, Any]] = {}
     for entry in plan.history:
         diff = entry.get("diff") or {}
         for record in diff.get("dropped", []):
@@ -188,13 +266,46 @@ def cancellations(plan: Plan) -> Cancellations:
             legs[record["uid"]] = TravelLeg(date.fromisoformat(record["day"]), record["from"], record["to"],
                                             datetime.fromisoformat(record["depart"]).astimezone(zone),
                                             datetime.fromisoformat(record["arrive"]).astimezone(zone),
-                                            record["minutes"])
+                                            record["minutes"], guest=_traveller(plan, record))
+        for record in entry.get("cancelled_resource_events", []):
+            served[record["uid"]] = record
+        for record in entry.get("cancelled_for_members", []):
+            left.update({(record["request_id"], guest): record for guest in record["guests"]})
     current = leg_uids(plan)
     legs = {uid: leg for uid, leg in legs.items() if uid not in current}
+    serving = resource_events(plan)
+    served = {uid: record for uid, record in served.items() if uid not in serving}
     records = {rid: r for rid, r in records.items() if rid not in scheduled}
     engagements = tuple(Engagement(r["request_id"], date.fromisoformat(r["day"]),
                                    datetime.fromisoformat(r["start"]).astimezone(zone),
                                    datetime.fromisoformat(r["end"]).astimezone(zone), r["location"],
                                    guests=tuple(r.get("guests") or ()))
                         for r in records.values())
-    return Cancellations(engagements, records, legs)
+    attending = {e.request_id: e.guests for e in plan.engagements}
+    still_left: dict[str, tuple[Mapping[str, Any], list[str]]] = {}
+    for (rid, guest), record in left.items():
+        if guest not in attending.get(rid, ()):
+            still_left.setdefault(rid, (record, []))[1].append(guest)
+    members = tuple(_engagement(record, zone, tuple(guests)) for record, guests in still_left.values())
+    return Cancellations(engagements, records, legs, served, members)
+
+
+def _engagement(record: Mapping[str, Any], zone: ZoneInfo, guests: tuple[str, ...]) -> Engagement:
+    return Engagement(record["request_id"], date.fromisoformat(record["day"]),
+                      datetime.fromisoformat(record["start"]).astimezone(zone),
+                      datetime.fromisoformat(record["end"]).astimezone(zone), record["location"],
+                      guests=guests)
+
+
+def _traveller(plan: Plan, record: Mapping[str, Any]) -> str:
+    """Who travelled a cancelled leg: its record says so; one written before records kept it
+    is read from its UID, which names the traveller in a delegation."""
+    if record.get("guest"):
+        return str(record["guest"])
+    uid = str(record["uid"])
+    for guest_id in plan.problem.tour.guest_ids if plan.problem.tour.is_delegation else ():
+        stem = f"{record['day']}.{guest_id}.{record['from']}.{record['to']}"
+        rest = uid[len(stem):] if uid.startswith(stem) else None
+        if rest is not None and (rest.startswith("@") or rest.split("@")[0][1:].isdigit()):
+            return guest_id
+    return ""

@@ -41,6 +41,10 @@ class ReplanResult:
         The moment of the re-plan.
     absent
         The members of a delegation absent in this version (empty for most re-plans).
+    members_left
+        Engagements still planned that some members no longer attend (given to another
+        member) in this or an earlier version, each with those members as its guests: their
+        own calendars cancel it.
     """
 
     plan: Plan
@@ -53,6 +57,7 @@ class ReplanResult:
     warnings: tuple[str, ...]
     now: datetime
     absent: tuple[Absence, ...] = ()
+    members_left: tuple[Engagement, ...] = ()
 
     @property
     def version(self) -> int:
