@@ -15,6 +15,7 @@ from scheduler.checker import check_plan
 from scheduler.cli import main
 from scheduler.io import load_tour
 from test_io_support import write_files
+from test_odd_tours import MOVE_FAR, tour_toml as one_guest_tour_toml
 
 LOCATIONS = """id,name,latitude,longitude
 HOTEL,Hotel,40.4200,-3.7025
@@ -27,8 +28,6 @@ REQUESTS = ("id,title,location,duration,value,guests\n"
             "r0,Request 0,PSOE,30,1,anna\n"
             "r1,Request 1,TV,30,2,boris\n")
 HOTEL = '[[lodging]]\nlocation = "HOTEL"\nfirst_night = 2018-11-25\nlast_night = 2018-11-28\n'
-MOVE_FAR = ('[[lodging]]\nlocation = "HOTEL"\nfirst_night = 2018-11-25\nlast_night = 2018-11-26\n\n'
-            '[[lodging]]\nlocation = "FAR"\nfirst_night = 2018-11-27\nlast_night = 2018-11-28\n')
 ANNA = '\n[[guests]]\nid = "anna"\nname = "Anna"\n'
 BORIS = '\n[[guests]]\nid = "boris"\nname = "Boris"\n'
 
@@ -36,17 +35,7 @@ BORIS = '\n[[guests]]\nid = "boris"\nname = "Boris"\n'
 def tour_toml(lodging: str = HOTEL, extra: str = "", members: str = ANNA + BORIS) -> str:
     """Monday 26 to Wednesday 28 November 2018 in Madrid, 09:00-20:00, for Anna and Boris;
     ``lodging`` is the tour's, ``members`` their ``[[guests]]`` entries."""
-    return f"""[tour]
-id = "odd-members"
-timezone = "Europe/Madrid"
-first_day = 2018-11-26
-last_day = 2018-11-28
-
-{lodging}
-[hours]
-start = "09:00"
-end = "20:00"
-{extra}{members}"""
+    return one_guest_tour_toml(lodging, extra + members, tour_id="odd-members")
 
 
 def make(folder: Path, toml: str, travel: str = "") -> Path:

@@ -28,13 +28,13 @@ FAR,Far away,28.4636,-16.2518
 """
 
 
-def tour_toml(lodging: str = "", extra: str = "") -> str:
+def tour_toml(lodging: str = "", extra: str = "", tour_id: str = "odd") -> str:
     """Monday 26 to Wednesday 28 November 2018 in Madrid, 09:00-20:00; ``lodging`` replaces the
-    one hotel of every night."""
+    one hotel of every night, ``extra`` follows the hours."""
     lodging = lodging or ('[[lodging]]\nlocation = "HOTEL"\nfirst_night = 2018-11-25\n'
                           'last_night = 2018-11-28\n')
     return f"""[tour]
-id = "odd"
+id = "{tour_id}"
 timezone = "Europe/Madrid"
 first_day = 2018-11-26
 last_day = 2018-11-28
