@@ -174,13 +174,19 @@ def test_the_value_term_is_refused_exactly_when_it_passes_the_limit(tmp_path, we
     assert (result.exit_code == 2) == (weight * sum(values) > MAX_OBJECTIVE), result.stdout
 
 
-def test_the_meal_break_counts_against_a_move_without_a_leg(tmp_path):
-    # 650 minutes of flight fit 09:00-20:00, but not with a 60-minute meal break beside them.
-    meal = '\n[meal]\nearliest = "09:00"\nlatest = "20:00"\nminutes = 60\n'
-    tour = write_files(tmp_path / "tour", {
+def _far_with_a_meal(tmp_path, earliest: str, latest: str, *, flight: int) -> Path:
+    """The tour moving to FAR on Tuesday by a flight of ``flight`` minutes, with a 60-minute
+    meal break between ``earliest`` and ``latest``."""
+    meal = f'\n[meal]\nearliest = "{earliest}"\nlatest = "{latest}"\nminutes = 60\n'
+    return write_files(tmp_path / "tour", {
         "tour.toml": tour_toml(MOVE_FAR, meal), "locations.csv": LOCATIONS,
         "requests.csv": requests_csv([1]),
-        "travel.csv": "from,to,minutes,mode\nHOTEL,FAR,650,flight\n"})
+        "travel.csv": f"from,to,minutes,mode\nHOTEL,FAR,{flight},flight\n"})
+
+
+def test_the_meal_break_counts_against_a_move_without_a_leg(tmp_path):
+    # 650 minutes of flight fit 09:00-20:00, but not with a 60-minute meal break beside them.
+    tour = _far_with_a_meal(tmp_path, "09:00", "20:00", flight=650)
     (issue,) = issues_of(tour)
     assert (issue.file, issue.line, issue.field) == ("tour.toml", 12, "lodging.location")
     assert "it is 650 min away, and the day has a 60-minute meal break" in issue.message
@@ -190,11 +196,7 @@ def test_days_no_agenda_fits_are_said_so_not_blamed_on_mandatory_requests(tmp_pa
     # The meal must be taken 13:00-14:00 and the 590-minute flight fits the day only if it
     # leaves by 10:00: no agenda fits, not even an empty one. Before, plan said "these
     # mandatory requests cannot all be served" and named none (there are none).
-    meal = '\n[meal]\nearliest = "13:00"\nlatest = "14:00"\nminutes = 60\n'
-    tour = write_files(tmp_path / "tour", {
-        "tour.toml": tour_toml(MOVE_FAR, meal), "locations.csv": LOCATIONS,
-        "requests.csv": requests_csv([1]),
-        "travel.csv": "from,to,minutes,mode\nHOTEL,FAR,590,flight\n"})
+    tour = _far_with_a_meal(tmp_path, "13:00", "14:00", flight=590)
     result = plan(tour, tmp_path / "out")
     assert result.exit_code == 3, result.output
     outcome = json.loads(result.stdout)
