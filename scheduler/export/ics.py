@@ -22,7 +22,7 @@ from ..formatting import REMOTE_LABELS, format_time_marked, place_name, place_te
 from ..fsio import write_atomic
 from ..timegrid import repeated_hour_pass
 from .audience import AUDIENCES
-from .calendar_history import calendar_history
+from .calendar_history import CalendarHistory, calendar_history
 from .delegation import attendee_names, attends, focus_member, titled, who_line, whose
 from .passages import passage_events
 
@@ -497,14 +497,17 @@ def guest_calendar(plan: Plan, *, audience: str = "guest", alarm_minutes: int = 
 
 def write(plan: Plan, out_dir: Path, *, audience: str = "guest", alarm_minutes: int = 30,
           calendar_zone: str | None = None, sequences: Mapping[str, int] | None = None,
-          cancelled: Iterable[str | Engagement] = ()) -> list[Path]:
+          cancelled: Iterable[str | Engagement] = (),
+          history: CalendarHistory | None = None) -> list[Path]:
     """Write the calendar to ``out_dir/agenda.ics`` (guest) or ``agenda-team.ics`` (team).
 
     The file is written atomically and readable by its owner only: it holds the guest's
     whole itinerary. The options are those of :func:`guest_calendar`. Without
     ``sequences`` and ``cancelled``, a re-planned plan's calendar carries what its history
     says (each event's SEQUENCE, the dropped engagements and legs as cancelled), as the
-    re-plan wrote it, so that exporting again does not set the guest's phone back.
+    re-plan wrote it, so that exporting again does not set the guest's phone back;
+    ``history`` is that history when the caller built it already
+    (:func:`~scheduler.export.calendar_history.calendar_history`, once per export).
 
     Returns
     -------
@@ -513,7 +516,7 @@ def write(plan: Plan, out_dir: Path, *, audience: str = "guest", alarm_minutes: 
     """
     gone: Mapping[str, TravelLeg] = {}
     if sequences is None and not cancelled and plan.history:
-        history = calendar_history(plan)
+        history = history or calendar_history(plan)
         plan, sequences, cancelled, gone = (history.titles, history.sequences, history.cancelled,
                                             history.legs)
     calendar = guest_calendar(plan, audience=audience, alarm_minutes=alarm_minutes,

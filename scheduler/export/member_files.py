@@ -11,7 +11,7 @@ from ..domain import Engagement, Plan, TravelLeg
 from ..fsio import write_atomic
 from . import html
 from . import pdf as pdf_export
-from .calendar_history import calendar_history
+from .calendar_history import CalendarHistory, calendar_history
 from .delegation import member_plan
 from .ics import calendar_bytes, cancelled_leg_event, guest_calendar, safe_file_name
 
@@ -27,7 +27,8 @@ def member_path(out_dir: Path, guest_id: str, suffix: str) -> Path:
     return Path(out_dir) / GUESTS_DIR / safe_file_name(guest_id, suffix)
 
 
-def write(plan: Plan, out_dir: Path, *, audience: str = "guest") -> list[Path]:
+def write(plan: Plan, out_dir: Path, *, audience: str = "guest",
+          history: CalendarHistory | None = None) -> list[Path]:
     """Write each member's calendar and run sheet (the guest's copy: no internal notes, no
     requests left out) into ``out_dir/guests/``; nothing for a tour of one guest.
 
@@ -43,13 +44,16 @@ def write(plan: Plan, out_dir: Path, *, audience: str = "guest") -> list[Path]:
         The output folder.
     audience
         Accepted for the exporters' common signature; a member's copy is always the guest's.
+    history
+        What the plan's history says the calendars carry, when the caller built it already
+        (once per export); else it is built here.
 
     Returns
     -------
     list of Path
         The files written, member by member in the tour's order.
     """
-    history = calendar_history(plan)
+    history = history or calendar_history(plan)
     return write_members(plan, out_dir, sequences=history.sequences,
                          cancelled=_with_attendees(history.cancelled, plan) + list(history.members_left),
                          titles=history.titles,
