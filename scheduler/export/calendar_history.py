@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping
 
+from ..calendar_uids import NightEvent
 from ..domain import Engagement, Plan, Request, TravelLeg
 
 __all__ = ["CALENDAR_FORMATS", "CalendarHistory", "calendar_history", "with_withdrawn"]
@@ -34,6 +35,9 @@ class CalendarHistory:
     members_left
         Engagements still planned that some members of a delegation no longer attend, with
         those members as guests (their own calendars cancel them).
+    nights
+        (calendar, UID) → a night event a version dropped from that calendar (``""``: the
+        tour's, else a member's id), as it last was.
     """
 
     sequences: Mapping[str, int]
@@ -42,6 +46,7 @@ class CalendarHistory:
     titles: Plan
     resource_events: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     members_left: tuple[Engagement, ...] = ()
+    nights: Mapping[tuple[str, str], NightEvent] = field(default_factory=dict)
 
 
 def calendar_history(plan: Plan) -> CalendarHistory:
@@ -58,7 +63,7 @@ def calendar_history(plan: Plan) -> CalendarHistory:
     dropped = cancellations(plan)
     return CalendarHistory(current_sequences(plan), dropped.engagements, dropped.legs,
                            _with_ghosts(plan, (), dropped.records), dropped.resource_events,
-                           dropped.members_left)
+                           dropped.members_left, dropped.nights)
 
 
 def with_withdrawn(plan: Plan, withdrawn: Iterable[Request] = ()) -> Plan:
