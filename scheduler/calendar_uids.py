@@ -6,11 +6,13 @@ SEQUENCE by its UID) need the same names; this module holds them below both.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+from typing import NamedTuple
 
-from .domain import TravelLeg
+from .domain import Day, Tour, TravelLeg
 
-__all__ = ["UID_SUFFIX", "engagement_uid", "night_uid", "resource_uid", "travel_uid", "trip_key"]
+__all__ = ["NightEvent", "UID_SUFFIX", "engagement_uid", "lodging_nights", "night_events", "night_uid",
+           "nights_of_days", "resource_uid", "travel_uid", "trip_key"]
 
 UID_SUFFIX = "scheduler"
 
@@ -56,3 +58,73 @@ def night_uid(tour_id: str, night: date, location_id: str = "") -> str:
     members sleep in several places adds the place to tell the events apart."""
     where = f".{location_id}" if location_id else ""
     return f"{night.isoformat()}{where}@night.{tour_id}.{UID_SUFFIX}"
+
+
+class NightEvent(NamedTuple):
+    """A night's lodging event as one calendar holds it: the date the night starts, the
+    place, and who sleeps there (``()``: everyone the calendar is for)."""
+
+    night: date
+    location: str
+    guests: tuple[str, ...] = ()
+
+
+def nights_of_days(days: tuple[Day, ...]) -> tuple[tuple[date, str], ...]:
+    """The nights around working days and where the guest sleeps: ``(date the night starts,
+    place id)``.
+
+    A day starts at the lodging of the night before and ends at the lodging of its own night
+    (or where the guest arrives or departs), so between two working days the guest sleeps
+    where the next day starts, every night of the gap. The places slept in between days are
+    the lodgings; the night before the first day and the night after the last are added only
+    when the first day starts, or the last ends, at one of them (not at an airport). A
+    one-day tour that starts and ends at the same place sleeps there both nights.
+    """
+    result: list[tuple[date, str]] = []
+    lodgings: set[str] = set()
+    for before, after in zip(days, days[1:], strict=False):
+        lodgings.update((before.end_location, after.start_location))
+        night = before.date
+        while night < after.date:
+            result.append((night, after.start_location))
+            night += timedelta(days=1)
+    first, last = days[0], days[-1]
+    if len(days) == 1 and first.start_location == first.end_location:
+        lodgings.add(first.start_location)
+    if first.start_location in lodgings:
+        result.insert(0, (first.date - timedelta(days=1), first.start_location))
+    if last.end_location in lodgings:
+        result.append((last.date, last.end_location))
+    return tuple(result)
+
+
+def lodging_nights(tour: Tour) -> tuple[NightEvent, ...]:
+    """The nights of a tour's calendar (``agenda.ics``) and who sleeps where, ``guests`` empty
+    when everyone of the tour sleeps there (always for one guest, and in a plan cut for one
+    member of a delegation). Members with their own lodging sleep elsewhere than the others:
+    each place of a night then gets its own event, naming who sleeps there."""
+    if not tour.is_delegation or tour.guest.id in tour.guest_ids:
+        return tuple(NightEvent(night, place) for night, place in nights_of_days(tour.days))
+    sleepers: dict[tuple[date, str], list[str]] = {}
+    for guest_id in tour.guest_ids:
+        for night, place in nights_of_days(tour.days_of(guest_id)):
+            sleepers.setdefault((night, place), []).append(guest_id)
+    everyone = list(tour.guest_ids)
+    return tuple(NightEvent(night, place, () if ids == everyone else tuple(ids))
+                 for (night, place), ids in sorted(sleepers.items()))
+
+
+def night_events(tour: Tour) -> dict[tuple[str, str], NightEvent]:
+    """Every night event of a plan's calendars by (calendar, UID): the calendar ``""`` is the
+    tour's (``agenda.ics``, ``agenda-team.ics``), a member's id that member's own
+    (``guests/<id>.ics``, a delegation only). A night's UID names its date, and in the tour's
+    calendar of a delegation whose members sleep apart also the place (:func:`night_uid`), so
+    it stays the same while the lodging of that night changes, and a re-plan can raise its
+    SEQUENCE or cancel it."""
+    events = {("", night_uid(tour.id, event.night, event.location if event.guests else "")): event
+              for event in lodging_nights(tour)}
+    if tour.is_delegation and tour.guest.id not in tour.guest_ids:
+        for guest_id in tour.guest_ids:
+            for night, place in nights_of_days(tour.days_of(guest_id)):
+                events[(guest_id, night_uid(tour.id, night))] = NightEvent(night, place)
+    return events

@@ -51,10 +51,14 @@ HEURISTIC_SHARE_LARGE = 0.8
 #: 52-96 candidates) gets a 4.9 % bound from CP-SAT at 10 s. A property of the input and the
 #: limit only.
 LATER_STAGES_PAIRS_PER_SECOND = 2_000
-#: The heuristic's share of the limit's work when it works alone on a model the later stages
-#: are left out of: it runs to the limit itself on the clock, and this share leaves it the
-#: same margin before that as ``HEURISTIC_SHARE_LARGE`` leaves before its deadline
-#: (``HEURISTIC_CLOCK_RESERVE`` earlier), so the clock stops it no more often.
+#: The heuristic's share of the limit's work whenever it works alone: on a model the later
+#: stages are left out of, and on one too large to build (``CP_MODEL_PAIRS_PER_SECOND``). It
+#: runs to the limit itself on the clock, and this share leaves it the same margin before that
+#: as ``HEURISTIC_SHARE_LARGE`` leaves before its deadline (``HEURISTIC_CLOCK_RESERVE``
+#: earlier), so the clock stops it no more often. With the whole limit's work (the rule for a
+#: model not built until 2026-12) its budget and its deadline came within hundredths of a
+#: second of each other and the clock often ended it first (BENCHMARKS.md, "The heuristic
+#: alone: a margin before the clock").
 HEURISTIC_SHARE_ALONE = 0.9
 #: CP-SAT's probing level on a large model. Its default (2) spent three rounds of about 4 s of
 #: wall clock probing the 300-request tour's model before the search began (about one
@@ -154,11 +158,11 @@ def later_stages_run(size: int, time_limit: float, cap_binds: bool = True) -> bo
 
 def heuristic_share(size: int, time_limit: float, cap_binds: bool = True) -> float:
     """The share of ``time_limit``'s work the heuristic may use on a model of ``size`` pairs:
-    all of it when the CP-SAT model is not built, ``HEURISTIC_SHARE_ALONE`` when the later
-    stages are left out (:func:`later_stages_run`), else ``HEURISTIC_SHARE_LARGE`` on a large
-    model and ``HEURISTIC_SHARE`` on a small one."""
-    if not cp_model_fits(size, time_limit):
-        return 1.0
+    ``HEURISTIC_SHARE_ALONE`` when it works alone, the later stages left out
+    (:func:`later_stages_run`) or the CP-SAT model not built at all (:func:`cp_model_fits`),
+    else ``HEURISTIC_SHARE_LARGE`` on a large model and ``HEURISTIC_SHARE`` on a small one.
+    Alone it runs to the limit on the clock (:meth:`SolveClock.heuristic_deadline`), and the
+    work left over is the margin that lets its budget, not the clock, end it."""
     if not later_stages_run(size, time_limit, cap_binds):
         return HEURISTIC_SHARE_ALONE
     return HEURISTIC_SHARE_LARGE if size > LARGE_MODEL else HEURISTIC_SHARE

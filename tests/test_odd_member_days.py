@@ -15,7 +15,7 @@ from scheduler.checker import check_plan
 from scheduler.cli import main
 from scheduler.io import load_tour
 from test_io_support import write_files
-from test_odd_tours import MOVE_FAR, tour_toml as one_guest_tour_toml
+from test_odd_tours import MOVE_FAR, requests_csv, tour_toml as one_guest_tour_toml
 
 LOCATIONS = """id,name,latitude,longitude
 HOTEL,Hotel,40.4200,-3.7025
@@ -169,3 +169,49 @@ def test_the_tours_short_arrival_day_is_left_out_for_members_who_arrive_with_it(
     assert result.exit_code == 0, result.output
     data = json.loads((tmp_path / "out" / "plan.json").read_text(encoding="utf-8"))
     assert check_plan(data) == []
+
+
+# ------------------------------------------------------- the hint names the table to edit
+
+def _one_guest(folder: Path, toml: str) -> Path:
+    """A tour of one guest (its requests name no member)."""
+    return write_files(folder, {"tour.toml": toml, "locations.csv": LOCATIONS,
+                                "requests.csv": requests_csv([1, 2])})
+
+
+def test_a_guests_day_too_short_for_its_move_points_to_the_tours_hours_of_that_day(tmp_path):
+    """The one guest's day too short for its move says to widen that day's hours in the
+    tour's ``[[hours.day]]``, the table that sets them."""
+    code, problems = check(_one_guest(tmp_path / "tour", one_guest_tour_toml(MOVE_FAR)))
+    assert code == 2
+    (problem,) = problems
+    assert "widen that day's hours with [[hours.day]]," in problem["message"]
+
+
+def test_a_members_day_too_short_for_its_move_points_to_the_members_own_hours_of_that_day(tmp_path):
+    """A member's day too short for their move says to widen that day's hours in their own
+    ``[[guests.hours.day]]`` (which comes before the tour's), not the tour's ``[[hours.day]]``:
+    for a move of their own lodging and for one they inherit from the tour."""
+    for name, toml in (("own", tour_toml(members=ANNA + BORIS_MOVES_FAR)),
+                       ("inherited", tour_toml(MOVE_FAR))):
+        code, problems = check(make(tmp_path / name, toml))
+        assert code == 2 and problems, name
+        for problem in problems:
+            assert "widen that day's hours with [[guests.hours.day]]," in problem["message"], name
+            assert "[[hours.day]]" not in problem["message"].replace("[[guests.hours.day]]", ""), name
+
+
+def test_a_members_leg_outside_their_hours_points_to_the_members_own_hours_of_that_day(tmp_path):
+    """A leg of one member that does not fit in their working hours says to widen that day's
+    hours in their ``[[guests.hours.day]]``; the same leg of the one guest, in ``[[hours.day]]``."""
+    leg = ('\n[[legs]]\nfrom = "HOTEL"\nto = "PSOE"\ndepart = 2018-11-27T19:30\n'
+           'arrive = 2018-11-27T20:30\nmode = "train"\n')
+    member_leg = leg + 'guests = ["boris"]\n'
+    code, problems = check(make(tmp_path / "member", tour_toml(extra=member_leg)))
+    assert code == 2
+    (problem,) = [p for p in problems if "does not fit in the working hours" in p["message"]]
+    assert "widen that day's hours with [[guests.hours.day]] so that" in problem["message"]
+    code, problems = check(_one_guest(tmp_path / "guest", one_guest_tour_toml(extra=leg)))
+    assert code == 2
+    (problem,) = [p for p in problems if "does not fit in the working hours" in p["message"]]
+    assert "widen that day's hours with [[hours.day]] so that" in problem["message"]

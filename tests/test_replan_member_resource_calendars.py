@@ -224,3 +224,34 @@ def test_the_new_history_records_pass_the_plan_files_checks(versions, tmp_path):
     entry = read_plan(write_plan(result.plan, tmp_path / "plan.json")).history[-1]
     assert [r["uid"] for r in entry["cancelled_resource_events"]] == ["car-1.tv@brussels-test.scheduler"]
     assert {leg["guest"] for leg in entry["cancelled_legs"]} == {"boris"}
+
+
+def test_an_export_reads_the_history_once_and_writes_what_each_writer_writes_alone(
+        versions, tmp_path, monkeypatch):
+    """Exporting a re-planned plan reads its history's cancellations once for all the calendar
+    writers (the guest's and the team's calendars, the invitations, the members' and the
+    resources' calendars), and every file is the same as each writer makes on its own."""
+    import scheduler.replan.history as history_module
+    from scheduler.export import write_format
+
+    _, result = versions
+    plan = _reread(result.plan)
+    outputs = (*CALENDARS, ("ics", "team"), ("invites", "team"))
+    for fmt, audience in outputs:
+        write_format(plan, tmp_path / "alone", fmt, audience=audience)
+    reads = []
+    real = history_module.cancellations
+
+    def counted(plan):
+        reads.append(plan)
+        return real(plan)
+
+    monkeypatch.setattr(history_module, "cancellations", counted)
+    write_all(plan, tmp_path / "together", outputs)
+    assert len(reads) == 1
+    alone = sorted(p.relative_to(tmp_path / "alone") for p in (tmp_path / "alone").rglob("*") if p.is_file())
+    together = sorted(p.relative_to(tmp_path / "together") for p in (tmp_path / "together").rglob("*")
+                      if p.is_file())
+    assert alone == together and any(p.parts[0] == "invites" for p in alone)
+    for path in alone:
+        assert (tmp_path / "together" / path).read_bytes() == (tmp_path / "alone" / path).read_bytes(), path

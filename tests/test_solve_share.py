@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 
+import scheduler.solve as solve_module
 from conftest import solomon_problem, solve_checked
+from scheduler.model.heuristic import WORK_PER_SECOND
 from scheduler.model.instance import build_instance
 from scheduler.solve import SolveParams
 from scheduler.solve_budget import CP_MODEL_PAIRS_PER_SECOND, HEURISTIC_SHARE, \
     HEURISTIC_SHARE_ALONE, HEURISTIC_SHARE_LARGE, LARGE_MODEL, LATER_STAGES_PAIRS_PER_SECOND, \
-    day_cap_binds, heuristic_share, later_stages_run, model_size
+    cp_model_fits, day_cap_binds, heuristic_share, later_stages_run, model_size
 from test_time_limit import _tour
 
 
@@ -27,12 +30,61 @@ def test_the_later_stages_run_on_small_models_on_capped_days_and_with_time_for_t
 
 
 def test_the_heuristic_works_alone_on_uncapped_days_above_the_pairs_per_second():
+    """Above the pairs per second on uncapped days the later stages are left out and the
+    heuristic gets ``HEURISTIC_SHARE_ALONE`` of the work."""
     assert not later_stages_run(30_000, 10.0, cap_binds=False)
     assert heuristic_share(30_000, 10.0, cap_binds=False) == HEURISTIC_SHARE_ALONE
-    too_big = int(CP_MODEL_PAIRS_PER_SECOND * 10.0) + 1
+
+
+@pytest.mark.parametrize("limit", [0.5, 2.0, 10.0, 60.0])
+def test_a_model_too_large_to_build_leaves_the_heuristic_a_margin_before_the_clock(limit):
+    """When the CP-SAT model is not built the heuristic works alone as on any other model the
+    later stages are left out of: on ``HEURISTIC_SHARE_ALONE`` of the work, below all of it,
+    so that its budget and not its deadline (the limit itself) ends it."""
+    too_big = int(CP_MODEL_PAIRS_PER_SECOND * limit) + 1
     for capped in (True, False):
-        assert not later_stages_run(too_big, 10.0, capped)
-        assert heuristic_share(too_big, 10.0, capped) == 1.0
+        assert not later_stages_run(too_big, limit, capped)
+        assert heuristic_share(too_big, limit, capped) == HEURISTIC_SHARE_ALONE < 1.0
+
+
+class _StillClock:
+    """A monotonic clock that never moves: only the work budgets can end the solve."""
+
+    def __call__(self) -> float:
+        return 1000.0
+
+
+def test_a_solve_whose_model_is_not_built_ends_on_the_heuristics_budget(monkeypatch):
+    """On a model too large to build for the limit the solve is the heuristic's, on
+    ``HEURISTIC_SHARE_ALONE`` of the limit's work: with a clock that never runs out (the most
+    generous limit there is) the budget ends it, the plan says so, and it repeats."""
+    still = _StillClock()
+
+    class StillSolveClock(solve_module.SolveClock):
+        def __init__(self, time_limit: float) -> None:
+            super().__init__(time_limit, still)
+
+    monkeypatch.setattr(solve_module, "SolveClock", StillSolveClock)
+    budgets = []
+    real = solve_module.solve_heuristic
+
+    def counted(*args, work, **options):
+        budgets.append(work)
+        return real(*args, work=work, **options)
+
+    monkeypatch.setattr(solve_module, "solve_heuristic", counted)
+    problem = solomon_problem("r101", 30, 2)
+    limit = 0.08
+    assert not cp_model_fits(model_size(build_instance(problem)), limit)
+    params = SolveParams(time_limit=limit, seed=0, workers=1)
+    first = solve_checked(problem, params)
+    again = solve_checked(problem, params)
+    assert [p.name for p in first.phases] == ["instance", "heuristic", "result"]
+    assert first.phases[1].ended_by == "work"
+    assert first.plan.solver.stopped_by == "budget" and not first.stopped_by_clock
+    assert budgets == [int(HEURISTIC_SHARE_ALONE * limit * WORK_PER_SECOND)] * 2
+    assert [(e.request_id, e.start) for e in first.plan.engagements] == \
+        [(e.request_id, e.start) for e in again.plan.engagements]
 
 
 def test_a_cap_binds_on_a_tour_and_not_on_a_toptw_instance():

@@ -5,9 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping
 
+from ..calendar_uids import NightEvent
 from ..domain import Engagement, Plan, Request, TravelLeg
 
-__all__ = ["CalendarHistory", "calendar_history", "with_withdrawn"]
+__all__ = ["CALENDAR_FORMATS", "CalendarHistory", "calendar_history", "with_withdrawn"]
+
+#: The export formats whose writers carry a re-planned plan's history (``write(...,
+#: history=...)``): an export builds it once and hands it to each of them.
+CALENDAR_FORMATS = frozenset({"ics", "invites", "resources", "guests"})
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,9 @@ class CalendarHistory:
     members_left
         Engagements still planned that some members of a delegation no longer attend, with
         those members as guests (their own calendars cancel them).
+    nights
+        (calendar, UID) → a night event a version dropped from that calendar (``""``: the
+        tour's, else a member's id), as it last was.
     """
 
     sequences: Mapping[str, int]
@@ -38,11 +46,15 @@ class CalendarHistory:
     titles: Plan
     resource_events: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     members_left: tuple[Engagement, ...] = ()
+    nights: Mapping[tuple[str, str], NightEvent] = field(default_factory=dict)
 
 
 def calendar_history(plan: Plan) -> CalendarHistory:
     """What the plan's history says its calendars carry, so that exporting a re-planned plan
-    again gives the phones what the re-plan gave them (a plan never re-planned: nothing)."""
+    again gives the phones what the re-plan gave them (a plan never re-planned: nothing).
+
+    It reads the whole history once; an export builds it once and hands it to every calendar
+    writer (``CALENDAR_FORMATS``)."""
     if not plan.history:
         return CalendarHistory({}, (), {}, plan)
     # The history's readers sit in the re-planning package, whose engine is slow to import.
@@ -50,7 +62,8 @@ def calendar_history(plan: Plan) -> CalendarHistory:
 
     dropped = cancellations(plan)
     return CalendarHistory(current_sequences(plan), dropped.engagements, dropped.legs,
-                           with_withdrawn(plan), dropped.resource_events, dropped.members_left)
+                           _with_ghosts(plan, (), dropped.records), dropped.resource_events,
+                           dropped.members_left, dropped.nights)
 
 
 def with_withdrawn(plan: Plan, withdrawn: Iterable[Request] = ()) -> Plan:
@@ -62,7 +75,12 @@ def with_withdrawn(plan: Plan, withdrawn: Iterable[Request] = ()) -> Plan:
     """
     from ..replan.history import cancellations
 
-    records = cancellations(plan).records
+    return _with_ghosts(plan, withdrawn, cancellations(plan).records)
+
+
+def _with_ghosts(plan: Plan, withdrawn: Iterable[Request],
+                 records: Mapping[str, Mapping[str, Any]]) -> Plan:
+    """:func:`with_withdrawn` given the history's cancellation ``records`` (by request id)."""
     known = {r.id for r in plan.problem.requests}
     # A delegation's request must say who goes, and a record does not keep it: a ghost is
     # "any one of" the members, which only titles its event (the slot keeps its attendees).

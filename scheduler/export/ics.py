@@ -14,7 +14,9 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event, Timezone
 
-from ..calendar_uids import UID_SUFFIX, engagement_uid, night_uid, travel_uid, trip_key
+from ..calendar_uids import UID_SUFFIX, NightEvent, engagement_uid, night_uid, travel_uid, trip_key
+from ..calendar_uids import lodging_nights as tour_lodging_nights
+from ..calendar_uids import nights_of_days as shared_nights_of_days
 from ..domain import Day, Engagement, Location, Plan, Request, TravelLeg, utc
 from ..errors import SchedulerError
 from ..file_names import safe_file_name
@@ -22,8 +24,8 @@ from ..formatting import REMOTE_LABELS, format_time_marked, place_name, place_te
 from ..fsio import write_atomic
 from ..timegrid import repeated_hour_pass
 from .audience import AUDIENCES
-from .calendar_history import calendar_history
-from .delegation import attendee_names, attends, focus_member, titled, who_line, whose
+from .calendar_history import CalendarHistory, calendar_history
+from .delegation import attendee_names, attends, titled, who_line, whose
 from .passages import passage_events
 
 __all__ = [
@@ -43,6 +45,8 @@ __all__ = [
     "guest_calendar",
     "in_zone",
     "new_calendar",
+    "add_cancelled_nights",
+    "cancelled_night_event",
     "lodging_nights",
     "night_uid",
     "nights",
@@ -176,23 +180,9 @@ def nights(plan: Plan) -> tuple[tuple[date, str], ...]:
 
 
 def nights_of_days(days: tuple[Day, ...]) -> tuple[tuple[date, str], ...]:
-    """:func:`nights` of a sequence of working days (a delegation member's own days)."""
-    result: list[tuple[date, str]] = []
-    lodgings: set[str] = set()
-    for before, after in zip(days, days[1:], strict=False):
-        lodgings.update((before.end_location, after.start_location))
-        night = before.date
-        while night < after.date:
-            result.append((night, after.start_location))
-            night += timedelta(days=1)
-    first, last = days[0], days[-1]
-    if len(days) == 1 and first.start_location == first.end_location:
-        lodgings.add(first.start_location)
-    if first.start_location in lodgings:
-        result.insert(0, (first.date - timedelta(days=1), first.start_location))
-    if last.end_location in lodgings:
-        result.append((last.date, last.end_location))
-    return tuple(result)
+    """:func:`nights` of a sequence of working days (a delegation member's own days); see
+    :func:`scheduler.calendar_uids.nights_of_days`."""
+    return shared_nights_of_days(days)
 
 
 def lodging_nights(plan: Plan) -> tuple[tuple[date, str, tuple[str, ...]], ...]:
@@ -200,18 +190,10 @@ def lodging_nights(plan: Plan) -> tuple[tuple[date, str, tuple[str, ...]], ...]:
     everyone of the tour sleeps there (always in a tour of one guest and in a member's plan).
 
     Members of a delegation with their own lodging sleep elsewhere than the others: each
-    place of a night then gets its own event, naming who sleeps there.
+    place of a night then gets its own event, naming who sleeps there
+    (:func:`scheduler.calendar_uids.lodging_nights`).
     """
-    tour = plan.problem.tour
-    if not tour.is_delegation or focus_member(tour):
-        return tuple((night, place, ()) for night, place in nights(plan))
-    sleepers: dict[tuple[date, str], list[str]] = {}
-    for guest_id in tour.guest_ids:
-        for night, place in nights_of_days(tour.days_of(guest_id)):
-            sleepers.setdefault((night, place), []).append(guest_id)
-    everyone = list(tour.guest_ids)
-    return tuple((night, place, () if ids == everyone else tuple(ids))
-                 for (night, place), ids in sorted(sleepers.items()))
+    return tuple(tuple(event) for event in tour_lodging_nights(plan.problem.tour))
 
 
 def _local_time_line(start: datetime, end: datetime, zone_name: str,
@@ -370,22 +352,54 @@ def _travel_event(plan: Plan, leg: TravelLeg, uid: str, *, calendar_zone: str,
 
 
 def _night_event(plan: Plan, night: date, location_id: str, *, sequence: int,
-                 guests: tuple[str, ...] = ()) -> Event:
+                 guests: tuple[str, ...] = (), uid: str | None = None,
+                 cancelled: bool = False) -> Event:
     location = plan.problem.locations.get(location_id)
     event = Event()
-    event.add("UID", night_uid(plan.problem.tour.id, night, location_id if guests else ""))
+    event.add("UID", uid or night_uid(plan.problem.tour.id, night, location_id if guests else ""))
     event.add("DTSTAMP", dtstamp(plan))
     event.add("SEQUENCE", sequence)
     who = f" ({attendee_names(plan.problem.tour, guests, short=True)})" if guests else ""
-    event.add("SUMMARY", f"Night{who}: {_location_name(plan, location_id)}")
+    prefix = "Cancelled: " if cancelled else ""
+    event.add("SUMMARY", f"{prefix}Night{who}: {_location_name(plan, location_id)}")
     event.add("DTSTART", night)
     event.add("DTEND", night + timedelta(days=1))
     add_place(event, location, None)
     event.add("CATEGORIES", ["lodging"])
-    event.add("STATUS", "CONFIRMED")
+    event.add("STATUS", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("TRANSP", "TRANSPARENT")
     event.add("X-SCHEDULER-KIND", "night")
     return event
+
+
+def cancelled_night_event(plan: Plan, uid: str, night: NightEvent, sequence: int) -> Event:
+    """The STATUS:CANCELLED event of a night's lodging that a later version no longer has
+    under that UID (the lodging of that night changed, or the night is gone).
+
+    Parameters
+    ----------
+    plan
+        The new plan (its places and time stamp; a place it no longer knows is named by its id).
+    uid
+        The night's calendar UID, as the earlier version published it.
+    night
+        The night as it last was.
+    sequence
+        The event's SEQUENCE after this version.
+    """
+    return _night_event(plan, night.night, night.location, sequence=sequence,
+                        guests=night.guests, uid=uid, cancelled=True)
+
+
+def add_cancelled_nights(calendar: Calendar, plan: Plan,
+                         nights: Mapping[tuple[str, str], NightEvent] | None,
+                         sequences: Mapping[str, int] | None, owner: str = "") -> None:
+    """Add to ``calendar`` the cancelled nights of ``nights`` (by calendar and UID, see
+    :func:`scheduler.calendar_uids.night_events`) that belong to it: the tour's (``owner``
+    ``""``) or one member's."""
+    for (calendar_of, uid), night in sorted((nights or {}).items()):
+        if calendar_of == owner:
+            calendar.add_component(cancelled_night_event(plan, uid, night, (sequences or {}).get(uid, 1)))
 
 
 def _cancelled_engagements(plan: Plan, cancelled: Iterable[str | Engagement]) -> dict[str, Engagement]:
@@ -497,14 +511,17 @@ def guest_calendar(plan: Plan, *, audience: str = "guest", alarm_minutes: int = 
 
 def write(plan: Plan, out_dir: Path, *, audience: str = "guest", alarm_minutes: int = 30,
           calendar_zone: str | None = None, sequences: Mapping[str, int] | None = None,
-          cancelled: Iterable[str | Engagement] = ()) -> list[Path]:
+          cancelled: Iterable[str | Engagement] = (),
+          history: CalendarHistory | None = None) -> list[Path]:
     """Write the calendar to ``out_dir/agenda.ics`` (guest) or ``agenda-team.ics`` (team).
 
     The file is written atomically and readable by its owner only: it holds the guest's
     whole itinerary. The options are those of :func:`guest_calendar`. Without
     ``sequences`` and ``cancelled``, a re-planned plan's calendar carries what its history
-    says (each event's SEQUENCE, the dropped engagements and legs as cancelled), as the
-    re-plan wrote it, so that exporting again does not set the guest's phone back.
+    says (each event's SEQUENCE, the dropped engagements, legs and nights as cancelled), as the
+    re-plan wrote it, so that exporting again does not set the guest's phone back;
+    ``history`` is that history when the caller built it already
+    (:func:`~scheduler.export.calendar_history.calendar_history`, once per export).
 
     Returns
     -------
@@ -512,15 +529,17 @@ def write(plan: Plan, out_dir: Path, *, audience: str = "guest", alarm_minutes: 
         The one file written.
     """
     gone: Mapping[str, TravelLeg] = {}
+    gone_nights: Mapping[tuple[str, str], NightEvent] = {}
     if sequences is None and not cancelled and plan.history:
-        history = calendar_history(plan)
-        plan, sequences, cancelled, gone = (history.titles, history.sequences, history.cancelled,
-                                            history.legs)
+        history = history or calendar_history(plan)
+        plan, sequences, cancelled, gone, gone_nights = (
+            history.titles, history.sequences, history.cancelled, history.legs, history.nights)
     calendar = guest_calendar(plan, audience=audience, alarm_minutes=alarm_minutes,
                               calendar_zone=calendar_zone, sequences=sequences,
                               cancelled=cancelled)
     for uid, leg in sorted(gone.items()):
         calendar.add_component(cancelled_leg_event(plan, uid, leg, (sequences or {}).get(uid, 1)))
+    add_cancelled_nights(calendar, plan, gone_nights, sequences)
     path = write_atomic(Path(out_dir) / FILE_NAMES[audience], calendar_bytes(calendar),
                         private=True)
     return [path]

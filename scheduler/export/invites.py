@@ -22,7 +22,7 @@ from icalendar import Calendar, Event, vCalAddress
 
 from ..domain import Engagement, Plan, Request
 from ..fsio import write_atomic
-from .calendar_history import calendar_history
+from .calendar_history import CalendarHistory, calendar_history
 from .delegation import names_in_words
 from .ics import (
     CalendarError,
@@ -241,7 +241,8 @@ def invite_path(out_dir: Path, request_id: str) -> Path:
 
 
 def write(plan: Plan, out_dir: Path, *, sequences: Mapping[str, int] | None = None,
-          cancelled: Iterable[str | Engagement] = (), audience: str | None = None) -> list[Path]:
+          cancelled: Iterable[str | Engagement] = (), audience: str | None = None,
+          history: CalendarHistory | None = None) -> list[Path]:
     """Write one invitation per scheduled engagement to ``out_dir/invites/``.
 
     Invitations are meant for third parties, so their files are readable by all (0644),
@@ -269,10 +270,11 @@ def write(plan: Plan, out_dir: Path, *, sequences: Mapping[str, int] | None = No
         The files written, in the plan's order, cancellations last.
 
     Without ``sequences`` and ``cancelled``, a re-planned plan's invitations carry what its
-    history says: each one's SEQUENCE, and a cancellation for each slot dropped and not back.
+    history says: each one's SEQUENCE, and a cancellation for each slot dropped and not back
+    (``history``: that history when the caller built it already, else it is built here).
     """
     if sequences is None and not cancelled and plan.history:
-        history = calendar_history(plan)
+        history = history or calendar_history(plan)
         plan, sequences, cancelled = history.titles, history.sequences, history.cancelled
     sequences = sequences or {}
     tour_id = plan.problem.tour.id

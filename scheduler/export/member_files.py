@@ -7,13 +7,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
+from ..calendar_uids import NightEvent
 from ..domain import Engagement, Plan, TravelLeg
 from ..fsio import write_atomic
 from . import html
 from . import pdf as pdf_export
-from .calendar_history import calendar_history
+from .calendar_history import CalendarHistory, calendar_history
 from .delegation import member_plan
-from .ics import calendar_bytes, cancelled_leg_event, guest_calendar, safe_file_name
+from .ics import add_cancelled_nights, calendar_bytes, cancelled_leg_event, guest_calendar, safe_file_name
 
 __all__ = ["GUESTS_DIR", "member_path", "write", "write_members"]
 
@@ -27,7 +28,8 @@ def member_path(out_dir: Path, guest_id: str, suffix: str) -> Path:
     return Path(out_dir) / GUESTS_DIR / safe_file_name(guest_id, suffix)
 
 
-def write(plan: Plan, out_dir: Path, *, audience: str = "guest") -> list[Path]:
+def write(plan: Plan, out_dir: Path, *, audience: str = "guest",
+          history: CalendarHistory | None = None) -> list[Path]:
     """Write each member's calendar and run sheet (the guest's copy: no internal notes, no
     requests left out) into ``out_dir/guests/``; nothing for a tour of one guest.
 
@@ -43,23 +45,27 @@ def write(plan: Plan, out_dir: Path, *, audience: str = "guest") -> list[Path]:
         The output folder.
     audience
         Accepted for the exporters' common signature; a member's copy is always the guest's.
+    history
+        What the plan's history says the calendars carry, when the caller built it already
+        (once per export); else it is built here.
 
     Returns
     -------
     list of Path
         The files written, member by member in the tour's order.
     """
-    history = calendar_history(plan)
+    history = history or calendar_history(plan)
     return write_members(plan, out_dir, sequences=history.sequences,
                          cancelled=_with_attendees(history.cancelled, plan) + list(history.members_left),
                          titles=history.titles,
-                         cancelled_legs=history.legs)
+                         cancelled_legs=history.legs, cancelled_nights=history.nights)
 
 
 def write_members(plan: Plan, out_dir: Path, *, pdf: bool = True,
                   sequences: Mapping[str, int] | None = None,
                   cancelled: Iterable[Engagement] = (), titles: Plan | None = None,
-                  cancelled_legs: Mapping[str, TravelLeg] | None = None) -> list[Path]:
+                  cancelled_legs: Mapping[str, TravelLeg] | None = None,
+                  cancelled_nights: Mapping[tuple[str, str], NightEvent] | None = None) -> list[Path]:
     """Write each member's calendar and run sheets; a re-plan passes what changed.
 
     Parameters
@@ -83,6 +89,9 @@ def write_members(plan: Plan, out_dir: Path, *, pdf: bool = True,
         Travel legs of earlier versions, by UID, that no longer are; each member's calendar
         cancels those they travelled (a leg's UID names its traveller, so it is the same in
         the delegation's calendar and the member's).
+    cancelled_nights
+        Night events of earlier versions, by (calendar, UID), that no longer are; each
+        member's calendar cancels its own (the calendar named by their id).
 
     Returns
     -------
@@ -99,6 +108,7 @@ def write_members(plan: Plan, out_dir: Path, *, pdf: bool = True,
         for uid, leg in sorted((cancelled_legs or {}).items()):
             if leg.guest == guest_id:
                 calendar.add_component(cancelled_leg_event(own, uid, leg, (sequences or {}).get(uid, 1)))
+        add_cancelled_nights(calendar, own, cancelled_nights, sequences, owner=guest_id)
         written.append(write_atomic(member_path(out_dir, guest_id, ".ics"),
                                     calendar_bytes(calendar), private=True))
         written.append(write_atomic(member_path(out_dir, guest_id, ".html"),

@@ -13,7 +13,7 @@ from ..calendar_uids import resource_uid
 from ..domain import Plan, Resource, utc
 from ..formatting import format_time_marked, place_text
 from ..fsio import write_atomic
-from .calendar_history import calendar_history
+from .calendar_history import CalendarHistory, calendar_history
 from .delegation import attendee_names, names_in_words
 from .ics import add_place, add_times, add_timezones, calendar_bytes, dtstamp, new_calendar, safe_file_name
 
@@ -125,19 +125,21 @@ def _cancelled_event(plan: Plan, uid: str, record: Mapping[str, Any], start: dat
     return event
 
 
-def write(plan: Plan, out_dir: Path, *, audience: str = "team") -> list[Path]:
+def write(plan: Plan, out_dir: Path, *, audience: str = "team",
+          history: CalendarHistory | None = None) -> list[Path]:
     """Write ``resources/<id>.ics`` for every resource of the plan (none without resources).
 
     A re-planned plan's calendars carry what its history says (each event's SEQUENCE, the
     engagements a resource no longer serves as cancelled), so exporting again gives the same
-    files as the re-plan wrote.
+    files as the re-plan wrote. ``history`` is that history when the caller built it already
+    (once per export); else it is built here.
 
     Returns
     -------
     list of Path
         The files written, one per resource.
     """
-    history = calendar_history(plan)
+    history = history or calendar_history(plan)
     written = []
     for resource in plan.problem.resources:
         path = Path(out_dir) / RESOURCES_DIR / safe_file_name(resource.id)

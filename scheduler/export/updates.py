@@ -13,7 +13,7 @@ from ..replan.result import ReplanResult
 from . import Written, write_all
 from .calendar_history import with_withdrawn
 from .changes_md import changes_markdown, invitation_changes
-from .ics import FILE_NAMES, calendar_bytes, cancelled_leg_event, guest_calendar
+from .ics import FILE_NAMES, add_cancelled_nights, calendar_bytes, cancelled_leg_event, guest_calendar
 from .invites import cancellation, invitation, invite_path
 from .member_files import write_members
 
@@ -79,6 +79,7 @@ def write_replan_outputs(result: ReplanResult, folder: str | Path, *, pdf: bool 
                                   cancelled=result.cancelled)
         for uid, leg in sorted(result.cancelled_legs.items()):
             calendar.add_component(cancelled_leg_event(plan, uid, leg, result.sequences.get(uid, 1)))
+        add_cancelled_nights(calendar, plan, result.cancelled_nights, result.sequences)
         written.files.append(write_atomic(out / FILE_NAMES[audience], calendar_bytes(calendar),
                                           private=True))
     tour_id = plan.problem.tour.id
@@ -96,5 +97,6 @@ def write_replan_outputs(result: ReplanResult, folder: str | Path, *, pdf: bool 
     # A delegation's members follow the change on their own phones as the guest does on hers.
     written.files += write_members(plan, out, pdf=pdf, sequences=result.sequences,
                                    cancelled=result.cancelled + result.members_left, titles=display,
-                                   cancelled_legs=result.cancelled_legs)
+                                   cancelled_legs=result.cancelled_legs,
+                                   cancelled_nights=result.cancelled_nights)
     return written

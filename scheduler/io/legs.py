@@ -115,11 +115,13 @@ def _aware(moment: datetime, zone: ZoneInfo) -> datetime:
 
 
 def legs_of_day(day: date, start: datetime, end: datetime, legs: tuple[FixedLeg, ...],
-                lines: Mapping[FixedLeg, int | None], log: IssueLog) -> tuple[FixedLeg, ...]:
+                lines: Mapping[FixedLeg, int | None], log: IssueLog, *,
+                hours_table: str = "[[hours.day]]") -> tuple[FixedLeg, ...]:
     """The legs that lie on a working day; a leg that only partly does is a problem.
 
     A leg belongs to the day when its check-in or ride shares time with the day's hours; it
-    must then lie wholly inside them (docs/input-format.md says how to widen a day's hours).
+    must then lie wholly inside them (docs/input-format.md says how to widen a day's hours:
+    ``hours_table``, the tour's ``[[hours.day]]`` or a member's ``[[guests.hours.day]]``).
     """
     inside = []
     for leg in legs:
@@ -129,7 +131,7 @@ def legs_of_day(day: date, start: datetime, end: datetime, legs: tuple[FixedLeg,
             log.add(FILE, lines.get(leg), "legs.depart",
                     f"the {leg.label} (check-in {_clock(leg.checkin_start)}, arriving "
                     f"{_clock(leg.arrive)}) does not fit in the working hours of {day} "
-                    f"({_clock(start)}–{_clock(end)}); widen that day's hours with [[hours.day]] "
+                    f"({_clock(start)}–{_clock(end)}); widen that day's hours with {hours_table} "
                     "so that they hold the check-in, the ride and the way to the station")
             continue
         inside.append(leg)
@@ -143,18 +145,21 @@ def _clock(moment: datetime) -> str:
 def check_leg_reach(days: tuple[Day, ...], travel: TravelTable, log: IssueLog, *,
                     who: str = "the guest",
                     day_ends: Mapping[date, tuple[int | None, str]] | None = None,
-                    entries: tuple[LegEntry, ...] = ()) -> None:
+                    entries: tuple[LegEntry, ...] = (),
+                    hours_table: str = "[[hours.day]]") -> None:
     """Report a fixed leg the guest (``who``: a delegation member) cannot reach: the day's
     start, an earlier leg's arrival and the day's end must leave the travel time to and from
     each leg. A day without legs must leave the travel from its start place to its end place
     (a move to another lodging, the way to the departure); ``day_ends`` gives, by date, the
     line and key that set where the day ends (its night's ``[[lodging]]``, or the departure),
-    for the message; ``entries`` the ``[[legs]]`` as written, for the line of a leg's."""
+    for the message; ``entries`` the ``[[legs]]`` as written, for the line of a leg's;
+    ``hours_table`` the table the message says to widen the day's hours in (a member's is
+    ``[[guests.hours.day]]``)."""
     lines = {(entry.origin, entry.destination, entry.depart.date()): entry.line for entry in entries}
     for day in days:
         if not day.legs:
             line, key = (day_ends or {}).get(day.date, (None, "lodging.location"))
-            _check_day_reach(day, travel, log, who, line, key)
+            _check_day_reach(day, travel, log, who, line, key, hours_table)
             continue
         place, free_from = day.start_location, day.start
         for leg in day.legs:
@@ -176,7 +181,7 @@ def check_leg_reach(days: tuple[Day, ...], travel: TravelTable, log: IssueLog, *
 
 
 def _check_day_reach(day: Day, travel: TravelTable, log: IssueLog, who: str,
-                     line: int | None, key: str) -> None:
+                     line: int | None, key: str, hours_table: str) -> None:
     """Report a day without legs whose hours do not hold the travel from where it starts to
     where it ends: no agenda could hold that day, not even an empty one."""
     minutes = travel.between(day.start_location, day.end_location)
@@ -188,4 +193,4 @@ def _check_day_reach(day: Day, travel: TravelTable, log: IssueLog, who: str,
             f"on {day.date} {who} cannot get from {day.start_location} to {day.end_location} "
             f"within the day's hours ({_clock(day.start)}-{_clock(day.end)}): it is {minutes} min "
             f"away{meal}; book the journey as a [[legs]] entry, widen that day's hours with "
-            f"[[hours.day]], or sleep nearer")
+            f"{hours_table}, or sleep nearer")

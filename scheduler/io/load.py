@@ -19,7 +19,7 @@ from scheduler.io.places import (PlaceEntry, TravelSettings, default_travel_sett
 from scheduler.io.requests import RequestsRead, ValueRule, read_requests
 from scheduler.io.resources import build_resources, check_needs
 from scheduler.io.tour_rules import check_rule_ids
-from scheduler.io.tour_days import day_end_lines
+from scheduler.io.tour_days import MEMBER_HOURS_DAY_TABLE, day_end_lines
 from scheduler.io.tourfile import FILE as TOUR_FILE, TourFile, build_days, build_tour, read_tour_file
 from scheduler.io.windows import TourCalendar, WindowReader
 from scheduler.io.workbook import TABLE_SUFFIXES, find_table
@@ -273,14 +273,14 @@ def _check_reach(tour: Tour, tour_file: TourFile, table: TravelTable, log: Issue
         return
     if not tour.delegation:
         check_leg_reach(tour.days, table, log, day_ends=day_end_lines(frame, tour.days),
-                        entries=tour_file.legs)
+                        entries=tour_file.legs, hours_table=frame.hours_day_table)
         return
     frames = member_frames(frame, tour_file.guests, tour_file.legs)
     for guest in tour.delegation:
         member = frames.get(guest.id)
         check_leg_reach(guest.days, table, log, who=f"guest `{guest.id}`",
                         day_ends=day_end_lines(member, guest.days) if member else None,
-                        entries=tour_file.legs)
+                        entries=tour_file.legs, hours_table=MEMBER_HOURS_DAY_TABLE)
 
 
 def _problem(days: tuple[Day, ...], members: tuple[Guest, ...], read: RequestsRead,

@@ -14,7 +14,13 @@ from scheduler.io.legs import LegEntry, legs_of_day, resolve_legs
 from scheduler.io.tomlfile import TomlLines
 from scheduler.io.windows import LocalTimeError, local_instant
 
-__all__ = ["DayFrame", "build_days", "day_end_lines", "each_date"]
+__all__ = ["DayFrame", "HOURS_DAY_TABLE", "MEMBER_HOURS_DAY_TABLE", "build_days", "day_end_lines",
+           "each_date"]
+
+#: Where a user gives one date other hours, as messages name it: the tour's table, and a
+#: delegation member's own (docs/input-format.md, "Delegations").
+HOURS_DAY_TABLE = "[[hours.day]]"
+MEMBER_HOURS_DAY_TABLE = "[[guests.hours.day]]"
 
 FILE = "tour.toml"
 
@@ -67,6 +73,13 @@ class DayFrame:
     def who(self) -> str:
         """Whose days these are, in messages: ``the guest`` or ``guest `anna```."""
         return f"guest `{self.member}`" if self.member else "the guest"
+
+    @property
+    def hours_day_table(self) -> str:
+        """The table a message tells the user to widen one of these days' hours in: the
+        member's own ``[[guests.hours.day]]`` (it comes before the tour's), else the tour's
+        ``[[hours.day]]``."""
+        return MEMBER_HOURS_DAY_TABLE if self.member else HOURS_DAY_TABLE
 
 
 def _local(day: date, minute: int) -> datetime:
@@ -156,7 +169,8 @@ class _DayBuilder:
         meal = self.frame.meal
         meal_window = self._meal(day, start, end, meal) if meal is not None else None
         meal_minutes = meal.minutes if meal is not None and meal_window is not None else 0
-        legs = legs_of_day(day, start, end, self.legs, self.leg_lines, self.log)
+        legs = legs_of_day(day, start, end, self.legs, self.leg_lines, self.log,
+                           hours_table=self.frame.hours_day_table)
         timezone = "" if self.zone.key == self.frame.zone.key else self.zone.key
         return Day(day, start, end, start_location, end_location, meal_window, meal_minutes, legs,
                    timezone)

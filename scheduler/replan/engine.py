@@ -15,7 +15,7 @@ from .changes import Changes, apply_changes, check_ids, unique_issues
 from .cut import ceil_minute, check_past, cut_days
 from .diff import diff_plans
 from .history import (cancellations, current_sequences, first_entry, history_entry, members_left,
-                      new_sequences, resource_sequences)
+                      new_sequences, night_sequences, resource_sequences)
 from .merge import merge_plans
 from .remainder import remaining_problem
 from .result import ReplanResult
@@ -113,10 +113,13 @@ def new_version(plan: Plan, new: Plan, *, now: datetime, changes: Changes | None
     sequences, gone = new_sequences(plan, new, diff)
     # The resources' calendars hold events of their own (their UIDs name the resource).
     served, gone_served = resource_sequences(plan, new, sequences)
-    sequences = dict(sorted({**sequences, **served}.items()))
+    # Nights follow the lodging, which only a version of a plan with another frame changes.
+    slept, gone_nights = night_sequences(plan, new)
+    sequences = dict(sorted({**sequences, **served, **slept}.items()))
     history = list(plan.history) or [first_entry(plan)]
     history.append(history_entry(plan, new, changes, diff, now, sequences, gone, tuple(warnings),
-                                 gone_resources=gone_served, left=members_left(plan, new)))
+                                 gone_resources=gone_served, left=members_left(plan, new),
+                                 gone_nights=gone_nights))
     new = replace(new, history=tuple(history), created=now)
     dropped = cancellations(new)
     withdrawn = tuple(r for r in plan.problem.requests if r.id in changes.cancel)
@@ -124,4 +127,5 @@ def new_version(plan: Plan, new: Plan, *, now: datetime, changes: Changes | None
     return ReplanResult(plan=new, previous=plan, diff=diff, sequences=current_sequences(new),
                         cancelled=dropped.engagements, cancelled_requests=withdrawn,
                         cancelled_legs=dropped.legs, warnings=tuple(warnings), now=now,
-                        absent=changes.absent, members_left=dropped.members_left)
+                        absent=changes.absent, members_left=dropped.members_left,
+                        cancelled_nights=dropped.nights)

@@ -7,14 +7,14 @@ from datetime import date, datetime
 from typing import Any, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
-from ..calendar_uids import engagement_uid, resource_uid, travel_uid, trip_key
+from ..calendar_uids import NightEvent, engagement_uid, night_events, resource_uid, travel_uid, trip_key
 from ..domain import Engagement, Plan, TravelLeg, utc
 from .changes import Changes
 from .diff import PlanDiff
 
 __all__ = ["Cancellations", "cancellations", "current_sequences", "first_entry", "history_entry",
-           "leg_uids", "members_left", "new_sequences", "plan_version", "resource_events",
-           "resource_sequences"]
+           "leg_uids", "members_left", "new_sequences", "night_sequences", "plan_version",
+           "resource_events", "resource_sequences"]
 
 
 def plan_version(plan: Plan) -> int:
@@ -90,6 +90,33 @@ def resource_sequences(old: Plan, new: Plan, changed: Mapping[str, int]
     return dict(sorted(bumped.items())), gone
 
 
+def night_sequences(old: Plan, new: Plan) -> tuple[dict[str, int], dict[tuple[str, str], NightEvent]]:
+    """SEQUENCE of every night event this version changes, and the night events it cancels.
+
+    Nights follow the tour's lodging, which a re-plan keeps; but a version may replace a plan
+    whose tour had other lodging (an earlier version brought back, or a what-if accepted,
+    after the tour was planned again with other ``[[lodging]]``). A night's event (by
+    calendar and UID, :func:`~scheduler.calendar_uids.night_events`) changes when its place
+    or who sleeps there changes, is cancelled in a calendar that no longer has it, and
+    changes again when it comes back after a cancellation.
+    """
+    before = current_sequences(old)
+    old_nights, new_nights = night_events(old.problem.tour), night_events(new.problem.tour)
+    bumped: dict[str, int] = {}
+    gone = {}
+    for key, night in old_nights.items():
+        now = new_nights.get(key)
+        if now == night:
+            continue
+        if now is None:
+            gone[key] = night
+        bumped[key[1]] = before.get(key[1], 0) + 1
+    for key in new_nights:
+        if key not in old_nights and key[1] in before:
+            bumped[key[1]] = before[key[1]] + 1
+    return dict(sorted(bumped.items())), gone
+
+
 def members_left(old: Plan, new: Plan) -> dict[str, tuple[Engagement, tuple[str, ...]]]:
     """The engagements still planned that some members of a delegation no longer attend
     (given to another member): request id → (the engagement as it was, who left it)."""
@@ -156,7 +183,8 @@ def history_entry(old: Plan, new: Plan, changes: Changes, diff: PlanDiff, now: d
                   sequences: Mapping[str, int], gone: Mapping[str, TravelLeg],
                   warnings: Iterable[str],
                   gone_resources: Mapping[str, tuple[str, Engagement]] | None = None,
-                  left: Mapping[str, tuple[Engagement, tuple[str, ...]]] | None = None) -> dict[str, Any]:
+                  left: Mapping[str, tuple[Engagement, tuple[str, ...]]] | None = None,
+                  gone_nights: Mapping[tuple[str, str], NightEvent] | None = None) -> dict[str, Any]:
     """The history entry of a new version (JSON-ready; the format is in docs/replanning.md)."""
     zone = new.problem.tour.zone
     old_requests = {r.id: r for r in old.problem.requests}
@@ -206,6 +234,12 @@ def history_entry(old: Plan, new: Plan, changes: Changes, diff: PlanDiff, now: d
              "title": titles.get(engagement.request_id, engagement.request_id),
              **({"guests": list(engagement.guests)} if engagement.guests else {})}
             for uid, (resource_id, engagement) in sorted(gone_resources.items())]
+    if gone_nights:  # only when a version follows a plan with other lodging
+        entry["cancelled_nights"] = [
+            {"uid": uid, "night": night.night.isoformat(), "location": night.location,
+             **({"guests": list(night.guests)} if night.guests else {}),
+             **({"calendar": calendar} if calendar else {})}
+            for (calendar, uid), night in sorted(gone_nights.items())]
     return entry
 
 
@@ -239,6 +273,9 @@ class Cancellations:
     members_left
         The engagements still planned that members of a delegation no longer attend, each as
         it was in their calendars, with those members (only) as its guests.
+    nights
+        (calendar, UID) → the night event that a version dropped from that calendar
+        (``""``: the tour's, else a member's id), as it last was.
     """
 
     engagements: tuple[Engagement, ...]
@@ -246,6 +283,7 @@ class Cancellations:
     legs: Mapping[str, TravelLeg]
     resource_events: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     members_left: tuple[Engagement, ...] = ()
+    nights: Mapping[tuple[str, str], NightEvent] = field(default_factory=dict)
 
 
 def cancellations(plan: Plan) -> Cancellations:
@@ -256,6 +294,7 @@ def cancellations(plan: Plan) -> Cancellations:
     legs: dict[str, TravelLeg] = {}
     served: dict[str, Mapping[str, Any]] = {}
     left: dict[tuple[str, str], Mapping[str, Any]] = {}
+    nights: dict[tuple[str, str], NightEvent] = {}
     for entry in plan.history:
         diff = entry.get("diff") or {}
         for record in diff.get("dropped", []):
@@ -271,6 +310,9 @@ def cancellations(plan: Plan) -> Cancellations:
             served[record["uid"]] = record
         for record in entry.get("cancelled_for_members", []):
             left.update({(record["request_id"], guest): record for guest in record["guests"]})
+        for record in entry.get("cancelled_nights", []):
+            nights[(record.get("calendar", ""), record["uid"])] = NightEvent(
+                date.fromisoformat(record["night"]), record["location"], tuple(record.get("guests") or ()))
     current = leg_uids(plan)
     legs = {uid: leg for uid, leg in legs.items() if uid not in current}
     serving = resource_events(plan)
@@ -287,7 +329,9 @@ def cancellations(plan: Plan) -> Cancellations:
         if guest not in attending.get(rid, ()):
             still_left.setdefault(rid, (record, []))[1].append(guest)
     members = tuple(_engagement(record, zone, tuple(guests)) for record, guests in still_left.values())
-    return Cancellations(engagements, records, legs, served, members)
+    present = night_events(plan.problem.tour)
+    nights = {key: night for key, night in nights.items() if key not in present}
+    return Cancellations(engagements, records, legs, served, members, nights)
 
 
 def _engagement(record: Mapping[str, Any], zone: ZoneInfo, guests: tuple[str, ...]) -> Engagement:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Mapping
 
+from ..calendar_uids import NightEvent
 from ..domain import Engagement, Plan, Request, TravelLeg
 from .absence import Absence
 from .diff import PlanDiff
@@ -45,6 +46,10 @@ class ReplanResult:
         Engagements still planned that some members no longer attend (given to another
         member) in this or an earlier version, each with those members as its guests: their
         own calendars cancel it.
+    cancelled_nights
+        Night events (by calendar and UID: ``""`` the tour's, else a member's id) that this
+        or an earlier version dropped, as they last were: only after a version replaced a
+        plan whose tour had other lodging.
     """
 
     plan: Plan
@@ -58,6 +63,7 @@ class ReplanResult:
     now: datetime
     absent: tuple[Absence, ...] = ()
     members_left: tuple[Engagement, ...] = ()
+    cancelled_nights: Mapping[tuple[str, str], NightEvent] = field(default_factory=dict)
 
     @property
     def version(self) -> int:
