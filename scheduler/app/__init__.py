@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from .exporting import delegation_lanes, export_plan, publish_plan
     from .planning import check_tour, delegation_example, demo_tour, plan_tour, solve_tour, write_plan_outputs
     from .plans import load_plan
-    from .replanning import absence_notes, changes_text, compute_replan, read_replan_changes, replan_plan, write_replan
+    from .replanning import (PlanChanged, absence_notes, changes_text, compute_replan, read_replan_changes,
+                             replan_plan, write_replan)
     from .results import CheckOutcome, PlanOutcome, ReplanOutcome, Written
     from .tour_editing import (REQUEST_COLUMNS, TOUR_FILES, EditConflict, FrameText, RequestTable,
                                check_candidate, file_version, frame_text, new_tour_folder, read_frame,
@@ -37,7 +38,7 @@ _HOMES = {
     **dict.fromkeys(("check_tour", "delegation_example", "demo_tour", "plan_tour", "solve_tour",
                      "write_plan_outputs"), ".planning"),
     "load_plan": ".plans",
-    **dict.fromkeys(("absence_notes", "changes_text", "compute_replan", "read_replan_changes",
+    **dict.fromkeys(("PlanChanged", "absence_notes", "changes_text", "compute_replan", "read_replan_changes",
                      "replan_plan", "write_replan"), ".replanning"),
     **dict.fromkeys(("CheckOutcome", "PlanOutcome", "ReplanOutcome", "Written"), ".results"),
     **dict.fromkeys(("REQUEST_COLUMNS", "TOUR_FILES", "EditConflict", "FrameText", "RequestTable",
@@ -71,6 +72,7 @@ __all__ = [
     "CheckOutcome",
     "EditConflict",
     "FrameText",
+    "PlanChanged",
     "PlanOutcome",
     "PlanVersion",
     "Progress",

@@ -10,12 +10,12 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 
-from .. import formatting
+from .. import app, formatting
 from .jobs import JobRunner
 from .settings import WebSettings
 from .workspace import Workspace
 
-__all__ = ["NOTICES", "TEMPLATES", "csrf_token", "form_text", "redirect", "render", "runner",
+__all__ = ["NOTICES", "TEMPLATES", "csrf_token", "form_text", "outdated", "redirect", "render", "runner",
            "settings", "tour_dir", "workspace"]
 
 TEMPLATES = jinja2.Environment(
@@ -36,6 +36,13 @@ NOTICES = {
     "restored": "That version is the current plan again.",
     "deleted": "The request was deleted.",
     "published": "Published.",
+    "gone": "That preview was already accepted or discarded (from another page, or by someone "
+            "else); nothing more was written.",
+    "replaced": "Someone asked for another preview after your page was loaded, so nothing was "
+                "accepted. The page now shows theirs: read it before accepting.",
+    "stale": "Someone else changed the plan after this preview was made from it, and accepting "
+             "it would undo their change, so nothing was written. Make your change again from "
+             "the current plan.",
 }
 
 
@@ -87,3 +94,18 @@ def form_text(form, name: str, default: str = "") -> str:
     """A text field of a form, stripped ('' when absent or a file)."""
     value = form.get(name)
     return value.strip() if isinstance(value, str) else default
+
+
+def outdated(job, shown: str, plan_path) -> str | None:
+    """Why a preview (a re-plan, a what-if) cannot be decided from the page that showed it, as
+    a notice code, else None. ``shown`` is the job id the page's form carries: two organizers
+    share the tour's one preview, and each must decide only the one they read."""
+    if job is None:
+        return "gone" if shown else ""
+    if shown and shown != str(job.id):
+        return "replaced"
+    if job.state != "done":
+        return ""
+    if app.file_version(plan_path) != job.meta.get("plan_version"):
+        return "stale"
+    return None

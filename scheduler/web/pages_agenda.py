@@ -10,7 +10,7 @@ from starlette.routing import Route
 from .. import app
 from ..errors import PlanFileError
 from .api import latest_outcome
-from .common import form_text, redirect, render, runner, settings, tour_dir, workspace
+from .common import form_text, outdated, redirect, render, runner, settings, tour_dir, workspace
 from .views import agenda_view
 
 __all__ = ["ROUTES", "current_plan"]
@@ -66,7 +66,7 @@ async def start_why(request: Request) -> Response:
     job, started = runner(request).start(tour_id, "explain", {
         "plan_path": str(plan_path), "request_id": request_id,
         "time_limit": _time_limit(form, settings(request).explain_time_limit)},
-        meta={"request_id": request_id})
+        meta={"request_id": request_id, "plan_version": app.file_version(plan_path)})
     if not started:
         return redirect(f"/tours/{tour_id}/why", "busy")
     return redirect(f"/tours/{tour_id}/why")
@@ -87,14 +87,21 @@ async def why_page(request: Request) -> Response:
 
 async def accept_what_if(request: Request) -> Response:
     tour_id, _ = tour_dir(request)
+    form = await request.form()
     jobs = runner(request)
     job = jobs.last(tour_id, "explain")
+    refused = outdated(job, form_text(form, "preview"), workspace(request).plan_path(tour_id))
+    if refused:
+        if refused == "stale":
+            jobs.forget(tour_id, "explain")
+        return redirect(f"/tours/{tour_id}/why", refused)
     what_if = job.result.what_if if job is not None and job.state == "done" and job.result else None
     if what_if is None or not what_if.fits or what_if.plan is None:
         return redirect(f"/tours/{tour_id}/why")
     _, started = jobs.start(tour_id, "write-plan", {
         "plan": what_if.plan, "out_dir": str(workspace(request).out_dir(tour_id)),
-        "note": f"What-if accepted: {what_if.request_id} made mandatory and fitted in."})
+        "note": f"What-if accepted: {what_if.request_id} made mandatory and fitted in.",
+        "if_version": job.meta.get("plan_version")})
     if not started:
         return redirect(f"/tours/{tour_id}/why", "busy")
     jobs.forget(tour_id, "explain")

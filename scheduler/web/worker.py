@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .. import app
-from ..errors import InfeasibleError, InputError, PlanFileError
+from ..errors import InfeasibleError, InputError, PlanChanged, PlanFileError
 
 __all__ = ["TASKS", "error_record", "run_task"]
 
@@ -110,20 +110,21 @@ def replan_preview(plan_path: str, time_limit: float, progress: Report, now: str
                           for problem in error.problems]) from None
 
 
-def replan_accept(result, out_dir: str, progress: Report) -> dict[str, Any]:
-    """Write a previewed re-plan as the tour's new version."""
-    written = app.write_replan(result, out_dir)
+def replan_accept(result, out_dir: str, progress: Report, if_version: str | None = None) -> dict[str, Any]:
+    """Write a previewed re-plan as the tour's new version (``if_version``: of the plan file
+    it was made from; another one there refuses it, see :func:`scheduler.app.write_replan`)."""
+    written = app.write_replan(result, out_dir, if_version=if_version)
     return {**plan_summary(result.plan), "summary": result.summary(), "skipped": list(written.skipped)}
 
 
 def replan(plan_path: str, out_dir: str, time_limit: float, progress: Report, now: str | None = None,
            cancel=(), pin=(), delay_minutes: int | None = None, unavailable=(),
-           new_requests_csv: str | None = None, absent=()) -> dict[str, Any]:
+           new_requests_csv: str | None = None, absent=(), if_version: str | None = None) -> dict[str, Any]:
     """Plan again from ``now`` and write the new version at once (the API's re-plan)."""
     result = replan_preview(plan_path, time_limit, progress, now=now, cancel=cancel, pin=pin,
                             delay_minutes=delay_minutes, unavailable=unavailable,
                             new_requests_csv=new_requests_csv, absent=absent)
-    return replan_accept(result, out_dir, progress)
+    return replan_accept(result, out_dir, progress, if_version=if_version)
 
 
 def explain(plan_path: str, request_id: str, time_limit: float, progress: Report):
@@ -135,9 +136,11 @@ def explain(plan_path: str, request_id: str, time_limit: float, progress: Report
     return app.explain_request_in(current, request_id, params=_params(time_limit, progress))
 
 
-def write_plan(plan, out_dir: str, progress: Report, note: str = "What-if accepted.") -> dict[str, Any]:
-    """Make a plan (an accepted what-if) the tour's next version."""
-    outcome = app.adopt_plan(out_dir, plan, note=note)
+def write_plan(plan, out_dir: str, progress: Report, note: str = "What-if accepted.",
+               if_version: str | None = None) -> dict[str, Any]:
+    """Make a plan (an accepted what-if) the tour's next version (``if_version``: of the plan
+    file it was made from)."""
+    outcome = app.adopt_plan(out_dir, plan, note=note, if_version=if_version)
     return {**plan_summary(outcome.plan), "skipped": list(outcome.written.skipped)}
 
 
@@ -162,6 +165,10 @@ def error_record(error: BaseException) -> dict[str, Any]:
     if isinstance(error, InfeasibleError):
         return {"kind": "infeasible", "message": f"No feasible plan: {error}",
                 "details": list(error.conflicts)}
+    if isinstance(error, PlanChanged):
+        return {"kind": "conflict", "message": "Someone else changed the plan meanwhile, and "
+                "writing this would undo their change; nothing was written. Make your change "
+                "again from the current plan.", "details": []}
     if isinstance(error, PlanFileError):
         return {"kind": "plan-file", "message": str(error), "details": []}
     if isinstance(error, KeyError):
