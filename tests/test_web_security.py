@@ -79,6 +79,24 @@ def test_csrf_token_is_required_on_posts_from_a_session(client):
     assert header.status_code == 201
 
 
+@pytest.mark.parametrize("content_type, body", [
+    ("multipart/form-data", b"garbage"),
+    ("multipart/form-data; boundary=", b"garbage"),
+    ("multipart/form-data; boundary=xyz", b'--xyz\r\nContent-Disposition: form-data\r\n\r\nv\r\n--xyz--\r\n'),
+])
+@pytest.mark.parametrize("path", ["/tours", "/tours/spain-2018/replan", "/api/tours"])
+def test_a_malformed_form_from_a_session_is_a_400_in_plain_words(client, path, content_type, body):
+    """A form body that cannot be parsed, sent with the session cookie, is refused (400) with a
+    sentence before the CSRF check reads it; never a server error, and nothing is created."""
+    logged_in(client)
+    client.post("/api/tours", data={"example": "1"}, headers={"Authorization": f"Bearer {TOKEN}"})
+    before = sorted(path.name for path in client.app.state.workspace.root.iterdir())
+    response = client.post(path, content=body, headers={"content-type": content_type})
+    assert response.status_code == 400, response.text
+    assert "could not be read" in response.text
+    assert sorted(path.name for path in client.app.state.workspace.root.iterdir()) == before
+
+
 @pytest.mark.parametrize("bad", [
     {"../evil/tour.toml": b"x", "tour.toml": b"[tour]"},
     {"t/../../evil.txt": b"x", "t/tour.toml": b"[tour]"},
