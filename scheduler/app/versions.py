@@ -74,12 +74,14 @@ def restore_version(out_dir: str | Path, number: int) -> Written:
     Raises
     ------
     KeyError
-        When ``out_dir`` keeps no such version.
+        When ``out_dir`` keeps no such version (its message says which it keeps).
     PlanFileError
         When the version's file cannot be read or breaks a rule.
     """
     versions = {version.number: version.path for version in plan_versions(out_dir)}
     if number not in versions:
-        raise KeyError(number)
+        kept = ", ".join(str(kept) for kept in versions) or "none yet (the first re-plan keeps them)"
+        raise KeyError(f"there is no version {number} of this plan to go back to; the versions "
+                       f"kept are: {kept}")
     outcome = adopt_plan(out_dir, load_plan(versions[number]), note=f"Back to version {number}.")
     return outcome.written

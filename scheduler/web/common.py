@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from .jobs import JobRunner
 from .settings import WebSettings
 from .workspace import Workspace
 
-__all__ = ["NOTICES", "TEMPLATES", "csrf_token", "form_text", "outdated", "redirect", "render", "runner",
+__all__ = ["NOTICES", "TEMPLATES", "csrf_token", "form_text", "outdated", "plain_number", "redirect", "render", "runner",
            "settings", "tour_dir", "workspace"]
 
 TEMPLATES = jinja2.Environment(
@@ -94,6 +95,18 @@ def form_text(form, name: str, default: str = "") -> str:
     """A text field of a form, stripped ('' when absent or a file)."""
     value = form.get(name)
     return value.strip() if isinstance(value, str) else default
+
+
+_PLAIN_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
+def plain_number(text: str) -> int | None:
+    """``text`` as a whole number when it is 1 to 9 ASCII digits, else None.
+
+    Row indexes, versions and row counts come back in forms and paths, where anyone can put
+    anything: ``str.isdigit`` takes a superscript two, which ``int`` then refuses, and
+    ``int`` of thousands of digits refuses too (or makes a loop run for hours)."""
+    return int(text) if _PLAIN_NUMBER.fullmatch(text) else None
 
 
 def outdated(job, shown: str, plan_path) -> str | None:

@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from .. import app
 from ..formatting import format_date, format_time, place_name
-from .common import form_text, outdated, redirect, render, runner, settings, tour_dir, workspace
+from .common import form_text, outdated, plain_number, redirect, render, runner, settings, tour_dir, workspace
 from .pages_agenda import current_plan
 from .views import diff_view
 
@@ -134,11 +134,11 @@ async def decide_replan(request: Request) -> Response:
 async def restore(request: Request) -> Response:
     tour_id, _ = tour_dir(request)
     form = await request.form()
-    number = form_text(form, "version")
-    if not number.isdigit():
+    number = plain_number(form_text(form, "version"))
+    if number is None:
         return redirect(f"/tours/{tour_id}/visit")
     _, started = runner(request).start(tour_id, "restore", {
-        "out_dir": str(workspace(request).out_dir(tour_id)), "number": int(number)})
+        "out_dir": str(workspace(request).out_dir(tour_id)), "number": number})
     return redirect(f"/tours/{tour_id}", "restored" if started else "busy")
 
 

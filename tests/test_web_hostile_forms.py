@@ -1,0 +1,95 @@
+"""The pages' forms under hostile or mistyped numbers: a row index, a version, a row count that
+is not a plain number (a superscript digit, thousands of digits, letters) is refused in plain
+words, never a server error, and nothing is written."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from builders import form_fields
+
+from starlette.testclient import TestClient
+
+from scheduler.web import WebSettings, create_app
+from scheduler.web.security import SESSION_COOKIE
+
+TOKEN = "hostile-forms-token"
+TOUR = "spain-2018"
+NOT_NUMBERS = ["²", "9" * 5000, "abc", "1e3", ""]
+
+
+@pytest.fixture(scope="module")
+def session(tmp_path_factory):
+    """A browser session on the example tour, planned once (one version)."""
+    workspace = tmp_path_factory.mktemp("workspace")
+    with TestClient(create_app(WebSettings(workspace=workspace, token=TOKEN)),
+                    raise_server_exceptions=False) as client:
+        response = client.get(f"/?token={TOKEN}", follow_redirects=False)
+        client.cookies.set(SESSION_COOKIE, response.cookies[SESSION_COOKIE])
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").text).group(1)
+        client.post("/tours", data={"how": "example", "csrf_token": csrf})
+        client.post(f"/tours/{TOUR}/plan", data={"csrf_token": csrf, "time_limit": "1"})
+        client.app.state.runner.wait(TOUR)
+        yield client, csrf, workspace / TOUR
+
+
+def _files(folder) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("index", ["²", "9" * 5000, "99999999999999999999"])
+def test_a_request_path_with_an_odd_number_goes_back_to_the_table(session, index):
+    """/tours/ID/requests/² or a number of thousands of digits: back to the table, no 500."""
+    client, _, _ = session
+    response = client.get(f"/tours/{TOUR}/requests/{index}", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == f"/tours/{TOUR}/requests"
+
+
+@pytest.mark.parametrize("index", NOT_NUMBERS)
+def test_deleting_a_request_by_an_index_that_is_not_a_number_deletes_nothing(session, index):
+    """The delete form's index is a hidden field; forged, it deletes nothing and answers a page."""
+    client, csrf, folder = session
+    before = _files(folder)
+    response = client.post(f"/tours/{TOUR}/requests-delete", data={"index": index, "csrf_token": csrf},
+                           follow_redirects=False)
+    assert response.status_code == 303
+    assert _files(folder) == before
+
+
+@pytest.mark.parametrize("number", NOT_NUMBERS)
+def test_restoring_a_version_that_is_not_a_number_restores_nothing(session, number):
+    """"Go back to this version" with a forged version: no 500, no job, nothing written."""
+    client, csrf, folder = session
+    before = _files(folder)
+    response = client.post(f"/tours/{TOUR}/versions/restore", data={"version": number, "csrf_token": csrf},
+                           follow_redirects=False)
+    client.app.state.runner.wait(TOUR)
+    assert response.status_code == 303
+    assert _files(folder) == before
+
+
+def test_restoring_a_version_the_tour_does_not_keep_says_so_in_words(session):
+    """Version 7 of a tour planned once: the page says there is no such version (not a bare
+    "7"), and nothing is written."""
+    client, csrf, folder = session
+    before = _files(folder)
+    client.post(f"/tours/{TOUR}/versions/restore", data={"version": "7", "csrf_token": csrf})
+    client.app.state.runner.wait(TOUR)
+    page = client.get(f"/tours/{TOUR}").text
+    assert "no version 7" in page
+    assert _files(folder) == before
+
+
+@pytest.mark.parametrize("rows", ["²", "abc", "9" * 5000, "100000000000"])
+def test_a_forged_row_count_in_the_frame_form_is_not_a_server_error(session, rows):
+    """The frame form's row counts (lodging, days' hours) are hidden fields: a count that is not
+    a number, or one far beyond the rows sent, reads the rows the form holds, at once."""
+    client, _, folder = session
+    before = (folder / "tour.toml").read_bytes()
+    fields = form_fields(client.get(f"/tours/{TOUR}/frame").text)
+    fields["lodging.rows"] = rows
+    response = client.post(f"/tours/{TOUR}/frame", data=fields, follow_redirects=False)
+    assert response.status_code in (303, 422), response.text[:300]
+    if response.status_code == 422:
+        assert (folder / "tour.toml").read_bytes() == before
