@@ -24,7 +24,7 @@ if TYPE_CHECKING:
                                read_requests, requests_csv_from_upload, requests_csv_text, save_frame,
                                save_requests)
     from .versions import PlanVersion, adopt_plan, plan_versions, restore_version
-    from ..file_names import safe_file_name
+    from ..file_names import WINDOWS_DEVICE_NAMES, safe_file_name
     from ..io.tomlfile import parse_toml
     from ..solve import Progress, SolveParams
 
@@ -47,7 +47,7 @@ _HOMES = {
                      "requests_csv_text", "save_frame", "save_requests"), ".tour_editing"),
     **dict.fromkeys(("PlanVersion", "adopt_plan", "plan_versions", "restore_version"), ".versions"),
     **dict.fromkeys(("Progress", "SolveParams"), "..solve"),
-    "safe_file_name": "..file_names",
+    **dict.fromkeys(("WINDOWS_DEVICE_NAMES", "safe_file_name"), "..file_names"),
     "parse_toml": "..io.tomlfile",
 }
 
@@ -69,6 +69,7 @@ def __dir__() -> list[str]:
 __all__ = [
     "REQUEST_COLUMNS",
     "TOUR_FILES",
+    "WINDOWS_DEVICE_NAMES",
     "CheckOutcome",
     "EditConflict",
     "FrameText",
