@@ -93,3 +93,43 @@ def test_a_forged_row_count_in_the_frame_form_is_not_a_server_error(session, row
     assert response.status_code in (303, 422), response.text[:300]
     if response.status_code == 422:
         assert (folder / "tour.toml").read_bytes() == before
+
+
+_NEW_TOUR = {"how": "form", "name": "Visit", "first_day": "2026-03-02", "last_day": "2026-03-06",
+             "timezone": "Europe/Madrid", "lodging": "HOTEL", "lodging_name": "Hotel",
+             "latitude": "40.4", "longitude": "-3.7"}
+
+
+def _new_tour(client, csrf: str, **fields) -> str:
+    response = client.post("/tours", data={**_NEW_TOUR, **fields, "csrf_token": csrf}, follow_redirects=False)
+    assert response.status_code == 303, response.text[:300]
+    return response.headers["location"].split("/")[2]
+
+
+@pytest.mark.parametrize("field, typed", [
+    ("latitude", "40.4\nEVIL,Evil place,,,1,2,yes"),
+    ("lodging_name", 'The "Grand"\nEVIL,Evil place,,,1,2,yes'),
+    ("lodging", "HOTEL,EVIL"),
+])
+def test_what_the_new_tour_form_types_about_the_lodging_is_one_row_of_locations_csv(session, field, typed):
+    """A line break, a quote or a comma typed in the new-tour form's lodging fields stays in
+    its cell of locations.csv: it cannot add a place of its own."""
+    import csv
+
+    client, csrf, folder = session
+    tour_id = _new_tour(client, csrf, **{field: typed})
+    with open(folder.parent / tour_id / "locations.csv", newline="", encoding="utf-8") as places:
+        rows = list(csv.DictReader(places))
+    assert len(rows) == 1
+    assert rows[0][{"lodging_name": "name", "lodging": "id"}.get(field, field)] == typed
+
+
+def test_a_new_tour_named_with_accents_gets_an_id_its_own_tour_toml_accepts(session):
+    """"Visite à Genève": the folder's id and the tour.id written in tour.toml are plain
+    letters, digits and dashes, which the reader accepts (an accented letter it refuses)."""
+    from scheduler import app
+
+    client, csrf, folder = session
+    tour_id = _new_tour(client, csrf, name="Visite à Genève ٣")
+    frame = app.parse_toml((folder.parent / tour_id / "tour.toml").read_text(encoding="utf-8"))
+    assert re.fullmatch(r"[A-Za-z0-9_-]+", frame["tour"]["id"]), frame["tour"]["id"]
