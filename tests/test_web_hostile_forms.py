@@ -133,3 +133,16 @@ def test_a_new_tour_named_with_accents_gets_an_id_its_own_tour_toml_accepts(sess
     tour_id = _new_tour(client, csrf, name="Visite à Genève ٣")
     frame = app.parse_toml((folder.parent / tour_id / "tour.toml").read_text(encoding="utf-8"))
     assert re.fullmatch(r"[A-Za-z0-9_-]+", frame["tour"]["id"]), frame["tour"]["id"]
+
+
+def test_a_problem_of_the_new_request_form_names_the_form_not_a_file(session):
+    """The visit page's "A new request" is read as a one-row requests.csv; a problem in it
+    names the form's field ("new request [id]"), not a file and line a phone user never saw."""
+    client, csrf, _ = session
+    client.post(f"/tours/{TOUR}/replan", data={
+        "csrf_token": csrf, "new_id": "../x", "new_title": "Call", "new_duration": "30",
+        "new_remote": "phone", "now_mode": "typed", "now": "2018-11-26T08:00", "time_limit": "1"})
+    client.app.state.runner.wait(TOUR)
+    problem = re.search(r'<section class="problem".*?</section>', client.get(f"/tours/{TOUR}/visit").text, re.S)
+    assert problem and "new request [id]" in problem.group(0)
+    assert "requests.csv" not in problem.group(0)

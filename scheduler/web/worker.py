@@ -106,8 +106,16 @@ def replan_preview(plan_path: str, time_limit: float, progress: Report, now: str
                                             new_requests_csv, absent)
         return app.compute_replan(current, changes, moment, _params(time_limit, progress))
     except InputError as error:
-        raise InputError([dataclasses.replace(problem, file=_WEB_SOURCES.get(problem.file, problem.file))
-                          for problem in error.problems]) from None
+        raise InputError([_as_web_problem(problem) for problem in error.problems]) from None
+
+
+def _as_web_problem(problem):
+    """A problem of the changes named by the page's field. The form's new request is read as a
+    one-row ``requests.csv`` in a scratch folder (the plan file, not the tour's
+    ``requests.csv``, is what a re-plan reads): its problems name the form, without a line."""
+    if problem.file == "requests.csv":
+        return dataclasses.replace(problem, file=_WEB_SOURCES["--requests"], line=None)
+    return dataclasses.replace(problem, file=_WEB_SOURCES.get(problem.file, problem.file))
 
 
 def replan_accept(result, out_dir: str, progress: Report, if_version: str | None = None) -> dict[str, Any]:
