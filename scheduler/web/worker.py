@@ -109,12 +109,18 @@ def replan_preview(plan_path: str, time_limit: float, progress: Report, now: str
         raise InputError([_as_web_problem(problem) for problem in error.problems]) from None
 
 
+# The scratch files the page's fields are written to (see ``_changes``); a re-plan reads the
+# plan file, never the tour's own requests.csv, so these names are always the form's.
+_SCRATCH_SOURCES = {"requests.csv": _WEB_SOURCES["--requests"], "changes.toml": _WEB_SOURCES["--absent"]}
+
+
 def _as_web_problem(problem):
-    """A problem of the changes named by the page's field. The form's new request is read as a
-    one-row ``requests.csv`` in a scratch folder (the plan file, not the tour's
-    ``requests.csv``, is what a re-plan reads): its problems name the form, without a line."""
-    if problem.file == "requests.csv":
-        return dataclasses.replace(problem, file=_WEB_SOURCES["--requests"], line=None)
+    """A problem of the changes named by the page's field. The form's new request and absence
+    are read as a one-row ``requests.csv`` and an ``[[absent]]`` table in a scratch folder:
+    their problems name the form's part ("new request", "absent"), without a line of a file
+    the organizer never saw."""
+    if problem.file in _SCRATCH_SOURCES:
+        return dataclasses.replace(problem, file=_SCRATCH_SOURCES[problem.file], line=None)
     return dataclasses.replace(problem, file=_WEB_SOURCES.get(problem.file, problem.file))
 
 
