@@ -146,3 +146,36 @@ def test_a_problem_of_the_new_request_form_names_the_form_not_a_file(session):
     problem = re.search(r'<section class="problem".*?</section>', client.get(f"/tours/{TOUR}/visit").text, re.S)
     assert problem and "new request [id]" in problem.group(0)
     assert "requests.csv" not in problem.group(0)
+
+
+_MANY_COLUMNS = (",".join(f"c{i}" for i in range(100_000)) + "\n" + ",".join("x" for _ in range(100_000)) + "\n")
+
+
+def test_importing_a_csv_with_a_hundred_thousand_problems_shows_the_first_ones(session):
+    """A CSV of 100,000 unknown columns has 100,000 problems: the page lists the first ones
+    and says how many more there are, instead of a page of tens of megabytes."""
+    client, csrf, folder = session
+    before = (folder / "requests.csv").read_bytes()
+    version = re.search(r'name="version" value="([^"]+)"', client.get(f"/tours/{TOUR}/requests").text).group(1)
+    response = client.post(f"/tours/{TOUR}/requests-import", data={"csrf_token": csrf, "version": version},
+                           files={"file": ("wide.csv", _MANY_COLUMNS.encode(), "text/csv")})
+    assert response.status_code == 422
+    assert len(response.content) < 200_000
+    assert "unknown column `c0`" in response.text and "more problems not shown" in response.text
+    assert (folder / "requests.csv").read_bytes() == before
+
+
+def test_a_failed_plan_with_a_hundred_thousand_problems_shows_the_first_ones(session):
+    """The agenda page of a plan that failed on 100,000 problems lists the first ones."""
+    client, csrf, folder = session
+    tour = folder.parent / "wide"
+    tour.mkdir()
+    for name in ("tour.toml", "locations.csv", "travel.csv", "availability.csv"):
+        if (folder / name).exists():
+            (tour / name).write_bytes((folder / name).read_bytes())
+    (tour / "requests.csv").write_text(_MANY_COLUMNS, encoding="utf-8")
+    client.post("/tours/wide/plan", data={"csrf_token": csrf, "time_limit": "1"})
+    assert client.app.state.runner.wait("wide").state == "failed"
+    page = client.get("/tours/wide")
+    assert len(page.content) < 200_000
+    assert "more problems not shown" in page.text
