@@ -179,3 +179,17 @@ def test_a_failed_plan_with_a_hundred_thousand_problems_shows_the_first_ones(ses
     page = client.get("/tours/wide")
     assert len(page.content) < 200_000
     assert "more problems not shown" in page.text
+
+
+@pytest.mark.parametrize("moment", [{"now_mode": "current"}, {"now_mode": "typed", "now": "2018-12-25T10:00"}])
+def test_a_replan_from_after_the_tour_warns_that_nothing_could_change(session, moment):
+    """"The guest is 30 minutes late", re-planned from now when the tour is over (or from a
+    typed time after it): the preview says the moment is after the tour's last working day,
+    instead of showing "nothing changed" as if the delay had been taken into account."""
+    client, csrf, _ = session
+    client.post(f"/tours/{TOUR}/replan", data={"csrf_token": csrf, "delay": "30", "time_limit": "1", **moment})
+    client.app.state.runner.wait(TOUR)
+    page = client.get(f"/tours/{TOUR}/visit").text
+    client.post(f"/tours/{TOUR}/replan/decide", data={"csrf_token": csrf, "decision": "discard"})
+    assert "accept-replan" in page
+    assert "after the tour&#39;s last working day" in page and "nothing could change" in page

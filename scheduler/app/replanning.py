@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 from ..domain import Plan
 from ..errors import PlanChanged
 from ..export.changes_md import changes_markdown
+from ..formatting import format_date, format_time
 from ..export.updates import write_replan_outputs
 from ..io.changes import read_changes
 from ..replan import Changes, ReplanResult, replan
@@ -65,7 +67,17 @@ def compute_replan(plan: Plan, changes: Changes, now: datetime,
     InfeasibleError
         The mandatory engagements cannot all be kept.
     """
-    return replan(plan, changes, now=now, params=params or SolveParams(time_limit=2.0))
+    result = replan(plan, changes, now=now, params=params or SolveParams(time_limit=2.0))
+    days = plan.problem.tour.days
+    if days and now > days[-1].end:
+        # Every face shows it: a re-plan "from now" once the tour is over (or from a time typed
+        # after it) keeps everything, whatever delay or change was asked for.
+        zone = plan.problem.tour.zone
+        result = dataclasses.replace(result, warnings=(*result.warnings, (
+            f"the re-plan is from {format_date(now.astimezone(zone).date())} "
+            f"{format_time(now, zone)}, after the tour's last working day "
+            f"({format_date(days[-1].date)}): everything had taken place, so nothing could change")))
+    return result
 
 
 def write_replan(result: ReplanResult, out_dir: str | Path, *, pdf: bool = True,
