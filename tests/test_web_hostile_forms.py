@@ -193,3 +193,32 @@ def test_a_replan_from_after_the_tour_warns_that_nothing_could_change(session, m
     client.post(f"/tours/{TOUR}/replan/decide", data={"csrf_token": csrf, "decision": "discard"})
     assert "accept-replan" in page
     assert "after the tour&#39;s last working day" in page and "nothing could change" in page
+
+
+@pytest.mark.parametrize("plan_text", [b"not json", b"[" * 100_000, b'{"format": "x"}'])
+def test_a_tour_whose_plan_file_is_broken_still_opens_and_can_be_planned_again(session, plan_text):
+    """A tour uploaded (or edited by hand) with an out/plan.json that is not a plan: the
+    agenda, visit and send pages say the plan file cannot be read, without the server's
+    folders, and the agenda keeps its Plan button, which replaces the file."""
+    import io
+    import zipfile
+
+    client, csrf, folder = session
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for name in ("tour.toml", "requests.csv", "locations.csv", "travel.csv", "availability.csv"):
+            if (folder / name).exists():
+                zipped.writestr(name, (folder / name).read_bytes())
+        zipped.writestr("out/plan.json", plan_text)
+    created = client.post("/api/tours", headers={"Authorization": f"Bearer {TOKEN}"}, data={"id": "broken"},
+                          files={"tour": ("t.zip", archive.getvalue(), "application/zip")})
+    tour_id = created.json()["id"]
+    for page in ("", "/visit", "/send"):
+        response = client.get(f"/tours/{tour_id}{page}")
+        assert response.status_code < 500, (page, response.text[:300])
+        assert "plan file" in response.text and "cannot be read" in response.text, page
+        assert str(folder.parent) not in response.text
+    assert 'id="plan-button"' in client.get(f"/tours/{tour_id}").text
+    client.post(f"/tours/{tour_id}/plan", data={"csrf_token": csrf, "time_limit": "1"})
+    assert client.app.state.runner.wait(tour_id).state == "done"
+    assert "cannot be read" not in client.get(f"/tours/{tour_id}").text

@@ -12,7 +12,7 @@ from starlette.routing import Route
 from .. import app
 from ..formatting import format_date, format_time, place_name
 from .common import form_text, outdated, plain_number, redirect, render, runner, settings, tour_dir, workspace
-from .pages_agenda import current_plan
+from .pages_agenda import current_plan, plan_file_problem
 from .views import diff_view
 
 __all__ = ["NEW_REQUEST_COLUMNS", "ROUTES"]
@@ -65,6 +65,7 @@ async def visit_page(request: Request) -> Response:
     return render(request, "visit.html", {
         "members": members, "absence": app.absence_notes(preview) if preview is not None else [],
         "tour_id": tour_id, "tour_name": info.name, "section": "visit", "plan": plan,
+        "plan_problem": plan_file_problem(request, tour_id),
         "cards": _engagement_cards(plan) if plan is not None else [],
         "job": job, "running": running, "preview": preview,
         "diff": diff_view(preview) if preview is not None else None,
