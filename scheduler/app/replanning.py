@@ -10,8 +10,8 @@ from pathlib import Path
 from ..domain import Plan
 from ..errors import PlanChanged
 from ..export.changes_md import changes_markdown
-from ..formatting import format_date, format_time
 from ..export.updates import write_replan_outputs
+from ..formatting import format_date, format_time
 from ..io.changes import read_changes
 from ..replan import Changes, ReplanResult, replan
 from ..replan.absence import absence_notes as _absence_notes
