@@ -222,3 +222,25 @@ def test_a_tour_whose_plan_file_is_broken_still_opens_and_can_be_planned_again(s
     client.post(f"/tours/{tour_id}/plan", data={"csrf_token": csrf, "time_limit": "1"})
     assert client.app.state.runner.wait(tour_id).state == "done"
     assert "cannot be read" not in client.get(f"/tours/{tour_id}").text
+
+
+def test_a_task_that_fails_on_a_broken_file_names_it_without_the_server_s_folders(session):
+    """Going back to a kept version whose file is broken fails in words that name the file as
+    the tour's folder has it (out/versions/plan-v1.json), not where the server keeps it."""
+    client, csrf, folder = session
+    versions = folder / "out" / "versions"
+    versions.mkdir(exist_ok=True)
+    kept = versions / "plan-v1.json"
+    before = kept.read_bytes() if kept.exists() else None
+    kept.write_bytes(b"not json")
+    try:
+        client.post(f"/tours/{TOUR}/versions/restore", data={"csrf_token": csrf, "version": "1"})
+        assert client.app.state.runner.wait(TOUR).state == "failed"
+        page = client.get(f"/tours/{TOUR}").text
+    finally:
+        if before is None:
+            kept.unlink()
+        else:
+            kept.write_bytes(before)
+    assert "out/versions/plan-v1.json" in page
+    assert str(folder.parent) not in page

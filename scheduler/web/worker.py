@@ -203,5 +203,21 @@ def run_task(name: str, kwargs: dict[str, Any], queue) -> None:
         # Pickled here, not by the queue's feeder thread, which would drop an error silently.
         outcome = ("done", pickle.dumps(TASKS[name](progress=progress, **kwargs)))
     except BaseException as error:  # the parent must always hear how the task ended
-        outcome = ("failed", error_record(error))
+        outcome = ("failed", _in_the_tour(error_record(error), kwargs))
     queue.put(outcome)
+
+
+def _in_the_tour(record: dict[str, Any], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """An error record whose messages name files as the tour's folder has them
+    (``out/versions/plan-v1.json``), not where the server keeps the workspace."""
+    if kwargs.get("tour_dir"):
+        folder = Path(kwargs["tour_dir"])
+    elif kwargs.get("out_dir"):
+        folder = Path(kwargs["out_dir"]).parent
+    elif kwargs.get("plan_path"):
+        folder = Path(kwargs["plan_path"]).parent.parent
+    else:
+        return record
+    prefix = f"{folder}/"
+    return {**record, "message": record["message"].replace(prefix, ""),
+            "details": [line.replace(prefix, "") for line in record["details"]]}
