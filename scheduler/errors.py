@@ -88,3 +88,14 @@ class OutputFolderError(SchedulerError):
 
 class PlanFileError(SchedulerError):
     """A plan file cannot be read: not JSON, a schema it does not know, or missing fields."""
+
+
+class PlanChanged(SchedulerError):
+    """A new version made from a plan that is no longer the current one: someone else
+    accepted, restored or planned in between (nothing was written)."""
+
+    def __init__(self, out_dir, expected: str, current: str):
+        self.out_dir, self.expected, self.current = out_dir, expected, current
+        super().__init__(f"someone else changed the plan in {out_dir} after this change was made "
+                         f"from it, and writing it would undo theirs; nothing was written. Look "
+                         f"at the current plan and make the change again.")

@@ -37,7 +37,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -69,8 +69,10 @@ class Stage:
         replaced (``name.~N~``), in the output folder.
     """
 
-    def __init__(self, out_dir: str | os.PathLike) -> None:
+    def __init__(self, out_dir: str | os.PathLike,
+                 precondition: Callable[[Path], None] | None = None) -> None:
         self.out_dir = Path(out_dir)
+        self._precondition = precondition
         self.files: list[Path] = []
         self.backups: list[Path] = []
         self._folder = self.out_dir  # the folder itself: where ``out_dir`` leads, if a link
@@ -154,6 +156,9 @@ class Stage:
         stage = self.path
         written = sorted(p.relative_to(stage) for p in stage.rglob("*") if p.is_file())
         with _folder_lock(out):
+            if self._precondition is not None:
+                # Under the lock: no other run can commit between this check and the switch.
+                self._precondition(out)
             clean_leftovers(out, keep=stage)
             if out.is_dir():
                 self.backups = [out / rel for rel in _complete(stage, out, set(written),
@@ -181,7 +186,8 @@ def _refuse_current_folder(given: Path, folder: Path) -> None:
                                 "give a folder of its own, like `-o out`")
 
 
-def staged_output(out_dir: str | os.PathLike) -> Stage:
+def staged_output(out_dir: str | os.PathLike,
+                  precondition: Callable[[Path], None] | None = None) -> Stage:
     """Write one version of an output folder so that it changes all at once or not at all.
 
     Inside ``with staged_output(out) as stage:`` every file is written under ``stage.path``
@@ -196,6 +202,10 @@ def staged_output(out_dir: str | os.PathLike) -> Stage:
     ----------
     out_dir
         The output folder (created on success when missing).
+    precondition
+        Called with the output folder while the commit holds its lock, before anything in it
+        changes; an exception it raises aborts the commit (nothing is written). A use case
+        that builds on what the folder held checks here that nobody changed it meanwhile.
 
     Returns
     -------
@@ -209,7 +219,7 @@ def staged_output(out_dir: str | os.PathLike) -> Stage:
     ...     write_all(plan, stage.path)
     >>> stage.files                                             # doctest: +SKIP
     """
-    return Stage(out_dir)
+    return Stage(out_dir, precondition)
 
 
 @contextmanager

@@ -153,3 +153,30 @@ def test_now_defaults_to_the_current_time(runner, cli, demo_plan_file, tmp_path)
     assert datetime.fromisoformat(plan.history[-1]["now"]).year >= 2024
     assert plan.engagements == read_plan(demo_plan_file).engagements
     assert not (out / "invites").exists()
+
+
+def test_a_version_written_in_place_meanwhile_is_not_undone(runner, cli, demo_plan_file, tmp_path, monkeypatch):
+    """`replan out/plan.json -o out` while another re-plan writes a version into out: the
+    slower one exits 2 saying someone else changed the plan, and the other's version stays
+    (it is not overwritten with the same version number)."""
+    from scheduler.app import replanning
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "plan.json").write_bytes(demo_plan_file.read_bytes())
+    original = replanning.compute_replan
+
+    def solved_while_another_writes(plan, changes, now, params=None):
+        monkeypatch.setattr(replanning, "compute_replan", original)  # the other one solves plainly
+        result = original(plan, changes, now, params)
+        replanning.replan_plan(out / "plan.json", out, cancel=["psoe"], now=NOON_DAY_TWO,
+                               params=SolveParams(time_limit=1.0, seed=0, workers=1), pdf=False)
+        return result
+
+    monkeypatch.setattr(replanning, "compute_replan", solved_while_another_writes)
+    result = invoke(runner, cli, str(out / "plan.json"), "-o", str(out), "--now", NOON_DAY_TWO,
+                    "--cancel", "podemos")
+    assert result.exit_code == 2, result.output
+    assert "someone else changed the plan" in result.output
+    entry = read_plan(out / "versions" / "plan-v2.json").history[-1]
+    assert entry["changes"]["cancel"] == ["psoe"]

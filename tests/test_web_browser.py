@@ -101,3 +101,49 @@ def test_visit_page_fits_a_phone(browser_and_server, tmp_path):
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent").strip() == "Skip to content"
     context.close()
+
+
+def test_two_organizers_accept_on_one_tour_and_the_second_is_told(browser_and_server):
+    """Two browsers on one tour: A previews a cancellation on a phone; B previews another
+    change at a desk; A's Accept, from a page showing the preview B replaced, accepts nothing
+    and says so; B double-clicks Accept and one version is written."""
+    browser, base = browser_and_server
+    pages = []
+    for size in ({"width": 390, "height": 844}, {"width": 1280, "height": 800}):
+        context = browser.new_context(viewport=size)
+        page = context.new_page()
+        page.goto(f"{base}/?token={TOKEN}")
+        pages.append(page)
+    phone, desk = pages
+    phone.click("#create-example")
+    tour = phone.url.split("/tours/")[1].split("?")[0]
+    phone.fill("input[name=time_limit]", "1")
+    phone.click("#plan-button")
+    phone.wait_for_selector("svg.timeline .engagement", timeout=90_000)
+    phone.wait_for_selector("#progress", state="detached", timeout=90_000)
+    for page, change in ((phone, "cancel"), (desk, "delay")):
+        page.goto(f"{base}/tours/{tour}/visit")
+        if change == "cancel":
+            page.check(".engagement-card >> nth=-1 >> input[name=cancel]")
+        else:
+            page.fill("input[name=delay]", "20")
+        page.check("input[name=now_mode][value=typed]")
+        page.fill("input[name=now]", "2018-11-27T12:00")
+        page.fill("form.visit input[name=time_limit]", "1")
+        page.click("#replan-button")
+        page.wait_for_selector("#accept-replan", timeout=90_000)
+    phone.click("#accept-replan")
+    phone.wait_for_selector(".notice")
+    assert "nothing was accepted" in phone.locator(".notice").inner_text()
+    desk.dblclick("#accept-replan")
+    desk.wait_for_url("**/tours/*", timeout=30_000)
+    desk.goto(f"{base}/tours/{tour}/visit")
+    desk.wait_for_selector("ul.versions", timeout=90_000)
+    for _ in range(100):  # the version is written by a worker: wait for it to be listed
+        if desk.locator("ul.versions li").count() >= 2:
+            break
+        desk.wait_for_timeout(300)
+        desk.reload()
+    assert desk.locator("ul.versions li").count() == 2
+    for page in pages:
+        page.context.close()

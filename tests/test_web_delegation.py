@@ -203,3 +203,18 @@ def test_api_replan_with_an_absent_member(client):
     plan = app.load_plan(root / TOUR / "out" / "plan.json")
     assert plan.engagement("commissioner").guests == ("anna", "chen")
     assert "tv" not in {e.request_id for e in plan.engagements}  # Boris's own studio interview drops
+
+
+@pytest.mark.parametrize("moment", ["2019-03-12T25:00", "2019-03-31T02:30"])
+def test_a_problem_with_an_absence_names_the_form_not_a_changes_file(client, moment):
+    """The "A member is absent" fields are read as a changes file's [[absent]] table in a
+    scratch folder; a time that does not exist (25:00, or one the clocks skip) is refused,
+    named as the form's field ("absent [from]"), not "changes.toml" and a line."""
+    test_client, csrf, web, _ = client
+    test_client.post(f"/tours/{TOUR}/replan", data={
+        "csrf_token": csrf, "now_mode": "typed", "now": "2019-03-12T09:00", "absent_guest": "anna",
+        "absent_from": moment, "time_limit": "1"})
+    job = web.state.runner.wait(TOUR, 60)
+    assert job.state == "failed"
+    details = " ".join(job.error["details"])
+    assert "absent [from]" in details and "changes.toml" not in details, details

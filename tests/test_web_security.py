@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -79,6 +80,24 @@ def test_csrf_token_is_required_on_posts_from_a_session(client):
     assert header.status_code == 201
 
 
+@pytest.mark.parametrize("content_type, body", [
+    ("multipart/form-data", b"garbage"),
+    ("multipart/form-data; boundary=", b"garbage"),
+    ("multipart/form-data; boundary=xyz", b'--xyz\r\nContent-Disposition: form-data\r\n\r\nv\r\n--xyz--\r\n'),
+])
+@pytest.mark.parametrize("path", ["/tours", "/tours/spain-2018/replan", "/api/tours"])
+def test_a_malformed_form_from_a_session_is_a_400_in_plain_words(client, path, content_type, body):
+    """A form body that cannot be parsed, sent with the session cookie, is refused (400) with a
+    sentence before the CSRF check reads it; never a server error, and nothing is created."""
+    logged_in(client)
+    client.post("/api/tours", data={"example": "1"}, headers={"Authorization": f"Bearer {TOKEN}"})
+    before = sorted(path.name for path in client.app.state.workspace.root.iterdir())
+    response = client.post(path, content=body, headers={"content-type": content_type})
+    assert response.status_code == 400, response.text
+    assert "could not be read" in response.text
+    assert sorted(path.name for path in client.app.state.workspace.root.iterdir()) == before
+
+
 @pytest.mark.parametrize("bad", [
     {"../evil/tour.toml": b"x", "tour.toml": b"[tour]"},
     {"t/../../evil.txt": b"x", "t/tour.toml": b"[tour]"},
@@ -100,6 +119,69 @@ def test_zip_with_a_link_is_refused(client, tmp_path):
     data = zipped({"t/tour.toml": b"[tour]"}, links=("t/requests.csv",))
     response = client.post("/api/tours", headers=AUTH, files={"tour": ("t.zip", data, "application/zip")})
     assert response.status_code == 400 and "link" in response.json()["message"]
+
+
+def _zip_of(entries: list[tuple[str, bytes]]) -> bytes:
+    """A zip of these entries in this order (a name may come twice; one ending in / is a folder)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of a name written twice: the point here
+        for name, data in entries:
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _with_a_wrong_size(data: bytes, name: bytes, size: int) -> bytes:
+    """The zip ``data`` with the unpacked size of entry ``name`` set to ``size`` in both its
+    headers: the CRC and the real size no longer match what the zip claims."""
+    import struct
+
+    patched = bytearray(data)
+    for signature, name_length_at, size_at, name_at in ((b"PK\x03\x04", 26, 22, 30),
+                                                        (b"PK\x01\x02", 28, 24, 46)):
+        at = patched.find(signature)
+        while at >= 0:
+            length = struct.unpack("<H", patched[at + name_length_at:at + name_length_at + 2])[0]
+            if patched[at + name_at:at + name_at + length] == name:
+                patched[at + size_at:at + size_at + 4] = struct.pack("<I", size)
+            at = patched.find(signature, at + 4)
+    return bytes(patched)
+
+
+_TOUR = [("tour.toml", b"[tour]"), ("requests.csv", b"id,title")]
+
+
+@pytest.mark.parametrize("entries, said", [
+    (_TOUR + [("x" * 300 + ".txt", b"x")], "too long"),
+    (_TOUR + [("/".join(["d" * 200] * 30) + "/f.txt", b"x")], "too long"),
+    (_TOUR + [("requests.csv/x", b"x")], "both a file and a folder"),
+    ([("tour.toml/", b""), ("requests.csv", b"id,title")], "no tour.toml"),
+    (_TOUR + [("tour.toml", b"other = 1")], "twice"),
+    (_TOUR + [("a\x1b[2Jb.txt", b"x")], "control character"),
+    (_TOUR + [("CON", b"x")], "Windows"),
+    (_TOUR + [("notes/aux.csv", b"x")], "Windows"),
+    (_TOUR + [("what?.txt", b"x")], "Windows"),
+])
+def test_zip_entries_no_folder_can_hold_as_named_are_refused(client, tmp_path, entries, said):
+    """A name longer than a file system allows, a name used for a file and a folder, a
+    tour.toml that is a folder, the same name twice (two unpackers would take different
+    files), a control character, or a name Windows keeps for a device or cannot hold: 400
+    with the entry named, and no tour folder is left behind."""
+    response = client.post("/api/tours", headers=AUTH,
+                           files={"tour": ("t.zip", _zip_of(entries), "application/zip")})
+    assert response.status_code == 400, response.text
+    assert said in response.json()["message"]
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith(".")] == []
+
+
+def test_a_zip_whose_entry_lies_about_its_size_is_refused_as_damaged(client, tmp_path):
+    """An entry that unpacks to more than its header says (how a zip bomb hides from a size
+    check) is refused as damaged, not a server error; nothing is left behind."""
+    data = _with_a_wrong_size(_zip_of(_TOUR + [("big.bin", b"\0" * 100_000)]), b"big.bin", 10)
+    response = client.post("/api/tours", headers=AUTH, files={"tour": ("t.zip", data, "application/zip")})
+    assert response.status_code == 400, response.text
+    assert "damaged" in response.json()["message"]
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith(".")] == []
 
 
 def test_uploads_over_the_limit_are_refused(client):

@@ -16,14 +16,15 @@ if TYPE_CHECKING:
     from .exporting import delegation_lanes, export_plan, publish_plan
     from .planning import check_tour, delegation_example, demo_tour, plan_tour, solve_tour, write_plan_outputs
     from .plans import load_plan
-    from .replanning import absence_notes, changes_text, compute_replan, read_replan_changes, replan_plan, write_replan
+    from .replanning import (PlanChanged, absence_notes, changes_text, compute_replan, read_replan_changes,
+                             replan_plan, write_replan)
     from .results import CheckOutcome, PlanOutcome, ReplanOutcome, Written
     from .tour_editing import (REQUEST_COLUMNS, TOUR_FILES, EditConflict, FrameText, RequestTable,
                                check_candidate, file_version, frame_text, new_tour_folder, read_frame,
                                read_requests, requests_csv_from_upload, requests_csv_text, save_frame,
                                save_requests)
     from .versions import PlanVersion, adopt_plan, plan_versions, restore_version
-    from ..file_names import safe_file_name
+    from ..file_names import WINDOWS_DEVICE_NAMES, safe_file_name
     from ..io.tomlfile import parse_toml
     from ..solve import Progress, SolveParams
 
@@ -37,7 +38,7 @@ _HOMES = {
     **dict.fromkeys(("check_tour", "delegation_example", "demo_tour", "plan_tour", "solve_tour",
                      "write_plan_outputs"), ".planning"),
     "load_plan": ".plans",
-    **dict.fromkeys(("absence_notes", "changes_text", "compute_replan", "read_replan_changes",
+    **dict.fromkeys(("PlanChanged", "absence_notes", "changes_text", "compute_replan", "read_replan_changes",
                      "replan_plan", "write_replan"), ".replanning"),
     **dict.fromkeys(("CheckOutcome", "PlanOutcome", "ReplanOutcome", "Written"), ".results"),
     **dict.fromkeys(("REQUEST_COLUMNS", "TOUR_FILES", "EditConflict", "FrameText", "RequestTable",
@@ -46,7 +47,7 @@ _HOMES = {
                      "requests_csv_text", "save_frame", "save_requests"), ".tour_editing"),
     **dict.fromkeys(("PlanVersion", "adopt_plan", "plan_versions", "restore_version"), ".versions"),
     **dict.fromkeys(("Progress", "SolveParams"), "..solve"),
-    "safe_file_name": "..file_names",
+    **dict.fromkeys(("WINDOWS_DEVICE_NAMES", "safe_file_name"), "..file_names"),
     "parse_toml": "..io.tomlfile",
 }
 
@@ -68,9 +69,11 @@ def __dir__() -> list[str]:
 __all__ = [
     "REQUEST_COLUMNS",
     "TOUR_FILES",
+    "WINDOWS_DEVICE_NAMES",
     "CheckOutcome",
     "EditConflict",
     "FrameText",
+    "PlanChanged",
     "PlanOutcome",
     "PlanVersion",
     "Progress",

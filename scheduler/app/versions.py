@@ -11,7 +11,7 @@ from datetime import datetime
 from ..domain import Plan
 from ..replan import new_version
 from .plans import load_plan
-from .replanning import write_replan
+from .replanning import require_plan_version, write_replan
 from .results import ReplanOutcome, Written
 
 __all__ = ["PlanVersion", "adopt_plan", "plan_versions", "restore_version"]
@@ -38,7 +38,7 @@ def plan_versions(out_dir: str | Path) -> tuple[PlanVersion, ...]:
 
 
 def adopt_plan(out_dir: str | Path, plan: Plan, *, note: str, now: datetime | None = None,
-               pdf: bool = True) -> ReplanOutcome:
+               pdf: bool = True, if_version: str | None = None) -> ReplanOutcome:
     """Make ``plan`` the next version of the current plan in ``out_dir`` (an accepted what-if,
     an earlier version brought back), in one commit.
 
@@ -47,15 +47,22 @@ def adopt_plan(out_dir: str | Path, plan: Plan, *, note: str, now: datetime | No
     invitations only for the counterparts whose slot changed, so the guest's phone and the
     counterparts follow it.
 
+    ``if_version`` is the version of the ``plan.json`` that ``plan`` was made from (a
+    what-if's): when the current one is another, :class:`~scheduler.app.replanning.PlanChanged`
+    is raised and nothing is written (see :func:`~scheduler.app.replanning.write_replan`).
+
     Raises
     ------
     PlanFileError
         When the current ``plan.json`` cannot be read or breaks a rule.
+    PlanChanged
+        When ``if_version`` is given and the current ``plan.json`` is not at that version.
     """
+    require_plan_version(out_dir, if_version)
     current = load_plan(Path(out_dir) / "plan.json")
     moment = (now or datetime.now(current.problem.tour.zone)).astimezone(current.problem.tour.zone)
     result = new_version(current, plan, now=moment, warnings=(note,))
-    return ReplanOutcome(result, write_replan(result, out_dir, pdf=pdf))
+    return ReplanOutcome(result, write_replan(result, out_dir, pdf=pdf, if_version=if_version))
 
 
 def restore_version(out_dir: str | Path, number: int) -> Written:
@@ -67,12 +74,14 @@ def restore_version(out_dir: str | Path, number: int) -> Written:
     Raises
     ------
     KeyError
-        When ``out_dir`` keeps no such version.
+        When ``out_dir`` keeps no such version (its message says which it keeps).
     PlanFileError
         When the version's file cannot be read or breaks a rule.
     """
     versions = {version.number: version.path for version in plan_versions(out_dir)}
     if number not in versions:
-        raise KeyError(number)
+        kept = ", ".join(str(kept) for kept in versions) or "none yet (the first re-plan keeps them)"
+        raise KeyError(f"there is no version {number} of this plan to go back to; the versions "
+                       f"kept are: {kept}")
     outcome = adopt_plan(out_dir, load_plan(versions[number]), note=f"Back to version {number}.")
     return outcome.written

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import InfeasibleError, InputError, OutputFolderError, PlanFileError
+from ..errors import InfeasibleError, InputError, OutputFolderError, PlanChanged, PlanFileError
 
 EXIT_UNEXPECTED, EXIT_INPUT, EXIT_INFEASIBLE = 1, 2, 3
 
@@ -53,7 +53,7 @@ def guard(command):
                      + ("; nothing was written." if writes else ".")]
             lines += [f"  {p}" for p in error.problems]
             raise Fail("\n".join(lines), EXIT_INPUT) from None
-        except (PlanFileError, OutputFolderError) as error:
+        except (PlanFileError, OutputFolderError, PlanChanged) as error:
             _json_failure(as_json, error=str(error))
             raise Fail(f"error: {error}", EXIT_INPUT) from None
         except InfeasibleError as error:

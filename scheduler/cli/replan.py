@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from .. import app
-from ..formatting import format_date, format_time
 from .boundary import guard, report_written
 from .progress import ProgressLine
 
@@ -90,11 +89,9 @@ def replan(plan_json: Path, out_dir: Path, now_text: str | None, cancel: tuple[s
         click.echo(f"warning: {warning}", err=True)
     days = result.plan.problem.tour.days
     if now_text is None and days and result.now > days[-1].end:
-        # Without --now the clock's time is used; after the tour nothing can change any more.
-        click.echo(f"warning: re-planned from the current time, {format_date(result.now.date())} "
-                   f"{format_time(result.now)}, after the tour's last working day "
-                   f"({format_date(days[-1].date)}): everything had taken place, so nothing "
-                   f"could change; give --now with the moment the re-plan is for", err=True)
+        # Without --now the clock's time is used; the warning above says nothing could change.
+        click.echo("warning: re-planned from the current time; give --now with the moment the "
+                   "re-plan is for", err=True)
     stale = [name for name in ("agenda.pdf", "agenda-guest.pdf") if no_pdf and (out_dir / name).exists()]
     if stale:
         click.echo(f"warning: {' and '.join(stale)} in {out_dir} show an earlier version; run "

@@ -139,7 +139,8 @@ async def start_replan(request: Request) -> Response:
                                           '"absent": [id or {"guest", "from", "until", "joint"}]}')
     job, started = start_job(request, tour_id, "replan", {
         "plan_path": str(plan_path), "out_dir": str(plan_path.parent), "time_limit": float(time_limit),
-        "now": now, "delay_minutes": delay, "absent": absent, **lists})
+        "now": now, "delay_minutes": delay, "absent": absent, **lists,
+        "if_version": app.file_version(plan_path)})
     if not started:
         return _error(409, "busy", f"the tour is busy ({job.kind}); try again when it ends")
     return JSONResponse({"status": "solving", **job.status()}, status_code=202)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -10,17 +11,34 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 
-from .. import formatting
+from .. import app, formatting
 from .jobs import JobRunner
 from .settings import WebSettings
 from .workspace import Workspace
 
-__all__ = ["NOTICES", "TEMPLATES", "csrf_token", "form_text", "redirect", "render", "runner",
+__all__ = ["NOTICES", "TEMPLATES", "csrf_token", "form_text", "outdated", "plain_number", "redirect", "render", "runner",
            "settings", "tour_dir", "workspace"]
 
 TEMPLATES = jinja2.Environment(
     loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
     autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+#: How many problems a page lists; a file made to break the reader can have a hundred thousand.
+PROBLEMS_SHOWN = 50
+
+
+def first_problems(problems) -> list[str]:
+    """The first :data:`PROBLEMS_SHOWN` problems, and a line saying how many more there are
+    (a page of every problem of a 100,000-column CSV would weigh tens of megabytes)."""
+    problems = list(problems or ())
+    if len(problems) <= PROBLEMS_SHOWN:
+        return problems
+    hidden = len(problems) - PROBLEMS_SHOWN
+    return problems[:PROBLEMS_SHOWN] + [
+        f"… and {formatting.format_number(hidden)} more problems not shown here; fix these first "
+        f"(`scheduler check` lists them all)."]
+
+
+TEMPLATES.filters["first_problems"] = first_problems
 TEMPLATES.globals.update(format_time=formatting.format_time, format_date=formatting.format_date,
                          format_duration=formatting.format_duration,
                          format_number=formatting.format_number)
@@ -36,6 +54,13 @@ NOTICES = {
     "restored": "That version is the current plan again.",
     "deleted": "The request was deleted.",
     "published": "Published.",
+    "gone": "That preview was already accepted or discarded (from another page, or by someone "
+            "else); nothing more was written.",
+    "replaced": "Someone asked for another preview after your page was loaded, so nothing was "
+                "accepted. The page now shows theirs: read it before accepting.",
+    "stale": "Someone else changed the plan after this preview was made from it, and accepting "
+             "it would undo their change, so nothing was written. Make your change again from "
+             "the current plan.",
 }
 
 
@@ -87,3 +112,30 @@ def form_text(form, name: str, default: str = "") -> str:
     """A text field of a form, stripped ('' when absent or a file)."""
     value = form.get(name)
     return value.strip() if isinstance(value, str) else default
+
+
+_PLAIN_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
+def plain_number(text: str) -> int | None:
+    """``text`` as a whole number when it is 1 to 9 ASCII digits, else None.
+
+    Row indexes, versions and row counts come back in forms and paths, where anyone can put
+    anything: ``str.isdigit`` takes a superscript two, which ``int`` then refuses, and
+    ``int`` of thousands of digits refuses too (or makes a loop run for hours)."""
+    return int(text) if _PLAIN_NUMBER.fullmatch(text) else None
+
+
+def outdated(job, shown: str, plan_path) -> str | None:
+    """Why a preview (a re-plan, a what-if) cannot be decided from the page that showed it, as
+    a notice code, else None. ``shown`` is the job id the page's form carries: two organizers
+    share the tour's one preview, and each must decide only the one they read."""
+    if job is None:
+        return "gone" if shown else ""
+    if shown and shown != str(job.id):
+        return "replaced"
+    if job.state != "done":
+        return ""
+    if app.file_version(plan_path) != job.meta.get("plan_version"):
+        return "stale"
+    return None

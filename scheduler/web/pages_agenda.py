@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -10,21 +9,41 @@ from starlette.routing import Route
 from .. import app
 from ..errors import PlanFileError
 from .api import latest_outcome
-from .common import form_text, redirect, render, runner, settings, tour_dir, workspace
+from .common import form_text, outdated, redirect, render, runner, settings, tour_dir, workspace
 from .views import agenda_view
 
-__all__ = ["ROUTES", "current_plan"]
+__all__ = ["ROUTES", "current_plan", "plan_file_problem"]
 
 
 def current_plan(request: Request, tour_id: str):
-    """The tour's current plan, or None when it has none (a broken one raises 500 with its cause)."""
-    path = workspace(request).plan_path(tour_id)
-    if not path.exists():
-        return None
-    try:
-        return app.load_plan(path)
-    except PlanFileError as error:
-        raise HTTPException(500, f"The tour's plan file cannot be read: {error}") from None
+    """The tour's current plan, or None when it has none or its file cannot be read (see
+    :func:`plan_file_problem`)."""
+    return _read_plan(request, tour_id)[0]
+
+
+def plan_file_problem(request: Request, tour_id: str) -> dict | None:
+    """Why the tour's ``out/plan.json`` cannot be read (as ``_error.html`` shows an error), or
+    None. A zip can bring one, and the folder is the command line's too, so a broken file is
+    said on the page, whose Plan button replaces it (the old file kept as a numbered copy)."""
+    return _read_plan(request, tour_id)[1]
+
+
+def _read_plan(request: Request, tour_id: str):
+    cache = request.scope.setdefault("state", {}).setdefault("plans", {})
+    if tour_id not in cache:
+        path = workspace(request).plan_path(tour_id)
+        plan = problem = None
+        if path.exists():
+            try:
+                plan = app.load_plan(path)
+            except PlanFileError as error:
+                # Named as the workspace names it: the server's own folders stay out of pages.
+                detail = str(error).replace(str(path), "out/plan.json")
+                problem = {"message": "The tour's plan file (out/plan.json) cannot be read; plan "
+                                      "the tour again to replace it (the file is kept as a "
+                                      "numbered copy).", "details": [detail]}
+        cache[tour_id] = (plan, problem)
+    return cache[tour_id]
 
 
 def _time_limit(form, default: float) -> float:
@@ -41,6 +60,7 @@ async def agenda_page(request: Request) -> Response:
     job = runner(request).running(tour_id)
     outcome = latest_outcome(request, tour_id)
     failed = outcome.error if outcome is not None and outcome.state == "failed" else None
+    failed = failed or plan_file_problem(request, tour_id)
     return render(request, "agenda.html", {
         "tour_id": tour_id, "tour_name": info.name, "section": "agenda",
         "view": agenda_view(plan) if plan is not None else None, "job": job, "failed": failed,
@@ -66,7 +86,7 @@ async def start_why(request: Request) -> Response:
     job, started = runner(request).start(tour_id, "explain", {
         "plan_path": str(plan_path), "request_id": request_id,
         "time_limit": _time_limit(form, settings(request).explain_time_limit)},
-        meta={"request_id": request_id})
+        meta={"request_id": request_id, "plan_version": app.file_version(plan_path)})
     if not started:
         return redirect(f"/tours/{tour_id}/why", "busy")
     return redirect(f"/tours/{tour_id}/why")
@@ -87,14 +107,21 @@ async def why_page(request: Request) -> Response:
 
 async def accept_what_if(request: Request) -> Response:
     tour_id, _ = tour_dir(request)
+    form = await request.form()
     jobs = runner(request)
     job = jobs.last(tour_id, "explain")
+    refused = outdated(job, form_text(form, "preview"), workspace(request).plan_path(tour_id))
+    if refused:
+        if refused == "stale":
+            jobs.forget(tour_id, "explain")
+        return redirect(f"/tours/{tour_id}/why", refused)
     what_if = job.result.what_if if job is not None and job.state == "done" and job.result else None
     if what_if is None or not what_if.fits or what_if.plan is None:
         return redirect(f"/tours/{tour_id}/why")
     _, started = jobs.start(tour_id, "write-plan", {
         "plan": what_if.plan, "out_dir": str(workspace(request).out_dir(tour_id)),
-        "note": f"What-if accepted: {what_if.request_id} made mandatory and fitted in."})
+        "note": f"What-if accepted: {what_if.request_id} made mandatory and fitted in.",
+        "if_version": job.meta.get("plan_version")})
     if not started:
         return redirect(f"/tours/{tour_id}/why", "busy")
     jobs.forget(tour_id, "explain")

@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from .. import app
 from ..errors import InputError, InputIssue
-from .common import form_text, redirect, render, tour_dir, workspace
+from .common import form_text, plain_number, redirect, render, tour_dir, workspace
 
 __all__ = ["FIELDS", "ROUTES", "frame_from_form"]
 
@@ -121,7 +121,9 @@ def frame_from_form(form, frame: dict) -> tuple[dict, dict[str, list[str]]]:
             local.setdefault(key, []).append(f"{text!r}: {error}")
     for array, columns in ARRAYS.items():
         rows = []
-        for index in range(int(form_text(form, f"{array}.rows", "0") or 0)):
+        # The count is a hidden field: rows past the fields the form holds would be empty.
+        count = min(plain_number(form_text(form, f"{array}.rows")) or 0, len(form))
+        for index in range(count):
             row = {}
             for column, _label, kind in columns:
                 name = f"{array}.{index}.{column}"

@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from .. import app
 from ..errors import InputError
-from .common import form_text, redirect, render, settings, tour_dir, workspace
+from .common import form_text, plain_number, redirect, render, settings, tour_dir, workspace
 
 __all__ = ["ROUTES", "SHOWN_COLUMNS"]
 
@@ -110,8 +110,8 @@ async def edit_page(request: Request) -> Response:
     if "guests" not in columns and delegation_members(folder):
         columns.insert(2, "guests")  # every request of a delegation says who goes
     which = request.path_params["index"]
-    index = None if which == "new" else int(which) if which.isdigit() else -1
-    if index is not None and not 0 <= index < len(table.rows):
+    index = None if which == "new" else plain_number(which)
+    if which != "new" and (index is None or not 0 <= index < len(table.rows)):
         return redirect(f"/tours/{tour_id}/requests")
     if request.method == "GET":
         row = table.rows[index] if index is not None else {}
@@ -146,8 +146,8 @@ async def delete_request(request: Request) -> Response:
     tour_id, folder = tour_dir(request)
     form = await request.form()
     table = app.read_requests(folder)
-    index = int(form_text(form, "index") or -1)
-    if not 0 <= index < len(table.rows):
+    index = plain_number(form_text(form, "index"))
+    if index is None or not 0 <= index < len(table.rows):
         return redirect(f"/tours/{tour_id}/requests")
     rows = [row for i, row in enumerate(table.rows) if i != index]
     try:

@@ -13,7 +13,7 @@ from starlette.routing import Route
 from .. import app
 from ..errors import PlanFileError, SchedulerError
 from .common import form_text, render, tour_dir, workspace
-from .pages_agenda import current_plan
+from .pages_agenda import current_plan, plan_file_problem
 
 __all__ = ["DOWNLOADS", "MEMBER_DOWNLOADS", "ROUTES"]
 
@@ -75,7 +75,9 @@ def _send_context(request: Request, tour_id: str, **extra) -> dict:
 
 async def send_page(request: Request) -> Response:
     tour_id, _ = tour_dir(request)
-    return render(request, "send.html", _send_context(request, tour_id))
+    problem = plan_file_problem(request, tour_id)
+    return render(request, "send.html", _send_context(
+        request, tour_id, problem=problem["message"] if problem else None))
 
 
 async def invitations_zip(request: Request) -> Response:

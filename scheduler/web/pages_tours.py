@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import secrets
 from datetime import date, timedelta
 
@@ -33,7 +35,9 @@ def frame_for_new_tour(form) -> tuple[str, dict, bytes | None, list[str]]:
     if not name:
         problems.append("Name of the visit: required.")
     lodging = form_text(form, "lodging") or "LODGING"
-    frame = {"tour": {"id": "".join(c if c.isalnum() or c in "-_" else "-" for c in wanted)[:40],
+    # The reader takes ASCII letters and digits only: `str.isalnum` would keep "à" and "٣".
+    frame = {"tour": {"id": "".join(c if (c.isascii() and c.isalnum()) or c in "-_" else "-"
+                                    for c in wanted)[:40],
                       "name": name, "timezone": form_text(form, "timezone") or "UTC"},
              "guest": {"name": form_text(form, "guest") or "The guest"},
              "hours": {"start": form_text(form, "hours_start") or "09:00",
@@ -45,9 +49,15 @@ def frame_for_new_tour(form) -> tuple[str, dict, bytes | None, list[str]]:
                              "last_night": last}]
     latitude, longitude = form_text(form, "latitude"), form_text(form, "longitude")
     if latitude and longitude:
-        places = (f"id,name,address,city,latitude,longitude,approximate\n"
-                  f"{lodging},{form_text(form, 'lodging_name').replace(',', ' ') or 'Lodging'},,,"
-                  f"{latitude},{longitude},yes\n").encode()
+        # Written as CSV, quoted where needed: a comma, a quote or a line break typed in a
+        # field stays in its cell (the reader then says what is wrong with it), and cannot
+        # add a row, a place of its own.
+        text = io.StringIO()
+        writer = csv.writer(text, lineterminator="\n")
+        writer.writerow(["id", "name", "address", "city", "latitude", "longitude", "approximate"])
+        writer.writerow([lodging, form_text(form, "lodging_name") or "Lodging", "", "", latitude,
+                         longitude, "yes"])
+        places = text.getvalue().encode()
     return wanted, frame, places, problems
 
 

@@ -11,8 +11,8 @@ from starlette.routing import Route
 
 from .. import app
 from ..formatting import format_date, format_time, place_name
-from .common import form_text, redirect, render, runner, settings, tour_dir, workspace
-from .pages_agenda import current_plan
+from .common import form_text, outdated, plain_number, redirect, render, runner, settings, tour_dir, workspace
+from .pages_agenda import current_plan, plan_file_problem
 from .views import diff_view
 
 __all__ = ["NEW_REQUEST_COLUMNS", "ROUTES"]
@@ -65,6 +65,7 @@ async def visit_page(request: Request) -> Response:
     return render(request, "visit.html", {
         "members": members, "absence": app.absence_notes(preview) if preview is not None else [],
         "tour_id": tour_id, "tour_name": info.name, "section": "visit", "plan": plan,
+        "plan_problem": plan_file_problem(request, tour_id),
         "cards": _engagement_cards(plan) if plan is not None else [],
         "job": job, "running": running, "preview": preview,
         "diff": diff_view(preview) if preview is not None else None,
@@ -104,7 +105,7 @@ async def start_replan(request: Request) -> Response:
         "plan_path": str(plan_path), "time_limit": time_limit, "now": now or None,
         "cancel": form.getlist("cancel"), "pin": form.getlist("pin"),
         "delay_minutes": delay_minutes, "new_requests_csv": _new_request_csv(form),
-        "absent": _absent_from_form(form)})
+        "absent": _absent_from_form(form)}, meta={"plan_version": app.file_version(plan_path)})
     return redirect(f"/tours/{tour_id}/visit", None if started else "busy")
 
 
@@ -114,13 +115,17 @@ async def decide_replan(request: Request) -> Response:
     form = await request.form()
     jobs = runner(request)
     job = jobs.last(tour_id, "replan-preview")
-    if job is None or job.state != "done":
-        return redirect(f"/tours/{tour_id}/visit")
+    refused = outdated(job, form_text(form, "preview"), workspace(request).plan_path(tour_id))
+    if refused is not None:
+        if refused == "stale":
+            jobs.forget(tour_id, "replan-preview")
+        return redirect(f"/tours/{tour_id}/visit", refused)
     if form_text(form, "decision") != "accept":
         jobs.forget(tour_id, "replan-preview")
         return redirect(f"/tours/{tour_id}/visit", "discarded")
     _, started = jobs.start(tour_id, "replan-accept", {
-        "result": job.result, "out_dir": str(workspace(request).out_dir(tour_id))})
+        "result": job.result, "out_dir": str(workspace(request).out_dir(tour_id)),
+        "if_version": job.meta.get("plan_version")})
     if not started:
         return redirect(f"/tours/{tour_id}/visit", "busy")
     jobs.forget(tour_id, "replan-preview")
@@ -130,11 +135,11 @@ async def decide_replan(request: Request) -> Response:
 async def restore(request: Request) -> Response:
     tour_id, _ = tour_dir(request)
     form = await request.form()
-    number = form_text(form, "version")
-    if not number.isdigit():
+    number = plain_number(form_text(form, "version"))
+    if number is None:
         return redirect(f"/tours/{tour_id}/visit")
     _, started = runner(request).start(tour_id, "restore", {
-        "out_dir": str(workspace(request).out_dir(tour_id)), "number": int(number)})
+        "out_dir": str(workspace(request).out_dir(tour_id)), "number": number})
     return redirect(f"/tours/{tour_id}", "restored" if started else "busy")
 
 

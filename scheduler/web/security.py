@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
 
 from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 
@@ -150,7 +152,14 @@ class SecurityMiddleware:
                 await _refuse(scope, receive, send, 413, "The upload is too large.")
                 return
             receive = _replay(body)
-            if session is not None and not await _csrf_ok(scope, body, session.csrf):
+            try:
+                csrf_ok = session is None or await _csrf_ok(scope, body, session.csrf)
+            except _UnreadableForm:
+                await _refuse(scope, receive, send, 400,
+                              "The form could not be read (its upload is not well formed); "
+                              "nothing was changed. Reload the page and try again.")
+                return
+            if not csrf_ok:
                 await _refuse(scope, receive, send, 403,
                               "The form is out of date or did not come from this app (CSRF check "
                               "failed). Reload the page and try again.")
@@ -231,13 +240,22 @@ def _replay(body: bytes):
     return receive
 
 
+class _UnreadableForm(ValueError):
+    """A form body the multipart parser refuses (no boundary, a part without a name, cut off)."""
+
+
 async def _csrf_ok(scope, body: bytes, expected: str) -> bool:
     headers = Headers(scope=scope)
     given = headers.get("x-csrf-token")
     if given is None:
         content_type = headers.get("content-type", "")
         if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-            form = await Request(scope, _replay(body)).form()
+            # Parsed here, in front of the routes, where Starlette's own 400 for a bad form
+            # would not be caught: every parser failure becomes one plain refusal.
+            try:
+                form = await Request(scope, _replay(body)).form()
+            except (HTTPException, MultiPartException, ValueError, KeyError) as error:
+                raise _UnreadableForm(str(error)) from None
             value = form.get("csrf_token")
             given = value if isinstance(value, str) else None
             await form.close()

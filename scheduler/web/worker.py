@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .. import app
-from ..errors import InfeasibleError, InputError, PlanFileError
+from ..errors import InfeasibleError, InputError, PlanChanged, PlanFileError
 
 __all__ = ["TASKS", "error_record", "run_task"]
 
@@ -106,24 +106,39 @@ def replan_preview(plan_path: str, time_limit: float, progress: Report, now: str
                                             new_requests_csv, absent)
         return app.compute_replan(current, changes, moment, _params(time_limit, progress))
     except InputError as error:
-        raise InputError([dataclasses.replace(problem, file=_WEB_SOURCES.get(problem.file, problem.file))
-                          for problem in error.problems]) from None
+        raise InputError([_as_web_problem(problem) for problem in error.problems]) from None
 
 
-def replan_accept(result, out_dir: str, progress: Report) -> dict[str, Any]:
-    """Write a previewed re-plan as the tour's new version."""
-    written = app.write_replan(result, out_dir)
+# The scratch files the page's fields are written to (see ``_changes``); a re-plan reads the
+# plan file, never the tour's own requests.csv, so these names are always the form's.
+_SCRATCH_SOURCES = {"requests.csv": _WEB_SOURCES["--requests"], "changes.toml": _WEB_SOURCES["--absent"]}
+
+
+def _as_web_problem(problem):
+    """A problem of the changes named by the page's field. The form's new request and absence
+    are read as a one-row ``requests.csv`` and an ``[[absent]]`` table in a scratch folder:
+    their problems name the form's part ("new request", "absent"), without a line of a file
+    the organizer never saw."""
+    if problem.file in _SCRATCH_SOURCES:
+        return dataclasses.replace(problem, file=_SCRATCH_SOURCES[problem.file], line=None)
+    return dataclasses.replace(problem, file=_WEB_SOURCES.get(problem.file, problem.file))
+
+
+def replan_accept(result, out_dir: str, progress: Report, if_version: str | None = None) -> dict[str, Any]:
+    """Write a previewed re-plan as the tour's new version (``if_version``: of the plan file
+    it was made from; another one there refuses it, see :func:`scheduler.app.write_replan`)."""
+    written = app.write_replan(result, out_dir, if_version=if_version)
     return {**plan_summary(result.plan), "summary": result.summary(), "skipped": list(written.skipped)}
 
 
 def replan(plan_path: str, out_dir: str, time_limit: float, progress: Report, now: str | None = None,
            cancel=(), pin=(), delay_minutes: int | None = None, unavailable=(),
-           new_requests_csv: str | None = None, absent=()) -> dict[str, Any]:
+           new_requests_csv: str | None = None, absent=(), if_version: str | None = None) -> dict[str, Any]:
     """Plan again from ``now`` and write the new version at once (the API's re-plan)."""
     result = replan_preview(plan_path, time_limit, progress, now=now, cancel=cancel, pin=pin,
                             delay_minutes=delay_minutes, unavailable=unavailable,
                             new_requests_csv=new_requests_csv, absent=absent)
-    return replan_accept(result, out_dir, progress)
+    return replan_accept(result, out_dir, progress, if_version=if_version)
 
 
 def explain(plan_path: str, request_id: str, time_limit: float, progress: Report):
@@ -135,9 +150,11 @@ def explain(plan_path: str, request_id: str, time_limit: float, progress: Report
     return app.explain_request_in(current, request_id, params=_params(time_limit, progress))
 
 
-def write_plan(plan, out_dir: str, progress: Report, note: str = "What-if accepted.") -> dict[str, Any]:
-    """Make a plan (an accepted what-if) the tour's next version."""
-    outcome = app.adopt_plan(out_dir, plan, note=note)
+def write_plan(plan, out_dir: str, progress: Report, note: str = "What-if accepted.",
+               if_version: str | None = None) -> dict[str, Any]:
+    """Make a plan (an accepted what-if) the tour's next version (``if_version``: of the plan
+    file it was made from)."""
+    outcome = app.adopt_plan(out_dir, plan, note=note, if_version=if_version)
     return {**plan_summary(outcome.plan), "skipped": list(outcome.written.skipped)}
 
 
@@ -162,6 +179,10 @@ def error_record(error: BaseException) -> dict[str, Any]:
     if isinstance(error, InfeasibleError):
         return {"kind": "infeasible", "message": f"No feasible plan: {error}",
                 "details": list(error.conflicts)}
+    if isinstance(error, PlanChanged):
+        return {"kind": "conflict", "message": "Someone else changed the plan meanwhile, and "
+                "writing this would undo their change; nothing was written. Make your change "
+                "again from the current plan.", "details": []}
     if isinstance(error, PlanFileError):
         return {"kind": "plan-file", "message": str(error), "details": []}
     if isinstance(error, KeyError):
@@ -182,5 +203,21 @@ def run_task(name: str, kwargs: dict[str, Any], queue) -> None:
         # Pickled here, not by the queue's feeder thread, which would drop an error silently.
         outcome = ("done", pickle.dumps(TASKS[name](progress=progress, **kwargs)))
     except BaseException as error:  # the parent must always hear how the task ended
-        outcome = ("failed", error_record(error))
+        outcome = ("failed", _in_the_tour(error_record(error), kwargs))
     queue.put(outcome)
+
+
+def _in_the_tour(record: dict[str, Any], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """An error record whose messages name files as the tour's folder has them
+    (``out/versions/plan-v1.json``), not where the server keeps the workspace."""
+    if kwargs.get("tour_dir"):
+        folder = Path(kwargs["tour_dir"])
+    elif kwargs.get("out_dir"):
+        folder = Path(kwargs["out_dir"]).parent
+    elif kwargs.get("plan_path"):
+        folder = Path(kwargs["plan_path"]).parent.parent
+    else:
+        return record
+    prefix = f"{folder}/"
+    return {**record, "message": record["message"].replace(prefix, ""),
+            "details": [line.replace(prefix, "") for line in record["details"]]}

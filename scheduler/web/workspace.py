@@ -14,6 +14,7 @@ import stat
 import tempfile
 import tomllib
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -163,7 +164,8 @@ class Workspace:
         names = [parts for parts, _ in entries]
         tops = {parts[0] for parts in names}
         strip = len(tops) == 1 and all(len(parts) > 1 for parts in names)
-        if not any((parts[1:] if strip else parts) == ("tour.toml",) for parts in names):
+        if not any((parts[1:] if strip else parts) == ("tour.toml",) and not info.is_dir()
+                   for parts, info in entries):
             raise UnsafeUpload("the zip has no tour.toml at its top (a tour folder holds tour.toml "
                                "and requests.csv)")
         tour_id = self.unique_id(wanted_id or (next(iter(tops)) if strip else "tour"))
@@ -178,9 +180,18 @@ class Workspace:
                     target = staging.joinpath(*inner)
                     if not target.resolve().is_relative_to(staging.resolve()):
                         raise UnsafeUpload(f"the zip entry {info.filename!r} leaves its folder")
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    with archive.open(info) as source, open(target, "wb") as sink:
-                        shutil.copyfileobj(source, sink)
+                    try:
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        with archive.open(info) as source, open(target, "wb") as sink:
+                            shutil.copyfileobj(source, sink)
+                    except (zipfile.BadZipFile, EOFError, zlib.error) as error:
+                        # An entry that unpacks to other bytes than its header says (a CRC
+                        # or a size that does not match: how a zip bomb hides) is not used.
+                        raise UnsafeUpload(f"the zip is damaged at the entry {info.filename!r} "
+                                           f"({error})") from None
+                    except OSError as error:
+                        raise UnsafeUpload(f"the zip entry {info.filename!r} cannot be unpacked: "
+                                           f"{error.strerror or error}") from None
                     target.chmod(0o600)
             staging.rename(self.root / tour_id)
         return tour_id
@@ -210,6 +221,44 @@ def _safe_entries(data: bytes) -> list[tuple[tuple[str, ...], zipfile.ZipInfo]]:
             parts = tuple(part for part in PurePosixPath(name).parts if part not in {"", "."})
             if any(part == ".." for part in parts):
                 raise UnsafeUpload(f"the zip entry {name!r} leaves its folder ('..')")
+            _check_names(name, parts)
             if parts:
                 entries.append((parts, info))
+        _check_layout(entries)
         return entries
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_NOT_ON_WINDOWS = re.compile(r'[<>:"|?*]|[ .]$')
+_DEVICE = re.compile(rf"^(?:{'|'.join(app.WINDOWS_DEVICE_NAMES)})$", re.IGNORECASE)
+_PART_BYTES, _PATH_BYTES = 255, 1024
+
+
+def _check_names(name: str, parts: tuple[str, ...]) -> None:
+    """Refuse an entry whose name some file system cannot hold as it is: the tour folder is
+    meant to be copied to any system (docs/web.md, "The workspace")."""
+    if _CONTROL.search(name):
+        raise UnsafeUpload(f"the zip entry {name!r} has a control character in its name")
+    if (any(len(part.encode("utf-8")) > _PART_BYTES for part in parts)
+            or len(name.encode("utf-8")) > _PATH_BYTES):
+        raise UnsafeUpload(f"the zip entry {name[:80]!r}... has a name too long for a file system")
+    for part in parts:
+        if _DEVICE.match(part.split(".")[0]) or _NOT_ON_WINDOWS.search(part):
+            raise UnsafeUpload(f"the zip entry {name!r} has a name Windows cannot hold (a "
+                               f"device name such as CON or aux, or one of < > : \" | ? *, or "
+                               f"a final dot or space)")
+
+
+def _check_layout(entries) -> None:
+    """Refuse a name given twice (two unpackers would take different files) and one given
+    both to a file and to a folder."""
+    files, folders = set(), set()
+    for parts, info in entries:
+        if not info.is_dir():
+            if parts in files:
+                raise UnsafeUpload(f"the zip holds {'/'.join(parts)!r} twice")
+            files.add(parts)
+        folders.update(parts[:end] for end in range(1, len(parts) if not info.is_dir() else len(parts) + 1))
+    clash = files & folders
+    if clash:
+        raise UnsafeUpload(f"the zip has {'/'.join(sorted(clash)[0])!r} as both a file and a folder")
