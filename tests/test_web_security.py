@@ -174,6 +174,23 @@ def test_zip_entries_no_folder_can_hold_as_named_are_refused(client, tmp_path, e
     assert [p.name for p in tmp_path.iterdir() if not p.name.startswith(".")] == []
 
 
+def test_a_zip_made_by_the_finder_or_explorer_unpacks_without_their_system_files(client, tmp_path):
+    """The files an operating system adds to a folder or its zip (macOS's ``__MACOSX/`` and
+    ``._`` resource forks, ``.DS_Store``, a folder icon's ``Icon\\r``; Windows's ``Thumbs.db``
+    and ``desktop.ini``) do not make the upload fail and are not unpacked."""
+    system = [("__MACOSX/t/._tour.toml", b"\0\5\26\7"), ("t/._requests.csv", b"\0"),
+              ("t/.DS_Store", b"\0"), ("t/Icon\r", b""), ("t/Thumbs.db", b"\0"),
+              ("t/desktop.ini", b"[.ShellClassInfo]")]
+    tour = [(f"t/{path.name}", path.read_bytes()) for path in EXAMPLE.iterdir() if path.is_file()]
+    response = client.post("/api/tours", headers=AUTH,
+                           files={"tour": ("t.zip", _zip_of(tour + system), "application/zip")})
+    assert response.status_code == 201, response.text
+    unpacked = {path.name for path in (tmp_path / response.json()["id"]).rglob("*")}
+    assert {name for name, _ in tour} <= {f"t/{name}" for name in unpacked}
+    assert not unpacked & {"._tour.toml", "._requests.csv", ".DS_Store", "Icon\r", "Thumbs.db",
+                           "desktop.ini", "__MACOSX"}
+
+
 def test_a_zip_whose_entry_lies_about_its_size_is_refused_as_damaged(client, tmp_path):
     """An entry that unpacks to more than its header says (how a zip bomb hides from a size
     check) is refused as damaged, not a server error; nothing is left behind."""

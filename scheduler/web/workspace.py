@@ -211,7 +211,7 @@ def _safe_entries(data: bytes) -> list[tuple[tuple[str, ...], zipfile.ZipInfo]]:
         entries = []
         for info in infos:
             name = info.filename
-            if name.startswith("__MACOSX/") or PurePosixPath(name).name in {".DS_Store"}:
+            if _system_file(name):
                 continue
             mode = info.external_attr >> 16
             if stat.S_ISLNK(mode):
@@ -226,6 +226,22 @@ def _safe_entries(data: bytes) -> list[tuple[tuple[str, ...], zipfile.ZipInfo]]:
                 entries.append((parts, info))
         _check_layout(entries)
         return entries
+
+
+#: Files the operating system adds to a folder or to a zip of it, never part of a tour:
+#: macOS's resource forks and folder settings (``__MACOSX/``, ``._name``, ``.DS_Store``, a
+#: folder's custom icon ``Icon\r``) and Windows's (``Thumbs.db``, ``desktop.ini``). Left
+#: out of the unpacked tour, so that a zip made with the Finder or Explorer is not refused
+#: for a name it holds only for the system.
+_SYSTEM_FILES = {".DS_Store", "Icon\r", "Thumbs.db", "desktop.ini"}
+
+
+def _system_file(name: str) -> bool:
+    """Whether a zip entry is one of the operating system's own files (:data:`_SYSTEM_FILES`)."""
+    if name.startswith("__MACOSX/"):
+        return True
+    base = PurePosixPath(name).name
+    return base in _SYSTEM_FILES or base.startswith("._")
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
