@@ -142,8 +142,7 @@ class Compaction:
         """
         day = self.days[d]
         earliest, latest, route = self.earliest[d], self.latest[d], self.route[d]
-        travel, place, setup, duration, buffer = \
-            self.travel, self.place, self.setup, self.duration, self.buffer
+        travel, place, setup, busy = self.travel, self.place, self.setup, self.busy
         window = self.window[d]
         first, last = (i, j) if i < j else (j, i)
         # Between the two changed positions the others move one place towards ``i``.
@@ -153,7 +152,7 @@ class Compaction:
             free, here = day.start, day.start_place
         else:
             before = route[first - 1]
-            free, here = earliest[first - 1] + duration[before] + buffer, place[before]
+            free, here = earliest[first - 1] + busy[before], place[before]
         arrive = None
         moving = route[i]
         position = first
@@ -164,11 +163,13 @@ class Compaction:
         # cheaper again"), as the one-range window written inline is (``state._windows``).
         for position in range(first, last + 1):
             item = moving if position == j else route[position + step]
-            arrival = free + travel[here][place[item]] + setup[item]
+            to = place[item]
+            arrival = free + travel[here][to] + setup[item]
             bounds = window[item]
             if bounds is not None:
-                start = arrival if arrival > bounds[0] else bounds[0]
-                if start > bounds[1]:
+                low, high = bounds
+                start = arrival if arrival > low else low
+                if start > high:
                     fits = False
                     break
             else:
@@ -176,16 +177,17 @@ class Compaction:
                 if start is None:
                     fits = False
                     break
-            free = start + duration[item] + buffer
-            here = place[item]
+            free, here = start + busy[item], to
         if fits:
             for position in range(last + 1, length):
                 item = route[position]
-                arrival = free + travel[here][place[item]] + setup[item]
+                to = place[item]
+                arrival = free + travel[here][to] + setup[item]
                 bounds = window[item]
                 if bounds is not None:
-                    start = arrival if arrival > bounds[0] else bounds[0]
-                    if start > bounds[1]:
+                    low, high = bounds
+                    start = arrival if arrival > low else low
+                    if start > high:
                         fits = False
                         break
                 else:
@@ -196,9 +198,9 @@ class Compaction:
                 if start >= earliest[position] or start > latest[position]:
                     fits = False
                     break
-                free = start + duration[item] + buffer
-                here = place[item]
+                free, here = start + busy[item], to
         if fits:
+            buffer = self.buffer
             back = travel[here][day.end_place]
             arrive = free - buffer + (buffer + back if back else 0)
             if arrive > day.end:

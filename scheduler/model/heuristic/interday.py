@@ -27,6 +27,8 @@ from .insertion import NO_SCORE
 INTERDAY = {"local_search": True, "only_at_best": False, "eject": False, "string_ruin": 0.0}
 #: Rounds of the local search over the changed days, at most, per call.
 INTERDAY_ROUNDS = 3
+#: A check not kept (``arrival_with``).
+_UNKNOWN = object()
 
 
 class InterDayMoves:
@@ -50,6 +52,8 @@ class InterDayMoves:
         # The checks since the last change of a day (arrival_with).
         self.arrival_memo: dict[tuple, int | None] = {}
         self.arrival_memo_at = -1
+        # What the checks' walks read.
+        self.walk_constants = (self.travel, self.place, self.setup, self.busy)
         if not self.interday_enabled:
             return
         step = instance.step
@@ -92,80 +96,96 @@ class InterDayMoves:
         ``head`` engagements, then ``middle``, then day ``tail_day``'s route from position
         ``tail_from``; ``None`` when it does not fit.
 
-        Kept until a day changes (``refreshes``): a swap or a 2-opt* is looked at from both
-        of its engagements, and a third to a half of the checks of a pass repeat one.
+        The tail keeps its day's latest starts (shifted when it comes from another day of
+        the same kind), so it is checked only until one of its engagements starts when it
+        did: the rest of it is then the same, and so is its arrival. Charged
+        ``INTERDAY_POSITION_WORK`` for the call, for each engagement of ``middle`` that fits
+        and for each position of the tail looked at.
+
+        Kept until a day changes (``refreshes``; charged ``INTERDAY_KEPT_WORK`` then): a swap
+        or a 2-opt* is looked at from both of its engagements, and a third to a half of the
+        checks of a pass repeat one.
         """
         if self.arrival_memo_at != self.refreshes:
             self.arrival_memo.clear()
             self.arrival_memo_at = self.refreshes
-        key = (d, head, tuple(middle), tail_day, tail_from)
-        if key in self.arrival_memo:
+        if type(middle) is not tuple:
+            middle = tuple(middle)
+        key = (d, head, middle, tail_day, tail_from)
+        arrive = self.arrival_memo.get(key, _UNKNOWN)
+        if arrive is not _UNKNOWN:
             self.work += INTERDAY_KEPT_WORK
-            return self.arrival_memo[key]
-        arrive = self.arrival_memo[key] = self.walk_arrival(d, head, middle, tail_day, tail_from)
-        return arrive
-
-    def walk_arrival(self, d: int, head: int, middle: Sequence[int], tail_day: int,
-                     tail_from: int) -> int | None:
-        """:meth:`arrival_with`, walked.
-
-        The tail keeps its day's latest starts (shifted when it comes from another day of
-        the same kind), so it is checked only until one of its engagements starts when it
-        did: the rest of it is then the same, and so is its arrival.
-        """
+            return arrive
+        # The walk, in this one frame (the hottest loop of the moves between days); ``walked``
+        # counts what it is charged for.
+        travel, place, setup, busy = self.walk_constants
+        window = self.window[d]
         day = self.days[d]
-        travel, place, setup, duration, buffer = \
-            self.travel, self.place, self.setup, self.duration, self.buffer
         if head:
             last = self.route[d][head - 1]
-            free, here = self.earliest[d][head - 1] + duration[last] + buffer, place[last]
+            free, here = self.earliest[d][head - 1] + busy[last], place[last]
         else:
             free, here = day.start, day.start_place
-        empty = head == 0
-        window = self.window[d]
-        work = INTERDAY_POSITION_WORK
-        try:
-            for r in middle:
-                if self.start_ranges[d][r] is None:
-                    return None
-                arrival = free + travel[here][place[r]] + setup[r]
-                bounds = window[r]
-                if bounds is not None:
-                    start = arrival if arrival > bounds[0] else bounds[0]
-                    if start > bounds[1]:
-                        return None
-                else:
-                    start = self.earliest_start_from(d, r, arrival)
-                    if start is None:
-                        return None
-                free, here, empty = start + duration[r] + buffer, place[r], False
-                work += INTERDAY_POSITION_WORK
+        walked = 1
+        arrive = None
+        for r in middle:
+            if self.start_ranges[d][r] is None:
+                break
+            to = place[r]
+            arrival = free + travel[here][to] + setup[r]
+            bounds = window[r]
+            if bounds is not None:
+                low, high = bounds
+                start = arrival if arrival > low else low
+                if start > high:
+                    break
+            else:
+                start = self.earliest_start_from(d, r, arrival)
+                if start is None:
+                    break
+            free, here = start + busy[r], to
+            walked += 1
+        else:
             route, earliest, latest = \
                 self.route[tail_day], self.earliest[tail_day], self.latest[tail_day]
             shift = self.days[tail_day].start - day.start
-            for position in range(tail_from, len(route)):
+            length = len(route)
+            walked += length - tail_from  # less the positions a stop does not reach
+            for position in range(tail_from, length):
                 r = route[position]
-                work += INTERDAY_POSITION_WORK
-                arrival = free + travel[here][place[r]] + setup[r]
+                to = place[r]
+                arrival = free + travel[here][to] + setup[r]
                 bounds = window[r]
                 if bounds is not None:
-                    start = arrival if arrival > bounds[0] else bounds[0]
-                    if start > bounds[1]:
-                        return None
+                    low, high = bounds
+                    start = arrival if arrival > low else low
+                    if start > high:
+                        walked -= length - 1 - position
+                        break
                 else:
                     start = self.earliest_start_from(d, r, arrival)
-                if start is None or start > latest[position] - shift:
-                    return None
+                    if start is None:
+                        walked -= length - 1 - position
+                        break
+                if start > latest[position] - shift:
+                    walked -= length - 1 - position
+                    break
                 if start == earliest[position] - shift:
-                    return self.days[tail_day].start + self.day_length[tail_day] - shift
-                free, here, empty = start + duration[r] + buffer, place[r], False
-            if empty:
-                return day.start + travel[day.start_place][day.end_place]
-            back = travel[here][day.end_place]
-            arrive = free - buffer + (buffer + back if back else 0)
-            return arrive if arrive <= day.end else None
-        finally:
-            self.work += work
+                    walked -= length - 1 - position
+                    arrive = self.days[tail_day].start + self.day_length[tail_day] - shift
+                    break
+                free, here = start + busy[r], to
+            else:
+                if walked == 1 and head == 0:  # nothing on the day
+                    arrive = day.start + travel[day.start_place][day.end_place]
+                else:
+                    back = travel[here][day.end_place]
+                    arrive = free - self.buffer + (self.buffer + back if back else 0)
+                    if arrive > day.end:
+                        arrive = None
+        self.work += INTERDAY_POSITION_WORK * walked
+        self.arrival_memo[key] = arrive
+        return arrive
 
     def tour_day_count(self, d: int, changes: dict[int, int]) -> int:
         """Engagements of model day ``d``'s tour day after ``changes`` (day -> new count)."""
@@ -287,6 +307,7 @@ class InterDayMoves:
         without = unknown = object()  # the arrival of d without r (None: it breaks the day)
         gain_d, bonus, start_ranges_d = self.gain[d], self.bonus, self.start_ranges[d]
         start_d = self.days[d].start
+        arrival_with, alone = self.arrival_with, (r,)
         for n, e, j in self.served_neighbours(r, d, dirty):
             route_e = self.route[e]
             gain_e = self.gain[e]
@@ -296,10 +317,10 @@ class InterDayMoves:
             # Relocate r into e, before or after n.
             if serves_r:
                 if without is unknown:
-                    without = self.arrival_with(d, i, (), d, i + 1)
+                    without = arrival_with(d, i, (), d, i + 1)
                 if without is not None:
                     for at in (j, j + 1):
-                        arrive = self.arrival_with(e, at, (r,), e, at)
+                        arrive = arrival_with(e, at, alone, e, at)
                         if arrive is None:
                             continue
                         change = without - start_d + arrive - start_e - old_length
@@ -311,8 +332,8 @@ class InterDayMoves:
                             return True
             # Swap r and n.
             if serves_r and start_ranges_d[n] is not None:
-                arrive_d = self.arrival_with(d, i, (n,), d, i + 1)
-                arrive_e = self.arrival_with(e, j, (r,), e, j + 1) if arrive_d is not None \
+                arrive_d = arrival_with(d, i, (n,), d, i + 1)
+                arrive_e = arrival_with(e, j, alone, e, j + 1) if arrive_d is not None \
                     else None
                 if arrive_e is not None:
                     change = arrive_d - start_d + arrive_e - start_e - old_length
@@ -327,8 +348,8 @@ class InterDayMoves:
                 # Every request worth as much on both days: a tail moved changes no gain.
                 same_gains = self.same_gains[d][e]
                 for head_d, head_e in ((i + 1, j), (i, j + 1)):
-                    arrive_d = self.arrival_with(d, head_d, (), e, head_e)
-                    arrive_e = self.arrival_with(e, head_e, (), d, head_d) \
+                    arrive_d = arrival_with(d, head_d, (), e, head_e)
+                    arrive_e = arrival_with(e, head_e, (), d, head_d) \
                         if arrive_d is not None else None
                     if arrive_e is None:
                         continue
@@ -347,18 +368,29 @@ class InterDayMoves:
 
     def replace_with_unserved(self, u: int, dirty: set[int]) -> bool:
         """Serve the unserved ``u`` in place of a served neighbour on a changed route day,
-        when that is worth more (or as much, in less time)."""
+        when that is worth more (or as much, in less time).
+
+        The neighbours are those of :meth:`served_neighbours` (``other_than`` -1), read one by
+        one: most are worth more than ``u`` and skipped before their position is looked for.
+        """
         self.work += INTERDAY_MOVE_WORK
         eject = INTERDAY["eject"]
-        bonus = self.bonus
-        for n, e, j in self.served_neighbours(u, -1, dirty):
-            if self.start_ranges[e][u] is None:
+        bonus, day_of, interday_day, pinned = self.bonus, self.day_of, self.interday_day, self.pinned
+        start_ranges, gains = self.start_ranges, self.gain
+        near = self.nearest_sorted_of.get(u)
+        if near is None:
+            near = self.nearest_sorted(u)
+        for n in near:
+            e = day_of[n]
+            if e < 0 or e not in dirty or not interday_day[e] or pinned[n] \
+                    or start_ranges[e][u] is None:
                 continue
-            gain_e = self.gain[e]
+            gain_e = gains[e]
             gain = (gain_e[u] + bonus[u]) - (gain_e[n] + bonus[n])
             if gain < 0 and not eject:
                 continue
             route_e = self.route[e]
+            j = route_e.index(n)
             arrive = self.arrival_with(e, j, (u,), e, j + 1)
             if arrive is None:
                 continue
@@ -382,7 +414,7 @@ class InterDayMoves:
                     continue
                 position = int(self.row_position[offset + row])
                 route_f = self.route[f]
-                arrive = self.arrival_with(f, position, [n], f, position)
+                arrive = self.arrival_with(f, position, (n,), f, position)
                 if arrive is None:
                     continue
                 total = gain + self.gain_of(f, n)

@@ -38,8 +38,7 @@ class RouteDays:
         latest start it had, so do all before it. The same numbers as computing them all.
         """
         day = self.days[d]
-        travel, place, setup, duration, buffer = \
-            self.travel, self.place, self.setup, self.duration, self.buffer
+        travel, place, setup, busy = self.travel, self.place, self.setup, self.busy
         window = self.window[d]
         length = len(route)
         old = self.route[d] if not self.joint_members else ()
@@ -55,7 +54,7 @@ class RouteDays:
         if prefix:
             earliest = self.earliest[d][:prefix]
             last = route[prefix - 1]
-            free, here = earliest[-1] + duration[last] + buffer, place[last]
+            free, here = earliest[-1] + busy[last], place[last]
         else:
             earliest = []
             free, here = day.start, day.start_place
@@ -64,11 +63,13 @@ class RouteDays:
         moved = old_length - length  # a position of the common end, in the old route
         for position in range(prefix, length):
             r = route[position]
-            arrival = free + travel[here][place[r]] + setup[r]
+            to = place[r]
+            arrival = free + travel[here][to] + setup[r]
             bounds = window[r]
             if bounds is not None:
-                start = arrival if arrival > bounds[0] else bounds[0]
-                if start > bounds[1]:
+                low, high = bounds
+                start = arrival if arrival > low else low
+                if start > high:
                     return None
             else:
                 start = self.earliest_start_from(d, r, arrival)
@@ -78,8 +79,7 @@ class RouteDays:
             if position >= keep and start == old_earliest[position + moved]:
                 earliest += old_earliest[position + moved + 1:]
                 break
-            free = start + duration[r] + buffer
-            here = place[r]
+            free, here = start + busy[r], to
         old_latest = self.latest[d]
         if suffix:
             latest = [0] * keep + old_latest[old_length - suffix:]
@@ -93,12 +93,13 @@ class RouteDays:
                 limit = self.start_ranges[d][r][-1][1]
             else:
                 minute = latest[position + 1] - setup[following] \
-                    - travel[place[r]][place[following]] - buffer - duration[r]
+                    - travel[place[r]][place[following]] - busy[r]
                 bounds = window[r]
                 if bounds is not None:
-                    if minute < bounds[0]:
+                    low, high = bounds
+                    if minute < low:
                         return None
-                    limit = minute if minute < bounds[1] else bounds[1]
+                    limit = minute if minute < high else high
                 else:
                     limit = self.latest_start_by(d, r, minute)
                     if limit is None:

@@ -74,6 +74,8 @@ class SearchState(RouteDays, TimelineDays, Insertion, RouteDayOptions, Ruin, Str
         requests = instance.requests
         self.duration = [request.duration for request in requests]
         self.setup = [request.setup for request in requests]
+        # An engagement's duration and the buffer after it, summed once for the route walks.
+        self.busy = [duration + self.buffer for duration in self.duration]
         self.place = [(-1 if request.place is None else request.place) for request in requests]
         self.value = [request.value for request in requests]
         self.mandatory = [request.mandatory for request in requests]
