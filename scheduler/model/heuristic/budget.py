@@ -84,7 +84,7 @@ MOVE_POSITION_WORK = 3
 #: neighbours on other days and their positions), and each position a move's check walks.
 INTERDAY_MOVE_WORK = 66
 INTERDAY_POSITION_WORK = 8
-#: A move's check found kept since the last change of a day (``arrival_with``).
+#: A move's check found kept since the last change of a day (``kept_arrival``).
 INTERDAY_KEPT_WORK = 20
 #: The string removal (:mod:`.string_removal`): a removal, and each served request it looks
 #: at (its runs' removals are charged as the days' refreshes); ranking every request by

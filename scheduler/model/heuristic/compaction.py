@@ -77,11 +77,13 @@ class Compaction:
         count = len(items)
         granular = count > GRANULAR_FROM
         pinned = self.pinned
+        # The caller changes ``items`` only after the last pair it takes: the positions hold.
+        position_of = {other: k for k, other in enumerate(items)} if granular else None
         for i in range(count):
             item = items[i]
             if item != MEAL and pinned[item]:
                 continue
-            targets = self.near_positions_in(item, items, i) \
+            targets = self.near_positions_in(item, items, i, position_of) \
                 if granular and item != MEAL else range(count)
             for j in targets:
                 if j != i:
@@ -92,12 +94,16 @@ class Compaction:
         ``item`` lands next to one of its nearest engagements, or within two of ``i``."""
         return self.near_positions_in(item, rest[:i] + [item] + rest[i:], i)
 
-    def near_positions_in(self, item: int, items: list[int], i: int) -> list[int]:
-        """:meth:`near_positions` read from the day as it is (``items``, ``item`` at ``i``)."""
+    def near_positions_in(self, item: int, items: list[int], i: int,
+                          position_of: dict[int, int] | None = None) -> list[int]:
+        """:meth:`near_positions` read from the day as it is (``items``, ``item`` at ``i``;
+        ``position_of``, when given, each item's position in ``items``)."""
         near = self.nearest_of(item)
         wanted = set(range(max(0, i - 2), min(len(items) - 1, i + 2) + 1))
+        found = [k for k, other in enumerate(items) if other in near] if position_of is None \
+            else [position_of[other] for other in near if other in position_of]
         # ``item`` is not among its own nearest: past ``i`` a position moves one down.
-        for position in [k for k, other in enumerate(items) if other in near]:
+        for position in found:
             if position > i:
                 position -= 1
             wanted.add(position)

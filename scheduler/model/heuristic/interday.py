@@ -106,9 +106,20 @@ class InterDayMoves:
         or a 2-opt* is looked at from both of its engagements, and a third to a half of the
         checks of a pass repeat one.
         """
+        self.fresh_checks()
+        return self.kept_arrival(d, head, middle, tail_day, tail_from)
+
+    def fresh_checks(self) -> None:
+        """Forget the checks kept when a day changed since (``refreshes``)."""
         if self.arrival_memo_at != self.refreshes:
             self.arrival_memo.clear()
             self.arrival_memo_at = self.refreshes
+
+    def kept_arrival(self, d: int, head: int, middle: Sequence[int], tail_day: int,
+                     tail_from: int) -> int | None:
+        """:meth:`arrival_with` once :meth:`fresh_checks` has been called since the last
+        change of a day (the moves call it as they start, and :meth:`try_move` after it
+        changes a day), not at every check."""
         if type(middle) is not tuple:
             middle = tuple(middle)
         key = (d, head, middle, tail_day, tail_from)
@@ -220,12 +231,14 @@ class InterDayMoves:
             for d in new_routes:
                 for p in self.siblings[d]:
                     self.options_stale[p] = True
+            self.fresh_checks()
             return True
         for d, items in before.items():
             self.items[d] = items
         for d in before:
             ok = self.refresh_day(d)
             assert ok
+        self.fresh_checks()
         return False
 
     def pair_key(self, days, added=(), dropped=()) -> tuple[int, int]:
@@ -307,9 +320,21 @@ class InterDayMoves:
         without = unknown = object()  # the arrival of d without r (None: it breaks the day)
         gain_d, bonus, start_ranges_d = self.gain[d], self.bonus, self.start_ranges[d]
         start_d = self.days[d].start
-        arrival_with, alone = self.arrival_with, (r,)
-        for n, e, j in self.served_neighbours(r, d, dirty):
-            route_e = self.route[e]
+        self.fresh_checks()
+        arrival_with, alone = self.kept_arrival, (r,)
+        day_of, interday_day, pinned, routes = self.day_of, self.interday_day, self.pinned, self.route
+        every_day = d in dirty  # else only the days that changed
+        near = self.nearest_sorted_of.get(r)
+        if near is None:
+            near = self.nearest_sorted(r)
+        # The neighbours of served_neighbours(r, d, dirty), read one by one.
+        for n in near:
+            e = day_of[n]
+            if e < 0 or e == d or not (every_day or e in dirty) or not interday_day[e] \
+                    or pinned[n]:
+                continue
+            route_e = routes[e]
+            j = route_e.index(n)
             gain_e = self.gain[e]
             old_length = self.day_length[d] + self.day_length[e]
             start_e = self.days[e].start
@@ -374,6 +399,7 @@ class InterDayMoves:
         one: most are worth more than ``u`` and skipped before their position is looked for.
         """
         self.work += INTERDAY_MOVE_WORK
+        self.fresh_checks()
         eject = INTERDAY["eject"]
         bonus, day_of, interday_day, pinned = self.bonus, self.day_of, self.interday_day, self.pinned
         start_ranges, gains = self.start_ranges, self.gain
@@ -391,7 +417,7 @@ class InterDayMoves:
                 continue
             route_e = self.route[e]
             j = route_e.index(n)
-            arrive = self.arrival_with(e, j, (u,), e, j + 1)
+            arrive = self.kept_arrival(e, j, (u,), e, j + 1)
             if arrive is None:
                 continue
             change = arrive - self.days[e].start - self.day_length[e]

@@ -8,6 +8,8 @@ The same test filters the candidates of timeline days before their exact layout.
 
 from __future__ import annotations
 
+from operator import add, sub
+
 import numpy as np
 
 #: A latest start no engagement reaches (after the last engagement of a route).
@@ -144,13 +146,13 @@ class RouteDays:
             self.travel, self.place, self.duration, self.buffer, self.setup
         if narrow:
             # The same five columns as below, built as one flat list (one conversion).
-            places = [place[r] for r in route]
+            places = list(map(place.__getitem__, route))
             free_from = [day.start]
-            free_from += [start + duration[r] + buffer for start, r in zip(earliest, route)]
+            free_from += map(add, earliest, map(self.busy.__getitem__, route))
             place_before = [day.start_place] + places
             places.append(day.end_place)
             columns = free_from + place_before + places
-            columns += [start - setup[r] for start, r in zip(latest, route)]
+            columns += map(sub, latest, map(setup.__getitem__, route))
             columns.append(NARROW_LIMIT)
             columns += [free + travel[before][after]
                         for free, before, after in zip(free_from, place_before, places)]
