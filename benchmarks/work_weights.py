@@ -145,7 +145,7 @@ def _record(counts: dict[str, float], function: str, frame_locals: dict[str, Any
         add("joint_position", len(frame_locals["route"]))
     elif function in ("moves_of_served", "replace_with_unserved"):
         add("interday_move")
-    elif function == "kept_arrival":  # a check kept, or walked (``walked`` counts it)
+    elif function in ("kept_arrival", "kept_insertion"):  # a check kept, or walked (``walked``)
         if "walked" in frame_locals:
             add("interday_position", delta / budget_weight("INTERDAY_POSITION_WORK"))
         else:

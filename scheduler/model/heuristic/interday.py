@@ -198,6 +198,81 @@ class InterDayMoves:
         self.arrival_memo[key] = arrive
         return arrive
 
+    def kept_insertion(self, d: int, head: int, single: tuple[int], tail_from: int) -> int | None:
+        """:meth:`kept_arrival` of ``(d, head, single, d, tail_from)``: one engagement (the
+        1-tuple ``single``) put into day ``d``'s own route after its first ``head``, the
+        route going on from ``tail_from`` (a relocation, a swap's half, an unserved request
+        in a served one's place). The same number, kept and charged alike; most checks of
+        the moves between days are of this shape, and this walk has less to look up."""
+        key = (d, head, single, d, tail_from)
+        arrive = self.arrival_memo.get(key, _UNKNOWN)
+        if arrive is not _UNKNOWN:
+            self.work += INTERDAY_KEPT_WORK
+            return arrive
+        r = single[0]
+        walked = 1
+        if self.start_ranges[d][r] is not None:
+            travel, place, setup, busy = self.walk_constants
+            route, earliest = self.route[d], self.earliest[d]
+            if head:
+                last = route[head - 1]
+                free, here = earliest[head - 1] + busy[last], place[last]
+            else:
+                day = self.days[d]
+                free, here = day.start, day.start_place
+            window = self.window[d]
+            to = place[r]
+            arrival = free + travel[here][to] + setup[r]
+            bounds = window[r]
+            if bounds is not None:
+                low, high = bounds
+                start = arrival if arrival > low else low
+                if start > high:
+                    start = None
+            else:
+                start = self.earliest_start_from(d, r, arrival)
+            if start is not None:
+                free, here = start + busy[r], to
+                latest = self.latest[d]
+                length = len(route)
+                walked += 1 + length - tail_from  # less the positions a stop does not reach
+                for position in range(tail_from, length):
+                    r = route[position]
+                    to = place[r]
+                    arrival = free + travel[here][to] + setup[r]
+                    bounds = window[r]
+                    if bounds is not None:
+                        low, high = bounds
+                        start = arrival if arrival > low else low
+                        if start > high:
+                            walked -= length - 1 - position
+                            break
+                    else:
+                        start = self.earliest_start_from(d, r, arrival)
+                        if start is None:
+                            walked -= length - 1 - position
+                            break
+                    if start > latest[position]:
+                        walked -= length - 1 - position
+                        break
+                    if start == earliest[position]:
+                        walked -= length - 1 - position
+                        self.work += INTERDAY_POSITION_WORK * walked
+                        arrive = self.arrival_memo[key] = self.days[d].start + self.day_length[d]
+                        return arrive
+                    free, here = start + busy[r], to
+                else:
+                    day = self.days[d]
+                    buffer = self.buffer
+                    back = travel[here][day.end_place]
+                    arrive = free - buffer + (buffer + back if back else 0)
+                    self.work += INTERDAY_POSITION_WORK * walked
+                    arrive = self.arrival_memo[key] = arrive if arrive <= day.end else None
+                    return arrive
+        self.work += INTERDAY_POSITION_WORK * walked
+        self.arrival_memo[key] = None
+        return None
+
     def tour_day_count(self, d: int, changes: dict[int, int]) -> int:
         """Engagements of model day ``d``'s tour day after ``changes`` (day -> new count)."""
         return sum(changes.get(p, self.engagement_count[p]) for p in self.siblings[d])
@@ -321,7 +396,7 @@ class InterDayMoves:
         gain_d, bonus, start_ranges_d = self.gain[d], self.bonus, self.start_ranges[d]
         start_d = self.days[d].start
         self.fresh_checks()
-        arrival_with, alone = self.kept_arrival, (r,)
+        arrival_with, insertion, alone = self.kept_arrival, self.kept_insertion, (r,)
         day_of, interday_day, pinned, routes = self.day_of, self.interday_day, self.pinned, self.route
         every_day = d in dirty  # else only the days that changed
         near = self.nearest_sorted_of.get(r)
@@ -345,7 +420,7 @@ class InterDayMoves:
                     without = arrival_with(d, i, (), d, i + 1)
                 if without is not None:
                     for at in (j, j + 1):
-                        arrive = arrival_with(e, at, alone, e, at)
+                        arrive = insertion(e, at, alone, at)
                         if arrive is None:
                             continue
                         change = without - start_d + arrive - start_e - old_length
@@ -357,8 +432,8 @@ class InterDayMoves:
                             return True
             # Swap r and n.
             if serves_r and start_ranges_d[n] is not None:
-                arrive_d = arrival_with(d, i, (n,), d, i + 1)
-                arrive_e = arrival_with(e, j, alone, e, j + 1) if arrive_d is not None \
+                arrive_d = insertion(d, i, (n,), i + 1)
+                arrive_e = insertion(e, j, alone, j + 1) if arrive_d is not None \
                     else None
                 if arrive_e is not None:
                     change = arrive_d - start_d + arrive_e - start_e - old_length
@@ -417,7 +492,7 @@ class InterDayMoves:
                 continue
             route_e = self.route[e]
             j = route_e.index(n)
-            arrive = self.kept_arrival(e, j, (u,), e, j + 1)
+            arrive = self.kept_insertion(e, j, (u,), j + 1)
             if arrive is None:
                 continue
             change = arrive - self.days[e].start - self.day_length[e]
