@@ -340,7 +340,7 @@ class Insertion:
             items[:] = self.meal_moves[(d, r)]
         else:
             items.insert(position, r)  # on days without a timeline, items == route
-        if not self.refresh_day(d):
+        if not self.refresh_day(d, position if position >= 0 else None):
             items[:] = before
             ok = self.refresh_day(d)
             assert ok

@@ -26,7 +26,8 @@ NARROW_LIMIT = UNFIT
 class RouteDays:
     """Times of a day's in-person route (mixed into :class:`~.state.SearchState`)."""
 
-    def route_times(self, d: int, route: list[int]) -> tuple[list[int], list[int]] | None:
+    def route_times(self, d: int, route: list[int],
+                    changed_at: int | None = None) -> tuple[list[int], list[int]] | None:
         """Earliest and latest starts of an in-person sequence (rules without the timeline);
         ``None`` when the sequence does not fit.
 
@@ -38,6 +39,10 @@ class RouteDays:
         common end starts as early as it did, so do all after it (each earliest start follows
         from the one before and the two engagements); once one of the common beginning has the
         latest start it had, so do all before it. The same numbers as computing them all.
+
+        ``changed_at``: ``route`` is the day's cached route with one engagement put in or
+        taken out at that position, so the parts both routes begin and end with are known
+        without comparing them (every engagement of a route is another request).
         """
         day = self.days[d]
         travel, place, setup, busy = self.travel, self.place, self.setup, self.busy
@@ -46,13 +51,16 @@ class RouteDays:
         old = self.route[d] if not self.joint_members else ()
         old_length = len(old)
         most = min(length, old_length)
-        prefix = 0
-        while prefix < most and route[prefix] == old[prefix]:
-            prefix += 1
-        suffix = 0
-        most -= prefix
-        while suffix < most and route[length - 1 - suffix] == old[old_length - 1 - suffix]:
-            suffix += 1
+        if changed_at is not None and old:
+            prefix, suffix = changed_at, most - changed_at
+        else:
+            prefix = 0
+            while prefix < most and route[prefix] == old[prefix]:
+                prefix += 1
+            suffix = 0
+            most -= prefix
+            while suffix < most and route[length - 1 - suffix] == old[old_length - 1 - suffix]:
+                suffix += 1
         if prefix:
             earliest = self.earliest[d][:prefix]
             last = route[prefix - 1]
