@@ -48,9 +48,9 @@ side by side, shows it saved (the moves between days a fifth, a day's refresh an
 compaction and the least-shift scoring a few percent): a move between days prepared 66 → 50,
 a position it walks 8 → 7, a check kept 20 → 15, a day's refresh 108 → 94 and 7 → 6 an item,
 a compaction check 24 → 22, the least-shift scoring's call 860 → 830. On the 64 TOPTW runs
-``work_weights.py`` measured these charge 7 % less work (median of each set; 5-12 % a run),
-the CPU time the alternating runs saved; the fit alone could again not tell the change from
-the load's.
+``work_weights.py`` measured these charge 6.5-7 % less work (median of each set; 5-10 % a
+run), about the CPU time the alternating runs saved; the fit alone could again not tell the
+change from the load's.
 """
 
 #: Operations that make one nominal second; the budget of the search is
