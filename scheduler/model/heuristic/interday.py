@@ -364,23 +364,6 @@ class InterDayMoves:
                 break
         return improved
 
-    def served_neighbours(self, r: int, other_than: int,
-                          dirty: set[int]) -> list[tuple[int, int, int]]:
-        """(neighbour, its day, its position) for the served neighbours of ``r`` on route days
-        other than ``other_than``, where that day or ``other_than`` changed."""
-        day_of, interday_day, pinned, route = \
-            self.day_of, self.interday_day, self.pinned, self.route
-        near = self.nearest_sorted_of.get(r)
-        if near is None:
-            near = self.nearest_sorted(r)
-        if other_than in dirty:  # every other route day will do
-            return [(n, e, route[e].index(n)) for n in near
-                    if (e := day_of[n]) >= 0 and e != other_than and interday_day[e]
-                    and not pinned[n]]
-        return [(n, e, route[e].index(n)) for n in near
-                if (e := day_of[n]) >= 0 and e != other_than and e in dirty
-                and interday_day[e] and not pinned[n]]
-
     def moves_of_served(self, r: int, dirty: set[int]) -> bool:
         """Relocate ``r`` next to a neighbour on another day, swap the two, or exchange the
         days' tails after them (2-opt*); the first that improves is made."""
@@ -402,7 +385,8 @@ class InterDayMoves:
         near = self.nearest_sorted_of.get(r)
         if near is None:
             near = self.nearest_sorted(r)
-        # The neighbours of served_neighbours(r, d, dirty), read one by one.
+        # r's nearest requests served on another route day, not pinned, where that day or d
+        # changed, read one by one.
         for n in near:
             e = day_of[n]
             if e < 0 or e == d or not (every_day or e in dirty) or not interday_day[e] \
@@ -470,8 +454,9 @@ class InterDayMoves:
         """Serve the unserved ``u`` in place of a served neighbour on a changed route day,
         when that is worth more (or as much, in less time).
 
-        The neighbours are those of :meth:`served_neighbours` (``other_than`` -1), read one by
-        one: most are worth more than ``u`` and skipped before their position is looked for.
+        The neighbours are ``u``'s nearest requests served on a changed route day, not pinned,
+        read one by one: most are worth more than ``u`` and skipped before their position is
+        looked for.
         """
         self.work += INTERDAY_MOVE_WORK
         self.fresh_checks()
