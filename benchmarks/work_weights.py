@@ -145,16 +145,17 @@ def _record(counts: dict[str, float], function: str, frame_locals: dict[str, Any
         add("joint_position", len(frame_locals["route"]))
     elif function in ("moves_of_served", "replace_with_unserved"):
         add("interday_move")
-    elif function == "arrival_with":
-        add("interday_kept")
+    elif function in ("kept_arrival", "kept_insertion"):  # a check kept, or walked (``walked``)
+        if "walked" in frame_locals:
+            add("interday_position", delta / budget_weight("INTERDAY_POSITION_WORK"))
+        else:
+            add("interday_kept")
     elif function == "string_ruin":
         add("string_ruin")
         add("string_served", len(frame_locals["served"]))
     elif function == "by_distance":
         add("distance_rank")
         add("distance_rank_other", len(frame_locals["others"]))
-    elif function == "walk_arrival":
-        add("interday_position", delta / budget_weight("INTERDAY_POSITION_WORK"))
     elif function != "__init__":  # a charge this script does not know yet: its work only
         add(f"other: {function}", delta)
 

@@ -91,7 +91,8 @@ def test_times_too_large_for_int32_keep_the_scoring_of_every_cell():
 def test_a_days_times_from_its_cached_route_are_those_computed_from_nothing(seed, step):
     """Earliest and latest starts of a changed route (an engagement inserted, removed, moved,
     or two swapped), from the day's cached times with the walks that stop early, are those
-    computed from an empty cache; and a route that does not fit is refused by both."""
+    computed from an empty cache; and a route that does not fit is refused by both. An
+    insertion or a removal gives them again when its position is told (``changed_at``)."""
     rand = random.Random(seed)
     search = construct(build_instance(_tour(seed, step, 0)), {}, {}, None, None, seed)
     compared = refused = 0
@@ -104,10 +105,13 @@ def test_a_days_times_from_its_cached_route_are_those_computed_from_nothing(seed
             for _ in range(15):
                 trial = list(route)
                 kind = rand.randrange(4)
+                at = None
                 if kind == 0 and others:
-                    trial.insert(rand.randint(0, len(trial)), rand.choice(others))
+                    at = rand.randint(0, len(trial))
+                    trial.insert(at, rand.choice(others))
                 elif kind == 1 and trial:
-                    del trial[rand.randrange(len(trial))]
+                    at = rand.randrange(len(trial))
+                    del trial[at]
                 elif kind == 2 and len(trial) > 1:
                     moving = trial.pop(rand.randrange(len(trial)))
                     trial.insert(rand.randint(0, len(trial)), moving)
@@ -115,11 +119,12 @@ def test_a_days_times_from_its_cached_route_are_those_computed_from_nothing(seed
                     i, j = rand.sample(range(len(trial)), 2)
                     trial[i], trial[j] = trial[j], trial[i]
                 kept = search.route_times(d, trial)
+                told = search.route_times(d, trial, at)
                 cached = search.route[d], search.earliest[d], search.latest[d]
                 search.route[d], search.earliest[d], search.latest[d] = [], [], []
                 plain = search.route_times(d, trial)
                 search.route[d], search.earliest[d], search.latest[d] = cached
-                assert kept == plain
+                assert kept == plain and told == plain
                 compared += 1
                 refused += plain is None
     assert compared > 1000 and 50 < refused < compared - 500, (compared, refused)

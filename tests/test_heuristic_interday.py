@@ -136,6 +136,41 @@ def test_fast_checks_give_the_arrival_of_a_whole_day_refresh(same_days):
     assert compared > 500 and 0.1 * compared < feasible < 0.95 * compared, (compared, feasible)
 
 
+@pytest.mark.parametrize("same_days", [True, False])
+def test_an_insertion_check_is_the_general_check_with_its_work(same_days):
+    """kept_insertion (one engagement into a day's own route: a relocation, a swap's half, an
+    unserved request in a served one's place) gives the arrival of kept_arrival, is charged
+    the same work walked and kept alike, and keeps the same entry."""
+    compared = feasible = 0
+    for seed in range(4):
+        rand = random.Random(seed)
+        search = construct(build_instance(_route_tour(seed, same_days)), {}, {}, None, None, seed)
+        for _ in range(5):
+            random_agenda(search, rand, every_request=rand.random() < 0.5)
+            for _ in range(80):
+                d = rand.randrange(search.day_count)
+                route = search.route[d]
+                head = rand.randint(0, len(route))
+                tail_from = min(len(route), head + rand.choice([0, 0, 1, 2]))
+                single = (rand.randrange(search.request_count),)
+                results = []
+                for check in (lambda: search.kept_arrival(d, head, single, d, tail_from),
+                              lambda: search.kept_insertion(d, head, single, tail_from)):
+                    search.fresh_checks()
+                    search.arrival_memo.clear()
+                    walked = search.work
+                    arrive = check()
+                    walked = search.work - walked
+                    kept = search.work
+                    assert check() == arrive
+                    results.append((arrive, walked, search.work - kept,
+                                    dict(search.arrival_memo)))
+                assert results[0] == results[1], (seed, d, head, single, tail_from)
+                compared += 1
+                feasible += results[0][0] is not None
+    assert compared == 1600 and 0.05 * compared < feasible < 0.95 * compared, feasible
+
+
 def test_relocate_moves_an_engagement_to_the_day_where_it_costs_less_time():
     """Day 1 visits A then B; day 2 visits B. Moving day 1's B visit next to day 2's saves
     the trip A -> B -> H on day 1 for no travel on day 2."""

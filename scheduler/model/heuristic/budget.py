@@ -41,6 +41,16 @@ cheaper (BENCHMARKS.md, "Large days, cheaper again (second pass)"): a least-shif
 nominal second lasts about the CPU time it lasted before (the fit of ``work_weights.py`` at a
 load of 4-6 could not tell that change from the load's; the 66 runs it measured and the
 alternating runs of before and after set it).
+
+Lowered again (2026-12-07) after a fourth pass made the same decisions cheaper (BENCHMARKS.md,
+"The same search in less CPU, again"): by what each part's CPU time, measured before and after
+side by side, shows it saved (the moves between days a fifth, a day's refresh an eighth,
+compaction and the least-shift scoring a few percent): a move between days prepared 66 → 50,
+a position it walks 8 → 7, a check kept 20 → 15, a day's refresh 108 → 94 and 7 → 6 an item,
+a compaction check 24 → 22, the least-shift scoring's call 860 → 830. On the 64 TOPTW runs
+``work_weights.py`` measured these charge 6.5-7 % less work (median of each set; 5-10 % a
+run), about the CPU time the alternating runs saved; the fit alone could again not tell the
+change from the load's.
 """
 
 #: Operations that make one nominal second; the budget of the search is
@@ -61,7 +71,7 @@ OPTIONS_CELLS_PER_OPERATION = 5
 #: The same for a route day scored by the least shift (``route_options.py``: no travel
 #: weight, so a candidate's best position is its first of least shift): a call, and one
 #: operation per this many (candidate, position) cells, under half the cost of a scored cell.
-QUICK_OPTIONS_WORK = 860
+QUICK_OPTIONS_WORK = 830
 QUICK_CELLS_PER_OPERATION = 11
 #: A day's insertion options found kept (:data:`~.insertion.OPTIONS_CACHE_SIZE`): the
 #: lookup and copying its rows back.
@@ -73,19 +83,19 @@ REMOTE_GAP_WORK = 3
 PICK_WORK = 135
 PICK_ROWS_PER_OPERATION = 6
 #: Recomputing a day's times after a change: a call, and each item of the day.
-REFRESH_WORK = 108
-REFRESH_ITEM_WORK = 7
+REFRESH_WORK = 94
+REFRESH_ITEM_WORK = 6
 #: A move of compaction checked on a route day: the check, and each position it passes (it
 #: stops at the first engagement the move leaves no earlier; on days of 30-60 engagements
 #: most checks pass three or four).
-MOVE_WORK = 24
+MOVE_WORK = 22
 MOVE_POSITION_WORK = 3
 #: A move between two days (:mod:`.interday`): preparing one engagement's moves (its
 #: neighbours on other days and their positions), and each position a move's check walks.
-INTERDAY_MOVE_WORK = 66
-INTERDAY_POSITION_WORK = 8
-#: A move's check found kept since the last change of a day (``arrival_with``).
-INTERDAY_KEPT_WORK = 20
+INTERDAY_MOVE_WORK = 50
+INTERDAY_POSITION_WORK = 7
+#: A move's check found kept since the last change of a day (``kept_arrival``).
+INTERDAY_KEPT_WORK = 15
 #: The string removal (:mod:`.string_removal`): a removal, and each served request it looks
 #: at (its runs' removals are charged as the days' refreshes); ranking every request by
 #: distance from a seed (once a seed, kept): a call, and each other request. Fitted

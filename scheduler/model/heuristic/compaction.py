@@ -77,11 +77,13 @@ class Compaction:
         count = len(items)
         granular = count > GRANULAR_FROM
         pinned = self.pinned
+        # The caller changes ``items`` only after the last pair it takes: the positions hold.
+        position_of = {other: k for k, other in enumerate(items)} if granular else None
         for i in range(count):
             item = items[i]
             if item != MEAL and pinned[item]:
                 continue
-            targets = self.near_positions_in(item, items, i) \
+            targets = self.near_positions_in(item, items, i, position_of) \
                 if granular and item != MEAL else range(count)
             for j in targets:
                 if j != i:
@@ -92,12 +94,16 @@ class Compaction:
         ``item`` lands next to one of its nearest engagements, or within two of ``i``."""
         return self.near_positions_in(item, rest[:i] + [item] + rest[i:], i)
 
-    def near_positions_in(self, item: int, items: list[int], i: int) -> list[int]:
-        """:meth:`near_positions` read from the day as it is (``items``, ``item`` at ``i``)."""
+    def near_positions_in(self, item: int, items: list[int], i: int,
+                          position_of: dict[int, int] | None = None) -> list[int]:
+        """:meth:`near_positions` read from the day as it is (``items``, ``item`` at ``i``;
+        ``position_of``, when given, each item's position in ``items``)."""
         near = self.nearest_of(item)
         wanted = set(range(max(0, i - 2), min(len(items) - 1, i + 2) + 1))
+        found = [k for k, other in enumerate(items) if other in near] if position_of is None \
+            else [position_of[other] for other in near if other in position_of]
         # ``item`` is not among its own nearest: past ``i`` a position moves one down.
-        for position in [k for k, other in enumerate(items) if other in near]:
+        for position in found:
             if position > i:
                 position -= 1
             wanted.add(position)
@@ -142,8 +148,7 @@ class Compaction:
         """
         day = self.days[d]
         earliest, latest, route = self.earliest[d], self.latest[d], self.route[d]
-        travel, place, setup, duration, buffer = \
-            self.travel, self.place, self.setup, self.duration, self.buffer
+        travel, place, setup, busy = self.travel, self.place, self.setup, self.busy
         window = self.window[d]
         first, last = (i, j) if i < j else (j, i)
         # Between the two changed positions the others move one place towards ``i``.
@@ -153,7 +158,7 @@ class Compaction:
             free, here = day.start, day.start_place
         else:
             before = route[first - 1]
-            free, here = earliest[first - 1] + duration[before] + buffer, place[before]
+            free, here = earliest[first - 1] + busy[before], place[before]
         arrive = None
         moving = route[i]
         position = first
@@ -164,11 +169,13 @@ class Compaction:
         # cheaper again"), as the one-range window written inline is (``state._windows``).
         for position in range(first, last + 1):
             item = moving if position == j else route[position + step]
-            arrival = free + travel[here][place[item]] + setup[item]
+            to = place[item]
+            arrival = free + travel[here][to] + setup[item]
             bounds = window[item]
             if bounds is not None:
-                start = arrival if arrival > bounds[0] else bounds[0]
-                if start > bounds[1]:
+                low, high = bounds
+                start = arrival if arrival > low else low
+                if start > high:
                     fits = False
                     break
             else:
@@ -176,16 +183,17 @@ class Compaction:
                 if start is None:
                     fits = False
                     break
-            free = start + duration[item] + buffer
-            here = place[item]
+            free, here = start + busy[item], to
         if fits:
             for position in range(last + 1, length):
                 item = route[position]
-                arrival = free + travel[here][place[item]] + setup[item]
+                to = place[item]
+                arrival = free + travel[here][to] + setup[item]
                 bounds = window[item]
                 if bounds is not None:
-                    start = arrival if arrival > bounds[0] else bounds[0]
-                    if start > bounds[1]:
+                    low, high = bounds
+                    start = arrival if arrival > low else low
+                    if start > high:
                         fits = False
                         break
                 else:
@@ -196,9 +204,9 @@ class Compaction:
                 if start >= earliest[position] or start > latest[position]:
                     fits = False
                     break
-                free = start + duration[item] + buffer
-                here = place[item]
+                free, here = start + busy[item], to
         if fits:
+            buffer = self.buffer
             back = travel[here][day.end_place]
             arrive = free - buffer + (buffer + back if back else 0)
             if arrive > day.end:

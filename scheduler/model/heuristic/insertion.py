@@ -152,13 +152,20 @@ class Insertion:
                 for key in [key for key in self.meal_moves if key[0] == d]:
                     del self.meal_moves[key]
                 self.evaluated[d] = {r for r in self.candidates[d] if self.unserved[r]}
-            self.row_score[offset:end] = NO_SCORE
+            # A route day scored by the least shift has in-person rows only, and each of the
+            # paths below writes every one of them: cleared only when full.
+            quick = rows.narrow is not None and b in (0.0, 1.0) and not rows.remote
+            if not quick:
+                self.row_score[offset:end] = NO_SCORE
         else:
+            quick = False
             self.evaluated[d] |= only
             for r in only:
                 for row in self.rows_of_request[d][r]:
                     self.row_score[offset + row] = NO_SCORE
         if self.day_is_full(d):
+            if quick:
+                self.row_score[offset:end] = NO_SCORE
             return
         in_person_count = rows.in_person_count
         key = (d, tuple(self.route[d]), a, b) if self.cached_days[d] else None
@@ -169,7 +176,7 @@ class Insertion:
                 self.row_score[offset:end], self.row_position[offset:end] = kept
                 self.work += OPTIONS_KEPT_WORK
                 return
-        if in_person_count and rows.narrow is not None and b in (0.0, 1.0):
+        if quick:
             scored = self.quick_options(d, a, b, key[:2] if key is not None else None)
             if key is not None:
                 # A route day has in-person rows only: the new arrays are the day's rows.
@@ -333,7 +340,7 @@ class Insertion:
             items[:] = self.meal_moves[(d, r)]
         else:
             items.insert(position, r)  # on days without a timeline, items == route
-        if not self.refresh_day(d):
+        if not self.refresh_day(d, position if position >= 0 else None):
             items[:] = before
             ok = self.refresh_day(d)
             assert ok

@@ -27,6 +27,8 @@ from .insertion import NO_SCORE
 INTERDAY = {"local_search": True, "only_at_best": False, "eject": False, "string_ruin": 0.0}
 #: Rounds of the local search over the changed days, at most, per call.
 INTERDAY_ROUNDS = 3
+#: A check not kept (``arrival_with``).
+_UNKNOWN = object()
 
 
 class InterDayMoves:
@@ -50,6 +52,8 @@ class InterDayMoves:
         # The checks since the last change of a day (arrival_with).
         self.arrival_memo: dict[tuple, int | None] = {}
         self.arrival_memo_at = -1
+        # What the checks' walks read.
+        self.walk_constants = (self.travel, self.place, self.setup, self.busy)
         if not self.interday_enabled:
             return
         step = instance.step
@@ -92,80 +96,182 @@ class InterDayMoves:
         ``head`` engagements, then ``middle``, then day ``tail_day``'s route from position
         ``tail_from``; ``None`` when it does not fit.
 
-        Kept until a day changes (``refreshes``): a swap or a 2-opt* is looked at from both
-        of its engagements, and a third to a half of the checks of a pass repeat one.
+        The tail keeps its day's latest starts (shifted when it comes from another day of
+        the same kind), so it is checked only until one of its engagements starts when it
+        did: the rest of it is then the same, and so is its arrival. Charged
+        ``INTERDAY_POSITION_WORK`` for the call, for each engagement of ``middle`` that fits
+        and for each position of the tail looked at.
+
+        Kept until a day changes (``refreshes``; charged ``INTERDAY_KEPT_WORK`` then): a swap
+        or a 2-opt* is looked at from both of its engagements, and a third to a half of the
+        checks of a pass repeat one.
         """
+        self.fresh_checks()
+        return self.kept_arrival(d, head, middle, tail_day, tail_from)
+
+    def fresh_checks(self) -> None:
+        """Forget the checks kept when a day changed since (``refreshes``)."""
         if self.arrival_memo_at != self.refreshes:
             self.arrival_memo.clear()
             self.arrival_memo_at = self.refreshes
-        key = (d, head, tuple(middle), tail_day, tail_from)
-        if key in self.arrival_memo:
-            self.work += INTERDAY_KEPT_WORK
-            return self.arrival_memo[key]
-        arrive = self.arrival_memo[key] = self.walk_arrival(d, head, middle, tail_day, tail_from)
-        return arrive
 
-    def walk_arrival(self, d: int, head: int, middle: Sequence[int], tail_day: int,
+    def kept_arrival(self, d: int, head: int, middle: Sequence[int], tail_day: int,
                      tail_from: int) -> int | None:
-        """:meth:`arrival_with`, walked.
-
-        The tail keeps its day's latest starts (shifted when it comes from another day of
-        the same kind), so it is checked only until one of its engagements starts when it
-        did: the rest of it is then the same, and so is its arrival.
-        """
+        """:meth:`arrival_with` once :meth:`fresh_checks` has been called since the last
+        change of a day (the moves call it as they start, and :meth:`try_move` after it
+        changes a day), not at every check."""
+        if type(middle) is not tuple:
+            middle = tuple(middle)
+        key = (d, head, middle, tail_day, tail_from)
+        arrive = self.arrival_memo.get(key, _UNKNOWN)
+        if arrive is not _UNKNOWN:
+            self.work += INTERDAY_KEPT_WORK
+            return arrive
+        # The walk, in this one frame (the hottest loop of the moves between days); ``walked``
+        # counts what it is charged for.
+        travel, place, setup, busy = self.walk_constants
+        window = self.window[d]
         day = self.days[d]
-        travel, place, setup, duration, buffer = \
-            self.travel, self.place, self.setup, self.duration, self.buffer
         if head:
             last = self.route[d][head - 1]
-            free, here = self.earliest[d][head - 1] + duration[last] + buffer, place[last]
+            free, here = self.earliest[d][head - 1] + busy[last], place[last]
         else:
             free, here = day.start, day.start_place
-        empty = head == 0
-        window = self.window[d]
-        work = INTERDAY_POSITION_WORK
-        try:
-            for r in middle:
-                if self.start_ranges[d][r] is None:
-                    return None
-                arrival = free + travel[here][place[r]] + setup[r]
-                bounds = window[r]
-                if bounds is not None:
-                    start = arrival if arrival > bounds[0] else bounds[0]
-                    if start > bounds[1]:
-                        return None
-                else:
-                    start = self.earliest_start_from(d, r, arrival)
-                    if start is None:
-                        return None
-                free, here, empty = start + duration[r] + buffer, place[r], False
-                work += INTERDAY_POSITION_WORK
+        walked = 1
+        arrive = None
+        for r in middle:
+            if self.start_ranges[d][r] is None:
+                break
+            to = place[r]
+            arrival = free + travel[here][to] + setup[r]
+            bounds = window[r]
+            if bounds is not None:
+                low, high = bounds
+                start = arrival if arrival > low else low
+                if start > high:
+                    break
+            else:
+                start = self.earliest_start_from(d, r, arrival)
+                if start is None:
+                    break
+            free, here = start + busy[r], to
+            walked += 1
+        else:
             route, earliest, latest = \
                 self.route[tail_day], self.earliest[tail_day], self.latest[tail_day]
             shift = self.days[tail_day].start - day.start
-            for position in range(tail_from, len(route)):
+            length = len(route)
+            walked += length - tail_from  # less the positions a stop does not reach
+            for position in range(tail_from, length):
                 r = route[position]
-                work += INTERDAY_POSITION_WORK
-                arrival = free + travel[here][place[r]] + setup[r]
+                to = place[r]
+                arrival = free + travel[here][to] + setup[r]
                 bounds = window[r]
                 if bounds is not None:
-                    start = arrival if arrival > bounds[0] else bounds[0]
-                    if start > bounds[1]:
-                        return None
+                    low, high = bounds
+                    start = arrival if arrival > low else low
+                    if start > high:
+                        walked -= length - 1 - position
+                        break
                 else:
                     start = self.earliest_start_from(d, r, arrival)
-                if start is None or start > latest[position] - shift:
-                    return None
+                    if start is None:
+                        walked -= length - 1 - position
+                        break
+                if start > latest[position] - shift:
+                    walked -= length - 1 - position
+                    break
                 if start == earliest[position] - shift:
-                    return self.days[tail_day].start + self.day_length[tail_day] - shift
-                free, here, empty = start + duration[r] + buffer, place[r], False
-            if empty:
-                return day.start + travel[day.start_place][day.end_place]
-            back = travel[here][day.end_place]
-            arrive = free - buffer + (buffer + back if back else 0)
-            return arrive if arrive <= day.end else None
-        finally:
-            self.work += work
+                    walked -= length - 1 - position
+                    arrive = self.days[tail_day].start + self.day_length[tail_day] - shift
+                    break
+                free, here = start + busy[r], to
+            else:
+                if walked == 1 and head == 0:  # nothing on the day
+                    arrive = day.start + travel[day.start_place][day.end_place]
+                else:
+                    back = travel[here][day.end_place]
+                    arrive = free - self.buffer + (self.buffer + back if back else 0)
+                    if arrive > day.end:
+                        arrive = None
+        self.work += INTERDAY_POSITION_WORK * walked
+        self.arrival_memo[key] = arrive
+        return arrive
+
+    def kept_insertion(self, d: int, head: int, single: tuple[int], tail_from: int) -> int | None:
+        """:meth:`kept_arrival` of ``(d, head, single, d, tail_from)``: one engagement (the
+        1-tuple ``single``) put into day ``d``'s own route after its first ``head``, the
+        route going on from ``tail_from`` (a relocation, a swap's half, an unserved request
+        in a served one's place). The same number, kept and charged alike; most checks of
+        the moves between days are of this shape, and this walk has less to look up."""
+        key = (d, head, single, d, tail_from)
+        arrive = self.arrival_memo.get(key, _UNKNOWN)
+        if arrive is not _UNKNOWN:
+            self.work += INTERDAY_KEPT_WORK
+            return arrive
+        r = single[0]
+        walked = 1
+        if self.start_ranges[d][r] is not None:
+            travel, place, setup, busy = self.walk_constants
+            route, earliest = self.route[d], self.earliest[d]
+            if head:
+                last = route[head - 1]
+                free, here = earliest[head - 1] + busy[last], place[last]
+            else:
+                day = self.days[d]
+                free, here = day.start, day.start_place
+            window = self.window[d]
+            to = place[r]
+            arrival = free + travel[here][to] + setup[r]
+            bounds = window[r]
+            if bounds is not None:
+                low, high = bounds
+                start = arrival if arrival > low else low
+                if start > high:
+                    start = None
+            else:
+                start = self.earliest_start_from(d, r, arrival)
+            if start is not None:
+                free, here = start + busy[r], to
+                latest = self.latest[d]
+                length = len(route)
+                walked += 1 + length - tail_from  # less the positions a stop does not reach
+                for position in range(tail_from, length):
+                    r = route[position]
+                    to = place[r]
+                    arrival = free + travel[here][to] + setup[r]
+                    bounds = window[r]
+                    if bounds is not None:
+                        low, high = bounds
+                        start = arrival if arrival > low else low
+                        if start > high:
+                            walked -= length - 1 - position
+                            break
+                    else:
+                        start = self.earliest_start_from(d, r, arrival)
+                        if start is None:
+                            walked -= length - 1 - position
+                            break
+                    if start > latest[position]:
+                        walked -= length - 1 - position
+                        break
+                    if start == earliest[position]:
+                        walked -= length - 1 - position
+                        self.work += INTERDAY_POSITION_WORK * walked
+                        arrive = self.arrival_memo[key] = self.days[d].start + self.day_length[d]
+                        return arrive
+                    free, here = start + busy[r], to
+                else:
+                    day = self.days[d]
+                    buffer = self.buffer
+                    back = travel[here][day.end_place]
+                    arrive = free - buffer + (buffer + back if back else 0)
+                    self.work += INTERDAY_POSITION_WORK * walked
+                    arrive = self.arrival_memo[key] = arrive if arrive <= day.end else None
+                    return arrive
+        self.work += INTERDAY_POSITION_WORK * walked
+        self.arrival_memo[key] = None
+        return None
 
     def tour_day_count(self, d: int, changes: dict[int, int]) -> int:
         """Engagements of model day ``d``'s tour day after ``changes`` (day -> new count)."""
@@ -200,12 +306,14 @@ class InterDayMoves:
             for d in new_routes:
                 for p in self.siblings[d]:
                     self.options_stale[p] = True
+            self.fresh_checks()
             return True
         for d, items in before.items():
             self.items[d] = items
         for d in before:
             ok = self.refresh_day(d)
             assert ok
+        self.fresh_checks()
         return False
 
     def pair_key(self, days, added=(), dropped=()) -> tuple[int, int]:
@@ -256,23 +364,6 @@ class InterDayMoves:
                 break
         return improved
 
-    def served_neighbours(self, r: int, other_than: int,
-                          dirty: set[int]) -> list[tuple[int, int, int]]:
-        """(neighbour, its day, its position) for the served neighbours of ``r`` on route days
-        other than ``other_than``, where that day or ``other_than`` changed."""
-        day_of, interday_day, pinned, route = \
-            self.day_of, self.interday_day, self.pinned, self.route
-        near = self.nearest_sorted_of.get(r)
-        if near is None:
-            near = self.nearest_sorted(r)
-        if other_than in dirty:  # every other route day will do
-            return [(n, e, route[e].index(n)) for n in near
-                    if (e := day_of[n]) >= 0 and e != other_than and interday_day[e]
-                    and not pinned[n]]
-        return [(n, e, route[e].index(n)) for n in near
-                if (e := day_of[n]) >= 0 and e != other_than and e in dirty
-                and interday_day[e] and not pinned[n]]
-
     def moves_of_served(self, r: int, dirty: set[int]) -> bool:
         """Relocate ``r`` next to a neighbour on another day, swap the two, or exchange the
         days' tails after them (2-opt*); the first that improves is made."""
@@ -287,8 +378,22 @@ class InterDayMoves:
         without = unknown = object()  # the arrival of d without r (None: it breaks the day)
         gain_d, bonus, start_ranges_d = self.gain[d], self.bonus, self.start_ranges[d]
         start_d = self.days[d].start
-        for n, e, j in self.served_neighbours(r, d, dirty):
-            route_e = self.route[e]
+        self.fresh_checks()
+        arrival_with, insertion, alone = self.kept_arrival, self.kept_insertion, (r,)
+        day_of, interday_day, pinned, routes = self.day_of, self.interday_day, self.pinned, self.route
+        every_day = d in dirty  # else only the days that changed
+        near = self.nearest_sorted_of.get(r)
+        if near is None:
+            near = self.nearest_sorted(r)
+        # r's nearest requests served on another route day, not pinned, where that day or d
+        # changed, read one by one.
+        for n in near:
+            e = day_of[n]
+            if e < 0 or e == d or not (every_day or e in dirty) or not interday_day[e] \
+                    or pinned[n]:
+                continue
+            route_e = routes[e]
+            j = route_e.index(n)
             gain_e = self.gain[e]
             old_length = self.day_length[d] + self.day_length[e]
             start_e = self.days[e].start
@@ -296,10 +401,10 @@ class InterDayMoves:
             # Relocate r into e, before or after n.
             if serves_r:
                 if without is unknown:
-                    without = self.arrival_with(d, i, (), d, i + 1)
+                    without = arrival_with(d, i, (), d, i + 1)
                 if without is not None:
                     for at in (j, j + 1):
-                        arrive = self.arrival_with(e, at, (r,), e, at)
+                        arrive = insertion(e, at, alone, at)
                         if arrive is None:
                             continue
                         change = without - start_d + arrive - start_e - old_length
@@ -311,8 +416,8 @@ class InterDayMoves:
                             return True
             # Swap r and n.
             if serves_r and start_ranges_d[n] is not None:
-                arrive_d = self.arrival_with(d, i, (n,), d, i + 1)
-                arrive_e = self.arrival_with(e, j, (r,), e, j + 1) if arrive_d is not None \
+                arrive_d = insertion(d, i, (n,), i + 1)
+                arrive_e = insertion(e, j, alone, j + 1) if arrive_d is not None \
                     else None
                 if arrive_e is not None:
                     change = arrive_d - start_d + arrive_e - start_e - old_length
@@ -327,8 +432,8 @@ class InterDayMoves:
                 # Every request worth as much on both days: a tail moved changes no gain.
                 same_gains = self.same_gains[d][e]
                 for head_d, head_e in ((i + 1, j), (i, j + 1)):
-                    arrive_d = self.arrival_with(d, head_d, (), e, head_e)
-                    arrive_e = self.arrival_with(e, head_e, (), d, head_d) \
+                    arrive_d = arrival_with(d, head_d, (), e, head_e)
+                    arrive_e = arrival_with(e, head_e, (), d, head_d) \
                         if arrive_d is not None else None
                     if arrive_e is None:
                         continue
@@ -347,19 +452,32 @@ class InterDayMoves:
 
     def replace_with_unserved(self, u: int, dirty: set[int]) -> bool:
         """Serve the unserved ``u`` in place of a served neighbour on a changed route day,
-        when that is worth more (or as much, in less time)."""
+        when that is worth more (or as much, in less time).
+
+        The neighbours are ``u``'s nearest requests served on a changed route day, not pinned,
+        read one by one: most are worth more than ``u`` and skipped before their position is
+        looked for.
+        """
         self.work += INTERDAY_MOVE_WORK
+        self.fresh_checks()
         eject = INTERDAY["eject"]
-        bonus = self.bonus
-        for n, e, j in self.served_neighbours(u, -1, dirty):
-            if self.start_ranges[e][u] is None:
+        bonus, day_of, interday_day, pinned = self.bonus, self.day_of, self.interday_day, self.pinned
+        start_ranges, gains = self.start_ranges, self.gain
+        near = self.nearest_sorted_of.get(u)
+        if near is None:
+            near = self.nearest_sorted(u)
+        for n in near:
+            e = day_of[n]
+            if e < 0 or e not in dirty or not interday_day[e] or pinned[n] \
+                    or start_ranges[e][u] is None:
                 continue
-            gain_e = self.gain[e]
+            gain_e = gains[e]
             gain = (gain_e[u] + bonus[u]) - (gain_e[n] + bonus[n])
             if gain < 0 and not eject:
                 continue
             route_e = self.route[e]
-            arrive = self.arrival_with(e, j, (u,), e, j + 1)
+            j = route_e.index(n)
+            arrive = self.kept_insertion(e, j, (u,), j + 1)
             if arrive is None:
                 continue
             change = arrive - self.days[e].start - self.day_length[e]
@@ -382,7 +500,7 @@ class InterDayMoves:
                     continue
                 position = int(self.row_position[offset + row])
                 route_f = self.route[f]
-                arrive = self.arrival_with(f, position, [n], f, position)
+                arrive = self.arrival_with(f, position, (n,), f, position)
                 if arrive is None:
                     continue
                 total = gain + self.gain_of(f, n)

@@ -8,6 +8,8 @@ The same test filters the candidates of timeline days before their exact layout.
 
 from __future__ import annotations
 
+from operator import add, sub
+
 import numpy as np
 
 #: A latest start no engagement reaches (after the last engagement of a route).
@@ -24,7 +26,8 @@ NARROW_LIMIT = UNFIT
 class RouteDays:
     """Times of a day's in-person route (mixed into :class:`~.state.SearchState`)."""
 
-    def route_times(self, d: int, route: list[int]) -> tuple[list[int], list[int]] | None:
+    def route_times(self, d: int, route: list[int],
+                    changed_at: int | None = None) -> tuple[list[int], list[int]] | None:
         """Earliest and latest starts of an in-person sequence (rules without the timeline);
         ``None`` when the sequence does not fit.
 
@@ -36,26 +39,32 @@ class RouteDays:
         common end starts as early as it did, so do all after it (each earliest start follows
         from the one before and the two engagements); once one of the common beginning has the
         latest start it had, so do all before it. The same numbers as computing them all.
+
+        ``changed_at``: ``route`` is the day's cached route with one engagement put in or
+        taken out at that position, so the parts both routes begin and end with are known
+        without comparing them (every engagement of a route is another request).
         """
         day = self.days[d]
-        travel, place, setup, duration, buffer = \
-            self.travel, self.place, self.setup, self.duration, self.buffer
+        travel, place, setup, busy = self.travel, self.place, self.setup, self.busy
         window = self.window[d]
         length = len(route)
         old = self.route[d] if not self.joint_members else ()
         old_length = len(old)
         most = min(length, old_length)
-        prefix = 0
-        while prefix < most and route[prefix] == old[prefix]:
-            prefix += 1
-        suffix = 0
-        most -= prefix
-        while suffix < most and route[length - 1 - suffix] == old[old_length - 1 - suffix]:
-            suffix += 1
+        if changed_at is not None and old:
+            prefix, suffix = changed_at, most - changed_at
+        else:
+            prefix = 0
+            while prefix < most and route[prefix] == old[prefix]:
+                prefix += 1
+            suffix = 0
+            most -= prefix
+            while suffix < most and route[length - 1 - suffix] == old[old_length - 1 - suffix]:
+                suffix += 1
         if prefix:
             earliest = self.earliest[d][:prefix]
             last = route[prefix - 1]
-            free, here = earliest[-1] + duration[last] + buffer, place[last]
+            free, here = earliest[-1] + busy[last], place[last]
         else:
             earliest = []
             free, here = day.start, day.start_place
@@ -64,11 +73,13 @@ class RouteDays:
         moved = old_length - length  # a position of the common end, in the old route
         for position in range(prefix, length):
             r = route[position]
-            arrival = free + travel[here][place[r]] + setup[r]
+            to = place[r]
+            arrival = free + travel[here][to] + setup[r]
             bounds = window[r]
             if bounds is not None:
-                start = arrival if arrival > bounds[0] else bounds[0]
-                if start > bounds[1]:
+                low, high = bounds
+                start = arrival if arrival > low else low
+                if start > high:
                     return None
             else:
                 start = self.earliest_start_from(d, r, arrival)
@@ -78,8 +89,7 @@ class RouteDays:
             if position >= keep and start == old_earliest[position + moved]:
                 earliest += old_earliest[position + moved + 1:]
                 break
-            free = start + duration[r] + buffer
-            here = place[r]
+            free, here = start + busy[r], to
         old_latest = self.latest[d]
         if suffix:
             latest = [0] * keep + old_latest[old_length - suffix:]
@@ -93,12 +103,13 @@ class RouteDays:
                 limit = self.start_ranges[d][r][-1][1]
             else:
                 minute = latest[position + 1] - setup[following] \
-                    - travel[place[r]][place[following]] - buffer - duration[r]
+                    - travel[place[r]][place[following]] - busy[r]
                 bounds = window[r]
                 if bounds is not None:
-                    if minute < bounds[0]:
+                    low, high = bounds
+                    if minute < low:
                         return None
-                    limit = minute if minute < bounds[1] else bounds[1]
+                    limit = minute if minute < high else high
                 else:
                     limit = self.latest_start_by(d, r, minute)
                     if limit is None:
@@ -143,13 +154,13 @@ class RouteDays:
             self.travel, self.place, self.duration, self.buffer, self.setup
         if narrow:
             # The same five columns as below, built as one flat list (one conversion).
-            places = [place[r] for r in route]
+            places = list(map(place.__getitem__, route))
             free_from = [day.start]
-            free_from += [start + duration[r] + buffer for start, r in zip(earliest, route)]
+            free_from += map(add, earliest, map(self.busy.__getitem__, route))
             place_before = [day.start_place] + places
             places.append(day.end_place)
             columns = free_from + place_before + places
-            columns += [start - setup[r] for start, r in zip(latest, route)]
+            columns += map(sub, latest, map(setup.__getitem__, route))
             columns.append(NARROW_LIMIT)
             columns += [free + travel[before][after]
                         for free, before, after in zip(free_from, place_before, places)]

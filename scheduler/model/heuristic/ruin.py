@@ -23,7 +23,7 @@ class Ruin:
         items = self.items[d]
         position = items.index(r)
         items.pop(position)
-        if not self.refresh_day(d):
+        if not self.refresh_day(d, position):
             items.insert(position, r)
             ok = self.refresh_day(d)
             assert ok

@@ -74,6 +74,8 @@ class SearchState(RouteDays, TimelineDays, Insertion, RouteDayOptions, Ruin, Str
         requests = instance.requests
         self.duration = [request.duration for request in requests]
         self.setup = [request.setup for request in requests]
+        # An engagement's duration and the buffer after it, summed once for the route walks.
+        self.busy = [duration + self.buffer for duration in self.duration]
         self.place = [(-1 if request.place is None else request.place) for request in requests]
         self.value = [request.value for request in requests]
         self.mandatory = [request.mandatory for request in requests]
@@ -244,13 +246,19 @@ class SearchState(RouteDays, TimelineDays, Insertion, RouteDayOptions, Ruin, Str
         return None
 
     # ------------------------------------------------------------------ day cache
-    def refresh_day(self, d: int) -> bool:
-        """Recompute the cached times and objective of day ``d``; False if it is infeasible."""
+    def refresh_day(self, d: int, changed_at: int | None = None) -> bool:
+        """Recompute the cached times and objective of day ``d``; False if it is infeasible.
+
+        ``changed_at``: on a route day, the position where one engagement was just put in or
+        taken out (the route otherwise as the day's cached one; see :meth:`route_times`)."""
         items = self.items[d]
         # A route day holds in-person engagements only (remote candidates make a timeline).
-        route = [item for item in items if item != MEAL and self.place[item] >= 0] \
-            if self.timeline_day[d] else list(items)
-        times = self.route_times(d, route)
+        if self.timeline_day[d]:
+            route = [item for item in items if item != MEAL and self.place[item] >= 0]
+            changed_at = None
+        else:
+            route = list(items)
+        times = self.route_times(d, route, changed_at)
         if times is None:
             return False
         earliest, latest = times
