@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Mapping
@@ -22,6 +23,7 @@ from ..model.instance import build_instance
 from ..reasons import infeasibility_reasons
 from ..planfile import read_plan, write_plan
 from ..replan import ReplanResult, new_version
+from ..replan.history import history_places
 from ..resources import demo_tour as _bundled_demo
 from ..resources import examples_dir
 from ..solve import SolveParams, solve
@@ -178,6 +180,14 @@ def continue_lineage(plan: Plan, out_dir: Path, *, now: datetime | None = None
     zone = plan.problem.tour.zone
     moment = (now or datetime.now(zone)).astimezone(zone).replace(microsecond=0)
     result = new_version(earlier, plan, now=moment, warnings=(PLANNED_AGAIN,))
+    # A place the tour no longer uses is still named by the events the calendars cancel
+    # there: the new plan keeps it (no request or day uses it, so it needs no travel).
+    problem = result.plan.problem
+    named = {place: earlier.problem.locations[place] for place in history_places(result.plan.history)
+             if place not in problem.locations and place in earlier.problem.locations}
+    if named:
+        problem = replace(problem, locations={**problem.locations, **named})
+        result = replace(result, plan=replace(result.plan, problem=problem))
     return result, [lineage_sentence(result.version, result.plan.history[-1])]
 
 
