@@ -179,7 +179,11 @@ def continue_lineage(plan: Plan, out_dir: Path, *, now: datetime | None = None
                       f"({earlier.problem.tour.id}), so the calendars start afresh at version 1."]
     zone = plan.problem.tour.zone
     moment = (now or datetime.now(zone)).astimezone(zone).replace(microsecond=0)
-    result = new_version(earlier, plan, now=moment, warnings=(PLANNED_AGAIN,))
+    try:
+        result = new_version(earlier, plan, now=moment, warnings=(PLANNED_AGAIN,))
+    except (SchedulerError, ValueError) as error:  # an earlier plan the checker let through, oddly
+        return None, [f"The earlier plan.json in {out_dir} cannot be continued ({_first_line(error)}), "
+                      "so the calendars start afresh at version 1."]
     # A place the tour no longer uses is still named by the events the calendars cancel
     # there: the new plan keeps it (no request or day uses it, so it needs no travel).
     problem = result.plan.problem
