@@ -12,6 +12,7 @@ from ..diagnose import infeasible_error
 from ..domain import Plan, Problem
 from ..errors import InfeasibleError
 from ..errors import SchedulerError
+from ..calendar_uids import engagement_uid
 from ..export import write_all
 from ..export.ics import calendar_bytes
 from ..export.invites import INVITES_DIR, cancellation, invite_path
@@ -138,6 +139,8 @@ def write_plan_outputs(plan: Plan, out_dir: str | Path, *, now: datetime | None 
         if result is not None:
             write_versions(result, stage.path)
         exported = write_all(plan, stage.path)
+        if result is not None:
+            notes += cancel_dropped_invitations(result, stage)
         notes += settle_old_invitations(plan, Path(out_dir), stage)
     return Written(Path(out_dir), tuple(stage.files), tuple(stage.backups), tuple(exported.skipped),
                    tuple(notes))
@@ -193,6 +196,24 @@ def continue_lineage(plan: Plan, out_dir: Path, *, now: datetime | None = None
         problem = replace(problem, locations={**problem.locations, **named})
         result = replace(result, plan=replace(result.plan, problem=problem))
     return result, [lineage_sentence(result.version, result.plan.history[-1])]
+
+
+def cancel_dropped_invitations(result: ReplanResult, stage: Stage) -> list[str]:
+    """Write the cancellation of each invitation the earlier version sent and this one drops,
+    from the earlier plan, which still holds the request whole (the counterpart's address,
+    the place), with the SEQUENCE the new version gives it. Returns a sentence for each."""
+    tour_id = result.plan.problem.tour.id
+    notes = []
+    for item in sorted(result.diff.dropped, key=lambda d: d.request_id):
+        sequence = result.sequences.get(engagement_uid(tour_id, item.request_id), 1)
+        calendar = cancellation(result.previous, item.request_id, sequence, engagement=item.old)
+        path = invite_path(stage.path, item.request_id)
+        # It replaces the export's own cancellation in the staging folder: no copy to keep.
+        write_atomic(path, calendar_bytes(calendar), private=False, keep_previous=False)
+        title = result.previous.problem.request(item.request_id).title
+        notes.append(f"{INVITES_DIR}/{path.name} is now a cancellation: {title} is no longer in "
+                     "the agenda; send it to the counterpart.")
+    return notes
 
 
 def lineage_sentence(version: int, entry: Mapping[str, Any]) -> str:
