@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from .domain import Day, Tour, TravelLeg
+from .domain import Day, Endpoint, Tour, TravelLeg
 
 __all__ = ["NightEvent", "UID_SUFFIX", "engagement_uid", "lodging_nights", "night_events", "night_uid",
            "nights_of_days", "resource_uid", "travel_uid", "trip_key"]
@@ -69,16 +69,20 @@ class NightEvent(NamedTuple):
     guests: tuple[str, ...] = ()
 
 
-def nights_of_days(days: tuple[Day, ...]) -> tuple[tuple[date, str], ...]:
+def nights_of_days(days: tuple[Day, ...], arrival: Endpoint | None = None,
+                   departure: Endpoint | None = None) -> tuple[tuple[date, str], ...]:
     """The nights around working days and where the guest sleeps: ``(date the night starts,
     place id)``.
 
     A day starts at the lodging of the night before and ends at the lodging of its own night
     (or where the guest arrives or departs), so between two working days the guest sleeps
-    where the next day starts, every night of the gap. The places slept in between days are
-    the lodgings; the night before the first day and the night after the last are added only
-    when the first day starts, or the last ends, at one of them (not at an airport). A
-    one-day tour that starts and ends at the same place sleeps there both nights.
+    where the next day starts, every night of the gap. The night before the first day is
+    slept where the first day starts, unless the guest arrives there that day (``arrival``:
+    the day starts at the airport or station); the night after the last day where it ends,
+    unless the guest departs from there that day. Without ``arrival`` (or ``departure``), the
+    night is added only when the place is one slept at between days, as a place of arrival
+    cannot be told from a lodging. A one-day tour that starts and ends at the same place
+    sleeps there both nights.
     """
     result: list[tuple[date, str]] = []
     lodgings: set[str] = set()
@@ -91,11 +95,22 @@ def nights_of_days(days: tuple[Day, ...]) -> tuple[tuple[date, str], ...]:
     first, last = days[0], days[-1]
     if len(days) == 1 and first.start_location == first.end_location:
         lodgings.add(first.start_location)
-    if first.start_location in lodgings:
+    arrives = arrival is not None and (arrival.location, arrival.at.date()) == (first.start_location, first.date)
+    departs = departure is not None and (departure.location, departure.at.date()) == (last.end_location, last.date)
+    if first.start_location in lodgings or (arrival is not None and not arrives):
         result.insert(0, (first.date - timedelta(days=1), first.start_location))
-    if last.end_location in lodgings:
+    if last.end_location in lodgings or (departure is not None and not departs):
         result.append((last.date, last.end_location))
     return tuple(result)
+
+
+def _nights(tour: Tour, guest_id: str = "") -> tuple[tuple[date, str], ...]:
+    """:func:`nights_of_days` of a guest's days (a member's own, or the tour's), with the
+    arrival and departure that bound them (a member's own, else the tour's)."""
+    member = tour.member(guest_id) if guest_id and guest_id in tour.guest_ids else None
+    arrival = (member.arrival if member is not None else None) or tour.arrival
+    departure = (member.departure if member is not None else None) or tour.departure
+    return nights_of_days(tour.days_of(guest_id) if member is not None else tour.days, arrival, departure)
 
 
 def lodging_nights(tour: Tour) -> tuple[NightEvent, ...]:
@@ -104,10 +119,10 @@ def lodging_nights(tour: Tour) -> tuple[NightEvent, ...]:
     member of a delegation). Members with their own lodging sleep elsewhere than the others:
     each place of a night then gets its own event, naming who sleeps there."""
     if not tour.is_delegation or tour.guest.id in tour.guest_ids:
-        return tuple(NightEvent(night, place) for night, place in nights_of_days(tour.days))
+        return tuple(NightEvent(night, place) for night, place in _nights(tour, tour.guest.id))
     sleepers: dict[tuple[date, str], list[str]] = {}
     for guest_id in tour.guest_ids:
-        for night, place in nights_of_days(tour.days_of(guest_id)):
+        for night, place in _nights(tour, guest_id):
             sleepers.setdefault((night, place), []).append(guest_id)
     everyone = list(tour.guest_ids)
     return tuple(NightEvent(night, place, () if ids == everyone else tuple(ids))
@@ -125,6 +140,6 @@ def night_events(tour: Tour) -> dict[tuple[str, str], NightEvent]:
               for event in lodging_nights(tour)}
     if tour.is_delegation and tour.guest.id not in tour.guest_ids:
         for guest_id in tour.guest_ids:
-            for night, place in nights_of_days(tour.days_of(guest_id)):
+            for night, place in _nights(tour, guest_id):
                 events[(guest_id, night_uid(tour.id, night))] = NightEvent(night, place)
     return events

@@ -218,3 +218,17 @@ def test_a_problem_with_an_absence_names_the_form_not_a_changes_file(client, mom
     assert job.state == "failed"
     details = " ".join(job.error["details"])
     assert "absent [from]" in details and "changes.toml" not in details, details
+
+
+def test_planning_again_says_the_calendars_update_the_earlier_ones(client):
+    """The Plan button into a folder that holds the tour's earlier plan: the agenda page says
+    in one sentence that the calendars update those of the earlier version."""
+    test_client, csrf, web, tmp_path = client
+    app.plan_tour(tmp_path / TOUR, tmp_path / TOUR / "out", app.SolveParams(time_limit=2.0, seed=0, workers=1))
+    started = test_client.post(f"/tours/{TOUR}/plan", data={"time_limit": "2", "csrf_token": csrf},
+                               follow_redirects=False)
+    assert started.status_code == 303
+    assert web.state.runner.wait(TOUR, 120).state == "done"
+    page = test_client.get(f"/tours/{TOUR}").text
+    assert re.search(r"This plan is version \d+ of the tour: its calendars update those of version \d+ "
+                     r"already imported \(\d+ events? cancelled\)\.", page), page[:2000]

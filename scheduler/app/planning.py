@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
+from typing import Any, Mapping
 
 from ..diagnose import infeasible_error
 from ..domain import Plan, Problem
 from ..errors import InfeasibleError
 from ..errors import SchedulerError
+from ..calendar_uids import engagement_uid
 from ..export import write_all
 from ..export.ics import calendar_bytes
 from ..export.invites import INVITES_DIR, cancellation, invite_path
+from ..export.updates import write_versions
 from ..fsio import write_atomic
 from ..gc_pacing import rare_collections
 from ..io import load_tour
 from ..model.instance import build_instance
 from ..reasons import infeasibility_reasons
 from ..planfile import read_plan, write_plan
+from ..replan import ReplanResult, new_version
+from ..replan.history import history_places
 from ..resources import demo_tour as _bundled_demo
 from ..resources import examples_dir
 from ..solve import SolveParams, solve
@@ -82,7 +89,7 @@ def solve_tour(problem: Problem, params: SolveParams | None = None) -> PlanOutco
 
 
 def plan_tour(tour_dir: str | Path, out_dir: str | Path | None = None,
-              params: SolveParams | None = None) -> PlanOutcome:
+              params: SolveParams | None = None, *, now: datetime | None = None) -> PlanOutcome:
     """Read a tour folder, plan it and, given ``out_dir``, write the plan file and every export.
 
     Parameters
@@ -94,6 +101,9 @@ def plan_tour(tour_dir: str | Path, out_dir: str | Path | None = None,
         :func:`write_plan_outputs`); ``None`` writes nothing.
     params
         The solver's settings.
+    now
+        When the plan is made, recorded only when it continues an earlier plan in
+        ``out_dir`` (default: the current time).
 
     Raises
     ------
@@ -105,22 +115,120 @@ def plan_tour(tour_dir: str | Path, out_dir: str | Path | None = None,
     outcome = solve_tour(load_tour(Path(tour_dir)), params)
     if out_dir is None:
         return outcome
-    return PlanOutcome(outcome.result, write_plan_outputs(outcome.plan, out_dir))
+    return PlanOutcome(outcome.result, write_plan_outputs(outcome.plan, out_dir, now=now))
 
 
-def write_plan_outputs(plan: Plan, out_dir: str | Path) -> Written:
+def write_plan_outputs(plan: Plan, out_dir: str | Path, *, now: datetime | None = None) -> Written:
     """Write ``plan.json`` and every export of ``plan`` into ``out_dir`` in one commit.
 
     Everything is written into a staging folder first; the output folder then switches to
     the new version in one step, keeping any different earlier file as ``name.~N~``. A
     failing exporter changes nothing.
+
+    When ``out_dir`` holds an earlier plan of the same tour (:func:`continue_lineage`), the
+    plan is written as its next version, so that its calendars update the ones already
+    imported: each event keeps its UID with the SEQUENCE the earlier versions gave it (raised
+    when it changed), and what the earlier plan held and this one has not is cancelled.
+    ``now`` is when that version is made (default: the current time).
     """
+    result, notes = continue_lineage(plan, Path(out_dir), now=now)
+    if result is not None:
+        plan = result.plan
     with staged_output(out_dir) as stage, rare_collections():
         write_plan(plan, stage.path / "plan.json")
+        if result is not None:
+            write_versions(result, stage.path)
         exported = write_all(plan, stage.path)
-        notes = settle_old_invitations(plan, Path(out_dir), stage)
+        if result is not None:
+            notes += cancel_dropped_invitations(result, stage)
+        notes += settle_old_invitations(plan, Path(out_dir), stage)
     return Written(Path(out_dir), tuple(stage.files), tuple(stage.backups), tuple(exported.skipped),
                    tuple(notes))
+
+
+PLANNED_AGAIN = "Planned again from the tour folder."
+"""The note a version made by ``plan`` (not by a re-plan) carries in its history entry."""
+
+
+def continue_lineage(plan: Plan, out_dir: Path, *, now: datetime | None = None
+                     ) -> tuple[ReplanResult | None, list[str]]:
+    """``plan`` as the next version of the earlier plan in ``out_dir``, when there is one of
+    the same tour, and what to tell the user.
+
+    The calendars' UIDs are made from the tour's id and the ids of its requests, places and
+    days (:mod:`scheduler.calendar_uids`), so an earlier ``plan.json`` with the same tour id
+    wrote the events the phones hold. ``plan`` then becomes its next version the way a
+    re-plan or an accepted what-if does (:func:`scheduler.replan.new_version`): history,
+    SEQUENCEs, cancellations. A plan of another tour, no plan, or one that cannot be read or
+    that the checker rejects starts afresh (version 1), the last two with a note.
+
+    Returns
+    -------
+    tuple
+        The new version (``None`` when starting afresh) and the sentences for the user.
+    """
+    path = out_dir / "plan.json"
+    if not path.is_file():
+        return None, []
+    try:
+        earlier = read_plan(path)
+    except (SchedulerError, OSError, ValueError) as error:
+        return None, [f"The earlier plan.json in {out_dir} cannot be read or breaks a rule, so the "
+                      f"calendars start afresh at version 1 and do not update the ones already "
+                      f"imported ({_first_line(error)})."]
+    tour_id = plan.problem.tour.id
+    if earlier.problem.tour.id != tour_id:
+        return None, [f"The earlier plan.json in {out_dir} is of another tour "
+                      f"({earlier.problem.tour.id}), so the calendars start afresh at version 1."]
+    zone = plan.problem.tour.zone
+    moment = (now or datetime.now(zone)).astimezone(zone).replace(microsecond=0)
+    try:
+        result = new_version(earlier, plan, now=moment, warnings=(PLANNED_AGAIN,))
+    except (SchedulerError, ValueError) as error:  # an earlier plan the checker let through, oddly
+        return None, [f"The earlier plan.json in {out_dir} cannot be continued ({_first_line(error)}), "
+                      "so the calendars start afresh at version 1."]
+    # A place the tour no longer uses is still named by the events the calendars cancel
+    # there: the new plan keeps it (no request or day uses it, so it needs no travel).
+    problem = result.plan.problem
+    named = {place: earlier.problem.locations[place] for place in history_places(result.plan.history)
+             if place not in problem.locations and place in earlier.problem.locations}
+    if named:
+        problem = replace(problem, locations={**problem.locations, **named})
+        result = replace(result, plan=replace(result.plan, problem=problem))
+    return result, [lineage_sentence(result.version, result.plan.history[-1])]
+
+
+def cancel_dropped_invitations(result: ReplanResult, stage: Stage) -> list[str]:
+    """Write the cancellation of each invitation the earlier version sent and this one drops,
+    from the earlier plan, which still holds the request whole (the counterpart's address,
+    the place), with the SEQUENCE the new version gives it. Returns a sentence for each."""
+    tour_id = result.plan.problem.tour.id
+    notes = []
+    for item in sorted(result.diff.dropped, key=lambda d: d.request_id):
+        sequence = result.sequences.get(engagement_uid(tour_id, item.request_id), 1)
+        calendar = cancellation(result.previous, item.request_id, sequence, engagement=item.old)
+        path = invite_path(stage.path, item.request_id)
+        # It replaces the export's own cancellation in the staging folder: no copy to keep.
+        write_atomic(path, calendar_bytes(calendar), private=False, keep_previous=False)
+        title = result.previous.problem.request(item.request_id).title
+        notes.append(f"{INVITES_DIR}/{path.name} is now a cancellation: {title} is no longer in "
+                     "the agenda; send it to the counterpart.")
+    return notes
+
+
+def lineage_sentence(version: int, entry: Mapping[str, Any]) -> str:
+    """One sentence: this plan's calendars update the earlier version's, and how many events
+    they cancel (the cancellation records of this version's history ``entry``)."""
+    cancelled = (len((entry.get("diff") or {}).get("dropped", ())) + len(entry.get("cancelled_legs", ()))
+                 + len(entry.get("cancelled_for_members", ()))
+                 + len(entry.get("cancelled_resource_events", ())) + len(entry.get("cancelled_nights", ())))
+    events = "event" if cancelled == 1 else "events"
+    return (f"This plan is version {version} of the tour: its calendars update those of version "
+            f"{version - 1} already imported ({cancelled} {events} cancelled).")
+
+
+def _first_line(error: BaseException) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
 def settle_old_invitations(plan: Plan, out_dir: Path, stage: Stage) -> list[str]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping
 
 from ..calendar_uids import NightEvent
-from ..domain import Engagement, Plan, Request, TravelLeg
+from ..domain import Engagement, Plan, Problem, Request, TravelLeg
 
 __all__ = ["CALENDAR_FORMATS", "CalendarHistory", "calendar_history", "with_withdrawn"]
 
@@ -78,6 +78,16 @@ def with_withdrawn(plan: Plan, withdrawn: Iterable[Request] = ()) -> Plan:
     return _with_ghosts(plan, withdrawn, cancellations(plan).records)
 
 
+def _reachable(problem: Problem, location: str) -> bool:
+    """Whether a request at ``location`` fits the problem: a place it lists, with travel to
+    and from every place it uses."""
+    if location not in problem.locations:
+        return False
+    minutes = problem.travel.minutes
+    return all(place == location or ((location, place) in minutes and (place, location) in minutes)
+               for place in problem.used_locations())
+
+
 def _with_ghosts(plan: Plan, withdrawn: Iterable[Request],
                  records: Mapping[str, Mapping[str, Any]]) -> Plan:
     """:func:`with_withdrawn` given the history's cancellation ``records`` (by request id)."""
@@ -90,8 +100,11 @@ def _with_ghosts(plan: Plan, withdrawn: Iterable[Request],
         if rid in known or rid in ghosts:
             continue
         location = record.get("location")
-        if location is not None and location not in plan.problem.locations:
-            continue
+        if location is not None and not _reachable(plan.problem, location):
+            # A place the tour no longer uses (it was planned again without it): the plan
+            # keeps the place only to name the cancelled event (app/planning.py), with no
+            # travel to it, so the ghost that titles the event is placeless.
+            location = None
         ghosts[rid] = Request(rid, record.get("title") or rid, 1, (), 0, kind=record.get("kind", "other"),
                               location_id=location,
                               remote=None if location is not None else (record.get("remote") or "phone"),

@@ -292,7 +292,16 @@ def write(plan: Plan, out_dir: Path, *, sequences: Mapping[str, int] | None = No
                               sequence=sequences.get(engagement_uid(tour_id, engagement.request_id), 0))
         paths.append(write_atomic(invite_path(out_dir, engagement.request_id),
                                   calendar_bytes(calendar), private=False))
+    known = {r.id: r for r in plan.problem.requests}
     for request_id, old in cancelled_by_id.items():
+        request = known.get(request_id)
+        if request is None or (old is not None and old.location is not None and request.location_id is None):
+            # (a placeless ghost of a slot that had a place: see calendar_history._with_ghosts)
+            # A slot dropped at a place this plan no longer lists (the tour was planned again
+            # without it): the history keeps neither the place nor the counterpart's
+            # address. ``plan`` turns the invitation already in the folder into its
+            # cancellation from the earlier plan file (app/planning.py, settle_old_invitations).
+            continue
         calendar = cancellation(plan, request_id, sequences.get(engagement_uid(tour_id, request_id), 0),
                                 engagement=old)
         paths.append(write_atomic(invite_path(out_dir, request_id), calendar_bytes(calendar),

@@ -17,7 +17,7 @@ from .ics import FILE_NAMES, add_cancelled_nights, calendar_bytes, cancelled_leg
 from .invites import cancellation, invitation, invite_path
 from .member_files import write_members
 
-__all__ = ["RUN_SHEETS", "cancelled_leg_event", "display_plan", "write_replan_outputs"]
+__all__ = ["RUN_SHEETS", "cancelled_leg_event", "display_plan", "write_replan_outputs", "write_versions"]
 
 RUN_SHEETS = (("csv", "team"), ("xlsx", "team"), ("md", "team"), ("html", "team"), ("pdf", "team"),
               ("md", "guest"), ("html", "guest"), ("pdf", "guest"),
@@ -34,6 +34,15 @@ def display_plan(result: ReplanResult) -> Plan:
     reads as it did.
     """
     return with_withdrawn(result.plan, result.cancelled_requests)
+
+
+def write_versions(result: ReplanResult, folder: Path) -> list[Path]:
+    """Write ``versions/plan-v<N>.json`` for the previous version and the new one (a file
+    already there with other content is kept as a numbered copy by the commit)."""
+    versions = folder / "versions"
+    return [write_atomic(versions / f"plan-v{plan_version(result.previous)}.json",
+                         dumps(result.previous), private=True),
+            write_atomic(versions / f"plan-v{result.version}.json", dumps(result.plan), private=True)]
 
 
 def write_replan_outputs(result: ReplanResult, folder: str | Path, *, pdf: bool = True) -> Written:
@@ -67,10 +76,7 @@ def write_replan_outputs(result: ReplanResult, folder: str | Path, *, pdf: bool 
     out = Path(folder)
     plan = result.plan
     written = Written()
-    versions = out / "versions"
-    written.files.append(write_atomic(versions / f"plan-v{plan_version(result.previous)}.json",
-                                      dumps(result.previous), private=True))
-    written.files.append(write_atomic(versions / f"plan-v{result.version}.json", dumps(plan), private=True))
+    written.files += write_versions(result, out)
     written.files.append(write_plan(plan, out / "plan.json"))
     written.files.append(write_atomic(out / "changes.md", changes_markdown(result), private=True))
     display = display_plan(result)

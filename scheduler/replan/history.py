@@ -12,7 +12,7 @@ from ..domain import Engagement, Plan, TravelLeg, utc
 from .changes import Changes
 from .diff import PlanDiff
 
-__all__ = ["Cancellations", "cancellations", "current_sequences", "first_entry", "history_entry",
+__all__ = ["Cancellations", "cancellations", "current_sequences", "first_entry", "history_entry", "history_places",
            "leg_uids", "members_left", "new_sequences", "night_sequences", "plan_version",
            "resource_events", "resource_sequences"]
 
@@ -43,6 +43,19 @@ def current_sequences(plan: Plan) -> dict[str, int]:
     for entry in plan.history:
         sequences.update({uid: int(n) for uid, n in (entry.get("sequences") or {}).items()})
     return sequences
+
+
+def history_places(history: Iterable[Mapping[str, Any]]) -> set[str]:
+    """The place ids a plan's history names in what its calendars hold as cancelled (dropped
+    slots, vanished legs, a resource's or a member's cancelled events, nights)."""
+    places: set[str] = set()
+    for entry in history:
+        diff = entry.get("diff") or {}
+        records = list(diff.get("dropped", [])) + list(entry.get("cancelled_resource_events", [])) \
+            + list(entry.get("cancelled_for_members", [])) + list(entry.get("cancelled_nights", []))
+        places.update(r["location"] for r in records if r.get("location"))
+        places.update(r[key] for r in entry.get("cancelled_legs", []) for key in ("from", "to") if r.get(key))
+    return places
 
 
 def leg_uids(plan: Plan) -> dict[str, TravelLeg]:

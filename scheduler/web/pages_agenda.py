@@ -61,8 +61,11 @@ async def agenda_page(request: Request) -> Response:
     outcome = latest_outcome(request, tour_id)
     failed = outcome.error if outcome is not None and outcome.state == "failed" else None
     failed = failed or plan_file_problem(request, tour_id)
+    # What the last plan did to the folder (its calendars update the earlier ones, ...).
+    notes = (outcome.result.get("notes", []) if outcome is not None and outcome.state == "done"
+             and outcome.kind == "plan" and isinstance(outcome.result, dict) else [])
     return render(request, "agenda.html", {
-        "tour_id": tour_id, "tour_name": info.name, "section": "agenda",
+        "tour_id": tour_id, "tour_name": info.name, "section": "agenda", "notes": notes,
         "view": agenda_view(plan) if plan is not None else None, "job": job, "failed": failed,
         "time_limit": settings(request).plan_time_limit})
 

@@ -51,7 +51,8 @@ def plan(tour_dir: str, out_dir: str, time_limit: float, progress: Report) -> di
     """Plan a tour folder and write its outputs."""
     outcome = app.plan_tour(tour_dir, out_dir, _params(time_limit, progress))
     return {**plan_summary(outcome.plan), "warnings": list(outcome.result.warnings),
-            "skipped": list(outcome.written.skipped if outcome.written else ())}
+            "skipped": list(outcome.written.skipped if outcome.written else ()),
+            "notes": list(outcome.written.notes if outcome.written else ())}
 
 
 def absence_tables(absent) -> str:
