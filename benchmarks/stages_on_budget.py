@@ -20,8 +20,9 @@ import logging
 import os
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 if __package__ in (None, ""):  # run as a script: make the repository root importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -36,11 +37,12 @@ class _Lines(logging.Handler):
         self.lines.append(record.getMessage())
 
 
-def run_once(target: str, limit: float) -> dict[str, Any]:
-    """Solve ``target`` with no deadline in reach; what each stage gave."""
+@contextmanager
+def far_clock() -> Iterator[None]:
+    """Inside the block, every solve's clock runs ten times slow with its limit a hundred
+    limits away: no deadline stops a stage (nor the heuristic's worker processes, which get
+    the same far moment), so each ends on its own work budget, as on a quiet machine."""
     import scheduler.solve as solve_module
-    from benchmarks.solve_phases import load_problem
-    from scheduler.model.instance import build_instance
 
     class FarClock(solve_module.SolveClock):
         def __init__(self, time_limit: float) -> None:
@@ -48,18 +50,28 @@ def run_once(target: str, limit: float) -> dict[str, Any]:
             super().__init__(time_limit, lambda: origin + (time.monotonic() - origin) / 10)
             self.end = self.solver_end = self.started + 100 * self.limit
 
+    saved, solve_module.SolveClock = solve_module.SolveClock, FarClock
+    try:
+        yield
+    finally:
+        solve_module.SolveClock = saved
+
+
+def run_once(target: str, limit: float) -> dict[str, Any]:
+    """Solve ``target`` with no deadline in reach; what each stage gave."""
+    import scheduler.solve as solve_module
+    from benchmarks.solve_phases import load_problem
+    from scheduler.model.instance import build_instance
+
     lines = _Lines()
     for name in ("scheduler.solve", "scheduler.solve_route_bound"):
         logging.getLogger(name).setLevel(logging.INFO)
         logging.getLogger(name).addHandler(lines)
-    saved, solve_module.SolveClock = solve_module.SolveClock, FarClock
-    try:
+    with far_clock():
         problem = load_problem(target)
         instance = build_instance(problem)
         result = solve_module.solve(problem, solve_module.SolveParams(time_limit=limit, seed=0,
                                                                       workers=2))
-    finally:
-        solve_module.SolveClock = saved
     heuristic = next((line for line in lines.lines if line.startswith("heuristic:")), None)
     return {"target": target, "time_limit": limit, "size": solve_module.model_size(instance),
             "candidates": [len(instance.candidates(day.index)) for day in instance.days],

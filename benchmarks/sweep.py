@@ -25,6 +25,7 @@ SHA-256 is divisible by 3 tune the engine, the others are held out.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -77,17 +78,22 @@ def _load() -> float:
 
 
 def run_combo(set_name: str, path: Path, tours: int, time_limit: float, seed: int,
-              peers: Sequence[str], with_engine: bool) -> dict[str, Any]:
-    """One instance and tour count: ours then each peer; the JSON object of the run."""
+              peers: Sequence[str], with_engine: bool, budget_only: bool = False) -> dict[str, Any]:
+    """One instance and tour count: ours then each peer; the JSON object of the run. With
+    ``budget_only`` our engine's clock is out of reach (:func:`stages_on_budget.far_clock`):
+    it ends on its work budget whatever the load, as it does on a quiet machine."""
+    from benchmarks.stages_on_budget import far_clock
     from benchmarks.toptw import instance_json, run_instance
 
     load_before = _load()
     started = time.perf_counter()
-    run = run_instance(path, tours, time_limit, seed, peers, with_engine=with_engine)
+    with far_clock() if budget_only else contextlib.nullcontext():
+        run = run_instance(path, tours, time_limit, seed, peers, with_engine=with_engine)
     data = instance_json(run)
     for solver in [data, *data.get("peers", {}).values()]:
         solver.pop("routes", None)
     data.update(set=set_name, split=split_of(run.instance), time_limit=time_limit,
+                budget_only=budget_only,
                 load_before=load_before, load_after=_load(),
                 total_seconds=round(time.perf_counter() - started, 2))
     return data
@@ -191,6 +197,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--every", type=int, default=1, help="every K-th instance of each set (default 1)")
     parser.add_argument("--peers", default="pyvrp,vroom,routing", help="comma-separated peers ('' for none)")
     parser.add_argument("--no-engine", action="store_true", help="run the peers only")
+    parser.add_argument("--budget-only", action="store_true",
+                        help="our engine's clock out of reach: it ends on its work budget whatever "
+                             "the load, as on a quiet machine (its seconds then mean nothing)")
     parser.add_argument("--jsonl", type=Path, help="append each run here; runs already in it are skipped")
     parser.add_argument("--report", action="store_true", help="PATHS are files of runs: write the tables")
     parser.add_argument("--peers-from", type=Path, help="with --report: the peers' answers from this file")
@@ -225,7 +234,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if (set_name, path.stem, m) in done:
             continue
         try:
-            data = run_combo(set_name, path, m, args.time_limit, args.seed, peers, not args.no_engine)
+            data = run_combo(set_name, path, m, args.time_limit, args.seed, peers, not args.no_engine,
+                             args.budget_only)
         except (InstanceError, PeerUnavailable) as error:
             print(f"sweep: {path.name}: {error}", file=sys.stderr)
             return 2
