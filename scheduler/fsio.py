@@ -9,12 +9,15 @@ readable by its owner only from the moment it exists.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["PRIVATE_MODE", "SHARED_MODE", "backup_path", "sync_folder", "write_atomic"]
+__all__ = ["PRIVATE_MODE", "SHARED_MODE", "backup_path", "file_lock", "sync_folder", "write_atomic"]
 
 PRIVATE_MODE = 0o600
 SHARED_MODE = 0o644
@@ -28,6 +31,24 @@ def backup_path(path: Path) -> Path:
         if not candidate.exists():
             return candidate
         number += 1
+
+
+@contextmanager
+def file_lock(path: str | os.PathLike) -> Iterator[None]:
+    """Hold the lock of ``path`` (``flock`` on ``.<name>.lock`` beside it) inside the block.
+
+    A second holder waits until the first leaves: another process, or another thread of this
+    one (each takes the lock through a descriptor of its own, and ``flock`` locks belong to
+    the open file, not to the process). The lock file is never removed: removing it would
+    let two holders lock two different files.
+    """
+    target = Path(path).absolute()
+    handle = os.open(target.parent / f".{target.name}.lock", os.O_RDWR | os.O_CREAT, PRIVATE_MODE)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)
 
 
 def _keep_copy(target: Path) -> Path:

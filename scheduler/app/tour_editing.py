@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, InputIssue, SchedulerError
-from ..fsio import write_atomic
+from ..fsio import file_lock, write_atomic
 from ..io.csvfile import StrayBytesError, decode_spreadsheet_text, stray_bytes_message
 from ..io.issues import IssueLog
 from ..io.requests import REQUEST_SCHEMA
@@ -229,13 +229,14 @@ def save_frame(tour_dir: str | Path, frame: Mapping[str, Any], version: str | No
         When ``tour.toml`` is no longer at ``version``.
     """
     path = Path(tour_dir) / "tour.toml"
-    _require_version(path, version)
     text = frame_text(frame).text
-    problems = check_candidate(tour_dir, {"tour.toml": text})
-    if any(problem.file == "tour.toml" for problem in problems):
+    with file_lock(path):  # see save_requests
+        _require_version(path, version)
+        problems = check_candidate(tour_dir, {"tour.toml": text})
+        if any(problem.file == "tour.toml" for problem in problems):
+            return file_version(path), problems
+        write_atomic(path, text, private=True)
         return file_version(path), problems
-    write_atomic(path, text, private=True)
-    return file_version(path), problems
 
 
 def new_tour_folder(folder: str | Path, frame: Mapping[str, Any], requests_csv: bytes | None = None) -> Path:
@@ -366,10 +367,15 @@ def save_requests(tour_dir: str | Path, columns: Sequence[str], rows: Sequence[M
         When ``requests.csv`` is no longer at ``version``.
     """
     path = Path(tour_dir) / "requests.csv"
-    _require_version(path, version)
     text = requests_csv_text(columns, rows)
-    problems = check_candidate(tour_dir, {"requests.csv": text})
-    if not force and any(problem.file == "requests.csv" for problem in problems):
+    # The version is compared, the candidate checked and the file written under the file's
+    # lock: two saves made on one version (two organizers, two threads of the web app) take
+    # turns, and the second is refused, instead of both passing the check and the second
+    # silently writing over the first.
+    with file_lock(path):
+        _require_version(path, version)
+        problems = check_candidate(tour_dir, {"requests.csv": text})
+        if not force and any(problem.file == "requests.csv" for problem in problems):
+            return file_version(path), problems
+        write_atomic(path, text, private=True)
         return file_version(path), problems
-    write_atomic(path, text, private=True)
-    return file_version(path), problems

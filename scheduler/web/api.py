@@ -15,7 +15,7 @@ from starlette.responses import FileResponse, JSONResponse, Response, StreamingR
 from starlette.routing import Route
 
 from .. import app
-from .common import runner, settings, tour_dir, workspace
+from .common import off_loop, on_loop, runner, settings, tour_dir, workspace
 from .workspace import UnsafeUpload
 
 __all__ = ["ROUTES", "WRITING_KINDS", "latest_outcome", "start_job"]
@@ -29,9 +29,8 @@ def _error(status: int, error: str, message: str, **extra: Any) -> JSONResponse:
     return JSONResponse({"error": error, "message": message, **extra}, status_code=status)
 
 
-async def _json_body(request: Request) -> dict[str, Any]:
-    body = await request.body()
-    if not body.strip():
+def _json_body(body: bytes | None) -> dict[str, Any]:
+    if body is None or not body.strip():
         return {}
     try:
         data = json.loads(body)
@@ -53,12 +52,13 @@ def latest_outcome(request: Request, tour_id: str):
     return max(jobs, key=lambda job: job.finished or 0, default=None)
 
 
-async def list_tours(request: Request) -> Response:
+@off_loop()
+def list_tours(request: Request) -> Response:
     return JSONResponse([tour.to_dict() for tour in workspace(request).tours()])
 
 
-async def create_tour(request: Request) -> Response:
-    form = await request.form(max_part_size=settings(request).max_upload_bytes)
+@off_loop(reads="upload")
+def create_tour(request: Request, form) -> Response:
     try:
         upload = form.get("tour")
         wanted = form.get("id") if isinstance(form.get("id"), str) else None
@@ -70,24 +70,24 @@ async def create_tour(request: Request) -> Response:
                                               "or `example=1` for the bundled example "
                                               "(`example=delegation`: the delegation's)")
         else:
-            tour_id = workspace(request).add_from_zip(await upload.read(), wanted or None)
+            tour_id = workspace(request).add_from_zip(upload.file.read(), wanted or None)
     except UnsafeUpload as error:
         return _error(400, "unsafe-upload", str(error))
-    finally:
-        await form.close()
     return JSONResponse({"id": tour_id}, status_code=201)
 
 
-async def tour_status(request: Request) -> Response:
+@off_loop()
+def tour_status(request: Request) -> Response:
     tour_id, _ = tour_dir(request)
     job = runner(request).running(tour_id)
     return JSONResponse({**workspace(request).info(tour_id).to_dict(),
                          "job": job.status() if job else None})
 
 
-async def start_plan(request: Request) -> Response:
+@off_loop(reads="body")
+def start_plan(request: Request, data: bytes) -> Response:
     tour_id, folder = tour_dir(request)
-    body = await _json_body(request)
+    body = _json_body(data)
     time_limit = body.get("time_limit", settings(request).plan_time_limit)
     if "__invalid__" in body or not isinstance(time_limit, (int, float)) or not 0.1 <= time_limit <= 3600:
         return _error(400, "bad-request", 'send {"time_limit": seconds between 0.1 and 3600}')
@@ -99,7 +99,8 @@ async def start_plan(request: Request) -> Response:
     return JSONResponse({"status": "solving", "started": started, **job.status()}, status_code=202)
 
 
-async def get_plan(request: Request) -> Response:
+@off_loop()
+def get_plan(request: Request) -> Response:
     tour_id, _ = tour_dir(request)
     job = runner(request).running(tour_id)
     if job is not None and job.kind in WRITING_KINDS:
@@ -116,9 +117,10 @@ async def get_plan(request: Request) -> Response:
                     headers={"cache-control": "no-store"})
 
 
-async def start_replan(request: Request) -> Response:
+@off_loop(reads="body")
+def start_replan(request: Request, data: bytes) -> Response:
     tour_id, _ = tour_dir(request)
-    body = await _json_body(request)
+    body = _json_body(data)
     plan_path = workspace(request).plan_path(tour_id)
     if not plan_path.exists():
         return _error(409, "not-planned", "this tour has no plan to re-plan yet")
@@ -163,8 +165,10 @@ def _absences(value: Any) -> list[dict[str, str]] | None:
     return absences
 
 
+@on_loop
 async def events(request: Request) -> Response:
-    """Server-sent events: the running job's progress, then ``done`` with its outcome."""
+    """Server-sent events: the running job's progress, then ``done`` with its outcome (on the
+    loop: it reads the jobs' state in memory and sleeps between updates)."""
     tour_id, _ = tour_dir(request)
     jobs = runner(request)
 
@@ -185,7 +189,8 @@ async def events(request: Request) -> Response:
                              headers={"cache-control": "no-store", "x-accel-buffering": "no"})
 
 
-async def get_file(request: Request) -> Response:
+@off_loop()
+def get_file(request: Request) -> Response:
     tour_id, _ = tour_dir(request)
     name = request.path_params["name"]
     try:
@@ -198,7 +203,8 @@ async def get_file(request: Request) -> Response:
                         filename=path.name, headers={"cache-control": "no-store"})
 
 
-async def input_file(request: Request) -> Response:
+@off_loop(reads="body")
+def input_file(request: Request, body: bytes | None) -> Response:
     """``tour.toml`` or ``requests.csv`` with its ETag; PUT with ``If-Match`` replaces it."""
     tour_id, folder = tour_dir(request)
     name = request.path_params["name"]
@@ -212,7 +218,7 @@ async def input_file(request: Request) -> Response:
     expected = request.headers.get("if-match", "").strip('"') or None
     if expected is None:
         return _error(428, "version-required", "send If-Match with the ETag of the version you edited")
-    text = (await request.body()).decode("utf-8", errors="replace")
+    text = body.decode("utf-8", errors="replace")
     try:
         if name == "tour.toml":
             try:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import jinja2
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
@@ -16,8 +20,8 @@ from .jobs import JobRunner
 from .settings import WebSettings
 from .workspace import Workspace
 
-__all__ = ["NOTICES", "TEMPLATES", "csrf_token", "form_text", "outdated", "plain_number", "redirect", "render", "runner",
-           "settings", "tour_dir", "workspace"]
+__all__ = ["NOTICES", "ON_LOOP", "TEMPLATES", "csrf_token", "form_text", "off_loop", "on_loop", "outdated", "plain_number",
+           "redirect", "render", "runner", "settings", "tour_dir", "workspace"]
 
 TEMPLATES = jinja2.Environment(
     loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
@@ -62,6 +66,59 @@ NOTICES = {
              "it would undo their change, so nothing was written. Make your change again from "
              "the current plan.",
 }
+
+
+_SAFE_METHODS = frozenset({"GET", "HEAD"})
+#: Whether an endpoint does its work in the thread pool (set by :func:`off_loop`).
+ON_LOOP = "_runs_on_loop"
+
+
+def off_loop(reads: Literal["form", "upload", "body"] | None = None):
+    """Make a plain function a route handler whose work runs in the thread pool.
+
+    The rule of the web app (docs/web.md, "One organizer's slow request"): what a handler
+    does (read and check a tour's files, write them, start a worker, render a page) blocks,
+    for milliseconds or for seconds; done on the event loop it would hold every other
+    organizer's page, the progress stream and the login until it ends. So the endpoint this
+    makes awaits the request's body on the loop (the only part that must be awaited), then
+    runs ``handler`` in Starlette's thread pool and returns its response.
+
+    Parameters
+    ----------
+    reads
+        What the handler needs of the body for a change (POST, PUT; a GET or HEAD gets
+        an empty one): ``"form"`` the parsed form, ``"upload"`` the form with files up to the
+        upload limit, ``"body"`` the raw bytes; ``None``: nothing, ``handler(request)``.
+        Otherwise ``handler(request, data)``. A form is closed when the handler returns.
+    """
+    def wrap(handler: Callable[..., Any]) -> Callable[[Request], Awaitable[Any]]:
+        @functools.wraps(handler)
+        async def endpoint(request: Request):
+            if reads is None:
+                return await run_in_threadpool(handler, request)
+            if request.method in _SAFE_METHODS:  # no body to read: an empty one
+                return await run_in_threadpool(handler, request, b"" if reads == "body" else FormData())
+            if reads == "body":
+                return await run_in_threadpool(handler, request, await request.body())
+            limit = settings(request).max_upload_bytes if reads == "upload" else None
+            form = await (request.form(max_part_size=limit) if limit else request.form())
+            try:
+                return await run_in_threadpool(handler, request, form)
+            finally:
+                await form.close()
+
+        setattr(endpoint, ON_LOOP, False)
+        return endpoint
+
+    return wrap
+
+
+def on_loop(handler: Callable[[Request], Awaitable[Any]]) -> Callable[[Request], Awaitable[Any]]:
+    """Mark an ``async`` route handler that stays on the event loop: it only looks at what
+    the server holds in memory (sessions, the jobs' progress) and awaits the rest. Every
+    other handler is made with :func:`off_loop`; a test holds every route to one of the two."""
+    setattr(handler, ON_LOOP, True)
+    return handler
 
 
 def workspace(request: Request) -> Workspace:

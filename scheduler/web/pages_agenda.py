@@ -9,7 +9,7 @@ from starlette.routing import Route
 from .. import app
 from ..errors import PlanFileError
 from .api import latest_outcome
-from .common import form_text, outdated, redirect, render, runner, settings, tour_dir, workspace
+from .common import form_text, off_loop, outdated, redirect, render, runner, settings, tour_dir, workspace
 from .views import agenda_view
 
 __all__ = ["ROUTES", "current_plan", "plan_file_problem"]
@@ -53,7 +53,8 @@ def _time_limit(form, default: float) -> float:
         return default
 
 
-async def agenda_page(request: Request) -> Response:
+@off_loop()
+def agenda_page(request: Request) -> Response:
     tour_id, _ = tour_dir(request)
     info = workspace(request).info(tour_id)
     plan = current_plan(request, tour_id)
@@ -70,18 +71,18 @@ async def agenda_page(request: Request) -> Response:
         "time_limit": settings(request).plan_time_limit})
 
 
-async def start_plan(request: Request) -> Response:
+@off_loop(reads="form")
+def start_plan(request: Request, form) -> Response:
     tour_id, folder = tour_dir(request)
-    form = await request.form()
     job, started = runner(request).start(tour_id, "plan", {
         "tour_dir": str(folder), "out_dir": str(workspace(request).out_dir(tour_id)),
         "time_limit": _time_limit(form, settings(request).plan_time_limit)})
     return redirect(f"/tours/{tour_id}", "planning" if started or job.kind == "plan" else "busy")
 
 
-async def start_why(request: Request) -> Response:
+@off_loop(reads="form")
+def start_why(request: Request, form) -> Response:
     tour_id, _ = tour_dir(request)
-    form = await request.form()
     request_id = form_text(form, "request")
     plan_path = workspace(request).plan_path(tour_id)
     if not plan_path.exists():
@@ -95,7 +96,8 @@ async def start_why(request: Request) -> Response:
     return redirect(f"/tours/{tour_id}/why")
 
 
-async def why_page(request: Request) -> Response:
+@off_loop()
+def why_page(request: Request) -> Response:
     tour_id, _ = tour_dir(request)
     info = workspace(request).info(tour_id)
     job = runner(request).last(tour_id, "explain")
@@ -108,9 +110,9 @@ async def why_page(request: Request) -> Response:
         "can_accept": bool(what_if is not None and what_if.fits and what_if.plan is not None)})
 
 
-async def accept_what_if(request: Request) -> Response:
+@off_loop(reads="form")
+def accept_what_if(request: Request, form) -> Response:
     tour_id, _ = tour_dir(request)
-    form = await request.form()
     jobs = runner(request)
     job = jobs.last(tour_id, "explain")
     refused = outdated(job, form_text(form, "preview"), workspace(request).plan_path(tour_id))

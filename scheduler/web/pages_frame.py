@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from .. import app
 from ..errors import InputError, InputIssue
-from .common import form_text, plain_number, redirect, render, tour_dir, workspace
+from .common import form_text, off_loop, plain_number, redirect, render, tour_dir, workspace
 
 __all__ = ["FIELDS", "ROUTES", "frame_from_form"]
 
@@ -241,7 +241,8 @@ def _context(frame: dict, version: str, by_field: dict[str, list[str]], general:
                           if isinstance(r, dict)]}
 
 
-async def frame_page(request: Request):
+@off_loop(reads="form")
+def frame_page(request: Request, form):
     tour_id, folder = tour_dir(request)
     info = workspace(request).info(tour_id)
     base = {"tour_id": tour_id, "tour_name": info.name, "section": "frame"}
@@ -253,7 +254,6 @@ async def frame_page(request: Request):
         problems: tuple[InputIssue, ...] = app.check_candidate(folder, {})
         by_field, general = _place_problems(problems, None)
         return render(request, "frame.html", {**base, **_context(frame, version, by_field, general)})
-    form = await request.form()
     edited, local = frame_from_form(form, frame)
     given_version = form_text(form, "version")
     if local:

@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from .. import app
 from ..errors import InputError
-from .common import form_text, plain_number, redirect, render, settings, tour_dir, workspace
+from .common import form_text, off_loop, plain_number, redirect, render, tour_dir, workspace
 
 __all__ = ["ROUTES", "SHOWN_COLUMNS"]
 
@@ -79,7 +79,8 @@ def _table_context(request: Request, tour_id: str, table: app.RequestTable, prob
             "guests_hint": GUESTS_HINT, **extra}
 
 
-async def requests_page(request: Request) -> Response:
+@off_loop()
+def requests_page(request: Request) -> Response:
     tour_id, folder = tour_dir(request)
     table = app.read_requests(folder)
     problems = app.check_candidate(folder, {})
@@ -99,7 +100,8 @@ def _edit_context(tour_id: str, request: Request, columns, row: dict, index: int
             "problems": problems}
 
 
-async def edit_page(request: Request) -> Response:
+@off_loop(reads="form")
+def edit_page(request: Request, form) -> Response:
     """GET: the form of one request (``new`` for an empty one); POST: save it."""
     tour_id, folder = tour_dir(request)
     table = app.read_requests(folder)
@@ -117,7 +119,6 @@ async def edit_page(request: Request) -> Response:
         row = table.rows[index] if index is not None else {}
         return render(request, "request_edit.html",
                       _edit_context(tour_id, request, columns, row, index, table.version, []))
-    form = await request.form()
     row = {column: form_text(form, column) for column in columns}
     rows = [dict(r) for r in table.rows]
     if index is None:
@@ -142,9 +143,9 @@ async def edit_page(request: Request) -> Response:
     return redirect(f"/tours/{tour_id}/requests", "saved")
 
 
-async def delete_request(request: Request) -> Response:
+@off_loop(reads="form")
+def delete_request(request: Request, form) -> Response:
     tour_id, folder = tour_dir(request)
-    form = await request.form()
     table = app.read_requests(folder)
     index = plain_number(form_text(form, "index"))
     if index is None or not 0 <= index < len(table.rows):
@@ -159,15 +160,14 @@ async def delete_request(request: Request) -> Response:
     return redirect(f"/tours/{tour_id}/requests", "deleted")
 
 
-async def import_csv(request: Request) -> Response:
+@off_loop(reads="upload")
+def import_csv(request: Request, form) -> Response:
     tour_id, folder = tour_dir(request)
-    form = await request.form(max_part_size=settings(request).max_upload_bytes)
     upload = form.get("file")
     table = app.read_requests(folder)
     if upload is None or isinstance(upload, str) or not upload.filename:
         return redirect(f"/tours/{tour_id}/requests")
-    data = await upload.read()
-    await form.close()
+    data = upload.file.read()
     candidate_dir = folder
     text = data.decode("utf-8-sig", errors="replace")
     problems = app.check_candidate(candidate_dir, {"requests.csv": text})
@@ -191,7 +191,8 @@ def _columns_rows(text: str):
     return [c.strip() for c in (reader.fieldnames or [])], rows
 
 
-async def export_csv(request: Request) -> Response:
+@off_loop()
+def export_csv(request: Request) -> Response:
     tour_id, folder = tour_dir(request)
     table = app.read_requests(folder)
     return Response(app.requests_csv_text(table.columns, table.rows), media_type="text/csv",

@@ -5,14 +5,13 @@ from __future__ import annotations
 import io
 import zipfile
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from .. import app
 from ..errors import PlanFileError, SchedulerError
-from .common import form_text, render, tour_dir, workspace
+from .common import form_text, off_loop, render, tour_dir, workspace
 from .pages_agenda import current_plan, plan_file_problem
 
 __all__ = ["DOWNLOADS", "MEMBER_DOWNLOADS", "ROUTES"]
@@ -73,14 +72,16 @@ def _send_context(request: Request, tour_id: str, **extra) -> dict:
             "overview": OVERVIEW if members and (out / OVERVIEW).is_file() else None, **extra}
 
 
-async def send_page(request: Request) -> Response:
+@off_loop()
+def send_page(request: Request) -> Response:
     tour_id, _ = tour_dir(request)
     problem = plan_file_problem(request, tour_id)
     return render(request, "send.html", _send_context(
         request, tour_id, problem=problem["message"] if problem else None))
 
 
-async def invitations_zip(request: Request) -> Response:
+@off_loop()
+def invitations_zip(request: Request) -> Response:
     tour_id, _ = tour_dir(request)
     folder = workspace(request).out_dir(tour_id) / "invites"
     buffer = io.BytesIO()
@@ -92,18 +93,18 @@ async def invitations_zip(request: Request) -> Response:
         "cache-control": "no-store"})
 
 
-async def publish(request: Request) -> Response:
+@off_loop(reads="form")
+def publish(request: Request, form) -> Response:
     """Push the guest's calendar to a CalDAV server; the password is used once, never stored."""
     tour_id, _ = tour_dir(request)
-    form = await request.form()
     url = form_text(form, "url")
     if not url.startswith(("https://", "http://")):
         return render(request, "send.html", _send_context(
             request, tour_id, problem="Give the calendar's address (https://...)."), status_code=422)
     plan_path = workspace(request).plan_path(tour_id)
     try:
-        report = await run_in_threadpool(
-            app.publish_plan, plan_path, url, username=form_text(form, "username") or None,
+        report = app.publish_plan(
+            plan_path, url, username=form_text(form, "username") or None,
             password=form_text(form, "password") or None,
             calendar_name=form_text(form, "calendar") or None)
     except (PlanFileError, SchedulerError, OSError) as error:

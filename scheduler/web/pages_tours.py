@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from .. import app
 from ..errors import InputError
-from .common import form_text, redirect, render, settings, workspace
+from .common import form_text, off_loop, on_loop, redirect, render, settings, workspace
 from .security import LOGIN_COOKIE, SESSION_COOKIE, session_cookie
 from .settings import verify_password
 from .workspace import UnsafeUpload
@@ -61,12 +61,13 @@ def frame_for_new_tour(form) -> tuple[str, dict, bytes | None, list[str]]:
     return wanted, frame, places, problems
 
 
-async def tours_page(request: Request) -> Response:
+@off_loop()
+def tours_page(request: Request) -> Response:
     return render(request, "tours.html", {"tours": workspace(request).tours(), "problems": []})
 
 
-async def create_tour(request: Request) -> Response:
-    form = await request.form(max_part_size=settings(request).max_upload_bytes)
+@off_loop(reads="upload")
+def create_tour(request: Request, form) -> Response:
     space = workspace(request)
     try:
         how = form_text(form, "how")
@@ -78,7 +79,7 @@ async def create_tour(request: Request) -> Response:
             upload = form.get("tour")
             if upload is None or isinstance(upload, str) or not upload.filename:
                 raise UnsafeUpload("choose a zip file of a tour folder")
-            tour_id = space.add_from_zip(await upload.read())
+            tour_id = space.add_from_zip(upload.file.read())
         else:
             wanted, frame, places, problems = frame_for_new_tour(form)
             if problems:
@@ -88,7 +89,7 @@ async def create_tour(request: Request) -> Response:
             requests_csv = None
             if upload is not None and not isinstance(upload, str) and upload.filename:
                 try:
-                    requests_csv = app.requests_csv_from_upload(upload.filename, await upload.read())
+                    requests_csv = app.requests_csv_from_upload(upload.filename, upload.file.read())
                 except InputError as error:
                     return render(request, "tours.html", {"tours": space.tours(),
                                   "problems": [str(p) for p in error.problems]}, status_code=422)
@@ -98,13 +99,14 @@ async def create_tour(request: Request) -> Response:
     except UnsafeUpload as error:
         return render(request, "tours.html", {"tours": space.tours(), "problems": [str(error)]},
                       status_code=400)
-    finally:
-        await form.close()
     return redirect(f"/tours/{tour_id}" if how in {"example", "delegation-example", "zip"} else f"/tours/{tour_id}/frame",
                     "created")
 
 
-async def login_page(request: Request) -> Response:
+@off_loop(reads="form")
+def login_page(request: Request, form) -> Response:
+    """The login form; a POST checks the password (argon2: deliberately slow, so in the thread
+    pool like every page's work)."""
     users = settings(request).users
     next_url = request.query_params.get("next", "/")
     if not next_url.startswith("/") or next_url.startswith("//"):
@@ -116,7 +118,6 @@ async def login_page(request: Request) -> Response:
         response.set_cookie(LOGIN_COOKIE, login_token, httponly=True, samesite="strict", path="/login",
                             secure=settings(request).secure_cookies)
         return response
-    form = await request.form()
     cookie = request.cookies.get(LOGIN_COOKIE, "")
     if not cookie or not secrets.compare_digest(cookie, form_text(form, "login_token")):
         return Response("The login form is out of date; reload it.", status_code=403)
@@ -131,6 +132,7 @@ async def login_page(request: Request) -> Response:
     return response
 
 
+@on_loop
 async def logout(request: Request) -> Response:
     request.app.state.sessions.end(request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse("/login" if settings(request).users else "/", status_code=303)

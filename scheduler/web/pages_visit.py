@@ -11,7 +11,8 @@ from starlette.routing import Route
 
 from .. import app
 from ..formatting import format_date, format_time, place_name
-from .common import form_text, outdated, plain_number, redirect, render, runner, settings, tour_dir, workspace
+from .common import (form_text, off_loop, outdated, plain_number, redirect, render, runner, settings, tour_dir,
+                     workspace)
 from .pages_agenda import current_plan, plan_file_problem
 from .views import diff_view
 
@@ -54,7 +55,8 @@ def _versions(request: Request, tour_id: str) -> list[dict]:
     return shown
 
 
-async def visit_page(request: Request) -> Response:
+@off_loop()
+def visit_page(request: Request) -> Response:
     tour_id, _ = tour_dir(request)
     info = workspace(request).info(tour_id)
     plan = current_plan(request, tour_id)
@@ -87,9 +89,9 @@ def _new_request_csv(form) -> str | None:
     return out.getvalue()
 
 
-async def start_replan(request: Request) -> Response:
+@off_loop(reads="form")
+def start_replan(request: Request, form) -> Response:
     tour_id, _ = tour_dir(request)
-    form = await request.form()
     plan_path = workspace(request).plan_path(tour_id)
     if not plan_path.exists():
         return redirect(f"/tours/{tour_id}/visit")
@@ -109,10 +111,10 @@ async def start_replan(request: Request) -> Response:
     return redirect(f"/tours/{tour_id}/visit", None if started else "busy")
 
 
-async def decide_replan(request: Request) -> Response:
+@off_loop(reads="form")
+def decide_replan(request: Request, form) -> Response:
     """Accept the previewed re-plan (write it as the new version) or discard it."""
     tour_id, _ = tour_dir(request)
-    form = await request.form()
     jobs = runner(request)
     job = jobs.last(tour_id, "replan-preview")
     refused = outdated(job, form_text(form, "preview"), workspace(request).plan_path(tour_id))
@@ -132,9 +134,9 @@ async def decide_replan(request: Request) -> Response:
     return redirect(f"/tours/{tour_id}", "accepted")
 
 
-async def restore(request: Request) -> Response:
+@off_loop(reads="form")
+def restore(request: Request, form) -> Response:
     tour_id, _ = tour_dir(request)
-    form = await request.form()
     number = plain_number(form_text(form, "version"))
     if number is None:
         return redirect(f"/tours/{tour_id}/visit")

@@ -19,6 +19,7 @@ import hmac
 import json
 import logging
 import secrets
+import threading
 import time
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
@@ -63,28 +64,35 @@ class Session:
 
 
 class Sessions:
-    """The sessions of this server, in memory (a restart logs everyone out)."""
+    """The sessions of this server, in memory (a restart logs everyone out).
+
+    Used from the event loop (the middleware) and from the thread pool (the login page), so
+    every look and change holds a lock."""
 
     def __init__(self) -> None:
         self._by_id: dict[str, Session] = {}
+        self._lock = threading.Lock()
 
     def create(self, user: str) -> tuple[str, Session]:
         """A new session for ``user`` and the id its cookie carries."""
-        session_id = secrets.token_urlsafe(32)
-        self._by_id[session_id] = Session(user)
-        return session_id, self._by_id[session_id]
+        session_id, session = secrets.token_urlsafe(32), Session(user)
+        with self._lock:
+            self._by_id[session_id] = session
+        return session_id, session
 
     def get(self, session_id: str | None) -> Session | None:
         """The live session of a cookie, else None."""
-        session = self._by_id.get(session_id or "")
-        if session is None or session.expires < time.time():
-            self._by_id.pop(session_id or "", None)
-            return None
-        return session
+        with self._lock:
+            session = self._by_id.get(session_id or "")
+            if session is None or session.expires < time.time():
+                self._by_id.pop(session_id or "", None)
+                return None
+            return session
 
     def end(self, session_id: str | None) -> None:
         """Log a session out."""
-        self._by_id.pop(session_id or "", None)
+        with self._lock:
+            self._by_id.pop(session_id or "", None)
 
 
 def session_cookie(response: Response, session_id: str, settings: WebSettings) -> None:

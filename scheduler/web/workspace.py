@@ -12,6 +12,7 @@ import re
 import shutil
 import stat
 import tempfile
+import threading
 import tomllib
 import zipfile
 import zlib
@@ -50,11 +51,16 @@ class TourInfo:
 
 
 class Workspace:
-    """The tour folders under ``root``."""
+    """The tour folders under ``root``.
+
+    The web app's handlers run in a thread pool, so two organizers can create tours at the
+    same moment: choosing a new tour's id and creating its folder happen together under a
+    lock, and two tours given one name become ``name`` and ``name-2``, never one folder."""
 
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root).resolve()
         self.root.mkdir(parents=True, exist_ok=True)
+        self._creating = threading.Lock()
 
     # ----------------------------------------------------------------- finding tours
 
@@ -138,15 +144,17 @@ class Workspace:
         guests in Brussels with an interpreter and a car).
         """
         source = app.delegation_example() if which == "delegation" else app.demo_tour()
-        tour_id = self.unique_id(source.name)
-        shutil.copytree(source, self.root / tour_id,
-                        ignore=shutil.ignore_patterns("out", "README.md", ".*"))
+        with self._creating:
+            tour_id = self.unique_id(source.name)
+            shutil.copytree(source, self.root / tour_id,
+                            ignore=shutil.ignore_patterns("out", "README.md", ".*"))
         return tour_id
 
     def add_from_frame(self, wanted_id: str, frame: dict, requests_csv: bytes | None = None) -> str:
         """A new tour folder from a frame (and a requests spreadsheet); its id."""
-        tour_id = self.unique_id(wanted_id)
-        app.new_tour_folder(self.root / tour_id, frame, requests_csv)
+        with self._creating:
+            tour_id = self.unique_id(wanted_id)
+            app.new_tour_folder(self.root / tour_id, frame, requests_csv)
         return tour_id
 
     def add_from_zip(self, data: bytes, wanted_id: str | None = None) -> str:
@@ -168,9 +176,8 @@ class Workspace:
                    for parts, info in entries):
             raise UnsafeUpload("the zip has no tour.toml at its top (a tour folder holds tour.toml "
                                "and requests.csv)")
-        tour_id = self.unique_id(wanted_id or (next(iter(tops)) if strip else "tour"))
         with tempfile.TemporaryDirectory(prefix=".upload-", dir=self.root) as scratch:
-            staging = Path(scratch) / tour_id
+            staging = Path(scratch) / "tour"
             staging.mkdir()
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 for parts, info in entries:
@@ -193,7 +200,9 @@ class Workspace:
                         raise UnsafeUpload(f"the zip entry {info.filename!r} cannot be unpacked: "
                                            f"{error.strerror or error}") from None
                     target.chmod(0o600)
-            staging.rename(self.root / tour_id)
+            with self._creating:
+                tour_id = self.unique_id(wanted_id or (next(iter(tops)) if strip else "tour"))
+                staging.rename(self.root / tour_id)
         return tour_id
 
 
