@@ -279,3 +279,26 @@ def test_user_accounts_store_argon2_hashes_and_log_in(tmp_path):
         assert right.status_code == 303 and SESSION_COOKIE in right.cookies
         client.cookies.set(SESSION_COOKIE, right.cookies[SESSION_COOKIE])
         assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/tours/spain-2018/frame", "/tours/spain-2018/requests/0",
+                                  "/tours/spain-2018/requests/new", "/login"])
+def test_a_head_request_is_answered_as_a_get_and_changes_nothing(client, path):
+    """HEAD (a link checker's, a browser's preflight) of a page that also takes a form is
+    answered like its GET, headers and no body, never read as an empty form to save."""
+    logged_in(client)
+    client.post("/api/tours", data={"example": "1"}, headers=AUTH)
+    folder = client.app.state.workspace.root / "spain-2018"
+    before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+    got, head = client.get(path), client.head(path)
+    assert got.status_code == head.status_code == 200, (got.status_code, head.status_code)
+    assert head.content == b""
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == before
+
+
+def test_a_head_of_an_input_file_gives_its_etag(client):
+    """HEAD /api/tours/ID/input/requests.csv gives the ETag the GET gives, for a PUT after it."""
+    client.post("/api/tours", data={"example": "1"}, headers=AUTH)
+    got = client.get("/api/tours/spain-2018/input/requests.csv", headers=AUTH)
+    head = client.head("/api/tours/spain-2018/input/requests.csv", headers=AUTH)
+    assert head.status_code == 200 and head.headers["etag"] == got.headers["etag"]

@@ -211,7 +211,7 @@ def input_file(request: Request, body: bytes | None) -> Response:
     if name not in _INPUT_FILES:
         return _error(404, "no-such-file", f"editable files are {', '.join(_INPUT_FILES)}")
     path = folder / name
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         version = app.file_version(path)
         return Response(path.read_bytes() if path.exists() else b"", headers={"etag": f'"{version}"'},
                         media_type="text/csv" if name.endswith(".csv") else "application/toml")

@@ -250,7 +250,7 @@ def frame_page(request: Request, form):
         frame, version = app.read_frame(folder)
     except InputError as error:
         return render(request, "frame.html", {**base, **_context({}, "", {}, [str(p) for p in error.problems])})
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         problems: tuple[InputIssue, ...] = app.check_candidate(folder, {})
         by_field, general = _place_problems(problems, None)
         return render(request, "frame.html", {**base, **_context(frame, version, by_field, general)})

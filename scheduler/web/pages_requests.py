@@ -115,7 +115,7 @@ def edit_page(request: Request, form) -> Response:
     index = None if which == "new" else plain_number(which)
     if which != "new" and (index is None or not 0 <= index < len(table.rows)):
         return redirect(f"/tours/{tour_id}/requests")
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         row = table.rows[index] if index is not None else {}
         return render(request, "request_edit.html",
                       _edit_context(tour_id, request, columns, row, index, table.version, []))

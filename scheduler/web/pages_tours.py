@@ -111,7 +111,7 @@ def login_page(request: Request, form) -> Response:
     next_url = request.query_params.get("next", "/")
     if not next_url.startswith("/") or next_url.startswith("//"):
         next_url = "/"
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         login_token = secrets.token_urlsafe(24)
         response = render(request, "login.html", {"login_token": login_token, "next": next_url,
                                                   "problem": None, "enabled": bool(users)})
