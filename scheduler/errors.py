@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: Why the package does not run on Windows itself: every write takes POSIX file locks
+#: (``fcntl.flock``) and switches output folders with POSIX renames. Said when the writers are
+#: imported there (:mod:`scheduler.fsio`) and by the command line before any command runs.
+POSIX_ONLY = ("scheduler runs on Linux and macOS; on Windows, run it inside WSL (the Windows "
+              "Subsystem for Linux): its all-or-nothing writes need POSIX file locks")
+
 
 class SchedulerError(Exception):
     """Base class of every error the library raises on purpose."""

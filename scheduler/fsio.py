@@ -9,13 +9,19 @@ readable by its owner only from the moment it exists.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from .errors import POSIX_ONLY
+
+try:
+    import fcntl
+except ModuleNotFoundError:  # Windows: no fcntl
+    raise ImportError(POSIX_ONLY) from None
 
 __all__ = ["PRIVATE_MODE", "SHARED_MODE", "backup_path", "file_lock", "sync_folder", "write_atomic"]
 

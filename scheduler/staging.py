@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import fcntl
 import os
 import shutil
 import stat
@@ -44,7 +43,9 @@ from types import TracebackType
 from typing import Literal
 
 from .errors import OutputFolderError
-from .fsio import backup_path, sync_folder
+from .fsio import backup_path, sync_folder  # first: it says why there is no fcntl on Windows
+
+import fcntl  # noqa: E402
 
 __all__ = ["Stage", "staged_output"]
 

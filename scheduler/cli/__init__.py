@@ -13,6 +13,7 @@ import sys
 
 import click
 
+from ..errors import POSIX_ONLY
 from .check import check
 from .explain import explain
 from .export import export
@@ -39,6 +40,8 @@ def main(debug: bool, verbose: bool) -> None:
     Shell completion (bash; zsh and fish alike, see docs/cli.md):
       eval "$(_SCHEDULER_COMPLETE=bash_source scheduler)"
     """
+    if sys.platform == "win32":
+        raise click.ClickException(POSIX_ONLY)
     if verbose or debug:
         logging.basicConfig(level=logging.DEBUG if debug else logging.INFO,
                             format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
