@@ -221,7 +221,11 @@ def test_a_tour_whose_plan_file_is_broken_still_opens_and_can_be_planned_again(s
     assert 'id="plan-button"' in client.get(f"/tours/{tour_id}").text
     client.post(f"/tours/{tour_id}/plan", data={"csrf_token": csrf, "time_limit": "1"})
     assert client.app.state.runner.wait(tour_id).state == "done"
-    assert "cannot be read" not in client.get(f"/tours/{tour_id}").text
+    planned = client.get(f"/tours/{tour_id}").text
+    assert "The tour's plan file (out/plan.json) cannot be read" not in planned
+    # What the plan did with the broken file is said, naming the tour's folder as it has it.
+    assert "The earlier plan.json in out cannot be read" in planned
+    assert str(folder.parent) not in planned
 
 
 def test_a_task_that_fails_on_a_broken_file_names_it_without_the_server_s_folders(session):
@@ -244,3 +248,28 @@ def test_a_task_that_fails_on_a_broken_file_names_it_without_the_server_s_folder
             kept.write_bytes(before)
     assert "out/versions/plan-v1.json" in page
     assert str(folder.parent) not in page
+
+
+def test_a_control_character_in_a_form_field_is_dropped_not_a_broken_file(session):
+    """A NUL (or an escape) in a text field, which no one types (a forged request, a paste of
+    binary text), is dropped from the field: the visit page's new request is read as typed
+    without it, never refused as "binary data" for the whole file."""
+    client, csrf, _ = session
+    client.post(f"/tours/{TOUR}/replan", data={
+        "csrf_token": csrf, "new_id": "late\x00call", "new_title": "Call\x1b with \x00Radio",
+        "new_duration": "30", "new_remote": "phone", "now_mode": "typed",
+        "now": "2018-11-26T08:00", "time_limit": "1"})
+    job = client.app.state.runner.wait(TOUR)
+    assert job.state == "done", job.error
+    page = client.get(f"/tours/{TOUR}/visit").text
+    assert "binary data" not in page
+    assert "Call with Radio" in page, page
+
+
+def test_form_text_keeps_what_people_type():
+    """Tabs, line breaks and every printable character (accents, emoji) stay; only the
+    control characters no keyboard types go."""
+    from scheduler.web.common import form_text
+
+    typed = "Café\tlive\nüber 🙂 «x»"
+    assert form_text({"f": f"  {typed}\x00\x07\x1b\x7f "}, "f") == typed

@@ -165,10 +165,17 @@ def redirect(url: str, notice: str | None = None) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
+#: Control characters no one types into a form field (NUL, escape, ...): a forged request or
+#: a paste of binary text. Tab and line breaks stay (a note may hold them).
+_UNTYPED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def form_text(form, name: str, default: str = "") -> str:
-    """A text field of a form, stripped ('' when absent or a file)."""
+    """A text field of a form, stripped ('' when absent or a file), without the control
+    characters no one types (:data:`_UNTYPED`): written into a tour's files they would make a
+    whole file unreadable ("binary data") where the page meant one field."""
     value = form.get(name)
-    return value.strip() if isinstance(value, str) else default
+    return _UNTYPED.sub("", value).strip() if isinstance(value, str) else default
 
 
 _PLAIN_NUMBER = re.compile(r"[0-9]{1,9}")

@@ -202,23 +202,48 @@ def run_task(name: str, kwargs: dict[str, Any], queue) -> None:
 
     try:
         # Pickled here, not by the queue's feeder thread, which would drop an error silently.
-        outcome = ("done", pickle.dumps(TASKS[name](progress=progress, **kwargs)))
+        result = TASKS[name](progress=progress, **kwargs)
+        if isinstance(result, dict):
+            result = _said_in_the_tour(result, kwargs)
+        outcome = ("done", pickle.dumps(result))
     except BaseException as error:  # the parent must always hear how the task ended
         outcome = ("failed", _in_the_tour(error_record(error), kwargs))
     queue.put(outcome)
 
 
+def _tour_folder(kwargs: dict[str, Any]) -> Path | None:
+    """The tour folder a task works in, from its arguments."""
+    if kwargs.get("tour_dir"):
+        return Path(kwargs["tour_dir"])
+    if kwargs.get("out_dir"):
+        return Path(kwargs["out_dir"]).parent
+    if kwargs.get("plan_path"):
+        return Path(kwargs["plan_path"]).parent.parent
+    return None
+
+
 def _in_the_tour(record: dict[str, Any], kwargs: dict[str, Any]) -> dict[str, Any]:
     """An error record whose messages name files as the tour's folder has them
     (``out/versions/plan-v1.json``), not where the server keeps the workspace."""
-    if kwargs.get("tour_dir"):
-        folder = Path(kwargs["tour_dir"])
-    elif kwargs.get("out_dir"):
-        folder = Path(kwargs["out_dir"]).parent
-    elif kwargs.get("plan_path"):
-        folder = Path(kwargs["plan_path"]).parent.parent
-    else:
+    folder = _tour_folder(kwargs)
+    if folder is None:
         return record
     prefix = f"{folder}/"
     return {**record, "message": record["message"].replace(prefix, ""),
             "details": [line.replace(prefix, "") for line in record["details"]]}
+
+
+#: The sentences of a task's result that pages show as they are.
+_SAID = ("notes", "warnings", "skipped")
+
+
+def _said_in_the_tour(result: dict[str, Any], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """A task's result whose sentences (:data:`_SAID`) name files and folders as the tour's
+    folder has them (``out``, ``out/plan.json``), as its errors do (:func:`_in_the_tour`)."""
+    folder = _tour_folder(kwargs)
+    if folder is None:
+        return result
+    prefix = f"{folder}/"
+    return {**result, **{key: [text.replace(prefix, "") if isinstance(text, str) else text
+                               for text in result[key]]
+                         for key in _SAID if isinstance(result.get(key), list)}}
