@@ -94,3 +94,15 @@ def form_fields(html: str, textareas: bool = False) -> dict[str, str]:
                                      re.S):
             fields[name] = text.replace("&amp;", "&").replace("&#39;", "'").replace("&#34;", '"')
     return fields
+
+
+def log_in(client, token: str) -> str:
+    """Log a web test client in with the server's token, as a browser opening the printed
+    address does (the session cookie kept), and return the session's CSRF token."""
+    import re
+
+    from scheduler.web.security import SESSION_COOKIE
+
+    response = client.get(f"/?token={token}", follow_redirects=False)
+    client.cookies.set(SESSION_COOKIE, response.cookies[SESSION_COOKIE])
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").text).group(1)

@@ -18,9 +18,8 @@ from starlette.testclient import TestClient
 from scheduler import app
 from scheduler.domain import Unscheduled, Window
 from scheduler.web import WebSettings, create_app
-from scheduler.web.security import SESSION_COOKIE
 
-from builders import form_fields
+from builders import form_fields, log_in
 from delegation_export_plans import WEDNESDAY, at, delegation_plan
 
 TOKEN = "delegation-token"
@@ -43,9 +42,7 @@ def busy_plan():
 def client(tmp_path):
     web = create_app(WebSettings(workspace=tmp_path, token=TOKEN))
     with TestClient(web) as test_client:
-        response = test_client.get(f"/?token={TOKEN}", follow_redirects=False)
-        test_client.cookies.set(SESSION_COOKIE, response.cookies[SESSION_COOKIE])
-        csrf = re.search(r'name="csrf_token" value="([^"]+)"', test_client.get("/").text).group(1)
+        csrf = log_in(test_client, TOKEN)
         created = test_client.post("/tours", data={"how": "delegation-example", "csrf_token": csrf},
                                    follow_redirects=False)
         assert created.status_code == 303 and created.headers["location"].startswith(f"/tours/{TOUR}")

@@ -7,12 +7,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from builders import form_fields
+from builders import form_fields, log_in
 
 from starlette.testclient import TestClient
 
 from scheduler.web import WebSettings, create_app
-from scheduler.web.security import SESSION_COOKIE
 
 TOKEN = "hostile-forms-token"
 TOUR = "spain-2018"
@@ -25,9 +24,7 @@ def session(tmp_path_factory):
     workspace = tmp_path_factory.mktemp("workspace")
     with TestClient(create_app(WebSettings(workspace=workspace, token=TOKEN)),
                     raise_server_exceptions=False) as client:
-        response = client.get(f"/?token={TOKEN}", follow_redirects=False)
-        client.cookies.set(SESSION_COOKIE, response.cookies[SESSION_COOKIE])
-        csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").text).group(1)
+        csrf = log_in(client, TOKEN)
         client.post("/tours", data={"how": "example", "csrf_token": csrf})
         client.post(f"/tours/{TOUR}/plan", data={"csrf_token": csrf, "time_limit": "1"})
         client.app.state.runner.wait(TOUR)

@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from builders import form_fields
+from builders import form_fields, log_in
 
 from starlette.testclient import TestClient
 
 from scheduler.web import WebSettings, create_app
-from scheduler.web.security import SESSION_COOKIE
 
 TOKEN = "pages-token"
 
@@ -18,9 +17,7 @@ TOKEN = "pages-token"
 @pytest.fixture
 def client(tmp_path):
     with TestClient(create_app(WebSettings(workspace=tmp_path, token=TOKEN))) as test_client:
-        response = test_client.get(f"/?token={TOKEN}", follow_redirects=False)
-        test_client.cookies.set(SESSION_COOKIE, response.cookies[SESSION_COOKIE])
-        csrf = re.search(r'name="csrf_token" value="([^"]+)"', test_client.get("/").text).group(1)
+        csrf = log_in(test_client, TOKEN)
         test_client.post("/tours", data={"how": "example", "csrf_token": csrf})
         yield test_client, csrf
 

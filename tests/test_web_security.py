@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from builders import log_in
 
 from starlette.testclient import TestClient
 
@@ -30,10 +31,7 @@ def client(tmp_path):
 
 def logged_in(client: TestClient) -> str:
     """Log the client in with the token; the CSRF token of its session."""
-    response = client.get(f"/?token={TOKEN}", follow_redirects=False)
-    client.cookies.set(SESSION_COOKIE, response.cookies[SESSION_COOKIE])
-    page = client.get("/")
-    return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    return log_in(client, TOKEN)
 
 
 def zipped(files: dict[str, bytes], links: tuple[str, ...] = ()) -> bytes:

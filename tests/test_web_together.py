@@ -8,14 +8,13 @@ import re
 from pathlib import Path
 
 import pytest
-from builders import form_fields
+from builders import form_fields, log_in
 
 from starlette.testclient import TestClient
 
 from scheduler import app
 from scheduler.errors import SchedulerError
 from scheduler.web import WebSettings, create_app
-from scheduler.web.security import SESSION_COOKIE
 
 TOKEN = "together-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -27,9 +26,7 @@ REPLAN = {"now_mode": "typed", "now": "2018-11-26T08:00", "time_limit": "1"}
 def team(tmp_path):
     """A browser session (organizer A) on the planned example; organizer B uses the API."""
     with TestClient(create_app(WebSettings(workspace=tmp_path, token=TOKEN))) as client:
-        response = client.get(f"/?token={TOKEN}", follow_redirects=False)
-        client.cookies.set(SESSION_COOKIE, response.cookies[SESSION_COOKIE])
-        csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").text).group(1)
+        csrf = log_in(client, TOKEN)
         client.post("/tours", data={"how": "example", "csrf_token": csrf})
         client.post(f"/tours/{TOUR}/plan", data={"csrf_token": csrf, "time_limit": "1"})
         client.app.state.runner.wait(TOUR)
