@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Mapping
@@ -24,7 +23,6 @@ from ..model.instance import build_instance
 from ..reasons import infeasibility_reasons
 from ..planfile import read_plan, write_plan
 from ..replan import ReplanResult, new_version
-from ..replan.history import history_places
 from ..resources import demo_tour as _bundled_demo
 from ..resources import examples_dir
 from ..solve import SolveParams, solve
@@ -187,14 +185,6 @@ def continue_lineage(plan: Plan, out_dir: Path, *, now: datetime | None = None
     except (SchedulerError, ValueError) as error:  # an earlier plan the checker let through, oddly
         return None, [f"The earlier plan.json in {out_dir} cannot be continued ({_first_line(error)}), "
                       "so the calendars start afresh at version 1."]
-    # A place the tour no longer uses is still named by the events the calendars cancel
-    # there: the new plan keeps it (no request or day uses it, so it needs no travel).
-    problem = result.plan.problem
-    named = {place: earlier.problem.locations[place] for place in history_places(result.plan.history)
-             if place not in problem.locations and place in earlier.problem.locations}
-    if named:
-        problem = replace(problem, locations={**problem.locations, **named})
-        result = replace(result, plan=replace(result.plan, problem=problem))
     return result, [lineage_sentence(result.version, result.plan.history[-1])]
 
 
