@@ -13,6 +13,7 @@ from ..errors import InfeasibleError
 from ..errors import SchedulerError
 from ..calendar_uids import engagement_uid
 from ..export import write_all
+from ..export.changes_md import changes_markdown
 from ..export.ics import calendar_bytes
 from ..export.invites import INVITES_DIR, cancellation, invite_path
 from ..export.updates import write_versions
@@ -127,7 +128,8 @@ def write_plan_outputs(plan: Plan, out_dir: str | Path, *, now: datetime | None 
     plan is written as its next version, so that its calendars update the ones already
     imported: each event keeps its UID with the SEQUENCE the earlier versions gave it (raised
     when it changed), and what the earlier plan held and this one has not is cancelled.
-    ``now`` is when that version is made (default: the current time).
+    ``changes.md`` says what changed against that version. ``now`` is when that version is
+    made (default: the current time).
     """
     result, notes = continue_lineage(plan, Path(out_dir), now=now)
     if result is not None:
@@ -136,12 +138,29 @@ def write_plan_outputs(plan: Plan, out_dir: str | Path, *, now: datetime | None 
         write_plan(plan, stage.path / "plan.json")
         if result is not None:
             write_versions(result, stage.path)
+            write_atomic(stage.path / CHANGES_MD, changes_markdown(result, planned_again=True), private=True)
+        else:
+            notes += leave_out_changes(Path(out_dir), stage)
         exported = write_all(plan, stage.path)
         if result is not None:
             notes += cancel_dropped_invitations(result, stage)
         notes += settle_old_invitations(plan, Path(out_dir), stage)
     return Written(Path(out_dir), tuple(stage.files), tuple(stage.backups), tuple(exported.skipped),
                    tuple(notes))
+
+
+CHANGES_MD = "changes.md"
+
+
+def leave_out_changes(out_dir: Path, stage: Stage) -> list[str]:
+    """A plan that starts afresh leaves out the ``changes.md`` an earlier plan's version left
+    in ``out_dir`` (it told how another plan changed); the commit keeps it as a numbered
+    backup. Returns a sentence when there was one."""
+    if not (out_dir / CHANGES_MD).is_file():
+        return []
+    stage.remove(CHANGES_MD)
+    return [f"{CHANGES_MD} was left out: it told the changes of an earlier plan, and this plan "
+            "starts afresh (the file is kept as a numbered backup)."]
 
 
 PLANNED_AGAIN = "Planned again from the tour folder."
