@@ -267,6 +267,80 @@ def test_a_re_plans_changes_md_gives_way_to_the_plans(tmp_path):
     assert replans in [p.read_bytes() for p in out.glob("changes.md.~*~")]
 
 
+# --- two plans into one folder at once --------------------------------------------------------
+
+def _another_plan_meanwhile(monkeypatch, out: Path, plan, times: int) -> list[datetime]:
+    """While ``write_plan_outputs`` exports (after it read the folder's plan.json, before its
+    commit), another run writes ``plan`` into ``out`` as its next version, the first
+    ``times`` times it exports. Returns the moments of those versions, as they are written."""
+    import scheduler.app.planning as planning
+
+    real = planning.write_all
+    made: list[datetime] = []
+
+    def exporting(*args, **kwargs):
+        if len(made) < times and not getattr(exporting, "inside", False):
+            made.append(datetime.fromisoformat(f"2018-11-2{len(made)}T08:00:00+01:00"))
+            exporting.inside = True
+            try:
+                app.write_plan_outputs(plan, out, now=made[-1])
+            finally:
+                exporting.inside = False
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(planning, "write_all", exporting)
+    return made
+
+
+def test_a_plan_written_meanwhile_is_followed_not_overwritten(tmp_path, monkeypatch):
+    """Another plan commits version 2 while this one is being written: this one is
+    versioned again from it and becomes version 3 (not a second version 2), without
+    solving again, and versions/ holds both as they were written."""
+    plan = app.solve_tour(load_tour(EXAMPLES / "spain-2018"), PARAMS).plan
+    out = tmp_path / "out"
+    app.write_plan_outputs(plan, out)
+    made = _another_plan_meanwhile(monkeypatch, out, plan, times=1)
+    mine = datetime.fromisoformat("2018-11-25T09:00:00+01:00")
+    written = app.write_plan_outputs(plan, out, now=mine)
+    history = json.loads((out / "plan.json").read_text(encoding="utf-8"))["history"]
+    assert [(e["version"], e["now"]) for e in history[1:]] == [(2, made[0].isoformat()), (3, mine.isoformat())]
+    assert json.loads((out / "versions" / "plan-v2.json").read_text(encoding="utf-8"))["history"][-1]["now"] \
+        == made[0].isoformat()
+    assert not list((out / "versions").glob("*.~*~"))
+    assert any(note.startswith("This plan is version 3 of the tour") for note in written.notes), written.notes
+    assert (out / "changes.md").read_text(encoding="utf-8").startswith("# Changes in version 3: ")
+    assert check_plan_file(out / "plan.json") == []
+
+
+def test_a_plan_that_keeps_changing_meanwhile_is_refused(tmp_path, monkeypatch):
+    """When the folder's plan.json changes again at every try, the plan is refused with
+    PlanChanged and writes nothing: the folder holds the other runs' last version."""
+    plan = app.solve_tour(load_tour(EXAMPLES / "spain-2018"), PARAMS).plan
+    out = tmp_path / "out"
+    app.write_plan_outputs(plan, out)
+    _another_plan_meanwhile(monkeypatch, out, plan, times=100)
+    before = (out / "plan.json").read_bytes()
+    with pytest.raises(app.PlanChanged) as refused:
+        app.write_plan_outputs(plan, out, now=datetime.fromisoformat("2018-11-29T09:00:00+01:00"))
+    assert "nothing was written" in str(refused.value)
+    history = json.loads((out / "plan.json").read_text(encoding="utf-8"))["history"]
+    assert (out / "plan.json").read_bytes() != before
+    assert all(entry["now"] != "2018-11-29T09:00:00+01:00" for entry in history)
+
+
+def test_the_command_refuses_a_plan_whose_folder_keeps_changing(spain, tmp_path, monkeypatch):
+    """``scheduler plan`` losing every try to other runs: exit code 2, a message that says
+    nothing was written and to plan again, no traceback."""
+    _, spain_out, _, _ = spain
+    out = tmp_path / "out"
+    shutil.copytree(spain_out, out)
+    _another_plan_meanwhile(monkeypatch, out, app.load_plan(out / "plan.json"), times=100)
+    result = CliRunner().invoke(main, ["plan", str(spain_out.parent / "tour"), "-o", str(out),
+                                       "--time-limit", "2", "--seed", "0", "--workers", "1"])
+    assert result.exit_code == 2, result.output
+    assert "changed 3 times while this plan was being written" in result.output
+    assert "nothing was written" in result.output and "Traceback" not in result.output
+
 # --- a fresh lineage -------------------------------------------------------------------------
 
 def test_a_plan_of_another_tour_in_the_folder_starts_afresh(spain, tmp_path):

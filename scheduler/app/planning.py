@@ -10,7 +10,7 @@ from typing import Any, Mapping
 from ..diagnose import infeasible_error
 from ..domain import Plan, Problem
 from ..errors import InfeasibleError
-from ..errors import SchedulerError
+from ..errors import PlanChanged, SchedulerError
 from ..calendar_uids import engagement_uid
 from ..export import write_all
 from ..export.changes_md import changes_markdown
@@ -29,6 +29,7 @@ from ..resources import examples_dir
 from ..solve import SolveParams, solve
 from ..staging import Stage, staged_output
 from .delegation_warnings import delegation_warnings
+from .plans import file_version, require_plan_version
 from .results import CheckOutcome, PlanOutcome, Written
 
 
@@ -130,22 +131,53 @@ def write_plan_outputs(plan: Plan, out_dir: str | Path, *, now: datetime | None 
     when it changed), and what the earlier plan held and this one has not is cancelled.
     ``changes.md`` says what changed against that version. ``now`` is when that version is
     made (default: the current time).
+
+    The commit checks, holding the folder's lock, that ``plan.json`` is still the one the
+    version was made from. When another run wrote one meanwhile, the version is made again
+    from it (the agenda is not solved again, only versioned and exported), up to
+    ``LINEAGE_TRIES`` times.
+
+    Raises
+    ------
+    PlanChanged
+        When ``plan.json`` changed meanwhile at every try; nothing was written.
     """
-    result, notes = continue_lineage(plan, Path(out_dir), now=now)
+    out = Path(out_dir)
+    for attempt in range(1, LINEAGE_TRIES + 1):
+        read = file_version(out / "plan.json")  # before reading it: a later change is caught
+        try:
+            return _write_version(plan, out, read, now=now)
+        except PlanChanged as error:
+            if attempt == LINEAGE_TRIES:
+                raise PlanChanged(out, error.expected, error.current, message=(
+                    f"the plan in {out} changed {LINEAGE_TRIES} times while this plan was being "
+                    "written into it (other runs planned, re-planned or accepted a version); "
+                    "nothing was written. Plan again when they are done.")) from None
+    raise AssertionError("unreachable")
+
+
+LINEAGE_TRIES = 3
+"""How many times a plan is versioned again when ``plan.json`` changed meanwhile."""
+
+
+def _write_version(plan: Plan, out: Path, read: str, *, now: datetime | None) -> Written:
+    """One try of :func:`write_plan_outputs`, from the ``plan.json`` at version ``read``."""
+    result, notes = continue_lineage(plan, out, now=now)
     if result is not None:
         plan = result.plan
-    with staged_output(out_dir) as stage, rare_collections():
+    with staged_output(out, lambda folder: require_plan_version(folder, read)) as stage, \
+            rare_collections():
         write_plan(plan, stage.path / "plan.json")
         if result is not None:
             write_versions(result, stage.path)
             write_atomic(stage.path / CHANGES_MD, changes_markdown(result, planned_again=True), private=True)
         else:
-            notes += leave_out_changes(Path(out_dir), stage)
+            notes += leave_out_changes(out, stage)
         exported = write_all(plan, stage.path)
         if result is not None:
             notes += cancel_dropped_invitations(result, stage)
-        notes += settle_old_invitations(plan, Path(out_dir), stage)
-    return Written(Path(out_dir), tuple(stage.files), tuple(stage.backups), tuple(exported.skipped),
+        notes += settle_old_invitations(plan, out, stage)
+    return Written(out, tuple(stage.files), tuple(stage.backups), tuple(exported.skipped),
                    tuple(notes))
 
 
