@@ -143,17 +143,16 @@ def write_plan_outputs(plan: Plan, out_dir: str | Path, *, now: datetime | None 
         When ``plan.json`` changed meanwhile at every try; nothing was written.
     """
     out = Path(out_dir)
-    for attempt in range(1, LINEAGE_TRIES + 1):
+    for _ in range(LINEAGE_TRIES):
         read = file_version(out / "plan.json")  # before reading it: a later change is caught
         try:
             return _write_version(plan, out, read, now=now)
         except PlanChanged as error:
-            if attempt == LINEAGE_TRIES:
-                raise PlanChanged(out, error.expected, error.current, message=(
-                    f"the plan in {out} changed {LINEAGE_TRIES} times while this plan was being "
-                    "written into it (other runs planned, re-planned or accepted a version); "
-                    "nothing was written. Plan again when they are done.")) from None
-    raise AssertionError("unreachable")
+            changed = error
+    raise PlanChanged(out, changed.expected, changed.current, message=(
+        f"the plan in {out} changed {LINEAGE_TRIES} times while this plan was being written into "
+        "it (other runs planned, re-planned or accepted a version); nothing was written. Plan "
+        "again when they are done.")) from None
 
 
 LINEAGE_TRIES = 3
