@@ -100,8 +100,8 @@ class PlanChanged(SchedulerError):
     """A new version made from a plan that is no longer the current one: someone else
     accepted, restored or planned in between (nothing was written)."""
 
-    def __init__(self, out_dir, expected: str, current: str):
+    def __init__(self, out_dir, expected: str, current: str, *, message: str | None = None):
         self.out_dir, self.expected, self.current = out_dir, expected, current
-        super().__init__(f"someone else changed the plan in {out_dir} after this change was made "
-                         f"from it, and writing it would undo theirs; nothing was written. Look "
-                         f"at the current plan and make the change again.")
+        super().__init__(message or f"someone else changed the plan in {out_dir} after this change "
+                         f"was made from it, and writing it would undo theirs; nothing was "
+                         f"written. Look at the current plan and make the change again.")

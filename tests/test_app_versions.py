@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from icalendar import Calendar
@@ -13,9 +14,11 @@ from icalendar import Calendar
 from scheduler import app
 from scheduler.checker import check_plan_file
 from scheduler.diagnose import what_if_mandatory
+from scheduler.export import write_all
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_data_safety import _tour  # noqa: E402
+from test_data_safety import TOUR, _tour  # noqa: E402
+from test_io_support import write_files  # noqa: E402
 
 PARAMS = app.SolveParams(time_limit=1.0, seed=0, workers=1)
 REQUESTS = """id,title,counterpart,location,duration,windows,priority
@@ -65,3 +68,76 @@ def test_going_back_to_a_version_is_a_new_version(tmp_path):
     assert sorted(p.name for p in (out / "versions").glob("plan-v*.json")) == \
         ["plan-v1.json", "plan-v2.json", "plan-v3.json"]
     assert check_plan_file(out / "plan.json") == []
+
+
+# --- a tour whose places changed between versions ---------------------------------------------
+
+FIRST_PLACES = """id,name,latitude,longitude
+HOTEL,Hotel,40.4200,-3.7050
+A,Place A,40.4300,-3.7100
+"""
+LATER_PLACES = """id,name,latitude,longitude
+HOTEL2,Hotel Two,40.4100,-3.7000
+A,Place A,40.4300,-3.7100
+B,Place B,40.4400,-3.7000
+"""
+ONLY_A = """id,title,counterpart,location,duration,windows
+a,Meeting A,Org A,A,60,Tue 10:00-12:00
+"""
+
+
+def _moved_tour(tmp_path: Path) -> Path:
+    """An output folder whose version 1 knows HOTEL and A, and whose version 2, planned
+    again after the tour was edited (lodging at HOTEL2, a new meeting at B), knows HOTEL2, A
+    and B: going back to version 1 drops the meeting at B and the legs to HOTEL2."""
+    tour, out = tmp_path / "tour", tmp_path / "out"
+    write_files(tour, {"tour.toml": TOUR, "locations.csv": FIRST_PLACES, "requests.csv": ONLY_A})
+    app.plan_tour(tour, out, PARAMS)
+    write_files(tour, {"tour.toml": TOUR.replace('"HOTEL"', '"HOTEL2"'), "locations.csv": LATER_PLACES,
+                       "requests.csv": ONLY_A + "b,Meeting B,Org B,B,60,Tue 14:00-16:00\n"})
+    app.plan_tour(tour, out, PARAMS, now=datetime.fromisoformat("2018-11-20T09:00:00+01:00"))
+    assert {e.request_id: e.location for e in app.load_plan(out / "plan.json").engagements} == \
+        {"a": "A", "b": "B"}
+    return out
+
+
+def _cancelled_lines(path: Path) -> list[str]:
+    """SUMMARY and LOCATION of every cancelled event of a calendar file."""
+    calendar = Calendar.from_ical(path.read_bytes())
+    return [f"{e['SUMMARY']} @ {e.get('LOCATION', '')}" for e in calendar.walk("VEVENT")
+            if str(e["STATUS"]) == "CANCELLED"]
+
+
+def _assert_keeps_the_places_it_cancels_at(out: Path) -> None:
+    """Version 3 knows B and HOTEL2, where its calendars cancel the meeting and the legs, and
+    names them as people read them in the calendars, the invitation and a later export."""
+    plan = app.load_plan(out / "plan.json")
+    assert [e.request_id for e in plan.engagements] == ["a"]
+    assert {"B", "HOTEL2"} <= set(plan.problem.locations)
+    assert check_plan_file(out / "plan.json") == []
+    cancelled = _cancelled_lines(out / "agenda.ics")
+    assert "Cancelled: Meeting B @ Place B" in cancelled, cancelled
+    assert any("Place B → Hotel Two" in line for line in cancelled), cancelled
+    invitation = next(iter(Calendar.from_ical((out / "invites" / "b.ics").read_bytes()).walk("VEVENT")))
+    assert str(invitation["STATUS"]) == "CANCELLED" and str(invitation["LOCATION"]) == "Place B"
+    exported = out.parent / "exported"
+    write_all(plan, exported, (("ics", "guest"),))
+    assert (exported / "agenda.ics").read_bytes() == (out / "agenda.ics").read_bytes()
+
+
+def test_going_back_keeps_the_places_the_dropped_slots_were_at(tmp_path):
+    """Back to version 1 after the tour's places changed: the new version keeps the places
+    its cancellations name (Place B, Hotel Two), as a plan made again does."""
+    out = _moved_tour(tmp_path)
+    app.restore_version(out, 1)
+    _assert_keeps_the_places_it_cancels_at(out)
+
+
+def test_an_older_what_if_accepted_keeps_the_places_the_dropped_slots_were_at(tmp_path):
+    """A what-if made from version 1 (which knows neither B nor HOTEL2) accepted over
+    version 2: the new version keeps the places its cancellations name."""
+    out = _moved_tour(tmp_path)
+    older = app.load_plan(out / "versions" / "plan-v1.json")
+    app.adopt_plan(out, older, note="What-if accepted: the first agenda",
+                   now=datetime.fromisoformat("2018-11-21T09:00:00+01:00"))
+    _assert_keeps_the_places_it_cancels_at(out)

@@ -232,6 +232,115 @@ def test_the_command_says_the_calendars_update_the_earlier_ones(spain, tmp_path)
         in result.output
 
 
+
+def test_the_second_plan_writes_changes_md_against_the_first(spain):
+    """changes.md of the second plan: version 2, planned again from the tour folder (not
+    "Re-planned"), Podemos dropped, PSOE moved to Wednesday, both to be sent again."""
+    _, out, _, _ = spain
+    text = (out / "changes.md").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    assert lines[0].startswith("# Changes in version 2: ")
+    assert lines[2] == "Planned again from the tour folder on Tue 20 Nov 2018 09:00 (Europe/Madrid); version 1 before."
+    assert "Re-planned" not in text
+    dropped = text.split("## Dropped")[1].split("## ")[0]
+    moved = text.split("## Moved")[1].split("## ")[0]
+    psoe = [line for line in moved.splitlines() if "[psoe]" in line]
+    assert "[podemos]" in dropped and len(psoe) == 1 and "Wed 28 Nov" in psoe[0].split("→")[1]
+    assert "- podemos.ics: cancellation" in text and "- psoe.ics: updated invitation" in text
+
+
+def test_a_re_plans_changes_md_gives_way_to_the_plans(tmp_path):
+    """plan → replan (changes.md of version 2) → the same agenda planned again: changes.md
+    is version 3's, planned again, nothing moved; the re-plan's is kept as a numbered backup."""
+    problem = load_tour(EXAMPLES / "spain-2018")
+    plan = app.solve_tour(problem, PARAMS).plan
+    out = tmp_path / "out"
+    app.write_plan_outputs(plan, out)
+    cancelled = plan.engagements[-1].request_id
+    app.replan_plan(out / "plan.json", out, cancel=[cancelled], now="2018-11-26 08:00", params=PARAMS, pdf=False)
+    replans = (out / "changes.md").read_bytes()
+    app.write_plan_outputs(plan, out, now=datetime.fromisoformat("2018-11-26T09:00:00+01:00"))
+    text = (out / "changes.md").read_text(encoding="utf-8")
+    assert text.startswith("# Changes in version 3: ")
+    assert "Planned again from the tour folder on Mon 26 Nov 2018 09:00 (Europe/Madrid); version 2 before." in text
+    assert f"[{cancelled}]" in text.split("## Added")[1].split("## ")[0]
+    assert replans in [p.read_bytes() for p in out.glob("changes.md.~*~")]
+
+
+# --- two plans into one folder at once --------------------------------------------------------
+
+def _another_plan_meanwhile(monkeypatch, out: Path, plan, times: int) -> list[datetime]:
+    """While ``write_plan_outputs`` exports (after it read the folder's plan.json, before its
+    commit), another run writes ``plan`` into ``out`` as its next version, the first
+    ``times`` times it exports. Returns the moments of those versions, as they are written."""
+    import scheduler.app.planning as planning
+
+    real = planning.write_all
+    made: list[datetime] = []
+
+    def exporting(*args, **kwargs):
+        if len(made) < times and not getattr(exporting, "inside", False):
+            made.append(datetime.fromisoformat(f"2018-11-2{len(made)}T08:00:00+01:00"))
+            exporting.inside = True
+            try:
+                app.write_plan_outputs(plan, out, now=made[-1])
+            finally:
+                exporting.inside = False
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(planning, "write_all", exporting)
+    return made
+
+
+def test_a_plan_written_meanwhile_is_followed_not_overwritten(tmp_path, monkeypatch):
+    """Another plan commits version 2 while this one is being written: this one is
+    versioned again from it and becomes version 3 (not a second version 2), without
+    solving again, and versions/ holds both as they were written."""
+    plan = app.solve_tour(load_tour(EXAMPLES / "spain-2018"), PARAMS).plan
+    out = tmp_path / "out"
+    app.write_plan_outputs(plan, out)
+    made = _another_plan_meanwhile(monkeypatch, out, plan, times=1)
+    mine = datetime.fromisoformat("2018-11-25T09:00:00+01:00")
+    written = app.write_plan_outputs(plan, out, now=mine)
+    history = json.loads((out / "plan.json").read_text(encoding="utf-8"))["history"]
+    assert [(e["version"], e["now"]) for e in history[1:]] == [(2, made[0].isoformat()), (3, mine.isoformat())]
+    assert json.loads((out / "versions" / "plan-v2.json").read_text(encoding="utf-8"))["history"][-1]["now"] \
+        == made[0].isoformat()
+    assert not list((out / "versions").glob("*.~*~"))
+    assert any(note.startswith("This plan is version 3 of the tour") for note in written.notes), written.notes
+    assert (out / "changes.md").read_text(encoding="utf-8").startswith("# Changes in version 3: ")
+    assert check_plan_file(out / "plan.json") == []
+
+
+def test_a_plan_that_keeps_changing_meanwhile_is_refused(tmp_path, monkeypatch):
+    """When the folder's plan.json changes again at every try, the plan is refused with
+    PlanChanged and writes nothing: the folder holds the other runs' last version."""
+    plan = app.solve_tour(load_tour(EXAMPLES / "spain-2018"), PARAMS).plan
+    out = tmp_path / "out"
+    app.write_plan_outputs(plan, out)
+    _another_plan_meanwhile(monkeypatch, out, plan, times=100)
+    before = (out / "plan.json").read_bytes()
+    with pytest.raises(app.PlanChanged) as refused:
+        app.write_plan_outputs(plan, out, now=datetime.fromisoformat("2018-11-29T09:00:00+01:00"))
+    assert "nothing was written" in str(refused.value)
+    history = json.loads((out / "plan.json").read_text(encoding="utf-8"))["history"]
+    assert (out / "plan.json").read_bytes() != before
+    assert all(entry["now"] != "2018-11-29T09:00:00+01:00" for entry in history)
+
+
+def test_the_command_refuses_a_plan_whose_folder_keeps_changing(spain, tmp_path, monkeypatch):
+    """``scheduler plan`` losing every try to other runs: exit code 2, a message that says
+    nothing was written and to plan again, no traceback."""
+    _, spain_out, _, _ = spain
+    out = tmp_path / "out"
+    shutil.copytree(spain_out, out)
+    _another_plan_meanwhile(monkeypatch, out, app.load_plan(out / "plan.json"), times=100)
+    result = CliRunner().invoke(main, ["plan", str(spain_out.parent / "tour"), "-o", str(out),
+                                       "--time-limit", "2", "--seed", "0", "--workers", "1"])
+    assert result.exit_code == 2, result.output
+    assert "changed 3 times while this plan was being written" in result.output
+    assert "nothing was written" in result.output and "Traceback" not in result.output
+
 # --- a fresh lineage -------------------------------------------------------------------------
 
 def test_a_plan_of_another_tour_in_the_folder_starts_afresh(spain, tmp_path):
@@ -247,6 +356,20 @@ def test_a_plan_of_another_tour_in_the_folder_starts_afresh(spain, tmp_path):
     assert all(sequence == 0 for sequence, *_ in events(out / "agenda.ics").values())
     kept = [p.read_bytes() for p in out.glob("plan.json.~*~")]
     assert (spain_out / "plan.json").read_bytes() in kept
+
+
+def test_a_fresh_plan_leaves_an_earlier_changes_md_out(spain, tmp_path):
+    """A plan of another tour into a folder with a changes.md: the new version has none (it
+    described another plan), the old one is kept as a numbered backup, and a note says so."""
+    _, spain_out, _, _ = spain
+    out = tmp_path / "out"
+    shutil.copytree(spain_out, out)
+    earlier = b"# Changes in version 2: Advocacy visit to Spain\n\nRe-planned from Tue 27 Nov 2018 12:00.\n"
+    (out / "changes.md").write_bytes(earlier)
+    other = app.plan_tour(EXAMPLES / "brussels-london-dublin-2019", out, PARAMS)
+    assert not (out / "changes.md").exists()
+    assert [p.read_bytes() for p in out.glob("changes.md.~*~")] == [earlier]
+    assert any(note.startswith("changes.md was left out") for note in other.written.notes), other.written.notes
 
 
 @pytest.mark.parametrize("content", [b"{not json", b"[]", b'{"schema_version": 1}'])

@@ -15,15 +15,16 @@ if TYPE_CHECKING:
     from .explaining import explain_request_in, unknown_request_message, unknown_resource_message
     from .exporting import delegation_lanes, export_plan, publish_plan
     from .planning import check_tour, delegation_example, demo_tour, plan_tour, solve_tour, write_plan_outputs
-    from .plans import load_plan
-    from .replanning import (PlanChanged, absence_notes, changes_text, compute_replan, read_replan_changes,
+    from .plans import file_version, load_plan
+    from .replanning import (absence_notes, changes_text, compute_replan, read_replan_changes,
                              replan_plan, write_replan)
     from .results import CheckOutcome, PlanOutcome, ReplanOutcome, Written
     from .tour_editing import (REQUEST_COLUMNS, TOUR_FILES, EditConflict, FrameText, RequestTable,
-                               check_candidate, file_version, frame_text, new_tour_folder, read_frame,
+                               check_candidate, frame_text, new_tour_folder, read_frame,
                                read_requests, requests_csv_from_upload, requests_csv_text, save_frame,
                                save_requests)
     from .versions import PlanVersion, adopt_plan, plan_versions, restore_version
+    from ..errors import PlanChanged
     from ..file_names import WINDOWS_DEVICE_NAMES, safe_file_name
     from ..io.tomlfile import parse_toml
     from ..solve import Progress, SolveParams
@@ -37,12 +38,13 @@ _HOMES = {
     **dict.fromkeys(("delegation_lanes", "export_plan", "publish_plan"), ".exporting"),
     **dict.fromkeys(("check_tour", "delegation_example", "demo_tour", "plan_tour", "solve_tour",
                      "write_plan_outputs"), ".planning"),
-    "load_plan": ".plans",
-    **dict.fromkeys(("PlanChanged", "absence_notes", "changes_text", "compute_replan", "read_replan_changes",
+    **dict.fromkeys(("file_version", "load_plan"), ".plans"),
+    "PlanChanged": "..errors",
+    **dict.fromkeys(("absence_notes", "changes_text", "compute_replan", "read_replan_changes",
                      "replan_plan", "write_replan"), ".replanning"),
     **dict.fromkeys(("CheckOutcome", "PlanOutcome", "ReplanOutcome", "Written"), ".results"),
     **dict.fromkeys(("REQUEST_COLUMNS", "TOUR_FILES", "EditConflict", "FrameText", "RequestTable",
-                     "check_candidate", "file_version", "frame_text", "new_tour_folder",
+                     "check_candidate", "frame_text", "new_tour_folder",
                      "read_frame", "read_requests", "requests_csv_from_upload",
                      "requests_csv_text", "save_frame", "save_requests"), ".tour_editing"),
     **dict.fromkeys(("PlanVersion", "adopt_plan", "plan_versions", "restore_version"), ".versions"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Mapping
@@ -11,9 +10,10 @@ from typing import Any, Mapping
 from ..diagnose import infeasible_error
 from ..domain import Plan, Problem
 from ..errors import InfeasibleError
-from ..errors import SchedulerError
+from ..errors import PlanChanged, SchedulerError
 from ..calendar_uids import engagement_uid
 from ..export import write_all
+from ..export.changes_md import changes_markdown
 from ..export.ics import calendar_bytes
 from ..export.invites import INVITES_DIR, cancellation, invite_path
 from ..export.updates import write_versions
@@ -24,12 +24,12 @@ from ..model.instance import build_instance
 from ..reasons import infeasibility_reasons
 from ..planfile import read_plan, write_plan
 from ..replan import ReplanResult, new_version
-from ..replan.history import history_places
 from ..resources import demo_tour as _bundled_demo
 from ..resources import examples_dir
 from ..solve import SolveParams, solve
 from ..staging import Stage, staged_output
 from .delegation_warnings import delegation_warnings
+from .plans import file_version, require_plan_version
 from .results import CheckOutcome, PlanOutcome, Written
 
 
@@ -129,21 +129,69 @@ def write_plan_outputs(plan: Plan, out_dir: str | Path, *, now: datetime | None 
     plan is written as its next version, so that its calendars update the ones already
     imported: each event keeps its UID with the SEQUENCE the earlier versions gave it (raised
     when it changed), and what the earlier plan held and this one has not is cancelled.
-    ``now`` is when that version is made (default: the current time).
+    ``changes.md`` says what changed against that version. ``now`` is when that version is
+    made (default: the current time).
+
+    The commit checks, holding the folder's lock, that ``plan.json`` is still the one the
+    version was made from. When another run wrote one meanwhile, the version is made again
+    from it (the agenda is not solved again, only versioned and exported), up to
+    ``LINEAGE_TRIES`` times.
+
+    Raises
+    ------
+    PlanChanged
+        When ``plan.json`` changed meanwhile at every try; nothing was written.
     """
-    result, notes = continue_lineage(plan, Path(out_dir), now=now)
+    out = Path(out_dir)
+    for _ in range(LINEAGE_TRIES):
+        read = file_version(out / "plan.json")  # before reading it: a later change is caught
+        try:
+            return _write_version(plan, out, read, now=now)
+        except PlanChanged as error:
+            changed = error
+    raise PlanChanged(out, changed.expected, changed.current, message=(
+        f"the plan in {out} changed {LINEAGE_TRIES} times while this plan was being written into "
+        "it (other runs planned, re-planned or accepted a version); nothing was written. Plan "
+        "again when they are done.")) from None
+
+
+LINEAGE_TRIES = 3
+"""How many times a plan is versioned again when ``plan.json`` changed meanwhile."""
+
+
+def _write_version(plan: Plan, out: Path, read: str, *, now: datetime | None) -> Written:
+    """One try of :func:`write_plan_outputs`, from the ``plan.json`` at version ``read``."""
+    result, notes = continue_lineage(plan, out, now=now)
     if result is not None:
         plan = result.plan
-    with staged_output(out_dir) as stage, rare_collections():
+    with staged_output(out, lambda folder: require_plan_version(folder, read)) as stage, \
+            rare_collections():
         write_plan(plan, stage.path / "plan.json")
         if result is not None:
             write_versions(result, stage.path)
+            write_atomic(stage.path / CHANGES_MD, changes_markdown(result, planned_again=True), private=True)
+        else:
+            notes += leave_out_changes(out, stage)
         exported = write_all(plan, stage.path)
         if result is not None:
             notes += cancel_dropped_invitations(result, stage)
-        notes += settle_old_invitations(plan, Path(out_dir), stage)
-    return Written(Path(out_dir), tuple(stage.files), tuple(stage.backups), tuple(exported.skipped),
+        notes += settle_old_invitations(plan, out, stage)
+    return Written(out, tuple(stage.files), tuple(stage.backups), tuple(exported.skipped),
                    tuple(notes))
+
+
+CHANGES_MD = "changes.md"
+
+
+def leave_out_changes(out_dir: Path, stage: Stage) -> list[str]:
+    """A plan that starts afresh leaves out the ``changes.md`` an earlier plan's version left
+    in ``out_dir`` (it told how another plan changed); the commit keeps it as a numbered
+    backup. Returns a sentence when there was one."""
+    if not (out_dir / CHANGES_MD).is_file():
+        return []
+    stage.remove(CHANGES_MD)
+    return [f"{CHANGES_MD} was left out: it told the changes of an earlier plan, and this plan "
+            "starts afresh (the file is kept as a numbered backup)."]
 
 
 PLANNED_AGAIN = "Planned again from the tour folder."
@@ -187,14 +235,6 @@ def continue_lineage(plan: Plan, out_dir: Path, *, now: datetime | None = None
     except (SchedulerError, ValueError) as error:  # an earlier plan the checker let through, oddly
         return None, [f"The earlier plan.json in {out_dir} cannot be continued ({_first_line(error)}), "
                       "so the calendars start afresh at version 1."]
-    # A place the tour no longer uses is still named by the events the calendars cancel
-    # there: the new plan keeps it (no request or day uses it, so it needs no travel).
-    problem = result.plan.problem
-    named = {place: earlier.problem.locations[place] for place in history_places(result.plan.history)
-             if place not in problem.locations and place in earlier.problem.locations}
-    if named:
-        problem = replace(problem, locations={**problem.locations, **named})
-        result = replace(result, plan=replace(result.plan, problem=problem))
     return result, [lineage_sentence(result.version, result.plan.history[-1])]
 
 

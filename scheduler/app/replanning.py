@@ -8,7 +8,6 @@ from datetime import datetime
 from pathlib import Path
 
 from ..domain import Plan
-from ..errors import PlanChanged
 from ..export.changes_md import changes_markdown
 from ..export.updates import write_replan_outputs
 from ..formatting import format_date, format_time
@@ -17,19 +16,8 @@ from ..replan import Changes, ReplanResult, replan
 from ..replan.absence import absence_notes as _absence_notes
 from ..solve import SolveParams
 from ..staging import staged_output
-from .plans import load_plan
+from .plans import file_version, load_plan, require_plan_version
 from .results import ReplanOutcome, Written
-from .tour_editing import file_version
-
-
-def require_plan_version(out_dir: str | Path, expected: str | None) -> None:
-    """Raise :class:`PlanChanged` unless ``out_dir/plan.json`` is still at version ``expected``
-    (:func:`~scheduler.app.tour_editing.file_version`; None: no check)."""
-    if expected is None:
-        return
-    current = file_version(Path(out_dir) / "plan.json")
-    if current != expected:
-        raise PlanChanged(Path(out_dir), expected, current)
 
 
 def read_replan_changes(plan: Plan, *, cancel: Iterable[str] = (), unavailable: Iterable[str] = (),
@@ -88,10 +76,10 @@ def write_replan(result: ReplanResult, out_dir: str | Path, *, pdf: bool = True,
     SEQUENCE and cancellations, invitations for the counterparts whose slot changed, and the
     run sheets (without the PDFs when ``pdf`` is false) appear together or not at all.
 
-    ``if_version`` is the version (:func:`~scheduler.app.tour_editing.file_version`) of the
+    ``if_version`` is the version (:func:`~scheduler.app.plans.file_version`) of the
     ``plan.json`` the re-plan was made from: when the folder's ``plan.json`` is another one at
     the commit, someone else wrote a version in between (whose number this one would take)
-    and :class:`PlanChanged` is raised with nothing written.
+    and :class:`~scheduler.errors.PlanChanged` is raised with nothing written.
     """
     with staged_output(out_dir, lambda folder: require_plan_version(folder, if_version)) as stage:
         outputs = write_replan_outputs(result, stage.path, pdf=pdf)

@@ -10,7 +10,6 @@ replaces anything.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import re
 import shutil
@@ -30,6 +29,7 @@ from ..io.requests import REQUEST_SCHEMA
 from ..io.tomlfile import parse_toml
 from ..io.workbook import WORKBOOK_SUFFIXES, read_workbook
 from .planning import check_tour
+from .plans import file_version
 
 __all__ = [
     "REQUEST_COLUMNS",
@@ -38,7 +38,6 @@ __all__ = [
     "FrameText",
     "RequestTable",
     "check_candidate",
-    "file_version",
     "frame_text",
     "new_tour_folder",
     "read_frame",
@@ -67,14 +66,6 @@ class EditConflict(SchedulerError):
         super().__init__(f"{file} was changed by someone else since you opened it; your change "
                          f"was not saved. Reload to see the current version, then make your "
                          f"change again.")
-
-
-def file_version(path: str | Path) -> str:
-    """The version of a file: the first 16 hex digits of its SHA-256 (``absent`` when missing)."""
-    path = Path(path)
-    if not path.exists():
-        return "absent"
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
 
 def _require_version(path: Path, expected: str | None) -> None:

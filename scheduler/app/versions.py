@@ -10,8 +10,8 @@ from datetime import datetime
 
 from ..domain import Plan
 from ..replan import new_version
-from .plans import load_plan
-from .replanning import require_plan_version, write_replan
+from .plans import load_plan, require_plan_version
+from .replanning import write_replan
 from .results import ReplanOutcome, Written
 
 __all__ = ["PlanVersion", "adopt_plan", "plan_versions", "restore_version"]
@@ -48,7 +48,7 @@ def adopt_plan(out_dir: str | Path, plan: Plan, *, note: str, now: datetime | No
     counterparts follow it.
 
     ``if_version`` is the version of the ``plan.json`` that ``plan`` was made from (a
-    what-if's): when the current one is another, :class:`~scheduler.app.replanning.PlanChanged`
+    what-if's): when the current one is another, :class:`~scheduler.errors.PlanChanged`
     is raised and nothing is written (see :func:`~scheduler.app.replanning.write_replan`).
 
     Raises

@@ -1,4 +1,4 @@
-"""A re-plan for people: ``changes.md`` (also printed by the command) and the invitations it sends."""
+"""A new version for people (a re-plan, or a plan made again into its folder): ``changes.md`` (also printed by the command) and the invitations it sends."""
 
 from __future__ import annotations
 
@@ -77,13 +77,17 @@ def _entry(result: ReplanResult, engagement: Engagement, zone: ZoneInfo) -> str:
             f"{_title(result, engagement.request_id)} [{engagement.request_id}]")
 
 
-def changes_markdown(result: ReplanResult) -> str:
+def changes_markdown(result: ReplanResult, *, planned_again: bool = False) -> str:
     """The diff for people: ``changes.md``, which the command also prints.
 
     Parameters
     ----------
     result
         What :func:`scheduler.replan.replan` returned.
+    planned_again
+        The version was made by planning the edited tour folder again into the plan's folder
+        (:func:`scheduler.app.planning.continue_lineage`), not by a re-plan: the heading says
+        so, and what was asked is the tour folder as it is now.
 
     Returns
     -------
@@ -98,11 +102,12 @@ def changes_markdown(result: ReplanResult) -> str:
     diff = result.diff
     tour = plan.problem.tour
     # The date keeps its zero-padded day (``Tue 04 Dec``) as changes.md always wrote it.
+    made = "Planned again from the tour folder on" if planned_again else "Re-planned from"
     lines = [f"# Changes in version {result.version}: {tour.name}", "",
-             f"Re-planned from {format_date(result.now.astimezone(zone).date())} "
+             f"{made} {format_date(result.now.astimezone(zone).date())} "
              f"{format_time(result.now, zone)} ({tour.timezone}); "
              f"version {plan_version(old)} before.", ""]
-    told = _asked(result)
+    told = ["the tour folder's files as they are now"] if planned_again else _asked(result)
     lines += [f"Changes: {'; '.join(told) if told else 'none'}.", "",
               f"Result: {diff.summary()}. Value served {old.value_served} → {plan.value_served} "
               f"of {plan.problem.total_value}.", ""]

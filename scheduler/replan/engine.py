@@ -14,8 +14,8 @@ from .absence import absent_from_their_slot, check_absences, continue_without
 from .changes import Changes, apply_changes, check_ids, unique_issues
 from .cut import ceil_minute, check_past, cut_days
 from .diff import diff_plans
-from .history import (cancellations, current_sequences, first_entry, history_entry, members_left,
-                      new_sequences, night_sequences, resource_sequences)
+from .history import (cancellations, current_sequences, first_entry, history_entry, keep_named_places,
+                      members_left, new_sequences, night_sequences, resource_sequences)
 from .merge import merge_plans
 from .remainder import remaining_problem
 from .result import ReplanResult
@@ -120,7 +120,8 @@ def new_version(plan: Plan, new: Plan, *, now: datetime, changes: Changes | None
     history.append(history_entry(plan, new, changes, diff, now, sequences, gone, tuple(warnings),
                                  gone_resources=gone_served, left=members_left(plan, new),
                                  gone_nights=gone_nights))
-    new = replace(new, history=tuple(history), created=now)
+    # What the calendars cancel names its place, which the new agenda's tour may not know.
+    new = keep_named_places(replace(new, history=tuple(history), created=now), plan)
     dropped = cancellations(new)
     withdrawn = tuple(r for r in plan.problem.requests if r.id in changes.cancel)
     log.info("new version at %s: %s", now.isoformat(), diff.summary())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Iterable, Mapping
 from zoneinfo import ZoneInfo
@@ -13,7 +13,7 @@ from .changes import Changes
 from .diff import PlanDiff
 
 __all__ = ["Cancellations", "cancellations", "current_sequences", "first_entry", "history_entry", "history_places",
-           "leg_uids", "members_left", "new_sequences", "night_sequences", "plan_version",
+           "keep_named_places", "leg_uids", "members_left", "new_sequences", "night_sequences", "plan_version",
            "resource_events", "resource_sequences"]
 
 
@@ -56,6 +56,22 @@ def history_places(history: Iterable[Mapping[str, Any]]) -> set[str]:
         places.update(r["location"] for r in records if r.get("location"))
         places.update(r[key] for r in entry.get("cancelled_legs", []) for key in ("from", "to") if r.get(key))
     return places
+
+
+def keep_named_places(plan: Plan, previous: Plan) -> Plan:
+    """``plan`` knowing every place its history names, the missing ones from ``previous``.
+
+    The calendars of a new version cancel what the earlier one held there, and name the
+    place as people read it; a plan whose problem no longer has that place (a tour folder
+    edited, an earlier version brought back, an older what-if accepted) keeps it in
+    ``locations``. No request or day uses it, so no travel to it is needed.
+    """
+    known = plan.problem.locations
+    named = {place: previous.problem.locations[place] for place in sorted(history_places(plan.history))
+             if place not in known and place in previous.problem.locations}
+    if not named:
+        return plan
+    return replace(plan, problem=replace(plan.problem, locations={**known, **named}))
 
 
 def leg_uids(plan: Plan) -> dict[str, TravelLeg]:

@@ -25,7 +25,7 @@ DOWNLOADS = (
     ("agenda-guest.html", "The guest's run sheet (web page)"),
     ("agenda.html", "The team's run sheet (web page)"),
     ("agenda.csv", "The agenda as a spreadsheet (CSV)"),
-    ("changes.md", "What the last re-plan changed"),
+    ("changes.md", "What the last new version changed (a re-plan, or the tour planned again)"),
 )
 
 
