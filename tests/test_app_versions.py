@@ -70,6 +70,23 @@ def test_going_back_to_a_version_is_a_new_version(tmp_path):
     assert check_plan_file(out / "plan.json") == []
 
 
+def test_changes_md_of_a_version_brought_back_or_a_what_if_says_what_made_it(tmp_path):
+    """changes.md of a version that is not a re-plan is headed by what made it ("Back to
+    version 1", "What-if accepted: b"), not "Re-planned from", and says so as its change."""
+    out = tmp_path / "out"
+    first = app.plan_tour(_tour(tmp_path / "tour", REQUESTS), out, PARAMS).plan
+    app.adopt_plan(out, what_if_mandatory(first, "b", PARAMS).plan, note="What-if accepted: b.")
+    text = (out / "changes.md").read_text(encoding="utf-8")
+    assert "What-if accepted: b on " in text and "Changes: What-if accepted: b." in text
+    assert "Re-planned from" not in text
+    app.restore_version(out, 1)
+    text = (out / "changes.md").read_text(encoding="utf-8")
+    assert "\nBack to version 1 on " in text and "version 2 before" in text
+    assert "Changes: Back to version 1." in text and "Re-planned from" not in text
+    history = json.loads((out / "plan.json").read_text(encoding="utf-8"))["history"]
+    assert history[-1]["warnings"] == ["Back to version 1."]
+
+
 # --- a tour whose places changed between versions ---------------------------------------------
 
 FIRST_PLACES = """id,name,latitude,longitude

@@ -24,6 +24,7 @@ from ..model.instance import build_instance
 from ..reasons import infeasibility_reasons
 from ..planfile import read_plan, write_plan
 from ..replan import ReplanResult, new_version
+from ..replan.result import PLANNED_AGAIN
 from ..resources import demo_tour as _bundled_demo
 from ..resources import examples_dir
 from ..solve import SolveParams, solve
@@ -169,7 +170,7 @@ def _write_version(plan: Plan, out: Path, read: str, *, now: datetime | None) ->
         write_plan(plan, stage.path / "plan.json")
         if result is not None:
             write_versions(result, stage.path)
-            write_atomic(stage.path / CHANGES_MD, changes_markdown(result, planned_again=True), private=True)
+            write_atomic(stage.path / CHANGES_MD, changes_markdown(result), private=True)
         else:
             notes += leave_out_changes(out, stage)
         exported = write_all(plan, stage.path)
@@ -194,7 +195,6 @@ def leave_out_changes(out_dir: Path, stage: Stage) -> list[str]:
             "starts afresh (the file is kept as a numbered backup)."]
 
 
-PLANNED_AGAIN = "Planned again from the tour folder."
 """The note a version made by ``plan`` (not by a re-plan) carries in its history entry."""
 
 
@@ -231,7 +231,7 @@ def continue_lineage(plan: Plan, out_dir: Path, *, now: datetime | None = None
     zone = plan.problem.tour.zone
     moment = (now or datetime.now(zone)).astimezone(zone).replace(microsecond=0)
     try:
-        result = new_version(earlier, plan, now=moment, warnings=(PLANNED_AGAIN,))
+        result = new_version(earlier, plan, now=moment, made=PLANNED_AGAIN)
     except (SchedulerError, ValueError) as error:  # an earlier plan the checker let through, oddly
         return None, [f"The earlier plan.json in {out_dir} cannot be continued ({_first_line(error)}), "
                       "so the calendars start afresh at version 1."]

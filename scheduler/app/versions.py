@@ -61,7 +61,7 @@ def adopt_plan(out_dir: str | Path, plan: Plan, *, note: str, now: datetime | No
     require_plan_version(out_dir, if_version)
     current = load_plan(Path(out_dir) / "plan.json")
     moment = (now or datetime.now(current.problem.tour.zone)).astimezone(current.problem.tour.zone)
-    result = new_version(current, plan, now=moment, warnings=(note,))
+    result = new_version(current, plan, now=moment, made=note)
     return ReplanOutcome(result, write_replan(result, out_dir, pdf=pdf, if_version=if_version))
 
 

@@ -10,7 +10,7 @@ from ..file_names import safe_file_name
 from ..formatting import format_date, format_time, place_name, when
 from ..replan.absence import absence_notes, member_name
 from ..replan.history import plan_version
-from ..replan.result import ReplanResult
+from ..replan.result import PLANNED_AGAIN, ReplanResult
 from ..replan.diff import request_or_none
 
 __all__ = ["changes_markdown", "invitation_changes"]
@@ -77,17 +77,16 @@ def _entry(result: ReplanResult, engagement: Engagement, zone: ZoneInfo) -> str:
             f"{_title(result, engagement.request_id)} [{engagement.request_id}]")
 
 
-def changes_markdown(result: ReplanResult, *, planned_again: bool = False) -> str:
+def changes_markdown(result: ReplanResult) -> str:
     """The diff for people: ``changes.md``, which the command also prints.
 
     Parameters
     ----------
     result
-        What :func:`scheduler.replan.replan` returned.
-    planned_again
-        The version was made by planning the edited tour folder again into the plan's folder
-        (:func:`scheduler.app.planning.continue_lineage`), not by a re-plan: the heading says
-        so, and what was asked is the tour folder as it is now.
+        What :func:`scheduler.replan.replan` returned, or another new version
+        (:func:`scheduler.replan.new_version`): one its ``made`` says was not a re-plan
+        (planned again from the tour folder, an earlier version brought back, a what-if
+        accepted) is headed by that sentence, and what was asked is what it says.
 
     Returns
     -------
@@ -102,12 +101,14 @@ def changes_markdown(result: ReplanResult, *, planned_again: bool = False) -> st
     diff = result.diff
     tour = plan.problem.tour
     # The date keeps its zero-padded day (``Tue 04 Dec``) as changes.md always wrote it.
-    made = "Planned again from the tour folder on" if planned_again else "Re-planned from"
+    planned_again = result.made == PLANNED_AGAIN
+    made = f"{result.made.rstrip('.')} on" if result.made else "Re-planned from"
     lines = [f"# Changes in version {result.version}: {tour.name}", "",
              f"{made} {format_date(result.now.astimezone(zone).date())} "
              f"{format_time(result.now, zone)} ({tour.timezone}); "
              f"version {plan_version(old)} before.", ""]
-    told = ["the tour folder's files as they are now"] if planned_again else _asked(result)
+    told = (["the tour folder's files as they are now"] if planned_again
+            else [result.made.rstrip(".")] if result.made else _asked(result))
     lines += [f"Changes: {'; '.join(told) if told else 'none'}.", "",
               f"Result: {diff.summary()}. Value served {old.value_served} → {plan.value_served} "
               f"of {plan.problem.total_value}.", ""]

@@ -87,7 +87,7 @@ def replan(plan: Plan, changes: Changes, *, now: datetime, params: SolveParams) 
 
 
 def new_version(plan: Plan, new: Plan, *, now: datetime, changes: Changes | None = None,
-                warnings: Sequence[str] = ()) -> ReplanResult:
+                warnings: Sequence[str] = (), made: str = "") -> ReplanResult:
     """Record ``new`` as the next version of ``plan``: the diff, the calendar sequences, the
     history entry and what is now cancelled.
 
@@ -107,8 +107,13 @@ def new_version(plan: Plan, new: Plan, *, now: datetime, changes: Changes | None
         What changed, when a re-plan made it (nothing by default).
     warnings
         Sentences for the history and the team (what had to bend, or what was done).
+    made
+        What made the version when not a re-plan, as a sentence (it heads ``changes.md``);
+        it is also the history's first warning.
     """
     changes = changes or Changes()
+    if made and made not in warnings:
+        warnings = (made, *warnings)
     diff = diff_plans(plan, new, cancelled=changes.cancel)
     sequences, gone = new_sequences(plan, new, diff)
     # The resources' calendars hold events of their own (their UIDs name the resource).
@@ -129,4 +134,4 @@ def new_version(plan: Plan, new: Plan, *, now: datetime, changes: Changes | None
                         cancelled=dropped.engagements, cancelled_requests=withdrawn,
                         cancelled_legs=dropped.legs, warnings=tuple(warnings), now=now,
                         absent=changes.absent, members_left=dropped.members_left,
-                        cancelled_nights=dropped.nights)
+                        cancelled_nights=dropped.nights, made=made)

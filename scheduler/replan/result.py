@@ -12,8 +12,12 @@ from .absence import Absence
 from .diff import PlanDiff
 from .history import plan_version
 
-__all__ = ["ReplanResult"]
+__all__ = ["PLANNED_AGAIN", "ReplanResult"]
 
+
+#: What :attr:`ReplanResult.made` says of a plan written into the folder of an earlier plan of
+#: the same tour (``scheduler plan`` again): it continues that plan's versions.
+PLANNED_AGAIN = "Planned again from the tour folder."
 
 @dataclass(frozen=True)
 class ReplanResult:
@@ -50,6 +54,9 @@ class ReplanResult:
         Night events (by calendar and UID: ``""`` the tour's, else a member's id) that this
         or an earlier version dropped, as they last were: only after a version replaced a
         plan whose tour had other lodging.
+    made
+        What made this version when it is not a re-plan, as a sentence ("Back to version 2.",
+        "What-if accepted.", "Planned again from the tour folder."); ``""`` for a re-plan.
     """
 
     plan: Plan
@@ -64,6 +71,7 @@ class ReplanResult:
     absent: tuple[Absence, ...] = ()
     members_left: tuple[Engagement, ...] = ()
     cancelled_nights: Mapping[tuple[str, str], NightEvent] = field(default_factory=dict)
+    made: str = ""
 
     @property
     def version(self) -> int:
