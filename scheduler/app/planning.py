@@ -262,9 +262,9 @@ def lineage_sentence(version: int, entry: Mapping[str, Any]) -> str:
     cancelled = (len((entry.get("diff") or {}).get("dropped", ())) + len(entry.get("cancelled_legs", ()))
                  + len(entry.get("cancelled_for_members", ()))
                  + len(entry.get("cancelled_resource_events", ())) + len(entry.get("cancelled_nights", ())))
-    events = "event" if cancelled == 1 else "events"
+    events = "no event" if not cancelled else "1 event" if cancelled == 1 else f"{cancelled} events"
     return (f"This plan is version {version} of the tour: its calendars update those of version "
-            f"{version - 1} already imported ({cancelled} {events} cancelled).")
+            f"{version - 1} already imported ({events} cancelled).")
 
 
 def _first_line(error: BaseException) -> str:
