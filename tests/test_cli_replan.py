@@ -17,7 +17,7 @@ from scheduler.cli.replan import replan
 from scheduler.io import load_tour
 from scheduler.planfile import read_plan, write_plan
 from scheduler.resources import demo_tour
-from scheduler.solve import SolveParams, solve
+from scheduler.solve import SolveParams
 
 NOON_DAY_TWO = "2018-11-27 12:00"
 

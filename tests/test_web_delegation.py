@@ -117,7 +117,7 @@ def test_agenda_shows_a_lane_per_member_and_resource_with_joint_bands(client):
     page = test_client.get(f"/tours/{TOUR}").text
     day = page.split('id="day-2019-03-12"', 1)[1].split("</section>", 1)[0]
     for lane in (*MEMBERS, "interp-1", "car-1"):
-        assert f'class="lane-name ' in day and f'data-lane="{lane}"' in day
+        assert 'class="lane-name ' in day and f'data-lane="{lane}"' in day
     assert day.count('class="block engagement joint"') == 4  # the commissioner: three members and the interpreter
     assert 'class="band" data-joint="1"' in day
     assert '<td class="who">Anna Kowalska, Boris Ivanov, Chen Wei</td>' in day
