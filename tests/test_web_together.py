@@ -69,6 +69,25 @@ def test_accepting_a_preview_made_before_another_version_was_accepted_is_refused
     assert _snapshot(out) == before
 
 
+def test_a_preview_made_before_another_version_says_so_on_the_page(team):
+    """After B accepted another version, A's page says at once that the preview was made from
+    a plan that has changed and offers only Discard, rather than an Accept that would be
+    refused; a fresh preview of the current plan can be accepted again."""
+    client, csrf, out = team
+    first, second = _engaged(out)[:2]
+    _preview(client, csrf, first)
+    assert 'id="preview-out-of-date"' not in client.get(f"/tours/{TOUR}/visit").text
+    assert client.post(f"/api/tours/{TOUR}/replan", headers=AUTH,
+                       json={"now": "2018-11-26 08:00", "cancel": [second], "time_limit": 1}).status_code == 202
+    client.app.state.runner.wait(TOUR)
+    page = client.get(f"/tours/{TOUR}/visit").text
+    assert 'id="preview-out-of-date"' in page and 'id="accept-replan"' not in page
+    assert 'value="discard"' in page
+    _preview(client, csrf, first)
+    page = client.get(f"/tours/{TOUR}/visit").text
+    assert 'id="preview-out-of-date"' not in page and 'id="accept-replan"' in page
+
+
 def test_accept_from_a_page_whose_preview_was_replaced_is_refused(team):
     """A's page shows the preview cancelling one engagement; B then previews another change.
     A's Accept must not accept B's preview, which A never saw."""

@@ -63,13 +63,17 @@ def visit_page(request: Request) -> Response:
     job = runner(request).last(tour_id, "replan-preview")
     running = runner(request).running(tour_id)
     preview = job.result if job is not None and job.state == "done" else None
+    # A preview made from a plan someone has since replaced cannot be accepted (the Accept
+    # would be refused): the page says so at once rather than after the press.
+    out_of_date = preview is not None and \
+        outdated(job, "", workspace(request).plan_path(tour_id)) == "stale"
     members = [(guest.id, guest.name) for guest in plan.problem.tour.delegation] if plan is not None else []
     return render(request, "visit.html", {
         "members": members, "absence": app.absence_notes(preview) if preview is not None else [],
         "tour_id": tour_id, "tour_name": info.name, "section": "visit", "plan": plan,
         "plan_problem": plan_file_problem(request, tour_id),
         "cards": _engagement_cards(plan) if plan is not None else [],
-        "job": job, "running": running, "preview": preview,
+        "job": job, "running": running, "preview": preview, "out_of_date": out_of_date,
         "diff": diff_view(preview) if preview is not None else None,
         "changes": app.changes_text(preview) if preview is not None else "",
         "versions": _versions(request, tour_id), "time_limit": settings(request).replan_time_limit,
