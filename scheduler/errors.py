@@ -102,6 +102,8 @@ class PlanChanged(SchedulerError):
 
     def __init__(self, out_dir, expected: str, current: str, *, message: str | None = None):
         self.out_dir, self.expected, self.current = out_dir, expected, current
+        #: The message given for this case, if any (else the general one below).
+        self.said = message
         super().__init__(message or f"someone else changed the plan in {out_dir} after this change "
                          f"was made from it, and writing it would undo theirs; nothing was "
                          f"written. Look at the current plan and make the change again.")

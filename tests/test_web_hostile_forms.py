@@ -270,3 +270,21 @@ def test_form_text_keeps_what_people_type():
 
     typed = "Café\tlive\nüber 🙂 «x»"
     assert form_text({"f": f"  {typed}\x00\x07\x1b\x7f "}, "f") == typed
+
+
+def test_a_refused_plan_says_its_own_reason_in_the_tour_s_words(tmp_path):
+    """A plan refused because others kept writing into its folder says that (its own sentence,
+    the folder named as the tour has it); any other plan changed meanwhile keeps the general
+    sentence, which names no folder."""
+    from scheduler.errors import PlanChanged
+    from scheduler.web.worker import _in_the_tour, error_record
+
+    out = tmp_path / "tour" / "out"
+    own = PlanChanged(out, "a", "b", message=f"the plan in {out} changed 3 times while this plan "
+                      "was being written into it; nothing was written. Plan again when they are done.")
+    record = _in_the_tour(error_record(own), {"out_dir": str(out)})
+    assert record["message"].startswith("The plan in out changed 3 times")
+    assert str(tmp_path) not in record["message"]
+    general = error_record(PlanChanged(out, "a", "b"))
+    assert general["message"].startswith("Someone else changed the plan meanwhile")
+    assert str(tmp_path) not in general["message"]

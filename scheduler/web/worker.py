@@ -181,8 +181,9 @@ def error_record(error: BaseException) -> dict[str, Any]:
         return {"kind": "infeasible", "message": f"No feasible plan: {error}",
                 "details": list(error.conflicts)}
     if isinstance(error, PlanChanged):
-        return {"kind": "conflict", "message": "Someone else changed the plan meanwhile, and "
-                "writing this would undo their change; nothing was written. Make your change "
+        said = error.said and error.said[0].upper() + error.said[1:]
+        return {"kind": "conflict", "message": said or "Someone else changed the plan meanwhile, "
+                "and writing this would undo their change; nothing was written. Make your change "
                 "again from the current plan.", "details": []}
     if isinstance(error, PlanFileError):
         return {"kind": "plan-file", "message": str(error), "details": []}
