@@ -62,6 +62,21 @@ def edit_requests(tour: Path, drop: str, windows: dict[str, str]) -> None:
         availability.write_text("".join(keep), encoding="utf-8")
 
 
+def planned_twice(root: Path, example: str, drop: str, windows: dict[str, str], now: str):
+    """A bundled example planned into ``root/out``, its first output copied to ``root/v1``,
+    then the tour edited (``drop`` left out, ``windows`` changed) and planned again into the
+    same folder at ``now``: (the first output, the folder, the first plan, the second outcome)."""
+    tour = root / "tour"
+    shutil.copytree(EXAMPLES / example, tour)
+    out = root / "out"
+    first = app.plan_tour(tour, out, PARAMS).plan
+    v1 = root / "v1"
+    shutil.copytree(out, v1)
+    edit_requests(tour, drop, windows)
+    outcome = app.plan_tour(tour, out, PARAMS, now=datetime.fromisoformat(now))
+    return v1, out, first, outcome
+
+
 def assert_continues(before: Path, after: Path) -> None:
     """Every event of the earlier calendar is in the later one under its UID: at the same
     SEQUENCE when nothing of it changed, higher when it did (a cancellation included)."""
@@ -80,16 +95,8 @@ def assert_continues(before: Path, after: Path) -> None:
 def spain(tmp_path_factory):
     """The bundled example planned, then planned again into the same folder after the tour
     was edited: PSOE only on Wednesday, Podemos gone. (first calendars, the folder, both plans)"""
-    root = tmp_path_factory.mktemp("spain")
-    tour = root / "tour"
-    shutil.copytree(EXAMPLES / "spain-2018", tour)
-    out = root / "out"
-    first = app.plan_tour(tour, out, PARAMS).plan
-    v1 = root / "v1"
-    shutil.copytree(out, v1)
-    edit_requests(tour, "podemos", {"psoe": "Wed 17:00-18:30"})
-    outcome = app.plan_tour(tour, out, PARAMS, now=datetime.fromisoformat("2018-11-20T09:00:00+01:00"))
-    return v1, out, first, outcome
+    return planned_twice(tmp_path_factory.mktemp("spain"), "spain-2018", "podemos",
+                         {"psoe": "Wed 17:00-18:30"}, "2018-11-20T09:00:00+01:00")
 
 
 def test_a_second_plan_moves_the_moved_and_cancels_the_gone(spain):
@@ -411,15 +418,9 @@ def test_a_plan_file_the_checker_rejects_starts_afresh(spain, tmp_path):
 def delegation(tmp_path_factory):
     """The bundled delegation planned, then planned again after VRT's news (Boris, the car
     and the interpreter) left the tour."""
-    root = tmp_path_factory.mktemp("delegation")
-    tour = root / "tour"
-    shutil.copytree(EXAMPLES / "brussels-delegation-2019", tour)
-    out = root / "out"
-    first = app.plan_tour(tour, out, PARAMS).plan
-    v1 = root / "v1"
-    shutil.copytree(out, v1)
-    edit_requests(tour, "vrt-news", {})
-    app.plan_tour(tour, out, PARAMS, now=datetime.fromisoformat("2019-03-10T09:00:00+01:00"))
+    v1, out, first, _ = planned_twice(tmp_path_factory.mktemp("delegation"),
+                                      "brussels-delegation-2019", "vrt-news", {},
+                                      "2019-03-10T09:00:00+01:00")
     return v1, out, first
 
 

@@ -195,9 +195,6 @@ def leave_out_changes(out_dir: Path, stage: Stage) -> list[str]:
             "starts afresh (the file is kept as a numbered backup)."]
 
 
-"""The note a version made by ``plan`` (not by a re-plan) carries in its history entry."""
-
-
 def continue_lineage(plan: Plan, out_dir: Path, *, now: datetime | None = None
                      ) -> tuple[ReplanResult | None, list[str]]:
     """``plan`` as the next version of the earlier plan in ``out_dir``, when there is one of
