@@ -251,3 +251,19 @@ def test_two_tours_created_at_once_with_one_name_get_two_folders(tmp_path, monke
     outcomes = _race(space.add_example, space.add_example, gate)
     assert sorted(map(str, outcomes.values())) == ["spain-2018", "spain-2018-2"]
     assert sorted(tour.id for tour in space.tours()) == ["spain-2018", "spain-2018-2"]
+
+
+def test_waiting_after_a_job_ended_gives_that_job():
+    """``JobRunner.wait`` called once the tour's job has already ended (a task that fails or
+    ends fast while the page after the press renders) gives that job, not None; a tour that
+    never had one gives None."""
+    from scheduler.web.jobs import Job, JobRunner
+
+    runner = JobRunner()
+    assert runner.wait("t", 1) is None
+    older, newer = Job("t", "plan", {}), Job("t", "replan-preview", {})
+    for job in (older, newer):
+        job.state = "done"
+        runner._last[("t", job.kind)] = job
+    runner._last[("other", "plan")] = Job("other", "plan", {})
+    assert runner.wait("t", 1) is newer

@@ -121,12 +121,18 @@ class JobRunner:
             self._last.pop((tour_id, kind), None)
 
     def wait(self, tour_id: str, timeout: float = 60.0) -> Job | None:
-        """Block until the tour has no running job (for scripts and tests); its last job."""
+        """Block until the tour has no running job (for scripts and tests); its last job,
+        also when that one ended before the call (a task that fails or ends fast), or None
+        when the tour never had one."""
         deadline = time.monotonic() + timeout
         job = self.running(tour_id)
         while job is not None and job.running and time.monotonic() < deadline:
             time.sleep(0.05)
-        return job
+        if job is not None:
+            return job
+        with self._lock:
+            ended = [last for (tour, _), last in self._last.items() if tour == tour_id]
+        return max(ended, key=lambda last: last.id, default=None)
 
     def shutdown(self) -> None:
         """Stop every worker process (the server is stopping)."""
