@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import worker
+from .problems import problem_list
 
 __all__ = ["Job", "JobRunner"]
 
@@ -66,7 +67,15 @@ class Job:
         """The job's state as JSON (what the progress stream sends)."""
         elapsed = (self.finished or time.time()) - self.started
         return {"job": self.id, "kind": self.kind, "state": self.state, "objective": self.objective,
-                "bound": self.bound, "seconds": round(elapsed, 1), "error": self.error}
+                "bound": self.bound, "seconds": round(elapsed, 1), "error": _capped(self.error)}
+
+
+def _capped(error: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A failed job's error as the API and the progress stream send it: its first problems
+    and their count (:func:`~scheduler.web.problems.problem_list`)."""
+    if error is None or "details" not in error:
+        return error
+    return {**error, **problem_list("details", error["details"])}
 
 
 class JobRunner:
