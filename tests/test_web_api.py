@@ -223,3 +223,18 @@ def test_a_failed_plan_lists_the_first_problems_and_counts_them_all(tmp_path):
         assert len(response.json()["details"]) == 50 and response.json()["details_total"] >= 120
         error = client.app.state.runner.wait(tour_id).status()["error"]
         assert len(error["details"]) == 50 and error["details_total"] >= 120
+
+
+def test_a_download_after_a_save_holds_no_lock_file(planned):
+    """After a plan and a PUT of each input file, the tour folder holds no lock file (so a
+    copy or zip of it carries none), and neither do the downloads of its files."""
+    client, tour_id, workspace = planned
+    for name in ("tour.toml", "requests.csv"):
+        got = client.get(f"/api/tours/{tour_id}/input/{name}", headers=AUTH)
+        saved = client.put(f"/api/tours/{tour_id}/input/{name}", content=got.content,
+                           headers={**AUTH, "if-match": got.headers["etag"]})
+        assert saved.status_code == 200, saved.text
+    locks = [str(p.relative_to(workspace)) for p in workspace.rglob("*") if p.name.endswith(".lock")]
+    assert locks == []
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/tours/{tour_id}/invitations.zip", headers=AUTH).content))
+    assert archive.namelist() and not [n for n in archive.namelist() if n.endswith(".lock")]
