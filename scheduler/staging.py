@@ -125,8 +125,9 @@ class Stage:
         return self._path
 
     def remove(self, relative: str | os.PathLike) -> None:
-        """Leave a file of the output folder out of the new version; it is kept as its next
-        numbered backup (``name.~N~``), never lost."""
+        """Leave a file or a folder of the output folder out of the new version; it is kept
+        as its next numbered backup (``name.~N~``; a folder whole, its files hard-linked),
+        never lost. What this run writes at the same place is not left out."""
         self._removed.add(Path(relative))
 
     def final(self, staged: str | os.PathLike) -> Path:
@@ -308,6 +309,8 @@ def _complete(stage: Path, out: Path, written: set[Path], removed: set[Path] = f
             target = stage / rel_root / name
             if os.path.lexists(target) and (source.is_symlink() or not target.is_dir()):
                 in_the_way.append(rel_root / name)
+            elif rel_root / name in removed and not os.path.lexists(target):
+                replaced.append(rel_root / name)  # kept whole as its backup, not linked in
             elif source.is_symlink():
                 _copy_link(source, target)
             else:
