@@ -517,6 +517,31 @@ def test_a_plan_file_the_checker_rejects_starts_afresh(spain, tmp_path):
     assert all(sequence == 0 for sequence, *_ in events(out / "agenda.ics").values())
 
 
+def test_the_earlier_plan_is_read_once_when_stale_invitations_are_settled(spain, tmp_path, monkeypatch):
+    """Planning again into a folder holding an invitation the new plan does not write: the
+    earlier plan.json is rebuilt once (the lineage and the stale invitations share it), and
+    the stale invitation is still settled."""
+    import scheduler.planfile as planfile
+
+    _, spain_out, _, second = spain
+    out = tmp_path / "out"
+    shutil.copytree(spain_out, out)
+    (out / "invites" / "ghost.ics").write_text("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", encoding="utf-8")
+    earlier = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    rebuilt = []
+    plain = planfile.plan_from_dict
+
+    def counting(data):
+        if data == earlier:
+            rebuilt.append(1)
+        return plain(data)
+
+    monkeypatch.setattr(planfile, "plan_from_dict", counting)
+    written = app.write_plan_outputs(second.plan, out)
+    assert len(rebuilt) == 1
+    assert any(note.startswith("invites/ghost.ics was left out") for note in written.notes), written.notes
+
+
 # --- a delegation ---------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

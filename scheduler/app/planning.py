@@ -24,7 +24,7 @@ from ..gc_pacing import rare_collections
 from ..io import load_tour
 from ..model.instance import build_instance
 from ..reasons import infeasibility_reasons
-from ..planfile import read_plan, write_plan
+from ..planfile import read_plan_judged, write_plan
 from ..replan import ReplanResult, new_version
 from ..replan.result import PLANNED_AGAIN
 from ..resources import demo_tour as _bundled_demo
@@ -181,7 +181,7 @@ def _write_version(plan: Plan, out: Path, read: str, *, now: datetime | None) ->
         else:
             notes += leave_out_lineage(out, stage, lineage.other_tour)
         if lineage.other_tour is None:
-            notes += settle_old_invitations(plan, out, stage)
+            notes += settle_old_invitations(plan, out, stage, lineage.earlier)
     return Written(out, tuple(stage.files), tuple(stage.backups), tuple(exported.skipped),
                    tuple(notes))
 
@@ -262,11 +262,16 @@ class Lineage:
         The sentences for the user.
     other_tour
         The id of the earlier plan's tour when it is another tour's.
+    earlier
+        The earlier plan of the same tour as read, also when the checker rejects it (what
+        :func:`settle_old_invitations` needs); ``None`` when there is none or it cannot be
+        rebuilt, and for another tour's.
     """
 
     result: ReplanResult | None
     notes: tuple[str, ...] = ()
     other_tour: str | None = None
+    earlier: Plan | None = None
 
 
 def continue_lineage(plan: Plan, out_dir: Path, *, now: datetime | None = None) -> Lineage:
@@ -284,12 +289,12 @@ def continue_lineage(plan: Plan, out_dir: Path, *, now: datetime | None = None) 
     path = out_dir / "plan.json"
     if not path.is_file():
         return Lineage(None)
-    try:
-        earlier = read_plan(path)
-    except (SchedulerError, OSError, ValueError) as error:
+    # Read once: a plan the checker rejects still tells which invitations it sent.
+    earlier, error = read_plan_judged(path)
+    if error is not None:
         return Lineage(None, (f"The earlier plan.json in {out_dir} cannot be read or breaks a rule, so "
                               f"the calendars start afresh at version 1 and do not update the ones "
-                              f"already imported ({_first_line(error)}).",))
+                              f"already imported ({_first_line(error)}).",), earlier=earlier)
     tour_id = plan.problem.tour.id
     if earlier.problem.tour.id != tour_id:
         return Lineage(None, (f"The earlier plan.json in {out_dir} is of another tour "
@@ -301,8 +306,9 @@ def continue_lineage(plan: Plan, out_dir: Path, *, now: datetime | None = None) 
         result = new_version(earlier, plan, now=moment, made=PLANNED_AGAIN)
     except (SchedulerError, ValueError) as error:  # an earlier plan the checker let through, oddly
         return Lineage(None, (f"The earlier plan.json in {out_dir} cannot be continued "
-                              f"({_first_line(error)}), so the calendars start afresh at version 1.",))
-    return Lineage(result, (lineage_sentence(result.version, result.plan.history[-1]),))
+                              f"({_first_line(error)}), so the calendars start afresh at version 1.",),
+                       earlier=earlier)
+    return Lineage(result, (lineage_sentence(result.version, result.plan.history[-1]),), earlier=earlier)
 
 
 def cancel_dropped_invitations(result: ReplanResult, stage: Stage) -> list[str]:
@@ -338,11 +344,12 @@ def _first_line(error: BaseException) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
-def settle_old_invitations(plan: Plan, out_dir: Path, stage: Stage) -> list[str]:
+def settle_old_invitations(plan: Plan, out_dir: Path, stage: Stage, earlier: Plan | None) -> list[str]:
     """Deal with invitations an earlier plan left in ``out_dir/invites`` for requests this
     plan no longer serves, so that no live invitation contradicts the agenda.
 
-    One the earlier ``plan.json`` knows becomes a cancellation (STATUS:CANCELLED, with
+    One the earlier plan (``earlier``, as :func:`continue_lineage` read it from
+    ``out_dir/plan.json``; ``None`` when there was none) knows becomes a cancellation (STATUS:CANCELLED, with
     METHOD:CANCEL when the tour names the organizer; SEQUENCE above the invitation's), ready
     to send to the counterpart; any other is left out of the new
     version, kept as a numbered backup. Returns a sentence for each.
@@ -358,10 +365,6 @@ def settle_old_invitations(plan: Plan, out_dir: Path, stage: Stage) -> list[str]
     stale = sorted(p for p in folder.glob("*.ics") if p.is_file() and p.name not in current)
     if not stale:
         return []
-    try:
-        earlier = read_plan(out_dir / "plan.json", check=False)
-    except (SchedulerError, OSError):
-        earlier = None
     by_file = {}
     if earlier is not None:
         by_file = {invite_path(Path(), e.request_id).name: e for e in earlier.engagements}
