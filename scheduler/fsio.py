@@ -23,7 +23,7 @@ try:
 except ModuleNotFoundError:  # Windows: no fcntl
     raise ImportError(POSIX_ONLY) from None
 
-__all__ = ["PRIVATE_MODE", "SHARED_MODE", "backup_path", "file_lock", "sync_folder", "write_atomic"]
+__all__ = ["PRIVATE_MODE", "SHARED_MODE", "backup_path", "file_lock", "folder_lock", "sync_folder", "write_atomic"]
 
 PRIVATE_MODE = 0o600
 SHARED_MODE = 0o644
@@ -40,21 +40,38 @@ def backup_path(path: Path) -> Path:
 
 
 @contextmanager
-def file_lock(path: str | os.PathLike) -> Iterator[None]:
-    """Hold the lock of ``path`` (``flock`` on ``.<name>.lock`` beside it) inside the block.
+def folder_lock(folder: str | os.PathLike) -> Iterator[None]:
+    """Hold the lock of ``folder`` (``flock`` on a descriptor of the folder itself) inside
+    the block.
 
     A second holder waits until the first leaves: another process, or another thread of this
-    one (each takes the lock through a descriptor of its own, and ``flock`` locks belong to
-    the open file, not to the process). The lock file is never removed: removing it would
-    let two holders lock two different files.
+    one (each opens the folder on its own, and ``flock`` locks belong to the open file, not to
+    the process). So the same thread must not take the lock of one folder twice, nested: it
+    would wait for itself.
+
+    We lock the folder rather than a ``.<name>.lock`` file beside what is guarded because
+    such a file stays in the user's folder for good (it cannot be removed: two holders could
+    then lock two different files), where it turns up in listings, in a zip of the folder, in
+    a copy sent to someone. A folder is never removed or replaced while it is locked, so all
+    holders lock the same one. ``flock`` on a folder works on Linux and macOS (the staging of
+    output folders relies on it too); on an NFS mount Linux emulates ``flock`` with record
+    locks, which need a file open for writing, and there this lock fails with an OSError.
     """
-    target = Path(path).absolute()
-    handle = os.open(target.parent / f".{target.name}.lock", os.O_RDWR | os.O_CREAT, PRIVATE_MODE)
+    handle = os.open(Path(folder), os.O_RDONLY)
     try:
         fcntl.flock(handle, fcntl.LOCK_EX)
         yield
     finally:
         os.close(handle)
+
+
+@contextmanager
+def file_lock(path: str | os.PathLike) -> Iterator[None]:
+    """Hold the lock that guards ``path``: the lock of its folder (:func:`folder_lock`),
+    so no lock file is left beside it. Two files of one folder share the lock: one is
+    never locked while the other is held by the same thread."""
+    with folder_lock(Path(path).absolute().parent):
+        yield
 
 
 def _keep_copy(target: Path) -> Path:

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from .checker import check_plan, describe
 from .domain import Break, Day, Guest, Plan, Problem, Request, Tour, TravelLeg, TravelRules, Window, utc
-from .errors import PlanFileError
+from .errors import PlanFileError, SchedulerError
 from .fsio import write_atomic
 from .planfile_read import SCHEMA_VERSION, plan_from_dict, problem_from_dict
 from .travel_estimates import estimate_matrix
@@ -414,6 +414,39 @@ def read_plan(path: str | Path, *, check: bool = True) -> Plan:
         field is missing or of the wrong type (named by its path, ``engagements[3].start``).
     """
     path = Path(path)
+    data = _plan_data(path)
+    if check:
+        violations = check_plan(data)
+        if violations:
+            raise PlanFileError(f"{path}: {describe(violations)}")
+    return _rebuilt(path, data)
+
+
+def read_plan_judged(path: str | Path) -> tuple[Plan | None, Exception | None]:
+    """Read a plan file once, for a caller that also uses a plan the checker rejects.
+
+    Returns
+    -------
+    tuple
+        The plan rebuilt without the checker (``None`` when it cannot be rebuilt), and the
+        error :func:`read_plan` would raise (``None`` when the checker accepts the plan): a
+        :class:`PlanFileError`, or the OSError of a file that cannot be opened.
+    """
+    path = Path(path)
+    try:
+        data = _plan_data(path)
+    except (PlanFileError, OSError) as error:
+        return None, error
+    violations = check_plan(data)
+    rejected = PlanFileError(f"{path}: {describe(violations)}") if violations else None
+    try:
+        return _rebuilt(path, data), rejected
+    except (SchedulerError, ValueError) as error:  # fields the checker let through, or did not
+        return None, rejected or error
+
+
+def _plan_data(path: Path) -> dict[str, Any]:
+    """The plan file's JSON object (:class:`PlanFileError` when there is none)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as error:
@@ -425,10 +458,10 @@ def read_plan(path: str | Path, *, check: bool = True) -> Plan:
         raise PlanFileError(f"{path}: not a plan file (nested too deeply)") from None
     if not isinstance(data, dict):
         raise PlanFileError(f"{path}: not a plan file (expected a JSON object)")
-    if check:
-        violations = check_plan(data)
-        if violations:
-            raise PlanFileError(f"{path}: {describe(violations)}")
+    return data
+
+
+def _rebuilt(path: Path, data: Mapping[str, Any]) -> Plan:
     try:
         return plan_from_dict(data)
     except PlanFileError as error:

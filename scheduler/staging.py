@@ -22,8 +22,8 @@ refused before anything is written (:class:`~scheduler.errors.OutputFolderError`
 
 A reader of the output folder, whatever happens to the writing process (an error, Ctrl-C,
 a hard kill, a power cut after the switch was synced), sees the old version or the new one,
-never a mix. Two runs into one folder take turns at the commit (``flock`` on
-``.<name>.lock`` beside it); the second builds on the first's version, so each keeps the
+never a mix. Two runs into one folder take turns at the commit (``flock`` on the folder
+that holds it, so no lock file is left there); the second builds on the first's version, so each keeps the
 other's files as backups and none is lost. The cost is one hard link per file of the old
 folder (measured in BENCHMARKS.md: "Committing an output folder").
 """
@@ -43,7 +43,7 @@ from types import TracebackType
 from typing import Literal
 
 from .errors import OutputFolderError
-from .fsio import backup_path, sync_folder  # first: it says why there is no fcntl on Windows
+from .fsio import backup_path, folder_lock, sync_folder  # first: it says why there is no fcntl on Windows
 
 import fcntl  # noqa: E402
 
@@ -125,8 +125,9 @@ class Stage:
         return self._path
 
     def remove(self, relative: str | os.PathLike) -> None:
-        """Leave a file of the output folder out of the new version; it is kept as its next
-        numbered backup (``name.~N~``), never lost."""
+        """Leave a file or a folder of the output folder out of the new version; it is kept
+        as its next numbered backup (``name.~N~``; a folder whole, its files hard-linked),
+        never lost. What this run writes at the same place is not left out."""
         self._removed.add(Path(relative))
 
     def final(self, staged: str | os.PathLike) -> Path:
@@ -225,17 +226,12 @@ def staged_output(out_dir: str | os.PathLike,
 
 @contextmanager
 def _folder_lock(out: Path) -> Iterator[None]:
-    """Hold the output folder's lock (``.<name>.lock`` beside it) for the commit.
-
-    The lock file is never removed: removing it would let two runs lock two different files.
-    """
-    path = out.absolute().parent / f".{out.name}.lock"
-    handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    """Hold the output folder's lock for the commit: the lock of the folder that holds it
+    (:func:`~scheduler.fsio.folder_lock`), which the switch never replaces, where a lock on
+    the output folder itself would be left on its old version. No lock file is left beside
+    the output folder (in the web app that is the tour folder)."""
+    with folder_lock(out.absolute().parent):
         yield
-    finally:
-        os.close(handle)
 
 
 def clean_leftovers(out: str | os.PathLike, keep: Path | None = None) -> list[Path]:
@@ -313,6 +309,8 @@ def _complete(stage: Path, out: Path, written: set[Path], removed: set[Path] = f
             target = stage / rel_root / name
             if os.path.lexists(target) and (source.is_symlink() or not target.is_dir()):
                 in_the_way.append(rel_root / name)
+            elif rel_root / name in removed and not os.path.lexists(target):
+                replaced.append(rel_root / name)  # kept whole as its backup, not linked in
             elif source.is_symlink():
                 _copy_link(source, target)
             else:

@@ -379,6 +379,111 @@ def test_a_fresh_plan_leaves_an_earlier_changes_md_out(spain, tmp_path):
     assert any(note.startswith("changes.md was left out") for note in other.written.notes), other.written.notes
 
 
+def _tree(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` by its relative name, with its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _tour_of(path: Path) -> str:
+    return json.loads(path.read_text(encoding="utf-8"))["tour"]["id"]
+
+
+def test_a_plan_of_another_tour_keeps_the_earlier_versions_whole_aside(spain, tmp_path):
+    """Tour A planned twice (versions 1 and 2) and tour B planned into the same folder: the
+    versions list is empty and bringing back version 1 is refused, A's ``versions/`` is kept
+    whole as ``versions.~1~`` and a note says so. B planned again: the list holds B's
+    versions 1 and 2 only, and bringing back version 1 brings back B's, not A's."""
+    _, spain_out, _, _ = spain
+    out = tmp_path / "out"
+    shutil.copytree(spain_out, out)
+    before = _tree(spain_out / "versions")
+    assert sorted(before) == ["plan-v1.json", "plan-v2.json"]
+    first = app.plan_tour(EXAMPLES / "brussels-london-dublin-2019", out, PARAMS)
+    assert app.plan_versions(out) == ()
+    with pytest.raises(KeyError):
+        app.restore_version(out, 1)
+    assert _tree(out / "versions.~1~") == before
+    assert any(note.startswith("versions/ was left out") and "versions.~1~" in note
+               for note in first.written.notes), first.written.notes
+    app.plan_tour(EXAMPLES / "brussels-london-dublin-2019", out, PARAMS)
+    versions = app.plan_versions(out)
+    assert [v.number for v in versions] == [1, 2]
+    assert {_tour_of(v.path) for v in versions} == {"brussels-london-dublin-2019"}
+    app.restore_version(out, 1)
+    assert _tour_of(out / "plan.json") == "brussels-london-dublin-2019"
+    assert {_tour_of(v.path) for v in app.plan_versions(out)} == {"brussels-london-dublin-2019"}
+    assert _tree(out / "versions.~1~") == before
+
+
+def test_a_plan_of_another_tour_leaves_that_tours_other_files_aside(spain, tmp_path):
+    """Tour B planned into tour A's folder: A's invitations that B does not write are not made
+    cancellations of A's meetings (A may still happen) nor left among B's; every file of A is
+    kept, byte for byte, as itself or a numbered backup, and no file of the folder but the
+    backups names an A request."""
+    _, spain_out, _, _ = spain
+    out = tmp_path / "out"
+    shutil.copytree(spain_out, out)
+    earlier = _tree(spain_out)
+    written = app.plan_tour(EXAMPLES / "brussels-london-dublin-2019", out, PARAMS).written
+    after = _tree(out)
+    assert all(data in after.values() for data in earlier.values())
+    live_invites = sorted(p.name for p in (out / "invites").glob("*.ics"))
+    b_requests = {e.request_id for e in app.load_plan(out / "plan.json").engagements}
+    assert live_invites and all(name[:-len(".ics")].rstrip("_") in b_requests for name in live_invites)
+    assert not any("cancellation" in note for note in written.notes), written.notes
+    assert any("of the other tour (spain-2018)" in note for note in written.notes), written.notes
+
+
+def test_a_command_line_plan_of_another_tour_keeps_the_earlier_versions_aside(tmp_path):
+    """Through the command line: ``plan`` of tour A twice into ``out`` (versions 1 and 2),
+    then of tour B: the command says versions/ was left out, the versions list is empty, and
+    A's versions are kept whole under ``versions.~1~``."""
+    out = tmp_path / "out"
+    options = ["--time-limit", "2", "--seed", "0", "--workers", "1"]
+    for _ in range(2):
+        result = CliRunner().invoke(main, ["plan", str(EXAMPLES / "spain-2018"), "-o", str(out), *options])
+        assert result.exit_code == 0, result.output
+    kept = _tree(out / "versions")
+    assert sorted(kept) == ["plan-v1.json", "plan-v2.json"]
+    result = CliRunner().invoke(main, ["plan", str(EXAMPLES / "brussels-london-dublin-2019"), "-o", str(out),
+                                       *options])
+    assert result.exit_code == 0, result.output
+    assert "versions/ was left out" in " ".join(result.output.split())
+    assert app.plan_versions(out) == ()
+    assert _tree(out / "versions.~1~") == kept
+
+
+def test_a_fresh_plan_that_fails_leaves_the_earlier_versions_in_place(spain, tmp_path, monkeypatch):
+    """Setting the earlier lineage aside is part of the plan's one commit: when an exporter
+    fails, versions/ stays where it was and no versions.~1~ appears."""
+    _, spain_out, _, _ = spain
+    out = tmp_path / "out"
+    shutil.copytree(spain_out, out)
+    before = _tree(out)
+
+    def failing(plan, folder, *args, **kwargs):
+        raise RuntimeError("an exporter failed")
+
+    monkeypatch.setattr("scheduler.app.planning.write_all", failing)
+    with pytest.raises(RuntimeError):
+        app.plan_tour(EXAMPLES / "brussels-london-dublin-2019", out, PARAMS)
+    assert _tree(out) == before
+
+
+def test_an_unreadable_plan_file_leaves_its_versions_aside(spain, tmp_path):
+    """A folder whose plan.json cannot be read (so whose lineage cannot be followed) but which
+    keeps versions/: the fresh plan leaves versions/ out, kept whole as versions.~1~."""
+    _, spain_out, _, _ = spain
+    out = tmp_path / "out"
+    shutil.copytree(spain_out, out)
+    (out / "plan.json").write_bytes(b"{not json")
+    before = _tree(out / "versions")
+    written = app.write_plan_outputs(app.solve_tour(load_tour(spain_out.parent / "tour"), PARAMS).plan, out)
+    assert any(note.startswith("versions/ was left out") for note in written.notes), written.notes
+    assert app.plan_versions(out) == ()
+    assert _tree(out / "versions.~1~") == before
+
+
 @pytest.mark.parametrize("content", [b"{not json", b"[]", b'{"schema_version": 1}'])
 def test_a_corrupt_plan_file_in_the_folder_starts_afresh(tmp_path, content):
     """A plan.json that cannot be read: no crash, version 1, a note naming it, the file
@@ -410,6 +515,31 @@ def test_a_plan_file_the_checker_rejects_starts_afresh(spain, tmp_path):
     assert any("cannot be read or breaks a rule" in note for note in written.notes), written.notes
     assert check_plan_file(out / "plan.json") == []
     assert all(sequence == 0 for sequence, *_ in events(out / "agenda.ics").values())
+
+
+def test_the_earlier_plan_is_read_once_when_stale_invitations_are_settled(spain, tmp_path, monkeypatch):
+    """Planning again into a folder holding an invitation the new plan does not write: the
+    earlier plan.json is rebuilt once (the lineage and the stale invitations share it), and
+    the stale invitation is still settled."""
+    import scheduler.planfile as planfile
+
+    _, spain_out, _, second = spain
+    out = tmp_path / "out"
+    shutil.copytree(spain_out, out)
+    (out / "invites" / "ghost.ics").write_text("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", encoding="utf-8")
+    earlier = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    rebuilt = []
+    plain = planfile.plan_from_dict
+
+    def counting(data):
+        if data == earlier:
+            rebuilt.append(1)
+        return plain(data)
+
+    monkeypatch.setattr(planfile, "plan_from_dict", counting)
+    written = app.write_plan_outputs(second.plan, out)
+    assert len(rebuilt) == 1
+    assert any(note.startswith("invites/ghost.ics was left out") for note in written.notes), written.notes
 
 
 # --- a delegation ---------------------------------------------------------------------------

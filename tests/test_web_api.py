@@ -182,3 +182,59 @@ def test_unknown_tour_is_404(planned):
     client, _, _ = planned
     for tour_id in ("nope", "..", ".scheduler"):
         assert client.get(f"/api/tours/{tour_id}/plan", headers=AUTH).status_code == 404
+
+
+def _bad_requests_csv(client: TestClient, tour_id: str, rows: int) -> tuple[bytes, str]:
+    """The tour's requests.csv with ``rows`` more rows, each with a bad duration, and its ETag."""
+    current = client.get(f"/api/tours/{tour_id}/input/requests.csv", headers=AUTH)
+    header = current.text.splitlines()[0]
+    width = len(header.split(","))
+    bad = "".join(f"bad{n},Bad row {n},meeting,X,,,,MAD-PSOE,,-{n},3{',' * (width - 11)}\n"
+                  for n in range(rows))
+    return current.content + bad.encode(), current.headers["etag"]
+
+
+def test_a_refused_save_lists_the_first_problems_and_counts_them_all(planned):
+    """PUT of a requests.csv with 120 bad rows: 422 with the first 50 problems (as a page shows
+    them) and ``details_total`` counting them all, so a hostile upload cannot make the answer
+    weigh megabytes; the file is not saved."""
+    client, tour_id, _ = planned
+    body, etag = _bad_requests_csv(client, tour_id, 120)
+    response = client.put(f"/api/tours/{tour_id}/input/requests.csv", content=body,
+                          headers={**AUTH, "if-match": etag})
+    assert response.status_code == 422, response.text
+    answer = response.json()
+    assert len(answer["details"]) == 50
+    assert answer["details_total"] >= 120
+    assert client.get(f"/api/tours/{tour_id}/input/requests.csv", headers=AUTH).headers["etag"] == etag
+
+
+def test_a_failed_plan_lists_the_first_problems_and_counts_them_all(tmp_path):
+    """A tour whose requests.csv has 120 bad rows, planned through the API: the 422 of
+    ``GET .../plan`` and the job in ``GET /api/tours/{id}`` list 50 problems and the total."""
+    with TestClient(create_app(WebSettings(workspace=tmp_path, token=TOKEN))) as client:
+        tour_id = client.post("/api/tours", headers=AUTH, data={"example": "1"}).json()["id"]
+        body, _ = _bad_requests_csv(client, tour_id, 120)
+        (tmp_path / tour_id / "requests.csv").write_bytes(body)
+        assert client.post(f"/api/tours/{tour_id}/plan", headers=AUTH,
+                           json={"time_limit": 1}).status_code == 202
+        response = wait_for_plan(client, tour_id)
+        assert response.status_code == 422, response.text
+        assert len(response.json()["details"]) == 50 and response.json()["details_total"] >= 120
+        error = client.app.state.runner.wait(tour_id).status()["error"]
+        assert len(error["details"]) == 50 and error["details_total"] >= 120
+
+
+def test_a_download_after_a_save_holds_no_lock_file(planned):
+    """After a plan and a PUT of each input file, the tour folder holds no lock file (so a
+    copy or zip of it carries none), and neither do the downloads of its files."""
+    client, tour_id, workspace = planned
+    for name in ("tour.toml", "requests.csv"):
+        got = client.get(f"/api/tours/{tour_id}/input/{name}", headers=AUTH)
+        saved = client.put(f"/api/tours/{tour_id}/input/{name}", content=got.content,
+                           headers={**AUTH, "if-match": got.headers["etag"]})
+        assert saved.status_code == 200, saved.text
+    locks = [str(p.relative_to(workspace)) for p in workspace.rglob("*") if p.name.endswith(".lock")]
+    assert locks == []
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/tours/{tour_id}/invitations.zip", headers=AUTH).content))
+    assert archive.namelist() and not [n for n in archive.namelist() if n.endswith(".lock")]

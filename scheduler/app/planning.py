@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Mapping
@@ -17,12 +19,12 @@ from ..export.changes_md import changes_markdown
 from ..export.ics import calendar_bytes
 from ..export.invites import INVITES_DIR, cancellation, invite_path
 from ..export.updates import write_versions
-from ..fsio import write_atomic
+from ..fsio import backup_path, write_atomic
 from ..gc_pacing import rare_collections
 from ..io import load_tour
 from ..model.instance import build_instance
 from ..reasons import infeasibility_reasons
-from ..planfile import read_plan, write_plan
+from ..planfile import read_plan_judged, write_plan
 from ..replan import ReplanResult, new_version
 from ..replan.result import PLANNED_AGAIN
 from ..resources import demo_tour as _bundled_demo
@@ -131,7 +133,8 @@ def write_plan_outputs(plan: Plan, out_dir: str | Path, *, now: datetime | None 
     imported: each event keeps its UID with the SEQUENCE the earlier versions gave it (raised
     when it changed), and what the earlier plan held and this one has not is cancelled.
     ``changes.md`` says what changed against that version. ``now`` is when that version is
-    made (default: the current time).
+    made (default: the current time). A plan that starts afresh sets the earlier lineage
+    aside as numbered backups (:func:`leave_out_lineage`).
 
     The commit checks, holding the folder's lock, that ``plan.json`` is still the one the
     version was made from. When another run wrote one meanwhile, the version is made again
@@ -162,7 +165,8 @@ LINEAGE_TRIES = 3
 
 def _write_version(plan: Plan, out: Path, read: str, *, now: datetime | None) -> Written:
     """One try of :func:`write_plan_outputs`, from the ``plan.json`` at version ``read``."""
-    result, notes = continue_lineage(plan, out, now=now)
+    lineage = continue_lineage(plan, out, now=now)
+    result, notes = lineage.result, list(lineage.notes)
     if result is not None:
         plan = result.plan
     with staged_output(out, lambda folder: require_plan_version(folder, read)) as stage, \
@@ -171,32 +175,106 @@ def _write_version(plan: Plan, out: Path, read: str, *, now: datetime | None) ->
         if result is not None:
             write_versions(result, stage.path)
             write_atomic(stage.path / CHANGES_MD, changes_markdown(result), private=True)
-        else:
-            notes += leave_out_changes(out, stage)
         exported = write_all(plan, stage.path)
         if result is not None:
             notes += cancel_dropped_invitations(result, stage)
-        notes += settle_old_invitations(plan, out, stage)
+        else:
+            notes += leave_out_lineage(out, stage, lineage.other_tour)
+        if lineage.other_tour is None:
+            notes += settle_old_invitations(plan, out, stage, lineage.earlier)
     return Written(out, tuple(stage.files), tuple(stage.backups), tuple(exported.skipped),
                    tuple(notes))
 
 
 CHANGES_MD = "changes.md"
+VERSIONS_DIR = "versions"
+_BACKUP_NAME = re.compile(r"\.~\d+~$")
 
 
-def leave_out_changes(out_dir: Path, stage: Stage) -> list[str]:
-    """A plan that starts afresh leaves out the ``changes.md`` an earlier plan's version left
-    in ``out_dir`` (it told how another plan changed); the commit keeps it as a numbered
-    backup. Returns a sentence when there was one."""
-    if not (out_dir / CHANGES_MD).is_file():
-        return []
-    stage.remove(CHANGES_MD)
-    return [f"{CHANGES_MD} was left out: it told the changes of an earlier plan, and this plan "
-            "starts afresh (the file is kept as a numbered backup)."]
+def leave_out_lineage(out_dir: Path, stage: Stage, other_tour: str | None = None) -> list[str]:
+    """A plan that starts afresh (version 1) leaves the earlier lineage out of the folder,
+    kept as numbered backups beside where it was; returns a sentence for what it left out.
+
+    ``versions/`` (the earlier versions, which the versions list and "bring back version N"
+    read) becomes ``versions.~N~`` whole, and ``changes.md`` (how another plan changed)
+    ``changes.md.~N~``: left in place, a list of versions would mix two lineages and could
+    bring back a plan that is not this one's. When the earlier plan is of another tour
+    (``other_tour``, its id), every other file of the folder this plan does not write is
+    that tour's too (its invitations, members' and resources' calendars, ...) and is left
+    out the same way, so the folder holds only this tour's plan and files. Hidden files and
+    numbered backups stay as they are.
+    """
+    notes = []
+    versions = out_dir / VERSIONS_DIR
+    if versions.is_dir() and not versions.is_symlink():
+        stage.remove(VERSIONS_DIR)
+        notes.append(f"{VERSIONS_DIR}/ was left out: it held the versions of an earlier plan, and this "
+                     f"plan starts afresh at version 1 (the folder is kept whole as "
+                     f"{_next_backup_name(out_dir, VERSIONS_DIR)}).")
+    if (out_dir / CHANGES_MD).is_file():
+        stage.remove(CHANGES_MD)
+        notes.append(f"{CHANGES_MD} was left out: it told the changes of an earlier plan, and this "
+                     "plan starts afresh (the file is kept as a numbered backup).")
+    if other_tour is None:
+        return notes
+    others = [rel for rel in _files_of(out_dir) if rel.parts[0] not in (VERSIONS_DIR, CHANGES_MD)
+              and not (stage.path / rel).exists()]
+    for rel in others:
+        stage.remove(rel)
+    if others:
+        shown = ", ".join(rel.as_posix() for rel in others[:5]) + (
+            f" and {len(others) - 5} more" if len(others) > 5 else "")
+        notes.append(f"{len(others)} file{'s' if len(others) != 1 else ''} of the other tour "
+                     f"({other_tour}) that this plan does not write {'were' if len(others) != 1 else 'was'} "
+                     f"left out, each kept as a numbered backup: {shown}.")
+    return notes
 
 
-def continue_lineage(plan: Plan, out_dir: Path, *, now: datetime | None = None
-                     ) -> tuple[ReplanResult | None, list[str]]:
+def _files_of(folder: Path) -> list[Path]:
+    """The files under ``folder`` (relative, sorted), without hidden entries, numbered
+    backups or links, and without descending into a hidden, backup or linked folder."""
+    found = []
+    for root, folders, files in os.walk(folder):
+        here = Path(root)
+        folders[:] = sorted(name for name in folders if not _set_aside(here / name))
+        found += [(here / name).relative_to(folder) for name in files if not _set_aside(here / name)]
+    return sorted(found)
+
+
+def _set_aside(path: Path) -> bool:
+    return path.name.startswith(".") or bool(_BACKUP_NAME.search(path.name)) or path.is_symlink()
+
+
+def _next_backup_name(out_dir: Path, name: str) -> str:
+    """The name the commit gives the backup of ``out_dir/name``, for the note."""
+    return backup_path(out_dir / name).name
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """What :func:`continue_lineage` found in the output folder.
+
+    Attributes
+    ----------
+    result
+        ``plan`` as the next version of the earlier plan; ``None`` when it starts afresh.
+    notes
+        The sentences for the user.
+    other_tour
+        The id of the earlier plan's tour when it is another tour's.
+    earlier
+        The earlier plan of the same tour as read, also when the checker rejects it (what
+        :func:`settle_old_invitations` needs); ``None`` when there is none or it cannot be
+        rebuilt, and for another tour's.
+    """
+
+    result: ReplanResult | None
+    notes: tuple[str, ...] = ()
+    other_tour: str | None = None
+    earlier: Plan | None = None
+
+
+def continue_lineage(plan: Plan, out_dir: Path, *, now: datetime | None = None) -> Lineage:
     """``plan`` as the next version of the earlier plan in ``out_dir``, when there is one of
     the same tour, and what to tell the user.
 
@@ -205,34 +283,32 @@ def continue_lineage(plan: Plan, out_dir: Path, *, now: datetime | None = None
     wrote the events the phones hold. ``plan`` then becomes its next version the way a
     re-plan or an accepted what-if does (:func:`scheduler.replan.new_version`): history,
     SEQUENCEs, cancellations. A plan of another tour, no plan, or one that cannot be read or
-    that the checker rejects starts afresh (version 1), the last two with a note.
-
-    Returns
-    -------
-    tuple
-        The new version (``None`` when starting afresh) and the sentences for the user.
+    that the checker rejects starts afresh (version 1), the last two with a note; the earlier
+    lineage is then left out of the folder (:func:`leave_out_lineage`).
     """
     path = out_dir / "plan.json"
     if not path.is_file():
-        return None, []
-    try:
-        earlier = read_plan(path)
-    except (SchedulerError, OSError, ValueError) as error:
-        return None, [f"The earlier plan.json in {out_dir} cannot be read or breaks a rule, so the "
-                      f"calendars start afresh at version 1 and do not update the ones already "
-                      f"imported ({_first_line(error)})."]
+        return Lineage(None)
+    # Read once: a plan the checker rejects still tells which invitations it sent.
+    earlier, error = read_plan_judged(path)
+    if error is not None:
+        return Lineage(None, (f"The earlier plan.json in {out_dir} cannot be read or breaks a rule, so "
+                              f"the calendars start afresh at version 1 and do not update the ones "
+                              f"already imported ({_first_line(error)}).",), earlier=earlier)
     tour_id = plan.problem.tour.id
     if earlier.problem.tour.id != tour_id:
-        return None, [f"The earlier plan.json in {out_dir} is of another tour "
-                      f"({earlier.problem.tour.id}), so the calendars start afresh at version 1."]
+        return Lineage(None, (f"The earlier plan.json in {out_dir} is of another tour "
+                              f"({earlier.problem.tour.id}), so the calendars start afresh at "
+                              "version 1.",), other_tour=earlier.problem.tour.id)
     zone = plan.problem.tour.zone
     moment = (now or datetime.now(zone)).astimezone(zone).replace(microsecond=0)
     try:
         result = new_version(earlier, plan, now=moment, made=PLANNED_AGAIN)
     except (SchedulerError, ValueError) as error:  # an earlier plan the checker let through, oddly
-        return None, [f"The earlier plan.json in {out_dir} cannot be continued ({_first_line(error)}), "
-                      "so the calendars start afresh at version 1."]
-    return result, [lineage_sentence(result.version, result.plan.history[-1])]
+        return Lineage(None, (f"The earlier plan.json in {out_dir} cannot be continued "
+                              f"({_first_line(error)}), so the calendars start afresh at version 1.",),
+                       earlier=earlier)
+    return Lineage(result, (lineage_sentence(result.version, result.plan.history[-1]),), earlier=earlier)
 
 
 def cancel_dropped_invitations(result: ReplanResult, stage: Stage) -> list[str]:
@@ -268,11 +344,12 @@ def _first_line(error: BaseException) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
-def settle_old_invitations(plan: Plan, out_dir: Path, stage: Stage) -> list[str]:
+def settle_old_invitations(plan: Plan, out_dir: Path, stage: Stage, earlier: Plan | None) -> list[str]:
     """Deal with invitations an earlier plan left in ``out_dir/invites`` for requests this
     plan no longer serves, so that no live invitation contradicts the agenda.
 
-    One the earlier ``plan.json`` knows becomes a cancellation (STATUS:CANCELLED, with
+    One the earlier plan (``earlier``, as :func:`continue_lineage` read it from
+    ``out_dir/plan.json``; ``None`` when there was none) knows becomes a cancellation (STATUS:CANCELLED, with
     METHOD:CANCEL when the tour names the organizer; SEQUENCE above the invitation's), ready
     to send to the counterpart; any other is left out of the new
     version, kept as a numbered backup. Returns a sentence for each.
@@ -288,10 +365,6 @@ def settle_old_invitations(plan: Plan, out_dir: Path, stage: Stage) -> list[str]
     stale = sorted(p for p in folder.glob("*.ics") if p.is_file() and p.name not in current)
     if not stale:
         return []
-    try:
-        earlier = read_plan(out_dir / "plan.json", check=False)
-    except (SchedulerError, OSError):
-        earlier = None
     by_file = {}
     if earlier is not None:
         by_file = {invite_path(Path(), e.request_id).name: e for e in earlier.engagements}

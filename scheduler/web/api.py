@@ -16,6 +16,7 @@ from starlette.routing import Route
 
 from .. import app
 from .common import off_loop, on_loop, runner, settings, tour_dir, workspace
+from .problems import problem_list
 from .workspace import UnsafeUpload
 
 __all__ = ["ROUTES", "WRITING_KINDS", "latest_outcome", "start_job"]
@@ -110,7 +111,7 @@ def get_plan(request: Request) -> Response:
     if outcome is not None and outcome.state == "failed" and (
             not path.exists() or path.stat().st_mtime < (outcome.finished or 0)):
         return _error(422, outcome.error["kind"], outcome.error["message"],
-                      details=outcome.error["details"])
+                      **problem_list("details", outcome.error["details"]))
     if not path.exists():
         return _error(404, "not-planned", "this tour has no plan yet: POST .../plan")
     return Response(path.read_bytes(), media_type="application/json",
@@ -234,8 +235,8 @@ def input_file(request: Request, body: bytes | None) -> Response:
         return _error(409, "conflict", str(conflict), current=conflict.current)
     if any(problem.file == name for problem in problems):
         return _error(422, "input", f"{name} was not saved: it has problems",
-                      details=[str(problem) for problem in problems])
-    return JSONResponse({"saved": name, "problems": [str(p) for p in problems]},
+                      **problem_list("details", problems))
+    return JSONResponse({"saved": name, **problem_list("problems", problems)},
                         headers={"etag": f'"{version}"'})
 
 

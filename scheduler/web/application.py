@@ -17,6 +17,7 @@ from ..errors import InputError
 from . import api, pages_agenda, pages_frame, pages_requests, pages_send, pages_tours, pages_visit
 from .common import render
 from .jobs import JobRunner
+from .problems import problem_list
 from .security import SecurityMiddleware, Sessions
 from .settings import LOOPBACK_HOSTS, WebSettings
 from .workspace import Workspace
@@ -69,7 +70,7 @@ async def _input_problem(request, error: InputError):
     where, instead of a server error."""
     details = [str(problem) for problem in error.problems]
     if request.url.path.startswith("/api/"):
-        return JSONResponse({"error": "input", "problems": details}, status_code=422)
+        return JSONResponse({"error": "input", **problem_list("problems", details)}, status_code=422)
     return render(request, "problem.html", {"error": {"message": "A file of this tour needs fixing first.",
                                                       "details": details}}, status_code=422)
 

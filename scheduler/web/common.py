@@ -17,6 +17,7 @@ from starlette.responses import HTMLResponse, RedirectResponse
 
 from .. import app, formatting
 from .jobs import JobRunner
+from .problems import first_problems
 from .settings import WebSettings
 from .workspace import Workspace
 
@@ -26,22 +27,6 @@ __all__ = ["NOTICES", "ON_LOOP", "TEMPLATES", "csrf_token", "form_text", "off_lo
 TEMPLATES = jinja2.Environment(
     loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
     autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
-#: How many problems a page lists; a file made to break the reader can have a hundred thousand.
-PROBLEMS_SHOWN = 50
-
-
-def first_problems(problems) -> list[str]:
-    """The first :data:`PROBLEMS_SHOWN` problems, and a line saying how many more there are
-    (a page of every problem of a 100,000-column CSV would weigh tens of megabytes)."""
-    problems = list(problems or ())
-    if len(problems) <= PROBLEMS_SHOWN:
-        return problems
-    hidden = len(problems) - PROBLEMS_SHOWN
-    return problems[:PROBLEMS_SHOWN] + [
-        f"… and {formatting.format_number(hidden)} more problems not shown here; fix these first "
-        f"(`scheduler check` lists them all)."]
-
-
 TEMPLATES.filters["first_problems"] = first_problems
 TEMPLATES.globals.update(format_time=formatting.format_time, format_date=formatting.format_date,
                          format_duration=formatting.format_duration,

@@ -19,12 +19,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import worker
+from .problems import problem_list
 
-__all__ = ["Job", "JobRunner"]
+__all__ = ["Job", "JobRunner", "Progress"]
 
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["scheduler.web.worker"])
 _IDS = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One progress report of the solver: the best objective, its bound, the seconds solved."""
+
+    objective: float | None = None
+    bound: float | None = None
+    solve_seconds: float | None = None
 
 
 @dataclass
@@ -40,9 +50,14 @@ class Job:
     state
         ``running``, ``done`` or ``failed``.
     objective, bound, solve_seconds
-        The latest progress the solver reported.
+        The latest progress the solver reported (:attr:`progress`, read as one).
     result, error
         The outcome (see :mod:`scheduler.web.worker`).
+
+    The thread that watches the job's process publishes each progress report as one
+    immutable :class:`Progress`, by one assignment, so a reader (a page, the progress
+    stream) sees one report whole or the next one whole, never the objective of one with
+    the bound of another; :meth:`status` reads it once.
     """
 
     tour_id: str
@@ -52,9 +67,7 @@ class Job:
     started: float = field(default_factory=time.time)
     finished: float | None = None
     state: str = "running"
-    objective: float | None = None
-    bound: float | None = None
-    solve_seconds: float | None = None
+    progress: Progress = field(default_factory=Progress)
     result: Any = None
     error: dict[str, Any] | None = None
 
@@ -62,11 +75,32 @@ class Job:
     def running(self) -> bool:
         return self.state == "running"
 
+    @property
+    def objective(self) -> float | None:
+        return self.progress.objective
+
+    @property
+    def bound(self) -> float | None:
+        return self.progress.bound
+
+    @property
+    def solve_seconds(self) -> float | None:
+        return self.progress.solve_seconds
+
     def status(self) -> dict[str, Any]:
         """The job's state as JSON (what the progress stream sends)."""
+        progress = self.progress  # one report, whole
         elapsed = (self.finished or time.time()) - self.started
-        return {"job": self.id, "kind": self.kind, "state": self.state, "objective": self.objective,
-                "bound": self.bound, "seconds": round(elapsed, 1), "error": self.error}
+        return {"job": self.id, "kind": self.kind, "state": self.state, "objective": progress.objective,
+                "bound": progress.bound, "seconds": round(elapsed, 1), "error": _capped(self.error)}
+
+
+def _capped(error: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A failed job's error as the API and the progress stream send it: its first problems
+    and their count (:func:`~scheduler.web.problems.problem_list`)."""
+    if error is None or "details" not in error:
+        return error
+    return {**error, **problem_list("details", error["details"])}
 
 
 class JobRunner:
@@ -161,16 +195,18 @@ class JobRunner:
                 else:
                     continue
             if message[0] == "progress":
-                job.objective, job.bound, job.solve_seconds = message[1:]
+                job.progress = Progress(*message[1:])  # one assignment: readers see it whole
             else:
                 outcome = message
         process.join(timeout=10)
         with self._lock:
-            if outcome[0] == "done":
-                job.result, job.state = pickle.loads(outcome[1]), "done"
-            else:
-                job.error, job.state = outcome[1], "failed"
+            # The state last: a reader that sees the job ended sees its outcome and its end.
             job.finished = time.time()
+            if outcome[0] == "done":
+                job.result = pickle.loads(outcome[1])
+            else:
+                job.error = outcome[1]
+            job.state = outcome[0]
             self._running.pop(job.tour_id, None)
             self._processes.pop(job.id, None)
             self._last[(job.tour_id, job.kind)] = job
