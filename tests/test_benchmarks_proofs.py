@@ -27,7 +27,8 @@ def test_the_agendas_are_kept_and_read_back_and_priced_at_least_their_objective(
 
     def counted(*args, **kwargs):
         calls.append(kwargs)
-        return SimpleNamespace(days=found.days, objective=found.objective)
+        return SimpleNamespace(days=found.days, objective=found.objective, seen=[],
+                               seen_work=0)
 
     monkeypatch.setattr(heuristic, "solve_heuristic", counted)
     first = heuristic_agenda(preset, 1, instance, tmp_path)
