@@ -57,8 +57,9 @@ def heuristic_agenda(preset, seed: int, instance, agendas: Path | None, seen: in
 
     suffix = f"-seen{seen}" if seen else ""
     kept = agendas / f"{preset.name}-seed{seed}{suffix}.json" if agendas is not None else None
-    # An agenda kept with more routes seen a day serves too: the best ``seen`` of each day
-    # are the same whatever more are kept (the agenda is the same with any).
+    # An agenda kept with more routes seen a day serves too (the agenda is the same with
+    # any): the first ``seen`` of each day's, its best (those the search would have kept
+    # itself, but where two differ only in the meal's place and one is left out).
     known = [] if agendas is None else sorted(
         (int(path.stem.rsplit("-seen", 1)[1]), path)
         for path in agendas.glob(f"{preset.name}-seed{seed}-seen*.json"))
