@@ -116,3 +116,32 @@ def test_the_bound_from_the_routes_seen_is_never_below_the_agenda(prob):
         return
     seen = route_bound(instance, work=5_000_000, routes=plan_routes(found.days) + found.seen)
     assert seen.bound is not None and seen.bound >= found.objective
+
+
+def test_the_solve_hands_the_routes_seen_to_the_route_bound_when_asked(monkeypatch):
+    """With ``SEEN_ROUTES`` the solve's route bound starts from the heuristic's agenda and
+    the routes its search accepted; without, from the agenda alone (one route a day)."""
+    import scheduler.solve_budget as solve_budget
+    import scheduler.solve_route_bound as stage
+    from builders import DAY, day, problem, request, window
+    from datetime import timedelta
+    from scheduler.solve import SolveParams, solve
+
+    monkeypatch.setattr(solve_budget, "ROUTE_BOUND_SHARE", 0.5)
+    given: list[list] = []
+
+    def spied(instance, **kwargs):
+        given.append(list(kwargs["routes"]))
+        return route_bound(instance, **kwargs)
+
+    monkeypatch.setattr(stage, "route_bound", spied)
+    days = [DAY, DAY + timedelta(days=1)]
+    prob = problem([request(f"r{i}", [window(f"{9 + i}:00", f"{11 + i}:00", d) for d in days],
+                            value=5 + i, place="ABC"[i % 3]) for i in range(7)],
+                   days=[day(d) for d in days], cap=3)
+    for seen in (0, 4):
+        monkeypatch.setattr(stage, "SEEN_ROUTES", seen)
+        solve(prob, SolveParams(time_limit=3, seed=1, workers=1))
+    plain, with_seen = given
+    assert len(plain) <= 2 and plain == with_seen[:len(plain)]
+    assert len(with_seen) > len(plain)
