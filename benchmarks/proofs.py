@@ -4,7 +4,7 @@ Usage::
 
     python benchmarks/proofs.py [--preset NAME ...] [--seed N ...] [--seconds S] [--work M]
                                 [--agenda] [--agenda-seconds S] [--engine] [--agendas DIR]
-                                [--waiting | --no-waiting]
+                                [--waiting | --no-waiting] [--seen N]
 
 For each preset and seed the tour is generated (:mod:`benchmarks.generate`), turned into the
 engine's integers, the heuristic runs on the share of the preset's limit it has in a solve,
@@ -25,6 +25,10 @@ next run, so that variants of the bound are compared from the same agendas witho
 the heuristic again (its work budget makes it the same agenda anyway). ``--waiting`` and
 ``--no-waiting`` charge the guest's waiting in the relaxation or not (``route_bound``'s
 ``charge_waiting``); the row's ``agenda charged`` is the agenda's own days with it charged.
+``--seen N`` also starts the master from the routes the heuristic's search accepted, the best
+N a day (``solve_heuristic(seen_routes=N)``, kept in ``--agendas`` with the agenda); the row
+gives how many and the work of keeping them (``seen``, ``seen work``, in the heuristic's
+operations). Without it the master starts from the agenda alone, as before.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import sys
 import time
 from pathlib import Path
@@ -42,27 +47,47 @@ if __package__ in (None, ""):  # run as a script: make the repository root impor
 from benchmarks.tours import PRESETS, load_generated  # noqa: E402
 
 
-def heuristic_agenda(preset, seed: int, instance, agendas: Path | None):
+def heuristic_agenda(preset, seed: int, instance, agendas: Path | None, seen: int = 0):
     """The heuristic's routes and objective on its share of the preset's limit (read from
-    ``agendas`` when kept there), and the wall seconds it took (0 when read)."""
+    ``agendas`` when kept there), the wall seconds it took (0 when read), the routes its
+    search accepted (``seen`` a day) and the work of keeping them."""
     from scheduler.model.bound import plan_routes
     from scheduler.model.heuristic import WORK_PER_SECOND, solve_heuristic
     from scheduler.solve import HEURISTIC_SHARE, HEURISTIC_SHARE_LARGE, LARGE_MODEL, model_size
 
-    kept = agendas / f"{preset.name}-seed{seed}.json" if agendas is not None else None
-    if kept is not None and kept.exists():
-        data = json.loads(kept.read_text())
-        return [(day, list(requests)) for day, requests in data["routes"]], data["objective"], 0.0
+    suffix = f"-seen{seen}" if seen else ""
+    kept = agendas / f"{preset.name}-seed{seed}{suffix}.json" if agendas is not None else None
+    # An agenda kept with more routes seen a day serves too (the agenda is the same with
+    # any): the first ``seen`` of each day's, its best (those the search would have kept
+    # itself, but where two differ only in the meal's place and one is left out).
+    known = [] if agendas is None else sorted(
+        (int(path.stem.rsplit("-seen", 1)[1]), path)
+        for path in agendas.glob(f"{preset.name}-seed{seed}-seen*.json"))
+    known = ([(0, kept)] if not seen and kept is not None and kept.exists() else []) + \
+        [(most, path) for most, path in known if most >= seen]
+    if known:
+        most, path = known[0]
+        data = json.loads(path.read_text())
+        taken: dict[int, int] = {}
+        chosen = []
+        for day, requests in data.get("seen", []):
+            taken[day] = taken.get(day, 0) + 1
+            if taken[day] <= seen:
+                chosen.append((day, list(requests)))
+        return ([(day, list(requests)) for day, requests in data["routes"]], data["objective"],
+                0.0, chosen, data.get("seen work", 0) if seen == most else None)
     share = HEURISTIC_SHARE_LARGE if model_size(instance) > LARGE_MODEL else HEURISTIC_SHARE
     started = time.perf_counter()
-    found = solve_heuristic(instance, seed=seed,
-                            work=int(share * preset.time_limit * WORK_PER_SECOND))
+    budget = int(share * preset.time_limit * WORK_PER_SECOND)
+    found = solve_heuristic(instance, seed=seed, work=budget, seen_routes=seen)
     seconds = time.perf_counter() - started
     routes = plan_routes(found.days)
+    seen_work = found.seen_work
     if kept is not None:
         kept.parent.mkdir(parents=True, exist_ok=True)
-        kept.write_text(json.dumps({"routes": routes, "objective": found.objective}))
-    return routes, found.objective, seconds
+        kept.write_text(json.dumps({"routes": routes, "objective": found.objective,
+                                    "seen": found.seen, "seen work": seen_work}))
+    return routes, found.objective, seconds, found.seen, seen_work
 
 
 def relaxed_objective(instance, routes, charge_waiting: bool = False) -> int:
@@ -86,7 +111,8 @@ def relaxed_objective(instance, routes, charge_waiting: bool = False) -> int:
 
 def measure(preset, seed: int, seconds: float, engine: bool, work: float | None = None,
             agenda: bool = False, agendas: Path | None = None,
-            agenda_seconds: float | None = None, waiting: bool | None = None) -> dict:
+            agenda_seconds: float | None = None, waiting: bool | None = None,
+            seen: int = 0) -> dict:
     """One preset and seed: the heuristic's agenda, the route bound and (``engine``) the solve."""
     from scheduler.model.bound import route_bound
     from scheduler.model.instance import build_instance
@@ -94,26 +120,30 @@ def measure(preset, seed: int, seconds: float, engine: bool, work: float | None 
 
     problem, _ = load_generated(preset, seed)
     instance = build_instance(problem)
-    routes, objective, heuristic_seconds = heuristic_agenda(preset, seed, instance, agendas)
+    routes, objective, heuristic_seconds, seen_routes, seen_work = \
+        heuristic_agenda(preset, seed, instance, agendas, seen)
+    first = routes + seen_routes  # the agenda's first, then the routes seen
     started = time.perf_counter()
     cpu = time.process_time()
     if work is None:
-        result = route_bound(instance, work=10**12, routes=routes,
+        result = route_bound(instance, work=10**12, routes=first,
                              out_of_time=lambda: time.perf_counter() - started > seconds,
                              charge_waiting=waiting)
     else:
-        result = route_bound(instance, work=int(work * 1e6), routes=routes,
+        result = route_bound(instance, work=int(work * 1e6), routes=first,
                              target=objective, charge_waiting=waiting)
     row = {"preset": preset.name, "seed": seed, "agenda": objective,
            "agenda relaxed": relaxed_objective(instance, routes),
            "agenda charged": relaxed_objective(instance, routes, True),
-           "heuristic s": round(heuristic_seconds, 1), "route bound": result.bound,
+           "heuristic s": round(heuristic_seconds, 1), "seen": len(seen_routes),
+           "seen work": seen_work, "route bound": result.bound,
            "master": round(result.relaxation or 0), "converged": result.converged,
            "rounds": result.rounds, "work": result.work,
            "bound s": round(time.perf_counter() - started, 1),
            "bound cpu s": round(time.process_time() - cpu, 1)}
     if result.bound:
         row["gap"] = f"{(result.bound - objective) / objective:.2%}"
+    row.update(phases(result.history))
     if agenda:
         row.update(_columns_agenda(instance, result, objective, preset.time_limit,
                                    agenda_seconds))
@@ -121,6 +151,22 @@ def measure(preset, seed: int, seconds: float, engine: bool, work: float | None 
         solved = solve(problem, SolveParams(time_limit=preset.time_limit, seed=seed))
         row.update({"engine objective": solved.objective, "cp-sat bound": solved.bound,
                     "engine gap": f"{solved.gap:.2%}" if solved.gap is not None else None})
+    return row
+
+
+def phases(history) -> dict:
+    """The generation's course from its rounds (``RouteBound.history``): fast rounds before
+    the first exact one and the work at their end, the work at the first exact bound, and the
+    best bound of the exact rounds ended within 20 M and 40 M units of work."""
+    fast = next((i for i, (_, _, bound) in enumerate(history) if bound is not None),
+                len(history))
+    row = {"fast rounds": fast, "fast work M": round(history[fast - 1][0] / 1e6, 1)
+           if fast else 0.0,
+           "first bound work M": round(history[fast][0] / 1e6, 1) if fast < len(history)
+           else None}
+    for most in (20, 40):
+        bounds = [bound for used, _, bound in history if bound is not None and used <= most * 1e6]
+        row[f"bound at {most}M"] = math.floor(min(bounds) + 1e-3) if bounds else None
     return row
 
 
@@ -167,6 +213,9 @@ def main(argv=None) -> None:
     parser.add_argument("--waiting", action=argparse.BooleanOptionalAction, default=None,
                         help="charge waiting in the columns and the pricing (default: "
                              "CHARGE_WAITING of scheduler.model.bound.generation)")
+    parser.add_argument("--seen", type=int, default=0,
+                        help="also start from the routes the heuristic's search accepted, "
+                             "the best N a day (default 0: from its agenda alone)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG, format="%(relativeCreated)8.0f ms %(message)s")
     logging.getLogger("scheduler.model.heuristic").setLevel(logging.WARNING)
@@ -175,7 +224,8 @@ def main(argv=None) -> None:
         preset = next(p for p in PRESETS if p.name == name)
         for seed in args.seed or [1]:
             print(measure(preset, seed, args.seconds, args.engine, args.work, args.agenda,
-                          args.agendas, args.agenda_seconds, args.waiting), flush=True)
+                          args.agendas, args.agenda_seconds, args.waiting, args.seen),
+                  flush=True)
 
 
 if __name__ == "__main__":

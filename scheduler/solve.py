@@ -74,6 +74,7 @@ from .solve_budget import (  # noqa: F401  (the budget's names stay importable f
 )
 from .solve_conflict import CHECK_SECONDS, minimal_conflict, requests_fit  # noqa: F401
 from .solve_model import build_model
+from . import solve_route_bound
 from .solve_route_bound import pool_selection, route_agenda, route_bound_used, run_route_bound, \
     tighter, value_ceiling
 
@@ -484,6 +485,8 @@ def _run_heuristic(instance: Instance, params: SolveParams, baseline: Baseline, 
                                    max(HEURISTIC_STALL_MIN, len(instance.requests) ** 2 // 2))
     work = int(share * limit * WORK_PER_SECOND)
     islands = heuristic_islands(params.workers, work, size)
+    # The routes its search accepts start the route bound's master, when that can run.
+    seen = solve_route_bound.SEEN_ROUTES if not alone and not baseline.previous else 0
     deadline = clock.heuristic_deadline(alone)
     # The phase holds its worker processes' join: they stop on the same deadline.
     with clock.phase("heuristic", deadline.at) as phase:
@@ -492,7 +495,7 @@ def _run_heuristic(instance: Instance, params: SolveParams, baseline: Baseline, 
                                  change_costs=(baseline.change_costs or ChangeCosts())
                                  if baseline.previous else None,
                                  initial=baseline.hints, on_improve=report, stall=stall,
-                                 deadline=deadline)
+                                 deadline=deadline, seen_routes=seen)
         if result is not None and result.stopped_by_clock:
             phase.ended_by = "clock"
     if result is None:

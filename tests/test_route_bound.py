@@ -205,14 +205,20 @@ def _cp_optimum(instance):
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 @given(tours())
 def test_the_bound_is_never_below_the_proven_optimum(prob):
+    """From the empty routes alone, and from the heuristic's agenda with every route its
+    search accepted as the first columns, the bound is at least CP-SAT's proven optimum."""
     instance = build_instance(prob)
     if not instance.requests:
         return
     optimum = _cp_optimum(instance)
     result = route_bound(instance, work=5_000_000)
     assert result.bound is not None and result.converged
+    found = solve_heuristic(instance, seed=1, work=WORK_PER_SECOND // 20, seen_routes=20)
+    seen = None if found is None else \
+        route_bound(instance, work=5_000_000, routes=plan_routes(found.days) + found.seen)
     if optimum is not None:
         assert result.bound >= optimum
+        assert seen is None or seen.bound is None or seen.bound >= optimum
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))

@@ -73,6 +73,30 @@ class PricingDay:
                     in_person = True
         return cost - self.arc_cost * self.travel[place][self.day.end_place]
 
+    def allows(self, nodes: tuple[int, ...] | list[int]) -> bool:
+        """Whether the pricing's fixed rules allow a route visiting ``nodes`` in this order
+        (the meal, when given, at its place): each node at most once, each after the one
+        before it as the successors allow (from the day's start), at most the cap's
+        engagements and the minute limit's minutes. A route the day can really do passes
+        (the meal only delays what follows it); a known route that fails is not the
+        relaxation's and is not given to the master."""
+        size = len(self.requests)
+        if len(set(nodes)) != len(nodes):
+            return False
+        count = minutes = 0
+        previous = size  # the day's start
+        for node in nodes:
+            if not 0 <= node < size:
+                return False
+            if self.kind[node] == MEAL:
+                continue
+            if node not in self.successors[previous]:
+                return False
+            previous = node
+            count += 1
+            minutes += self.duration[node]
+        return count <= self.cap and (self.minutes_cap is None or minutes <= self.minutes_cap)
+
 
 def _meal_range(day: DayData) -> tuple[int, int] | None:
     """The meal's start range when it lies inside the day's hours (else it is left out)."""

@@ -65,6 +65,9 @@ class RouteBound:
         The clock, not the work budget, ended it.
     columns
         Every route the master holds.
+    history
+        One entry a round: (work used by its end, the master's value, the round's bound, or
+        ``None`` for a fast round).
     """
 
     bound: int | None
@@ -74,6 +77,7 @@ class RouteBound:
     rounds: int
     stopped_by_clock: bool = False
     columns: list[Column] = field(default_factory=list)
+    history: list[tuple[int, float, float | None]] = field(default_factory=list)
 
 
 def route_bound(instance: Instance, *, work: int,
@@ -97,7 +101,10 @@ def route_bound(instance: Instance, *, work: int,
         The clock: asked between and within pricings.
     routes
         Known day routes to start from, as (day index, request indices in visiting order),
-        such as the heuristic's agenda.
+        such as the heuristic's agenda and the routes its search accepted
+        (``HeuristicResult.seen``). A route the pricing's fixed rules would not allow
+        (:meth:`PricingDay.allows`) is left out, so that no column is more than the
+        relaxation's.
     target
         The objective of a known agenda: the generation stops as soon as the bound reaches
         it (the agenda is then proven optimal).
@@ -126,10 +133,16 @@ def route_bound(instance: Instance, *, work: int,
                for day in days]
     for day in days:
         master.add(day, ())
+    refused = 0
     for day_index, requests in routes:
         nodes = [node_of[day_index].get(r) for r in requests]
         if all(n is not None for n in nodes) and nodes:
-            master.add(days[day_index], tuple(nodes))
+            if days[day_index].allows(nodes):
+                master.add(days[day_index], tuple(nodes))
+            else:
+                refused += 1
+    if refused:
+        log.info("route bound: %s known routes left out (not the relaxation's)", refused)
 
     critical = [0] * len(days)
     # The best reduced cost each day's last pricing found: the fast rounds price the most
@@ -140,6 +153,7 @@ def route_bound(instance: Instance, *, work: int,
     used = rounds = 0
     best: float | None = None
     converged = clock = exact = False
+    history: list[tuple[int, float, float | None]] = []
 
     def stopped() -> bool:
         return out_of_time() or (best is None and first_bound_out_of_time())
@@ -195,6 +209,7 @@ def route_bound(instance: Instance, *, work: int,
         log.debug("route bound: round %s, %s work, master %.0f, exact %s, bound %s, "
                   "improving %s, critical %s", rounds, used, master.value, exact,
                   total if exact else None, improving, [bin(c).count("1") for c in critical])
+        history.append((used, master.value, total if exact else None))
         if exact:
             best = total if best is None else min(best, total)
             rounded = math.floor(best + ROUNDING)
@@ -208,7 +223,8 @@ def route_bound(instance: Instance, *, work: int,
         elif not improving:
             exact = True
     bound = None if best is None else math.floor(best + ROUNDING)
-    return RouteBound(bound, master.value, converged, used, rounds, clock, list(master.columns))
+    return RouteBound(bound, master.value, converged, used, rounds, clock, list(master.columns),
+                      history)
 
 
 def _repeated(routes) -> int:

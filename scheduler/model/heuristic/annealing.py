@@ -10,6 +10,7 @@ from .interday import INTERDAY
 from .recombination import RECOMBINE, RoutePool, best_combination, lay_agenda
 from .result import HeuristicResult, day_plans, plan_objective
 from .ruin import DAY_RUIN
+from .seen import SeenRoutes
 from .state import SearchState
 
 #: Knobs of the search (tuned by measurement on the Solomon instances; at most 12 engagements
@@ -87,7 +88,8 @@ class Annealing:
     (so that several of them can meet between steps, see :mod:`.islands`)."""
 
     def __init__(self, search: SearchState, work: int, stall: int | None,
-                 on_improve: Callable[[int, list[int]], None] | None = None) -> None:
+                 on_improve: Callable[[int, list[int]], None] | None = None,
+                 seen_routes: int = 0) -> None:
         self.search = search
         self.on_improve = on_improve
         self.best_snapshot = search.snapshot()
@@ -112,6 +114,10 @@ class Annealing:
         self.end_temperature = TUNING["t1"] * unit
         self.pool = RoutePool(search)
         self.pool.add(search)
+        # The routes of accepted agendas for the route bound (``seen_routes`` a day; never
+        # looked at by the search, their work counted apart).
+        self.seen = SeenRoutes(search.day_count, seen_routes)
+        self.seen.add(search)
         self.recombined = [0, 0]  # recombinations tried, and those that found a better agenda
         self.recombined_at = 0  # the work used at the last one
         # With a fixed share of string removals, the adaptive choice is among the other ruins.
@@ -150,7 +156,9 @@ class Annealing:
 
     def adopt(self, key, snapshot: list[list[int]]) -> None:
         """Go on from another search's better agenda."""
+        before = self.search.snapshot() if self.seen.enabled else None
         self.search.restore(snapshot)
+        self.seen.add(self.search, before)
         self.current_key = key
         self._new_best(key)
         if RECOMBINE["at_meetings"]:
@@ -287,6 +295,7 @@ class Annealing:
             if accept:
                 self.current_key = key
                 self.pool.add(search)
+                self.seen.add(search, snapshot)
             else:
                 search.restore(snapshot)
             if RECOMBINE["every"] and \
@@ -321,13 +330,16 @@ class Annealing:
                 self._new_best(self.current_key)
 
     def result(self) -> HeuristicResult:
-        """The best agenda found, laid out as day plans (the state goes back to it)."""
+        """The best agenda found, laid out as day plans (the state goes back to it); its work
+        includes keeping the routes seen."""
         search = self.search
         search.restore(self.best_snapshot)
         plans = day_plans(search)
         complete = all(search.day_of[r] >= 0 for r in range(search.request_count)
                        if search.mandatory[r] or search.pinned[r])
         value = sum(search.value[r] for r in range(search.request_count) if search.day_of[r] >= 0)
-        return HeuristicResult(plans, plan_objective(search, plans), value, search.work,
-                               self.iterations, complete, self.improvements, self.improved_at,
-                               stopped_by_clock=search.deadline.hit)
+        return HeuristicResult(plans, plan_objective(search, plans), value,
+                               search.work + self.seen.work, self.iterations, complete,
+                               self.improvements, self.improved_at,
+                               stopped_by_clock=search.deadline.hit, seen=self.seen.best(),
+                               seen_work=self.seen.work)

@@ -64,6 +64,10 @@ class HeuristicResult:
     improved_at: list[int] = field(default_factory=list)  # iteration of each improvement
     searches: SearchCount = field(default_factory=SearchCount)
     stopped_by_clock: bool = False  # the wall-clock deadline ended the search, not its budget
+    #: Routes of the days accepted agendas changed, as (day index, requests in order), when
+    #: asked (``seen_routes`` of :func:`~.search.solve_heuristic`; :mod:`.seen`).
+    seen: list[tuple[int, list[int]]] = field(default_factory=list)
+    seen_work: int = 0  # the part of ``work`` keeping them took
 
     def placements(self, instance: Instance) -> dict[str, tuple[int, int]]:
         """Request id -> (day index, start minute), as a baseline's ``hints`` (a joint

@@ -21,7 +21,8 @@ def solve_heuristic(instance: Instance, *, seed: int = 0, work: int = 10 * WORK_
                     initial: Mapping[str, tuple[int, int]] | None = None,
                     stall: int | None = None,
                     on_improve: Callable[[int, list[int]], None] | None = None,
-                    islands: int = 1, deadline: Deadline = NO_DEADLINE) -> HeuristicResult | None:
+                    islands: int = 1, deadline: Deadline = NO_DEADLINE,
+                    seen_routes: int = 0) -> HeuristicResult | None:
     """Search for a good agenda within ``work`` operations.
 
     Parameters
@@ -52,6 +53,11 @@ def solve_heuristic(instance: Instance, *, seed: int = 0, work: int = 10 * WORK_
         The wall clock's stop for every search, the workers' too: whichever of it and
         ``work`` comes first ends the search (``HeuristicResult.stopped_by_clock`` says
         which). Only a search the budget stopped is repeatable.
+    seen_routes
+        Keep that many routes a day of the days accepted agendas changed (this search's own,
+        and the other islands' best agendas it goes on from at the meetings), for the route
+        bound (``HeuristicResult.seen``, :mod:`.seen`). The agenda is the same with any
+        value; the work of keeping them is added to the result's work.
 
     Returns
     -------
@@ -68,7 +74,7 @@ def solve_heuristic(instance: Instance, *, seed: int = 0, work: int = 10 * WORK_
         search = construct(*setup, seed, deadline)
         if search is None:
             return None
-        annealing = Annealing(search, work, stall, on_improve)
+        annealing = Annealing(search, work, stall, on_improve, seen_routes)
         if peers and annealing.budget:
             reason, clock_stop = meet(annealing, peers)
         else:
