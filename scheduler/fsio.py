@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,7 +24,8 @@ try:
 except ModuleNotFoundError:  # Windows: no fcntl
     raise ImportError(POSIX_ONLY) from None
 
-__all__ = ["PRIVATE_MODE", "SHARED_MODE", "backup_path", "file_lock", "folder_lock", "sync_folder", "write_atomic"]
+__all__ = ["PRIVATE_MODE", "SHARED_MODE", "backup_path", "file_lock", "folder_lock", "remove_old_lock_files",
+           "sync_folder", "write_atomic"]
 
 PRIVATE_MODE = 0o600
 SHARED_MODE = 0o644
@@ -72,6 +74,32 @@ def file_lock(path: str | os.PathLike) -> Iterator[None]:
     never locked while the other is held by the same thread."""
     with folder_lock(Path(path).absolute().parent):
         yield
+
+
+def remove_old_lock_files(*guarded: str | os.PathLike) -> list[Path]:
+    """Remove the lock files that the code before :func:`folder_lock` left beside each
+    ``guarded`` path (``.tour.toml.lock`` beside ``tour.toml``, ``.out.lock`` beside an
+    output folder ``out``); returns those removed.
+
+    That code locked ``.<name>.lock`` beside what it guarded, created empty and never
+    removed. Only a file of exactly that name that is an empty regular file goes: never a
+    link, a folder, or a file with content (then it is not one of ours). Call it holding
+    the folder's lock. Errors are ignored (a read-only folder, another process removing it
+    first): the file is only clutter, and the save or commit that calls this has succeeded.
+    """
+    removed = []
+    for path in guarded:
+        target = Path(path).absolute()
+        lock = target.parent / f".{target.name}.lock"
+        try:
+            info = os.lstat(lock)
+            if not stat.S_ISREG(info.st_mode) or info.st_size != 0:
+                continue
+            os.unlink(lock)
+        except OSError:
+            continue
+        removed.append(lock)
+    return removed
 
 
 def _keep_copy(target: Path) -> Path:

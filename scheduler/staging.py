@@ -43,7 +43,7 @@ from types import TracebackType
 from typing import Literal
 
 from .errors import OutputFolderError
-from .fsio import backup_path, folder_lock, sync_folder  # first: it says why there is no fcntl on Windows
+from .fsio import backup_path, folder_lock, remove_old_lock_files, sync_folder  # first: it says why there is no fcntl on Windows
 
 import fcntl  # noqa: E402
 
@@ -171,6 +171,8 @@ class Stage:
                 os.chmod(stage, 0o777 & ~_umask())
                 os.rename(stage, out)
             sync_folder(out.absolute().parent)
+            # The lock file beside the output folder that commits took before the folder lock.
+            remove_old_lock_files(out)
         self.files = [self.out_dir / rel for rel in written]
         self.backups = [self.out_dir / backup.relative_to(out) for backup in self.backups]
 

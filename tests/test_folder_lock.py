@@ -9,8 +9,9 @@ import sys
 import threading
 from pathlib import Path
 
-from scheduler.fsio import file_lock, folder_lock
+from scheduler.fsio import file_lock, folder_lock, remove_old_lock_files
 from scheduler.staging import staged_output
+from test_io_support import MINIMAL_LOCATIONS, one_day_tour, write_files
 
 _HOLD = """
 import sys
@@ -100,3 +101,106 @@ def test_a_commit_leaves_no_lock_file_beside_the_output_folder(tmp_path):
     with staged_output(tmp_path / "out") as stage:
         (stage.path / "plan.json").write_text("{}", encoding="utf-8")
     assert sorted(os.listdir(tmp_path)) == ["out"]
+
+
+# --- the lock files the code before the folder locks left -----------------------------------
+
+
+def _commit(out: Path) -> None:
+    with staged_output(out) as stage:
+        (stage.path / "plan.json").write_text("{}", encoding="utf-8")
+
+
+def _saved_tour(folder: Path) -> Path:
+    """A tour folder whose requests are saved once through the application layer."""
+    write_files(folder, {"tour.toml": one_day_tour("locks"), "locations.csv": MINIMAL_LOCATIONS,
+                         "requests.csv": "id,title,counterpart,location,duration,windows\n"
+                                         "a,Meeting A,Org A,PSOE,60,Tue 10:00-12:00\n"})
+    return folder
+
+
+def test_a_commit_removes_the_old_empty_lock_file_beside_the_output_folder(tmp_path):
+    """``.out.lock``, empty, as a commit made before the folder lock left it beside ``out``:
+    the next commit removes it, in a new folder and in one that exists."""
+    (tmp_path / ".out.lock").touch()
+    _commit(tmp_path / "out")
+    assert sorted(os.listdir(tmp_path)) == ["out"]
+    (tmp_path / ".out.lock").touch()
+    _commit(tmp_path / "out")
+    assert sorted(os.listdir(tmp_path)) == ["out"]
+
+
+def test_a_commit_keeps_a_lock_file_with_content_a_link_and_other_names(tmp_path):
+    """A ``.out.lock`` with content, a link named ``.out.lock`` (and what it points to), and
+    empty files of other names (another folder's lock, a tour file's lock, a backup) stay."""
+    (tmp_path / "target").touch()
+    (tmp_path / ".out.lock").symlink_to(tmp_path / "target")
+    others = [".other.lock", ".tour.toml.lock", ".out.lock.~1~", "out.lock", ".out.lock2"]
+    for name in others:
+        (tmp_path / name).touch()
+    _commit(tmp_path / "out")
+    assert (tmp_path / ".out.lock").is_symlink() and (tmp_path / "target").is_file()
+    assert all((tmp_path / name).is_file() for name in others)
+    (tmp_path / ".out.lock").unlink()
+    (tmp_path / ".out.lock").write_text("mine", encoding="utf-8")
+    _commit(tmp_path / "out")
+    assert (tmp_path / ".out.lock").read_text(encoding="utf-8") == "mine"
+
+
+def test_a_commit_succeeds_when_the_old_lock_file_cannot_be_removed(tmp_path, monkeypatch):
+    """Removing the old lock file fails (a read-only folder, say): the commit still succeeds
+    and the file stays."""
+    (tmp_path / ".out.lock").touch()
+    real_unlink = os.unlink
+
+    def refuse(path, *args, **kwargs):
+        if Path(path).name == ".out.lock":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "unlink", refuse)
+    _commit(tmp_path / "out")
+    assert (tmp_path / "out" / "plan.json").is_file() and (tmp_path / ".out.lock").exists()
+
+
+def test_saving_the_tour_removes_its_old_empty_lock_files(tmp_path):
+    """A save of ``requests.csv`` and one of ``tour.toml`` each remove both old lock files
+    (``.tour.toml.lock``, ``.requests.csv.lock``) when they are empty regular files."""
+    from scheduler import app
+
+    tour = _saved_tour(tmp_path / "tour")
+    for name in (".tour.toml.lock", ".requests.csv.lock"):
+        (tour / name).touch()
+    table = app.read_requests(tour)
+    _, problems = app.save_requests(tour, table.columns, table.rows, table.version)
+    assert not [p for p in problems if p.file == "requests.csv"]
+    assert not any(name.endswith(".lock") for name in os.listdir(tour))
+    for name in (".tour.toml.lock", ".requests.csv.lock"):
+        (tour / name).touch()
+    frame, frame_version = app.read_frame(tour)
+    _, problems = app.save_frame(tour, frame, frame_version)
+    assert not [p for p in problems if p.file == "tour.toml"]
+    assert not any(name.endswith(".lock") for name in os.listdir(tour))
+
+
+def test_saving_the_tour_keeps_lock_files_it_did_not_make(tmp_path):
+    """A ``.tour.toml.lock`` with content, a link named ``.requests.csv.lock`` and an empty
+    ``.locations.csv.lock`` (a name the old code never locked) stay after a save."""
+    from scheduler import app
+
+    tour = _saved_tour(tmp_path / "tour")
+    (tour / ".tour.toml.lock").write_text("mine", encoding="utf-8")
+    (tour / ".requests.csv.lock").symlink_to(tour / "locations.csv")
+    (tour / ".locations.csv.lock").touch()
+    table = app.read_requests(tour)
+    app.save_requests(tour, table.columns, table.rows, table.version)
+    assert (tour / ".tour.toml.lock").read_text(encoding="utf-8") == "mine"
+    assert (tour / ".requests.csv.lock").is_symlink() and (tour / "locations.csv").stat().st_size > 0
+    assert (tour / ".locations.csv.lock").is_file()
+
+
+def test_a_lock_file_that_is_a_folder_is_left_alone(tmp_path):
+    """A folder named like an old lock file is not a lock file of ours: it stays."""
+    (tmp_path / ".out.lock").mkdir()
+    assert remove_old_lock_files(tmp_path / "out") == []
+    assert (tmp_path / ".out.lock").is_dir()

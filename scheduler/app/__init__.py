@@ -23,7 +23,8 @@ if TYPE_CHECKING:
                                check_candidate, frame_text, new_tour_folder, read_frame,
                                read_requests, requests_csv_from_upload, requests_csv_text, save_frame,
                                save_requests)
-    from .versions import PlanVersion, adopt_plan, plan_versions, restore_version
+    from .versions import (PlanVersion, VersionSummary, adopt_plan, bring_back_version,
+                           plan_versions, restore_version, version_summaries)
     from ..errors import PlanChanged
     from ..file_names import WINDOWS_DEVICE_NAMES, safe_file_name
     from ..io.tomlfile import parse_toml
@@ -47,7 +48,8 @@ _HOMES = {
                      "check_candidate", "frame_text", "new_tour_folder",
                      "read_frame", "read_requests", "requests_csv_from_upload",
                      "requests_csv_text", "save_frame", "save_requests"), ".tour_editing"),
-    **dict.fromkeys(("PlanVersion", "adopt_plan", "plan_versions", "restore_version"), ".versions"),
+    **dict.fromkeys(("PlanVersion", "VersionSummary", "adopt_plan", "bring_back_version",
+                     "plan_versions", "restore_version", "version_summaries"), ".versions"),
     **dict.fromkeys(("Progress", "SolveParams"), "..solve"),
     **dict.fromkeys(("WINDOWS_DEVICE_NAMES", "safe_file_name"), "..file_names"),
     "parse_toml": "..io.tomlfile",
@@ -82,11 +84,13 @@ __all__ = [
     "ReplanOutcome",
     "RequestTable",
     "SolveParams",
+    "VersionSummary",
     "Written",
     "absence_notes",
     "changes_text",
     "check_candidate",
     "adopt_plan",
+    "bring_back_version",
     "check_tour",
     "compute_replan",
     "delegation_example",
@@ -115,6 +119,7 @@ __all__ = [
     "solve_tour",
     "unknown_request_message",
     "unknown_resource_message",
+    "version_summaries",
     "write_plan_outputs",
     "write_replan",
 ]

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, InputIssue, SchedulerError
-from ..fsio import file_lock, write_atomic
+from ..fsio import file_lock, remove_old_lock_files, write_atomic
 from ..io.csvfile import StrayBytesError, decode_spreadsheet_text, stray_bytes_message
 from ..io.issues import IssueLog
 from ..io.requests import REQUEST_SCHEMA
@@ -227,6 +227,7 @@ def save_frame(tour_dir: str | Path, frame: Mapping[str, Any], version: str | No
         if any(problem.file == "tour.toml" for problem in problems):
             return file_version(path), problems
         write_atomic(path, text, private=True)
+        _remove_old_lock_files(path.parent)
         return file_version(path), problems
 
 
@@ -369,4 +370,12 @@ def save_requests(tour_dir: str | Path, columns: Sequence[str], rows: Sequence[M
         if not force and any(problem.file == "requests.csv" for problem in problems):
             return file_version(path), problems
         write_atomic(path, text, private=True)
+        _remove_old_lock_files(path.parent)
         return file_version(path), problems
+
+
+def _remove_old_lock_files(tour_dir: Path) -> None:
+    """Remove ``.tour.toml.lock`` and ``.requests.csv.lock``, which saves made before the
+    tour folder itself was locked left empty in it (:func:`~scheduler.fsio.remove_old_lock_files`);
+    call it holding the folder's lock."""
+    remove_old_lock_files(tour_dir / "tour.toml", tour_dir / "requests.csv")

@@ -21,6 +21,7 @@ from .plan import demo, plan
 from .publish import publish
 from .replan import replan
 from .serve import serve
+from .versions import versions
 
 __all__ = ["main"]
 
@@ -47,5 +48,5 @@ def main(debug: bool, verbose: bool) -> None:
                             format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
 
 
-for _command in (check, plan, demo, export, publish, replan, explain, serve):
+for _command in (check, plan, demo, export, publish, replan, versions, explain, serve):
     main.add_command(_command)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..domain import Engagement, utc
@@ -13,7 +15,7 @@ from ..replan.history import plan_version
 from ..replan.result import PLANNED_AGAIN, ReplanResult
 from ..replan.diff import request_or_none
 
-__all__ = ["changes_markdown", "invitation_changes"]
+__all__ = ["asked_phrases", "changes_markdown", "invitation_changes"]
 
 _INVITATION_WORDS = {"update": "updated invitation", "new": "new invitation", "cancel": "cancellation"}
 
@@ -49,15 +51,25 @@ def invitation_changes(result: ReplanResult) -> list[tuple[str, str]]:
 
 def _asked(result: ReplanResult) -> list[str]:
     """What the history entry of this version says was asked, one phrase per kind of change."""
-    zone = result.plan.problem.tour.zone
-    asked = result.plan.history[-1].get("changes") or {}
+    return asked_phrases(result.plan.history[-1].get("changes") or {},
+                         title=lambda rid: _title(result, rid),
+                         member=lambda guest: member_name(result.previous.problem, guest),
+                         zone=result.plan.problem.tour.zone)
+
+
+def asked_phrases(asked: Mapping[str, Any], *, title: Callable[[str], str],
+                  member: Callable[[str], str], zone: ZoneInfo) -> list[str]:
+    """What a history entry's ``changes`` (``asked``) say was asked of a re-plan, one phrase
+    per kind of change ("cancelled Meeting with Podemos [podemos]", "the guest is 40 minutes
+    late"): what ``changes.md`` says, and the versions list too. ``title`` names a request by
+    its id, ``member`` a delegation's member; times are told in ``zone``."""
     told = []
     if asked.get("cancel"):
-        told.append("cancelled " + ", ".join(f"{_title(result, rid)} [{rid}]" for rid in asked["cancel"]))
+        told.append("cancelled " + ", ".join(f"{title(rid)} [{rid}]" for rid in asked["cancel"]))
     for rid, windows in (asked.get("unavailable") or {}).items():
         spans = "; ".join(when(datetime.fromisoformat(s), datetime.fromisoformat(e), zone)
                           for s, e in windows)
-        told.append(f"{_title(result, rid)} [{rid}] no longer available {spans}")
+        told.append(f"{title(rid)} [{rid}] no longer available {spans}")
     if asked.get("requests_added"):
         told.append("new requests " + ", ".join(asked["requests_added"]))
     if asked.get("requests_edited"):
@@ -67,7 +79,7 @@ def _asked(result: ReplanResult) -> list[str]:
     if asked.get("pin"):
         told.append("pinned " + ", ".join(asked["pin"]))
     for absence in asked.get("absent") or ():
-        told.append(f"{member_name(result.previous.problem, absence['guest'])} absent")
+        told.append(f"{member(absence['guest'])} absent")
     return told
 
 
