@@ -9,10 +9,12 @@ readable by its owner only from the moment it exists.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import stat
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,8 +26,20 @@ try:
 except ModuleNotFoundError:  # Windows: no fcntl
     raise ImportError(POSIX_ONLY) from None
 
-__all__ = ["PRIVATE_MODE", "SHARED_MODE", "backup_path", "file_lock", "folder_lock", "remove_old_lock_files",
+__all__ = ["FALLBACK_LOCK_NAME", "PRIVATE_MODE", "SHARED_MODE", "backup_path", "file_lock",
+           "folder_lock", "folder_lock_unsupported", "hold_file_lock", "remove_old_lock_files",
            "sync_folder", "write_atomic"]
+
+#: The lock file of a folder whose file system cannot lock the folder itself (an NFS or SMB
+#: mount): see :func:`folder_lock`. Hidden, and left in the folder.
+FALLBACK_LOCK_NAME = ".scheduler.lock"
+
+#: What ``flock`` on a folder fails with where the file system cannot lock one, rather than
+#: because another holder has it: Linux emulates ``flock`` on NFS (and on SMB mounts) with
+#: record locks, which need a file open for writing, and a folder cannot be (``EBADF``);
+#: other file systems have no locks at all (``ENOLCK``, ``EOPNOTSUPP``, ``ENOSYS``, ``EINVAL``).
+_NO_FOLDER_LOCK = frozenset({errno.EBADF, errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP,
+                             errno.ENOSYS, errno.EINVAL})
 
 PRIVATE_MODE = 0o600
 SHARED_MODE = 0o644
@@ -39,6 +53,12 @@ def backup_path(path: Path) -> Path:
         if not candidate.exists():
             return candidate
         number += 1
+
+
+def folder_lock_unsupported(error: OSError) -> bool:
+    """Whether ``flock`` on a folder failed because its file system cannot lock a folder
+    (an NFS or SMB mount), not because another holder has the lock."""
+    return error.errno in _NO_FOLDER_LOCK
 
 
 @contextmanager
@@ -55,16 +75,65 @@ def folder_lock(folder: str | os.PathLike) -> Iterator[None]:
     such a file stays in the user's folder for good (it cannot be removed: two holders could
     then lock two different files), where it turns up in listings, in a zip of the folder, in
     a copy sent to someone. A folder is never removed or replaced while it is locked, so all
-    holders lock the same one. ``flock`` on a folder works on Linux and macOS (the staging of
-    output folders relies on it too); on an NFS mount Linux emulates ``flock`` with record
-    locks, which need a file open for writing, and there this lock fails with an OSError.
+    holders lock the same one. ``flock`` on a folder works on Linux and macOS local file
+    systems (the staging of output folders relies on it too). On an NFS or SMB mount Linux
+    emulates ``flock`` with record locks, which need a file open for writing, so a folder
+    cannot be locked there: then, and only then, the lock is a record lock on a file in the
+    folder, :data:`FALLBACK_LOCK_NAME`, which stays there (:func:`hold_file_lock`; record
+    locks are what NFS and SMB servers share between machines).
     """
     handle = os.open(Path(folder), os.O_RDONLY)
     try:
         fcntl.flock(handle, fcntl.LOCK_EX)
+    except OSError as error:
+        os.close(handle)
+        if not folder_lock_unsupported(error):
+            raise
+        with hold_file_lock(Path(folder) / FALLBACK_LOCK_NAME):
+            yield
+        return
+    try:
         yield
     finally:
         os.close(handle)
+
+
+#: The record locks this process holds, by the real path of their file, each with the
+#: thread lock that makes the threads of this process take turns at it (see hold_file_lock).
+_RECORD_LOCKS: dict[str, threading.Lock] = {}
+_RECORD_LOCKS_GUARD = threading.Lock()
+
+
+@contextmanager
+def hold_file_lock(path: str | os.PathLike, *, wait: bool = True) -> Iterator[int]:
+    """Hold a POSIX record lock (``lockf``) on the whole of the file ``path``, made when
+    missing (empty, owner-only), inside the block; yields its descriptor.
+
+    Record locks belong to the process, not to the open file: two threads of one process
+    would both get it, and closing any descriptor of the file releases it. So the threads of
+    this process first take turns at a thread lock of that file, and only the holder opens
+    it. With ``wait`` False, :class:`BlockingIOError` is raised at once when another holder
+    (a thread of this process, or another process) has it.
+    """
+    key = os.path.realpath(path)
+    with _RECORD_LOCKS_GUARD:
+        turn = _RECORD_LOCKS.setdefault(key, threading.Lock())
+    if not turn.acquire(blocking=wait):
+        raise BlockingIOError(errno.EWOULDBLOCK, "the lock is held", str(path))
+    try:
+        handle = os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_MODE)
+        try:
+            try:
+                fcntl.lockf(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as error:
+                if error.errno in (errno.EACCES, errno.EAGAIN):  # LOCK_NB: another holder
+                    raise BlockingIOError(errno.EWOULDBLOCK, "the lock is held", str(path)) from None
+                raise
+            yield handle
+        finally:
+            os.close(handle)
+    finally:
+        turn.release()
 
 
 @contextmanager

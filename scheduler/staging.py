@@ -43,7 +43,8 @@ from types import TracebackType
 from typing import Literal
 
 from .errors import OutputFolderError
-from .fsio import backup_path, folder_lock, remove_old_lock_files, sync_folder  # first: it says why there is no fcntl on Windows
+from .fsio import (backup_path, folder_lock, folder_lock_unsupported, hold_file_lock,  # first: it says why there is no fcntl on Windows
+                   remove_old_lock_files, sync_folder)
 
 import fcntl  # noqa: E402
 
@@ -51,6 +52,9 @@ __all__ = ["Stage", "staged_output"]
 
 _STAGING = ".staging"
 _OLD = ".old"
+#: Beside a staging folder, on a file system that cannot lock a folder (an NFS or SMB mount),
+#: the file whose record lock says that its owner is alive (``.<out>.<token>.staging.owner``).
+_OWNER = ".owner"
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
@@ -79,6 +83,7 @@ class Stage:
         self._folder = self.out_dir  # the folder itself: where ``out_dir`` leads, if a link
         self._path: Path | None = None
         self._owner: int | None = None
+        self._owner_lock = None  # where a folder cannot be locked: see __enter__
         self._created: list[Path] = []
         self._removed: set[Path] = set()
 
@@ -114,7 +119,16 @@ class Stage:
         # While this process lives, it holds a lock on its staging folder: a run that cleans
         # up leftovers removes only folders whose lock it can take (their owner is gone).
         self._owner = os.open(self._path, os.O_RDONLY)
-        fcntl.flock(self._owner, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        try:
+            fcntl.flock(self._owner, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            os.close(self._owner)
+            self._owner = None
+            if not folder_lock_unsupported(error):
+                raise
+            # A file system that cannot lock a folder: a record lock on a file beside it.
+            self._owner_lock = hold_file_lock(_owner_file(self._path), wait=False)
+            self._owner_lock.__enter__()
         return self
 
     @property
@@ -145,6 +159,10 @@ class Stage:
             if self._owner is not None:
                 os.close(self._owner)
                 self._owner = None
+            if self._owner_lock is not None:
+                _owner_file(self._path).unlink(missing_ok=True)
+                self._owner_lock.__exit__(None, None, None)
+                self._owner_lock = None
             if kind is not None:
                 for folder in self._created:
                     try:
@@ -264,10 +282,16 @@ def clean_leftovers(out: str | os.PathLike, keep: Path | None = None) -> list[Pa
                 os.rename(leftover, out)
                 continue
         shutil.rmtree(leftover, ignore_errors=True)
+        _owner_file(leftover).unlink(missing_ok=True)
         removed.append(leftover)
     for marker in out.parent.glob(f"{_glob_escape(prefix)}*{_STAGING}.complete"):
         if not marker.with_name(marker.name[:-len(".complete")]).exists():
             marker.unlink(missing_ok=True)
+    for owner in out.parent.glob(f"{_glob_escape(prefix)}*{_STAGING}{_OWNER}"):
+        # An owner killed between removing its staging folder and its owner file.
+        if not owner.with_name(owner.name[:-len(_OWNER)]).exists() and _owner_file_free(
+                owner.with_name(owner.name[:-len(_OWNER)])):
+            owner.unlink(missing_ok=True)
     return removed
 
 
@@ -275,19 +299,46 @@ def _glob_escape(text: str) -> str:
     return "".join(f"[{c}]" if c in "*?[" else c for c in text)
 
 
+def _owner_file(stage: Path) -> Path:
+    return stage.with_name(stage.name + _OWNER)
+
+
 def _owner_gone(folder: Path) -> bool:
-    """Whether no live process holds the lock of a staging folder."""
+    """Whether no live process holds the lock of a staging folder (or of an old version left
+    by a switch cut between its renames); call it holding the output folder's lock.
+
+    Where the file system cannot lock a folder (an NFS or SMB mount) a staging folder's owner
+    holds a record lock on its ``.owner`` file instead; a staging folder without one is kept
+    (its owner may be about to make it). An old version is left only by a switch, which runs
+    under the output folder's lock: held by the caller, so its owner is gone.
+    """
     try:
         handle = os.open(folder, os.O_RDONLY)
     except OSError:
         return False
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return False
+    except OSError as error:
+        if not folder_lock_unsupported(error):
+            return False
+        return _owner_file_free(folder)
     finally:
         os.close(handle)
     return True
+
+
+def _owner_file_free(folder: Path) -> bool:
+    """:func:`_owner_gone` where folders cannot be locked."""
+    if folder.name.endswith(_OLD):
+        return True
+    owner = _owner_file(folder)
+    if not owner.is_file():
+        return False
+    try:
+        with hold_file_lock(owner, wait=False):
+            return True
+    except OSError:
+        return False
 
 
 def _complete(stage: Path, out: Path, written: set[Path], removed: set[Path] = frozenset()
