@@ -10,6 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from .. import app
+from ..errors import PlanFileError
 from ..formatting import format_date, format_time, place_name
 from .common import (form_text, off_loop, outdated, plain_number, redirect, render, runner, settings, tour_dir,
                      workspace)
@@ -47,12 +48,16 @@ def _absent_from_form(form) -> list[dict[str, str]]:
     return [{"guest": guest, **{key: value for key, value in moments.items() if value}, "joint": joint}]
 
 
-def _versions(request: Request, tour_id: str) -> list[dict]:
+def _versions(request: Request, tour_id: str) -> list[app.VersionSummary]:
+    """The kept versions, newest first, each with when and what made it, its size and value,
+    and whether it is the current plan (:func:`scheduler.app.version_summaries`); only their
+    numbers when the current ``plan.json`` cannot be read (the page says why elsewhere)."""
     out = workspace(request).out_dir(tour_id)
-    shown = []
-    for version in reversed(app.plan_versions(out)):
-        shown.append({"number": version.number})
-    return shown
+    try:
+        kept = app.version_summaries(out)
+    except (PlanFileError, OSError):
+        kept = tuple(app.VersionSummary(version.number) for version in app.plan_versions(out))
+    return list(reversed(kept))
 
 
 @off_loop()
