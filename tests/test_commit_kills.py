@@ -186,6 +186,13 @@ def test_two_rename_switch_cut_in_between_is_settled_by_the_next_run(tmp_path, m
     under a hidden name) is settled by the next run: after a hard kill the whole staged
     version is put in place; after an interrupt (whose clean-up removed the staging folder)
     the old version is put back."""
+    switch_cut_between_renames(tmp_path, monkeypatch, how)
+
+
+def switch_cut_between_renames(tmp_path: Path, monkeypatch, how: str) -> None:
+    """A commit of ``tmp_path/out`` through the two-rename switch, stopped (``how``:
+    "killed" hard, or "interrupted") between its renames, then settled by the next run;
+    checks that the folder is then the new version or the old one, as ``how`` says."""
     out = tmp_path / "out"
     _old_folder(out)
     old = _contents(out)
@@ -218,10 +225,10 @@ def test_two_rename_switch_cut_in_between_is_settled_by_the_next_run(tmp_path, m
     assert _contents(out) == (new if how == "killed" else old)
 
 
-def test_concurrent_commits_into_one_folder_lose_no_file(tmp_path):
-    """Eight runs committing into one folder at once: the folder is whole (one run's
-    version), and every version's files are there, current or as numbered backups."""
-    out = tmp_path / "out"
+def eight_concurrent_commits(out: Path) -> None:
+    """Eight threads commit into ``out`` at once, each writing ``plan.json`` and a file of
+    its own; checks that the folder is whole and every version's files are there, current
+    or as numbered backups, and nothing is left beside it."""
     out.mkdir()
     (out / "plan.json").write_text("version 0")
     start = threading.Barrier(8)
@@ -248,6 +255,12 @@ def test_concurrent_commits_into_one_folder_lose_no_file(tmp_path):
     for number in range(8):
         assert (out / f"only-{number}.txt").read_text() == str(number)
     assert _leftovers(out) == []
+
+
+def test_concurrent_commits_into_one_folder_lose_no_file(tmp_path):
+    """Eight runs committing into one folder at once: the folder is whole (one run's
+    version), and every version's files are there, current or as numbered backups."""
+    eight_concurrent_commits(tmp_path / "out")
 
 
 # ----------------------------------------------------------- whole commands, killed anywhere

@@ -23,7 +23,8 @@ import scheduler.staging as staging
 from scheduler.cli import main
 from scheduler.fsio import FALLBACK_LOCK_NAME, folder_lock, hold_file_lock
 from scheduler.staging import clean_leftovers, staged_output
-from test_commit_kills import KILLED, _contents, _expected_new, _old_folder, _settle, _write_new
+from test_commit_kills import (KILLED, _contents, _expected_new, _old_folder, _settle, _write_new,
+                               eight_concurrent_commits, switch_cut_between_renames)
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "spain-2018"
 
@@ -147,33 +148,9 @@ def test_a_commit_works_and_leaves_only_the_lock_file(tmp_path, no_folder_locks)
 
 def test_concurrent_commits_lose_no_file(tmp_path, no_folder_locks):
     """Eight threads committing into one folder at once: each version's files are there,
-    current or as numbered backups, and nothing is left beside the folder."""
+    current or as numbered backups, and nothing but the lock file is left beside it."""
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "plan.json").write_text("version 0")
-    start = threading.Barrier(8)
-    errors = []
-
-    def run(number: int) -> None:
-        try:
-            with staged_output(out) as stage:
-                (stage.path / "plan.json").write_text(f"version {number + 1}")
-                (stage.path / f"only-{number}.txt").write_text(str(number))
-                start.wait()
-        except BaseException as error:  # pragma: no cover - reported below
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    everything = [p.read_bytes() for p in out.rglob("*") if p.is_file()]
-    for number in range(9):
-        assert f"version {number}".encode() in everything
-    for number in range(8):
-        assert (out / f"only-{number}.txt").read_text() == str(number)
+    eight_concurrent_commits(out)
     assert _extra(out) == []
 
 
@@ -201,34 +178,13 @@ def test_a_killed_run_is_cleaned_up_by_the_next(tmp_path, no_folder_locks):
     assert _contents(out) == old
 
 
-def test_a_switch_cut_between_its_renames_is_settled(tmp_path, no_folder_locks):
-    """Killed between the two renames (no output folder, the old version under a hidden
-    name): the next run puts the whole staged version in place."""
-    out = tmp_path / "out"
-    _old_folder(out)
-    new = _expected_new(tmp_path / "reference")
-    real_rename = os.rename
-
-    def rename_then_die(source, target):
-        real_rename(source, target)
-        if Path(source) == out:
-            os._exit(KILLED)
-
-    pid = os.fork()
-    if pid == 0:
-        try:
-            os.rename = rename_then_die
-            with staged_output(out) as stage:
-                _write_new(stage.path)
-            os._exit(0)
-        except BaseException:
-            os._exit(1)
-    _, status = os.waitpid(pid, 0)
-    assert os.waitstatus_to_exitcode(status) == KILLED
-    assert not out.exists()
-    _settle(out)
-    assert _contents(out) == new
-    assert _extra(out) == ["reference"]
+@pytest.mark.parametrize("how", ["killed", "interrupted"])
+def test_a_switch_cut_between_its_renames_is_settled(tmp_path, monkeypatch, no_folder_locks, how):
+    """Stopped between the two renames (no output folder, the old version under a hidden
+    name): the next run puts the staged version in place after a kill, the old one after an
+    interrupt, and leaves nothing but the lock file beside it."""
+    switch_cut_between_renames(tmp_path, monkeypatch, how)
+    assert _extra(tmp_path / "out") == ["reference"]
 
 
 def test_a_live_run_of_another_thread_is_not_cleaned_up(tmp_path, no_folder_locks):
