@@ -1,4 +1,5 @@
-"""The JSON API under ``/api`` (the contract of docs/web.md): tours, plan, re-plan, files, progress."""
+"""The JSON API under ``/api`` (the contract of docs/web.md): tours, plan, re-plan, versions, files,
+progress."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from starlette.responses import FileResponse, JSONResponse, Response, StreamingR
 from starlette.routing import Route
 
 from .. import app
-from .common import off_loop, on_loop, runner, settings, tour_dir, workspace
+from .common import kept_versions, off_loop, on_loop, plain_number, runner, settings, tour_dir, workspace
 from .problems import problem_list
 from .workspace import UnsafeUpload
 
@@ -149,6 +150,45 @@ def start_replan(request: Request, data: bytes) -> Response:
     return JSONResponse({"status": "solving", **job.status()}, status_code=202)
 
 
+@off_loop()
+def list_versions(request: Request) -> Response:
+    """The versions the tour's output folder keeps, oldest first, as ``scheduler versions``
+    lists them (:func:`scheduler.app.version_summaries`); with an unreadable ``plan.json``
+    only their numbers, and the reason in ``plan_problem``."""
+    tour_id, _ = tour_dir(request)
+    if not workspace(request).plan_path(tour_id).exists():
+        return _error(404, "not-planned", "this tour has no plan yet: POST .../plan")
+    kept, problem = kept_versions(request, tour_id)
+    return JSONResponse({"versions": [_version_json(version) for version in kept],
+                         "plan_problem": problem}, headers={"cache-control": "no-store"})
+
+
+def _version_json(version) -> dict[str, Any]:
+    return {"number": version.number, "made": version.made.isoformat() if version.made else None,
+            "note": version.note or None, "engagements": version.engagements,
+            "value_served": version.value_served, "value_total": version.value_total,
+            "current": version.current, "problem": version.problem}
+
+
+@off_loop()
+def restore_version(request: Request) -> Response:
+    """Bring a kept version back as the next version (a task, as the page's "Go back")."""
+    tour_id, _ = tour_dir(request)
+    number = plain_number(request.path_params["number"])
+    out = workspace(request).out_dir(tour_id)
+    if not workspace(request).plan_path(tour_id).exists():
+        return _error(404, "not-planned", "this tour has no plan yet: POST .../plan")
+    kept = [version.number for version in app.plan_versions(out)]
+    if number not in kept:
+        return _error(404, "no-such-version", "there is no such version of this plan to go back "
+                      "to; the versions kept are: " + (", ".join(map(str, kept)) or "none yet"),
+                      kept=kept)
+    job, started = start_job(request, tour_id, "restore", {"out_dir": str(out), "number": number})
+    if not started:
+        return _error(409, "busy", f"the tour is busy ({job.kind}); try again when it ends")
+    return JSONResponse({"status": "solving", **job.status()}, status_code=202)
+
+
 def _absences(value: Any) -> list[dict[str, str]] | None:
     """The ``absent`` of a re-plan: member ids, or ``{"guest", "from", "until", "joint"}``
     (the changes file's ``[[absent]]``); None when it is neither."""
@@ -247,6 +287,8 @@ ROUTES = [
     Route("/api/tours/{tour_id}/plan", start_plan, methods=["POST"]),
     Route("/api/tours/{tour_id}/plan", get_plan, methods=["GET"]),
     Route("/api/tours/{tour_id}/replan", start_replan, methods=["POST"]),
+    Route("/api/tours/{tour_id}/versions", list_versions, methods=["GET"]),
+    Route("/api/tours/{tour_id}/versions/{number}/restore", restore_version, methods=["POST"]),
     Route("/api/tours/{tour_id}/events", events, methods=["GET"]),
     Route("/api/tours/{tour_id}/files/{name:path}", get_file, methods=["GET"]),
     Route("/api/tours/{tour_id}/input/{name}", input_file, methods=["GET", "PUT"]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Awaitable, Callable
@@ -16,13 +17,14 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 
 from .. import app, formatting
+from ..errors import PlanFileError
 from .jobs import JobRunner
 from .problems import first_problems
 from .settings import WebSettings
 from .workspace import Workspace
 
-__all__ = ["NOTICES", "ON_LOOP", "TEMPLATES", "csrf_token", "form_text", "off_loop", "on_loop", "outdated", "plain_number",
-           "redirect", "render", "runner", "settings", "tour_dir", "workspace"]
+__all__ = ["NOTICES", "ON_LOOP", "TEMPLATES", "csrf_token", "form_text", "kept_versions", "off_loop", "on_loop",
+           "outdated", "plain_number", "redirect", "render", "runner", "settings", "tour_dir", "workspace"]
 
 TEMPLATES = jinja2.Environment(
     loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
@@ -188,3 +190,31 @@ def outdated(job, shown: str, plan_path) -> str | None:
     if app.file_version(plan_path) != job.meta.get("plan_version"):
         return "stale"
     return None
+
+
+def kept_versions(request: Request, tour_id: str) -> tuple[list[app.VersionSummary], str | None]:
+    """The versions a tour's output folder keeps, oldest first (:func:`scheduler.app.version_summaries`),
+    and why its ``plan.json`` cannot be read (then the versions by number only), for the
+    visit page and the API. Files are named as the tour folder names them (``out/...``):
+    the server's own folders stay out of what a browser is sent."""
+    out = workspace(request).out_dir(tour_id)
+    problem = None
+    try:
+        kept = list(app.version_summaries(out))
+    except (PlanFileError, OSError) as error:
+        problem = _first_line(error)
+        kept = [app.VersionSummary(version.number) for version in app.plan_versions(out)]
+
+    def named(text: str) -> str:
+        for folder in {str(out), str(Path(out).resolve())}:
+            text = text.replace(folder, "out")
+        return text
+
+    kept = [dataclasses.replace(version, problem=named(version.problem)) if version.problem else version
+            for version in kept]
+    return kept, named(problem) if problem else None
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

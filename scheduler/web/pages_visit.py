@@ -10,9 +10,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from .. import app
-from ..errors import PlanFileError
 from ..formatting import format_date, format_time, place_name
-from .common import (form_text, off_loop, outdated, plain_number, redirect, render, runner, settings, tour_dir,
+from .common import (form_text, kept_versions, off_loop, outdated, plain_number, redirect, render, runner, settings, tour_dir,
                      workspace)
 from .pages_agenda import current_plan, plan_file_problem
 from .views import diff_view
@@ -50,14 +49,9 @@ def _absent_from_form(form) -> list[dict[str, str]]:
 
 def _versions(request: Request, tour_id: str) -> list[app.VersionSummary]:
     """The kept versions, newest first, each with when and what made it, its size and value,
-    and whether it is the current plan (:func:`scheduler.app.version_summaries`); only their
-    numbers when the current ``plan.json`` cannot be read (the page says why elsewhere)."""
-    out = workspace(request).out_dir(tour_id)
-    try:
-        kept = app.version_summaries(out)
-    except (PlanFileError, OSError):
-        kept = tuple(app.VersionSummary(version.number) for version in app.plan_versions(out))
-    return list(reversed(kept))
+    and whether it is the current plan; only their numbers when the current ``plan.json``
+    cannot be read (the page says why elsewhere)."""
+    return list(reversed(kept_versions(request, tour_id)[0]))
 
 
 @off_loop()
