@@ -30,6 +30,7 @@ folder (measured in BENCHMARKS.md: "Committing an output folder").
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import os
@@ -127,8 +128,19 @@ class Stage:
             if not folder_lock_unsupported(error):
                 raise
             # A file system that cannot lock a folder: a record lock on a file beside it.
-            self._owner_lock = hold_file_lock(_owner_file(self._path), wait=False)
-            self._owner_lock.__enter__()
+            owner = hold_file_lock(_owner_file(self._path), wait=False)
+            try:
+                owner.__enter__()
+            except OSError as failure:
+                _owner_file(self._path).unlink(missing_ok=True)
+                shutil.rmtree(self._path, ignore_errors=True)
+                for folder in self._created:
+                    try:
+                        folder.rmdir()
+                    except OSError:
+                        break
+                raise _lock_error(self.out_dir, failure) from None
+            self._owner_lock = owner
         return self
 
     @property
@@ -250,8 +262,22 @@ def _folder_lock(out: Path) -> Iterator[None]:
     (:func:`~scheduler.fsio.folder_lock`), which the switch never replaces, where a lock on
     the output folder itself would be left on its old version. No lock file is left beside
     the output folder (in the web app that is the tour folder)."""
-    with folder_lock(out.absolute().parent):
+    with contextlib.ExitStack() as held:
+        try:
+            held.enter_context(folder_lock(out.absolute().parent))
+        except OSError as error:
+            raise _lock_error(out, error) from None
         yield
+
+
+def _lock_error(out: Path, error: OSError) -> OutputFolderError:
+    """Why the output folder cannot be written when a lock cannot be taken (not when it is
+    held: then the run waits): a network folder whose server keeps no locks (``ENOLCK``), a
+    file system without any."""
+    return OutputFolderError(
+        f"cannot write the output folder {out}: its folder cannot be locked "
+        f"({error.strerror or error}); on a network folder, its server's file locking may be "
+        f"off: write the output to a local folder")
 
 
 def clean_leftovers(out: str | os.PathLike, keep: Path | None = None) -> list[Path]:

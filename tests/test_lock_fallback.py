@@ -237,3 +237,30 @@ def test_plan_writes_its_folder_where_folders_cannot_be_locked(tmp_path, no_fold
     assert result.exit_code == 0, result.output
     assert (out / "plan.json").is_file() and (out / "agenda.ics").is_file()
     assert sorted(p.name for p in workspace.iterdir()) == sorted([FALLBACK_LOCK_NAME, "out"])
+
+
+@pytest.mark.parametrize("failing", ["every lock", "the commit's lock"])
+def test_a_network_folder_without_locks_is_refused_in_words(tmp_path, monkeypatch, no_folder_locks, failing):
+    """Where even a file cannot be locked (an NFS mount whose lock service is off: ENOLCK),
+    whether the run's own lock or the commit's fails: `scheduler plan` says so in one line
+    with exit code 2, and writes nothing (when the commit's lock fails, the folder made for
+    the output keeps only the lock file the attempt made)."""
+    real_lockf = fcntl.lockf
+
+    def lockf(handle, operation):
+        if failing == "every lock" or not operation & fcntl.LOCK_NB:
+            raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
+        return real_lockf(handle, operation)
+
+    monkeypatch.setattr(fcntl, "lockf", lockf)
+    workspace = tmp_path / "work"
+    workspace.mkdir()
+    result = CliRunner().invoke(main, ["plan", str(EXAMPLE), "-o", str(workspace / "sub" / "out"),
+                                       "--time-limit", "1"])
+    assert result.exit_code == 2, result.output
+    message = result.output.strip().splitlines()[-1]
+    assert message.startswith("error: cannot write the output folder") and "No locks available" in message
+    assert "Traceback" not in result.output
+    left = sorted(str(p.relative_to(workspace)) for p in workspace.rglob("*"))
+    # The commit locks the folder it made for the output folder: its lock file stays there.
+    assert left == ([] if failing == "every lock" else ["sub", f"sub/{FALLBACK_LOCK_NAME}"])
