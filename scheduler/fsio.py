@@ -98,9 +98,11 @@ def folder_lock(folder: str | os.PathLike) -> Iterator[None]:
         os.close(handle)
 
 
-#: The record locks this process holds, by the real path of their file, each with the
-#: thread lock that makes the threads of this process take turns at it (see hold_file_lock).
-_RECORD_LOCKS: dict[str, threading.Lock] = {}
+#: The record locks this process holds or waits for, by the real path of their file: the
+#: thread lock that makes the threads of this process take turns at it (see hold_file_lock)
+#: and how many threads hold or wait for it (an entry goes when none does: each staging
+#: folder's owner file has a name of its own, and a server runs for months).
+_RECORD_LOCKS: dict[str, list] = {}
 _RECORD_LOCKS_GUARD = threading.Lock()
 
 
@@ -117,23 +119,32 @@ def hold_file_lock(path: str | os.PathLike, *, wait: bool = True) -> Iterator[in
     """
     key = os.path.realpath(path)
     with _RECORD_LOCKS_GUARD:
-        turn = _RECORD_LOCKS.setdefault(key, threading.Lock())
-    if not turn.acquire(blocking=wait):
-        raise BlockingIOError(errno.EWOULDBLOCK, "the lock is held", str(path))
+        entry = _RECORD_LOCKS.setdefault(key, [threading.Lock(), 0])
+        entry[1] += 1
+    turn = entry[0]
     try:
-        handle = os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_MODE)
+        if not turn.acquire(blocking=wait):
+            raise BlockingIOError(errno.EWOULDBLOCK, "the lock is held", str(path))
         try:
+            handle = os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_MODE)
             try:
-                fcntl.lockf(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError as error:
-                if error.errno in (errno.EACCES, errno.EAGAIN):  # LOCK_NB: another holder
-                    raise BlockingIOError(errno.EWOULDBLOCK, "the lock is held", str(path)) from None
-                raise
-            yield handle
+                try:
+                    fcntl.lockf(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except OSError as error:
+                    if error.errno in (errno.EACCES, errno.EAGAIN):  # LOCK_NB: another holder
+                        raise BlockingIOError(errno.EWOULDBLOCK, "the lock is held",
+                                              str(path)) from None
+                    raise
+                yield handle
+            finally:
+                os.close(handle)
         finally:
-            os.close(handle)
+            turn.release()
     finally:
-        turn.release()
+        with _RECORD_LOCKS_GUARD:
+            entry[1] -= 1
+            if entry[1] == 0:
+                del _RECORD_LOCKS[key]
 
 
 @contextmanager

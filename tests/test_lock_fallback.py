@@ -264,3 +264,15 @@ def test_a_network_folder_without_locks_is_refused_in_words(tmp_path, monkeypatc
     left = sorted(str(p.relative_to(workspace)) for p in workspace.rglob("*"))
     # The commit locks the folder it made for the output folder: its lock file stays there.
     assert left == ([] if failing == "every lock" else ["sub", f"sub/{FALLBACK_LOCK_NAME}"])
+
+
+def test_the_record_locks_of_finished_runs_are_forgotten(tmp_path, no_folder_locks):
+    """Each commit's owner file has a name of its own; once the runs are over the process
+    keeps no thread lock for any of them (a server commits for months)."""
+    from scheduler import fsio
+
+    out = tmp_path / "out"
+    for number in range(3):
+        with staged_output(out) as stage:
+            (stage.path / "plan.json").write_text(f"version {number}")
+    assert not any(key.startswith(str(tmp_path.resolve())) for key in fsio._RECORD_LOCKS)
