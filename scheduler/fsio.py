@@ -26,9 +26,9 @@ try:
 except ModuleNotFoundError:  # Windows: no fcntl
     raise ImportError(POSIX_ONLY) from None
 
-__all__ = ["FALLBACK_LOCK_NAME", "PRIVATE_MODE", "SHARED_MODE", "backup_path", "file_lock",
-           "folder_lock", "folder_lock_unsupported", "hold_file_lock", "remove_old_lock_files",
-           "sync_folder", "write_atomic"]
+__all__ = ["FALLBACK_LOCK_NAME", "PRIVATE_MODE", "SHARED_MODE", "backup_path", "copy_file",
+           "file_lock", "folder_lock", "folder_lock_unsupported", "hold_file_lock",
+           "remove_old_lock_files", "set_mode", "sync_folder", "write_atomic"]
 
 #: The lock file of a folder whose file system cannot lock the folder itself (an NFS or SMB
 #: mount): see :func:`folder_lock`. Hidden, and left in the folder.
@@ -53,6 +53,36 @@ def backup_path(path: Path) -> Path:
         if not candidate.exists():
             return candidate
         number += 1
+
+
+#: What ``chmod`` of a file or folder we made fails with on a file system that keeps no
+#: permissions (FAT and exFAT, as on most USB sticks; some network shares): ``EPERM`` from
+#: Linux's own drivers, ``ENOSYS`` or ``EOPNOTSUPP`` from others.
+_NO_MODES = frozenset({errno.EPERM, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP})
+
+
+def set_mode(path: str | os.PathLike, mode: int) -> bool:
+    """Give ``path`` (a file or folder this process made) the permission bits ``mode``;
+    False, and nothing raised, where its file system keeps no permissions (FAT and exFAT:
+    there every file is readable as the whole drive is, whatever we ask)."""
+    try:
+        os.chmod(path, mode)
+    except OSError as error:
+        if error.errno not in _NO_MODES:
+            raise
+        return False
+    return True
+
+
+def copy_file(source: str | os.PathLike, target: str | os.PathLike) -> None:
+    """Copy ``source``'s bytes to ``target``, then its mode and times where the file system
+    keeps them (:func:`shutil.copy2`, which stops at the first of these it cannot set)."""
+    shutil.copyfile(source, target)
+    try:
+        shutil.copystat(source, target)
+    except OSError as error:
+        if error.errno not in _NO_MODES:
+            raise
 
 
 def folder_lock_unsupported(error: OSError) -> bool:
@@ -201,7 +231,7 @@ def _keep_copy(target: Path) -> Path:
             shutil.copyfileobj(source, stream)
             stream.flush()
             os.fsync(stream.fileno())
-        shutil.copymode(target, temp_name)
+        set_mode(temp_name, stat.S_IMODE(os.stat(target).st_mode))
         os.replace(temp_name, backup)
     except BaseException:
         _remove(Path(temp_name))
@@ -280,7 +310,7 @@ def write_atomic(path: str | os.PathLike, data: bytes | str, *, private: bool = 
             stream.write(payload)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temp, PRIVATE_MODE if private else SHARED_MODE)
+        set_mode(temp, PRIVATE_MODE if private else SHARED_MODE)
         _replace_keeping_previous(temp, target, keep_previous)
     except BaseException:
         _remove(temp)

@@ -44,8 +44,8 @@ from types import TracebackType
 from typing import Literal
 
 from .errors import OutputFolderError
-from .fsio import (backup_path, folder_lock, folder_lock_unsupported, hold_file_lock,  # first: it says why there is no fcntl on Windows
-                   remove_old_lock_files, sync_folder)
+from .fsio import (backup_path, copy_file, folder_lock, folder_lock_unsupported,  # first: it says why there is no fcntl on Windows
+                   hold_file_lock, remove_old_lock_files, set_mode, sync_folder)
 
 import fcntl  # noqa: E402
 
@@ -195,10 +195,10 @@ class Stage:
             if out.is_dir():
                 self.backups = [out / rel for rel in _complete(stage, out, set(written),
                                                                 self._removed)]
-                os.chmod(stage, stat.S_IMODE(out.stat().st_mode))
+                set_mode(stage, stat.S_IMODE(out.stat().st_mode))
                 _switch(stage, out)
             else:
-                os.chmod(stage, 0o777 & ~_umask())
+                set_mode(stage, 0o777 & ~_umask())
                 os.rename(stage, out)
             sync_folder(out.absolute().parent)
             # The lock file beside the output folder that commits took before the folder lock.
@@ -395,7 +395,7 @@ def _complete(stage: Path, out: Path, written: set[Path], removed: set[Path] = f
             else:
                 if not target.exists():
                     target.mkdir()
-                    os.chmod(target, stat.S_IMODE(source.stat().st_mode))
+                    set_mode(target, stat.S_IMODE(source.stat().st_mode))
                 descend.append(name)
         folders[:] = descend
         for name in files:
@@ -443,7 +443,7 @@ def _link(source: Path, target: Path) -> None:
     try:
         os.link(source, target)
     except OSError:
-        shutil.copy2(source, target)
+        copy_file(source, target)
 
 
 def _copy_link(source: Path, target: Path) -> None:
