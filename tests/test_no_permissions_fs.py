@@ -60,3 +60,21 @@ def test_plan_and_plan_again_write_their_folder_there(tmp_path, no_permissions):
         assert (out / name).is_file(), name
     assert (out / "versions" / "plan-v2.json").is_file()
     assert any((out / "invites").iterdir())
+
+
+def test_the_web_app_unpacks_a_tour_zip_there(tmp_path, no_permissions):
+    """A tour uploaded as a zip into a workspace on such a drive: unpacked, its files whole
+    (owner-only where the drive keeps modes, as elsewhere)."""
+    import io
+    import zipfile
+
+    from scheduler.web.workspace import Workspace
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in ("tour.toml", "requests.csv", "locations.csv"):
+            archive.writestr(f"spain/{name}", (EXAMPLE / name).read_bytes())
+    workspace = Workspace(tmp_path / "workspace")
+    tour_id = workspace.add_from_zip(buffer.getvalue())
+    for name in ("tour.toml", "requests.csv", "locations.csv"):
+        assert (workspace.tour_dir(tour_id) / name).read_bytes() == (EXAMPLE / name).read_bytes()

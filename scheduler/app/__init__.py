@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ..errors import PlanChanged
     from ..file_names import WINDOWS_DEVICE_NAMES, safe_file_name
     from ..io.tomlfile import parse_toml
+    from ..fsio import set_mode
     from ..solve import Progress, SolveParams
 
 #: Where each public name lives. A name is imported on first use (PEP 562), so that a face
@@ -53,6 +54,7 @@ _HOMES = {
     **dict.fromkeys(("Progress", "SolveParams"), "..solve"),
     **dict.fromkeys(("WINDOWS_DEVICE_NAMES", "safe_file_name"), "..file_names"),
     "parse_toml": "..io.tomlfile",
+    "set_mode": "..fsio",
 }
 
 
@@ -114,6 +116,7 @@ __all__ = [
     "requests_csv_text",
     "restore_version",
     "safe_file_name",
+    "set_mode",
     "save_frame",
     "save_requests",
     "solve_tour",

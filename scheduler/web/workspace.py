@@ -199,7 +199,7 @@ class Workspace:
                     except OSError as error:
                         raise UnsafeUpload(f"the zip entry {info.filename!r} cannot be unpacked: "
                                            f"{error.strerror or error}") from None
-                    target.chmod(0o600)
+                    app.set_mode(target, 0o600)  # not on a drive without modes (FAT, exFAT)
             with self._creating:
                 tour_id = self.unique_id(wanted_id or (next(iter(tops)) if strip else "tour"))
                 staging.rename(self.root / tour_id)
