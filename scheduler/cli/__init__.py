@@ -43,9 +43,27 @@ def main(debug: bool, verbose: bool) -> None:
     """
     if sys.platform == "win32":
         raise click.ClickException(POSIX_ONLY)
+    _tolerant_output()
     if verbose or debug:
         logging.basicConfig(level=logging.DEBUG if debug else logging.INFO,
                             format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+def _tolerant_output() -> None:
+    """Print what a terminal's encoding cannot show as ``?`` rather than stop on it.
+
+    Titles, places and names come in every script, and the agenda uses a dash and arrows; a
+    terminal set to Latin-1 (or any encoding other than UTF-8) made the first such character
+    end the command with a UnicodeEncodeError, after the plan had been written, so it read as
+    a failure. The files are always UTF-8; only what is printed is affected."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", None) == "strict" \
+                and (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8":
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):  # a stream that cannot change any more
+                pass
 
 
 for _command in (check, plan, demo, export, publish, replan, versions, explain, serve):
