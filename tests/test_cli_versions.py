@@ -167,3 +167,22 @@ def test_a_first_plan_keeps_no_versions_and_says_so(demo_plan_file, tmp_path):  
     assert result.exit_code == 0, result.output
     assert result.output.startswith("No versions are kept in ")
     assert "first re-plan" in result.output
+
+
+def test_bringing_back_a_delegation_s_version_without_pdfs_names_every_stale_run_sheet(tmp_path):
+    """A delegation re-planned (a member absent), then version 1 brought back with --no-pdf:
+    the warnings name the guest's and team's PDFs and each member's, with the export that
+    brings each up to date, as `replan --no-pdf` says them."""
+    example = Path(__file__).resolve().parent.parent / "examples" / "brussels-delegation-2019"
+    out = tmp_path / "out"
+    runner = CliRunner()
+    assert runner.invoke(main, ["plan", str(example), "-o", str(out), "--time-limit", "1"]).exit_code == 0
+    replan = runner.invoke(main, ["replan", str(out / "plan.json"), "-o", str(out), "--now",
+                                  "2019-03-19 08:00", "--absent", "boris", "--time-limit", "1",
+                                  "--no-pdf"])
+    assert replan.exit_code == 0, replan.output
+    result = runner.invoke(main, ["versions", str(out), "--restore", "1", "--no-pdf"])
+    assert result.exit_code == 0, result.output
+    for said in (replan.stderr, result.stderr):
+        assert "agenda.pdf and agenda-guest.pdf" in said and "--format pdf" in said
+        assert "the members' PDF run sheets" in said and "--format guests" in said

@@ -16,7 +16,7 @@ from ..errors import InfeasibleError, InputError, OutputFolderError, PlanChanged
 EXIT_UNEXPECTED, EXIT_INPUT, EXIT_INFEASIBLE = 1, 2, 3
 
 __all__ = ["EXIT_INFEASIBLE", "EXIT_INPUT", "EXIT_UNEXPECTED", "Fail", "guard", "report_written",
-           "solve_options"]
+           "solve_options", "warn_stale_pdfs"]
 
 
 class Fail(click.ClickException):
@@ -95,6 +95,25 @@ def solve_options(command):
                                 "much wall clock; the solve ends by the limit plus 5 % or half a "
                                 "second, whichever is more.")(command)
     return command
+
+
+def warn_stale_pdfs(out_dir: Path, no_pdf: bool) -> None:
+    """After a new version written with ``--no-pdf``: say which PDF run sheets in ``out_dir``
+    still show an earlier version (the guest's and the team's, a delegation's members'),
+    and the export that brings each up to date."""
+    if not no_pdf:
+        return
+    stale = [name for name in ("agenda.pdf", "agenda-guest.pdf") if (out_dir / name).exists()]
+    if stale:
+        click.echo(f"warning: {' and '.join(stale)} in {out_dir} show an earlier version; run "
+                   f"`scheduler export {out_dir / 'plan.json'} --format pdf` to bring them up to date",
+                   err=True)
+    members = sorted((out_dir / "guests").glob("*.pdf"))
+    if members:  # a delegation's own run sheets, written again by --format guests
+        click.echo(f"warning: the members' PDF run sheets in {out_dir / 'guests'} "
+                   f"({', '.join(path.name for path in members)}) show an earlier version; run "
+                   f"`scheduler export {out_dir / 'plan.json'} --format guests` to bring them up to date",
+                   err=True)
 
 
 def report_written(written) -> None:

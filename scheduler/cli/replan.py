@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from .. import app
-from .boundary import guard, report_written
+from .boundary import guard, report_written, warn_stale_pdfs
 from .progress import ProgressLine
 
 __all__ = ["replan"]
@@ -92,15 +92,5 @@ def replan(plan_json: Path, out_dir: Path, now_text: str | None, cancel: tuple[s
         # Without --now the clock's time is used; the warning above says nothing could change.
         click.echo("warning: re-planned from the current time; give --now with the moment the "
                    "re-plan is for", err=True)
-    stale = [name for name in ("agenda.pdf", "agenda-guest.pdf") if no_pdf and (out_dir / name).exists()]
-    if stale:
-        click.echo(f"warning: {' and '.join(stale)} in {out_dir} show an earlier version; run "
-                   f"`scheduler export {out_dir / 'plan.json'} --format pdf` to bring them up to date",
-                   err=True)
-    members = sorted((out_dir / "guests").glob("*.pdf")) if no_pdf else []
-    if members:  # a delegation's own run sheets, written again by --format guests
-        click.echo(f"warning: the members' PDF run sheets in {out_dir / 'guests'} "
-                   f"({', '.join(path.name for path in members)}) show an earlier version; run "
-                   f"`scheduler export {out_dir / 'plan.json'} --format guests` to bring them up to date",
-                   err=True)
+    warn_stale_pdfs(out_dir, no_pdf)
     report_written(outcome.written)

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from .. import app
-from .boundary import EXIT_INPUT, Fail, guard, report_written
+from .boundary import EXIT_INPUT, Fail, guard, report_written, warn_stale_pdfs
 
 __all__ = ["versions"]
 
@@ -50,11 +50,7 @@ def versions(out_dir: Path, number: int | None, no_pdf: bool) -> None:
     click.echo(f"Plan {result.summary()}; version {number} brought back.")
     for warning in (w for w in result.warnings if w != result.made):  # made: "Back to version N."
         click.echo(f"warning: {warning}", err=True)
-    stale = [name for name in ("agenda.pdf", "agenda-guest.pdf") if no_pdf and (out_dir / name).exists()]
-    if stale:
-        click.echo(f"warning: {' and '.join(stale)} in {out_dir} show an earlier version; run "
-                   f"`scheduler export {out_dir / 'plan.json'} --format pdf` to bring them up to date",
-                   err=True)
+    warn_stale_pdfs(out_dir, no_pdf)
     report_written(outcome.written)
 
 
