@@ -107,3 +107,10 @@ class PlanChanged(SchedulerError):
         super().__init__(message or f"someone else changed the plan in {out_dir} after this change "
                          f"was made from it, and writing it would undo theirs; nothing was "
                          f"written. Look at the current plan and make the change again.")
+
+
+def first_line(error: BaseException) -> str:
+    """An error's message cut to its first line, for a one-line note (its type's name when it
+    has no message)."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

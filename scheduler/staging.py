@@ -134,11 +134,7 @@ class Stage:
             except OSError as failure:
                 _owner_file(self._path).unlink(missing_ok=True)
                 shutil.rmtree(self._path, ignore_errors=True)
-                for folder in self._created:
-                    try:
-                        folder.rmdir()
-                    except OSError:
-                        break
+                self._remove_created()
                 raise _lock_error(self.out_dir, failure) from None
             self._owner_lock = owner
         return self
@@ -176,12 +172,16 @@ class Stage:
                 self._owner_lock.__exit__(None, None, None)
                 self._owner_lock = None
             if kind is not None:
-                for folder in self._created:
-                    try:
-                        folder.rmdir()
-                    except OSError:
-                        break
+                self._remove_created()
         return False
+
+    def _remove_created(self) -> None:
+        """Remove the folders made for the output folder (deepest first) while still empty."""
+        for folder in self._created:
+            try:
+                folder.rmdir()
+            except OSError:
+                break
 
     def _commit(self) -> None:
         out = self._folder

@@ -12,7 +12,7 @@ from typing import Any, Mapping
 from ..diagnose import infeasible_error
 from ..domain import Plan, Problem
 from ..errors import InfeasibleError
-from ..errors import PlanChanged, SchedulerError
+from ..errors import PlanChanged, SchedulerError, first_line
 from ..calendar_uids import engagement_uid
 from ..export import write_all
 from ..export.changes_md import changes_markdown
@@ -294,7 +294,7 @@ def continue_lineage(plan: Plan, out_dir: Path, *, now: datetime | None = None) 
     if error is not None:
         return Lineage(None, (f"The earlier plan.json in {out_dir} cannot be read or breaks a rule, so "
                               f"the calendars start afresh at version 1 and do not update the ones "
-                              f"already imported ({_first_line(error)}).",), earlier=earlier)
+                              f"already imported ({first_line(error)}).",), earlier=earlier)
     tour_id = plan.problem.tour.id
     if earlier.problem.tour.id != tour_id:
         return Lineage(None, (f"The earlier plan.json in {out_dir} is of another tour "
@@ -306,7 +306,7 @@ def continue_lineage(plan: Plan, out_dir: Path, *, now: datetime | None = None) 
         result = new_version(earlier, plan, now=moment, made=PLANNED_AGAIN)
     except (SchedulerError, ValueError) as error:  # an earlier plan the checker let through, oddly
         return Lineage(None, (f"The earlier plan.json in {out_dir} cannot be continued "
-                              f"({_first_line(error)}), so the calendars start afresh at version 1.",),
+                              f"({first_line(error)}), so the calendars start afresh at version 1.",),
                        earlier=earlier)
     return Lineage(result, (lineage_sentence(result.version, result.plan.history[-1]),), earlier=earlier)
 
@@ -338,10 +338,6 @@ def lineage_sentence(version: int, entry: Mapping[str, Any]) -> str:
     events = "no event" if not cancelled else "1 event" if cancelled == 1 else f"{cancelled} events"
     return (f"This plan is version {version} of the tour: its calendars update those of version "
             f"{version - 1} already imported ({events} cancelled).")
-
-
-def _first_line(error: BaseException) -> str:
-    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
 def settle_old_invitations(plan: Plan, out_dir: Path, stage: Stage, earlier: Plan | None) -> list[str]:

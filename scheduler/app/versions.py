@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..domain import Plan
-from ..errors import PlanFileError
+from ..errors import PlanFileError, first_line
 from ..export.changes_md import asked_phrases
 from ..formatting import format_date, format_time
 from ..planfile import read_plan
@@ -87,15 +87,8 @@ def adopt_plan(out_dir: str | Path, plan: Plan, *, note: str, now: datetime | No
 
 def restore_version(out_dir: str | Path, number: int, *, pdf: bool = True) -> Written:
     """Bring version ``number`` back as the next version of the plan in ``out_dir``; what
-    was written (see :func:`bring_back_version`, which also gives the new version).
-
-    Raises
-    ------
-    KeyError
-        When ``out_dir`` keeps no such version (its message says which it keeps).
-    PlanFileError
-        When the current ``plan.json`` or the version's file cannot be read or breaks a rule.
-    """
+    was written. :func:`bring_back_version`, which also gives the new version, says what it
+    raises."""
     return bring_back_version(out_dir, number, pdf=pdf).written
 
 
@@ -220,11 +213,7 @@ def version_summaries(out_dir: str | Path) -> tuple[VersionSummary, ...]:
             # Listed, not used: the checker judges a version when it is brought back.
             plan = read_plan(version.path, check=False)
         except (PlanFileError, OSError) as error:
-            summaries.append(VersionSummary(version.number, problem=_first_line(error)))
+            summaries.append(VersionSummary(version.number, problem=first_line(error)))
             continue
         summaries.append(version_summary(version.number, plan, current=version.number == current))
     return tuple(summaries)
-
-
-def _first_line(error: BaseException) -> str:
-    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 
 from .. import app, formatting
-from ..errors import PlanFileError
+from ..errors import PlanFileError, first_line
 from .jobs import JobRunner
 from .problems import first_problems
 from .settings import WebSettings
@@ -202,7 +202,7 @@ def kept_versions(request: Request, tour_id: str) -> tuple[list[app.VersionSumma
     try:
         kept = list(app.version_summaries(out))
     except (PlanFileError, OSError) as error:
-        problem = _first_line(error)
+        problem = first_line(error)
         kept = [app.VersionSummary(version.number) for version in app.plan_versions(out)]
 
     def named(text: str) -> str:
@@ -213,8 +213,3 @@ def kept_versions(request: Request, tour_id: str) -> tuple[list[app.VersionSumma
     kept = [dataclasses.replace(version, problem=named(version.problem)) if version.problem else version
             for version in kept]
     return kept, named(problem) if problem else None
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
