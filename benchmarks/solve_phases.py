@@ -2,12 +2,14 @@
 
 Usage::
 
-    python benchmarks/solve_phases.py INSTANCE.txt:TOURS|preset:NAME [...] [--time-limit S]
+    python benchmarks/solve_phases.py INSTANCE.txt:TOURS|preset:NAME|tour:FOLDER [...]
+        [--time-limit S]
         [--load N] [--json]
 
 A Solomon-format file is solved on ``TOURS`` days (``g300r.txt:2``); ``preset:NAME`` is a
 generated tour of ``benchmarks/tours.py`` (seed 1), solved with ``--time-limit`` rather than
-the preset's own limit. ``--load N`` starts N processes that spin for as long as the runs
+the preset's own limit; ``tour:FOLDER`` is a tour folder (``benchmarks/generate.py`` writes
+them). ``--load N`` starts N processes that spin for as long as the runs
 last (``LOAD_SECONDS_MAX`` at the latest). Each run prints its wall seconds against the
 promise and ``Result.phases``: when each phase began and ended, its deadline, and whether
 its work, the clock or a skip ended it.
@@ -35,7 +37,11 @@ _SPIN = f"import time\nend = time.monotonic() + {LOAD_SECONDS_MAX}\nwhile time.m
 
 
 def load_problem(target: str) -> Any:
-    """The problem named by ``target``: ``FILE:TOURS`` or ``preset:NAME``."""
+    """The problem named by ``target``: ``FILE:TOURS``, ``preset:NAME`` or ``tour:FOLDER``."""
+    if target.startswith("tour:"):
+        from scheduler.io import load_tour
+
+        return load_tour(Path(target.removeprefix("tour:")))
     if target.startswith("preset:"):
         from benchmarks.tours import PRESETS, load_generated
 
@@ -76,7 +82,7 @@ def _text(run: dict[str, Any]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("targets", nargs="+", help="FILE:TOURS or preset:NAME")
+    parser.add_argument("targets", nargs="+", help="FILE:TOURS, preset:NAME or tour:FOLDER")
     parser.add_argument("--time-limit", type=float, default=10.0)
     parser.add_argument("--load", type=int, default=0, help="busy processes alongside")
     parser.add_argument("--json", action="store_true", help="one JSON object a run")

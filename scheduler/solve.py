@@ -47,6 +47,7 @@ from .solve_budget import (  # noqa: F401  (the budget's names stay importable f
     CP_SAT_LOAD_FACTOR,
     CP_SAT_MIN_SHARE,
     CP_SAT_MIN_WALL_SHARE,
+    CP_SAT_TIMELINE_RATE,
     HEURISTIC_CLOCK_RESERVE,
     HEURISTIC_SHARE,
     HEURISTIC_SHARE_LARGE,
@@ -64,6 +65,7 @@ from .solve_budget import (  # noqa: F401  (the budget's names stay importable f
     SolveClock,
     WALL_SLACK,
     cp_model_fits,
+    cp_sat_rate,
     day_cap_binds,
     heuristic_islands,
     heuristic_share,
@@ -325,7 +327,7 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
     # proof makes moot.
     route_clock = route_skipped or (routes is not None and routes.stopped_by_clock)
     if routes is not None:
-        cp_limit -= route_bound_used(routes)
+        cp_limit -= route_bound_used(routes, instance)
         if routes.bound is not None and heuristic.complete and heuristic.objective >= routes.bound:
             return _heuristic_result(problem, instance, params, created, heuristic, "optimal",
                                      float(routes.bound), started, clock_stop or route_clock, clock)
@@ -336,13 +338,16 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
     planner, cp_load, model_clock = build_model(instance, baseline, heuristic, size, limit,
                                                 clock) if later else (None, 0.0, False)
     clock_stop = clock_stop or model_clock
+    # CP-SAT's budgets below are nominal seconds; it is given them as deterministic seconds
+    # at this rate, and what it used comes off in nominal seconds again.
+    rate = cp_sat_rate(instance)
     if chosen is not None and planner is not None:
         # The routes' best choice beats the heuristic's agenda in relaxed cost: made an agenda
         # by CP-SAT with each request's day fixed, it is CP-SAT's hint when it is better.
         used, agenda_clock = route_agenda(planner, chosen, heuristic.objective, cp_load, limit,
                                           clock, lambda budget, wall: solver_parameters(
-                                              replace(params, time_limit=budget), wall))
-        cp_limit = max(0.01, cp_limit - used)
+                                              replace(params, time_limit=budget * rate), wall))
+        cp_limit = max(0.01, cp_limit - used / rate)
         route_clock = route_clock or agenda_clock
     if planner is None:
         if heuristic is None or not heuristic.complete:
@@ -364,11 +369,11 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
         # No complete hint (a mandatory request left out): first any agenda, then better ones.
         with clock.phase("first agenda", clock.solver_end - cp_load) as phase:
             first = first_agenda(planner, solver_parameters(
-                replace(params, time_limit=cp_limit),
+                replace(params, time_limit=cp_limit * rate),
                 wall_seconds=max(0.01, clock.solver_left() - cp_load), large=large))
             if first.stopped_by_clock:
                 phase.ended_by = "clock"
-        cp_limit = max(0.01, cp_limit - first.deterministic_time)
+        cp_limit = max(0.01, cp_limit - first.deterministic_time / rate)
     wall_left = clock.solver_left() - cp_load
     code, solver = cp_model.UNKNOWN, None
     if wall_left < min_wall:
@@ -376,8 +381,8 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
         clock.skip("cp-sat", clock.solver_end - cp_load)
         clock_stop = True
     else:
-        solver = solver_parameters(replace(params, time_limit=cp_limit), wall_seconds=wall_left,
-                                   large=large)
+        solver = solver_parameters(replace(params, time_limit=cp_limit * rate),
+                                   wall_seconds=wall_left, large=large)
         callback = None
         if params.on_progress is not None:
             known = None

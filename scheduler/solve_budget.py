@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .solve import SolveParams
 
 __all__ = [
-    "CP_MODEL_PAIRS_PER_SECOND", "CP_SAT_MIN_SHARE", "HEURISTIC_CLOCK_RESERVE", "HEURISTIC_SHARE",
+    "CP_MODEL_PAIRS_PER_SECOND", "CP_SAT_MIN_SHARE", "CP_SAT_TIMELINE_RATE", "cp_sat_rate", "HEURISTIC_CLOCK_RESERVE", "HEURISTIC_SHARE",
     "HEURISTIC_SHARE_LARGE", "HEURISTIC_STALL_MAX", "HEURISTIC_STALL_MIN", "ISLANDS_MAX",
     "ISLANDS_MIN_MODEL", "ISLANDS_MIN_SECONDS", "LARGE_MODEL", "LARGE_MODEL_IGNORED_SUBSOLVERS",
     "LARGE_MODEL_PROBING", "CP_SAT_LOAD_FACTOR", "CP_SAT_MIN_WALL_SHARE", "Phase",
@@ -105,6 +105,17 @@ CP_SAT_MIN_SHARE = 0.2
 #: after its model is built and hinted: with less it cannot even load the hint, and starting
 #: it only makes the solve late (it does not stop while it copies and checks the model).
 CP_SAT_MIN_WALL_SHARE = 0.05
+#: CP-SAT's deterministic seconds per nominal second of the budget on a model with timeline
+#: days (:attr:`~scheduler.model.instance.Instance.has_timeline_days`: a meal or remote
+#: candidates, the model's no-overlap days; a tour's days usually are). On such models one of
+#: CP-SAT's deterministic seconds lasted 1.1-2.3 s of wall clock (median 1.5; its core-based
+#: worker's batches count far less than they take) on the generated tours of 20-100 requests,
+#: seed 1, at 10 s on a quiet 2-core machine, where on the route-only TOPTW models it lasted
+#: 0.56-0.69 s; at one deterministic second a nominal one, the tours' solves ran into the
+#: clock and two runs of the same tour could differ. At this rate a nominal second lasts
+#: about 0.75 s there (BENCHMARKS.md, "A tour's phases on its budget"). Route-only models
+#: keep 1.0.
+CP_SAT_TIMELINE_RATE = 0.5
 #: Hinting the model and CP-SAT's loading of it (which its wall-clock limit does not stop)
 #: take up to this many times the wall clock that building the model took, under the same
 #: load (measured 0.2-0.3 at load 7 on 2 cores, one day of 300 candidates and two of 100);
@@ -128,6 +139,12 @@ def route_bound_seconds(time_limit: float, cp_seconds: float) -> float:
     half of ``CP_SAT_MIN_SHARE``."""
     floor = 0.5 * CP_SAT_MIN_SHARE * float(time_limit)
     return max(0.0, min(ROUTE_BOUND_SHARE * float(time_limit), cp_seconds - floor))
+
+
+def cp_sat_rate(instance: Instance) -> float:
+    """CP-SAT's deterministic seconds per nominal second of the budget on ``instance``'s
+    model: ``CP_SAT_TIMELINE_RATE`` when it has timeline days, else 1."""
+    return CP_SAT_TIMELINE_RATE if instance.has_timeline_days else 1.0
 
 
 def cp_model_fits(size: int, time_limit: float) -> bool:

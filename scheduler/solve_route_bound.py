@@ -27,6 +27,14 @@ whole share without an exact round took the 60-request, 7-day tour at 5 s from a
 to 212 % (CP-SAT was left under half a second), while giving up at a fifth of the work cost the
 120-request tour at 20 s its exact bound (2.08 % instead of 0.04 %)."""
 
+LABEL_TIMELINE_COST = 2.0
+"""How many times a nominal second's work of the route bound (``LABEL_WORK_PER_SECOND``) costs
+on an instance with timeline days (a meal or remote candidates: the labels carry the calls and
+the meal between places): its phase lasted 1.2-2.1 s of wall clock a nominal second on the
+generated tours of 40-100 requests, seed 1, at 10 s on a quiet 2-core machine, where on the
+route-only TOPTW instances it lasted 0.52-0.68 s. Counting its work at this cost brings a
+tour's nominal second to about 0.7 s (BENCHMARKS.md, "A tour's phases on its budget")."""
+
 SEEN_ROUTES = 0
 """Routes a day of those the heuristic's search accepted (``solve_heuristic(seen_routes=...)``)
 that start the route bound's master beside the heuristic's agenda, the best by the day's
@@ -62,7 +70,7 @@ def run_route_bound(instance: Instance, time_limit: float, cp_seconds: float,
         log.info("route bound: left out, %.2f s left before its stop", stop - clock.now())
         clock.skip("route bound", stop)
         return None, True
-    work = int(seconds * LABEL_WORK_PER_SECOND)
+    work = int(seconds * label_work_per_second(instance))
     # Without a bound it also gives up when CP-SAT would be left less than its whole
     # CP_SAT_MIN_SHARE: on the 60-request tour at 5 s a heuristic that ran a little long
     # (its work, a little slower a unit) brought the route bound to its clock's stop before
@@ -174,9 +182,17 @@ def route_agenda(planner, chosen: Selection, heuristic_objective: float, cp_load
     return used, by_clock
 
 
-def route_bound_used(routes: RouteBound | None) -> float:
-    """Nominal seconds of work the route bound used (to come off CP-SAT's budget)."""
-    return 0.0 if routes is None else routes.work / LABEL_WORK_PER_SECOND
+def label_work_per_second(instance: Instance) -> float:
+    """The route bound's work a nominal second on ``instance``: ``LABEL_WORK_PER_SECOND``,
+    divided by ``LABEL_TIMELINE_COST`` when it has timeline days."""
+    cost = LABEL_TIMELINE_COST if instance.has_timeline_days else 1.0
+    return LABEL_WORK_PER_SECOND / cost
+
+
+def route_bound_used(routes: RouteBound | None, instance: Instance) -> float:
+    """Nominal seconds of work the route bound used on ``instance`` (to come off CP-SAT's
+    budget)."""
+    return 0.0 if routes is None else routes.work / label_work_per_second(instance)
 
 
 def value_ceiling(instance: Instance, re_planning: bool) -> float | None:

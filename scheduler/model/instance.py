@@ -133,6 +133,14 @@ class Instance:
     def is_delegation(self) -> bool:
         return bool(self.guests)
 
+    @property
+    def has_timeline_days(self) -> bool:
+        """Whether some day is laid out on a timeline (the model's no-overlap days): it has a
+        meal, or a remote request can take place on it. A tour's days usually are; a day of
+        in-person engagements alone is a route."""
+        return any(day.has_meal for day in self.days) or any(
+            request.place is None and request.starts for request in self.requests)
+
     def value_ceiling(self) -> int | None:
         """The objective of serving every request, when nothing but value counts in it: the
         value weight times the value of every request (those pruned as impossible are not

@@ -1,0 +1,137 @@
+"""A tour's phases count their budget at the rates of its kind of model.
+
+On a model with timeline days (a meal or remote candidates) CP-SAT is given its nominal
+seconds at ``CP_SAT_TIMELINE_RATE`` deterministic seconds each, and the route bound's work a
+nominal second is ``LABEL_WORK_PER_SECOND / LABEL_TIMELINE_COST``; a route-only model keeps
+one deterministic second and ``LABEL_WORK_PER_SECOND``. Whatever a phase used comes off the
+later phases' budget in nominal seconds. Nothing here measures time: the clock stands still,
+so every phase ends on its budget, and the tests look at the budgets each phase was given.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from builders import DAY, day, next_day, problem, request, window
+from scheduler.model.instance import build_instance
+import scheduler.solve as solve_module
+import scheduler.solve_budget as budget_module
+import scheduler.solve_route_bound as route_bound_module
+from scheduler.solve import SolveParams, solve
+from scheduler.solve_budget import cp_sat_rate, route_bound_seconds
+from scheduler.solve_route_bound import LABEL_TIMELINE_COST, label_work_per_second, \
+    route_bound_used
+from scheduler.model.bound import LABEL_WORK_PER_SECOND
+from test_time_limit_phases import SteppedClock
+
+LIMIT = 4.0
+
+
+def _tour(meal=None, remote=False):
+    """Two days, fourteen requests at four places (a remote one when ``remote``), cap six."""
+    d2 = next_day(DAY)
+    reqs = [request(f"r{i}", [window("09:00", "17:00"), window("09:30", "16:00", d2)],
+                    place="ABCD"[i % 4], value=7 + (5 * i) % 13, duration=30 + 15 * (i % 3))
+            for i in range(14)]
+    if remote:
+        reqs.append(request("call", [window("10:00", "12:00", d2)], remote="phone", duration=30))
+    travel = {("A", "B"): 20, ("B", "C"): 25, ("A", "C"): 35, ("C", "D"): 15, ("A", "D"): 40,
+              ("B", "D"): 30}
+    return problem(reqs, days=[day(meal=meal), day(d2, meal=meal)], travel=travel,
+                   places=("H", "A", "B", "C", "D"), cap=6)
+
+
+ROUTE_ONLY = _tour()
+WITH_MEAL = _tour(meal=("12:30", "15:00", 45))
+WITH_CALL = _tour(remote=True)
+
+
+@pytest.fixture
+def still_clock(monkeypatch):
+    """The solve's clock stands still: every phase ends on its budget."""
+    stepped = SteppedClock()
+
+    class StillSolveClock(solve_module.SolveClock):
+        def __init__(self, time_limit: float) -> None:
+            super().__init__(time_limit, stepped)
+
+    monkeypatch.setattr(solve_module, "SolveClock", StillSolveClock)
+    return stepped
+
+
+def test_timeline_days_are_a_meal_or_a_remote_candidate():
+    assert not build_instance(ROUTE_ONLY).has_timeline_days
+    assert build_instance(WITH_MEAL).has_timeline_days
+    assert build_instance(WITH_CALL).has_timeline_days
+
+
+def test_the_rates_follow_the_kind_of_model():
+    assert cp_sat_rate(build_instance(ROUTE_ONLY)) == 1.0
+    assert cp_sat_rate(build_instance(WITH_MEAL)) == budget_module.CP_SAT_TIMELINE_RATE < 1.0
+    assert label_work_per_second(build_instance(ROUTE_ONLY)) == LABEL_WORK_PER_SECOND
+    assert label_work_per_second(build_instance(WITH_CALL)) == \
+        LABEL_WORK_PER_SECOND / LABEL_TIMELINE_COST < LABEL_WORK_PER_SECOND
+
+
+def _spy_budgets(monkeypatch):
+    """Record the nominal seconds left after the heuristic and every CP-SAT budget given."""
+    seen = {"after_heuristic": [], "cp_sat": []}
+    real_heuristic = solve_module._run_heuristic
+    real_parameters = solve_module.solver_parameters
+
+    def heuristic(*args, **kwargs):
+        result, cp_limit = real_heuristic(*args, **kwargs)
+        seen["after_heuristic"].append(cp_limit)
+        return result, cp_limit
+
+    def parameters(params, *args, **kwargs):
+        seen["cp_sat"].append(params.time_limit)
+        return real_parameters(params, *args, **kwargs)
+
+    monkeypatch.setattr(solve_module, "_run_heuristic", heuristic)
+    monkeypatch.setattr(solve_module, "solver_parameters", parameters)
+    return seen
+
+
+@pytest.mark.parametrize("tour", [ROUTE_ONLY, WITH_MEAL, WITH_CALL],
+                         ids=["route-only", "meal", "remote call"])
+def test_cp_sat_gets_what_is_left_at_the_models_rate(monkeypatch, still_clock, tour):
+    # The route bound left out, CP-SAT's budget is all that the heuristic left.
+    monkeypatch.setattr(budget_module, "ROUTE_BOUND_SHARE", 0.0)
+    seen = _spy_budgets(monkeypatch)
+    result = solve(tour, SolveParams(time_limit=LIMIT, seed=1, workers=1))
+    assert result.plan.solver.stopped_by == "budget"
+    [left] = seen["after_heuristic"]
+    rate = cp_sat_rate(build_instance(tour))
+    assert seen["cp_sat"] == [pytest.approx(left * rate)]
+    assert 0 < left < LIMIT
+
+
+@pytest.mark.parametrize("tour, cost", [(ROUTE_ONLY, 1.0), (WITH_MEAL, LABEL_TIMELINE_COST)],
+                         ids=["route-only", "meal"])
+def test_the_route_bound_counts_its_work_at_the_models_cost(monkeypatch, still_clock, tour, cost):
+    seen = _spy_budgets(monkeypatch)
+    works = []
+    real = route_bound_module.route_bound
+
+    def spy(instance, *, work, **options):
+        works.append(work)
+        return real(instance, work=work, **options)
+
+    monkeypatch.setattr(route_bound_module, "route_bound", spy)
+    solve(tour, SolveParams(time_limit=LIMIT, seed=1, workers=1))
+    [left] = seen["after_heuristic"]
+    seconds = route_bound_seconds(LIMIT, left)
+    assert works == [int(seconds * LABEL_WORK_PER_SECOND / cost)]
+
+
+def test_the_route_bounds_work_comes_off_in_nominal_seconds_at_the_models_cost():
+    # What the route bound used comes off CP-SAT's budget: twice the nominal seconds for the
+    # same work on a tour's model, whose units cost twice as much.
+    work = SimpleNamespace(work=3 * LABEL_WORK_PER_SECOND)
+    assert route_bound_used(work, build_instance(ROUTE_ONLY)) == pytest.approx(3.0)
+    assert route_bound_used(work, build_instance(WITH_MEAL)) == \
+        pytest.approx(3.0 * LABEL_TIMELINE_COST)
+    assert route_bound_used(None, build_instance(WITH_MEAL)) == 0.0
