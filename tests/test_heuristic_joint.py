@@ -156,3 +156,38 @@ def test_a_hinted_joint_meeting_is_tried_at_its_minute_first():
     minute = instance.grid.minutes(prob.requests[0].windows[0].start) + 5 * 60  # 14:00, not the earliest
     result = solve_heuristic(instance, seed=0, work=0, initial={"joint": (0, minute)})
     assert {start for _, start in joint_placements(instance, result)["joint"]} == {minute}
+
+
+def test_a_delegations_checks_are_charged_as_work(brussels):
+    # The checks across the guests count in the search's budget like every other step: a
+    # day's rules, each resource choice the shared resources' check makes, and the requests
+    # an insertion would break a rule with (budget.py, "A delegation's checks").
+    from scheduler.model.heuristic.budget import DELEGATION_EXCLUDED_WORK, \
+        DELEGATION_RULES_WORK, RESOURCE_USE_WORK
+
+    instance = build_instance(brussels)
+    search = construct(instance, {}, {}, None, None, seed=0)
+    assert search.delegation and search.need_requests
+    choices = []
+    real = search.resources_used
+
+    def counted(d, r, start):
+        before = search.work
+        used = real(d, r, start)
+        choices.append(search.work - before)
+        return used
+
+    search.resources_used = counted
+    busy = [d for d in range(search.day_count) if search.items[d]]
+    assert busy
+    checked = 0
+    for d in busy:
+        starts = {r: search.placed_start[r] for r in search.items[d] if r >= 0}
+        before = search.work
+        assert search.delegation_keeps_rules(d, starts)
+        assert search.work - before == DELEGATION_RULES_WORK + RESOURCE_USE_WORK * len(choices[checked:])
+        checked = len(choices)
+        before = search.work
+        search.delegation_excluded_on(d)
+        assert search.work - before == DELEGATION_EXCLUDED_WORK
+    assert choices and set(choices) == {RESOURCE_USE_WORK}

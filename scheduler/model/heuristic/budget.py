@@ -121,6 +121,19 @@ NEAREST_CANDIDATES_PER_OPERATION = 5
 #: Not fitted (no joint meetings in the runs).
 JOINT_ROOM_WORK = 16
 JOINT_POSITION_WORK = 8
+#: A delegation's checks across its guests (:mod:`.delegation`), charged nothing until
+#: 2026-12-07, when they were a quarter of the heuristic's CPU time on delegations and a
+#: nominal second lasted 1.2-1.5 CPU s there (0.9 on one guest's tours): the rules of a day
+#: against the other guests' days (a call, beside the shared resources), each resource choice
+#: the shared resources' check makes (the choice and its comparisons with the other guests'
+#: engagements), and the requests an insertion would surely break a rule with (a call).
+#: Measured as CPU time per call (2.5 µs a resource choice all in, 3.7 µs a day's rules, 4.3-5.3
+#: µs the exclusions) on the bundled delegation example and a generated two- and three-guest
+#: delegation of 60 requests (seed 1), at about 30 ns an operation; checked on seeds 2 and 3
+#: (BENCHMARKS.md, "A delegation's checks charged").
+DELEGATION_RULES_WORK = 120
+RESOURCE_USE_WORK = 75
+DELEGATION_EXCLUDED_WORK = 160
 #: Laying out a timeline day: a call (``TIMELINE_WORK``) and each item it passes
 #: (``TIMELINE_ITEM_WORK``); a gap of placeless items between two places (``GAP_CALL_WORK``)
 #: and each (placeless item, leg position) pair of it (``GAP_WORK``). Fitted on the generated

@@ -19,6 +19,7 @@ against the other days is refused, as for the rules between requests (:mod:`.tou
 from __future__ import annotations
 
 from ..extract import assign_resources
+from .budget import DELEGATION_EXCLUDED_WORK, DELEGATION_RULES_WORK, RESOURCE_USE_WORK
 from .meal import MEAL
 
 
@@ -55,6 +56,7 @@ class DelegationChecks:
     def delegation_keeps_rules(self, d: int, starts: dict[int, int]) -> bool:
         """Whether day ``d`` with ``starts`` keeps every rule against the other days."""
         duration, day_of, placed = self.duration, self.day_of, self.placed_start
+        self.work += DELEGATION_RULES_WORK
         if self.minutes_cap is not None and sum(duration[r] for r in starts) > self.minutes_cap:
             return False
         date = self.days[d].date_index
@@ -105,7 +107,9 @@ class DelegationChecks:
         return later is None or later[0] - bounds[1] >= self.rest
 
     def resources_used(self, d: int, r: int, start: int) -> tuple[int, ...]:
-        """The resources (indices) ``r`` started at ``start`` on day ``d`` gets."""
+        """The resources (indices) ``r`` started at ``start`` on day ``d`` gets (charged with
+        the comparisons :meth:`resources_free` makes of them)."""
+        self.work += RESOURCE_USE_WORK
         chosen = assign_resources(self.instance, self.instance.requests[r], d, start)
         return tuple(self.instance.resources.index(resource) for resource in chosen)
 
@@ -143,6 +147,7 @@ class DelegationChecks:
 
     def delegation_excluded_on(self, d: int) -> set[int]:
         """Requests an insertion on day ``d`` would surely break a rule with."""
+        self.work += DELEGATION_EXCLUDED_WORK
         excluded = set(self.blocked[d])
         date = self.days[d].date_index
         for r in range(self.request_count):
