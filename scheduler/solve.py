@@ -47,9 +47,11 @@ from .solve_budget import (  # noqa: F401  (the budget's names stay importable f
     CP_SAT_LOAD_FACTOR,
     CP_SAT_MIN_SHARE,
     CP_SAT_MIN_WALL_SHARE,
+    CP_SAT_DELEGATION_RATE,
     CP_SAT_TIMELINE_RATE,
     HEURISTIC_CLOCK_RESERVE,
     HEURISTIC_SHARE,
+    HEURISTIC_SHARE_DELEGATION,
     HEURISTIC_SHARE_LARGE,
     HEURISTIC_STALL_MAX,
     HEURISTIC_STALL_MIN,
@@ -485,7 +487,7 @@ def _run_heuristic(instance: Instance, params: SolveParams, baseline: Baseline, 
     large = size > LARGE_MODEL
     capped = day_cap_binds(instance)
     alone = not later_stages_run(size, limit, capped)
-    share = heuristic_share(size, limit, capped)
+    share = heuristic_share(size, limit, capped, instance.is_delegation)
     stall = None if large else min(HEURISTIC_STALL_MAX,
                                    max(HEURISTIC_STALL_MIN, len(instance.requests) ** 2 // 2))
     work = int(share * limit * WORK_PER_SECOND)

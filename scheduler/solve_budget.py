@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from .solve import SolveParams
 
 __all__ = [
-    "CP_MODEL_PAIRS_PER_SECOND", "CP_SAT_MIN_SHARE", "CP_SAT_TIMELINE_RATE", "cp_sat_rate", "HEURISTIC_CLOCK_RESERVE", "HEURISTIC_SHARE",
+    "CP_MODEL_PAIRS_PER_SECOND", "CP_SAT_MIN_SHARE", "CP_SAT_TIMELINE_RATE", "CP_SAT_DELEGATION_RATE",
+    "HEURISTIC_SHARE_DELEGATION", "cp_sat_rate", "HEURISTIC_CLOCK_RESERVE", "HEURISTIC_SHARE",
     "HEURISTIC_SHARE_LARGE", "HEURISTIC_STALL_MAX", "HEURISTIC_STALL_MIN", "ISLANDS_MAX",
     "ISLANDS_MIN_MODEL", "ISLANDS_MIN_SECONDS", "LARGE_MODEL", "LARGE_MODEL_IGNORED_SUBSOLVERS",
     "LARGE_MODEL_PROBING", "CP_SAT_LOAD_FACTOR", "CP_SAT_MIN_WALL_SHARE", "Phase",
@@ -34,6 +35,13 @@ __all__ = [
 
 #: Share of the time limit the heuristic may use at most; it stops earlier when it stalls.
 HEURISTIC_SHARE = 0.6
+#: The same for a delegation's (small) model, where CP-SAT improves the heuristic's agenda far
+#: more than on one guest's tour and needs the time (``CP_SAT_DELEGATION_RATE``). Chosen with
+#: that rate on the bundled delegation example and two generated delegations (seed 1) among
+#: 0.6/0.5, 0.5/0.3, 0.45/0.35 and 0.4/0.3, as the best of those that end on their budget at
+#: 10 s; on six held-out delegations every run ended on its budget and repeated, where 0.6/0.5
+#: ran into the clock on two (BENCHMARKS.md, "A delegation's checks charged").
+HEURISTIC_SHARE_DELEGATION = 0.4
 #: A model is large when its days hold more than this many (candidate, candidate) pairs
 #: (the sum over days of the square of the day's candidates; one day of a 100-customer
 #: Solomon instance is 10,000). CP-SAT spends seconds only loading such a model and rarely
@@ -116,6 +124,13 @@ CP_SAT_MIN_WALL_SHARE = 0.05
 #: about 0.75 s there (BENCHMARKS.md, "A tour's phases on its budget"). Route-only models
 #: keep 1.0.
 CP_SAT_TIMELINE_RATE = 0.5
+#: The same for a delegation's model (several guests' days, joint meetings, shared
+#: resources): there CP-SAT's deterministic second lasted about 1.4 s of wall clock, and its
+#: count ran 50-70 % past a budget of 1.5-1.8 deterministic seconds before it stopped (its
+#: workers' batches are checked against the budget only between batches), so at the
+#: timelines' rate most delegations' solves ran into the clock at 10 s and two runs could
+#: give different agendas. Chosen with ``HEURISTIC_SHARE_DELEGATION``.
+CP_SAT_DELEGATION_RATE = 0.3
 #: Hinting the model and CP-SAT's loading of it (which its wall-clock limit does not stop)
 #: take up to this many times the wall clock that building the model took, under the same
 #: load (measured 0.2-0.3 at load 7 on 2 cores, one day of 300 candidates and two of 100);
@@ -143,7 +158,10 @@ def route_bound_seconds(time_limit: float, cp_seconds: float) -> float:
 
 def cp_sat_rate(instance: Instance) -> float:
     """CP-SAT's deterministic seconds per nominal second of the budget on ``instance``'s
-    model: ``CP_SAT_TIMELINE_RATE`` when it has timeline days, else 1."""
+    model: ``CP_SAT_DELEGATION_RATE`` for a delegation, ``CP_SAT_TIMELINE_RATE`` when it
+    has timeline days, else 1."""
+    if instance.is_delegation:
+        return CP_SAT_DELEGATION_RATE
     return CP_SAT_TIMELINE_RATE if instance.has_timeline_days else 1.0
 
 
@@ -173,16 +191,20 @@ def later_stages_run(size: int, time_limit: float, cap_binds: bool = True) -> bo
         or size <= LATER_STAGES_PAIRS_PER_SECOND * float(time_limit))
 
 
-def heuristic_share(size: int, time_limit: float, cap_binds: bool = True) -> float:
+def heuristic_share(size: int, time_limit: float, cap_binds: bool = True,
+                    delegation: bool = False) -> float:
     """The share of ``time_limit``'s work the heuristic may use on a model of ``size`` pairs:
     ``HEURISTIC_SHARE_ALONE`` when it works alone, the later stages left out
     (:func:`later_stages_run`) or the CP-SAT model not built at all (:func:`cp_model_fits`),
-    else ``HEURISTIC_SHARE_LARGE`` on a large model and ``HEURISTIC_SHARE`` on a small one.
+    else ``HEURISTIC_SHARE_LARGE`` on a large model and ``HEURISTIC_SHARE`` on a small one
+    (``HEURISTIC_SHARE_DELEGATION`` for a ``delegation``'s).
     Alone it runs to the limit on the clock (:meth:`SolveClock.heuristic_deadline`), and the
     work left over is the margin that lets its budget, not the clock, end it."""
     if not later_stages_run(size, time_limit, cap_binds):
         return HEURISTIC_SHARE_ALONE
-    return HEURISTIC_SHARE_LARGE if size > LARGE_MODEL else HEURISTIC_SHARE
+    if size > LARGE_MODEL:
+        return HEURISTIC_SHARE_LARGE
+    return HEURISTIC_SHARE_DELEGATION if delegation else HEURISTIC_SHARE
 
 
 @dataclass(frozen=True)

@@ -135,3 +135,38 @@ def test_the_route_bounds_work_comes_off_in_nominal_seconds_at_the_models_cost()
     assert route_bound_used(work, build_instance(WITH_MEAL)) == \
         pytest.approx(3.0 * LABEL_TIMELINE_COST)
     assert route_bound_used(None, build_instance(WITH_MEAL)) == 0.0
+
+
+def test_a_delegation_gives_cp_sat_more_of_the_limit_at_its_own_rate(monkeypatch, still_clock):
+    # A delegation's CP-SAT improves the heuristic's agenda far more than a tour's: on a small
+    # model the heuristic takes HEURISTIC_SHARE_DELEGATION of the limit's work, and CP-SAT
+    # gets what is left at CP_SAT_DELEGATION_RATE deterministic seconds a nominal second.
+    from pathlib import Path
+
+    from scheduler.io import load_tour
+    from scheduler.model.heuristic import WORK_PER_SECOND
+    from scheduler.solve_budget import CP_SAT_DELEGATION_RATE, HEURISTIC_SHARE, \
+        HEURISTIC_SHARE_DELEGATION, LARGE_MODEL, heuristic_share
+
+    assert heuristic_share(LARGE_MODEL, LIMIT, delegation=True) == HEURISTIC_SHARE_DELEGATION \
+        < HEURISTIC_SHARE
+    assert heuristic_share(LARGE_MODEL + 1, LIMIT, delegation=True) == \
+        heuristic_share(LARGE_MODEL + 1, LIMIT)
+    brussels = load_tour(Path(__file__).resolve().parents[1] / "examples"
+                         / "brussels-delegation-2019")
+    instance = build_instance(brussels)
+    assert instance.is_delegation and cp_sat_rate(instance) == CP_SAT_DELEGATION_RATE
+    budgets = []
+    real = solve_module.solve_heuristic
+
+    def spy(*args, work, **options):
+        budgets.append(work)
+        return real(*args, work=work, **options)
+
+    monkeypatch.setattr(solve_module, "solve_heuristic", spy)
+    monkeypatch.setattr(budget_module, "ROUTE_BOUND_SHARE", 0.0)
+    seen = _spy_budgets(monkeypatch)
+    solve(brussels, SolveParams(time_limit=LIMIT, seed=1, workers=1))
+    assert budgets == [int(HEURISTIC_SHARE_DELEGATION * LIMIT * WORK_PER_SECOND)]
+    [left] = seen["after_heuristic"]
+    assert seen["cp_sat"][-1] == pytest.approx(left * CP_SAT_DELEGATION_RATE)
