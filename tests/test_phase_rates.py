@@ -24,7 +24,8 @@ from scheduler.solve_budget import cp_sat_rate, route_bound_seconds
 from scheduler.solve_route_bound import LABEL_TIMELINE_COST, label_work_per_second, \
     route_bound_used
 from scheduler.model.bound import LABEL_WORK_PER_SECOND
-from test_time_limit_phases import SteppedClock
+# The solve's clock stands still unless a test moves it: every phase ends on its budget.
+from test_time_limit_phases import clock  # noqa: F401  (a fixture)
 
 LIMIT = 4.0
 
@@ -46,19 +47,6 @@ def _tour(meal=None, remote=False):
 ROUTE_ONLY = _tour()
 WITH_MEAL = _tour(meal=("12:30", "15:00", 45))
 WITH_CALL = _tour(remote=True)
-
-
-@pytest.fixture
-def still_clock(monkeypatch):
-    """The solve's clock stands still: every phase ends on its budget."""
-    stepped = SteppedClock()
-
-    class StillSolveClock(solve_module.SolveClock):
-        def __init__(self, time_limit: float) -> None:
-            super().__init__(time_limit, stepped)
-
-    monkeypatch.setattr(solve_module, "SolveClock", StillSolveClock)
-    return stepped
 
 
 def test_timeline_days_are_a_meal_or_a_remote_candidate():
@@ -97,7 +85,7 @@ def _spy_budgets(monkeypatch):
 
 @pytest.mark.parametrize("tour", [ROUTE_ONLY, WITH_MEAL, WITH_CALL],
                          ids=["route-only", "meal", "remote call"])
-def test_cp_sat_gets_what_is_left_at_the_models_rate(monkeypatch, still_clock, tour):
+def test_cp_sat_gets_what_is_left_at_the_models_rate(monkeypatch, clock, tour):
     # The route bound left out, CP-SAT's budget is all that the heuristic left.
     monkeypatch.setattr(budget_module, "ROUTE_BOUND_SHARE", 0.0)
     seen = _spy_budgets(monkeypatch)
@@ -111,7 +99,7 @@ def test_cp_sat_gets_what_is_left_at_the_models_rate(monkeypatch, still_clock, t
 
 @pytest.mark.parametrize("tour, cost", [(ROUTE_ONLY, 1.0), (WITH_MEAL, LABEL_TIMELINE_COST)],
                          ids=["route-only", "meal"])
-def test_the_route_bound_counts_its_work_at_the_models_cost(monkeypatch, still_clock, tour, cost):
+def test_the_route_bound_counts_its_work_at_the_models_cost(monkeypatch, clock, tour, cost):
     seen = _spy_budgets(monkeypatch)
     works = []
     real = route_bound_module.route_bound
@@ -137,7 +125,7 @@ def test_the_route_bounds_work_comes_off_in_nominal_seconds_at_the_models_cost()
     assert route_bound_used(None, build_instance(WITH_MEAL)) == 0.0
 
 
-def test_a_delegation_gives_cp_sat_more_of_the_limit_at_its_own_rate(monkeypatch, still_clock):
+def test_a_delegation_gives_cp_sat_more_of_the_limit_at_its_own_rate(monkeypatch, clock):
     # A delegation's CP-SAT improves the heuristic's agenda far more than a tour's: on a small
     # model the heuristic takes HEURISTIC_SHARE_DELEGATION of the limit's work, and CP-SAT
     # gets what is left at CP_SAT_DELEGATION_RATE deterministic seconds a nominal second.
