@@ -123,7 +123,7 @@ JOINT_ROOM_WORK = 16
 JOINT_POSITION_WORK = 8
 #: A delegation's checks across its guests (:mod:`.delegation`), charged nothing until
 #: 2026-12-07, when they were a quarter of the heuristic's CPU time on delegations and a
-#: nominal second lasted 1.2-1.5 CPU s there (0.9 on one guest's tours): the rules of a day
+#: nominal second lasted 1.3-1.7 CPU s there (0.9 on one guest's tours): the rules of a day
 #: against the other guests' days (a call, beside the shared resources), each resource choice
 #: the shared resources' check makes (the choice and its comparisons with the other guests'
 #: engagements), and the requests an insertion would surely break a rule with (a call).
