@@ -3,7 +3,9 @@
 On a model with timeline days (a meal or remote candidates) CP-SAT is given its nominal
 seconds at ``CP_SAT_TIMELINE_RATE`` deterministic seconds each, and the route bound's work a
 nominal second is ``LABEL_WORK_PER_SECOND / LABEL_TIMELINE_COST``; a route-only model keeps
-one deterministic second and ``LABEL_WORK_PER_SECOND``. Whatever a phase used comes off the
+one deterministic second and ``LABEL_WORK_PER_SECOND``; a delegation's small model gives the
+heuristic ``HEURISTIC_SHARE_DELEGATION`` of the limit and CP-SAT the rest at
+``CP_SAT_DELEGATION_RATE``. Whatever a phase used comes off the
 later phases' budget in nominal seconds. Nothing here measures time: the clock stands still,
 so every phase ends on its budget, and the tests look at the budgets each phase was given.
 """
