@@ -7,7 +7,8 @@ one deterministic second and ``LABEL_WORK_PER_SECOND``; a delegation's small mod
 heuristic ``HEURISTIC_SHARE_DELEGATION`` of the limit and CP-SAT the rest at
 ``CP_SAT_DELEGATION_RATE``. Whatever a phase used comes off the
 later phases' budget in nominal seconds. Nothing here measures time: the clock stands still,
-so every phase ends on its budget, and the tests look at the budgets each phase was given.
+so every phase ends on its budget, and the tests look at the budgets each phase was given
+(every plan judged by the independent checker).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from scheduler.model.instance import build_instance
 import scheduler.solve as solve_module
 import scheduler.solve_budget as budget_module
 import scheduler.solve_route_bound as route_bound_module
-from scheduler.solve import SolveParams, solve
+from conftest import solve_checked
+from scheduler.solve import SolveParams
 from scheduler.solve_budget import cp_sat_rate, route_bound_seconds
 from scheduler.solve_route_bound import LABEL_TIMELINE_COST, label_work_per_second, \
     route_bound_used
@@ -91,7 +93,7 @@ def test_cp_sat_gets_what_is_left_at_the_models_rate(monkeypatch, clock, tour):
     # The route bound left out, CP-SAT's budget is all that the heuristic left.
     monkeypatch.setattr(budget_module, "ROUTE_BOUND_SHARE", 0.0)
     seen = _spy_budgets(monkeypatch)
-    result = solve(tour, SolveParams(time_limit=LIMIT, seed=1, workers=1))
+    result = solve_checked(tour, SolveParams(time_limit=LIMIT, seed=1, workers=1))
     assert result.plan.solver.stopped_by == "budget"
     [left] = seen["after_heuristic"]
     rate = cp_sat_rate(build_instance(tour))
@@ -111,7 +113,7 @@ def test_the_route_bound_counts_its_work_at_the_models_cost(monkeypatch, clock, 
         return real(instance, work=work, **options)
 
     monkeypatch.setattr(route_bound_module, "route_bound", spy)
-    solve(tour, SolveParams(time_limit=LIMIT, seed=1, workers=1))
+    solve_checked(tour, SolveParams(time_limit=LIMIT, seed=1, workers=1))
     [left] = seen["after_heuristic"]
     seconds = route_bound_seconds(LIMIT, left)
     assert works == [int(seconds * LABEL_WORK_PER_SECOND / cost)]
@@ -156,7 +158,7 @@ def test_a_delegation_gives_cp_sat_more_of_the_limit_at_its_own_rate(monkeypatch
     monkeypatch.setattr(solve_module, "solve_heuristic", spy)
     monkeypatch.setattr(budget_module, "ROUTE_BOUND_SHARE", 0.0)
     seen = _spy_budgets(monkeypatch)
-    solve(brussels, SolveParams(time_limit=LIMIT, seed=1, workers=1))
+    solve_checked(brussels, SolveParams(time_limit=LIMIT, seed=1, workers=1))
     assert budgets == [int(HEURISTIC_SHARE_DELEGATION * LIMIT * WORK_PER_SECOND)]
     [left] = seen["after_heuristic"]
     assert seen["cp_sat"][-1] == pytest.approx(left * CP_SAT_DELEGATION_RATE)
