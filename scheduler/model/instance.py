@@ -133,13 +133,17 @@ class Instance:
     def is_delegation(self) -> bool:
         return bool(self.guests)
 
+    def timeline_day(self, day: int) -> bool:
+        """Whether ``day`` is laid out on a timeline (the model's no-overlap days): it has a
+        meal, or a remote request can take place on it. A day of in-person engagements alone
+        is a route."""
+        return self.days[day].has_meal or any(
+            request.place is None and day in request.starts for request in self.requests)
+
     @property
     def has_timeline_days(self) -> bool:
-        """Whether some day is laid out on a timeline (the model's no-overlap days): it has a
-        meal, or a remote request can take place on it. A tour's days usually are; a day of
-        in-person engagements alone is a route."""
-        return any(day.has_meal for day in self.days) or any(
-            request.place is None and request.starts for request in self.requests)
+        """Whether some day is a timeline (:meth:`timeline_day`); a tour's days usually are."""
+        return any(self.timeline_day(day.index) for day in self.days)
 
     def value_ceiling(self) -> int | None:
         """The objective of serving every request, when nothing but value counts in it: the

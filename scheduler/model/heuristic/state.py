@@ -206,12 +206,10 @@ class SearchState(RouteDays, TimelineDays, Insertion, RouteDayOptions, Ruin, Str
         self.meal_ranges: list[tuple | None] = [None] * self.day_count
         for day in self.instance.days:
             d = day.index
-            has_remote = any(self.start_ranges[d][r] is not None and self.place[r] < 0
-                             for r in range(self.request_count))
             # The model's no-overlap applies to days with remote candidates (also pinned away).
-            has_remote = has_remote or any(d in request.starts and request.place is None
-                                           for request in self.instance.requests)
-            self.timeline_day[d] = day.has_meal or has_remote
+            self.timeline_day[d] = self.instance.timeline_day(d) or any(
+                self.start_ranges[d][r] is not None and self.place[r] < 0
+                for r in range(self.request_count))
             if day.has_meal:
                 self.meal_ranges[d] = meal_range(day)
                 if self.meal_ranges[d] is None:
