@@ -180,3 +180,54 @@ def test_a_version_written_in_place_meanwhile_is_not_undone(runner, cli, demo_pl
     assert "someone else changed the plan" in result.output
     entry = read_plan(out / "versions" / "plan-v2.json").history[-1]
     assert entry["changes"]["cancel"] == ["psoe"]
+
+
+def test_json_is_the_outcome_for_machines(runner, cli, demo_plan_file, tmp_path):
+    """`replan --json` prints one JSON object and nothing else on stdout: the version, what
+    changed (the cancelled engagement as it was), the new agenda as plan.json has it, and the
+    files written."""
+    out = tmp_path / "v2"
+    result = invoke(runner, cli, str(demo_plan_file), "-o", str(out), "--now", NOON_DAY_TWO,
+                    "--cancel", "podemos", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    written = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    before = json.loads(demo_plan_file.read_text(encoding="utf-8"))
+    assert data["version"] == 2 and data["now"] == "2018-11-27T12:00:00+01:00"
+    [dropped] = data["changes"]["dropped"]
+    assert dropped["request"] == "podemos" and dropped["cancelled"] is True
+    assert dropped["was"]["start"] == "2018-11-27T17:00:00+01:00"
+    assert [(e["request"], e["start"], e["end"]) for e in data["engagements"]] == \
+        [(e["request_id"], e["start"], e["end"]) for e in written["engagements"]]
+    assert data["value_served_before"] == before["solver"]["value_served"]
+    assert data["value_served"] == written["solver"]["value_served"]
+    assert data["stopped_by"] in ("budget", "clock") and data["status"] in ("optimal", "feasible")
+    kept = set(data["changes"]["kept"])
+    moved = {m["request"]: m for m in data["changes"]["moved"]}
+    assert kept | set(moved) | {a["request"] for a in data["changes"]["added"]} | \
+        set(data["changes"]["updated"]) == {e["request"] for e in data["engagements"]}
+    starts = {e["request"]: e["start"] for e in data["engagements"]}
+    assert all(m["to"]["start"] == starts[r] for r, m in moved.items())
+    assert str(out / "plan.json") in data["written"]["files"]
+    assert "## Dropped" not in result.stdout
+
+
+def test_quiet_prints_nothing_but_writes(runner, cli, demo_plan_file, tmp_path):
+    """`replan -q` prints nothing on stdout and writes the new version as without it."""
+    out = tmp_path / "v2"
+    result = invoke(runner, cli, str(demo_plan_file), "-o", str(out), "--now", NOON_DAY_TWO,
+                    "--cancel", "podemos", "-q")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert (out / "changes.md").is_file() and (out / "versions" / "plan-v2.json").is_file()
+
+
+def test_a_failure_under_json_is_json_too(runner, cli, demo_plan_file, tmp_path):
+    """Under --json, bad arguments still give one JSON object on stdout (exit 2, nothing written)."""
+    out = tmp_path / "never"
+    result = invoke(runner, cli, str(demo_plan_file), "-o", str(out), "--now", NOON_DAY_TWO,
+                    "--cancel", "podemo", "--json")
+    assert result.exit_code == 2
+    data = json.loads(result.stdout)
+    assert data["ok"] is False and any("podemo" in p["message"] for p in data["problems"])
+    assert not out.exists()

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..domain import Plan, Problem
+from ..domain import Engagement, Plan, Problem
 
 if TYPE_CHECKING:
     from ..solve import Result
@@ -83,27 +83,7 @@ class PlanOutcome:
     def to_dict(self) -> dict[str, Any]:
         """The outcome for machines (``scheduler plan --json``): the solver's account, the
         engagements, the requests left out with their reasons, and the files written."""
-        plan = self.plan
-        solver = plan.solver
-        data: dict[str, Any] = {
-            "tour": plan.problem.tour.id,
-            "status": solver.status,
-            "proven_optimal": solver.status == "optimal",
-            "value_served": solver.value_served,
-            "value_total": solver.value_total,
-            "objective": solver.objective,
-            "bound": solver.bound,
-            "gap": solver.gap,
-            "seconds": solver.seconds,
-            "stopped_by": solver.stopped_by,
-            "engagements": [
-                {"request": e.request_id, "title": plan.problem.request(e.request_id).title,
-                 "start": e.start.isoformat(), "end": e.end.isoformat(), "location": e.location}
-                for e in plan.engagements],
-            "unscheduled": [{"request": u.request_id, "code": u.code, "reason": u.reason}
-                            for u in plan.unscheduled],
-            "warnings": list(self.result.warnings),
-        }
+        data = _plan_dict(self.plan, self.result.warnings)
         if self.written is not None:
             data["written"] = self.written.to_dict()
         return data
@@ -119,3 +99,60 @@ class ReplanOutcome:
     @property
     def plan(self) -> Plan:
         return self.result.plan
+
+    def to_dict(self) -> dict[str, Any]:
+        """The outcome for machines (``scheduler replan --json``): the version and the moment,
+        what changed engagement by engagement, then what ``plan --json`` gives of the new
+        plan (the solver's account, the engagements, the requests left out) and the files
+        written."""
+        result = self.result
+        diff = result.diff
+        data: dict[str, Any] = {
+            "version": result.version,
+            "now": result.now.isoformat(),
+            "made": result.made,
+            "value_served_before": result.previous.value_served,
+            "changes": {
+                "kept": [e.request_id for e in diff.kept],
+                "updated": [e.request_id for e in diff.updated],
+                "moved": [{"request": m.request_id, "from": _slot(m.old), "to": _slot(m.new)}
+                          for m in diff.moved],
+                "dropped": [{"request": d.request_id, "cancelled": d.cancelled, "reason": d.reason,
+                             "was": _slot(d.old)} for d in diff.dropped],
+                "added": [{"request": e.request_id, **_slot(e)} for e in diff.added],
+            },
+            "absent": [absence.guest for absence in result.absent],
+        }
+        data.update(_plan_dict(result.plan, result.warnings))
+        if self.written is not None:
+            data["written"] = self.written.to_dict()
+        return data
+
+
+def _slot(engagement: Engagement) -> dict[str, Any]:
+    """When and where an engagement is, for machines."""
+    return {"start": engagement.start.isoformat(), "end": engagement.end.isoformat(),
+            "location": engagement.location}
+
+
+def _plan_dict(plan: Plan, warnings: tuple[str, ...]) -> dict[str, Any]:
+    """A plan for machines: the solver's account, the engagements, the requests left out with
+    their reasons, and the run's warnings (shared by ``plan --json`` and ``replan --json``)."""
+    solver = plan.solver
+    return {
+        "tour": plan.problem.tour.id,
+        "status": solver.status,
+        "proven_optimal": solver.status == "optimal",
+        "value_served": solver.value_served,
+        "value_total": solver.value_total,
+        "objective": solver.objective,
+        "bound": solver.bound,
+        "gap": solver.gap,
+        "seconds": solver.seconds,
+        "stopped_by": solver.stopped_by,
+        "engagements": [{"request": e.request_id, "title": plan.problem.request(e.request_id).title,
+                         **_slot(e)} for e in plan.engagements],
+        "unscheduled": [{"request": u.request_id, "code": u.code, "reason": u.reason}
+                        for u in plan.unscheduled],
+        "warnings": list(warnings),
+    }

@@ -15,8 +15,8 @@ from ..errors import InfeasibleError, InputError, OutputFolderError, PlanChanged
 
 EXIT_UNEXPECTED, EXIT_INPUT, EXIT_INFEASIBLE = 1, 2, 3
 
-__all__ = ["EXIT_INFEASIBLE", "EXIT_INPUT", "EXIT_UNEXPECTED", "Fail", "guard", "report_written",
-           "solve_options", "warn_stale_pdfs"]
+__all__ = ["EXIT_INFEASIBLE", "EXIT_INPUT", "EXIT_UNEXPECTED", "Fail", "guard", "output_options",
+           "report_written", "solve_options", "warn_stale_pdfs"]
 
 
 class Fail(click.ClickException):
@@ -97,6 +97,20 @@ def solve_options(command):
     return command
 
 
+PLAN_JSON_HELP = ("Print the outcome as JSON (solver status, engagements, requests left out "
+                  "with reasons, files written), for machines.")
+
+
+def output_options(json_help: str = PLAN_JSON_HELP):
+    """``--json`` and ``-q``, shared by the commands that plan (``plan``, ``demo``, ``replan``);
+    ``json_help`` says what the JSON holds."""
+    def decorate(command):
+        command = click.option("-q", "--quiet", is_flag=True,
+                               help="Print only warnings and errors.")(command)
+        return click.option("--json", "as_json", is_flag=True, help=json_help)(command)
+    return decorate
+
+
 def warn_stale_pdfs(out_dir: Path, no_pdf: bool) -> None:
     """After a new version written with ``--no-pdf``: say which PDF run sheets in ``out_dir``
     still show an earlier version (the guest's and the team's, a delegation's members'),
@@ -116,8 +130,16 @@ def warn_stale_pdfs(out_dir: Path, no_pdf: bool) -> None:
                    err=True)
 
 
-def report_written(written) -> None:
-    """Say what a commit wrote (top-level names, invitations counted, backups) and what it skipped."""
+def report_written(written, quiet: bool = False) -> None:
+    """Say what a commit wrote (top-level names, invitations counted, backups) and what it
+    skipped; ``quiet``: only what it skipped (a warning)."""
+    if not quiet:
+        _report_files(written)
+    for reason in written.skipped:
+        click.echo(f"warning: skipped {reason}", err=True)
+
+
+def _report_files(written) -> None:
     out_dir: Path = written.out_dir
     top = sorted({str(p.relative_to(out_dir)).split("/")[0] for p in written.files})
     invites = sum(1 for p in written.files if p.parent.name == "invites")
@@ -136,5 +158,3 @@ def report_written(written) -> None:
         click.echo(f"Kept the earlier versions of replaced files: {kept}")
     for note in getattr(written, "notes", ()):
         click.echo(note)
-    for reason in written.skipped:
-        click.echo(f"warning: skipped {reason}", err=True)

@@ -9,7 +9,7 @@ import click
 
 from .. import app
 from ..report import summary_text
-from .boundary import guard, report_written, solve_options
+from .boundary import guard, output_options, report_written, solve_options
 from .progress import ProgressLine
 
 
@@ -27,16 +27,7 @@ def _plan_and_write(tour_dir: Path, out_dir: Path, time_limit: float, seed: int,
     if not quiet:
         click.echo(summary_text(outcome.plan))
         click.echo("")
-        report_written(outcome.written)
-
-
-def _output_options(command):
-    command = click.option("-q", "--quiet", is_flag=True,
-                           help="Print only warnings and errors.")(command)
-    command = click.option("--json", "as_json", is_flag=True,
-                           help="Print the outcome as JSON (solver status, engagements, requests "
-                                "left out with reasons, files written), for machines.")(command)
-    return command
+    report_written(outcome.written, quiet=quiet)
 
 
 @click.command()
@@ -44,7 +35,7 @@ def _output_options(command):
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               required=True, help="Folder for plan.json and the exports.")
 @solve_options
-@_output_options
+@output_options()
 @guard
 def plan(tour_dir: Path, out_dir: Path, time_limit: float, seed: int, workers: int, as_json: bool,
          quiet: bool) -> None:
@@ -61,7 +52,7 @@ def plan(tour_dir: Path, out_dir: Path, time_limit: float, seed: int, workers: i
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("scheduler-demo"), show_default=True, help="Folder for the outputs.")
 @solve_options
-@_output_options
+@output_options()
 @guard
 def demo(out_dir: Path, time_limit: float, seed: int, workers: int, as_json: bool, quiet: bool) -> None:
     """Plan the bundled example (a week in Madrid and Barcelona) and write every output.

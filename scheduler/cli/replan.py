@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
 
 from .. import app
-from .boundary import guard, report_written, warn_stale_pdfs
+from .boundary import guard, output_options, report_written, warn_stale_pdfs
 from .progress import ProgressLine
 
 __all__ = ["replan"]
@@ -51,11 +52,14 @@ __all__ = ["replan"]
                    "when the work budget, not the clock, stopped the solver.")
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
               help="Parallel searches, as for plan.")
+@output_options("Print the outcome as JSON (the version, what changed engagement by engagement, "
+                "solver status, engagements, requests left out with reasons, files written), "
+                "for machines.")
 @guard
 def replan(plan_json: Path, out_dir: Path, now_text: str | None, cancel: tuple[str, ...],
            unavailable: tuple[str, ...], delay_minutes: int | None, requests_csv: Path | None,
            changes_file: Path | None, absent: tuple[str, ...], pin: tuple[str, ...], no_pdf: bool,
-           time_limit: float, seed: int, workers: int) -> None:
+           time_limit: float, seed: int, workers: int, as_json: bool, quiet: bool) -> None:
     """Re-plan during the visit: keep what is done, move as little as possible, fill freed time.
 
     \b
@@ -74,7 +78,7 @@ def replan(plan_json: Path, out_dir: Path, now_text: str | None, cancel: tuple[s
       scheduler replan out/plan.json -o out --delay 40 --unavailable "elpais=Wed 10:00-12:00"
       scheduler replan out/plan.json -o out --now "2019-03-12 08:00" --absent anna
     """
-    with ProgressLine() as line:
+    with ProgressLine(enabled=not (as_json or quiet)) as line:
         params = app.SolveParams(time_limit=time_limit, seed=seed, workers=workers,
                                  on_progress=line.update)
         outcome = app.replan_plan(plan_json, out_dir, cancel=cancel, unavailable=unavailable,
@@ -82,9 +86,10 @@ def replan(plan_json: Path, out_dir: Path, now_text: str | None, cancel: tuple[s
                                   changes_file=changes_file, pin=pin, now=now_text, params=params,
                                   pdf=not no_pdf, absent=absent)
     result = outcome.result
-    click.echo(app.changes_text(result))
-    click.echo(f"Plan {result.summary()}; solver {result.plan.solver.status} in "
-               f"{result.plan.solver.seconds:.2f} s.")
+    if not (as_json or quiet):
+        click.echo(app.changes_text(result))
+        click.echo(f"Plan {result.summary()}; solver {result.plan.solver.status} in "
+                   f"{result.plan.solver.seconds:.2f} s.")
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     days = result.plan.problem.tour.days
@@ -93,4 +98,7 @@ def replan(plan_json: Path, out_dir: Path, now_text: str | None, cancel: tuple[s
         click.echo("warning: re-planned from the current time; give --now with the moment the "
                    "re-plan is for", err=True)
     warn_stale_pdfs(out_dir, no_pdf)
-    report_written(outcome.written)
+    if as_json:
+        click.echo(json.dumps(outcome.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        report_written(outcome.written, quiet=quiet)
