@@ -75,6 +75,7 @@ from .solve_budget import (  # noqa: F401  (the budget's names stay importable f
     model_size,
     promised_seconds,
     solver_parameters,
+    timeline_tour,
 )
 from .solve_conflict import CHECK_SECONDS, minimal_conflict, requests_fit  # noqa: F401
 from .solve_model import build_model
@@ -343,12 +344,13 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
     # CP-SAT's budgets below are nominal seconds; it is given them as deterministic seconds
     # at this rate, and what it used comes off in nominal seconds again.
     rate = cp_sat_rate(instance)
+    route_solver = None  # the route agenda's solve, when its agenda was hinted
     if chosen is not None and planner is not None:
         # The routes' best choice beats the heuristic's agenda in relaxed cost: made an agenda
         # by CP-SAT with each request's day fixed, it is CP-SAT's hint when it is better.
-        used, agenda_clock = route_agenda(planner, chosen, heuristic.objective, cp_load, limit,
-                                          clock, lambda budget, wall: solver_parameters(
-                                              replace(params, time_limit=budget * rate), wall))
+        used, agenda_clock, route_solver = route_agenda(
+            planner, chosen, heuristic.objective, cp_load, limit, clock,
+            lambda budget, wall: solver_parameters(replace(params, time_limit=budget * rate), wall))
         cp_limit = max(0.01, cp_limit - used / rate)
         route_clock = route_clock or agenda_clock
     if planner is None:
@@ -407,25 +409,35 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
     clock_stop = clock_stop or (route_clock and code != cp_model.OPTIMAL)
     log.info("solve: %s in %.2f s%s", status, seconds, " (stopped by the clock)" if clock_stop else "")
 
-    use_heuristic = False
-    if heuristic is not None and heuristic.complete:
+    # The best complete agenda known before CP-SAT (it is CP-SAT's hint): the route agenda's
+    # when one was hinted, else the heuristic's. It is the answer when CP-SAT ends without an
+    # agenda (its clock) or, which a hint should prevent, with a worse one.
+    known = None
+    if route_solver is not None:
+        known = float(route_solver.objective_value)
+    elif heuristic is not None and heuristic.complete:
+        known = float(heuristic.objective)
+    use_known = False
+    if known is not None:
         if status in ("optimal", "feasible"):
-            use_heuristic = solver.objective_value < heuristic.objective
-            if use_heuristic:
-                log.warning("CP-SAT ended below the heuristic's hinted agenda (%s < %s)",
-                            solver.objective_value, heuristic.objective)
+            use_known = solver.objective_value < known
+            if use_known:
+                log.warning("CP-SAT ended below its hinted agenda (%s < %s)",
+                            solver.objective_value, known)
         elif status == "unknown":
-            use_heuristic = True
+            use_known = True
             status = "feasible"
-    if use_heuristic:
-        placements, meals = heuristic_solution(instance, heuristic)
-        objective = float(heuristic.objective)
+    if use_known:
+        if route_solver is not None:
+            placements, meals = read_solution(route_solver, planner)
+        else:
+            placements, meals = heuristic_solution(instance, heuristic)
         bound = float(solver.best_objective_bound) if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) \
             else None
-        if bound is not None and bound < objective:
+        if bound is not None and bound < known:
             bound = None
-        bound, status = tighter(objective, bound, routes, status, ceiling)
-        return _result(problem, instance, params, created, placements, meals, status, objective, bound,
+        bound, status = tighter(known, bound, routes, status, ceiling)
+        return _result(problem, instance, params, created, placements, meals, status, known, bound,
                        seconds, value_total, clock_stop, heuristic_warnings(heuristic), clock=clock)
 
     if status == "unknown" and first is not None and first.found:
@@ -487,7 +499,7 @@ def _run_heuristic(instance: Instance, params: SolveParams, baseline: Baseline, 
     large = size > LARGE_MODEL
     capped = day_cap_binds(instance)
     alone = not later_stages_run(size, limit, capped)
-    share = heuristic_share(size, limit, capped, instance.is_delegation)
+    share = heuristic_share(size, limit, capped, instance.is_delegation, timeline_tour(instance))
     stall = None if large else min(HEURISTIC_STALL_MAX,
                                    max(HEURISTIC_STALL_MIN, len(instance.requests) ** 2 // 2))
     work = int(share * limit * WORK_PER_SECOND)

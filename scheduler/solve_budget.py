@@ -23,11 +23,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CP_MODEL_PAIRS_PER_SECOND", "CP_SAT_MIN_SHARE", "CP_SAT_TIMELINE_RATE", "CP_SAT_DELEGATION_RATE",
-    "HEURISTIC_SHARE_DELEGATION", "cp_sat_rate", "HEURISTIC_CLOCK_RESERVE", "HEURISTIC_SHARE",
+    "HEURISTIC_SHARE_DELEGATION", "HEURISTIC_SHARE_TIMELINE", "cp_sat_rate", "HEURISTIC_CLOCK_RESERVE", "HEURISTIC_SHARE",
     "HEURISTIC_SHARE_LARGE", "HEURISTIC_STALL_MAX", "HEURISTIC_STALL_MIN", "ISLANDS_MAX",
     "ISLANDS_MIN_MODEL", "ISLANDS_MIN_SECONDS", "LARGE_MODEL", "LARGE_MODEL_IGNORED_SUBSOLVERS",
     "LARGE_MODEL_PROBING", "CP_SAT_LOAD_FACTOR", "CP_SAT_MIN_WALL_SHARE", "Phase",
-    "ROUTE_BOUND_MIN_SHARE", "ROUTE_BOUND_SHARE", "SolveClock", "route_bound_seconds", "WALL_SLACK",
+    "ROUTE_BOUND_MIN_SHARE", "ROUTE_BOUND_SHARE", "ROUTE_BOUND_SHARE_TIMELINE", "SolveClock",
+    "route_bound_seconds", "route_bound_share", "timeline_tour", "WALL_SLACK",
     "cp_model_fits", "day_cap_binds", "heuristic_islands", "heuristic_share", "later_stages_run", "model_size",
     "promised_seconds", "LATER_STAGES_PAIRS_PER_SECOND", "HEURISTIC_SHARE_ALONE",
     "solver_parameters",
@@ -42,6 +43,15 @@ HEURISTIC_SHARE = 0.6
 #: 10 s; on six held-out delegations every run ended on its budget and repeated, where 0.6/0.5
 #: ran into the clock on two (BENCHMARKS.md, "A delegation's checks charged").
 HEURISTIC_SHARE_DELEGATION = 0.4
+#: The same for a small tour's model with timeline days (:func:`timeline_tour`): there the
+#: route relaxation's agenda (its best choice of day routes, made into an agenda) beat the
+#: heuristic's on the generated tours, and its exact pricing, with the travel-aware bound of
+#: :mod:`scheduler.model.bound.reach`, gives a bound within the limit when it has the time;
+#: the heuristic gives part of its share to it (``ROUTE_BOUND_SHARE_TIMELINE``). Chosen on the
+#: generated tours of seed 1 (20-120 requests, at 5, 10 and 20 s) among 0.6 (with the route
+#: bound's 0.3), 0.45 and 0.3 (with 0.4 and 0.5): at 0.3 the 100-request tour's agenda lost
+#: 0.9 %; reported on seeds 2 and 3 (BENCHMARKS.md, "A tour's bound from its routes").
+HEURISTIC_SHARE_TIMELINE = 0.45
 #: A model is large when its days hold more than this many (candidate, candidate) pairs
 #: (the sum over days of the square of the day's candidates; one day of a 100-customer
 #: Solomon instance is 10,000). CP-SAT spends seconds only loading such a model and rarely
@@ -107,6 +117,9 @@ HEURISTIC_STALL_MAX = 5000
 #: 0.08 % above the heuristic's agenda where CP-SAT's stays 2 % above (BENCHMARKS.md,
 #: "Proofs"); when it ends early the rest goes back to CP-SAT.
 ROUTE_BOUND_SHARE = 0.3
+#: The same on a small tour's model with timeline days (:func:`timeline_tour`), chosen with
+#: ``HEURISTIC_SHARE_TIMELINE``.
+ROUTE_BOUND_SHARE_TIMELINE = 0.4
 #: Share of the time limit CP-SAT always keeps (to load the hint and try to prove it).
 CP_SAT_MIN_SHARE = 0.2
 #: On the clock, CP-SAT is started only when at least this share of the limit is left for it
@@ -148,12 +161,28 @@ def promised_seconds(time_limit: float) -> float:
     return float(time_limit) + max(0.5, 0.05 * float(time_limit))
 
 
-def route_bound_seconds(time_limit: float, cp_seconds: float) -> float:
+def route_bound_seconds(time_limit: float, cp_seconds: float,
+                        share: float = ROUTE_BOUND_SHARE) -> float:
     """Nominal seconds the route bound may use when CP-SAT was to get ``cp_seconds`` of a
-    solve with ``time_limit``: ``ROUTE_BOUND_SHARE`` of the limit, leaving CP-SAT at least
-    half of ``CP_SAT_MIN_SHARE``."""
+    solve with ``time_limit``: ``share`` of the limit (``ROUTE_BOUND_SHARE``, or
+    :func:`route_bound_share` of the model), leaving CP-SAT at least half of
+    ``CP_SAT_MIN_SHARE``."""
     floor = 0.5 * CP_SAT_MIN_SHARE * float(time_limit)
-    return max(0.0, min(ROUTE_BOUND_SHARE * float(time_limit), cp_seconds - floor))
+    return max(0.0, min(share * float(time_limit), cp_seconds - floor))
+
+
+def timeline_tour(instance: Instance) -> bool:
+    """Whether ``instance`` is one guest's small model with timeline days (a meal or remote
+    candidates; :attr:`~scheduler.model.instance.Instance.has_timeline_days`), as a real tour
+    of up to about 150 requests is: the route relaxation then has more of the limit
+    (``HEURISTIC_SHARE_TIMELINE``, ``ROUTE_BOUND_SHARE_TIMELINE``)."""
+    return instance.has_timeline_days and not instance.is_delegation \
+        and model_size(instance) <= LARGE_MODEL
+
+
+def route_bound_share(instance: Instance) -> float:
+    """The route bound's share of the limit on ``instance``'s model."""
+    return ROUTE_BOUND_SHARE_TIMELINE if timeline_tour(instance) else ROUTE_BOUND_SHARE
 
 
 def cp_sat_rate(instance: Instance) -> float:
@@ -192,19 +221,22 @@ def later_stages_run(size: int, time_limit: float, cap_binds: bool = True) -> bo
 
 
 def heuristic_share(size: int, time_limit: float, cap_binds: bool = True,
-                    delegation: bool = False) -> float:
+                    delegation: bool = False, timeline: bool = False) -> float:
     """The share of ``time_limit``'s work the heuristic may use on a model of ``size`` pairs:
     ``HEURISTIC_SHARE_ALONE`` when it works alone, the later stages left out
     (:func:`later_stages_run`) or the CP-SAT model not built at all (:func:`cp_model_fits`),
     else ``HEURISTIC_SHARE_LARGE`` on a large model and ``HEURISTIC_SHARE`` on a small one
-    (``HEURISTIC_SHARE_DELEGATION`` for a ``delegation``'s).
+    (``HEURISTIC_SHARE_DELEGATION`` for a ``delegation``'s, ``HEURISTIC_SHARE_TIMELINE`` for a
+    tour's with timeline days, ``timeline``: :func:`timeline_tour`).
     Alone it runs to the limit on the clock (:meth:`SolveClock.heuristic_deadline`), and the
     work left over is the margin that lets its budget, not the clock, end it."""
     if not later_stages_run(size, time_limit, cap_binds):
         return HEURISTIC_SHARE_ALONE
     if size > LARGE_MODEL:
         return HEURISTIC_SHARE_LARGE
-    return HEURISTIC_SHARE_DELEGATION if delegation else HEURISTIC_SHARE
+    if delegation:
+        return HEURISTIC_SHARE_DELEGATION
+    return HEURISTIC_SHARE_TIMELINE if timeline else HEURISTIC_SHARE
 
 
 @dataclass(frozen=True)

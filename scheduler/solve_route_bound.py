@@ -15,7 +15,7 @@ from .model.cp_stop import ended_by_clock
 from .model.heuristic import HeuristicResult
 from .model.instance import Instance
 from .solve_budget import CP_SAT_MIN_SHARE, CP_SAT_MIN_WALL_SHARE, ROUTE_BOUND_MIN_SHARE, \
-    SolveClock, route_bound_seconds
+    SolveClock, route_bound_seconds, route_bound_share, timeline_tour
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +26,12 @@ once the bound's work was calibrated to use its share (BENCHMARKS.md, "Proofs"):
 whole share without an exact round took the 60-request, 7-day tour at 5 s from a gap of 8.1 %
 to 212 % (CP-SAT was left under half a second), while giving up at a fifth of the work cost the
 120-request tour at 20 s its exact bound (2.08 % instead of 0.04 %)."""
+
+FIRST_BOUND_SHARE_TIMELINE = 1.0
+"""The same on a small tour's model with timeline days (:func:`timeline_tour`): its exact
+pricing, with the travel-aware bound, ends within its share (the 60-request tour's first
+exact round came after 5.8 M work instead of 9.4 M), and giving up at half the share left
+those tours without a bound at 10 s; chosen with ``HEURISTIC_SHARE_TIMELINE``."""
 
 LABEL_TIMELINE_COST = 2.0
 """How many times a nominal second's work of the route bound (``LABEL_WORK_PER_SECOND``) costs
@@ -60,7 +66,8 @@ def run_route_bound(instance: Instance, time_limit: float, cp_seconds: float,
     ``CP_SAT_MIN_SHARE`` of the limit, or than the seconds its budget planned for CP-SAT when
     those are fewer (its columns so far still go to :func:`pool_selection`).
     """
-    seconds = route_bound_seconds(time_limit, cp_seconds)
+    seconds = route_bound_seconds(time_limit, cp_seconds, route_bound_share(instance))
+    first_share = FIRST_BOUND_SHARE_TIMELINE if timeline_tour(instance) else FIRST_BOUND_SHARE
     if seconds <= 0 or re_planning or heuristic is None or not heuristic.complete \
             or not instance.requests:
         return None, False
@@ -79,13 +86,13 @@ def run_route_bound(instance: Instance, time_limit: float, cp_seconds: float,
     # work: where the heuristic has most of the limit (two 100-customer days at 10 s, CP-SAT
     # planned 1.5 s) a give-up at the whole share came before the work's on a quiet machine,
     # and the solve was reported as stopped by the clock.
-    planned = cp_seconds - FIRST_BOUND_SHARE * seconds
+    planned = cp_seconds - first_share * seconds
     give_up = clock.end - min(CP_SAT_MIN_SHARE * float(time_limit), planned)
     with clock.phase("route bound", stop) as phase:
         result = route_bound(instance, work=work, out_of_time=lambda: clock.now() >= stop,
                              routes=plan_routes(heuristic.days) + heuristic.seen,
                              target=heuristic.objective,
-                             first_bound_work=int(FIRST_BOUND_SHARE * work),
+                             first_bound_work=int(first_share * work),
                              first_bound_out_of_time=lambda: clock.now() >= give_up)
         if result.stopped_by_clock:
             phase.ended_by = "clock"
@@ -162,24 +169,26 @@ def hint_pool_agenda(planner, chosen: Selection, heuristic_objective: float,
 
 
 def route_agenda(planner, chosen: Selection, heuristic_objective: float, cp_load: float,
-                 time_limit: float, clock: SolveClock, make_solver) -> tuple[float, bool]:
+                 time_limit: float, clock: SolveClock,
+                 make_solver) -> tuple[float, bool, cp_model.CpSolver | None]:
     """:func:`hint_pool_agenda` on ``POOL_AGENDA_SHARE`` of the limit in deterministic
     seconds, started only when the wall clock leaves room for two loadings of the model
     (``cp_load`` each: its own and CP-SAT's) and CP-SAT's floor. ``make_solver(budget,
-    wall)`` gives the configured solver. Returns the deterministic seconds used and whether
-    the clock ended it or left it out."""
+    wall)`` gives the configured solver. Returns the deterministic seconds used, whether the
+    clock ended it or left it out, and the solver holding the agenda when it was hinted (the
+    solve's answer if CP-SAT then ends without one as good), else ``None``."""
     limit = float(time_limit)
     wall = min(2.0 * POOL_AGENDA_SHARE * limit + 0.5,
                clock.solver_left() - 2 * cp_load - 2 * CP_SAT_MIN_WALL_SHARE * limit)
     if wall <= 0:
         clock.skip("route agenda", clock.now())
-        return 0.0, True
+        return 0.0, True, None
+    solver = make_solver(POOL_AGENDA_SHARE * limit, wall)
     with clock.phase("route agenda", clock.now() + wall) as phase:
-        used, _, by_clock = hint_pool_agenda(planner, chosen, heuristic_objective,
-                                             make_solver(POOL_AGENDA_SHARE * limit, wall))
+        used, hinted, by_clock = hint_pool_agenda(planner, chosen, heuristic_objective, solver)
         if by_clock:
             phase.ended_by = "clock"
-    return used, by_clock
+    return used, by_clock, solver if hinted else None
 
 
 def label_work_per_second(instance: Instance) -> float:

@@ -24,7 +24,7 @@ import scheduler.solve_budget as budget_module
 import scheduler.solve_route_bound as route_bound_module
 from conftest import solve_checked
 from scheduler.solve import SolveParams
-from scheduler.solve_budget import cp_sat_rate, route_bound_seconds
+from scheduler.solve_budget import cp_sat_rate, route_bound_seconds, route_bound_share
 from scheduler.solve_route_bound import LABEL_TIMELINE_COST, label_work_per_second, \
     route_bound_used
 from scheduler.model.bound import LABEL_WORK_PER_SECOND
@@ -92,6 +92,7 @@ def _spy_budgets(monkeypatch):
 def test_cp_sat_gets_what_is_left_at_the_models_rate(monkeypatch, clock, tour):
     # The route bound left out, CP-SAT's budget is all that the heuristic left.
     monkeypatch.setattr(budget_module, "ROUTE_BOUND_SHARE", 0.0)
+    monkeypatch.setattr(budget_module, "ROUTE_BOUND_SHARE_TIMELINE", 0.0)
     seen = _spy_budgets(monkeypatch)
     result = solve_checked(tour, SolveParams(time_limit=LIMIT, seed=1, workers=1))
     assert result.plan.solver.stopped_by == "budget"
@@ -115,7 +116,7 @@ def test_the_route_bound_counts_its_work_at_the_models_cost(monkeypatch, clock, 
     monkeypatch.setattr(route_bound_module, "route_bound", spy)
     solve_checked(tour, SolveParams(time_limit=LIMIT, seed=1, workers=1))
     [left] = seen["after_heuristic"]
-    seconds = route_bound_seconds(LIMIT, left)
+    seconds = route_bound_seconds(LIMIT, left, route_bound_share(build_instance(tour)))
     assert works == [int(seconds * LABEL_WORK_PER_SECOND / cost)]
 
 
@@ -162,3 +163,95 @@ def test_a_delegation_gives_cp_sat_more_of_the_limit_at_its_own_rate(monkeypatch
     assert budgets == [int(HEURISTIC_SHARE_DELEGATION * LIMIT * WORK_PER_SECOND)]
     [left] = seen["after_heuristic"]
     assert seen["cp_sat"][-1] == pytest.approx(left * CP_SAT_DELEGATION_RATE)
+
+
+def test_a_small_tour_with_timeline_days_gives_the_route_bound_more_of_the_limit(monkeypatch, clock):
+    # A tour's small model with timeline days: the heuristic takes HEURISTIC_SHARE_TIMELINE of
+    # the limit's work and the route bound ROUTE_BOUND_SHARE_TIMELINE, without giving up
+    # before its share's end (FIRST_BOUND_SHARE_TIMELINE); route-only, large and delegation
+    # models keep their shares.
+    from scheduler.model.heuristic import WORK_PER_SECOND
+    from scheduler.solve_budget import HEURISTIC_SHARE, HEURISTIC_SHARE_TIMELINE, LARGE_MODEL, \
+        ROUTE_BOUND_SHARE, ROUTE_BOUND_SHARE_TIMELINE, heuristic_share, timeline_tour
+
+    assert timeline_tour(build_instance(WITH_MEAL)) and timeline_tour(build_instance(WITH_CALL))
+    assert not timeline_tour(build_instance(ROUTE_ONLY))
+    assert route_bound_share(build_instance(WITH_MEAL)) == ROUTE_BOUND_SHARE_TIMELINE
+    assert route_bound_share(build_instance(ROUTE_ONLY)) == ROUTE_BOUND_SHARE
+    assert heuristic_share(LARGE_MODEL, LIMIT, timeline=True) == HEURISTIC_SHARE_TIMELINE \
+        < HEURISTIC_SHARE
+    assert heuristic_share(LARGE_MODEL + 1, LIMIT, timeline=True) == \
+        heuristic_share(LARGE_MODEL + 1, LIMIT)
+    monkeypatch.setattr(budget_module, "LARGE_MODEL", 10)
+    assert not timeline_tour(build_instance(WITH_MEAL))
+    monkeypatch.undo()
+
+    budgets, bounds = [], []
+    real_heuristic, real_bound = solve_module.solve_heuristic, route_bound_module.route_bound
+
+    def heuristic(*args, work, **options):
+        budgets.append(work)
+        return real_heuristic(*args, work=work, **options)
+
+    def bound(instance, *, work, first_bound_work, **options):
+        bounds.append((work, first_bound_work))
+        return real_bound(instance, work=work, first_bound_work=first_bound_work, **options)
+
+    monkeypatch.setattr(solve_module, "solve_heuristic", heuristic)
+    monkeypatch.setattr(route_bound_module, "route_bound", bound)
+    seen = _spy_budgets(monkeypatch)
+    solve_checked(WITH_MEAL, SolveParams(time_limit=LIMIT, seed=1, workers=1))
+    assert budgets == [int(HEURISTIC_SHARE_TIMELINE * LIMIT * WORK_PER_SECOND)]
+    [left] = seen["after_heuristic"]
+    work = int(route_bound_seconds(LIMIT, left, ROUTE_BOUND_SHARE_TIMELINE)
+               * label_work_per_second(build_instance(WITH_MEAL)))
+    assert bounds == [(work, work)]
+    solve_checked(ROUTE_ONLY, SolveParams(time_limit=LIMIT, seed=1, workers=1))
+    assert budgets[-1] == int(HEURISTIC_SHARE * LIMIT * WORK_PER_SECOND)
+    assert bounds[-1][1] == int(route_bound_module.FIRST_BOUND_SHARE * bounds[-1][0]) < bounds[-1][0]
+
+
+
+def test_when_cp_sat_ends_without_an_agenda_the_route_agenda_it_was_hinted_is_the_answer(
+        monkeypatch, clock):
+    # A heuristic cut short leaves an agenda the routes' best choice beats; that agenda, made
+    # by CP-SAT with each request's day fixed, is hinted. If the last CP-SAT then ends with
+    # no agenda (here: almost no budget), the answer is that route agenda, not the
+    # heuristic's poorer one.
+    from ortools.sat.python import cp_model
+
+    real_heuristic = solve_module.solve_heuristic
+    monkeypatch.setattr(solve_module, "solve_heuristic",
+                        lambda *args, work, **options: real_heuristic(*args, work=2_000, **options))
+    agendas = []
+    real_agenda = solve_module.route_agenda
+
+    def agenda(*args, **kwargs):
+        used, by_clock, solver = real_agenda(*args, **kwargs)
+        agendas.append(solver)
+        return used, by_clock, solver
+
+    real_parameters = solve_module.solver_parameters
+    finals = []
+
+    def parameters(params, *args, **kwargs):
+        solver = real_parameters(params, *args, **kwargs)
+        if agendas:  # the last CP-SAT: no budget to speak of
+            solver.parameters.max_deterministic_time = 1e-9
+            finals.append(solver)
+        return solver
+
+    monkeypatch.setattr(solve_module, "route_agenda", agenda)
+    monkeypatch.setattr(solve_module, "solver_parameters", parameters)
+    heuristics = []
+    real_solution = solve_module.heuristic_solution
+    monkeypatch.setattr(solve_module, "heuristic_solution",
+                        lambda instance, result: heuristics.append(result) or
+                        real_solution(instance, result))
+    result = solve_checked(WITH_MEAL, SolveParams(time_limit=LIMIT, seed=1, workers=1))
+    [route_solver] = agendas
+    assert route_solver is not None, "the routes' choice should beat a heuristic cut short"
+    [final] = finals
+    assert final.response_proto.status == cp_model.UNKNOWN
+    assert result.objective == route_solver.objective_value
+    assert not heuristics  # the heuristic's agenda was not read

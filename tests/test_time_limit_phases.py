@@ -12,6 +12,7 @@ import pytest
 from conftest import solve_checked
 from scheduler.model.cpmodel import PlannerModel
 import scheduler.solve as solve_module
+import scheduler.solve_budget as budget_module
 import scheduler.solve_model as solve_model_module
 import scheduler.solve_route_bound as route_bound_module
 from scheduler.solve import SolveParams, promised_seconds
@@ -45,8 +46,16 @@ def clock(monkeypatch):
     return stepped
 
 
+def _without_route_bound(monkeypatch):
+    """Leave the route bound out: on this small tour it proves the heuristic's agenda optimal
+    before the model is built, and the phases after it would not run."""
+    monkeypatch.setattr(budget_module, "ROUTE_BOUND_SHARE", 0.0)
+    monkeypatch.setattr(budget_module, "ROUTE_BOUND_SHARE_TIMELINE", 0.0)
+
+
 def _slow_model_build(monkeypatch, clock):
     """Every look at the clock while building the model finds 0.3 s more gone."""
+    _without_route_bound(monkeypatch)
     def slow(instance, *, out_of_time=None, **options):
         def late():
             clock.advance(0.3)
@@ -84,6 +93,7 @@ def _slow_heuristic(monkeypatch, clock):
 
 def _slow_hints(monkeypatch, clock):
     """Hinting the model leaves CP-SAT too little of the limit to load it."""
+    _without_route_bound(monkeypatch)
     real = PlannerModel.add_complete_hints
 
     def slow(self, plans):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..instance import DayData, Instance
 
@@ -48,6 +48,8 @@ class PricingDay:
     balance_weight: int
     span_weight: int = 0
     charge_waiting: bool = False  # the pricing and the columns charge waiting (:mod:`.waiting`)
+    #: What the pricing derives from the day once and keeps (:func:`.reach.reach_of`).
+    cache: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @property
     def size(self) -> int:

@@ -35,6 +35,7 @@ from typing import Callable
 from .completion import Completion
 from .days import IN_PERSON, MEAL, PricingDay
 from .fast_dominance import Staircases
+from .reach import ReachBound, reach_of
 from .waiting import SPANNED, dominance_penalty, finished_cost, first_engagement, \
     next_engagement, no_waiting, placeless, timeline_day, waiting_so_far, HOME, TRANSIT, \
     after_departure, departure, home
@@ -93,7 +94,8 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
               work_left: int, routes_wanted: int = 12, threshold: float = 1e-6,
               out_of_time: Callable[[], bool] = lambda: False, critical: int = 0,
               prune: bool = True, enough: int | None = None,
-              best_first: bool = False, dominate: bool = True) -> Priced:
+              best_first: bool = False, dominate: bool = True,
+              reach_bound: bool = True) -> Priced:
     """Routes of ``day`` whose reduced cost is above ``threshold``.
 
     Parameters
@@ -132,6 +134,9 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
     dominate
         Drop dominated labels (off only to test dominance against the enumeration of every
         route).
+    reach_bound
+        In an exact pricing, also prune by the travel-aware bound of :mod:`.reach` (off only
+        to measure it and to test it against the pricing without it).
     """
     size = day.size
     profit = [day.profit[n] - duals[n] - (item_price if day.kind[n] != MEAL else 0.0)
@@ -153,6 +158,9 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
     # The fast pricing orders and prunes by the cap's bound alone: the knapsack over the
     # time left was most of its work (its scan is long) for little it changed there.
     bounds = Completion(day, profit, by_time=exact) if prune else None
+    # The exact pricing also bounds by the travel and the start ranges (:mod:`.reach`).
+    reach = reach_of(day) if prune and exact and reach_bound else None
+    paths = ReachBound(day, reach, profit) if reach is not None else None
     floor_cost = threshold
     start = [0.0, day.day.start, day.day.start, start_place, 0, 0, 0, 0, False, size, None,
              False, math.inf, None, closing.at(day.day.start)]
@@ -167,7 +175,7 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
     legs: dict[int, tuple[tuple[int, ...], dict[int, int]]] = {}  # place -> leg lengths, index
     queue = [(-math.inf if best_first else day.day.start, 0, start)]
     serial = 1
-    work = 0
+    work = paths.work if paths is not None else 0
     next_check = CLOCK_EVERY
     finished: list[tuple[float, list]] = []
     if not need_meal:
@@ -323,6 +331,11 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
                     scanned = bounds.scanned
                     hope = cost + bounds.still(new, floor_cost)
                     work += (bounds.scanned - scanned) // SCANNED_PER_WORK
+                    if paths is not None and hope > floor_cost:
+                        further = paths.still(new)
+                        work += 1
+                        if cost + further < hope:
+                            hope = cost + further
                 else:
                     hope = math.inf
                 if hope <= floor_cost:
