@@ -126,7 +126,7 @@ def pool_selection(instance: Instance, routes: RouteBound | None,
         return None, 0.0, True
     with clock.phase("route selection", clock.now() + wall) as phase:
         chosen = select_routes(instance, routes.columns, deterministic_seconds=seconds,
-                               wall_seconds=wall)
+                               wall_seconds=wall, hint=agenda_columns(routes.columns, heuristic))
         by_clock = chosen is None or chosen.by_clock
         if by_clock:
             phase.ended_by = "clock"
@@ -135,6 +135,21 @@ def pool_selection(instance: Instance, routes: RouteBound | None,
     if chosen is None or chosen.objective <= heuristic.objective:
         return None, seconds if chosen is None else chosen.seconds, by_clock
     return chosen, chosen.seconds, by_clock
+
+
+def agenda_columns(columns, heuristic: HeuristicResult) -> list[int]:
+    """The columns that make the heuristic's agenda, one a day (the best-cost one serving a
+    day's requests, in any order), to start the choice from it: with that hint the choice is
+    never worse than the heuristic's agenda. Empty when a day's route is not among them (the
+    pricing's rules refused it)."""
+    wanted = {plan.day: frozenset(plan.starts) for plan in heuristic.days}
+    best: dict[int, int] = {}
+    for index, column in enumerate(columns):
+        if frozenset(column.requests) == wanted.get(column.day, frozenset()) and (
+                column.day not in best or column.cost > columns[best[column.day]].cost):
+            best[column.day] = index
+    days = {column.day for column in columns}
+    return sorted(best.values()) if set(best) == days else []
 
 
 def hint_pool_agenda(planner, chosen: Selection, heuristic_objective: float,

@@ -14,6 +14,7 @@ from scheduler.model.bound.completion import Completion
 from scheduler.model.bound.days import pricing_day
 from scheduler.model.bound.labelling import price_day
 from scheduler.model.instance import build_instance
+from test_properties import tours
 from test_route_bound import _busy_days, _days_under_duals, _priced_tours
 
 VALUE_ONLY = Objective(value_weight=1, travel_weight=0, span_weight=0)
@@ -136,3 +137,32 @@ def test_a_call_twice_on_an_ng_route_is_not_a_route_it_must_keep():
     assert [nodes.count(call) for _, nodes in loose.routes[:1]] == [2]
     _check_day(pricing, duals, 0)
     _check_day(pricing, duals, (1 << pricing.size) - 1)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(tours())
+def test_the_choice_of_routes_starts_from_the_heuristics_agenda(prob):
+    """The columns that make the heuristic's agenda are found among the route relaxation's
+    (it starts from them), one a day; hinted with them, a choice cut short at almost no budget
+    is still worth at least those columns."""
+    from scheduler.model.bound import plan_routes, route_bound, select_routes
+    from scheduler.model.heuristic import WORK_PER_SECOND, solve_heuristic
+    from scheduler.solve_route_bound import agenda_columns
+
+    instance = build_instance(prob)
+    if not instance.requests:
+        return
+    heuristic = solve_heuristic(instance, seed=0, work=int(0.05 * WORK_PER_SECOND))
+    if heuristic is None or not heuristic.complete:
+        return
+    result = route_bound(instance, work=200_000, routes=plan_routes(heuristic.days))
+    hint = agenda_columns(result.columns, heuristic)
+    if not hint:  # a day's route the pricing's rules refuse (the relaxation does not hold it)
+        return
+    columns = [result.columns[i] for i in hint]
+    assert sorted(c.day for c in columns) == sorted({c.day for c in result.columns})
+    served = {plan.day: set(plan.starts) for plan in heuristic.days}
+    assert all(set(c.requests) == served.get(c.day, set()) for c in columns)
+    chosen = select_routes(instance, result.columns, deterministic_seconds=0.0,
+                           wall_seconds=5.0, hint=hint)
+    assert chosen is not None and chosen.objective >= sum(c.cost for c in columns)
