@@ -31,7 +31,12 @@ FIRST_BOUND_SHARE_TIMELINE = 1.0
 """The same on a small tour's model with timeline days (:func:`timeline_tour`): its exact
 pricing, with the travel-aware bound, ends within its share (the 60-request tour's first
 exact round came after 5.8 M work instead of 9.4 M), and giving up at half the share left
-those tours without a bound at 10 s; chosen with ``HEURISTIC_SHARE_TIMELINE``."""
+those tours without a bound at 10 s; chosen with ``HEURISTIC_SHARE_TIMELINE``. Giving up at
+half only while the fast rounds still find routes was tried and not kept: their columns are
+what the choice of routes makes its agenda from, and three held-out tours lost 0.2-0.7 % of
+agenda. The price: where the share passes without an exact round at a short limit (the
+60-request tour of seed 1 at 5 s) CP-SAT is left too little for a bound of its own
+(BENCHMARKS.md, "A tour's bound from its routes")."""
 
 LABEL_TIMELINE_COST = 2.0
 """How many times a nominal second's work of the route bound (``LABEL_WORK_PER_SECOND``) costs
@@ -62,7 +67,8 @@ def run_route_bound(instance: Instance, time_limit: float, cp_seconds: float,
     it less than ``ROUTE_BOUND_MIN_SHARE`` of its seconds; and whether the clock left it
     out. On the clock it stops at half again its share, and always leaves CP-SAT half of
     ``CP_SAT_MIN_SHARE``. It gives up when no exact round has given a bound at
-    ``FIRST_BOUND_SHARE`` of its work, or when the clock would leave CP-SAT less than
+    ``FIRST_BOUND_SHARE`` of its work (``FIRST_BOUND_SHARE_TIMELINE`` on a small tour's model
+    with timeline days), or when the clock would leave CP-SAT less than
     ``CP_SAT_MIN_SHARE`` of the limit, or than the seconds its budget planned for CP-SAT when
     those are fewer (its columns so far still go to :func:`pool_selection`).
     """
