@@ -33,8 +33,8 @@ pricing, with the travel-aware bound, ends within its share (the 60-request tour
 exact round came after 5.8 M work instead of 9.4 M), and giving up at half the share left
 those tours without a bound at 10 s; chosen with ``HEURISTIC_SHARE_TIMELINE``. Giving up at
 half only while the fast rounds still find routes was tried and not kept: their columns are
-what the choice of routes makes its agenda from, and three held-out tours lost 0.2-0.7 % of
-agenda. The price: where the share passes without an exact round at a short limit (the
+what the choice of routes makes its agenda from (on the tuning tours it was no better; on
+four held-out runs it lost 0.06-0.67 % of agenda). The price: where the share passes without an exact round at a short limit (the
 60-request tour of seed 1 at 5 s) CP-SAT is left too little for a bound of its own
 (BENCHMARKS.md, "A tour's bound from its routes")."""
 
