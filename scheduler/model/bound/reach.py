@@ -32,9 +32,10 @@ import numpy as np
 
 from .days import IN_PERSON, REMOTE, PricingDay
 
-#: Largest (places × in-person nodes × minutes) table built for one day: above it (days of
-#: 60-100 visits and as many places) the table's memory and the program's time outgrow what
-#: the bound saves, and the pricing uses the cap's and the knapsack's bounds alone.
+#: Largest (places × in-person nodes × minutes) table built for one day, 6 MB of minutes:
+#: above it (a TOPTW day of 100 visits at 100 places; two of the 300-request tour's twelve
+#: model days, 1.7 and 1.9 M) the table's memory grows with every day kept, and the pricing
+#: uses the cap's and the knapsack's bounds alone.
 MAX_CELLS = 1_500_000
 #: Work units (:mod:`.labelling`) charged per entry the program computes (one place, node,
 #: engagement count and minute): a pricing's program took about as long as the labels its
