@@ -40,3 +40,19 @@ def solomon_problem(name: str, customers: int, tours: int = 1):
     inst = dataclasses.replace(inst, vertices=kept,
                                travel=tuple(row[:customers + 1] for row in inst.travel[:customers + 1]))
     return instance_to_problem(inst, tours)
+
+
+def heuristic_budgets(monkeypatch) -> list[int]:
+    """Record the work budget of every heuristic run the solve starts (the list fills as the
+    tests solve); the heuristic runs as it would."""
+    import scheduler.solve as solve_module
+
+    budgets: list[int] = []
+    real = solve_module.solve_heuristic
+
+    def counted(*args, work, **options):
+        budgets.append(work)
+        return real(*args, work=work, **options)
+
+    monkeypatch.setattr(solve_module, "solve_heuristic", counted)
+    return budgets

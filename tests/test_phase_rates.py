@@ -22,7 +22,7 @@ from scheduler.model.instance import build_instance
 import scheduler.solve as solve_module
 import scheduler.solve_budget as budget_module
 import scheduler.solve_route_bound as route_bound_module
-from conftest import solve_checked
+from conftest import heuristic_budgets, solve_checked
 from scheduler.solve import SolveParams
 from scheduler.solve_budget import cp_sat_rate, route_bound_seconds, route_bound_share
 from scheduler.solve_route_bound import LABEL_TIMELINE_COST, label_work_per_second, \
@@ -149,14 +149,7 @@ def test_a_delegation_gives_cp_sat_more_of_the_limit_at_its_own_rate(monkeypatch
                          / "brussels-delegation-2019")
     instance = build_instance(brussels)
     assert instance.is_delegation and cp_sat_rate(instance) == CP_SAT_DELEGATION_RATE
-    budgets = []
-    real = solve_module.solve_heuristic
-
-    def spy(*args, work, **options):
-        budgets.append(work)
-        return real(*args, work=work, **options)
-
-    monkeypatch.setattr(solve_module, "solve_heuristic", spy)
+    budgets = heuristic_budgets(monkeypatch)
     monkeypatch.setattr(budget_module, "ROUTE_BOUND_SHARE", 0.0)
     seen = _spy_budgets(monkeypatch)
     solve_checked(brussels, SolveParams(time_limit=LIMIT, seed=1, workers=1))
@@ -186,18 +179,13 @@ def test_a_small_tour_with_timeline_days_gives_the_route_bound_more_of_the_limit
     assert not timeline_tour(build_instance(WITH_MEAL))
     monkeypatch.undo()
 
-    budgets, bounds = [], []
-    real_heuristic, real_bound = solve_module.solve_heuristic, route_bound_module.route_bound
-
-    def heuristic(*args, work, **options):
-        budgets.append(work)
-        return real_heuristic(*args, work=work, **options)
+    budgets, bounds = heuristic_budgets(monkeypatch), []
+    real_bound = route_bound_module.route_bound
 
     def bound(instance, *, work, first_bound_work, **options):
         bounds.append((work, first_bound_work))
         return real_bound(instance, work=work, first_bound_work=first_bound_work, **options)
 
-    monkeypatch.setattr(solve_module, "solve_heuristic", heuristic)
     monkeypatch.setattr(route_bound_module, "route_bound", bound)
     seen = _spy_budgets(monkeypatch)
     solve_checked(WITH_MEAL, SolveParams(time_limit=LIMIT, seed=1, workers=1))

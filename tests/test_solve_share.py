@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import scheduler.solve as solve_module
-from conftest import solomon_problem, solve_checked
+from conftest import heuristic_budgets, solomon_problem, solve_checked
 from scheduler.model.heuristic import WORK_PER_SECOND
 from scheduler.model.instance import build_instance
 from scheduler.solve import SolveParams
@@ -65,14 +65,7 @@ def test_a_solve_whose_model_is_not_built_ends_on_the_heuristics_budget(monkeypa
             super().__init__(time_limit, still)
 
     monkeypatch.setattr(solve_module, "SolveClock", StillSolveClock)
-    budgets = []
-    real = solve_module.solve_heuristic
-
-    def counted(*args, work, **options):
-        budgets.append(work)
-        return real(*args, work=work, **options)
-
-    monkeypatch.setattr(solve_module, "solve_heuristic", counted)
+    budgets = heuristic_budgets(monkeypatch)
     problem = solomon_problem("r101", 30, 2)
     limit = 0.08
     assert not cp_model_fits(model_size(build_instance(problem)), limit)

@@ -110,7 +110,6 @@ class ReachBound:
 
     def __init__(self, day: PricingDay, reach: Reach, profit: list[float]) -> None:
         self.reach = reach
-        self.balance = day.balance_weight
         self.credit = day.buffer_credit
         self.cap = day.cap
         arc = day.arc_cost
@@ -140,7 +139,7 @@ class ReachBound:
             levels.append(following)
             current = following
         remote = sorted((profit[n] for n in reach.remote if profit[n] > 0), reverse=True)
-        balance = self.balance
+        balance = day.balance_weight
         # By the label's engagement count: the best over the in-person path's length of the
         # path, the best calls (the day's most profitable, open or not: the label's own are
         # not looked at, so one lookup gives its bound) and the balance term.
