@@ -34,9 +34,10 @@ exact round came after 5.8 M work instead of 9.4 M), and giving up at half the s
 those tours without a bound at 10 s; chosen with ``HEURISTIC_SHARE_TIMELINE``. Giving up at
 half only while the fast rounds still find routes was tried and not kept: their columns are
 what the choice of routes makes its agenda from (on the tuning tours it was no better; on
-four held-out runs it lost 0.06-0.67 % of agenda). The price: where the share passes without an exact round at a short limit (the
-60-request tour of seed 1 at 5 s) CP-SAT is left too little for a bound of its own
-(BENCHMARKS.md, "A tour's bound from its routes")."""
+four held-out runs it lost 0.06-0.67 % of agenda). The price: where the share passes without
+an exact round at a short limit (the 60-request tour of seed 1 at 5 s) CP-SAT is left too
+little for a bound of its own (BENCHMARKS.md, "A tour's bound from its routes"), and the
+bound is the route relaxation's exact round cut short by the work, when one had begun."""
 
 LABEL_TIMELINE_COST = 2.0
 """How many times a nominal second's work of the route bound (``LABEL_WORK_PER_SECOND``) costs

@@ -267,18 +267,27 @@ def test_a_delegations_guests_each_have_their_own_cap_in_the_bound():
 
 
 def test_the_route_bound_gives_up_at_its_first_bound_work_without_an_exact_round():
-    """With too little work for one exact round, it stops at ``first_bound_work`` (not later,
-    and the same way every time) and gives no bound; with enough it gives one."""
+    """With too little work for one whole exact round, it stops at ``first_bound_work`` (the
+    same way every time): among the fast rounds with no bound, inside the exact round with
+    the bound of what that round priced (``tests/test_route_bound_cut_short.py``), beyond
+    its give-up point only by the bounds of the days after the cut; with enough work, the
+    whole bound."""
     prob = problem([request(f"r{i}", [window("09:00", "18:00")], place="AB"[i % 2], value=5 + i)
                     for i in range(8)])
     instance = build_instance(prob)
     full = route_bound(instance, work=5_000_000)
     assert full.bound is not None
-    starved = [route_bound(instance, work=5_000_000, first_bound_work=full.work // 4)
-               for _ in range(2)]
+    first = next(i for i, (_, _, bound) in enumerate(full.history) if bound is not None)
+    assert first >= 2, "the instance needs two fast rounds before its first exact one"
+    among = full.history[1][0] - 1  # inside the second fast round
+    starved = [route_bound(instance, work=5_000_000, first_bound_work=among) for _ in range(2)]
     assert starved[0].bound is None and not starved[0].stopped_by_clock
-    assert starved[0].work <= full.work // 4 + 1
+    assert starved[0].work <= among + 1
     assert starved[0] == starved[1]
+    inside = (full.history[first - 1][0] + full.history[first][0]) // 2
+    cut = route_bound(instance, work=5_000_000, first_bound_work=inside)
+    assert cut.bound is not None and cut.bound >= full.bound and not cut.converged
+    assert cut.work < full.work
     generous = route_bound(instance, work=5_000_000, first_bound_work=full.work)
     assert generous.bound == full.bound
 

@@ -7,7 +7,10 @@ gives a Lagrangian bound whatever the duals are,
     bound = Σ_i π_i + cap · Σ_t ν_t + Σ_d max over routes r of day d (c_r − Σ_{i∈r} π_i − ν n_r),
 
 so the bound is valid at every exact round, not only when the generation converges (then it
-equals the master's value). The work is counted in label extensions and comparisons, so that a run the
+equals the master's value). Any value at least a day's best reduced cost will do in the sum:
+an exact round the work ends bounds the day its pricing did not finish by the labels it left
+open, and the days after it by their empty route's completion bound, so it still gives a
+bound, only a looser one. The work is counted in label extensions and comparisons, so that a run the
 budget stops is repeatable; the clock stops it too.
 """
 
@@ -172,6 +175,7 @@ def route_bound(instance: Instance, *, work: int,
         rounds += 1
         total = sum(request_duals) + master.cap_term(cap_duals)
         improving = 0
+        partial = False
         try:
             order = days if exact else sorted(days, key=lambda d: (-promise[d.day.index],
                                                                    d.day.index))
@@ -183,15 +187,20 @@ def route_bound(instance: Instance, *, work: int,
                 while True:
                     budget = work if best is not None or first_bound_work is None \
                         else min(work, first_bound_work)
+                    # An exact pricing ends with the work left rather than running out of
+                    # it: cut short, it still bounds the day by its open labels (and a day
+                    # priced after the work has gone by its empty route's bound alone).
+                    enough = max(0, budget - used - 1) if exact else None
                     priced = price_day(day, duals, item_price, exact, budget - used,
                                        threshold=floor,
                                        out_of_time=stopped, critical=critical[index],
-                                       best_first=True)
+                                       best_first=True, enough=enough)
                     used += priced.work
                     repeated = _repeated(priced.routes)
                     if not repeated:
                         break
                     critical[index] |= repeated
+                partial |= not priced.complete
                 if exact:
                     total += priced.best
                 promise[index] = priced.routes[0][0] - floor if priced.routes else 0.0
@@ -215,9 +224,11 @@ def route_bound(instance: Instance, *, work: int,
             rounded = math.floor(best + ROUNDING)
             # The master's value is at most the relaxation's: once the bound rounds down to
             # it, no further round can lower the rounded bound.
-            if not improving or (target is not None and rounded <= target) \
+            if (not improving and not partial) or (target is not None and rounded <= target) \
                     or rounded <= math.floor(master.value + ROUNDING):
                 converged = True
+                break
+            if partial:  # the work is gone
                 break
             exact = False
         elif not improving:

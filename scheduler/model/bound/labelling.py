@@ -90,6 +90,12 @@ def earliest_start(ranges, on_grid: bool, step: int, minute: int) -> int | None:
     return None
 
 
+def _start_label(day: PricingDay, closing: "_Closing") -> list:
+    """The empty route at the day's start place."""
+    return [0.0, day.day.start, day.day.start, day.day.start_place, 0, 0, 0, 0, False, day.size,
+            None, False, math.inf, None, closing.at(day.day.start)]
+
+
 def price_day(day: PricingDay, duals: list[float], item_price: float, exact: bool,
               work_left: int, routes_wanted: int = 12, threshold: float = 1e-6,
               out_of_time: Callable[[], bool] = lambda: False, critical: int = 0,
@@ -127,7 +133,9 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
         After this much work the pricing ends with the routes found so far. A heuristic one
         then finds good routes sooner; an exact one returns as ``best`` the highest cost plus
         completion bound of the labels still open (every route it did not reach extends one of
-        them), an upper bound on the best route, with ``complete`` False.
+        them), an upper bound on the best route, with ``complete`` False (the empty route's
+        own bound when it ends before extending it). Below ``work_left`` it ends the pricing
+        before the budget would raise :class:`OutOfWork`.
     best_first
         Process labels by their cost plus completion bound, highest first (the upper bound of
         a pricing cut short falls fastest), rather than by the minute they are free.
@@ -162,8 +170,14 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
     reach = reach_of(day) if prune and exact and reach_bound else None
     paths = ReachBound(day, reach, profit) if reach is not None else None
     floor_cost = threshold
-    start = [0.0, day.day.start, day.day.start, start_place, 0, 0, 0, 0, False, size, None,
-             False, math.inf, None, closing.at(day.day.start)]
+    start = _start_label(day, closing)
+    work = paths.work if paths is not None else 0
+    if bounds is not None:
+        # The empty route's own bound: what a pricing cut short before extending it gives.
+        start[HOPE] = bounds.still(start)
+        work += bounds.scanned // SCANNED_PER_WORK
+        if paths is not None:
+            start[HOPE] = min(start[HOPE], paths.still(start))
     waiting = day.charge_waiting
     if waiting:
         start += no_waiting()
@@ -175,7 +189,6 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
     legs: dict[int, tuple[tuple[int, ...], dict[int, int]]] = {}  # place -> leg lengths, index
     queue = [(-math.inf if best_first else day.day.start, 0, start)]
     serial = 1
-    work = paths.work if paths is not None else 0
     next_check = CLOCK_EVERY
     finished: list[tuple[float, list]] = []
     if not need_meal:
@@ -190,11 +203,11 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
         count, minutes, memory, ate, worked = label[COUNT], label[MINUTES], label[MEMORY], \
             label[ATE], label[WORKED]
         work += len(successors[node])
-        if work > work_left:
-            raise OutOfWork
         if enough is not None and work > enough:
             queue.append((0, 0, label))  # still open
             break
+        if work > work_left:
+            raise OutOfWork
         if work > next_check:
             next_check = work + CLOCK_EVERY
             if out_of_time():

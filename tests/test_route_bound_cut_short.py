@@ -1,0 +1,83 @@
+"""The route relaxation's bound when its work ends inside an exact round: the round still
+bounds, by what each day's pricing left open."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+
+from builders import DAY, day, next_day, problem, request, window
+from scheduler.model.bound import route_bound
+from scheduler.model.instance import build_instance
+from test_properties import tours
+from test_route_bound import _cp_optimum
+
+
+def _tour():
+    """Sixteen requests over two days at four places, with a remote call: enough that the
+    relaxation needs fast rounds before its first exact one."""
+    days = (DAY, next_day(DAY))
+    reqs = [request(f"r{i}", [window("09:00", "18:00", days[i % 2])], place="ABCD"[i % 4],
+                    value=5 + 3 * i % 11) for i in range(15)]
+    reqs.append(request("call", [window("12:00", "16:00")], duration=30, value=6,
+                        remote="phone"))
+    return build_instance(problem(reqs, days=[day(d) for d in days],
+                                  places=("H", "A", "B", "C", "D"), cap=5))
+
+
+def _first_exact(result) -> int:
+    """Index in ``result.history`` of its first exact round."""
+    return next(i for i, (_, _, bound) in enumerate(result.history) if bound is not None)
+
+
+def test_an_exact_round_the_work_ends_still_gives_a_bound():
+    """Work that ends inside the first exact round (at its start, and a third of the way):
+    the round bounds each day by what its pricing left open, or by its empty route, at least
+    the converged bound, the same twice. Before, its bound was lost with the work."""
+    instance = _tour()
+    full = route_bound(instance, work=50_000_000)
+    assert full.converged and full.bound is not None
+    first = _first_exact(full)
+    assert first > 0, "the tour needs a fast round before its first exact one"
+    before, after = full.history[first - 1][0], full.history[first][0]
+    bounds = []
+    for extra in (1, (after - before) // 3):
+        cut = [route_bound(instance, work=before + extra) for _ in range(2)]
+        assert cut[0] == cut[1]
+        assert cut[0].bound is not None and cut[0].bound >= full.bound
+        assert not cut[0].converged and cut[0].rounds == first + 1
+        bounds.append(cut[0].bound)
+    # More of the round priced, a bound at least as tight.
+    assert bounds[1] <= bounds[0]
+
+
+def test_a_bound_cut_short_keeps_the_give_up_point():
+    """Without a bound by ``first_bound_work`` the generation still gives up there, now with
+    the bound of the exact round the give-up cut short: never more work than before."""
+    instance = _tour()
+    full = route_bound(instance, work=50_000_000)
+    first = _first_exact(full)
+    before, after = full.history[first - 1][0], full.history[first][0]
+    give_up = (before + after) // 2
+    cut = route_bound(instance, work=50_000_000, first_bound_work=give_up)
+    assert cut.bound is not None and cut.bound >= full.bound
+    assert cut.work <= give_up + (after - before)
+    assert cut.rounds == first + 1
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(tours())
+def test_a_bound_from_a_round_cut_short_is_never_below_the_optimum(prob):
+    """Whatever the work, a bound given is at least the converged one and CP-SAT's proven
+    optimum."""
+    instance = build_instance(prob)
+    if not instance.requests:
+        return
+    optimum = _cp_optimum(instance)
+    full = route_bound(instance, work=5_000_000)
+    for share in (0.1, 0.3, 0.6, 0.9):
+        result = route_bound(instance, work=max(1, int(share * full.work)))
+        if result.bound is None:
+            continue
+        assert full.bound is None or result.bound >= full.bound
+        if optimum is not None:
+            assert result.bound >= optimum
