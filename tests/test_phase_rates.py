@@ -243,3 +243,43 @@ def test_when_cp_sat_ends_without_an_agenda_the_route_agenda_it_was_hinted_is_th
     assert final.response_proto.status == cp_model.UNKNOWN
     assert result.objective == route_solver.objective_value
     assert not heuristics  # the heuristic's agenda was not read
+
+
+def test_late_on_the_clock_the_routes_agenda_comes_before_cp_sat(monkeypatch):
+    """With little of the limit left after the route bound, the choice of routes still runs
+    (it used to wait for CP-SAT's whole share) and its agenda gets the wall clock left after
+    its own loading and the floor: too little for both, CP-SAT is the one left out."""
+    from scheduler.model.bound import route_bound
+    from scheduler.model.heuristic import solve_heuristic
+    from scheduler.solve_budget import CP_SAT_MIN_SHARE, CP_SAT_MIN_WALL_SHARE, SolveClock
+
+    limit = 5.0
+    instance = build_instance(WITH_MEAL)
+    heuristic = solve_heuristic(instance, seed=1, work=2_000)
+    routes = route_bound(instance, work=5_000_000)
+    now = [100.0]
+    clock = SolveClock(limit, now=lambda: now[0])
+    left = 0.5 * CP_SAT_MIN_SHARE * limit  # half of CP-SAT's share: the choice used to wait
+    now[0] = clock.solver_end - left
+    chosen, _, by_clock = route_bound_module.pool_selection(instance, routes, heuristic, limit,
+                                                            clock)
+    assert not by_clock and chosen is not None and chosen.objective > heuristic.objective
+    walls = []
+
+    def make_solver(budget, wall):
+        walls.append(wall)
+        return SimpleNamespace(solve=lambda model: 0)
+
+    monkeypatch.setattr(route_bound_module, "hint_pool_agenda",
+                        lambda planner, chosen, objective, solver: (0.0, False, False))
+    load = 0.1
+    route_bound_module.route_agenda(None, chosen, heuristic.objective, load, limit, clock,
+                                    make_solver)
+    margin = CP_SAT_MIN_WALL_SHARE * limit
+    assert walls == [pytest.approx(left - load - margin)]
+    # With room for both, both: the agenda leaves CP-SAT its loading and its floor.
+    now[0] = clock.solver_end - 2.0
+    route_bound_module.route_agenda(None, chosen, heuristic.objective, load, limit, clock,
+                                    make_solver)
+    assert walls[-1] == pytest.approx(min(2.0 * route_bound_module.POOL_AGENDA_SHARE * limit
+                                          + 0.5, 2.0 - 2 * load - 2 * margin))
