@@ -80,8 +80,8 @@ from .solve_budget import (  # noqa: F401  (the budget's names stay importable f
 from .solve_conflict import CHECK_SECONDS, minimal_conflict, requests_fit  # noqa: F401
 from .solve_model import build_model
 from . import solve_route_bound
-from .solve_route_bound import pool_selection, route_agenda, route_bound_used, run_route_bound, \
-    tighter, value_ceiling
+from .solve_route_bound import pool_selection, route_agenda, route_agenda_share, \
+    route_bound_used, run_route_bound, tighter, value_ceiling
 
 log = logging.getLogger(__name__)
 
@@ -350,7 +350,8 @@ def solve(problem: Problem, params: SolveParams | None = None, baseline: Baselin
         # by CP-SAT with each request's day fixed, it is CP-SAT's hint when it is better.
         used, agenda_clock, route_solver = route_agenda(
             planner, chosen, heuristic.objective, cp_load, limit, clock,
-            lambda budget, wall: solver_parameters(replace(params, time_limit=budget * rate), wall))
+            lambda budget, wall: solver_parameters(replace(params, time_limit=budget * rate), wall),
+            route_agenda_share(instance))
         cp_limit = max(0.01, cp_limit - used / rate)
         route_clock = route_clock or agenda_clock
     if planner is None:

@@ -113,9 +113,21 @@ POOL_SELECTION_SHARE = 0.02
 the route relaxation's columns (a set-partitioning program over a few hundred routes: 0.08 s
 on the 60-request tour)."""
 POOL_AGENDA_SHARE = 0.1
-"""Share of the limit, in CP-SAT's deterministic seconds, for turning that choice into an
-agenda: CP-SAT on the whole model with each request's day fixed by assumptions (0.36 s of
-wall clock on the 60-request tour)."""
+"""Share of the limit, in nominal seconds (CP-SAT's deterministic seconds at the model's
+:func:`cp_sat_rate`), for turning that choice into an agenda: CP-SAT on the whole model with
+each request's day fixed by assumptions."""
+POOL_AGENDA_SHARE_TIMELINE = 0.05
+"""The same on a small tour's model with timeline days (:func:`timeline_tour`; 0.28-0.37 s of
+wall clock on the 60-request tour at 5 s). It was 0.1 there too: that solve's deterministic
+second can last two to three seconds of wall clock, so on some tours it ran to its wall
+clock, and the solve with it. On the generated tours of seed 1, 0.05 and 0.03 gave the same
+agendas and bounds as 0.1, and the 60-request tour at 10 s ended at 8.8 and 8.3 s instead
+of 9.4 s (BENCHMARKS.md, "The route agenda's share")."""
+
+
+def route_agenda_share(instance: Instance) -> float:
+    """The route agenda's share of the limit on ``instance``'s model."""
+    return POOL_AGENDA_SHARE_TIMELINE if timeline_tour(instance) else POOL_AGENDA_SHARE
 
 
 def pool_selection(instance: Instance, routes: RouteBound | None,
@@ -194,27 +206,29 @@ def hint_pool_agenda(planner, chosen: Selection, heuristic_objective: float,
 
 
 def route_agenda(planner, chosen: Selection, heuristic_objective: float, cp_load: float,
-                 time_limit: float, clock: SolveClock,
-                 make_solver) -> tuple[float, bool, cp_model.CpSolver | None]:
-    """:func:`hint_pool_agenda` on ``POOL_AGENDA_SHARE`` of the limit in deterministic
-    seconds, on the wall clock left after two loadings of the model (``cp_load`` each: its
-    own and CP-SAT's) and CP-SAT's floor, or, when that is less than the floor, on what is
-    left after its own loading and the floor (CP-SAT then finds too little to start). ``make_solver(budget,
-    wall)`` gives the configured solver. Returns the deterministic seconds used, whether the
-    clock ended it or left it out, and the solver holding the agenda when it was hinted (the
-    solve's answer if CP-SAT then ends without one as good), else ``None``."""
+                 time_limit: float, clock: SolveClock, make_solver,
+                 share: float = POOL_AGENDA_SHARE
+                 ) -> tuple[float, bool, cp_model.CpSolver | None]:
+    """:func:`hint_pool_agenda` on ``share`` of the limit (:func:`route_agenda_share`) in
+    nominal seconds, on the wall clock left after two loadings of the model (``cp_load``
+    each: its own and CP-SAT's) and CP-SAT's floor, or, when that is less than the floor, on
+    what is left after its own loading and the floor (CP-SAT then finds too little to
+    start). ``make_solver(budget, wall)`` gives the configured solver. Returns the
+    deterministic seconds used, whether the clock ended it or left it out, and the solver
+    holding the agenda when it was hinted (the solve's answer if CP-SAT then ends without one
+    as good), else ``None``."""
     limit = float(time_limit)
     margin = CP_SAT_MIN_WALL_SHARE * limit
     # Room for it and CP-SAT after it; when there is not, for it alone (CP-SAT is then left
     # out): late on the clock its agenda is worth more than CP-SAT's start from the
     # heuristic's (the 60-request tour at 5 s: 1,415,196 against 1,404,605).
     both = clock.solver_left() - 2 * cp_load - 2 * margin
-    wall = min(2.0 * POOL_AGENDA_SHARE * limit + 0.5,
+    wall = min(2.0 * share * limit + 0.5,
                both if both >= margin else clock.solver_left() - cp_load - margin)
     if wall <= 0:
         clock.skip("route agenda", clock.now())
         return 0.0, True, None
-    solver = make_solver(POOL_AGENDA_SHARE * limit, wall)
+    solver = make_solver(share * limit, wall)
     with clock.phase("route agenda", clock.now() + wall) as phase:
         used, hinted, by_clock = hint_pool_agenda(planner, chosen, heuristic_objective, solver)
         if by_clock:

@@ -200,6 +200,11 @@ def test_a_small_tour_with_timeline_days_gives_the_route_bound_more_of_the_limit
 
 
 
+def _cut_short(solve_heuristic):
+    """``solve_heuristic`` on 2,000 units of work: an agenda the routes' best choice beats."""
+    return lambda *args, work, **options: solve_heuristic(*args, work=2_000, **options)
+
+
 def test_when_cp_sat_ends_without_an_agenda_the_route_agenda_it_was_hinted_is_the_answer(
         monkeypatch, clock):
     # A heuristic cut short leaves an agenda the routes' best choice beats; that agenda, made
@@ -208,9 +213,7 @@ def test_when_cp_sat_ends_without_an_agenda_the_route_agenda_it_was_hinted_is_th
     # heuristic's poorer one.
     from ortools.sat.python import cp_model
 
-    real_heuristic = solve_module.solve_heuristic
-    monkeypatch.setattr(solve_module, "solve_heuristic",
-                        lambda *args, work, **options: real_heuristic(*args, work=2_000, **options))
+    monkeypatch.setattr(solve_module, "solve_heuristic", _cut_short(solve_module.solve_heuristic))
     agendas = []
     real_agenda = solve_module.route_agenda
 
@@ -283,3 +286,25 @@ def test_late_on_the_clock_the_routes_agenda_comes_before_cp_sat(monkeypatch):
                                     make_solver)
     assert walls[-1] == pytest.approx(min(2.0 * route_bound_module.POOL_AGENDA_SHARE * limit
                                           + 0.5, 2.0 - 2 * load - 2 * margin))
+
+
+def test_a_tours_route_agenda_has_its_own_share(monkeypatch):
+    """The route agenda's share: ``POOL_AGENDA_SHARE_TIMELINE`` on a small tour's model with
+    timeline days (its deterministic second lasts longest there), ``POOL_AGENDA_SHARE`` on a
+    model of routes alone; the solve passes it on."""
+    from scheduler.solve_route_bound import POOL_AGENDA_SHARE, POOL_AGENDA_SHARE_TIMELINE, \
+        route_agenda_share
+
+    assert route_agenda_share(build_instance(WITH_MEAL)) == POOL_AGENDA_SHARE_TIMELINE \
+        < POOL_AGENDA_SHARE == route_agenda_share(build_instance(ROUTE_ONLY))
+    shares = []
+    real = solve_module.route_agenda
+
+    def agenda(*args):
+        shares.append(args[-1])
+        return real(*args)
+
+    monkeypatch.setattr(solve_module, "route_agenda", agenda)
+    monkeypatch.setattr(solve_module, "solve_heuristic", _cut_short(solve_module.solve_heuristic))
+    solve_checked(WITH_MEAL, SolveParams(time_limit=LIMIT, seed=1, workers=1))
+    assert shares == [POOL_AGENDA_SHARE_TIMELINE]

@@ -10,8 +10,8 @@ so the bound is valid at every exact round, not only when the generation converg
 equals the master's value). Any value at least a day's best reduced cost will do in the sum:
 an exact round the work ends bounds the day its pricing did not finish by the labels it left
 open, and the days after it by their empty route's completion bound, so it still gives a
-bound, only a looser one. The work is counted in label extensions and comparisons, so that a run the
-budget stops is repeatable; the clock stops it too.
+bound, only a looser one. The work is counted in label extensions and comparisons, so that
+a run the budget stops is repeatable; the clock stops it too.
 """
 
 from __future__ import annotations
