@@ -122,7 +122,7 @@ wall clock on the 60-request tour at 5 s). It was 0.1 there too: that solve's de
 second can last two to three seconds of wall clock, so on some tours it ran to its wall
 clock, and the solve with it. On the generated tours of seed 1, 0.05 and 0.03 gave the same
 agendas and bounds as 0.1, and the 60-request tour at 10 s ended at 8.8 and 8.3 s instead
-of 9.4 s (BENCHMARKS.md, "The route agenda's share")."""
+of 9.4 s (BENCHMARKS.md, "The route agenda's share, and its place late on the clock")."""
 
 
 def route_agenda_share(instance: Instance) -> float:
