@@ -261,11 +261,11 @@ def test_late_on_the_clock_the_routes_agenda_comes_before_cp_sat(monkeypatch):
     heuristic = solve_heuristic(instance, seed=1, work=2_000)
     routes = route_bound(instance, work=5_000_000)
     now = [100.0]
-    clock = SolveClock(limit, now=lambda: now[0])
+    late = SolveClock(limit, now=lambda: now[0])
     left = 0.5 * CP_SAT_MIN_SHARE * limit  # half of CP-SAT's share: the choice used to wait
-    now[0] = clock.solver_end - left
+    now[0] = late.solver_end - left
     chosen, _, by_clock = route_bound_module.pool_selection(instance, routes, heuristic, limit,
-                                                            clock)
+                                                            late)
     assert not by_clock and chosen is not None and chosen.objective > heuristic.objective
     walls = []
 
@@ -276,13 +276,13 @@ def test_late_on_the_clock_the_routes_agenda_comes_before_cp_sat(monkeypatch):
     monkeypatch.setattr(route_bound_module, "hint_pool_agenda",
                         lambda planner, chosen, objective, solver: (0.0, False, False))
     load = 0.1
-    route_bound_module.route_agenda(None, chosen, heuristic.objective, load, limit, clock,
+    route_bound_module.route_agenda(None, chosen, heuristic.objective, load, limit, late,
                                     make_solver)
     margin = CP_SAT_MIN_WALL_SHARE * limit
     assert walls == [pytest.approx(left - load - margin)]
     # With room for both, both: the agenda leaves CP-SAT its loading and its floor.
-    now[0] = clock.solver_end - 2.0
-    route_bound_module.route_agenda(None, chosen, heuristic.objective, load, limit, clock,
+    now[0] = late.solver_end - 2.0
+    route_bound_module.route_agenda(None, chosen, heuristic.objective, load, limit, late,
                                     make_solver)
     assert walls[-1] == pytest.approx(min(2.0 * route_bound_module.POOL_AGENDA_SHARE * limit
                                           + 0.5, 2.0 - 2 * load - 2 * margin))
