@@ -5,23 +5,17 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 
-from builders import DAY, day, next_day, problem, request, window
 from scheduler.model.bound import route_bound
 from scheduler.model.instance import build_instance
+from test_phase_rates import WITH_CALL
 from test_properties import tours
 from test_route_bound import _cp_optimum
 
 
 def _tour():
-    """Sixteen requests over two days at four places, with a remote call: enough that the
-    relaxation needs fast rounds before its first exact one."""
-    days = (DAY, next_day(DAY))
-    reqs = [request(f"r{i}", [window("09:00", "18:00", days[i % 2])], place="ABCD"[i % 4],
-                    value=5 + 3 * i % 11) for i in range(15)]
-    reqs.append(request("call", [window("12:00", "16:00")], duration=30, value=6,
-                        remote="phone"))
-    return build_instance(problem(reqs, days=[day(d) for d in days],
-                                  places=("H", "A", "B", "C", "D"), cap=5))
+    """A tour with a remote call whose relaxation needs ten fast rounds before its first exact
+    one (``tests/test_phase_rates.py``)."""
+    return build_instance(WITH_CALL)
 
 
 def _first_exact(result) -> int:
