@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 
-from scheduler.model.bound import route_bound
+from scheduler.model.bound import labelling, route_bound
 from scheduler.model.instance import build_instance
 from test_phase_rates import WITH_CALL
 from test_properties import tours
@@ -53,6 +53,40 @@ def test_a_bound_cut_short_keeps_the_give_up_point():
     assert cut.bound is not None and cut.bound >= full.bound
     assert cut.work <= give_up + (after - before)
     assert cut.rounds == first + 1
+
+
+def test_an_exact_round_the_clock_ends_still_gives_a_bound(monkeypatch):
+    """A clock that stops the generation at one of its looks, for twelve looks spread over a
+    whole run: a stop inside the first exact round still gives that round's bound, at least
+    the converged one, and every stop is named the clock's. Before, the clock's stop lost the
+    bound, as the work's once did."""
+    monkeypatch.setattr(labelling, "CLOCK_EVERY", 40)  # look at the clock inside the pricings
+    instance = _tour()
+    full = route_bound(instance, work=50_000_000)
+    first = _first_exact(full)
+    looks = 0
+
+    def counting() -> bool:
+        nonlocal looks
+        looks += 1
+        return False
+
+    route_bound(instance, work=50_000_000, out_of_time=counting)
+    inside = 0
+    for stop in range(1, looks + 1, max(1, looks // 12)):
+        asked = 0
+
+        def clock() -> bool:
+            nonlocal asked
+            asked += 1
+            return asked >= stop
+
+        result = route_bound(instance, work=50_000_000, out_of_time=clock)
+        assert result.stopped_by_clock
+        if result.bound is not None:
+            assert result.bound >= full.bound
+            inside += result.rounds == first + 1 and not result.converged
+    assert inside > 0, "no stop of the clock fell inside the first exact round"
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))

@@ -11,7 +11,8 @@ equals the master's value). Any value at least a day's best reduced cost will do
 an exact round the work ends bounds the day its pricing did not finish by the labels it left
 open, and the days after it by their empty route's completion bound, so it still gives a
 bound, only a looser one. The work is counted in label extensions and comparisons, so that
-a run the budget stops is repeatable; the clock stops it too.
+a run the budget stops is repeatable; the clock stops it too, and an exact round the clock
+stops gives its bound the same way.
 """
 
 from __future__ import annotations
@@ -189,13 +190,16 @@ def route_bound(instance: Instance, *, work: int,
                         else min(work, first_bound_work)
                     # An exact pricing ends with the work left rather than running out of
                     # it: cut short, it still bounds the day by its open labels (and a day
-                    # priced after the work has gone by its empty route's bound alone).
-                    enough = max(0, budget - used - 1) if exact else None
+                    # priced after the work has gone by its empty route's bound alone). The
+                    # clock cuts it short the same way, and the days after it are then
+                    # bounded by their empty routes.
+                    enough = (0 if clock else max(0, budget - used - 1)) if exact else None
                     priced = price_day(day, duals, item_price, exact, budget - used,
                                        threshold=floor,
                                        out_of_time=stopped, critical=critical[index],
                                        best_first=True, enough=enough)
                     used += priced.work
+                    clock |= priced.clock
                     repeated = _repeated(priced.routes)
                     if not repeated:
                         break

@@ -62,6 +62,7 @@ class Priced:
     best: float | None
     work: int
     complete: bool = True  # False: an exact pricing cut short; ``best`` is then an upper bound
+    clock: bool = False  # the clock, not ``enough``, cut it short
 
 
 class OutOfWork(Exception):
@@ -122,7 +123,9 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
     threshold
         Only routes with a reduced cost above it are returned.
     out_of_time
-        Asked every few thousand extensions; when it answers True, :class:`OutOfTime` is raised.
+        Asked every few thousand extensions; when it answers True, :class:`OutOfTime` is raised,
+        unless the pricing is exact and has ``enough``: it then ends as ``enough`` ends it, cut
+        short with its bound, and ``clock`` says so.
     critical
         Bit mask of nodes a route never visits twice, beside the ng-memory (nodes found on
         cycles of earlier pricings: the decremental relaxation of elementarity).
@@ -190,6 +193,7 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
     queue = [(-math.inf if best_first else day.day.start, 0, start)]
     serial = 1
     next_check = CLOCK_EVERY
+    timed_out = False
     finished: list[tuple[float, list]] = []
     if not need_meal:
         finished.append((-arc_cost * travel[start_place][end_place], start))  # no waiting
@@ -211,7 +215,11 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
         if work > next_check:
             next_check = work + CLOCK_EVERY
             if out_of_time():
-                raise OutOfTime
+                if not exact or enough is None:
+                    raise OutOfTime
+                queue.append((0, 0, label))  # still open
+                timed_out = True
+                break
         transit = label[TRANSIT] if waiting else -1
         at_home = waiting and label[HOME]
         leaving = waiting and timeline and not worked and transit < 0
@@ -390,7 +398,7 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
     # lie at or below it, which is what a bound needs.
     best = max(finished[0][0], threshold) if finished else threshold
     complete = True
-    if queue and enough is not None and work > enough:
+    if queue and (timed_out or enough is not None and work > enough):
         complete = False
         best = max([best] + [label[HOPE] for _, _, label in queue if not label[DEAD]])
     routes = []
@@ -410,7 +418,7 @@ def price_day(day: PricingDay, duals: list[float], item_price: float, exact: boo
             continue
         seen.add(key)
         routes.append((cost, tuple(nodes)))
-    return Priced(routes, best if exact else None, work, complete)
+    return Priced(routes, best if exact else None, work, complete, timed_out)
 
 
 def _leg_lengths(day: PricingDay, place: int, legs: dict) -> tuple[tuple[int, ...], dict[int, int]]:
