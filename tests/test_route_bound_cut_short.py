@@ -3,9 +3,13 @@ bounds, by what each day's pricing left open."""
 
 from __future__ import annotations
 
+import math
+
+import pytest
 from hypothesis import HealthCheck, given, settings
 
-from scheduler.model.bound import labelling, route_bound
+from benchmarks.tours import PRESETS, load_generated
+from scheduler.model.bound import generation, labelling, route_bound
 from scheduler.model.instance import build_instance
 from test_phase_rates import WITH_CALL
 from test_properties import tours
@@ -87,6 +91,55 @@ def test_an_exact_round_the_clock_ends_still_gives_a_bound(monkeypatch):
             assert result.bound >= full.bound
             inside += result.rounds == first + 1 and not result.converged
     assert inside > 0, "no stop of the clock fell inside the first exact round"
+
+
+def _days_in_their_order(monkeypatch) -> None:
+    """Price an exact round's days in their order, without probes (the engine before)."""
+    monkeypatch.setattr(generation, "_probes",
+                        lambda days, *args: {day.day.index: (math.inf, 0) for day in days})
+
+
+@pytest.fixture(scope="module")
+def sixty():
+    """The generated 60-request tour of seven days (``r60-d7``, seed 1)."""
+    from scheduler.model.instance import build_instance
+
+    preset = next(p for p in PRESETS if p.name == "r60-d7")
+    return build_instance(load_generated(preset, 1)[0])
+
+
+def test_the_order_of_an_exact_round_leaves_the_master_as_it_was(monkeypatch, sixty):
+    """Pricing an exact round's days in the order of their probes changes what a round cut
+    short bounds, not what a round the work does not cut gives: the same columns in the same
+    order, the same rounds and the same bound, for the probes' work more. (Were the routes
+    added in the order the days were priced in, the columns would differ here.)"""
+    probed = route_bound(sixty, work=50_000_000)
+    _days_in_their_order(monkeypatch)
+    ordered = route_bound(sixty, work=50_000_000)
+    assert probed.converged and ordered.converged
+    assert probed.bound == ordered.bound and probed.rounds == ordered.rounds
+    assert probed.columns == ordered.columns
+    assert [h[1] for h in probed.history] == [h[1] for h in ordered.history]
+    # An exact round's days are summed in another order: the same bound up to rounding.
+    assert [h[2] is None for h in probed.history] == [h[2] is None for h in ordered.history]
+    assert [h[2] or 0.0 for h in probed.history] == pytest.approx(
+        [h[2] or 0.0 for h in ordered.history], rel=1e-12, abs=1e-6)
+    assert probed.work > ordered.work
+
+
+def test_a_round_cut_short_prices_first_the_days_that_lower_the_bound_most(monkeypatch, sixty):
+    """The 60-request tour cut inside its first exact round at 3.5 M units (a 5 s solve's
+    share): in the days' order the round spends its work on a day whose pricing gains little
+    and leaves days with a large gap at their empty routes' bounds; in the order of the probes
+    it prices those first, and the bound is tighter by far (4.6 % above the relaxation instead
+    of 6.8 %)."""
+    probed = route_bound(sixty, work=3_500_000)
+    _days_in_their_order(monkeypatch)
+    ordered = route_bound(sixty, work=3_500_000)
+    assert probed.bound is not None and ordered.bound is not None
+    relaxation = probed.relaxation
+    assert relaxation == ordered.relaxation
+    assert probed.bound - relaxation < 0.75 * (ordered.bound - relaxation)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))

@@ -10,9 +10,11 @@ so the bound is valid at every exact round, not only when the generation converg
 equals the master's value). Any value at least a day's best reduced cost will do in the sum:
 an exact round the work ends bounds the day its pricing did not finish by the labels it left
 open, and the days after it by their empty route's completion bound, so it still gives a
-bound, only a looser one. The work is counted in label extensions and comparisons, so that
-a run the budget stops is repeatable; the clock stops it too, and an exact round the clock
-stops gives its bound the same way.
+bound, only a looser one; so a round that may be cut short first probes every day (its
+empty route's bound) and prices the days whose probe lies furthest above their dual first.
+The work is counted in label extensions and comparisons, so that a run the budget stops is
+repeatable; the clock stops it too, and an exact round the clock stops gives its bound the
+same way.
 """
 
 from __future__ import annotations
@@ -46,6 +48,9 @@ CHARGE_WAITING = False
 #: A bound this close above an integer is taken as that integer (floating point in the duals'
 #: sums; far below one objective unit).
 ROUNDING = 1e-3
+#: An exact round after the first is probed (its days ordered by their empty routes' bounds)
+#: only when the work left is less than this many times the last exact round's.
+PROBE_BELOW = 2
 
 
 @dataclass
@@ -158,6 +163,7 @@ def route_bound(instance: Instance, *, work: int,
     best: float | None = None
     converged = clock = exact = False
     history: list[tuple[int, float, float | None]] = []
+    last_exact: int | None = None  # the work of the last exact round
 
     def stopped() -> bool:
         return out_of_time() or (best is None and first_bound_out_of_time())
@@ -177,22 +183,47 @@ def route_bound(instance: Instance, *, work: int,
         total = sum(request_duals) + master.cap_term(cap_duals)
         improving = 0
         partial = False
+        # An exact round's routes join the master in the days' order once the round is
+        # over, whatever order the days were priced in (the master's duals, and so every
+        # later round, are then those of pricing the days in their order).
+        pending: list[tuple[int, PricingDay, tuple[int, ...]]] = []
         try:
-            order = days if exact else sorted(days, key=lambda d: (-promise[d.day.index],
-                                                                   d.day.index))
+            # The whole work, or the give-up point while no exact round has given a bound.
+            budget = work if best is not None or first_bound_work is None \
+                else min(work, first_bound_work)
+            round_began = used
+            if exact and (last_exact is None or budget - used < PROBE_BELOW * last_exact):
+                # Every day's bound from its empty route first (one scan of its completion
+                # bounds): the days where pricing can lower the bound most are priced first,
+                # so that a round the work or the clock cuts short has spent what it had
+                # where it counts, and a day it never reaches keeps this bound. Asked of a
+                # first exact round, and of a later one the work left may not cover.
+                probes = _probes(days, request_duals, day_duals, cap_duals, critical,
+                                 max(0, budget - used))
+                used += sum(work_done for _, work_done in probes.values())
+                order = sorted(days, key=lambda d: (day_duals[d.day.index]
+                                                    - probes[d.day.index][0], d.day.index))
+            elif exact:
+                probes = {day.day.index: (math.inf, 0) for day in days}
+                order = days
+            else:
+                order = sorted(days, key=lambda d: (-promise[d.day.index], d.day.index))
             for day in order:
                 index = day.day.index
+                if exact and (clock or budget - used - 1 <= 0) and probes[index][0] < math.inf:
+                    # The work or the clock has ended the round: the day keeps its probe.
+                    total += probes[index][0]
+                    partial = True
+                    promise[index] = 0.0
+                    continue
                 duals = [request_duals[r] if r >= 0 else 0.0 for r in day.requests]
                 item_price = cap_duals.get(index, 0.0)
                 floor = day_duals[index] + 1e-6
                 while True:
-                    budget = work if best is not None or first_bound_work is None \
-                        else min(work, first_bound_work)
                     # An exact pricing ends with the work left rather than running out of
-                    # it: cut short, it still bounds the day by its open labels (and a day
-                    # priced after the work has gone by its empty route's bound alone). The
-                    # clock cuts it short the same way, and the days after it are then
-                    # bounded by their empty routes.
+                    # it: cut short, it still bounds the day by its open labels (and, after
+                    # the work or the clock has gone, by its empty route alone). The clock
+                    # cuts it short the same way.
                     enough = (0 if clock else max(0, budget - used - 1)) if exact else None
                     priced = price_day(day, duals, item_price, exact, budget - used,
                                        threshold=floor,
@@ -206,10 +237,13 @@ def route_bound(instance: Instance, *, work: int,
                     critical[index] |= repeated
                 partial |= not priced.complete
                 if exact:
-                    total += priced.best
+                    total += min(priced.best, probes[index][0])
                 promise[index] = priced.routes[0][0] - floor if priced.routes else 0.0
                 for reduced, nodes in priced.routes:
-                    master.add(day, nodes)
+                    if exact:
+                        pending.append((index, day, nodes))
+                    else:
+                        master.add(day, nodes)
                     improving += reduced > floor
                 used += master.work  # costing the routes with their waiting
                 master.work = 0
@@ -219,6 +253,13 @@ def route_bound(instance: Instance, *, work: int,
         except OutOfTime:
             clock = True
             break
+        finally:
+            for _, day, nodes in sorted(pending, key=lambda item: item[0]):
+                master.add(day, nodes)
+            used += master.work
+            master.work = 0
+        if exact:
+            last_exact = used - round_began
         log.debug("route bound: round %s, %s work, master %.0f, exact %s, bound %s, "
                   "improving %s, critical %s", rounds, used, master.value, exact,
                   total if exact else None, improving, [bin(c).count("1") for c in critical])
@@ -240,6 +281,22 @@ def route_bound(instance: Instance, *, work: int,
     bound = None if best is None else math.floor(best + ROUNDING)
     return RouteBound(bound, master.value, converged, used, rounds, clock, list(master.columns),
                       history)
+
+
+def _probes(days: list[PricingDay], request_duals, day_duals, cap_duals, critical: list[int],
+            work_left: int) -> dict[int, tuple[float, int]]:
+    """By day index: the bound of an exact pricing of the day that stops before extending its
+    empty route (the empty route's completion bound, at least the day's best reduced cost),
+    and the work it took."""
+    probes = {}
+    for day in days:
+        index = day.day.index
+        duals = [request_duals[r] if r >= 0 else 0.0 for r in day.requests]
+        probe = price_day(day, duals, cap_duals.get(index, 0.0), True, work_left,
+                          threshold=day_duals[index] + 1e-6, critical=critical[index],
+                          best_first=True, enough=0)
+        probes[index] = (probe.best, probe.work)
+    return probes
 
 
 def _repeated(routes) -> int:
