@@ -96,14 +96,12 @@ def test_an_exact_round_the_clock_ends_still_gives_a_bound(monkeypatch):
 def _days_in_their_order(monkeypatch) -> None:
     """Price an exact round's days in their order, without probes (the engine before)."""
     monkeypatch.setattr(generation, "_probes",
-                        lambda days, *args: {day.day.index: (math.inf, 0) for day in days})
+                        lambda days, *args: ({day.day.index: math.inf for day in days}, 0))
 
 
 @pytest.fixture(scope="module")
 def sixty():
     """The generated 60-request tour of seven days (``r60-d7``, seed 1)."""
-    from scheduler.model.instance import build_instance
-
     preset = next(p for p in PRESETS if p.name == "r60-d7")
     return build_instance(load_generated(preset, 1)[0])
 

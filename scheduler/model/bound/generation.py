@@ -201,31 +201,34 @@ def route_bound(instance: Instance, *, work: int,
             budget = work if best is not None or first_bound_work is None \
                 else min(work, first_bound_work)
             round_began = used
+            duals_of = {day.day.index: [request_duals[r] if r >= 0 else 0.0
+                                        for r in day.requests] for day in days}
+            probes: dict[int, float] = {}  # by day index: its empty route's bound
             if exact and (last_exact is None or budget - used < PROBE_BELOW * last_exact):
                 # Every day's bound from its empty route first (one scan of its completion
                 # bounds): the days where pricing can lower the bound most are priced first,
                 # so that a round the work or the clock cuts short has spent what it had
                 # where it counts, and a day it never reaches keeps this bound. Asked of a
                 # first exact round, and of a later one the work left may not cover.
-                probes = _probes(days, request_duals, day_duals, cap_duals, critical,
-                                 max(0, budget - used))
-                used += sum(work_done for _, work_done in probes.values())
-                order = sorted(days, key=lambda d: (day_duals[d.day.index]
-                                                    - probes[d.day.index][0], d.day.index))
+                probes, probe_work = _probes(days, duals_of, day_duals, cap_duals, critical,
+                                             max(0, budget - used))
+                used += probe_work
+                order = sorted(days, key=lambda d: (day_duals[d.day.index] - probes[d.day.index],
+                                                    d.day.index))
             elif exact:
-                probes = {day.day.index: (math.inf, 0) for day in days}
                 order = days
             else:
                 order = sorted(days, key=lambda d: (-promise[d.day.index], d.day.index))
             for day in order:
                 index = day.day.index
-                if exact and (clock or budget - used - 1 <= 0) and probes[index][0] < math.inf:
+                if exact and (clock or budget - used - 1 <= 0) \
+                        and probes.get(index, math.inf) < math.inf:
                     # The work or the clock has ended the round: the day keeps its probe.
-                    total += probes[index][0]
+                    total += probes[index]
                     partial = True
                     promise[index] = 0.0
                     continue
-                duals = [request_duals[r] if r >= 0 else 0.0 for r in day.requests]
+                duals = duals_of[index]
                 item_price = cap_duals.get(index, 0.0)
                 floor = day_duals[index] + 1e-6
                 while True:
@@ -246,7 +249,7 @@ def route_bound(instance: Instance, *, work: int,
                     critical[index] |= repeated
                 partial |= not priced.complete
                 if exact:
-                    total += min(priced.best, probes[index][0])
+                    total += min(priced.best, probes.get(index, math.inf))
                 promise[index] = priced.routes[0][0] - floor if priced.routes else 0.0
                 for reduced, nodes in priced.routes:
                     if exact:
@@ -293,20 +296,21 @@ def route_bound(instance: Instance, *, work: int,
                       history)
 
 
-def _probes(days: list[PricingDay], request_duals, day_duals, cap_duals, critical: list[int],
-            work_left: int) -> dict[int, tuple[float, int]]:
-    """By day index: the bound of an exact pricing of the day that stops before extending its
-    empty route (the empty route's completion bound, at least the day's best reduced cost),
-    and the work it took."""
+def _probes(days: list[PricingDay], duals_of: dict[int, list[float]], day_duals, cap_duals,
+            critical: list[int], work_left: int) -> tuple[dict[int, float], int]:
+    """By day index, the bound of an exact pricing of the day that stops before extending its
+    empty route (the empty route's completion bound, at least the day's best reduced cost);
+    and the work these pricings took."""
     probes = {}
+    work = 0
     for day in days:
         index = day.day.index
-        duals = [request_duals[r] if r >= 0 else 0.0 for r in day.requests]
-        probe = price_day(day, duals, cap_duals.get(index, 0.0), True, work_left,
+        probe = price_day(day, duals_of[index], cap_duals.get(index, 0.0), True, work_left,
                           threshold=day_duals[index] + 1e-6, critical=critical[index],
                           best_first=True, enough=0)
-        probes[index] = (probe.best, probe.work)
-    return probes
+        probes[index] = probe.best
+        work += probe.work
+    return probes, work
 
 
 def _short_tail(promise: list[float], master_value: float, work_left: int,
